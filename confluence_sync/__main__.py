@@ -1,0 +1,3 @@
+from confluence_sync.cli import main
+
+main()
