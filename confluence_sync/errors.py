@@ -4,9 +4,21 @@ Hierarchy::
 
     ConfluenceSyncError            anything we raise on purpose; carries a hint for the user
     ├── ConfigError                the YAML file is wrong (exit 3); holds every Problem at once
-    └── UnsafePlanError            the plan would remove too much (exit 4)
+    ├── UnsafePlanError            the plan would remove too much (exit 4)
+    └── WikiError                  the wiki refused or failed a request; names object + status
+        ├── AuthenticationError    401: credentials or token rejected
+        ├── PermissionDeniedError  403: the sync account may not do this
+        ├── NotFoundError          404: missing, or hidden by a restriction
+        ├── BadRequestError        other 4xx: the request was wrong
+        │   └── TitleExistsError   400: a page with this title already exists in the space
+        ├── ConflictError          409: someone changed the object since we read it
+        ├── GoneError              410: the endpoint was removed (Cloud v1)
+        ├── PayloadTooLargeError   413: body or property value too large
+        ├── RateLimitedError       429: slow down; carries retry_after seconds
+        ├── ServerError            5xx: the wiki failed
+        └── TransportError         no status: timeout, reset, refused connection
 
-Wiki (HTTP) errors are added below by the backends issue; the backends are the only place
+Wiki (HTTP) errors are raised only by ``confluence_sync.backends``; it is the only place
 that turns an HTTP status into one of them.
 """
 
@@ -81,3 +93,89 @@ class UnsafePlanError(ConfluenceSyncError):
     """The plan removes more than the safety share allows; re-run with --force if intended."""
 
     exit_code = EXIT_UNSAFE
+
+
+class WikiError(ConfluenceSyncError):
+    """A request to the wiki failed. ``object`` names what we were touching (``page 123``,
+    ``space UPX``), ``status`` is the HTTP status (None when no response arrived)."""
+
+    def __init__(self, object: str, status: int | None, message: str, hint: str = "") -> None:
+        self.object = object
+        self.status = status
+        where = f"{object}: " if object else ""
+        code = f" (HTTP {status})" if status is not None else ""
+        super().__init__(f"{where}{message}{code}", hint=hint)
+
+
+class AuthenticationError(WikiError):
+    """401: the wiki did not accept our credentials."""
+
+
+class PermissionDeniedError(WikiError):
+    """403: authenticated, but the sync account lacks a permission."""
+
+
+class NotFoundError(WikiError):
+    """404: the object does not exist, or a restriction hides it from the sync account."""
+
+
+class BadRequestError(WikiError):
+    """A 4xx the others do not cover: the wiki rejected what we sent."""
+
+
+class TitleExistsError(BadRequestError):
+    """400: another page in the space already has this title (case-insensitively)."""
+
+    def __init__(
+        self,
+        object: str,
+        status: int | None,
+        message: str,
+        hint: str = "",
+        *,
+        title: str = "",
+        space_key: str = "",
+    ) -> None:
+        self.title = title
+        self.space_key = space_key
+        super().__init__(object, status, message, hint)
+
+
+class ConflictError(WikiError):
+    """409: the object changed since we read it (stale version)."""
+
+
+class GoneError(WikiError):
+    """410: the endpoint was removed (Confluence Cloud retires v1 routes)."""
+
+
+class PayloadTooLargeError(WikiError):
+    """413: the page body or property value is larger than the wiki accepts."""
+
+
+class RateLimitedError(WikiError):
+    """429: the wiki asks us to wait ``retry_after`` seconds (None when it did not say)."""
+
+    def __init__(
+        self,
+        object: str,
+        status: int | None,
+        message: str,
+        hint: str = "",
+        *,
+        retry_after: float | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(object, status, message, hint)
+
+
+class ServerError(WikiError):
+    """5xx: the wiki (or a proxy in front of it) failed."""
+
+
+class TransportError(WikiError):
+    """No HTTP status: timeout, connection reset or refused. A write may or may not have
+    happened."""
+
+    def __init__(self, object: str, message: str, hint: str = "") -> None:
+        super().__init__(object, None, message, hint)
