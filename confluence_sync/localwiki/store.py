@@ -1,0 +1,434 @@
+"""The local wiki's store: users, groups, tokens, spaces, permissions and long tasks.
+
+``Store(path)`` is thread-safe (see ``store_base``). A fresh store holds one admin account:
+username ``admin``, password ``admin``, email ``admin@localwiki.invalid`` and the fixed API
+token / personal access token ``ADMIN_TOKEN``; it is a member of ``confluence-administrators``
+and ``site-admins``, which bypass space permissions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from confluence_sync.localwiki.model import (
+    ADMIN_GROUPS,
+    ALL_SPACE_OPERATIONS,
+    DEFAULT_GROUP,
+    DEFAULT_MEMBER_OPERATIONS,
+    Group,
+    Invalid,
+    LongTask,
+    NotFound,
+    Permission,
+    Space,
+    User,
+)
+from confluence_sync.localwiki.store_base import now_iso
+from confluence_sync.localwiki.store_content import ContentStore
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "admin"
+ADMIN_EMAIL = "admin@localwiki.invalid"
+ADMIN_TOKEN = "localwiki-admin-token"
+SPACE_KEY_RE = re.compile(r"^[A-Za-z0-9]{1,255}$")
+# How many status polls a space deletion stays "running" before it finishes.
+DELETE_POLLS = 2
+
+
+def _hash(secret: str) -> str:
+    # A fast salted hash on purpose: every request authenticates and the data is test data.
+    return hashlib.sha256(("localwiki:" + secret).encode()).hexdigest()
+
+
+class Store(ContentStore):
+    """Everything the local wiki keeps, with Confluence's rules enforced."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        super().__init__(path)
+        self._perm_cache: dict[tuple[int | None, int], frozenset[tuple[str, str]]] = {}
+        self._auth_cache: dict[str, int] = {}
+        if self.user_by_name(ADMIN_USERNAME) is None:
+            admin = self.create_user(ADMIN_USERNAME, ADMIN_PASSWORD, email=ADMIN_EMAIL,
+                                     display_name="Local Wiki Admin", groups=())
+            for name in (*ADMIN_GROUPS, DEFAULT_GROUP):
+                self.create_group(name)
+                self.add_member(name, admin.username)
+            self.create_token(admin.username, ADMIN_TOKEN)
+
+    def _changed(self) -> None:
+        """Forget cached permission and credential answers after a write that affects them."""
+        self._perm_cache.clear()
+        self._auth_cache.clear()
+
+    # -- users and tokens ----------------------------------------------------------------
+    def create_user(self, username: str, password: str, *, email: str | None = None,
+                    display_name: str | None = None,
+                    groups: Iterable[str] = (DEFAULT_GROUP,)) -> User:
+        """Create a user (and put them in ``groups``; new users join confluence-users)."""
+        if not username or len(username) > 255:
+            raise Invalid("Username must be between 1 and 255 characters")
+        email = email or f"{username}@localwiki.invalid"
+        with self._tx() as conn:
+            try:
+                cur = conn.execute(
+                    "INSERT INTO users(username, email, display_name, secret, user_key, "
+                    "account_id) VALUES(?,?,?,?,?,?)",
+                    (username, email, display_name or username, _hash(password),
+                     uuid.uuid4().hex, f"557058:{uuid.uuid4()}"))
+            except Exception as error:
+                raise Invalid(f"A user with the username {username} already exists") from error
+            user_id = int(cur.lastrowid or 0)
+        for group in groups:
+            if self.group_by_name(group) is None:
+                self.create_group(group)
+            self.add_member(group, username)
+        self._changed()
+        user = self.user_by_id(user_id)
+        assert user is not None
+        return user
+
+    def _user(self, where: str, value: object) -> User | None:
+        with self._read() as conn:
+            row = conn.execute(f"SELECT * FROM users WHERE {where} = ?", (value,)).fetchone()
+        if row is None:
+            return None
+        return User(row["id"], row["username"], row["email"], row["display_name"],
+                    row["user_key"], row["account_id"])
+
+    def user_by_id(self, user_id: int) -> User | None:
+        return self._user("id", user_id)
+
+    def user_by_name(self, username: str) -> User | None:
+        return self._user("username", username)
+
+    def user_by_key(self, user_key: str) -> User | None:
+        return self._user("user_key", user_key)
+
+    def user_by_account_id(self, account_id: str) -> User | None:
+        return self._user("account_id", account_id)
+
+    def user_by_email(self, email: str) -> User | None:
+        return self._user("email", email)
+
+    def resolve_user(self, identifier: str) -> User | None:
+        """A user named by username, user key, account id or email."""
+        return (self.user_by_name(identifier) or self.user_by_key(identifier)
+                or self.user_by_account_id(identifier) or self.user_by_email(identifier))
+
+    def users(self) -> list[User]:
+        with self._read() as conn:
+            ids = [r[0] for r in conn.execute("SELECT id FROM users ORDER BY id")]
+        return [u for u in (self.user_by_id(i) for i in ids) if u is not None]
+
+    def set_password(self, username: str, password: str) -> None:
+        with self._tx() as conn:
+            conn.execute("UPDATE users SET secret = ? WHERE username = ?",
+                         (_hash(password), username))
+        self._changed()
+
+    def delete_user(self, username: str) -> None:
+        user = self.user_by_name(username)
+        if user is None:
+            raise NotFound(f"No user with username {username}")
+        with self._tx() as conn:
+            for table, column in (("users", "id"), ("tokens", "user_id"),
+                                  ("members", "user_id")):
+                conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (user.id,))
+        self._changed()
+
+    def create_token(self, username: str, token: str | None = None) -> str:
+        """Issue an API token (Cloud Basic password) / personal access token (DC Bearer)."""
+        user = self.user_by_name(username)
+        if user is None:
+            raise NotFound(f"No user with username {username}")
+        token = token or secrets.token_urlsafe(24)
+        with self._tx() as conn:
+            conn.execute("INSERT OR REPLACE INTO tokens(token, user_id) VALUES(?, ?)",
+                         (_hash(token), user.id))
+        return token
+
+    def authenticate_basic(self, name: str, secret: str) -> User | None:
+        """Username or email, with the password or an API token."""
+        cache_key = f"b\0{name}\0{secret}"
+        cached = self._auth_cache.get(cache_key)
+        if cached is not None:
+            return self.user_by_id(cached)
+        user = self.user_by_name(name) or self.user_by_email(name)
+        if user is None:
+            return None
+        digest = _hash(secret)
+        with self._read() as conn:
+            row = conn.execute("SELECT secret FROM users WHERE id = ?", (user.id,)).fetchone()
+            ok = row is not None and row["secret"] == digest
+            if not ok:
+                ok = conn.execute("SELECT 1 FROM tokens WHERE token = ? AND user_id = ?",
+                                  (digest, user.id)).fetchone() is not None
+        if ok:
+            self._auth_cache[cache_key] = user.id
+        return user if ok else None
+
+    def authenticate_bearer(self, token: str) -> User | None:
+        cache_key = f"t\0{token}"
+        cached = self._auth_cache.get(cache_key)
+        if cached is not None:
+            return self.user_by_id(cached)
+        with self._read() as conn:
+            row = conn.execute("SELECT user_id FROM tokens WHERE token = ?",
+                               (_hash(token),)).fetchone()
+        if row is None:
+            return None
+        self._auth_cache[cache_key] = row["user_id"]
+        return self.user_by_id(row["user_id"])
+
+    # -- groups --------------------------------------------------------------------------
+    def create_group(self, name: str) -> Group:
+        if not name.strip():
+            raise Invalid("Group name cannot be empty")
+        with self._tx() as conn:
+            if conn.execute("SELECT 1 FROM groups_ WHERE name = ?", (name,)).fetchone():
+                raise Invalid(f"Group {name} already exists")
+            conn.execute("INSERT INTO groups_(id, name) VALUES(?, ?)", (str(uuid.uuid4()), name))
+        self._changed()
+        group = self.group_by_name(name)
+        assert group is not None
+        return group
+
+    def group_by_name(self, name: str) -> Group | None:
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM groups_ WHERE name = ?", (name,)).fetchone()
+        return Group(row["id"], row["name"]) if row else None
+
+    def group_by_id(self, group_id: str) -> Group | None:
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM groups_ WHERE id = ?", (group_id,)).fetchone()
+        return Group(row["id"], row["name"]) if row else None
+
+    def groups(self) -> list[Group]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT * FROM groups_ ORDER BY name").fetchall()
+        return [Group(r["id"], r["name"]) for r in rows]
+
+    def delete_group(self, name: str) -> None:
+        group = self.group_by_name(name)
+        if group is None:
+            raise NotFound(f"No group with name {name}")
+        with self._tx() as conn:
+            conn.execute("DELETE FROM groups_ WHERE id = ?", (group.id,))
+            conn.execute("DELETE FROM members WHERE group_id = ?", (group.id,))
+            conn.execute("DELETE FROM permissions WHERE subject_type = 'group' AND subject = ?",
+                         (group.name,))
+        self._changed()
+
+    def add_member(self, group_name: str, username: str) -> None:
+        group, user = self.group_by_name(group_name), self.resolve_user(username)
+        if group is None or user is None:
+            raise NotFound(f"No group {group_name} or user {username}")
+        with self._tx() as conn:
+            conn.execute("INSERT OR IGNORE INTO members(group_id, user_id) VALUES(?, ?)",
+                         (group.id, user.id))
+        self._changed()
+
+    def remove_member(self, group_name: str, username: str) -> None:
+        group, user = self.group_by_name(group_name), self.resolve_user(username)
+        if group is None or user is None:
+            raise NotFound(f"No group {group_name} or user {username}")
+        with self._tx() as conn:
+            conn.execute("DELETE FROM members WHERE group_id = ? AND user_id = ?",
+                         (group.id, user.id))
+        self._changed()
+
+    def members(self, group_name: str) -> list[User]:
+        group = self.group_by_name(group_name)
+        if group is None:
+            raise NotFound(f"No group with name {group_name}")
+        with self._read() as conn:
+            ids = [r[0] for r in conn.execute(
+                "SELECT user_id FROM members WHERE group_id = ? ORDER BY user_id", (group.id,))]
+        return [u for u in (self.user_by_id(i) for i in ids) if u is not None]
+
+    def groups_of(self, user_id: int) -> list[str]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT g.name FROM members m JOIN groups_ g ON g.id = "
+                                "m.group_id WHERE m.user_id = ? ORDER BY g.name", (user_id,))
+            return [r[0] for r in rows]
+
+    def is_admin(self, user: User | None) -> bool:
+        return user is not None and any(g in ADMIN_GROUPS for g in self.groups_of(user.id))
+
+    # -- spaces --------------------------------------------------------------------------
+    def create_space(self, *, key: str, name: str, creator: User, description: str = "",
+                     space_type: str = "global", home_title: str | None = None,
+                     permissions: Sequence[tuple[str, str, str, str]] | None = None,
+                     private: bool = False) -> Space:
+        """Create a space with its home page; default permissions unless some are given.
+
+        ``permissions`` are (subject_type, subject, operation, target); the creator always
+        gets every operation so the space stays administrable.
+        """
+        if not SPACE_KEY_RE.match(key or ""):
+            raise Invalid("Space key must contain only alphanumeric characters (A-Z, a-z, "
+                          "0-9) and be at most 255 characters long")
+        if not name or not name.strip() or len(name) > 200:
+            raise Invalid("Space name must be between 1 and 200 characters")
+        if self.space_by_key(key) is not None:
+            raise Invalid(f"A space already exists with key {key}")
+        stamp = now_iso()
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT INTO spaces(key, name, description, type, status, created_at, creator) "
+                "VALUES(?,?,?,?,'current',?,?)",
+                (key, name, description, space_type, stamp, creator.username))
+            space_id = int(cur.lastrowid or 0)
+            grants = [("user", str(creator.id), op, target)
+                      for op, target in ALL_SPACE_OPERATIONS]
+            if permissions is not None:
+                grants += list(permissions)
+            elif not private:
+                grants += [("group", DEFAULT_GROUP, op, target)
+                           for op, target in DEFAULT_MEMBER_OPERATIONS]
+            for subject_type, subject, op, target in grants:
+                conn.execute("INSERT OR IGNORE INTO permissions(space_id, subject_type, subject, "
+                             "operation, target) VALUES(?,?,?,?,?)",
+                             (space_id, subject_type, subject, op, target))
+        self._changed()
+        home = self.create_page(space_key=key, title=home_title or name, body="",
+                                author=creator.username)
+        return self.update_space(key, homepage_id=home.id)
+
+    def delete_space(self, key: str) -> LongTask:
+        """Mark the space as being deleted and return the long task that finishes the job."""
+        space = self._require_space(key)
+        task_id = str(uuid.uuid4().int % 10**9)
+        with self._tx() as conn:
+            conn.execute("UPDATE spaces SET deleting = 1 WHERE id = ?", (space.id,))
+            conn.execute("INSERT INTO longtasks(id, name, space_id, polls_left, finished, "
+                         "created_at) VALUES(?,?,?,?,0,?)",
+                         (task_id, "Delete space", space.id, DELETE_POLLS, now_iso()))
+        task = self.longtask(task_id, poll=False)
+        assert task is not None
+        return task
+
+    def longtask(self, task_id: str, *, poll: bool = True) -> LongTask | None:
+        """A long task's state; each poll advances a running deletion one step."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT * FROM longtasks WHERE id = ?", (task_id,)).fetchone()
+            if row is None:
+                return None
+            if poll and not row["finished"]:
+                left = row["polls_left"] - 1
+                finished = left <= 0
+                if finished and row["space_id"] is not None:
+                    self._drop_space(conn, row["space_id"])
+                conn.execute("UPDATE longtasks SET polls_left = ?, finished = ? WHERE id = ?",
+                             (max(left, 0), int(finished), task_id))
+                row = conn.execute("SELECT * FROM longtasks WHERE id = ?", (task_id,)).fetchone()
+        return LongTask(row["id"], row["name"], row["space_id"], row["polls_left"],
+                        bool(row["finished"]), row["created_at"])
+
+    def longtasks(self) -> list[LongTask]:
+        with self._read() as conn:
+            ids = [r[0] for r in conn.execute("SELECT id FROM longtasks ORDER BY created_at")]
+        return [t for t in (self.longtask(i, poll=False) for i in ids) if t is not None]
+
+    def _drop_space(self, conn: object, space_id: int) -> None:
+        import sqlite3
+
+        assert isinstance(conn, sqlite3.Connection)
+        page_ids = [r[0] for r in conn.execute("SELECT id FROM content WHERE space_id = ?",
+                                               (space_id,))]
+        for page_id in page_ids:
+            self._purge(conn, page_id)
+        conn.execute("DELETE FROM spaces WHERE id = ?", (space_id,))
+        conn.execute("DELETE FROM permissions WHERE space_id = ?", (space_id,))
+        conn.execute("DELETE FROM properties WHERE owner_kind = 'space' AND owner_id = ?",
+                     (space_id,))
+        conn.execute("DELETE FROM labels WHERE owner_kind = 'space' AND owner_id = ?",
+                     (space_id,))
+        conn.execute("DELETE FROM templates WHERE space_id = ?", (space_id,))
+
+    # -- permissions ---------------------------------------------------------------------
+    def operations(self, user: User | None, space_id: int) -> frozenset[tuple[str, str]]:
+        """The (operation, target) pairs a user (None = anonymous) holds in a space."""
+        cache_key = (user.id if user else None, space_id)
+        cached = self._perm_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        if user is not None and self.is_admin(user):
+            ops = frozenset(ALL_SPACE_OPERATIONS)
+        else:
+            groups = self.groups_of(user.id) if user else []
+            sql = ("SELECT operation, target FROM permissions WHERE space_id = ? AND "
+                   "(subject_type = 'anonymous'")
+            args: list[object] = [space_id]
+            if user is not None:
+                sql += " OR (subject_type = 'user' AND subject = ?)"
+                args.append(str(user.id))
+            if groups:
+                marks = ",".join("?" * len(groups))
+                sql += f" OR (subject_type = 'group' AND subject IN ({marks}))"
+                args += groups
+            with self._read() as conn:
+                ops = frozenset((r[0], r[1]) for r in conn.execute(sql + ")", args))
+        self._perm_cache[cache_key] = ops
+        return ops
+
+    def can(self, user: User | None, space_id: int, operation: str, target: str) -> bool:
+        return (operation, target) in self.operations(user, space_id)
+
+    def permissions(self, space_id: int) -> list[Permission]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT * FROM permissions WHERE space_id = ? ORDER BY id",
+                                (space_id,)).fetchall()
+        return [Permission(r["id"], r["space_id"], r["subject_type"], r["subject"],
+                           r["operation"], r["target"]) for r in rows]
+
+    def grant(self, space_id: int, subject_type: str, subject: str, operation: str,
+              target: str, *, fail_if_exists: bool = False) -> Permission:
+        if (operation, target) not in ALL_SPACE_OPERATIONS:
+            raise Invalid(f"Invalid operation {operation} for target {target}")
+        if subject_type == "group" and self.group_by_name(subject) is None:
+            raise Invalid(f"No group found with name {subject}")
+        with self._tx() as conn:
+            cur = conn.execute("INSERT OR IGNORE INTO permissions(space_id, subject_type, "
+                               "subject, operation, target) VALUES(?,?,?,?,?)",
+                               (space_id, subject_type, subject, operation, target))
+            if cur.rowcount == 0 and fail_if_exists:
+                raise Invalid("Permission already exists")
+            row = conn.execute("SELECT * FROM permissions WHERE space_id = ? AND subject_type = "
+                               "? AND subject = ? AND operation = ? AND target = ?",
+                               (space_id, subject_type, subject, operation, target)).fetchone()
+        self._changed()
+        return Permission(row["id"], space_id, subject_type, subject, operation, target)
+
+    def revoke(self, space_id: int, subject_type: str, subject: str,
+               pairs: Iterable[tuple[str, str]] | None = None) -> int:
+        """Remove the given pairs (all of the subject's when None; read removes all)."""
+        pairs = list(pairs) if pairs is not None else None
+        with self._tx() as conn:
+            base = "DELETE FROM permissions WHERE space_id = ? AND subject_type = ? AND subject = ?"
+            if pairs is None or ("read", "space") in pairs:
+                count = conn.execute(base, (space_id, subject_type, subject)).rowcount
+            else:
+                count = sum(conn.execute(base + " AND operation = ? AND target = ?",
+                                         (space_id, subject_type, subject, op, target)).rowcount
+                            for op, target in pairs)
+        self._changed()
+        return count
+
+    def revoke_by_id(self, space_id: int, permission_id: int) -> None:
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM permissions WHERE id = ? AND space_id = ?",
+                               (permission_id, space_id)).fetchone()
+        if row is None:
+            raise NotFound(f"No permission with id {permission_id}")
+        if (row["operation"], row["target"]) == ("read", "space"):
+            self.revoke(space_id, row["subject_type"], row["subject"])
+            return
+        with self._tx() as conn:
+            conn.execute("DELETE FROM permissions WHERE id = ?", (permission_id,))
+        self._changed()

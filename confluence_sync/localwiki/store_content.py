@@ -1,0 +1,533 @@
+"""Spaces, pages, labels, properties and templates in the local wiki's store.
+
+Confluence's rules live here, not in the routes, so every flavour enforces them the same way:
+titles unique per space among current pages (case-insensitively, while lookups stay exact),
+updates carry version current+1, delete trashes and a second delete purges, property versions
+count independently of page versions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from confluence_sync.localwiki.model import (
+    Conflict,
+    Invalid,
+    Label,
+    NotFound,
+    Page,
+    Property,
+    Space,
+    Template,
+)
+from confluence_sync.localwiki.store_base import StoreBase, now_iso
+
+MAX_TITLE = 255
+MAX_PROPERTY_KEY = 255
+MAX_PROPERTY_VALUE = 32768 * 4  # Confluence does not document it; generous, but bounded.
+_LABEL_RE = re.compile(r"^[^\s!#&()*,.:;<>?@\[\]^]{1,255}$")
+_PAGE_COLS = (
+    "c.id, c.type, c.status, c.title, c.space_id, s.key AS space_key, c.parent_id, c.position, "
+    "c.version, c.body, c.created_at, c.creator, c.updated_at, c.updater, c.message, "
+    "c.minor_edit"
+)
+_PAGE_SELECT = f"SELECT {_PAGE_COLS} FROM content c JOIN spaces s ON s.id = c.space_id"
+
+
+def _page(row: sqlite3.Row) -> Page:
+    return Page(
+        id=row["id"], type=row["type"], status=row["status"], title=row["title"],
+        space_id=row["space_id"], space_key=row["space_key"], parent_id=row["parent_id"],
+        position=row["position"], version=row["version"], body=row["body"],
+        created_at=row["created_at"], creator=row["creator"], updated_at=row["updated_at"],
+        updater=row["updater"], message=row["message"], minor_edit=bool(row["minor_edit"]),
+    )
+
+
+def _space(row: sqlite3.Row) -> Space:
+    return Space(
+        id=row["id"], key=row["key"], name=row["name"], description=row["description"],
+        homepage_id=row["homepage_id"], type=row["type"], status=row["status"],
+        created_at=row["created_at"], creator=row["creator"], deleting=bool(row["deleting"]),
+    )
+
+
+def _property(row: sqlite3.Row) -> Property:
+    return Property(
+        id=row["id"], owner_kind=row["owner_kind"], owner_id=row["owner_id"], key=row["key"],
+        value=json.loads(row["value"]), version=row["version"], created_at=row["created_at"],
+        updated_at=row["updated_at"], author=row["author"],
+    )
+
+
+def _template(row: sqlite3.Row) -> Template:
+    return Template(
+        id=row["id"], name=row["name"], description=row["description"], type=row["type"],
+        space_id=row["space_id"], body=row["body"], labels=tuple(json.loads(row["labels"])),
+    )
+
+
+def duplicate_title_message(title: str, space_key: str) -> str:
+    return (f"A page with this title already exists: A page already exists with the title "
+            f"{title} in the space with key {space_key}")
+
+
+class ContentStore(StoreBase):
+    """Spaces and everything inside them."""
+
+    # -- spaces --------------------------------------------------------------------------
+    def space_by_key(self, key: str) -> Space | None:
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM spaces WHERE key = ?", (key,)).fetchone()
+        return _space(row) if row else None
+
+    def space_by_id(self, space_id: int) -> Space | None:
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM spaces WHERE id = ?", (space_id,)).fetchone()
+        return _space(row) if row else None
+
+    def spaces(self, *, keys: Sequence[str] = (), ids: Sequence[int] = (),
+               type: str | None = None, status: str | None = None,
+               order: str = "key") -> list[Space]:
+        sql, args = "SELECT * FROM spaces WHERE deleting = 0", list[Any]()
+        if keys:
+            sql += f" AND key IN ({','.join('?' * len(keys))})"
+            args += list(keys)
+        if ids:
+            sql += f" AND id IN ({','.join('?' * len(ids))})"
+            args += list(ids)
+        if type:
+            sql += " AND type = ?"
+            args.append(type)
+        if status:
+            sql += " AND status = ?"
+            args.append(status)
+        sql += " ORDER BY id" if order == "id" else " ORDER BY key COLLATE NOCASE"
+        with self._read() as conn:
+            return [_space(r) for r in conn.execute(sql, args)]
+
+    def update_space(self, key: str, *, name: str | None = None,
+                     description: str | None = None, homepage_id: int | None = None,
+                     status: str | None = None) -> Space:
+        space = self._require_space(key)
+        if name is not None and (not name.strip() or len(name) > 200):
+            raise Invalid("Space name must be between 1 and 200 characters")
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE spaces SET name = COALESCE(?, name), description = COALESCE(?, "
+                "description), homepage_id = COALESCE(?, homepage_id), status = COALESCE(?, "
+                "status) WHERE id = ?", (name, description, homepage_id, status, space.id))
+        return self._require_space(key)
+
+    def _require_space(self, key: str) -> Space:
+        space = self.space_by_key(key)
+        if space is None or space.deleting:
+            raise NotFound(f"No space with key : {key}")
+        return space
+
+    # -- pages ---------------------------------------------------------------------------
+    def page(self, page_id: int) -> Page | None:
+        with self._read() as conn:
+            row = conn.execute(f"{_PAGE_SELECT} WHERE c.id = ?", (page_id,)).fetchone()
+        return _page(row) if row else None
+
+    def require_page(self, page_id: int) -> Page:
+        page = self.page(page_id)
+        if page is None:
+            raise NotFound(f"No content found with id : ContentId{{id={page_id}}}")
+        return page
+
+    def find_pages(self, *, space_ids: Sequence[int] = (), title: str | None = None,
+                   statuses: Sequence[str] = ("current",), types: Sequence[str] = ("page",),
+                   ids: Sequence[int] = (), parent_id: int | None = None, offset: int = 0,
+                   limit: int = 25, after_id: int | None = None,
+                   order: str = "id") -> list[Page]:
+        """Content matching every filter given; ``title`` matches exactly, case included."""
+        sql, args = f"{_PAGE_SELECT} WHERE s.deleting = 0", []
+        for column, values in (("c.space_id", space_ids), ("c.status", statuses),
+                               ("c.type", types), ("c.id", ids)):
+            if values:
+                sql += f" AND {column} IN ({','.join('?' * len(values))})"
+                args += list(values)
+        if title is not None:
+            sql += " AND c.title = ?"
+            args.append(title)
+        if parent_id is not None:
+            sql += " AND c.parent_id = ?"
+            args.append(parent_id)
+        if after_id is not None:
+            sql += " AND c.id > ?"
+            args.append(after_id)
+        sql += {"title": " ORDER BY c.title, c.id", "position": " ORDER BY c.position, c.id"
+                }.get(order, " ORDER BY c.id")
+        sql += " LIMIT ? OFFSET ?"
+        args += [limit, offset]
+        with self._read() as conn:
+            return [_page(r) for r in conn.execute(sql, args)]
+
+    def count_pages(self, **filters: Any) -> int:
+        return len(self.find_pages(limit=1_000_000, **filters))
+
+    def children(self, parent_id: int, *, statuses: Sequence[str] = ("current",)) -> list[Page]:
+        return self.find_pages(parent_id=parent_id, statuses=statuses, limit=1_000_000,
+                               order="position")
+
+    def ancestors(self, page: Page) -> list[Page]:
+        """Root first, direct parent last, as Confluence orders ``ancestors``."""
+        chain: list[Page] = []
+        parent_id = page.parent_id
+        seen = {page.id}
+        while parent_id is not None and parent_id not in seen:
+            parent = self.page(parent_id)
+            if parent is None:
+                break
+            seen.add(parent.id)
+            chain.append(parent)
+            parent_id = parent.parent_id
+        chain.reverse()
+        return chain
+
+    def descendants(self, page_id: int, *, depth: int | None = None) -> list[Page]:
+        out: list[Page] = []
+        frontier = [(page_id, 0)]
+        while frontier:
+            current, level = frontier.pop(0)
+            if depth is not None and level >= depth:
+                continue
+            for child in self.children(current):
+                out.append(child)
+                frontier.append((child.id, level + 1))
+        return out
+
+    def _check_title(self, conn: sqlite3.Connection, space: Space, title: str,
+                     exclude_id: int | None, content_type: str) -> None:
+        if not title or not title.strip():
+            raise Invalid("Title cannot be empty")
+        if len(title) > MAX_TITLE:
+            raise Invalid(f"Title cannot exceed {MAX_TITLE} characters")
+        if content_type != "page":
+            return
+        row = conn.execute(
+            "SELECT id FROM content WHERE space_id = ? AND title_fold = ? AND status = 'current'"
+            " AND type = 'page' AND id != ?",
+            (space.id, title.casefold(), exclude_id or 0)).fetchone()
+        if row is not None:
+            raise Invalid(duplicate_title_message(title, space.key))
+
+    def create_page(self, *, space_key: str, title: str, body: str, author: str,
+                    parent_id: int | None = None, content_type: str = "page",
+                    status: str = "current", message: str = "",
+                    labels: Iterable[str] = (),
+                    properties: dict[str, Any] | None = None) -> Page:
+        """Create content; the body must already be validated and normalised."""
+        space = self._require_space(space_key)
+        stamp = now_iso()
+        with self._tx() as conn:
+            self._check_title(conn, space, title, None, content_type)
+            position = 0
+            if parent_id is not None:
+                parent = conn.execute("SELECT space_id, status FROM content WHERE id = ?",
+                                      (parent_id,)).fetchone()
+                if parent is None or parent["status"] != "current":
+                    raise Invalid(f"Could not find parent with id {parent_id}")
+                if parent["space_id"] != space.id:
+                    raise Invalid("The parent page must be in the same space as the new page")
+                row = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM content "
+                                   "WHERE parent_id = ?", (parent_id,)).fetchone()
+                position = row[0]
+            cur = conn.execute(
+                "INSERT INTO content(type, status, title, title_fold, space_id, parent_id, "
+                "position, version, body, created_at, creator, updated_at, updater, message) "
+                "VALUES(?,?,?,?,?,?,?,1,?,?,?,?,?,?)",
+                (content_type, status, title, title.casefold(), space.id, parent_id, position,
+                 body, stamp, author, stamp, author, message))
+            page_id = int(cur.lastrowid or 0)
+            conn.execute("INSERT INTO versions(content_id, number, title, body, created_at, "
+                         "author, message) VALUES(?,1,?,?,?,?,?)",
+                         (page_id, title, body, stamp, author, message))
+            for name in labels:
+                self._add_label(conn, "content", page_id, "global", name)
+            for key, value in (properties or {}).items():
+                self._insert_property(conn, "content", page_id, key, value, author)
+        return self.require_page(page_id)
+
+    def update_page(self, page_id: int, *, title: str, version: int, author: str,
+                    body: str | None = None, parent_id: int | None = None,
+                    status: str | None = None, message: str = "",
+                    minor_edit: bool = False) -> Page:
+        """Apply an update that must carry version current+1 (else Conflict)."""
+        with self._tx() as conn:
+            page = self.require_page(page_id)
+            if page.status == "trashed" and status != "current":
+                raise NotFound(f"No content found with id : ContentId{{id={page_id}}}")
+            if version != page.version + 1:
+                raise Conflict("Version must be incremented on update. Current version is: "
+                               f"{page.version}")
+            space = self.space_by_id(page.space_id)
+            assert space is not None
+            new_status = status or "current"
+            if new_status == "current":
+                self._check_title(conn, space, title, page_id, page.type)
+            new_parent = page.parent_id
+            if parent_id is not None and parent_id != page.parent_id:
+                self._check_move(conn, page, parent_id)
+                new_parent = parent_id
+            new_body = page.body if body is None else body
+            stamp = now_iso()
+            conn.execute(
+                "UPDATE content SET title = ?, title_fold = ?, body = ?, version = ?, "
+                "status = ?, parent_id = ?, updated_at = ?, updater = ?, message = ?, "
+                "minor_edit = ? WHERE id = ?",
+                (title, title.casefold(), new_body, version, new_status, new_parent, stamp,
+                 author, message, int(minor_edit), page_id))
+            conn.execute("INSERT INTO versions(content_id, number, title, body, created_at, "
+                         "author, message, minor_edit) VALUES(?,?,?,?,?,?,?,?)",
+                         (page_id, version, title, new_body, stamp, author, message,
+                          int(minor_edit)))
+        return self.require_page(page_id)
+
+    def _check_move(self, conn: sqlite3.Connection, page: Page, parent_id: int) -> None:
+        parent = self.page(parent_id)
+        if parent is None or parent.status != "current":
+            raise Invalid(f"Could not find parent with id {parent_id}")
+        if parent.space_id != page.space_id:
+            raise Invalid("Moving a page to another space is not supported here")
+        if parent.id == page.id or page.id in {a.id for a in self.ancestors(parent)}:
+            raise Invalid("Cannot move a page under itself or one of its descendants")
+
+    def move_page(self, page_id: int, position: str, target_id: int, author: str) -> Page:
+        """Cloud v1 move: ``append`` makes it the target's last child; before/after a sibling."""
+        page = self.require_page(page_id)
+        target = self.require_page(target_id)
+        with self._tx() as conn:
+            if position == "append":
+                self._check_move(conn, page, target.id)
+                row = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM content WHERE "
+                                   "parent_id = ?", (target.id,)).fetchone()
+                conn.execute("UPDATE content SET parent_id = ?, position = ? WHERE id = ?",
+                             (target.id, row[0], page.id))
+            elif position in ("before", "after"):
+                if target.parent_id is None:
+                    raise Invalid("Cannot move a page next to a top-level page")
+                self._check_move(conn, page, target.parent_id)
+                siblings = [p.id for p in self.children(target.parent_id) if p.id != page.id]
+                index = siblings.index(target.id) + (1 if position == "after" else 0)
+                siblings.insert(index, page.id)
+                for number, sibling in enumerate(siblings):
+                    conn.execute("UPDATE content SET parent_id = ?, position = ? WHERE id = ?",
+                                 (target.parent_id, number, sibling))
+            else:
+                raise Invalid(f"Invalid position {position}")
+        return self.require_page(page_id)
+
+    def trash_page(self, page_id: int) -> None:
+        with self._tx() as conn:
+            page = self.require_page(page_id)
+            if page.status != "current":
+                raise NotFound(f"No content found with id : ContentId{{id={page_id}}}")
+            conn.execute("UPDATE content SET status = 'trashed' WHERE id = ?", (page_id,))
+            # Children of a trashed page move up to its parent, as in Confluence.
+            conn.execute("UPDATE content SET parent_id = ? WHERE parent_id = ?",
+                         (page.parent_id, page_id))
+
+    def purge_page(self, page_id: int) -> None:
+        with self._tx() as conn:
+            page = self.require_page(page_id)
+            if page.status != "trashed":
+                raise Invalid("Only trashed content can be purged")
+            self._purge(conn, page_id)
+
+    def _purge(self, conn: sqlite3.Connection, page_id: int) -> None:
+        conn.execute("DELETE FROM content WHERE id = ?", (page_id,))
+        conn.execute("DELETE FROM versions WHERE content_id = ?", (page_id,))
+        conn.execute("DELETE FROM labels WHERE owner_kind = 'content' AND owner_id = ?",
+                     (page_id,))
+        conn.execute("DELETE FROM properties WHERE owner_kind = 'content' AND owner_id = ?",
+                     (page_id,))
+
+    def versions(self, page_id: int) -> list[dict[str, Any]]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT * FROM versions WHERE content_id = ? ORDER BY number "
+                                "DESC", (page_id,)).fetchall()
+        return [dict(r) for r in rows]
+
+    # -- labels --------------------------------------------------------------------------
+    def _add_label(self, conn: sqlite3.Connection, kind: str, owner: int, prefix: str,
+                   name: str) -> None:
+        name = name.strip().lower()
+        if not _LABEL_RE.match(name):
+            raise Invalid(f"Label '{name}' contains invalid characters or is too long")
+        conn.execute("INSERT OR IGNORE INTO label_names(prefix, name) VALUES(?, ?)",
+                     (prefix, name))
+        row = conn.execute("SELECT id FROM label_names WHERE prefix = ? AND name = ?",
+                           (prefix, name)).fetchone()
+        conn.execute("INSERT OR IGNORE INTO labels(owner_kind, owner_id, label_id) "
+                     "VALUES(?,?,?)", (kind, owner, row["id"]))
+
+    def add_labels(self, kind: str, owner: int, labels: Iterable[tuple[str, str]]) -> None:
+        with self._tx() as conn:
+            for prefix, name in labels:
+                self._add_label(conn, kind, owner, prefix or "global", name)
+
+    def set_labels(self, kind: str, owner: int, names: Iterable[str]) -> None:
+        with self._tx() as conn:
+            conn.execute("DELETE FROM labels WHERE owner_kind = ? AND owner_id = ?",
+                         (kind, owner))
+            for name in names:
+                self._add_label(conn, kind, owner, "global", name)
+
+    def remove_label(self, kind: str, owner: int, name: str) -> bool:
+        with self._tx() as conn:
+            cur = conn.execute(
+                "DELETE FROM labels WHERE owner_kind = ? AND owner_id = ? AND label_id IN "
+                "(SELECT id FROM label_names WHERE name = ?)", (kind, owner, name.lower()))
+            return cur.rowcount > 0
+
+    def labels(self, kind: str, owner: int, prefix: str | None = None) -> list[Label]:
+        sql = ("SELECT n.id, n.prefix, n.name FROM labels l JOIN label_names n ON "
+               "n.id = l.label_id WHERE l.owner_kind = ? AND l.owner_id = ?")
+        args: list[Any] = [kind, owner]
+        if prefix:
+            sql += " AND n.prefix = ?"
+            args.append(prefix)
+        with self._read() as conn:
+            rows = conn.execute(sql + " ORDER BY n.name", args).fetchall()
+        return [Label(r["id"], r["prefix"], r["name"]) for r in rows]
+
+    def all_labels(self, names: Sequence[str] = ()) -> list[Label]:
+        sql, args = "SELECT * FROM label_names", list(names)
+        if names:
+            sql += f" WHERE name IN ({','.join('?' * len(names))})"
+        with self._read() as conn:
+            rows = conn.execute(sql + " ORDER BY id", args).fetchall()
+        return [Label(r["id"], r["prefix"], r["name"]) for r in rows]
+
+    def pages_with_label(self, name: str) -> set[int]:
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT l.owner_id FROM labels l JOIN label_names n ON n.id = l.label_id "
+                "WHERE l.owner_kind = 'content' AND n.name = ?", (name.lower(),)).fetchall()
+        return {r[0] for r in rows}
+
+    # -- properties ----------------------------------------------------------------------
+    def _insert_property(self, conn: sqlite3.Connection, kind: str, owner: int, key: str,
+                         value: Any, author: str) -> int:
+        if not key or len(key) > MAX_PROPERTY_KEY:
+            raise Invalid(f"Property key must be between 1 and {MAX_PROPERTY_KEY} characters")
+        encoded = json.dumps(value, ensure_ascii=False)
+        if len(encoded) > MAX_PROPERTY_VALUE:
+            raise Invalid("The property value is too large")
+        stamp = now_iso()
+        try:
+            cur = conn.execute(
+                "INSERT INTO properties(owner_kind, owner_id, key, value, version, created_at, "
+                "updated_at, author) VALUES(?,?,?,?,1,?,?,?)",
+                (kind, owner, key, encoded, stamp, stamp, author))
+        except sqlite3.IntegrityError:
+            raise Invalid(f"Cannot add a property with key '{key}': it already exists. "
+                          "Update the existing property instead.") from None
+        return int(cur.lastrowid or 0)
+
+    def create_property(self, kind: str, owner: int, key: str, value: Any,
+                        author: str) -> Property:
+        with self._tx() as conn:
+            prop_id = self._insert_property(conn, kind, owner, key, value, author)
+        prop = self.property_by_id(prop_id)
+        assert prop is not None
+        return prop
+
+    def property(self, kind: str, owner: int, key: str) -> Property | None:
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM properties WHERE owner_kind = ? AND owner_id = ? "
+                               "AND key = ?", (kind, owner, key)).fetchone()
+        return _property(row) if row else None
+
+    def property_by_id(self, prop_id: int) -> Property | None:
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM properties WHERE id = ?", (prop_id,)).fetchone()
+        return _property(row) if row else None
+
+    def properties(self, kind: str, owner: int) -> list[Property]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT * FROM properties WHERE owner_kind = ? AND owner_id = ? "
+                                "ORDER BY id", (kind, owner)).fetchall()
+        return [_property(r) for r in rows]
+
+    def update_property(self, kind: str, owner: int, key: str, value: Any, version: int,
+                        author: str, *, create_missing: bool = False) -> Property:
+        """Property versions count on their own; the update must carry current+1."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT * FROM properties WHERE owner_kind = ? AND owner_id = ? "
+                               "AND key = ?", (kind, owner, key)).fetchone()
+            if row is None:
+                if create_missing and version == 1:
+                    self._insert_property(conn, kind, owner, key, value, author)
+                else:
+                    raise NotFound(f"No property found with key: {key}")
+            else:
+                if version != row["version"] + 1:
+                    raise Conflict("Version must be incremented on update. Current version "
+                                   f"is: {row['version']}")
+                encoded = json.dumps(value, ensure_ascii=False)
+                if len(encoded) > MAX_PROPERTY_VALUE:
+                    raise Invalid("The property value is too large")
+                conn.execute("UPDATE properties SET value = ?, version = ?, updated_at = ?, "
+                             "author = ? WHERE id = ?",
+                             (encoded, version, now_iso(), author, row["id"]))
+        prop = self.property(kind, owner, key)
+        assert prop is not None
+        return prop
+
+    def delete_property(self, kind: str, owner: int, key: str) -> None:
+        with self._tx() as conn:
+            cur = conn.execute("DELETE FROM properties WHERE owner_kind = ? AND owner_id = ? "
+                               "AND key = ?", (kind, owner, key))
+            if cur.rowcount == 0:
+                raise NotFound(f"No property found with key: {key}")
+
+    # -- templates -----------------------------------------------------------------------
+    def save_template(self, *, name: str, body: str, description: str = "",
+                      template_type: str = "page", space_id: int | None = None,
+                      labels: Sequence[str] = (), template_id: int | None = None) -> Template:
+        if not name.strip():
+            raise Invalid("Template name cannot be empty")
+        if len(description) > 255:
+            raise Invalid("Template description cannot exceed 255 characters")
+        with self._tx() as conn:
+            if template_id is None:
+                cur = conn.execute(
+                    "INSERT INTO templates(name, description, type, space_id, body, labels) "
+                    "VALUES(?,?,?,?,?,?)",
+                    (name, description, template_type, space_id, body, json.dumps(list(labels))))
+                template_id = int(cur.lastrowid or 0)
+            else:
+                cur = conn.execute(
+                    "UPDATE templates SET name = ?, description = ?, type = ?, space_id = ?, "
+                    "body = ?, labels = ? WHERE id = ?",
+                    (name, description, template_type, space_id, body,
+                     json.dumps(list(labels)), template_id))
+                if cur.rowcount == 0:
+                    raise NotFound(f"No template with id {template_id}")
+        found = self.template(template_id)
+        assert found is not None
+        return found
+
+    def template(self, template_id: int) -> Template | None:
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM templates WHERE id = ?", (template_id,)).fetchone()
+        return _template(row) if row else None
+
+    def templates(self, space_id: int | None) -> list[Template]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT * FROM templates WHERE space_id IS ? ORDER BY id",
+                                (space_id,)).fetchall()
+        return [_template(r) for r in rows]
+
+    def delete_template(self, template_id: int) -> None:
+        with self._tx() as conn:
+            if conn.execute("DELETE FROM templates WHERE id = ?", (template_id,)).rowcount == 0:
+                raise NotFound(f"No template with id {template_id}")
