@@ -1,0 +1,1 @@
+"""Chaos tests of the local wiki's fault and journal middleware."""
