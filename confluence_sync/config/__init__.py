@@ -1,0 +1,42 @@
+"""The network config: YAML with line context, typed models, rules, schedules, scaffolding.
+
+This package imports nothing of ours but ``confluence_sync.errors``. Public API::
+
+    load_config(path, *, today=None) -> NetworkConfig      raises ConfigError with every problem
+    expand_meetings(config, group, today) -> list[PlannedMeeting]
+    space_key(network, group) -> str
+    titles.meeting_page_title(meeting), titles.fixed_title(page, language), ...
+"""
+
+from confluence_sync.config.model import (
+    Admin,
+    Contact,
+    Meeting,
+    Network,
+    NetworkConfig,
+    Organisation,
+    Schedule,
+    WorkingGroup,
+    space_key,
+)
+from confluence_sync.config.schedule import PlannedMeeting, expand_meetings, meeting_identity
+from confluence_sync.config.titles import meeting_page_title
+from confluence_sync.config.validation import load_config, load_config_text
+
+__all__ = [
+    "Admin",
+    "Contact",
+    "Meeting",
+    "Network",
+    "NetworkConfig",
+    "Organisation",
+    "PlannedMeeting",
+    "Schedule",
+    "WorkingGroup",
+    "expand_meetings",
+    "load_config",
+    "load_config_text",
+    "meeting_identity",
+    "meeting_page_title",
+    "space_key",
+]

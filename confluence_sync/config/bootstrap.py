@@ -1,0 +1,248 @@
+"""``init``: write a commented starter config that validates.
+
+From scratch the starter holds one working group after the Bremen model - members from
+different sectors, a kick-off meeting, then two meetings a year at each other's sites - and
+placeholder organisations for the coordinator to replace. With ``--from`` it takes the working
+groups of an existing network (names, purposes, topics, schedules, visibility) but none of its
+organisations, contacts, accounts or meetings: a group needs members and a lead to be valid, so
+placeholders stand in for them, and comments say so.
+
+The YAML is built as text (comments matter here, and a YAML dumper drops them); every value
+goes through ``_q``, which writes a JSON string - a valid YAML double-quoted scalar - so names
+with quotes, colons or '#' cannot break the file. The result is validated before it is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from confluence_sync.config.model import Language, NetworkConfig, Schedule, WorkingGroup
+from confluence_sync.config.validation import load_config, load_config_text
+from confluence_sync.errors import EXIT_USAGE, ConfluenceSyncError
+
+KICK_OFF_LEAD_TIME: Final = dt.timedelta(weeks=6)
+PLACEHOLDERS: Final = ("a", "b", "c", "d")
+
+
+class TargetExistsError(ConfluenceSyncError):
+    """``init`` was asked to write over an existing file without ``--force``."""
+
+    exit_code = EXIT_USAGE
+
+
+@dataclass(frozen=True)
+class _Words:
+    header: str
+    placeholders: str
+    account: str
+    group_from: str
+    members_note: str
+    lead_note: str
+    org_name: str
+    contact_name: str
+    sector: str
+    role: str
+    description: str
+    admin_name: str
+    group_name: str
+    purpose: str
+    topics: tuple[str, ...]
+    kick_off: str
+    agenda: tuple[str, ...]
+
+
+_WORDS: Final[dict[Language, _Words]] = {
+    "de": _Words(
+        header="Startkonfiguration für confluence-sync. Prüfen mit: confluence-sync validate",
+        placeholders="PLATZHALTER: Ersetzen Sie diese Organisationen und Kontakte durch die "
+        "echten Mitglieder (id = kurzer, eindeutiger Name aus Kleinbuchstaben und Bindestrichen).",
+        account="account: kontoname   # Wiki-Konto; ohne Konto gelistet, aber kein Zugriff",
+        group_from="Arbeitskreise übernommen aus",
+        members_note="Platzhalter-Mitglieder: durch die echten Organisationen ersetzen",
+        lead_note="Platzhalter: E-Mail des Kontakts, der den Arbeitskreis leitet",
+        org_name="Mitglied {letter} (Platzhalter)",
+        contact_name="Kontaktperson {letter}",
+        sector="Branche",
+        role="Umweltmanagement",
+        description="Unternehmen, die freiwillig mehr für Umwelt- und Klimaschutz tun.",
+        admin_name="Netzwerkbüro (Platzhalter-Konto ersetzen)",
+        group_name="Arbeitskreis Umweltperspektiven",
+        purpose="Betriebe der Mitglieder besichtigen, Erfahrungen austauschen und Umwelt- und "
+        "Klimathemen gemeinsam bearbeiten - nach dem Bremer Vorbild.",
+        topics=("Klimaschutz", "Energieeffizienz"),
+        kick_off="Auftaktveranstaltung",
+        agenda=("Begrüßung & Vorstellungsrunde", "Ziele des Arbeitskreises", "Termine & Gastgeber"),
+    ),
+    "en": _Words(
+        header="Starter config for confluence-sync. Check it with: confluence-sync validate",
+        placeholders="PLACEHOLDERS: replace these organisations and contacts with the real "
+        "members (id = short unique name of lower-case letters and dashes).",
+        account="account: account-name   # wiki account; without it: listed, but no access",
+        group_from="Working groups taken from",
+        members_note="placeholder members: replace with the real organisations",
+        lead_note="placeholder: e-mail of the contact who leads the group",
+        org_name="Member {letter} (placeholder)",
+        contact_name="Contact person {letter}",
+        sector="Sector",
+        role="Environmental management",
+        description="Companies that voluntarily do more for the environment and the climate.",
+        admin_name="Network office (replace the placeholder account)",
+        group_name="Environmental Perspectives Working Group",
+        purpose="Visit the members' sites, share experience and work on environmental and "
+        "climate topics together - after the Bremen model.",
+        topics=("Climate protection", "Energy efficiency"),
+        kick_off="Kick-off",
+        agenda=("Welcome & introductions", "Goals of the group", "Dates & hosts"),
+    ),
+}
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _list(values: list[str] | tuple[str, ...]) -> str:
+    return "[" + ", ".join(_q(v) for v in values) + "]"
+
+
+def _organisations(words: _Words) -> list[str]:
+    lines = ["organisations:", f"  # {words.placeholders}"]
+    for letter in PLACEHOLDERS:
+        lines += [
+            f"  - id: mitglied-{letter}",
+            f"    name: {_q(words.org_name.format(letter=letter.upper()))}",
+            f"    sector: {_q(words.sector)}",
+            "    city: Bremen",
+            "    contacts:",
+            f"      - name: {_q(words.contact_name.format(letter=letter.upper()))}",
+            f"        email: kontakt@mitglied-{letter}.example",
+            f"        role: {_q(words.role)}",
+            f"        # {words.account}",
+        ]
+    return lines
+
+
+def _schedule(schedule: Schedule, start: dt.date) -> list[str]:
+    lines = [
+        "    schedule:",
+        f"      per_year: {len(set(schedule.months))}",
+        f"      months: [{', '.join(str(m) for m in schedule.months)}]",
+        f"      weekday: {schedule.weekday}",
+        f"      week: {schedule.week}",
+        f"      rotate_hosts: {'true' if schedule.rotate_hosts else 'false'}",
+        f"      horizon: {schedule.horizon}",
+        f"      start: {start.isoformat()}",
+    ]
+    return lines
+
+
+def _group(group: WorkingGroup, words: _Words, start: dt.date) -> list[str]:
+    lines = [
+        f"  - key: {_q(group.key)}",
+        f"    name: {_q(group.name)}",
+        f"    purpose: {_q(group.purpose)}",
+        f"    lead: kontakt@mitglied-a.example   # {words.lead_note}",
+        f"    members: [{', '.join('mitglied-' + p for p in PLACEHOLDERS)}]"
+        f"   # {words.members_note}",
+        f"    topics: {_list(group.topics)}",
+        f"    visibility: {group.visibility}",
+    ]
+    if group.schedule is not None:
+        lines += _schedule(group.schedule, start)
+    return lines
+
+
+def starter_text(
+    *,
+    name: str,
+    key: str,
+    language: Language,
+    source: NetworkConfig | None,
+    source_name: str = "",
+    today: dt.date,
+) -> str:
+    """The commented YAML of a starter config (not yet validated)."""
+    words = _WORDS[language]
+    lines = [
+        "# yaml-language-server: $schema=network.schema.json",
+        "#   (create it with: confluence-sync schema --output network.schema.json)",
+        f"# {words.header}",
+        "",
+        "network:",
+        f"  key: {_q(key)}",
+        f"  name: {_q(name)}",
+        f"  language: {language}",
+        f"  description: {_q(words.description)}",
+        "  admins:",
+        "    - account: netzwerkbuero",
+        f"      name: {_q(words.admin_name)}",
+        "",
+        *_organisations(words),
+        "",
+        "working_groups:",
+    ]
+    if source is not None:
+        lines.insert(3, f"# {words.group_from} {source_name}")
+        for group in source.working_groups:
+            lines += _group(group, words, today)
+        if not source.working_groups:
+            lines[-1] = "working_groups: []"
+        return "\n".join(lines) + "\n"
+    kick_off = today + KICK_OFF_LEAD_TIME
+    group = WorkingGroup(
+        key="UPX",
+        name=words.group_name,
+        purpose=words.purpose,
+        lead="kontakt@mitglied-a.example",
+        members=[f"mitglied-{p}" for p in PLACEHOLDERS],
+        topics=list(words.topics),
+        schedule=Schedule(months=[3, 9]),
+    )
+    lines += _group(group, words, kick_off)
+    lines += [
+        "    meetings:",
+        f"      - date: {kick_off.isoformat()}",
+        "        host: mitglied-a",
+        f"        title: {_q(words.kick_off)}",
+        f"        agenda: {_list(words.agenda)}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_starter(
+    target: Path,
+    *,
+    name: str,
+    key: str,
+    language: Language | None = None,
+    source_path: Path | None = None,
+    force: bool = False,
+    today: dt.date | None = None,
+) -> NetworkConfig:
+    """Write a starter config to ``target`` and return it as validated.
+
+    Raises ``TargetExistsError`` if ``target`` exists and ``force`` is false, and
+    ``ConfigError`` if the source config or the generated one (e.g. a bad ``key``) is invalid.
+    """
+    today = today or dt.date.today()
+    if target.exists() and not force:
+        raise TargetExistsError(
+            f"{target} exists already", hint="pick another file name or add --force"
+        )
+    source = load_config(source_path, today=today) if source_path is not None else None
+    chosen: Language = language or (source.network.language if source else "de")
+    text = starter_text(
+        name=name,
+        key=key,
+        language=chosen,
+        source=source,
+        source_name=source_path.name if source_path else "",
+        today=today,
+    )
+    config = load_config_text(text, file=str(target), today=today)
+    target.write_text(text, encoding="utf-8")
+    return config

@@ -1,0 +1,238 @@
+"""The typed model of a network's config file (field names are the contract of DOMAIN.md).
+
+The models check shapes and single values (types, patterns, lengths, allowed words). Rules that
+relate several places of the file - references, duplicates, page-title collisions - live in
+``rules.py`` so that they can run even where part of the file failed these checks.
+
+Every field has a description: ``confluence-sync schema`` turns these models into the JSON Schema
+that editors use for completion and hover help, so the descriptions are user documentation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Language = Literal["de", "en"]
+Visibility = Literal["members", "network"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+# Deliberately loose: the file is checked before anything is sent, and a stricter pattern would
+# reject real addresses. What it catches: missing '@', spaces, a domain without a dot.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_SPACE_NAME = 200  # Confluence refuses longer space names
+MAX_SPACE_KEY = 255
+MAX_PAGE_TITLE = 255
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    """Shared settings: unknown fields are errors (they are usually typos), values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Admin(_Model):
+    """A wiki account that administers every space of the network."""
+
+    account: NonEmpty = Field(
+        description="Wiki account: a Cloud accountId or a Data Center username."
+    )
+    name: str = Field("", description="Who this is, for people reading the file.")
+
+
+class Network(_Model):
+    """The network itself; its key is the hub space key and the prefix of every space key."""
+
+    key: NonEmpty = Field(
+        description="ASCII capital letters and digits; the hub space key and the prefix of "
+        "every working group's space key, e.g. PUU.",
+        examples=["PUU"],
+    )
+    name: NonEmpty = Field(
+        description="Name of the network; also the hub space's name (at most 200 characters)."
+    )
+    language: Language = Field(
+        "de", description="Language of every generated page: de or en."
+    )
+    description: str = Field("", description="One or two sentences shown on the hub home page.")
+    admins: list[Admin] = Field(
+        default_factory=list, description="Wiki accounts that administer every space."
+    )
+
+
+class Contact(_Model):
+    """A person at a member organisation."""
+
+    name: NonEmpty = Field(description="Full name.")
+    email: str = Field(
+        pattern=EMAIL_PATTERN,
+        description="E-mail address; unique in the network. Working groups name their lead "
+        "by it.",
+    )
+    role: str = Field("", description="Role in the organisation, e.g. Umweltmanagement.")
+    account: str | None = Field(
+        None,
+        min_length=1,
+        description="Optional wiki account (Cloud accountId or Data Center username). Without "
+        "it the contact is listed in the directories but gets no access.",
+    )
+    phone: str | None = Field(None, description="Optional phone number for the directory.")
+
+
+class Organisation(_Model):
+    """A member organisation (company, institution) of the network."""
+
+    id: str = Field(
+        pattern=SLUG_PATTERN,
+        description="Short unique slug (lower-case letters, digits, dashes), e.g. hansa-flex; "
+        "working groups and meetings refer to the organisation by it.",
+    )
+    name: NonEmpty = Field(description="Full name, e.g. HANSA-FLEX AG.")
+    sector: str = Field("", description="Industry or sector, for the member directory.")
+    city: str = Field("", description="City of the site, for the member directory.")
+    address: str | None = Field(None, description="Optional street address of the site.")
+    website: str | None = Field(
+        None, pattern=r"^https?://\S+$", description="Optional website (http:// or https://)."
+    )
+    contacts: list[Contact] = Field(
+        default_factory=list, description="People at this organisation."
+    )
+
+
+class Schedule(_Model):
+    """Rule that generates upcoming meetings.
+
+    Date rule: a generated meeting falls on the ``week``-th ``weekday`` of each listed month
+    (week -1 = the last one); by default the second Thursday.
+    """
+
+    months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        min_length=1,
+        max_length=12,
+        description="Months (1-12) in which the group meets, e.g. [3, 9].",
+    )
+    per_year: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        description="Meetings per year; if given it must equal the number of months.",
+    )
+    weekday: Weekday = Field("thu", description="Weekday of generated meetings.")
+    week: Literal[1, 2, 3, 4, -1] = Field(
+        2, description="Which of that weekday in the month: 1-4, or -1 for the last one."
+    )
+    rotate_hosts: bool = Field(
+        True,
+        description="Hosts rotate through the member organisations in list order. Without "
+        "rotation the lead's organisation hosts (or the first member).",
+    )
+    horizon: int = Field(
+        2, ge=1, le=24, description="How many upcoming meetings to keep provisioned."
+    )
+    start: dt.date | None = Field(
+        None,
+        description="Optional first meeting month of the rotation (YYYY-MM-DD; only year and "
+        "month count): the meeting of that month is hosted by the first member. Without it "
+        "the rotation counts from January 2000, so it never depends on the day of the run.",
+    )
+
+
+class Meeting(_Model):
+    """An explicit meeting; it replaces a generated meeting of the same month."""
+
+    date: dt.date = Field(description="Date of the meeting, YYYY-MM-DD.")
+    host: NonEmpty = Field(description="Id of the hosting organisation; must be a member.")
+    title: str | None = Field(
+        None,
+        min_length=1,
+        description="Title; the page is called 'YYYY-MM-DD <title>'. Default: 'Treffen bei "
+        "<host>' / 'Meeting at <host>'.",
+    )
+    agenda: list[NonEmpty] = Field(default_factory=list, description="Agenda items.")
+    place: str | None = Field(
+        None, description="Where exactly (site, address, room); default: the host's city."
+    )
+
+
+class WorkingGroup(_Model):
+    """A working group (Arbeitskreis); it gets its own space, keyed network key + group key."""
+
+    key: NonEmpty = Field(
+        description="ASCII capital letters and digits; space key = network key + this key.",
+        examples=["UPX"],
+    )
+    name: NonEmpty = Field(description="Name of the group; also its space name (≤ 200 chars).")
+    purpose: str = Field("", description="What the group is for; shown on its home page.")
+    lead: str = Field(description="E-mail address of the contact who leads the group.")
+    members: list[NonEmpty] = Field(
+        min_length=1, description="Ids of the member organisations, in rotation order."
+    )
+    topics: list[NonEmpty] = Field(
+        default_factory=list, description="Topics; they also become page labels."
+    )
+    visibility: Visibility = Field(
+        "members",
+        description="members: only contacts of member organisations see the space; network: "
+        "every network contact may also read it.",
+    )
+    schedule: Schedule | None = Field(
+        None, description="Optional rule that generates upcoming meetings."
+    )
+    meetings: list[Meeting] = Field(
+        default_factory=list,
+        description="Explicit meetings, past and future; one per month at most.",
+    )
+
+
+class NetworkConfig(_Model):
+    """A whole network: the single source the wiki is kept in line with."""
+
+    model_config = ConfigDict(
+        title="confluence-sync network config",
+        json_schema_extra={
+            "description": "One regional business network: organisations, contacts, working "
+            "groups and meetings. Connection settings never go in this file."
+        },
+    )
+
+    network: Network = Field(description="The network: key, name, language, admins.")
+    organisations: list[Organisation] = Field(
+        default_factory=list, description="Member organisations and their contacts."
+    )
+    working_groups: list[WorkingGroup] = Field(
+        default_factory=list, description="Working groups; each gets its own space."
+    )
+
+    def organisation(self, organisation_id: str) -> Organisation | None:
+        """The organisation with this id, if any."""
+        for organisation in self.organisations:
+            if organisation.id == organisation_id:
+                return organisation
+        return None
+
+    def contact(self, email: str) -> Contact | None:
+        """The contact with this e-mail address (case-insensitive), if any."""
+        wanted = email.casefold()
+        for organisation in self.organisations:
+            for contact in organisation.contacts:
+                if contact.email.casefold() == wanted:
+                    return contact
+        return None
+
+    def organisation_of(self, email: str) -> Organisation | None:
+        """The organisation a contact (by e-mail) belongs to, if any."""
+        wanted = email.casefold()
+        for organisation in self.organisations:
+            if any(contact.email.casefold() == wanted for contact in organisation.contacts):
+                return organisation
+        return None
+
+
+def space_key(network: Network, group: WorkingGroup) -> str:
+    """The space key of a working group: network key + group key, e.g. PUU + UPX = PUUUPX."""
+    return network.key + group.key

@@ -1,0 +1,180 @@
+"""Load a config file and report every problem in it at once, each at FILE:LINE:COL.
+
+Three layers feed one list of problems: the YAML reader (syntax, duplicate keys), the pydantic
+models (types, required and unknown fields, single values) and the rules (references,
+duplicates, titles). When the models reject part of the file, the rules still run on the parts
+that passed, so fixing one problem does not merely reveal the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from confluence_sync.config.loader import (
+    ROOT_PATH,
+    LoadedYaml,
+    Loc,
+    Positions,
+    parse_yaml,
+    read_yaml,
+)
+from confluence_sync.config.model import Network, NetworkConfig, Organisation, WorkingGroup
+from confluence_sync.config.rules import ConfigView, check, suggest
+from confluence_sync.errors import ConfigError, Problem
+
+_TOP_LEVEL = "expected a mapping with the keys network, organisations and working_groups"
+
+
+def load_config(path: Path, *, today: dt.date | None = None) -> NetworkConfig:
+    """Read, type-check and rule-check the config at ``path``.
+
+    ``today`` decides which generated meetings exist (they take part in the title rule).
+    Raises ``ConfigError`` with every problem found.
+    """
+    return validate_loaded(read_yaml(path), today=today)
+
+
+def load_config_text(
+    text: str, *, file: str = "<config>", today: dt.date | None = None
+) -> NetworkConfig:
+    """Like ``load_config`` for text in memory; ``file`` names it in problems."""
+    return validate_loaded(parse_yaml(text, file), today=today)
+
+
+def validate_loaded(loaded: LoadedYaml, *, today: dt.date | None = None) -> NetworkConfig:
+    """Turn parsed YAML into a ``NetworkConfig`` or raise ``ConfigError`` with all problems."""
+    today = today or dt.date.today()
+    positions = loaded.positions
+    problems = list(loaded.problems)
+    data = loaded.data
+    if data is None and problems:
+        raise ConfigError(problems)
+    if not isinstance(data, dict):
+        problems.append(positions.problem((), f"{_TOP_LEVEL}, not {_kind(data)}"))
+        raise ConfigError(problems)
+    config: NetworkConfig | None = None
+    try:
+        config = NetworkConfig.model_validate(data)
+        view = ConfigView.of(config)
+    except ValidationError as error:
+        problems += _problems_from(error, positions)
+        view = _salvage(data)
+    problems += [positions.problem(loc, message) for loc, message in check(view, today)]
+    if problems or config is None:
+        raise ConfigError(sorted(set(problems)))
+    return config
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    return "a single value"
+
+
+def _salvage(data: dict[str, Any]) -> ConfigView:
+    """The parts of an invalid file that are valid on their own, for the rules."""
+    view = ConfigView(network=_valid(Network, data.get("network")))
+    organisations = data.get("organisations")
+    if isinstance(organisations, list):
+        for index, item in enumerate(organisations):
+            organisation = _valid(Organisation, item)
+            if organisation is not None:
+                view.organisations.append((index, organisation))
+            if not isinstance(item, dict):
+                continue
+            if isinstance(item.get("id"), str):
+                view.written_org_ids.add(item["id"])
+            contacts = item.get("contacts")
+            for contact in contacts if isinstance(contacts, list) else []:
+                if isinstance(contact, dict) and isinstance(contact.get("email"), str):
+                    view.written_emails.add(contact["email"].casefold())
+    groups = data.get("working_groups")
+    if isinstance(groups, list):
+        for index, item in enumerate(groups):
+            group = _valid(WorkingGroup, item)
+            if group is not None:
+                view.groups.append((index, group))
+    return view
+
+
+_M = typing.TypeVar("_M", bound=BaseModel)
+
+
+def _valid(model: type[_M], value: Any) -> _M | None:
+    try:
+        return model.model_validate(value)
+    except ValidationError:
+        return None
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The model class that describes the mapping at ``loc`` (for 'did you mean')."""
+    model: type[BaseModel] = NetworkConfig
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return None
+        found = _inner_model(info.annotation)
+        if found is None:
+            return None
+        model = found
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, typing.Union, types.UnionType):
+        for argument in typing.get_args(annotation):
+            found = _inner_model(argument)
+            if found is not None:
+                return found
+    return None
+
+
+def _problems_from(error: ValidationError, positions: Positions) -> list[Problem]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        loc: Loc = tuple(detail["loc"])
+        kind = detail["type"]
+        value = detail.get("input")
+        name = str(loc[-1]) if loc else ROOT_PATH
+        if kind == "extra_forbidden":
+            model = _model_at(loc[:-1])
+            hint = suggest(name, model.model_fields) if model else ""
+            problems.append(positions.problem(loc, f"unknown field '{name}'{hint}", at_key=True))
+            continue
+        problems.append(positions.problem(loc, _message(kind, name, value, detail["msg"])))
+    return problems
+
+
+def _message(kind: str, name: str, value: Any, default: str) -> str:
+    """A message in the file's terms for the common pydantic error kinds."""
+    shown = repr(value) if isinstance(value, str | int | float | bool) else ""
+    if kind == "missing":
+        return f"missing required field '{name}'"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"bad date {shown}: use YYYY-MM-DD with a real day ({default.lower()})"
+    if kind == "literal_error" and name == "language":
+        return f"unknown language {shown}: use de or en"
+    if kind == "string_pattern_mismatch":
+        if name in ("email", "lead"):
+            return f"bad email address {shown}"
+        if name == "id":
+            return f"bad id {shown}: use lower-case letters, digits and single dashes"
+        if name == "website":
+            return f"bad website {shown}: it must start with http:// or https://"
+    if kind in ("dict_type", "model_type"):
+        return f"expected a mapping of fields, not {shown or 'this'}"
+    return f"{default} (got {shown})" if shown else default
