@@ -1,0 +1,1 @@
+"""Unit tests of the local wiki viewer's storage-format renderer."""
