@@ -170,7 +170,19 @@ class RateLimitedError(WikiError):
 
 
 class ServerError(WikiError):
-    """5xx: the wiki (or a proxy in front of it) failed."""
+    """5xx: the wiki (or a proxy in front of it) failed. A 503 may carry ``retry_after``."""
+
+    def __init__(
+        self,
+        object: str,
+        status: int | None,
+        message: str,
+        hint: str = "",
+        *,
+        retry_after: float | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(object, status, message, hint)
 
 
 class TransportError(WikiError):

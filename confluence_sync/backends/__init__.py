@@ -1,0 +1,55 @@
+"""Backends: the only code that talks HTTP to Confluence.
+
+``open_backend(settings)`` returns a :class:`~confluence_sync.backends.base.Backend` whose
+``reader`` serves observation and dry runs and whose ``writer()`` serves apply. Cloud and
+Data Center adapters share one transport, retry policy and request counter per backend.
+"""
+
+from __future__ import annotations
+
+from confluence_sync.settings import Settings
+
+from .base import Backend, RequestCounter
+from .retry import Retrier, RetryPolicy
+
+
+def site_base(url: str, flavour: str) -> str:
+    """The URL the adapters' paths are relative to: Cloud's ends in ``/wiki``."""
+    base = url.rstrip("/")
+    if flavour == "cloud" and not base.endswith("/wiki"):
+        base += "/wiki"
+    return base
+
+
+def open_backend(
+    settings: Settings,
+    *,
+    policy: RetryPolicy | None = None,
+    counter: RequestCounter | None = None,
+) -> Backend:
+    """Connect to ``settings.url`` (required: the embedded wiki is started by the caller,
+    which then passes its URL here)."""
+    # Imported here so `confluence-sync --help` never loads requests or atlassian.
+    from .cloud import CloudReader, CloudWriter
+    from .datacenter import DataCenterReader, DataCenterWriter
+    from .http import Transport
+
+    if settings.url is None:
+        raise ValueError("open_backend needs a URL; start the local wiki first")
+    flavour = settings.resolved_flavour
+    transport = Transport(
+        site_base(settings.url, flavour),
+        settings.auth(),
+        flavour=flavour,
+        counter=counter or RequestCounter(),
+        retrier=Retrier(policy),
+        timeouts=(settings.connect_timeout, settings.read_timeout),
+    )
+    if flavour == "cloud":
+        cloud = CloudReader(transport)
+        return Backend(reader=cloud, _writer=CloudWriter(cloud), _close=transport.close)
+    dc = DataCenterReader(transport)
+    return Backend(reader=dc, _writer=DataCenterWriter(dc), _close=transport.close)
+
+
+__all__ = ["Backend", "RequestCounter", "RetryPolicy", "open_backend", "site_base"]

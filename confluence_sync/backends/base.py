@@ -1,0 +1,324 @@
+"""The backend contract the sync engine talks to: plain values, a reading half and a writing half.
+
+``WikiReader`` only reads; ``WikiWriter`` only writes. A dry run is handed a reader and has
+no way to reach a writer, so it cannot change the wiki by construction. Both halves of one
+backend share a transport, a :class:`RequestCounter` and one rate-limit gate.
+
+Identities on the wire differ per flavour and are kept as opaque strings here: page and space
+ids (numeric strings), users (Cloud ``accountId`` / Data Center ``username``), groups (name).
+Pages are never deleted through this contract; the engine archives by moving a page under an
+archive page.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from confluence_sync.errors import ConfluenceSyncError
+
+# JSON as Confluence stores it in a content/space property value.
+JSON = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
+SubjectType = Literal["user", "group"]
+
+
+@dataclass(frozen=True)
+class SpaceInfo:
+    """A space. ``id`` is the numeric id as a string (Cloud v2 addresses spaces by it)."""
+
+    key: str
+    id: str
+    name: str
+    homepage_id: str | None
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the observer needs of a page; cheap to list in bulk."""
+
+    id: str
+    title: str
+    space_key: str
+    parent_id: str | None
+    version: int
+    status: str = "current"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page with its storage-format body."""
+
+    info: PageInfo
+    body: str
+
+
+@dataclass(frozen=True)
+class Property:
+    """A content or space property. ``id`` is Cloud v2's property id ("" where unused)."""
+
+    key: str
+    value: JSON
+    version: int
+    id: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class Grant:
+    """One space permission in our own vocabulary (see ``backends.permissions``).
+
+    ``operation`` is one of read, write (create page + edit), comment, attach, blog,
+    delete_page, delete_own, export, restrict, admin; an unmapped native pair is kept as
+    ``"native:<key>/<target>"`` so it can still be revoked. ``native_id`` is the Cloud
+    permission id when known; it does not take part in equality.
+    """
+
+    subject_type: SubjectType
+    subject: str
+    operation: str
+    native_id: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A space content template (Cloud only). ``id`` is empty before creation."""
+
+    name: str
+    body: str
+    description: str = ""
+    labels: tuple[str, ...] = ()
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """A resolved account. ``id``: Cloud accountId / DC username; ``key``: DC userKey."""
+
+    id: str
+    display_name: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class PageUpdate:
+    """A new body/title for a page, based on the version the caller read."""
+
+    page_id: str
+    title: str
+    body: str
+    base_version: int
+    parent_id: str | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What this flavour can do over REST; the planner turns a missing one into a manual step."""
+
+    flavour: Literal["cloud", "datacenter"]
+    supports_templates: bool
+    inline_labels_on_create: bool
+    inline_properties_on_create: bool
+    supports_group_admin: bool = True
+
+
+class UnsupportedOperationError(ConfluenceSyncError):
+    """The flavour has no REST way to do this (e.g. templates on Data Center)."""
+
+
+class RequestCounter:
+    """Thread-safe count of HTTP requests sent (each retry counts), writes split by method."""
+
+    _WRITE_EXEMPT = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_method: dict[str, int] = {}
+
+    def count(self, method: str) -> None:
+        """Record one request that was put on the wire."""
+        with self._lock:
+            self._by_method[method.upper()] = self._by_method.get(method.upper(), 0) + 1
+
+    @property
+    def requests(self) -> int:
+        with self._lock:
+            return sum(self._by_method.values())
+
+    @property
+    def writes(self) -> int:
+        with self._lock:
+            return sum(n for m, n in self._by_method.items() if m not in self._WRITE_EXEMPT)
+
+    def by_method(self) -> dict[str, int]:
+        """A copy of the per-method counts, for the report."""
+        with self._lock:
+            return dict(self._by_method)
+
+
+# Called by update_page after a 409: given the page as it is now, return the update to write
+# instead (re-rendered against the new version), or None to give up with ConflictError.
+Recheck = Callable[[Page], PageUpdate | None]
+
+
+class WikiReader(ABC):
+    """Reads the wiki. Every method must implement its behaviour with as few requests as the
+    flavour's API allows, retry through ``backends.retry`` and raise only ``WikiError``s."""
+
+    capabilities: Capabilities
+    counter: RequestCounter
+
+    @abstractmethod
+    def get_space(self, key: str) -> SpaceInfo | None:
+        """Must return the space (None if missing or invisible); cached per key."""
+
+    @abstractmethod
+    def list_pages(self, space_key: str) -> list[PageInfo]:
+        """Must return every current page of the space with id, title, parent and version,
+        paginating in pages of the largest size the API allows."""
+
+    @abstractmethod
+    def get_page(self, page_id: str) -> Page:
+        """Must return the page with its storage body; NotFoundError if missing."""
+
+    @abstractmethod
+    def find_page_by_title(self, space_key: str, title: str) -> PageInfo | None:
+        """Must return the current page with exactly this title in the space, or None."""
+
+    @abstractmethod
+    def get_space_property(self, space_key: str, key: str) -> Property | None:
+        """Must return the space property (e.g. the engine's page index) or None."""
+
+    @abstractmethod
+    def get_page_property(self, page_id: str, key: str) -> Property | None:
+        """Must return the page's property (e.g. our marker) or None."""
+
+    @abstractmethod
+    def get_labels(self, page_id: str) -> frozenset[str]:
+        """Must return the page's global labels."""
+
+    @abstractmethod
+    def list_grants(self, space_key: str) -> list[Grant]:
+        """Must return the space permissions of users and groups in our vocabulary."""
+
+    @abstractmethod
+    def group_exists(self, name: str) -> bool:
+        """Must say whether the group exists."""
+
+    @abstractmethod
+    def list_group_members(self, name: str) -> list[UserInfo]:
+        """Must return every member of the group (paginated)."""
+
+    @abstractmethod
+    def resolve_user(self, identifier: str) -> UserInfo | None:
+        """Must resolve Cloud accountId / DC username to an account, or None if unknown."""
+
+    @abstractmethod
+    def list_templates(self, space_key: str) -> list[Template]:
+        """Must list the space's page templates; UnsupportedOperationError where the
+        flavour has no template REST API (check ``capabilities.supports_templates``)."""
+
+
+class WikiWriter(ABC):
+    """Changes the wiki. Reached only from apply; never handed to a dry run."""
+
+    capabilities: Capabilities
+    counter: RequestCounter
+
+    @abstractmethod
+    def create_space(self, key: str, name: str, description: str = "") -> SpaceInfo:
+        """Must create a global space and return it (with its home page id)."""
+
+    @abstractmethod
+    def create_page(
+        self,
+        space_key: str,
+        title: str,
+        body: str,
+        *,
+        parent_id: str | None = None,
+        labels: Iterable[str] = (),
+        properties: Mapping[str, JSON] | None = None,
+        find_existing: Callable[[], PageInfo | None] | None = None,
+    ) -> PageInfo:
+        """Must create the page with labels and properties, inline in the create request
+        wherever the API takes them. If the create fails ambiguously (timeout, reset, 5xx),
+        ``find_existing`` (lookup by our marker) must be asked before any retry; without it
+        the create is not retried."""
+
+    @abstractmethod
+    def update_page(self, update: PageUpdate, *, recheck: Recheck | None = None) -> PageInfo:
+        """Must write version ``base_version + 1``. On 409 it must re-read the page and ask
+        ``recheck``; without it, or when it returns None, raise ConflictError."""
+
+    @abstractmethod
+    def move_page(self, page_id: str, new_parent_id: str) -> PageInfo:
+        """Must move the page under ``new_parent_id`` in the same space (archiving)."""
+
+    @abstractmethod
+    def set_space_property(
+        self, space_key: str, key: str, value: JSON, *, current: Property | None
+    ) -> Property:
+        """Must create the property (``current`` None) or write version current+1;
+        409 → ConflictError (the engine's run lock relies on it)."""
+
+    @abstractmethod
+    def set_page_property(
+        self, page_id: str, key: str, value: JSON, *, current: Property | None
+    ) -> Property:
+        """Same as ``set_space_property`` for a page property."""
+
+    @abstractmethod
+    def add_labels(self, page_id: str, labels: Iterable[str]) -> None:
+        """Must add the labels (never replacing others) in one request."""
+
+    @abstractmethod
+    def remove_label(self, page_id: str, label: str) -> None:
+        """Must remove one label."""
+
+    @abstractmethod
+    def grant(self, space_key: str, grant: Grant) -> None:
+        """Must add the space permission (read is granted before anything else)."""
+
+    @abstractmethod
+    def revoke(self, space_key: str, grant: Grant) -> None:
+        """Must remove the space permission."""
+
+    @abstractmethod
+    def ensure_group(self, name: str) -> bool:
+        """Must create the group if missing; True when it was created."""
+
+    @abstractmethod
+    def add_group_member(self, group: str, user: str) -> None:
+        """Must add the user (accountId / username) to the group."""
+
+    @abstractmethod
+    def remove_group_member(self, group: str, user: str) -> None:
+        """Must remove the user from the group."""
+
+    @abstractmethod
+    def save_template(self, space_key: str, template: Template) -> Template:
+        """Must create (``id`` empty) or update the space template; UnsupportedOperationError
+        where ``capabilities.supports_templates`` is False."""
+
+
+@dataclass
+class Backend:
+    """One connection: the reader for everyone, the writer only for apply."""
+
+    reader: WikiReader
+    _writer: WikiWriter
+    _close: Callable[[], None] = lambda: None
+
+    def writer(self) -> WikiWriter:
+        """The writing half; callers that only plan must not ask for it."""
+        return self._writer
+
+    @property
+    def counter(self) -> RequestCounter:
+        return self.reader.counter
+
+    def close(self) -> None:
+        self._close()

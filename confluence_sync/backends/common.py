@@ -1,0 +1,99 @@
+"""Pieces both adapters share: the v1 ``/rest/api`` calls Cloud still has no v2 write for
+(labels, space creation), path quoting, and the 409 re-read loop for page writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import quote
+
+from confluence_sync.errors import NotFoundError
+
+from .base import Page, PageInfo, PageUpdate, Recheck
+from .http import Transport
+
+V1 = "rest/api"
+
+
+def q(part: str) -> str:
+    """Quote one path segment (group names and labels may hold spaces, umlauts, slashes)."""
+    return quote(part, safe="")
+
+
+def label_payload(labels: Iterable[str]) -> list[dict[str, str]]:
+    """Global labels, lower-cased as Confluence stores them, without duplicates."""
+    seen: dict[str, None] = {}
+    for label in labels:
+        seen.setdefault(label.strip().lower(), None)
+    return [{"prefix": "global", "name": name} for name in seen if name]
+
+
+def add_labels_v1(transport: Transport, page_id: str, labels: Iterable[str]) -> None:
+    """POST /content/{id}/label adds (never replaces) every label in one request."""
+    payload = label_payload(labels)
+    if payload:
+        transport.call(
+            "POST",
+            f"{V1}/content/{q(page_id)}/label",
+            what=f"labels of page {page_id}",
+            json=payload,
+        )
+
+
+def remove_label_v1(transport: Transport, page_id: str, label: str) -> None:
+    """DELETE /content/{id}/label?name= (the query form also takes names with '/')."""
+    try:
+        transport.call(
+            "DELETE",
+            f"{V1}/content/{q(page_id)}/label",
+            what=f"label {label!r} of page {page_id}",
+            params={"name": label.lower()},
+        )
+    except NotFoundError:
+        return  # already gone: the desired state holds
+
+
+def space_create_payload(key: str, name: str, description: str) -> dict[str, Any]:
+    body: dict[str, Any] = {"key": key, "name": name}
+    if description:
+        body["description"] = {"plain": {"value": description, "representation": "plain"}}
+    return body
+
+
+def global_labels(results: Iterable[dict[str, Any]]) -> frozenset[str]:
+    return frozenset(
+        str(item.get("name", "")) for item in results if item.get("prefix", "global") == "global"
+    )
+
+
+def version_of(data: dict[str, Any]) -> int:
+    version = data.get("version") or {}
+    return int(version.get("number", 0)) if isinstance(version, dict) else 0
+
+
+def write_with_recheck(
+    page_id: str,
+    update: PageUpdate,
+    recheck: Recheck | None,
+    *,
+    put: Callable[[PageUpdate, int], PageInfo],
+    reread: Callable[[str], Page],
+) -> tuple[Callable[[], PageInfo], Callable[[], Callable[[], PageInfo] | None] | None]:
+    """The sender for ``update`` and, when ``recheck`` is given, the 409 resolver: re-read the
+    page, let the caller decide against what is there now, write on top of *that* version."""
+
+    def send() -> PageInfo:
+        return put(update, update.base_version + 1)
+
+    if recheck is None:
+        return send, None
+
+    def resolve() -> Callable[[], PageInfo] | None:
+        current = reread(page_id)
+        decided = recheck(current)
+        if decided is None:
+            return None
+        version = current.info.version + 1
+        return lambda: put(decided, version)
+
+    return send, resolve

@@ -1,0 +1,239 @@
+"""The HTTP transport both adapters share: atlassian-python-api's session underneath, our
+timeouts, counting, rate gate, retries and error mapping on top.
+
+atlassian-python-api is used for what it is good at (session, auth, URL joining); its own
+retry layers (``backoff_and_retry`` and the 429 ``retry_with_header``) are switched off so
+``backends.retry`` stays the only retry owner. Responses come back raw (``advanced_mode``)
+and go through ``backends.status``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from atlassian.rest_client import AtlassianRestAPI
+
+from confluence_sync.errors import TransportError
+from confluence_sync.settings import BasicAuth, BearerAuth
+
+from .base import RequestCounter
+from .retry import Retrier
+from .status import error_for
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Loggers that may see request details; the redaction filter is attached to each, because a
+# logger's filters do not apply to records propagated from its children.
+_WATCHED_LOGGERS = (
+    "atlassian.rest_client",
+    "urllib3.connectionpool",
+    "confluence_sync.backends.http",
+    "confluence_sync.backends.retry",
+)
+_AUTH_HEADER = re.compile(
+    r"(Authorization['\"]?\s*[:=]\s*['\"]?)(Basic|Bearer)?\s*[^'\"\s,}]+", re.I
+)
+_SCHEME_TOKEN = re.compile(r"\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{8,}")
+REDACTED = "[redacted]"
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces Authorization values and the configured secrets in every log record."""
+
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        super().__init__()
+        self.secrets = tuple(s for s in secrets if s)
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
+        return _SCHEME_TOKEN.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self.redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def install_redaction(secrets: tuple[str, ...]) -> RedactingFilter:
+    """Attach one filter for these secrets to every logger that sees requests."""
+    redactor = RedactingFilter(secrets)
+    for name in _WATCHED_LOGGERS:
+        logging.getLogger(name).addFilter(redactor)
+    return redactor
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers safe to log."""
+    return {
+        k: (REDACTED if k.lower() in ("authorization", "cookie") else v) for k, v in headers.items()
+    }
+
+
+class Transport:
+    """Sends requests below one base URL (``…/wiki`` on Cloud, the context root on DC)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: BasicAuth | BearerAuth | None,
+        *,
+        flavour: str,
+        counter: RequestCounter,
+        retrier: Retrier,
+        timeouts: tuple[float, float],
+        pool_size: int = 16,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        parts = urlsplit(self.base_url)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.base_path = parts.path.rstrip("/")
+        self.flavour = flavour
+        self.counter = counter
+        self.retrier = retrier
+        session = requests.Session()
+        # Workers share the session; the default pool of 10 would make them queue for sockets.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        kwargs: dict[str, Any] = {}
+        secrets: tuple[str, ...] = ()
+        if isinstance(auth, BasicAuth):
+            secrets = (auth.secret.get_secret_value(),)
+            kwargs.update(username=auth.username, password=secrets[0])
+        elif isinstance(auth, BearerAuth):
+            secrets = (auth.token.get_secret_value(),)
+            kwargs.update(token=secrets[0])
+        self._api = AtlassianRestAPI(
+            url=self.base_url,
+            session=session,
+            backoff_and_retry=False,
+            retry_with_header=False,
+            **kwargs,
+        )
+        # The library's constructor only takes one int; requests accepts (connect, read).
+        setattr(self._api, "timeout", timeouts)  # noqa: B010 - its attribute is typed int
+        self.redactor = install_redaction(secrets)
+
+    def __repr__(self) -> str:
+        return f"Transport({self.base_url!r}, flavour={self.flavour!r})"
+
+    def close(self) -> None:
+        self._api.close()
+
+    def send_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        what: str,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """One HTTP attempt: wait at the gate, count, send, map errors. Returns parsed JSON
+        (None for an empty body). ``path`` is below the base URL, or absolute (http…)."""
+        self.retrier.gate.wait()
+        absolute = path.startswith(("http://", "https://"))
+        self.counter.count(method)
+        try:
+            response = self._api.request(
+                method,
+                path,
+                params=dict(params) if params else None,
+                json=json,
+                absolute=absolute,
+                advanced_mode=True,
+            )
+        except requests.Timeout as exc:
+            raise TransportError(
+                what,
+                f"{method} {self._show(path)} timed out",
+                "the wiki is slow or unreachable; raise the read timeout or run again",
+            ) from _scrub(exc)
+        except requests.RequestException as exc:
+            raise TransportError(
+                what,
+                f"{method} {self._show(path)} failed: {type(exc).__name__}",
+                "check CONFLUENCE_URL and the network; the connection was refused or reset",
+            ) from _scrub(exc)
+        log.debug("%s %s -> %s", method, self._show(path), response.status_code)
+        if response.status_code >= 400:
+            raise error_for(
+                response.status_code,
+                response.text,
+                response.headers,
+                object=what,
+                method=method,
+                path=self._show(path),
+                flavour=self.flavour,
+            )
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            return response.text
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        what: str,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        find_existing: Callable[[], Any] | None = None,
+    ) -> Any:
+        """One logical request under the retry policy."""
+        return self.retrier.run(
+            method,
+            what,
+            lambda: self.send_once(method, path, what=what, params=params, json=json),
+            find_existing=find_existing,
+        )
+
+    def paginate(
+        self, path: str, *, what: str, params: Mapping[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Yield every result across pages, following ``_links.next`` (offset or cursor)."""
+        data = self.call("GET", path, what=what, params=params)
+        while True:
+            if isinstance(data, list):  # a few DC endpoints answer a bare array
+                yield from data
+                return
+            yield from data.get("results", [])
+            next_link = (data.get("_links") or {}).get("next")
+            if not next_link:
+                return
+            data = self.call("GET", self.absolute(next_link), what=what)
+
+    def absolute(self, link: str) -> str:
+        """An absolute URL for a ``next`` link: v2 links include the context (``/wiki/api/v2…``),
+        v1 and DC links are relative to the base (``/rest/api/…``)."""
+        if link.startswith(("http://", "https://")):
+            return link
+        if self.base_path and link.startswith(self.base_path + "/"):
+            return self.origin + link
+        return self.base_url + "/" + link.lstrip("/")
+
+    def _show(self, path: str) -> str:
+        """The path for messages: never the host or query string (titles may be private)."""
+        if path.startswith(("http://", "https://")):
+            path = urlsplit(path).path
+        return path.split("?", 1)[0]
+
+
+def _scrub(exc: BaseException) -> BaseException | None:
+    """requests' exceptions carry the prepared request (with its Authorization header); we
+    chain a plain copy of the message instead so tracebacks cannot show it."""
+    return ConnectionError(type(exc).__name__ + ": " + str(exc).split(" (Caused by", 1)[0])

@@ -1,0 +1,287 @@
+"""The one retry policy for every wiki request (tenacity; atlassian-python-api's own is off).
+
+Layers, each for its own reason:
+
+* **Rate limit (429, any method).** The wait comes from ``Retry-After`` (seconds or an HTTP
+  date), clamped to ``[floor, cap]``; ``0`` or nonsense means the floor, so a broken header
+  cannot cause a request storm. The wait is put on a shared :class:`RateGate` that *every*
+  request passes, so all workers of a run back off together instead of each one finding the
+  limit on its own.
+* **Transient failures (5xx, timeouts, resets).** Retried for reads (GET/HEAD) with jittered
+  exponential backoff. A POST that failed this way may have been committed: it is retried only
+  when the caller passed ``find_existing``, and that lookup runs *before* the next attempt,
+  so a create can never duplicate. PUT/DELETE are not retried here (a PUT that did commit
+  comes back as a 409 on the next run, which is handled safely).
+* **Conflict (409).** Never a blind version+1: ``resolve_conflict`` re-reads and lets the
+  caller re-check ownership, returning the request to send instead, or None to give up.
+* **Known transient Confluence texts** (:data:`RETRYABLE_TEXTS`): the server rolled the
+  transaction back, so nothing was written; retried for any method.
+
+Attempts and total time are bounded. Clock and sleep are injectable so tests run fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+from tenacity import RetryCallState, Retrying
+
+from confluence_sync.errors import (
+    ConflictError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+    WikiError,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+@dataclass(frozen=True)
+class RetryableText:
+    """A Confluence error text that means "try again", and why."""
+
+    text: str
+    reason: str
+
+
+# Texts learned by sphinx-contrib/confluencebuilder on real sites. Each marks a rolled-back
+# transaction: nothing was stored, so a retry cannot duplicate or clobber anything.
+RETRYABLE_TEXTS: tuple[RetryableText, ...] = (
+    RetryableText(
+        "OptimisticLockException",
+        "Hibernate lost a race between two writers; the losing transaction was rolled back",
+    ),
+    RetryableText(
+        "UnexpectedRollbackException",
+        "Spring rolled the transaction back (often a concurrent edit); nothing was stored",
+    ),
+    RetryableText(
+        "Transaction rolled back",
+        "the database rolled the write back; the request can be sent again as is",
+    ),
+    RetryableText(
+        "unreconciled",
+        "Cloud had not reconciled a previous change of the page yet; it settles in seconds",
+    ),
+)
+
+
+def retryable_text(error: WikiError) -> RetryableText | None:
+    """The table entry the error's message matches, if any."""
+    message = error.message.lower()
+    for entry in RETRYABLE_TEXTS:
+        if entry.text.lower() in message:
+            return entry
+    return None
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta seconds or HTTP date).
+
+    None when missing or unparseable; a date in the past gives 0. ``now`` is wall-clock
+    epoch seconds (injectable for tests)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        return seconds if seconds == seconds and seconds not in (float("inf"),) else None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+@dataclass
+class RetryPolicy:
+    """Bounds and timings. Defaults suit a real site; tests shrink ``floor`` and sleep."""
+
+    floor: float = 1.0
+    cap: float = 30.0
+    max_attempts: int = 5
+    max_total: float = 120.0
+    backoff_base: float = 0.5
+    backoff_cap: float = 8.0
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    wall_clock: Callable[[], float] = time.time
+    jitter: Callable[[], float] = field(default=random.random)
+
+    def rate_limit_delay(self, retry_after: float | None, attempt: int) -> float:
+        """The wait after a 429: the header clamped to [floor, cap]; without a usable
+        header, exponential from the floor."""
+        if retry_after is None or retry_after <= 0 or retry_after != retry_after:
+            retry_after = self.floor * 2.0 ** (attempt - 1) if retry_after is None else self.floor
+        return min(self.cap, max(self.floor, retry_after))
+
+    def backoff_delay(self, attempt: int) -> float:
+        """Full-jitter exponential backoff for transient failures."""
+        return self.jitter() * min(self.backoff_cap, self.backoff_base * 2.0 ** (attempt - 1))
+
+
+class RateGate:
+    """A thread-safe "not before" instant that every request waits for."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self._policy = policy
+        self._lock = threading.Lock()
+        self._not_before = 0.0
+
+    def defer(self, seconds: float) -> None:
+        """Nobody sends before now + ``seconds`` (an earlier deadline never shortens it)."""
+        with self._lock:
+            self._not_before = max(self._not_before, self._policy.clock() + seconds)
+
+    def remaining(self) -> float:
+        with self._lock:
+            return max(0.0, self._not_before - self._policy.clock())
+
+    def wait(self) -> None:
+        """Block until the gate opens; loops because another thread may push it further."""
+        while (delay := self.remaining()) > 0:
+            self._policy.sleep(delay)
+
+
+class _ConflictResolved(Exception):
+    """Internal: a 409 was re-checked and a fresh request is ready; retry at once."""
+
+    def __init__(self, conflict: ConflictError) -> None:
+        super().__init__(str(conflict))
+        self.conflict = conflict
+
+
+class Retrier:
+    """Runs one logical request under the policy. Shared by all workers of a backend."""
+
+    def __init__(self, policy: RetryPolicy | None = None) -> None:
+        self.policy = policy or RetryPolicy()
+        self.gate = RateGate(self.policy)
+
+    def run(
+        self,
+        method: str,
+        what: str,
+        send: Callable[[], T],
+        *,
+        find_existing: Callable[[], T | None] | None = None,
+        resolve_conflict: Callable[[], Callable[[], T] | None] | None = None,
+    ) -> T:
+        """Call ``send`` until it succeeds, fails for good, or the bounds are hit.
+
+        ``what`` names the request in logs (``POST page 'Agenda' in UPX``); never a secret."""
+        method = method.upper()
+        policy = self.policy
+        started = policy.clock()
+        current: list[Callable[[], T]] = [send]
+        lookup_pending = [False]
+        planned: dict[int, float] = {}
+
+        def attempt() -> T:
+            if lookup_pending[0] and find_existing is not None:
+                found = find_existing()
+                if found is not None:
+                    log.warning("%s: found the earlier attempt's result; not sending again", what)
+                    return found
+                lookup_pending[0] = False
+            try:
+                return current[0]()
+            except ConflictError as conflict:
+                if resolve_conflict is None:
+                    raise
+                fresh = resolve_conflict()
+                if fresh is None:
+                    raise
+                current[0] = fresh
+                raise _ConflictResolved(conflict) from conflict
+            except (ServerError, TransportError) as error:
+                if method == "POST" and find_existing is not None:
+                    lookup_pending[0] = True
+                raise error
+
+        def should_retry(state: RetryCallState) -> bool:
+            error = state.outcome.exception() if state.outcome else None
+            if error is None:
+                return False
+            if isinstance(error, RateLimitedError | _ConflictResolved):
+                return True
+            if isinstance(error, WikiError) and retryable_text(error) is not None:
+                return True
+            if isinstance(error, ServerError | TransportError):
+                return method in READ_METHODS or (method == "POST" and find_existing is not None)
+            return False
+
+        def delay_for(state: RetryCallState) -> float:
+            if state.attempt_number not in planned:
+                error = state.outcome.exception() if state.outcome else None
+                delay = 0.0
+                if isinstance(error, RateLimitedError | ServerError) and (
+                    isinstance(error, RateLimitedError) or error.retry_after is not None
+                ):
+                    delay = policy.rate_limit_delay(error.retry_after, state.attempt_number)
+                elif not isinstance(error, _ConflictResolved):
+                    delay = policy.backoff_delay(state.attempt_number)
+                planned[state.attempt_number] = delay
+            return planned[state.attempt_number]
+
+        def should_stop(state: RetryCallState) -> bool:
+            if state.attempt_number >= policy.max_attempts:
+                return True
+            return policy.clock() - started + delay_for(state) > policy.max_total
+
+        def wait(state: RetryCallState) -> float:
+            delay = delay_for(state)
+            error = state.outcome.exception() if state.outcome else None
+            rate_limited = isinstance(error, RateLimitedError) or (
+                isinstance(error, ServerError) and error.retry_after is not None
+            )
+            if rate_limited:
+                # The gate does the waiting, for this worker and all the others.
+                self.gate.defer(delay)
+                return 0.0
+            return delay
+
+        def before_sleep(state: RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            reason = error.conflict if isinstance(error, _ConflictResolved) else error
+            log.warning(
+                "retry %d/%d of %s %s after: %s; waiting %.2f s",
+                state.attempt_number,
+                policy.max_attempts - 1,
+                method,
+                what,
+                str(reason).splitlines()[0] if reason else "?",
+                delay_for(state),
+            )
+
+        retrying = Retrying(
+            retry=should_retry,
+            stop=should_stop,
+            wait=wait,
+            sleep=policy.sleep,
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(attempt)
+        except _ConflictResolved as exhausted:
+            raise exhausted.conflict from None

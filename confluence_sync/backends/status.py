@@ -1,0 +1,166 @@
+"""The one place that turns an HTTP response into one of our exceptions.
+
+Every error names the object we were touching, the status and what the user can do about it.
+Retry decisions elsewhere match on the exception types made here, never on status numbers.
+Bodies come in three shapes (v1/DC ``{"statusCode","message"}``, v2 ``{"errors":[…]}``, and
+HTML or nothing from proxies); :func:`message_of` reads all of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+
+from confluence_sync.errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    GoneError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    TitleExistsError,
+    WikiError,
+)
+
+from .retry import parse_retry_after
+
+# "A page already exists with the title <T> in the space with key <K>" (v1 / DC wording).
+_TITLE_EXISTS = re.compile(
+    r"already exists with the title (?P<title>.+?) in the space with key (?P<space>\S+)",
+    re.IGNORECASE | re.DOTALL,
+)
+# Java exception class prefixes Cloud puts in front of messages.
+_JAVA_PREFIX = re.compile(r"^(?:[a-z]+\.)+[A-Za-z]+Exception:\s*")
+_TAG = re.compile(r"<[^>]+>")
+_MAX_MESSAGE = 300
+
+
+def message_of(body: str) -> str:
+    """The human part of an error body, whatever its shape; short and single-line-ish."""
+    text = body.strip()
+    if not text:
+        return ""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        # HTML from a proxy or Tomcat: keep the visible text only.
+        return " ".join(_TAG.sub(" ", text).split())[:_MAX_MESSAGE]
+    parts: list[str] = []
+    if isinstance(data, dict):
+        if isinstance(data.get("message"), str):
+            parts.append(_JAVA_PREFIX.sub("", data["message"]))
+        for item in data.get("errors") or []:
+            if isinstance(item, dict):
+                bits = [str(item[k]) for k in ("title", "detail") if item.get(k)]
+                parts.append(": ".join(bits) or str(item.get("code", "")))
+            elif isinstance(item, str):
+                parts.append(item)
+        if not parts and isinstance(data.get("reason"), str):
+            parts.append(data["reason"])
+    return "; ".join(p for p in parts if p)[:_MAX_MESSAGE] or text[:_MAX_MESSAGE]
+
+
+def error_for(
+    status: int,
+    body: str,
+    headers: Mapping[str, str],
+    *,
+    object: str,
+    method: str,
+    path: str,
+    flavour: str,
+) -> WikiError:
+    """The exception for a non-2xx response to ``method path`` about ``object``."""
+    said = message_of(body)
+    detail = f"{method} {path}: {said}" if said else f"{method} {path}"
+    if status == 401:
+        hint = (
+            "check CONFLUENCE_USERNAME (the account e-mail) and CONFLUENCE_API_TOKEN; Cloud "
+            "API tokens expire; scoped tokens only work through the api.atlassian.com gateway URL"
+            if flavour == "cloud"
+            else "check CONFLUENCE_TOKEN (personal access token) or CONFLUENCE_USERNAME + "
+            "CONFLUENCE_API_TOKEN; the token may have expired or been revoked"
+        )
+        return AuthenticationError(object, status, f"credentials rejected ({detail})", hint)
+    if status == 403:
+        return PermissionDeniedError(
+            object,
+            status,
+            f"not allowed ({detail})",
+            "give the sync account the permission this needs (space admin for permissions, "
+            "Confluence admin for groups and spaces)",
+        )
+    if status == 404:
+        by_id = re.search(r"/(content|pages|spaces)/\d+", path) is not None
+        hint = (
+            "the id existed before, so a page restriction or a missing space permission "
+            "probably hides it from the sync account; check the page's restrictions"
+            if by_id and method != "POST"
+            else "check the space key / name in the config and that the sync account can "
+            "view the space"
+        )
+        if flavour == "cloud" and method == "POST":
+            hint = "Cloud answers 404 when the space is missing or creating in it is forbidden"
+        return NotFoundError(object, status, f"not found ({detail})", hint)
+    if status == 409:
+        return ConflictError(
+            object,
+            status,
+            f"changed by someone else since it was read ({detail})",
+            "run the sync again; it re-reads the page and leaves members' edits alone",
+        )
+    if status == 410:
+        return GoneError(
+            object,
+            status,
+            f"endpoint removed ({detail})",
+            "Confluence Cloud retired this v1 REST endpoint; upgrade confluence-sync or "
+            "report the path",
+        )
+    if status == 413:
+        return PayloadTooLargeError(
+            object,
+            status,
+            f"too large ({detail})",
+            "Confluence accepts at most 5 MB per body or property; split the page or shorten "
+            "the content",
+        )
+    if status == 429:
+        wait = parse_retry_after(headers.get("Retry-After"))
+        return RateLimitedError(
+            object,
+            status,
+            f"rate limited ({detail})",
+            "the site kept asking us to slow down; run again later or lower --workers",
+            retry_after=wait,
+        )
+    if status >= 500:
+        return ServerError(
+            object,
+            status,
+            f"server error ({detail})",
+            "the wiki or a proxy in front of it failed; run again, the sync is idempotent",
+            retry_after=parse_retry_after(headers.get("Retry-After")),
+        )
+    match = _TITLE_EXISTS.search(said)
+    if status == 400 and match:
+        title, space = match.group("title").strip(), match.group("space").strip(" .")
+        return TitleExistsError(
+            object,
+            status,
+            f"a page titled {title!r} already exists in space {space}",
+            f"another page in space {space} (maybe trashed, maybe differing only in case) "
+            f"has the title {title!r}; rename one of them, or adopt the page",
+            title=title,
+            space_key=space,
+        )
+    return BadRequestError(
+        object,
+        status,
+        f"rejected ({detail})",
+        "the wiki did not accept the request; the message above says which field",
+    )
