@@ -51,6 +51,9 @@ class ConfigView:
     groups: list[tuple[int, WorkingGroup]] = field(default_factory=list)
     written_org_ids: set[str] = field(default_factory=set)
     written_emails: set[str] = field(default_factory=set)  # casefolded
+    # False when the organisations could not be read at all: then nothing is known to exist,
+    # and reporting every member and lead as dangling would only bury the real problem.
+    references_known: bool = True
 
     @classmethod
     def of(cls, config: NetworkConfig) -> ConfigView:
@@ -139,14 +142,14 @@ def _group_rules(view: ConfigView, index: int, group: WorkingGroup) -> Iterator[
             f"{MAX_SPACE_NAME}"
         )
     for k, member in enumerate(group.members):
-        if member not in view.written_org_ids:
+        if view.references_known and member not in view.written_org_ids:
             yield (*here, "members", k), (
                 f"no organisation has the id '{member}'{suggest(member, view.written_org_ids)}"
             )
     yield from _duplicates(
         (((*here, "members", k), m) for k, m in enumerate(group.members)), "member"
     )
-    if group.lead.casefold() not in view.written_emails:
+    if view.references_known and group.lead.casefold() not in view.written_emails:
         yield (*here, "lead"), (
             f"the lead '{group.lead}' is no contact's email"
             f"{suggest(group.lead.casefold(), view.written_emails)}"
@@ -154,7 +157,9 @@ def _group_rules(view: ConfigView, index: int, group: WorkingGroup) -> Iterator[
     months: dict[tuple[int, int], int] = {}
     for m, meeting in enumerate(group.meetings):
         loc: Loc = (*here, "meetings", m)
-        if meeting.host not in view.written_org_ids:
+        if not view.references_known:
+            pass
+        elif meeting.host not in view.written_org_ids:
             yield (*loc, "host"), (
                 f"no organisation has the id '{meeting.host}'"
                 f"{suggest(meeting.host, view.written_org_ids)}"
@@ -220,12 +225,16 @@ def _collisions(pages: list[tuple[str, Loc | None]], space: str) -> Iterator[Fin
         key = title_key(title)
         if key in seen:
             other_title, other_loc = seen[key]
-            where = format_path(other_loc) if other_loc else "a page the sync creates"
-            if loc is not None:
-                yield loc, (
-                    f"page title '{title}' clashes with '{other_title}' ({where}) in space "
-                    f"{space}; Confluence ignores case in titles"
-                )
+            # Report at the title written in the file; a fixed page has no place in it.
+            here, there = (loc, other_loc) if loc is not None else (other_loc, None)
+            if here is None:
+                continue
+            where = format_path(there) if there else "a page the sync creates"
+            shown = (title, other_title) if loc is not None else (other_title, title)
+            yield here, (
+                f"page title '{shown[0]}' clashes with '{shown[1]}' ({where}) in space "
+                f"{space}; Confluence ignores case in titles"
+            )
         else:
             seen[key] = (title, loc)
 

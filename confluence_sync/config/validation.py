@@ -82,7 +82,8 @@ def _kind(value: Any) -> str:
 def _salvage(data: dict[str, Any]) -> ConfigView:
     """The parts of an invalid file that are valid on their own, for the rules."""
     view = ConfigView(network=_valid(Network, data.get("network")))
-    organisations = data.get("organisations")
+    organisations = data.get("organisations", [])
+    view.references_known = isinstance(organisations, list)
     if isinstance(organisations, list):
         for index, item in enumerate(organisations):
             organisation = _valid(Organisation, item)
@@ -109,8 +110,16 @@ _M = typing.TypeVar("_M", bound=BaseModel)
 
 
 def _valid(model: type[_M], value: Any) -> _M | None:
+    """``value`` as ``model``; if some fields fail, without them (so their defaults stand in
+    and the rules can still check the rest); None if even that fails."""
     try:
         return model.model_validate(value)
+    except ValidationError as error:
+        if not isinstance(value, dict):
+            return None
+        failed = {detail["loc"][0] for detail in error.errors() if detail["loc"]}
+    try:
+        return model.model_validate({k: v for k, v in value.items() if k not in failed})
     except ValidationError:
         return None
 
@@ -175,6 +184,8 @@ def _message(kind: str, name: str, value: Any, default: str) -> str:
             return f"bad id {shown}: use lower-case letters, digits and single dashes"
         if name == "website":
             return f"bad website {shown}: it must start with http:// or https://"
+    if kind == "list_type":
+        return f"expected a list ('- item' lines or [a, b]), not {shown or 'a mapping'}"
     if kind in ("dict_type", "model_type"):
         return f"expected a mapping of fields, not {shown or 'this'}"
     return f"{default} (got {shown})" if shown else default
