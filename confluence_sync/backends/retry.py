@@ -277,7 +277,7 @@ class Retrier:
             retry=should_retry,
             stop=should_stop,
             wait=wait,
-            sleep=policy.sleep,
+            sleep=lambda seconds: policy.sleep(seconds) if seconds > 0 else None,
             before_sleep=before_sleep,
             reraise=True,
         )

@@ -1,0 +1,245 @@
+"""The retry policy, driven directly with scripted senders and a fake clock."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+import pytest
+
+from confluence_sync.backends.retry import (
+    RETRYABLE_TEXTS,
+    Retrier,
+    RetryableText,
+    RetryPolicy,
+    parse_retry_after,
+)
+from confluence_sync.errors import (
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+    WikiError,
+)
+
+from .conftest import FakeTime
+
+
+class Script:
+    """A sender that raises / returns the scripted outcomes in order."""
+
+    def __init__(self, *outcomes: object) -> None:
+        self.outcomes = list(outcomes)
+        self.calls = 0
+
+    def __call__(self) -> object:
+        self.calls += 1
+        outcome = self.outcomes.pop(0) if len(self.outcomes) > 1 else self.outcomes[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+def limited(after: float | None) -> RateLimitedError:
+    return RateLimitedError("page 1", 429, "rate limited", retry_after=after)
+
+
+def server(status: int = 500, message: str = "boom") -> ServerError:
+    return ServerError("page 1", status, message)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("5", 5.0), ("0", 0.0), ("1.5", 1.5), ("soon", None), ("", None), (None, None), ("nan", None)],
+)
+def test_parse_retry_after_seconds_and_nonsense(header: str | None, expected: float | None) -> None:
+    assert parse_retry_after(header) == expected
+
+
+def test_parse_retry_after_http_date() -> None:
+    now = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC).timestamp()
+    header = format_datetime(datetime(2026, 3, 1, 12, 0, 20, tzinfo=UTC), usegmt=True)
+    assert parse_retry_after(header, now=now) == pytest.approx(20.0)
+    past = format_datetime(datetime(2026, 3, 1, 11, 0, 0, tzinfo=UTC), usegmt=True)
+    assert parse_retry_after(past, now=now) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "expected"), [(5.0, 5.0), (0.0, 1.0), (-3.0, 1.0), (0.2, 1.0), (600.0, 30.0)]
+)
+def test_rate_limit_delay_is_clamped_between_floor_and_cap(
+    policy: RetryPolicy, retry_after: float, expected: float
+) -> None:
+    assert policy.rate_limit_delay(retry_after, 1) == expected
+
+
+def test_missing_retry_after_backs_off_exponentially_from_the_floor(policy: RetryPolicy) -> None:
+    assert [policy.rate_limit_delay(None, n) for n in (1, 2, 3, 7)] == [1.0, 2.0, 4.0, 30.0]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])
+def test_429_is_retried_for_every_method_through_the_gate(
+    policy: RetryPolicy, fake_time: FakeTime, method: str
+) -> None:
+    retrier = Retrier(policy)
+    send = Script(limited(4.0), "ok")
+
+    def through_gate() -> object:
+        retrier.gate.wait()
+        return send()
+
+    assert retrier.run(method, "page 1", through_gate) == "ok"
+    assert send.calls == 2
+    assert fake_time.sleeps == [4.0]  # waited at the gate, once
+
+
+def test_429_gives_up_after_max_attempts(policy: RetryPolicy) -> None:
+    send = Script(limited(1.0))
+    with pytest.raises(RateLimitedError):
+        Retrier(policy).run("GET", "page 1", send)
+    assert send.calls == policy.max_attempts
+
+
+def test_total_time_bound_stops_before_a_long_wait(policy: RetryPolicy) -> None:
+    policy.max_total = 10.0
+    send = Script(limited(30.0), "ok")
+    with pytest.raises(RateLimitedError):
+        Retrier(policy).run("GET", "page 1", send)
+    assert send.calls == 1
+
+
+@pytest.mark.parametrize("error", [server(500), server(503), TransportError("page 1", "reset")])
+def test_transient_failures_are_retried_for_reads(policy: RetryPolicy, error: WikiError) -> None:
+    send = Script(error, error, "ok")
+    assert Retrier(policy).run("GET", "page 1", send) == "ok"
+    assert send.calls == 3
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+@pytest.mark.parametrize("error", [server(500), TransportError("page 1", "timed out")])
+def test_writes_are_not_retried_on_5xx_or_timeouts(
+    policy: RetryPolicy, method: str, error: WikiError
+) -> None:
+    send = Script(error, "ok")
+    with pytest.raises(type(error)):
+        Retrier(policy).run(method, "page 1", send)
+    assert send.calls == 1
+
+
+def test_ambiguous_post_is_looked_up_before_any_retry_and_not_resent(policy: RetryPolicy) -> None:
+    events: list[str] = []
+
+    def post() -> str:
+        events.append("POST")
+        raise TransportError("page 'Agenda'", "timed out")  # the server did commit it
+
+    def lookup() -> str | None:
+        events.append("lookup")
+        return "page-77"
+
+    assert Retrier(policy).run("POST", "page 'Agenda'", post, find_existing=lookup) == "page-77"
+    assert events == ["POST", "lookup"]
+
+
+def test_ambiguous_post_is_resent_when_the_lookup_finds_nothing(policy: RetryPolicy) -> None:
+    events: list[str] = []
+    outcomes = [server(502), "page-78"]
+
+    def post() -> str:
+        events.append("POST")
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def lookup() -> str | None:
+        events.append("lookup")
+        return None
+
+    assert Retrier(policy).run("POST", "page", post, find_existing=lookup) == "page-78"
+    assert events == ["POST", "lookup", "POST"]
+
+
+def test_conflict_rereads_and_writes_what_the_callback_decides(policy: RetryPolicy) -> None:
+    writes: list[int] = []
+
+    def put_v3() -> str:
+        writes.append(3)
+        raise ConflictError("page 1", 409, "Version must be incremented")
+
+    def resolve() -> object:
+        return lambda: writes.append(5) or "written v5"
+
+    assert Retrier(policy).run("PUT", "page 1", put_v3, resolve_conflict=resolve) == "written v5"
+    assert writes == [3, 5]
+
+
+def test_conflict_without_a_resolver_or_refused_by_it_raises(policy: RetryPolicy) -> None:
+    send = Script(ConflictError("page 1", 409, "stale"))
+    with pytest.raises(ConflictError):
+        Retrier(policy).run("PUT", "page 1", send)
+    with pytest.raises(ConflictError):
+        Retrier(policy).run("PUT", "page 1", send, resolve_conflict=lambda: None)
+    assert send.calls == 2
+
+
+@pytest.mark.parametrize("entry", RETRYABLE_TEXTS, ids=lambda e: e.text)
+def test_known_rollback_texts_are_retried_even_for_writes(
+    policy: RetryPolicy, entry: RetryableText
+) -> None:
+    text = entry.text
+    send = Script(server(500, f"java.lang.RuntimeException: {text} while saving"), "ok")
+    assert Retrier(policy).run("PUT", "page 1", send) == "ok"
+    assert entry.reason
+
+
+@pytest.mark.parametrize(
+    "error",
+    [BadRequestError("p", 400, "bad"), NotFoundError("p", 404, "gone"), WikiError("p", 401, "no")],
+)
+def test_client_errors_are_not_retried(policy: RetryPolicy, error: WikiError) -> None:
+    send = Script(error, "ok")
+    with pytest.raises(type(error)):
+        Retrier(policy).run("GET", "p", send)
+    assert send.calls == 1
+
+
+def test_every_retry_is_logged_without_secrets(
+    policy: RetryPolicy, caplog: pytest.LogCaptureFixture
+) -> None:
+    send = Script(server(503, "busy"), "ok")
+    with caplog.at_level("WARNING", logger="confluence_sync.backends.retry"):
+        Retrier(policy).run("GET", "pages of space UPX", send)
+    assert "retry 1/4 of GET pages of space UPX" in caplog.text
+    assert "busy" in caplog.text
+
+
+def test_the_gate_makes_every_worker_wait(policy: RetryPolicy, fake_time: FakeTime) -> None:
+    retrier = Retrier(policy)
+    retrier.gate.defer(6.0)
+    waited: list[float] = []
+
+    def worker() -> None:
+        before = fake_time.clock()
+        retrier.gate.wait()
+        waited.append(fake_time.clock() - before)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert len(waited) == 4
+    # With a clock that only moves when someone sleeps, the gate opened once for all.
+    assert sum(fake_time.sleeps) == pytest.approx(6.0)
+    assert retrier.gate.remaining() == 0
+
+
+def test_a_later_deadline_is_never_shortened(policy: RetryPolicy) -> None:
+    retrier = Retrier(policy)
+    retrier.gate.defer(10.0)
+    retrier.gate.defer(2.0)
+    assert retrier.gate.remaining() == pytest.approx(10.0)
