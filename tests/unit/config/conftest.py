@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ working_groups:
 
 
 @pytest.fixture
-def write_config(tmp_path: Path):  # type: ignore[no-untyped-def]
+def write_config(tmp_path: Path) -> Callable[..., Path]:
     """Write YAML text to a file in a temporary directory and return its path."""
 
     def write(text: str, name: str = "network.yaml") -> Path:
