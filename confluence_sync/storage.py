@@ -85,6 +85,11 @@ def _error(
     column = max(column, 0)
     lines = body.splitlines() or [""]
     source_line = lines[min(line, len(lines)) - 1]
+    if line >= len(lines) and column >= len(source_line):
+        # The parser only noticed at our closing root tag, after the body.
+        reason, column = "the body ends while an element is still open", len(source_line)
+    if "]]>" in source_line[max(column - 3, 0) : column + 1]:
+        reason = "']]>' is not allowed in text (it ends CDATA sections); write ']]&gt;'"
     if reason.startswith("undefined entity"):
         match = _ENTITY_RE.match(source_line, column)
         if match:

@@ -1,0 +1,1 @@
+"""Tests of page rendering, storage-format checks and labels."""

@@ -1,0 +1,89 @@
+"""An admin's own template folder: used where present, sandboxed, falls back to ours."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from confluence_sync.desired import build_desired
+from confluence_sync.render import Renderer, TemplateError
+from confluence_sync.storage import StorageFormatError
+
+from .conftest import TODAY, nasty_config
+
+
+def write(folder: Path, name: str, text: str, language: str = "de") -> Path:
+    target = folder / language / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_custom_template_is_used_and_others_fall_back_to_ours(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "archive.j2",
+        '{% import "macros.j2" as m %}{% call m.managed("archive") %}'
+        "<p>Unser Archiv für {{ group.name }}</p>{% endcall %}",
+    )
+    wiki = build_desired(nasty_config("de"), today=TODAY, template_dir=tmp_path)
+    archive = wiki.page("group/UPX/archive").region("archive").content
+    assert archive == "\n<p>Unser Archiv für Arbeitskreis &lt;Umwelt&gt; &amp; &#34;Perspektiven&#34;</p>\n"
+    ours = build_desired(nasty_config("de"), today=TODAY)
+    assert wiki.page("group/UPX/meetings") == ours.page("group/UPX/meetings")
+    assert wiki.page("group/UPX/archive").template_version != ours.page(
+        "group/UPX/archive"
+    ).template_version
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ group.__class__.__init__.__globals__ }}",
+        "{{ network.model_config.__class__ }}",
+        "{% for c in ().__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+    ],
+)
+def test_sandbox_stops_attribute_tricks(tmp_path: Path, attack: str) -> None:
+    write(tmp_path, "archive.j2", f"<p>{attack}</p>")
+    with pytest.raises(TemplateError, match="sandbox forbids"):
+        build_desired(nasty_config("de"), today=TODAY, template_dir=tmp_path)
+
+
+def test_our_templates_are_not_sandboxed_but_custom_ones_are(tmp_path: Path) -> None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    assert not isinstance(Renderer("de").environment, SandboxedEnvironment)
+    assert isinstance(Renderer("de", tmp_path).environment, SandboxedEnvironment)
+
+
+def test_undefined_value_fails_loudly(tmp_path: Path) -> None:
+    write(tmp_path, "archive.j2", "<p>{{ group.nmae }}</p>")
+    with pytest.raises(TemplateError, match="undefined"):
+        build_desired(nasty_config("de"), today=TODAY, template_dir=tmp_path)
+
+
+def test_custom_template_cannot_emit_broken_storage_format(tmp_path: Path) -> None:
+    write(tmp_path, "archive.j2", "<p>{{ group.name | safe }}</p>")
+    with pytest.raises(StorageFormatError, match="archive"):
+        build_desired(nasty_config("de"), today=TODAY, template_dir=tmp_path)
+
+
+def test_syntax_error_names_the_file(tmp_path: Path) -> None:
+    write(tmp_path, "archive.j2", "<p>{% if %}</p>")
+    with pytest.raises(TemplateError, match=r"archive\.j2, line 1"):
+        build_desired(nasty_config("de"), today=TODAY, template_dir=tmp_path)
+
+
+def test_damaged_region_markup_in_a_custom_template_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "archive.j2", "{{ region_begin('archive') }}<p>kein Ende</p>")
+    with pytest.raises(TemplateError, match="end delimiter"):
+        build_desired(nasty_config("de"), today=TODAY, template_dir=tmp_path)
+
+
+def test_english_custom_folder_is_per_language(tmp_path: Path) -> None:
+    write(tmp_path, "archive.j2", "<p>nur deutsch</p>", language="de")
+    wiki = build_desired(nasty_config("en"), today=TODAY, template_dir=tmp_path)
+    assert "nur deutsch" not in wiki.page("group/UPX/archive").body
