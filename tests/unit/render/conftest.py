@@ -120,9 +120,7 @@ def confluence_normalise(body: str) -> str:
             out.append(f"<{name}{rendered} />")
             return
         out.append(f"<{name}{rendered}>")
-        wrap = name in _BLOCK_CELLS and not any(
-            qname(str(c.tag)) in _BLOCKS for c in children
-        )
+        wrap = name in _BLOCK_CELLS and not any(qname(str(c.tag)) in _BLOCKS for c in children)
         if wrap:
             out.append("<p>")
         if name == "ac:plain-text-body":
