@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -45,14 +46,26 @@ REDACTED = "[redacted]"
 
 
 class RedactingFilter(logging.Filter):
-    """Replaces Authorization values and the configured secrets in every log record."""
+    """Replaces Authorization values and the registered secrets in every log record."""
 
-    def __init__(self, secrets: tuple[str, ...]) -> None:
+    # Shorter "secrets" are not replaced literally: they would shred ordinary words. The
+    # header patterns still catch them where they matter.
+    MIN_LITERAL = 6
+
+    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
         super().__init__()
-        self.secrets = tuple(s for s in secrets if s)
+        self._lock = threading.Lock()
+        self.secrets: set[str] = set()
+        self.register(secrets)
+
+    def register(self, secrets: tuple[str, ...]) -> None:
+        with self._lock:
+            self.secrets.update(s for s in secrets if len(s) >= self.MIN_LITERAL)
 
     def redact(self, text: str) -> str:
-        for secret in self.secrets:
+        with self._lock:
+            secrets = sorted(self.secrets, key=len, reverse=True)
+        for secret in secrets:
             text = text.replace(secret, REDACTED)
         text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
         return _SCHEME_TOKEN.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
@@ -65,12 +78,16 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+# One filter for the process, attached once; every transport registers its secrets with it.
+_REDACTOR = RedactingFilter()
+for _name in _WATCHED_LOGGERS:
+    logging.getLogger(_name).addFilter(_REDACTOR)
+
+
 def install_redaction(secrets: tuple[str, ...]) -> RedactingFilter:
-    """Attach one filter for these secrets to every logger that sees requests."""
-    redactor = RedactingFilter(secrets)
-    for name in _WATCHED_LOGGERS:
-        logging.getLogger(name).addFilter(redactor)
-    return redactor
+    """Make the process-wide filter hide these secrets too."""
+    _REDACTOR.register(secrets)
+    return _REDACTOR
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
