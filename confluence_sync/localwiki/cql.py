@@ -31,13 +31,26 @@ class CqlError(ValueError):
 class Candidate(Protocol):
     """What a query is evaluated against: one piece of content."""
 
-    id: int
-    type: str
-    title: str
-    space_key: str
-    parent_id: int | None
-    body: str
-    creator: str
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def space_key(self) -> str: ...
+
+    @property
+    def parent_id(self) -> int | None: ...
+
+    @property
+    def body(self) -> str: ...
+
+    @property
+    def creator(self) -> str: ...
 
     def labels(self) -> set[str]: ...
 

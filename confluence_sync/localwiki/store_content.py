@@ -148,6 +148,8 @@ class ContentStore(StoreBase):
                    order: str = "id") -> list[Page]:
         """Content matching every filter given; ``title`` matches exactly, case included."""
         sql, args = f"{_PAGE_SELECT} WHERE s.deleting = 0", []
+        if "any" in statuses:
+            statuses = ()
         for column, values in (("c.space_id", space_ids), ("c.status", statuses),
                                ("c.type", types), ("c.id", ids)):
             if values:

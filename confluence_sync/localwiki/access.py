@@ -1,0 +1,69 @@
+"""Permission checks shared by every route, answering the way Confluence does.
+
+No read permission looks exactly like "does not exist" (404), so a client cannot probe for
+spaces it may not see; read without the needed write permission is 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from confluence_sync.localwiki import storage_format
+from confluence_sync.localwiki.app import ApiError, Ctx
+from confluence_sync.localwiki.model import Page, Space
+
+
+def space_not_found(key: str) -> ApiError:
+    return ApiError(404, f"No space found with key : {key}")
+
+
+def page_not_found(page_id: int | str) -> ApiError:
+    return ApiError(404, f"No content found with id : ContentId{{id={page_id}}}")
+
+
+def readable_space(ctx: Ctx, key: str) -> Space:
+    space = ctx.store.space_by_key(key)
+    if space is None or space.deleting or not ctx.store.can(ctx.user, space.id, "read", "space"):
+        raise space_not_found(key)
+    return space
+
+
+def readable_space_id(ctx: Ctx, space_id: int) -> Space:
+    space = ctx.store.space_by_id(space_id)
+    if space is None or space.deleting or not ctx.store.can(ctx.user, space.id, "read", "space"):
+        raise ApiError(404, f"No space found with id : {space_id}")
+    return space
+
+
+def can_read(ctx: Ctx, space_id: int) -> bool:
+    return ctx.store.can(ctx.user, space_id, "read", "space")
+
+
+def readable_page(ctx: Ctx, page_id: int, statuses: tuple[str, ...] = ("current",)) -> Page:
+    page = ctx.store.page(page_id)
+    if page is None or not can_read(ctx, page.space_id):
+        raise page_not_found(page_id)
+    if "any" not in statuses and page.status not in statuses:
+        raise page_not_found(page_id)
+    space = ctx.store.space_by_id(page.space_id)
+    if space is None or space.deleting:
+        raise page_not_found(page_id)
+    return page
+
+
+def require(ctx: Ctx, space_id: int, operation: str, target: str) -> None:
+    if not ctx.store.can(ctx.user, space_id, operation, target):
+        raise ApiError(403, f"User {ctx.username} does not have permission to {operation} "
+                            f"{target} in this space")
+
+
+def storage_body(value: Any) -> str:
+    """Validate and normalise a storage body (400 with Confluence's text when malformed)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ApiError(400, "The body value must be a string")
+    try:
+        return storage_format.normalise(value)
+    except storage_format.StorageFormatError as error:
+        raise ApiError(400, str(error)) from None

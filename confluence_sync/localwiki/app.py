@@ -1,0 +1,251 @@
+"""The local wiki's core WSGI application: mount points, auth, dispatch and error shapes.
+
+Mount points per flavour:
+
+* ``dc``: ``{context}/rest/api/...`` (context path such as ``/confluence``, may be empty);
+* ``cloud``: ``/wiki/rest/api/...`` (v1) and ``/wiki/api/v2/...`` (v2). With ``v1_removed``
+  the v1 content routes answer 410 with Confluence's GoneException message.
+
+Errors use the v1/DC RestError shape under ``rest/api`` and ``{"errors": [...]}`` under
+``api/v2``. Unknown routes answer 404 and log an "unimplemented route" line, so a client
+that needs more of the API shows up in the log instead of passing silently.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from confluence_sync.localwiki.model import StoreError, User
+from confluence_sync.localwiki.store import Store
+
+log = logging.getLogger("confluence_sync.localwiki")
+
+MAX_BODY = 5_242_880
+REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 409: "Conflict", 410: "Gone",
+           413: "Request Entity Too Large", 500: "Internal Server Error"}
+V2_CODES = {400: "INVALID_REQUEST_PARAMETER", 401: "UNAUTHORIZED", 403: "PERMISSION_DENIED",
+            404: "NOT_FOUND", 409: "CONFLICT", 413: "REQUEST_ENTITY_TOO_LARGE",
+            500: "INTERNAL_SERVER_ERROR"}
+GONE_MESSAGE = ("com.atlassian.confluence.api.service.exceptions.GoneException: This deprecated "
+                "endpoint has been removed.")
+
+
+class ApiError(Exception):
+    """An HTTP error raised by a route; rendered in the shape of the API it came from."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the wiki presents itself; the store is the same for every flavour."""
+
+    flavour: str = "dc"  # "dc" or "cloud"
+    context_path: str = ""  # DC only, e.g. "/confluence"
+    v1_removed: bool = False  # Cloud only: v1 content routes answer 410
+
+
+@dataclass
+class Ctx:
+    """One request as the routes see it."""
+
+    request: Request
+    store: Store
+    options: Options
+    api: str  # "v1" or "v2"
+    user: User | None = None
+    _json: Any = field(default=None, repr=False)
+
+    @property
+    def cloud(self) -> bool:
+        return self.options.flavour == "cloud"
+
+    @property
+    def context(self) -> str:
+        """What ``_links.context`` says: "/wiki" on Cloud, the context path on DC."""
+        return "/wiki" if self.cloud else self.options.context_path
+
+    @property
+    def base(self) -> str:
+        return self.request.host_url.rstrip("/") + self.context
+
+    @property
+    def username(self) -> str:
+        return self.user.username if self.user else "anonymous"
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        return self.request.args.get(name, default)
+
+    def int_arg(self, name: str, default: int) -> int:
+        raw = self.request.args.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise ApiError(400, f"Invalid value for parameter {name}: {raw}") from None
+
+    def json(self) -> Any:
+        """The request's JSON body (400 when it is not JSON)."""
+        if self._json is None:
+            raw = self.request.get_data(cache=True)
+            try:
+                self._json = json.loads(raw or b"null")
+            except ValueError:
+                raise ApiError(400, "Unable to parse the request body as JSON") from None
+        return self._json
+
+    def body_dict(self) -> dict[str, Any]:
+        data = self.json()
+        if not isinstance(data, dict):
+            raise ApiError(400, "The request body must be a JSON object")
+        return data
+
+
+Handler = Callable[..., Response]
+
+
+def respond(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON response (``None`` with 204 gives an empty body)."""
+    if status == 204 or data is None:
+        return Response(status=status, headers=headers)
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Response(body, status=status, headers=headers,
+                     content_type="application/json;charset=UTF-8")
+
+
+def error_response(api: str, status: int, message: str,
+                   headers: dict[str, str] | None = None) -> Response:
+    if api == "v2":
+        body: dict[str, Any] = {"errors": [{
+            "status": status, "code": V2_CODES.get(status, "ERROR"),
+            "title": message.split("\n", 1)[0], "detail": message}]}
+    else:
+        body = {"statusCode": status,
+                "data": {"authorized": status not in (401, 403), "valid": status != 400,
+                         "allowedInReadOnlyMode": True, "errors": [], "successful": False},
+                "message": message, "reason": REASONS.get(status, "Error")}
+    return respond(body, status, headers)
+
+
+class RouteTable:
+    """Rules plus handlers for one API tree (v1 or v2), matched below its mount point."""
+
+    def __init__(self) -> None:
+        self.rules: list[Rule] = []
+        self.handlers: dict[str, Handler] = {}
+        self._map: Map | None = None
+
+    def route(self, path: str, methods: Iterable[str], *, gone_on_cloud: bool = False
+              ) -> Callable[[Handler], Handler]:
+        def register(func: Handler) -> Handler:
+            endpoint = f"{func.__module__}.{func.__name__}"
+            if gone_on_cloud:
+                setattr(func, "gone_on_cloud", True)  # noqa: B010 - a flag read in dispatch
+            self.rules.append(Rule(path, methods=list(methods), endpoint=endpoint))
+            self.handlers[endpoint] = func
+            return func
+        return register
+
+    @property
+    def map(self) -> Map:
+        if self._map is None:
+            self._map = Map(self.rules, strict_slashes=False, merge_slashes=True)
+        return self._map
+
+
+class WikiApp:
+    """The REST core (no faults, journal or viewer: those wrap or sit beside it)."""
+
+    def __init__(self, store: Store, options: Options, *, v1: RouteTable, v2: RouteTable,
+                 admin: RouteTable) -> None:
+        self.store = store
+        self.options = options
+        self.tables = {"v1": v1, "v2": v2, "admin": admin}
+        context = options.context_path.rstrip("/")
+        if options.flavour == "cloud":
+            self.mounts = [("/wiki/rest/api", "v1"), ("/wiki/api/v2", "v2")]
+        else:
+            self.mounts = [(f"{context}/rest/api", "v1")]
+        self.mounts.append(("/__localwiki", "admin"))
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
+                 ) -> Iterable[bytes]:
+        request = Request(environ)
+        response = self.handle(request)
+        return response(environ, start_response)
+
+    def handle(self, request: Request) -> Response:
+        path = request.path
+        for prefix, api in self.mounts:
+            if path == prefix or path.startswith(prefix + "/"):
+                return self._dispatch(request, api, path[len(prefix):] or "/")
+        return self._unimplemented(request, "v1")
+
+    def _unimplemented(self, request: Request, api: str) -> Response:
+        log.warning("unimplemented route: %s %s", request.method, request.full_path.rstrip("?"))
+        return error_response(api, 404, f"No route for {request.method} {request.path}")
+
+    def _dispatch(self, request: Request, api: str, subpath: str) -> Response:
+        error_api = "v2" if api == "v2" else "v1"
+        ctx = Ctx(request, self.store, self.options, error_api)
+        try:
+            length = request.content_length
+            if length is not None and length > MAX_BODY:
+                raise ApiError(413, f"Request body exceeds the limit of {MAX_BODY} bytes")
+            table = self.tables[api]
+            adapter = table.map.bind("localhost", path_info=subpath)
+            try:
+                endpoint, args = adapter.match(method=request.method)
+            except MethodNotAllowed:
+                raise ApiError(405, f"Method {request.method} not allowed here") from None
+            except NotFound:
+                return self._unimplemented(request, error_api)
+            handler = table.handlers[str(endpoint)]
+            ctx.user = self._authenticate(request, error_api)
+            if (api == "v1" and self.options.flavour == "cloud" and self.options.v1_removed
+                    and getattr(handler, "gone_on_cloud", False)):
+                raise ApiError(410, GONE_MESSAGE)
+            if request.method in ("POST", "PUT") and length is None:
+                data = request.stream.read(MAX_BODY + 1)
+                if len(data) > MAX_BODY:
+                    raise ApiError(413, f"Request body exceeds the limit of {MAX_BODY} bytes")
+                ctx._json = json.loads(data) if data.strip() else None
+            return handler(ctx, **args)
+        except ApiError as error:
+            return error_response(error_api, error.status, error.message, error.headers)
+        except StoreError as error:
+            return error_response(error_api, error.status, error.message)
+        except ValueError as error:
+            return error_response(error_api, 400, str(error))
+
+    def _authenticate(self, request: Request, api: str) -> User:
+        header = request.headers.get("Authorization", "")
+        user: User | None = None
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() == "basic":
+            try:
+                name, _, secret = base64.b64decode(value).decode("utf-8").partition(":")
+            except (ValueError, UnicodeDecodeError):
+                name, secret = "", ""
+            user = self.store.authenticate_basic(name, secret)
+        elif scheme.lower() == "bearer":
+            user = self.store.authenticate_bearer(value.strip())
+        if user is None:
+            raise ApiError(401, "Authentication required: send Basic credentials or a Bearer "
+                           "token", {"WWW-Authenticate": 'Basic realm="Confluence"'})
+        return user

@@ -1,0 +1,240 @@
+"""Users and groups: v1 / DC reads, DC admin writes, Cloud group writes, and the private
+``/__localwiki`` admin endpoints tests use to create users, groups and tokens.
+
+Private admin endpoints (admin credentials required):
+
+* ``POST /__localwiki/users`` ``{username, password, email?, displayName?, groups?}`` →
+  the user plus a fresh ``token`` (API token / PAT);
+* ``POST /__localwiki/groups`` ``{name, members?}``;
+* ``POST /__localwiki/tokens`` ``{username}`` → ``{token}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from confluence_sync.localwiki.app import ApiError, Ctx, RouteTable, respond
+from confluence_sync.localwiki.model import Group, User
+from confluence_sync.localwiki.routes_v1 import v1
+from confluence_sync.localwiki.views_v1 import list_json, paging, user_json
+
+admin = RouteTable()
+
+
+def _require_admin(ctx: Ctx) -> None:
+    if not ctx.store.is_admin(ctx.user):
+        raise ApiError(403, "Only Confluence administrators may do this")
+
+
+def group_json(ctx: Ctx, group: Group) -> dict[str, Any]:
+    return {"type": "group", "name": group.name, "id": group.id,
+            "_links": {"self": f"{ctx.base}/rest/api/group/{group.name}"}}
+
+
+def _user_or_404(ctx: Ctx) -> User:
+    args = ctx.request.args
+    user = None
+    if args.get("accountId"):
+        user = ctx.store.user_by_account_id(args["accountId"])
+    elif args.get("username"):
+        user = ctx.store.user_by_name(args["username"])
+    elif args.get("key"):
+        user = ctx.store.user_by_key(args["key"])
+    else:
+        raise ApiError(400, "Give accountId, username or key")
+    if user is None:
+        raise ApiError(404, "No user found")
+    return user
+
+
+@v1.route("/user", ["GET"])
+def get_user(ctx: Ctx) -> Response:
+    return respond(user_json(ctx, _user_or_404(ctx)))
+
+
+@v1.route("/user/current", ["GET"])
+def current_user(ctx: Ctx) -> Response:
+    return respond(user_json(ctx, ctx.user))
+
+
+@v1.route("/user/memberof", ["GET"])
+def member_of(ctx: Ctx) -> Response:
+    user = _user_or_404(ctx)
+    groups = [g for g in (ctx.store.group_by_name(n) for n in ctx.store.groups_of(user.id)) if g]
+    return respond(list_json(ctx, [group_json(ctx, g) for g in groups], start=0, limit=200,
+                             more=False))
+
+
+@v1.route("/user/list", ["GET"])
+def list_users(ctx: Ctx) -> Response:
+    start, limit = paging(ctx, default=200)
+    users = ctx.store.users()
+    return respond(list_json(ctx, [user_json(ctx, u) for u in users[start:start + limit]],
+                             start=start, limit=limit, more=len(users) > start + limit))
+
+
+@v1.route("/group", ["GET"])
+def list_groups(ctx: Ctx) -> Response:
+    start, limit = paging(ctx, default=200, cap=1000)
+    groups = ctx.store.groups()
+    return respond(list_json(ctx, [group_json(ctx, g) for g in groups[start:start + limit]],
+                             start=start, limit=limit, more=len(groups) > start + limit))
+
+
+def _group(ctx: Ctx, name: str | None = None, group_id: str | None = None) -> Group:
+    group = (ctx.store.group_by_name(name) if name else None) or (
+        ctx.store.group_by_id(group_id) if group_id else None)
+    if group is None:
+        raise ApiError(404, f"No group found: {name or group_id}")
+    return group
+
+
+@v1.route("/group/by-name", ["GET"])
+def group_by_name(ctx: Ctx) -> Response:
+    return respond(group_json(ctx, _group(ctx, name=ctx.arg("name"))))
+
+
+@v1.route("/group/by-id", ["GET"])
+def group_by_id(ctx: Ctx) -> Response:
+    return respond(group_json(ctx, _group(ctx, group_id=ctx.arg("id"))))
+
+
+@v1.route("/group/<name>", ["GET"])
+def get_group(ctx: Ctx, name: str) -> Response:
+    return respond(group_json(ctx, _group(ctx, name=name)))
+
+
+def _members(ctx: Ctx, group: Group) -> Response:
+    start, limit = paging(ctx, default=200, cap=200)
+    users = ctx.store.members(group.name)
+    return respond(list_json(ctx, [user_json(ctx, u) for u in users[start:start + limit]],
+                             start=start, limit=limit, more=len(users) > start + limit))
+
+
+@v1.route("/group/<name>/member", ["GET"])
+def group_members(ctx: Ctx, name: str) -> Response:
+    return _members(ctx, _group(ctx, name=name))
+
+
+@v1.route("/group/member", ["GET"])
+def group_members_by_query(ctx: Ctx) -> Response:
+    return _members(ctx, _group(ctx, name=ctx.arg("name")))
+
+
+@v1.route("/group/<group_id>/membersByGroupId", ["GET"])
+def group_members_by_id(ctx: Ctx, group_id: str) -> Response:
+    return _members(ctx, _group(ctx, group_id=group_id))
+
+
+@v1.route("/group", ["POST"])
+@v1.route("/admin/group", ["POST"])
+def create_group(ctx: Ctx) -> Response:
+    _require_admin(ctx)
+    name = ctx.body_dict().get("name")
+    if not isinstance(name, str):
+        raise ApiError(400, "name is required")
+    group = ctx.store.create_group(name)
+    return respond(group_json(ctx, group), 201 if not ctx.cloud else 200)
+
+
+@v1.route("/admin/group/<name>", ["DELETE"])
+def delete_group(ctx: Ctx, name: str) -> Response:
+    _require_admin(ctx)
+    ctx.store.delete_group(name)
+    return respond(None, 204)
+
+
+@v1.route("/group/by-id", ["DELETE"])
+def delete_group_by_id(ctx: Ctx) -> Response:
+    _require_admin(ctx)
+    ctx.store.delete_group(_group(ctx, group_id=ctx.arg("id")).name)
+    return respond(None, 204)
+
+
+@v1.route("/group/user", ["POST"])
+@v1.route("/group/userByGroupId", ["POST"])
+def add_member_cloud(ctx: Ctx) -> Response:
+    _require_admin(ctx)
+    group = _group(ctx, name=ctx.arg("name"), group_id=ctx.arg("groupId"))
+    account = ctx.body_dict().get("accountId")
+    if not isinstance(account, str) or ctx.store.resolve_user(account) is None:
+        raise ApiError(400, "accountId must name a user")
+    ctx.store.add_member(group.name, account)
+    return respond(None, 201)
+
+
+@v1.route("/group/user", ["DELETE"])
+@v1.route("/group/userByGroupId", ["DELETE"])
+def remove_member_cloud(ctx: Ctx) -> Response:
+    _require_admin(ctx)
+    group = _group(ctx, name=ctx.arg("name"), group_id=ctx.arg("groupId"))
+    ctx.store.remove_member(group.name, ctx.arg("accountId") or "")
+    return respond(None, 204)
+
+
+@v1.route("/user/<username>/group/<group>", ["PUT"])
+def add_member_dc(ctx: Ctx, username: str, group: str) -> Response:
+    _require_admin(ctx)
+    ctx.store.add_member(_group(ctx, name=group).name, username)
+    return respond(None, 204)
+
+
+@v1.route("/user/<username>/group/<group>", ["DELETE"])
+def remove_member_dc(ctx: Ctx, username: str, group: str) -> Response:
+    _require_admin(ctx)
+    ctx.store.remove_member(_group(ctx, name=group).name, username)
+    return respond(None, 204)
+
+
+@v1.route("/admin/user", ["POST"])
+def create_user_dc(ctx: Ctx) -> Response:
+    _require_admin(ctx)
+    data = ctx.body_dict()
+    username, password = data.get("userName") or data.get("username"), data.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise ApiError(400, "userName and password are required")
+    user = ctx.store.create_user(username, password, email=data.get("email"),
+                                 display_name=data.get("fullName"))
+    return respond(user_json(ctx, user), 201)
+
+
+@v1.route("/admin/user/<username>", ["DELETE"])
+def delete_user_dc(ctx: Ctx, username: str) -> Response:
+    _require_admin(ctx)
+    ctx.store.delete_user(username)
+    return respond(None, 204)
+
+
+# -- private admin endpoints ---------------------------------------------------------------
+@admin.route("/users", ["POST"])
+def admin_create_user(ctx: Ctx) -> Response:
+    _require_admin(ctx)
+    data = ctx.body_dict()
+    username, password = data.get("username"), data.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise ApiError(400, "username and password are required")
+    user = ctx.store.create_user(username, password, email=data.get("email"),
+                                 display_name=data.get("displayName"),
+                                 groups=data.get("groups", ["confluence-users"]))
+    token = ctx.store.create_token(user.username)
+    return respond({"username": user.username, "email": user.email, "userKey": user.user_key,
+                    "accountId": user.account_id, "token": token}, 201)
+
+
+@admin.route("/groups", ["POST"])
+def admin_create_group(ctx: Ctx) -> Response:
+    _require_admin(ctx)
+    data = ctx.body_dict()
+    group = ctx.store.create_group(str(data.get("name") or ""))
+    for member in data.get("members") or []:
+        ctx.store.add_member(group.name, str(member))
+    return respond({"name": group.name, "id": group.id}, 201)
+
+
+@admin.route("/tokens", ["POST"])
+def admin_create_token(ctx: Ctx) -> Response:
+    _require_admin(ctx)
+    token = ctx.store.create_token(str(ctx.body_dict().get("username") or ""))
+    return respond({"token": token}, 201)

@@ -1,0 +1,364 @@
+"""v1 / Data Center content routes: pages, children, history, labels, properties.
+
+Routes marked ``gone_on_cloud`` answer 410 on Cloud when the server runs with ``v1_removed``
+(Atlassian removed them in favour of v2); label writes, move and CQL search stay alive there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from confluence_sync.localwiki.access import (
+    readable_page,
+    readable_space,
+    require,
+    storage_body,
+)
+from confluence_sync.localwiki.app import ApiError, Ctx, RouteTable, respond
+from confluence_sync.localwiki.model import Conflict, Page
+from confluence_sync.localwiki.views_v1 import (
+    Expand,
+    content_json,
+    history_json,
+    label_json,
+    list_json,
+    paging,
+    property_json,
+    user_json,
+)
+
+v1 = RouteTable()
+DEFAULT_EXPAND = "body.storage,history,space,container.history,container.version,version,ancestors"
+CONTENT_TYPES = ("page", "blogpost")
+
+
+def _statuses(ctx: Ctx, default: str = "current") -> tuple[str, ...]:
+    raw = ctx.request.args.getlist("status") or [default]
+    values = tuple(v for item in raw for v in item.split(",") if v)
+    return values or (default,)
+
+
+def _body_from(data: dict[str, Any]) -> str | None:
+    body = data.get("body")
+    if not isinstance(body, dict) or not body:
+        return None
+    for representation in ("storage", "editor", "editor2"):
+        part = body.get(representation)
+        if isinstance(part, dict):
+            return storage_body(part.get("value", ""))
+    raise ApiError(400, "Unsupported body representation; send body.storage")
+
+
+def _parent_from(data: dict[str, Any]) -> int | None:
+    ancestors = data.get("ancestors")
+    if not ancestors:
+        return None
+    if not isinstance(ancestors, list) or not isinstance(ancestors[-1], dict):
+        raise ApiError(400, "ancestors must be a list of {id}")
+    try:
+        # Only the direct parent counts, as in Confluence; it is the last entry.
+        return int(ancestors[-1]["id"])
+    except (KeyError, TypeError, ValueError):
+        raise ApiError(400, "ancestors[].id must be a content id") from None
+
+
+def _label_names(metadata: dict[str, Any]) -> list[str] | None:
+    labels = metadata.get("labels")
+    if labels is None:
+        return None
+    if isinstance(labels, dict):
+        labels = labels.get("results", [])
+    return [str(x.get("name", "")) if isinstance(x, dict) else str(x) for x in labels]
+
+
+def _inline_properties(metadata: dict[str, Any]) -> dict[str, Any]:
+    props = metadata.get("properties") or {}
+    if not isinstance(props, dict):
+        raise ApiError(400, "metadata.properties must be an object")
+    return {key: (val.get("value") if isinstance(val, dict) else val)
+            for key, val in props.items()}
+
+
+def _upsert_properties(ctx: Ctx, page_id: int, props: dict[str, Any]) -> None:
+    for key, value in props.items():
+        current = ctx.store.property("content", page_id, key)
+        if current is None:
+            ctx.store.create_property("content", page_id, key, value, ctx.username)
+        elif current.value != value:
+            ctx.store.update_property("content", page_id, key, value, current.version + 1,
+                                      ctx.username)
+
+
+@v1.route("/content", ["GET"], gone_on_cloud=True)
+def list_content(ctx: Ctx) -> Response:
+    start, limit = paging(ctx)
+    expand = Expand(ctx.arg("expand"))
+    content_type = ctx.arg("type", "page") or "page"
+    if ctx.arg("spaceKey"):
+        space_ids = [readable_space(ctx, str(ctx.arg("spaceKey"))).id]
+    else:
+        space_ids = [s.id for s in ctx.store.spaces()
+                     if ctx.store.can(ctx.user, s.id, "read", "space")] or [-1]
+    pages = ctx.store.find_pages(space_ids=space_ids, title=ctx.arg("title"),
+                                 statuses=_statuses(ctx), types=(content_type,),
+                                 offset=start, limit=limit + 1)
+    results = [content_json(ctx, p, expand) for p in pages[:limit]]
+    return respond(list_json(ctx, results, start=start, limit=limit, more=len(pages) > limit))
+
+
+@v1.route("/content", ["POST"], gone_on_cloud=True)
+def create_content(ctx: Ctx) -> Response:
+    data = ctx.body_dict()
+    content_type = data.get("type") or "page"
+    if content_type not in CONTENT_TYPES:
+        raise ApiError(400, f"Unsupported content type: {content_type}")
+    space_key = (data.get("space") or {}).get("key")
+    if not space_key:
+        raise ApiError(400, "space.key is required")
+    space = ctx.store.space_by_key(str(space_key))
+    if space is None or space.deleting or not ctx.store.can(ctx.user, space.id, "read", "space"):
+        raise ApiError(403, f"Space does not exist or you may not create content in it: "
+                            f"{space_key}")
+    require(ctx, space.id, "create", content_type)
+    title = data.get("title")
+    if not isinstance(title, str):
+        raise ApiError(400, "title is required")
+    metadata = data.get("metadata") or {}
+    page = ctx.store.create_page(
+        space_key=space.key, title=title, body=_body_from(data) or "", author=ctx.username,
+        parent_id=_parent_from(data), content_type=content_type,
+        status=data.get("status") or "current",
+        message=str((data.get("version") or {}).get("message") or ""),
+        labels=_label_names(metadata) or (), properties=_inline_properties(metadata))
+    expand = Expand(ctx.arg("expand") or DEFAULT_EXPAND)
+    return respond(content_json(ctx, page, expand))
+
+
+@v1.route("/content/<int:page_id>", ["GET"], gone_on_cloud=True)
+def get_content(ctx: Ctx, page_id: int) -> Response:
+    page = readable_page(ctx, page_id, _statuses(ctx))
+    expand = Expand(ctx.arg("expand") or "space,history,version")
+    return respond(content_json(ctx, page, expand))
+
+
+@v1.route("/content/<int:page_id>", ["PUT"], gone_on_cloud=True)
+def update_content(ctx: Ctx, page_id: int) -> Response:
+    data = ctx.body_dict()
+    page = readable_page(ctx, page_id, ("current", "trashed", "draft"))
+    require(ctx, page.space_id, "create", page.type)
+    version = (data.get("version") or {}).get("number")
+    if not isinstance(data.get("title"), str) or not data.get("type") or version is None:
+        raise ApiError(400, "title, type and version are required to update content")
+    try:
+        number = int(version)
+    except (TypeError, ValueError):
+        raise ApiError(400, "version.number must be an integer") from None
+    if number != page.version + 1:
+        raise Conflict(f"Version must be incremented on update. Current version is: "
+                       f"{page.version}")
+    metadata = data.get("metadata") or {}
+    body = _body_from(data)
+    updated = ctx.store.update_page(
+        page_id, title=str(data["title"]), version=number, author=ctx.username, body=body,
+        parent_id=_parent_from(data), status=data.get("status") or "current",
+        message=str((data.get("version") or {}).get("message") or ""),
+        minor_edit=bool((data.get("version") or {}).get("minorEdit", False)))
+    labels = _label_names(metadata)
+    if labels is not None:
+        ctx.store.set_labels("content", page_id, labels)
+    _upsert_properties(ctx, page_id, _inline_properties(metadata))
+    return respond(content_json(ctx, updated, Expand(ctx.arg("expand") or DEFAULT_EXPAND)))
+
+
+@v1.route("/content/<int:page_id>", ["DELETE"], gone_on_cloud=True)
+def delete_content(ctx: Ctx, page_id: int) -> Response:
+    statuses = _statuses(ctx)
+    page = readable_page(ctx, page_id, ("current", "trashed", "draft"))
+    if "trashed" in statuses or page.status == "draft":
+        if page.status == "current":
+            raise ApiError(400, "Content is not trashed; delete it once before purging")
+        require(ctx, page.space_id, "administer", "space")
+        ctx.store.purge_page(page_id)
+        return respond(None, 204)
+    require(ctx, page.space_id, "delete", page.type)
+    ctx.store.trash_page(page_id)
+    # Data Center answers a trash with 200, Cloud with 204 (reference note §4.8).
+    return respond(None, 204 if ctx.cloud else 200)
+
+
+@v1.route("/content/<int:page_id>/history", ["GET"], gone_on_cloud=True)
+def content_history(ctx: Ctx, page_id: int) -> Response:
+    page = readable_page(ctx, page_id, ("current", "trashed", "draft"))
+    return respond(history_json(ctx, page))
+
+
+@v1.route("/content/<int:page_id>/version", ["GET"], gone_on_cloud=True)
+def content_versions(ctx: Ctx, page_id: int) -> Response:
+    page = readable_page(ctx, page_id, ("current", "trashed", "draft"))
+    start, limit = paging(ctx, default=200)
+    rows = ctx.store.versions(page.id)
+    results = [{"by": user_json(ctx, None, r["author"]), "when": r["created_at"],
+                "message": r["message"], "number": r["number"],
+                "minorEdit": bool(r["minor_edit"])} for r in rows[start:start + limit]]
+    return respond(list_json(ctx, results, start=start, limit=limit,
+                             more=len(rows) > start + limit))
+
+
+def _children_list(ctx: Ctx, pages: list[Page]) -> Response:
+    start, limit = paging(ctx)
+    expand = Expand(ctx.arg("expand"))
+    window = pages[start:start + limit]
+    return respond(list_json(ctx, [content_json(ctx, p, expand) for p in window],
+                             start=start, limit=limit, more=len(pages) > start + limit))
+
+
+@v1.route("/content/<int:page_id>/child/<content_type>", ["GET"], gone_on_cloud=True)
+def content_children(ctx: Ctx, page_id: int, content_type: str) -> Response:
+    page = readable_page(ctx, page_id)
+    kids = ctx.store.children(page.id) if content_type == "page" else []
+    return _children_list(ctx, kids)
+
+
+@v1.route("/content/<int:page_id>/child", ["GET"], gone_on_cloud=True)
+def content_child_map(ctx: Ctx, page_id: int) -> Response:
+    page = readable_page(ctx, page_id)
+    expand = Expand(ctx.arg("expand") or "page")
+    kids = ctx.store.children(page.id)
+    results = [content_json(ctx, k, expand.sub("page")) for k in kids[:200]]
+    return respond({"page": {"results": results, "start": 0, "limit": 200,
+                             "size": len(results)},
+                    "_links": {"base": ctx.base, "context": ctx.context}})
+
+
+@v1.route("/content/<int:page_id>/descendant/<content_type>", ["GET"], gone_on_cloud=True)
+def content_descendants(ctx: Ctx, page_id: int, content_type: str) -> Response:
+    page = readable_page(ctx, page_id)
+    raw = ctx.arg("depth", "all") or "all"
+    depth = None if raw == "all" else 1 if raw == "root" else int(raw)
+    kids = ctx.store.descendants(page.id, depth=depth) if content_type == "page" else []
+    return _children_list(ctx, kids)
+
+
+@v1.route("/content/<int:page_id>/move/<position>/<int:target_id>", ["PUT"])
+def move_content(ctx: Ctx, page_id: int, position: str, target_id: int) -> Response:
+    page = readable_page(ctx, page_id)
+    readable_page(ctx, target_id)
+    require(ctx, page.space_id, "create", "page")
+    ctx.store.move_page(page_id, position, target_id, ctx.username)
+    return respond({"pageId": str(page_id)})
+
+
+# -- labels ------------------------------------------------------------------------------
+def _labels_response(ctx: Ctx, page_id: int) -> Response:
+    start, limit = paging(ctx, default=200)
+    labels = ctx.store.labels("content", page_id, ctx.arg("prefix"))
+    window = [label_json(x) for x in labels[start:start + limit]]
+    return respond(list_json(ctx, window, start=start, limit=limit,
+                             more=len(labels) > start + limit))
+
+
+@v1.route("/content/<int:page_id>/label", ["GET"], gone_on_cloud=True)
+def get_labels(ctx: Ctx, page_id: int) -> Response:
+    readable_page(ctx, page_id)
+    return _labels_response(ctx, page_id)
+
+
+@v1.route("/content/<int:page_id>/label", ["POST"])
+def add_labels(ctx: Ctx, page_id: int) -> Response:
+    page = readable_page(ctx, page_id)
+    require(ctx, page.space_id, "create", page.type)
+    data = ctx.json()
+    items = data if isinstance(data, list) else [data]
+    pairs = []
+    for item in items:
+        if not isinstance(item, dict) or not item.get("name"):
+            raise ApiError(400, "Each label needs a name")
+        pairs.append((str(item.get("prefix") or "global"), str(item["name"])))
+    ctx.store.add_labels("content", page_id, pairs)
+    return _labels_response(ctx, page_id)
+
+
+@v1.route("/content/<int:page_id>/label", ["DELETE"])
+def remove_label_by_query(ctx: Ctx, page_id: int) -> Response:
+    return _remove_label(ctx, page_id, ctx.arg("name") or "")
+
+
+@v1.route("/content/<int:page_id>/label/<path:label>", ["DELETE"])
+def remove_label(ctx: Ctx, page_id: int, label: str) -> Response:
+    if "/" in label:
+        raise ApiError(400, "Label names cannot contain '/'; use ?name= instead")
+    return _remove_label(ctx, page_id, label)
+
+
+def _remove_label(ctx: Ctx, page_id: int, name: str) -> Response:
+    page = readable_page(ctx, page_id)
+    require(ctx, page.space_id, "create", page.type)
+    if not ctx.store.remove_label("content", page_id, name):
+        raise ApiError(404, f"Label {name} is not on content {page_id}")
+    return respond(None, 204)
+
+
+# -- content properties --------------------------------------------------------------------
+@v1.route("/content/<int:page_id>/property", ["GET"], gone_on_cloud=True)
+def list_properties(ctx: Ctx, page_id: int) -> Response:
+    readable_page(ctx, page_id, ("current", "draft"))
+    start, limit = paging(ctx, default=10)
+    props = ctx.store.properties("content", page_id)
+    results = [property_json(ctx, p, f"content/{page_id}") for p in props[start:start + limit]]
+    return respond(list_json(ctx, results, start=start, limit=limit,
+                             more=len(props) > start + limit))
+
+
+def _create_property(ctx: Ctx, page_id: int, key: str | None) -> Response:
+    page = readable_page(ctx, page_id, ("current", "draft"))
+    require(ctx, page.space_id, "create", page.type)
+    data = ctx.body_dict()
+    key = key or data.get("key")
+    if not isinstance(key, str):
+        raise ApiError(400, "key is required")
+    if "value" not in data:
+        raise ApiError(400, "value is required")
+    prop = ctx.store.create_property("content", page_id, key, data["value"], ctx.username)
+    return respond(property_json(ctx, prop, f"content/{page_id}"))
+
+
+@v1.route("/content/<int:page_id>/property", ["POST"], gone_on_cloud=True)
+def create_property(ctx: Ctx, page_id: int) -> Response:
+    return _create_property(ctx, page_id, None)
+
+
+@v1.route("/content/<int:page_id>/property/<key>", ["POST"], gone_on_cloud=True)
+def create_property_for_key(ctx: Ctx, page_id: int, key: str) -> Response:
+    return _create_property(ctx, page_id, key)
+
+
+@v1.route("/content/<int:page_id>/property/<key>", ["GET"], gone_on_cloud=True)
+def get_property(ctx: Ctx, page_id: int, key: str) -> Response:
+    readable_page(ctx, page_id, ("current", "draft"))
+    prop = ctx.store.property("content", page_id, key)
+    if prop is None:
+        raise ApiError(404, f"No property found with key: {key}")
+    return respond(property_json(ctx, prop, f"content/{page_id}"))
+
+
+@v1.route("/content/<int:page_id>/property/<key>", ["PUT"], gone_on_cloud=True)
+def update_property(ctx: Ctx, page_id: int, key: str) -> Response:
+    page = readable_page(ctx, page_id, ("current", "draft"))
+    require(ctx, page.space_id, "create", page.type)
+    data = ctx.body_dict()
+    number = (data.get("version") or {}).get("number")
+    if not isinstance(number, int) or "value" not in data:
+        raise ApiError(400, "value and version.number are required")
+    prop = ctx.store.update_property("content", page_id, key, data["value"], number,
+                                     ctx.username, create_missing=ctx.cloud)
+    return respond(property_json(ctx, prop, f"content/{page_id}"))
+
+
+@v1.route("/content/<int:page_id>/property/<key>", ["DELETE"], gone_on_cloud=True)
+def delete_property(ctx: Ctx, page_id: int, key: str) -> Response:
+    page = readable_page(ctx, page_id, ("current", "draft"))
+    require(ctx, page.space_id, "create", page.type)
+    ctx.store.delete_property("content", page_id, key)
+    return respond(None, 204)

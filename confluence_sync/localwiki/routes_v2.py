@@ -1,0 +1,493 @@
+"""Cloud v2 routes (``/wiki/api/v2``): pages, spaces, children, labels and properties.
+
+v2 has no ``expand``; it pages with an opaque cursor (here: base64 of an offset), returns
+``_links.next`` including ``/wiki`` and repeats it in a ``Link`` header. Ids are strings.
+Writes the caller may not make answer 404, as the v2 spec documents (v1/DC answer 403).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from werkzeug.wrappers import Response
+
+from confluence_sync.localwiki.access import can_read, readable_page, readable_space_id
+from confluence_sync.localwiki.access import storage_body as _storage
+from confluence_sync.localwiki.app import ApiError, Ctx, RouteTable, respond
+from confluence_sync.localwiki.model import Page, Property, Space
+
+v2 = RouteTable()
+V2_CAP = 250
+
+
+def _int(value: Any, name: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ApiError(400, f"Provided value for '{name}' is not the correct type.") from None
+
+
+def _window(ctx: Ctx) -> tuple[int, int]:
+    limit = min(max(ctx.int_arg("limit", 25), 1), V2_CAP)
+    cursor = ctx.arg("cursor")
+    if not cursor:
+        return 0, limit
+    try:
+        return int(base64.urlsafe_b64decode(cursor.encode()).decode()), limit
+    except ValueError:
+        raise ApiError(400, "Provided value for 'cursor' is not the correct type. Expected "
+                            "type is Cursor.") from None
+
+
+def _list(ctx: Ctx, items: Sequence[Any], offset: int, limit: int, more: bool) -> Response:
+    links: dict[str, str] = {"base": ctx.base}
+    headers: dict[str, str] = {}
+    if more:
+        cursor = base64.urlsafe_b64encode(str(offset + limit).encode()).decode()
+        args = [(k, v) for k, v in ctx.request.args.items(multi=True)
+                if k not in ("cursor", "limit")]
+        query = urlencode([*args, ("limit", limit), ("cursor", cursor)])
+        links["next"] = f"{ctx.request.path}?{query}"
+        headers["Link"] = f'<{links["next"]}>; rel="next", <{ctx.base}>; rel="base"'
+    return respond({"results": list(items), "_links": links}, headers=headers)
+
+
+def _slice(ctx: Ctx, items: Sequence[Any]) -> Response:
+    offset, limit = _window(ctx)
+    return _list(ctx, items[offset:offset + limit], offset, limit, len(items) > offset + limit)
+
+
+def _account(ctx: Ctx, username: str) -> str:
+    user = ctx.store.user_by_name(username)
+    return user.account_id if user else username
+
+
+def _version(ctx: Ctx, page: Page) -> dict[str, Any]:
+    return {"createdAt": page.updated_at, "message": page.message, "number": page.version,
+            "minorEdit": page.minor_edit, "authorId": _account(ctx, page.updater)}
+
+
+def page_v2(ctx: Ctx, page: Page, *, single: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": str(page.id), "status": page.status, "title": page.title,
+        "spaceId": str(page.space_id),
+        "parentId": str(page.parent_id) if page.parent_id is not None else None,
+        "parentType": "page" if page.parent_id is not None else None,
+        "position": page.position, "authorId": _account(ctx, page.creator),
+        "ownerId": _account(ctx, page.creator), "lastOwnerId": None,
+        "createdAt": page.created_at, "version": _version(ctx, page),
+    }
+    fmt = ctx.arg("body-format")
+    if fmt in ("storage", "view", "export_view", "styled_view", "editor"):
+        out["body"] = {fmt: {"representation": fmt, "value": page.body}}
+    else:
+        out["body"] = {}
+    if single:
+        if ctx.arg("include-labels") == "true":
+            labels = [_label(x) for x in ctx.store.labels("content", page.id)]
+            out["labels"] = {"results": labels, "meta": {"hasMore": False, "cursor": ""},
+                             "_links": {"self": f"/wiki/api/v2/pages/{page.id}/labels"}}
+        if ctx.arg("include-properties") == "true":
+            props = [_property(ctx, p) for p in ctx.store.properties("content", page.id)]
+            out["properties"] = {"results": props, "meta": {"hasMore": False, "cursor": ""},
+                                 "_links": {"self": f"/wiki/api/v2/pages/{page.id}/properties"}}
+    out["_links"] = {"webui": f"/spaces/{page.space_key}/pages/{page.id}",
+                     "editui": f"/pages/resumedraft.action?draftId={page.id}",
+                     "tinyui": f"/x/{page.id}"}
+    return out
+
+
+def _label(label: Any) -> dict[str, Any]:
+    return {"id": str(label.id), "name": label.name, "prefix": label.prefix}
+
+
+def _property(ctx: Ctx, prop: Property) -> dict[str, Any]:
+    return {"id": str(prop.id), "key": prop.key, "value": prop.value,
+            "version": {"createdAt": prop.updated_at, "message": "", "number": prop.version,
+                        "minorEdit": False, "authorId": _account(ctx, prop.author)}}
+
+
+def space_v2(ctx: Ctx, space: Space) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": str(space.id), "key": space.key, "name": space.name, "type": space.type,
+        "status": space.status, "authorId": _account(ctx, space.creator),
+        "createdAt": space.created_at,
+        "homepageId": str(space.homepage_id) if space.homepage_id else None,
+        "_links": {"webui": f"/spaces/{space.key}"},
+    }
+    fmt = ctx.arg("description-format")
+    if fmt in ("plain", "view"):
+        out["description"] = {fmt: {"representation": fmt, "value": space.description}}
+    return out
+
+
+def _statuses(ctx: Ctx, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = [v for item in ctx.request.args.getlist("status") for v in item.split(",") if v]
+    return tuple(raw) or default
+
+
+def _csv(ctx: Ctx, name: str) -> list[str]:
+    return [v for item in ctx.request.args.getlist(name) for v in item.split(",") if v]
+
+
+def _writable(ctx: Ctx, space_id: int, op: str = "create", target: str = "page") -> None:
+    if not ctx.store.can(ctx.user, space_id, op, target):
+        raise ApiError(404, "The space does not exist or you may not change content in it")
+
+
+def _body_value(data: dict[str, Any]) -> str | None:
+    body = data.get("body")
+    if not isinstance(body, dict):
+        return None
+    if "storage" in body and isinstance(body["storage"], dict):
+        body = body["storage"]
+    representation = body.get("representation", "storage")
+    if representation not in ("storage", "editor"):
+        raise ApiError(400, f"Unsupported body representation: {representation}")
+    return _storage(body.get("value", ""))
+
+
+def _page_ids_filter(ctx: Ctx) -> list[int]:
+    return [_int(v, "id") for v in _csv(ctx, "id")]
+
+
+@v2.route("/pages", ["GET"])
+def list_pages(ctx: Ctx) -> Response:
+    offset, limit = _window(ctx)
+    wanted = [_int(v, "space-id") for v in _csv(ctx, "space-id")]
+    spaces = [s for s in ctx.store.spaces(ids=wanted) if can_read(ctx, s.id)]
+    pages = ctx.store.find_pages(space_ids=[s.id for s in spaces] or [-1],
+                                 ids=_page_ids_filter(ctx), title=ctx.arg("title"),
+                                 statuses=_statuses(ctx, ("current", "archived")),
+                                 offset=offset, limit=limit + 1)
+    return _list(ctx, [page_v2(ctx, p) for p in pages[:limit]], offset, limit,
+                 len(pages) > limit)
+
+
+@v2.route("/pages", ["POST"])
+def create_page(ctx: Ctx) -> Response:
+    data = ctx.body_dict()
+    space = readable_space_id(ctx, _int(data.get("spaceId"), "spaceId"))
+    _writable(ctx, space.id)
+    status = data.get("status") or "current"
+    title = data.get("title")
+    if not isinstance(title, str):
+        if status != "draft":
+            raise ApiError(400, "A title is required unless the status is draft")
+        title = ""
+    parent = data.get("parentId")
+    parent_id = _int(parent, "parentId") if parent else None
+    if parent_id is None and ctx.arg("root-level") != "true":
+        parent_id = space.homepage_id
+    page = ctx.store.create_page(space_key=space.key, title=title,
+                                 body=_body_value(data) or "", author=ctx.username,
+                                 parent_id=parent_id, status=status)
+    return respond(page_v2(ctx, page, single=True))
+
+
+@v2.route("/pages/<int:page_id>", ["GET"])
+def get_page(ctx: Ctx, page_id: int) -> Response:
+    statuses = _statuses(ctx, ("current", "archived", "trashed", "draft"))
+    page = readable_page(ctx, page_id, statuses)
+    return respond(page_v2(ctx, page, single=True))
+
+
+@v2.route("/pages/<int:page_id>", ["PUT"])
+def update_page(ctx: Ctx, page_id: int) -> Response:
+    data = ctx.body_dict()
+    page = readable_page(ctx, page_id, ("current", "trashed", "draft"))
+    _writable(ctx, page.space_id)
+    number = (data.get("version") or {}).get("number")
+    if not isinstance(data.get("title"), str) or number is None or not data.get("status"):
+        raise ApiError(400, "id, status, title, body and version are required")
+    if data.get("spaceId") and _int(data["spaceId"], "spaceId") != page.space_id:
+        raise ApiError(400, "Changing the space of a page is not supported")
+    parent = data.get("parentId")
+    updated = ctx.store.update_page(
+        page_id, title=str(data["title"]), version=_int(number, "version.number"),
+        author=ctx.username, body=_body_value(data),
+        parent_id=_int(parent, "parentId") if parent else None, status=str(data["status"]),
+        message=str((data.get("version") or {}).get("message") or ""))
+    return respond(page_v2(ctx, updated, single=True))
+
+
+@v2.route("/pages/<int:page_id>/title", ["PUT"])
+def update_title(ctx: Ctx, page_id: int) -> Response:
+    data = ctx.body_dict()
+    page = readable_page(ctx, page_id)
+    _writable(ctx, page.space_id)
+    updated = ctx.store.update_page(page_id, title=str(data.get("title") or ""),
+                                    version=page.version + 1, author=ctx.username)
+    return respond(page_v2(ctx, updated, single=True))
+
+
+@v2.route("/pages/<int:page_id>", ["DELETE"])
+def delete_page(ctx: Ctx, page_id: int) -> Response:
+    page = readable_page(ctx, page_id, ("current", "trashed", "draft"))
+    if ctx.arg("purge") == "true":
+        if page.status != "trashed":
+            raise ApiError(400, "Only trashed pages can be purged")
+        _writable(ctx, page.space_id, "administer", "space")
+        ctx.store.purge_page(page_id)
+    else:
+        if page.status != "current":
+            raise ApiError(404, f"No current page with id {page_id}")
+        _writable(ctx, page.space_id, "delete", "page")
+        ctx.store.trash_page(page_id)
+    return respond(None, 204)
+
+
+def _child(page: Page) -> dict[str, Any]:
+    return {"id": str(page.id), "status": page.status, "title": page.title,
+            "spaceId": str(page.space_id), "childPosition": page.position}
+
+
+@v2.route("/pages/<int:page_id>/children", ["GET"])
+def children(ctx: Ctx, page_id: int) -> Response:
+    page = readable_page(ctx, page_id)
+    return _slice(ctx, [_child(c) for c in ctx.store.children(page.id)])
+
+
+@v2.route("/pages/<int:page_id>/direct-children", ["GET"])
+def direct_children(ctx: Ctx, page_id: int) -> Response:
+    page = readable_page(ctx, page_id)
+    return _slice(ctx, [{**_child(c), "type": "page"} for c in ctx.store.children(page.id)])
+
+
+@v2.route("/pages/<int:page_id>/descendants", ["GET"])
+def descendants(ctx: Ctx, page_id: int) -> Response:
+    page = readable_page(ctx, page_id)
+    depth = ctx.int_arg("depth", 5)
+    base_depth = len(ctx.store.ancestors(page))
+    out = []
+    for d in ctx.store.descendants(page.id, depth=depth):
+        out.append({"id": str(d.id), "status": d.status, "title": d.title, "type": "page",
+                    "parentId": str(d.parent_id), "depth": len(ctx.store.ancestors(d))
+                    - base_depth, "childPosition": d.position})
+    return _slice(ctx, out)
+
+
+@v2.route("/pages/<int:page_id>/ancestors", ["GET"])
+def ancestors(ctx: Ctx, page_id: int) -> Response:
+    page = readable_page(ctx, page_id)
+    chain = [{"id": str(a.id), "type": "page"} for a in ctx.store.ancestors(page)]
+    return _slice(ctx, chain)
+
+
+@v2.route("/pages/<int:page_id>/labels", ["GET"])
+def page_labels(ctx: Ctx, page_id: int) -> Response:
+    readable_page(ctx, page_id)
+    labels = ctx.store.labels("content", page_id, ctx.arg("prefix"))
+    return _slice(ctx, [_label(x) for x in labels])
+
+
+@v2.route("/pages/<int:page_id>/versions", ["GET"])
+def page_versions(ctx: Ctx, page_id: int) -> Response:
+    readable_page(ctx, page_id, ("current", "trashed", "draft"))
+    rows = ctx.store.versions(page_id)
+    return _slice(ctx, [{"createdAt": r["created_at"], "message": r["message"],
+                         "number": r["number"], "minorEdit": bool(r["minor_edit"]),
+                         "authorId": _account(ctx, r["author"])} for r in rows])
+
+
+# -- properties (pages and spaces share the code; owners differ) -------------------------
+def _owner(ctx: Ctx, kind: str, owner_id: int, write: bool = False) -> int:
+    if kind == "content":
+        page = readable_page(ctx, owner_id, ("current", "draft"))
+        if write:
+            _writable(ctx, page.space_id)
+        return page.id
+    space = readable_space_id(ctx, owner_id)
+    if write:
+        _writable(ctx, space.id)
+    return space.id
+
+
+def _list_properties(ctx: Ctx, kind: str, owner_id: int) -> Response:
+    owner = _owner(ctx, kind, owner_id)
+    props = ctx.store.properties(kind, owner)
+    if ctx.arg("key"):
+        props = [p for p in props if p.key == ctx.arg("key")]
+    return _slice(ctx, [_property(ctx, p) for p in props])
+
+
+def _create_property(ctx: Ctx, kind: str, owner_id: int) -> Response:
+    owner = _owner(ctx, kind, owner_id, write=True)
+    data = ctx.body_dict()
+    if not isinstance(data.get("key"), str):
+        raise ApiError(400, "key is required")
+    prop = ctx.store.create_property(kind, owner, data["key"], data.get("value"), ctx.username)
+    return respond(_property(ctx, prop))
+
+
+def _prop_or_404(ctx: Ctx, kind: str, owner: int, prop_id: int) -> Property:
+    prop = ctx.store.property_by_id(prop_id)
+    if prop is None or prop.owner_kind != kind or prop.owner_id != owner:
+        raise ApiError(404, f"No property with id {prop_id}")
+    return prop
+
+
+def _get_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Response:
+    owner = _owner(ctx, kind, owner_id)
+    return respond(_property(ctx, _prop_or_404(ctx, kind, owner, prop_id)))
+
+
+def _update_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Response:
+    owner = _owner(ctx, kind, owner_id, write=True)
+    prop = _prop_or_404(ctx, kind, owner, prop_id)
+    data = ctx.body_dict()
+    number = _int((data.get("version") or {}).get("number"), "version.number")
+    if data.get("key") not in (None, prop.key):
+        raise ApiError(400, "The key of a property cannot be changed")
+    updated = ctx.store.update_property(kind, owner, prop.key, data.get("value"), number,
+                                        ctx.username)
+    return respond(_property(ctx, updated))
+
+
+def _delete_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Response:
+    owner = _owner(ctx, kind, owner_id, write=True)
+    prop = _prop_or_404(ctx, kind, owner, prop_id)
+    ctx.store.delete_property(kind, owner, prop.key)
+    return respond(None, 204)
+
+
+@v2.route("/pages/<int:owner_id>/properties", ["GET"])
+def page_properties(ctx: Ctx, owner_id: int) -> Response:
+    return _list_properties(ctx, "content", owner_id)
+
+
+@v2.route("/pages/<int:owner_id>/properties", ["POST"])
+def create_page_property(ctx: Ctx, owner_id: int) -> Response:
+    return _create_property(ctx, "content", owner_id)
+
+
+@v2.route("/pages/<int:owner_id>/properties/<int:prop_id>", ["GET"])
+def get_page_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
+    return _get_property(ctx, "content", owner_id, prop_id)
+
+
+@v2.route("/pages/<int:owner_id>/properties/<int:prop_id>", ["PUT"])
+def update_page_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
+    return _update_property(ctx, "content", owner_id, prop_id)
+
+
+@v2.route("/pages/<int:owner_id>/properties/<int:prop_id>", ["DELETE"])
+def delete_page_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
+    return _delete_property(ctx, "content", owner_id, prop_id)
+
+
+@v2.route("/spaces/<int:owner_id>/properties", ["GET"])
+def space_properties(ctx: Ctx, owner_id: int) -> Response:
+    return _list_properties(ctx, "space", owner_id)
+
+
+@v2.route("/spaces/<int:owner_id>/properties", ["POST"])
+def create_space_property(ctx: Ctx, owner_id: int) -> Response:
+    return _create_property(ctx, "space", owner_id)
+
+
+@v2.route("/spaces/<int:owner_id>/properties/<int:prop_id>", ["GET"])
+def get_space_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
+    return _get_property(ctx, "space", owner_id, prop_id)
+
+
+@v2.route("/spaces/<int:owner_id>/properties/<int:prop_id>", ["PUT"])
+def update_space_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
+    return _update_property(ctx, "space", owner_id, prop_id)
+
+
+@v2.route("/spaces/<int:owner_id>/properties/<int:prop_id>", ["DELETE"])
+def delete_space_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
+    return _delete_property(ctx, "space", owner_id, prop_id)
+
+
+# -- spaces ------------------------------------------------------------------------------
+@v2.route("/spaces", ["GET"])
+def list_spaces(ctx: Ctx) -> Response:
+    ids = [_int(v, "ids") for v in _csv(ctx, "ids")]
+    spaces = [s for s in ctx.store.spaces(keys=_csv(ctx, "keys"), ids=ids, type=ctx.arg("type"),
+                                          status=ctx.arg("status"), order="id")
+              if can_read(ctx, s.id)]
+    return _slice(ctx, [space_v2(ctx, s) for s in spaces])
+
+
+@v2.route("/spaces", ["POST"])
+def create_space(ctx: Ctx) -> Response:
+    data = ctx.body_dict()
+    key = data.get("key") or data.get("alias")
+    name = data.get("name")
+    if not isinstance(key, str) or not isinstance(name, str):
+        raise ApiError(400, "name and key (or alias) are required")
+    desc = data.get("description") or {}
+    assert ctx.user is not None
+    space = ctx.store.create_space(key=key, name=name, creator=ctx.user,
+                                   description=str(desc.get("value", "")))
+    body = space_v2(ctx, space)
+    body["_links"]["base"] = ctx.base
+    return respond(body, 201)
+
+
+@v2.route("/spaces/<int:space_id>", ["GET"])
+def get_space(ctx: Ctx, space_id: int) -> Response:
+    return respond(space_v2(ctx, readable_space_id(ctx, space_id)))
+
+
+@v2.route("/spaces/<int:space_id>/pages", ["GET"])
+def space_pages(ctx: Ctx, space_id: int) -> Response:
+    space = readable_space_id(ctx, space_id)
+    offset, limit = _window(ctx)
+    pages = ctx.store.find_pages(space_ids=[space.id], title=ctx.arg("title"),
+                                 statuses=_statuses(ctx, ("current", "archived")),
+                                 offset=offset, limit=limit + 1)
+    if ctx.arg("depth") == "root":
+        pages = [p for p in pages if p.parent_id is None]
+    return _list(ctx, [page_v2(ctx, p) for p in pages[:limit]], offset, limit,
+                 len(pages) > limit)
+
+
+@v2.route("/spaces/<int:space_id>/labels", ["GET"])
+def space_labels(ctx: Ctx, space_id: int) -> Response:
+    space = readable_space_id(ctx, space_id)
+    return _slice(ctx, [_label(x) for x in ctx.store.labels("space", space.id)])
+
+
+@v2.route("/spaces/<int:space_id>/permissions", ["GET"])
+def space_permissions(ctx: Ctx, space_id: int) -> Response:
+    space = readable_space_id(ctx, space_id)
+    out = []
+    for perm in ctx.store.permissions(space.id):
+        if perm.subject_type == "user":
+            user = ctx.store.user_by_id(int(perm.subject))
+            principal = {"type": "user", "id": user.account_id if user else perm.subject}
+        elif perm.subject_type == "group":
+            group = ctx.store.group_by_name(perm.subject)
+            principal = {"type": "group", "id": group.id if group else perm.subject}
+        else:
+            principal = {"type": "user", "id": "anonymous"}
+        out.append({"id": str(perm.id), "principal": principal,
+                    "operation": {"key": perm.operation, "targetType": perm.target}})
+    return _slice(ctx, out)
+
+
+@v2.route("/labels", ["GET"])
+def labels(ctx: Ctx) -> Response:
+    found = ctx.store.all_labels()
+    wanted = {_int(v, "label-id") for v in _csv(ctx, "label-id")}
+    prefixes = set(_csv(ctx, "prefix"))
+    found = [x for x in found if (not wanted or x.id in wanted)
+             and (not prefixes or x.prefix in prefixes)]
+    return _slice(ctx, [_label(x) for x in found])
+
+
+@v2.route("/labels/<int:label_id>/pages", ["GET"])
+def label_pages(ctx: Ctx, label_id: int) -> Response:
+    match = [x for x in ctx.store.all_labels() if x.id == label_id]
+    if not match:
+        raise ApiError(404, f"No label with id {label_id}")
+    ids = sorted(ctx.store.pages_with_label(match[0].name))
+    pages = [p for p in (ctx.store.page(i) for i in ids)
+             if p is not None and p.status == "current" and can_read(ctx, p.space_id)]
+    return _slice(ctx, [page_v2(ctx, p) for p in pages])

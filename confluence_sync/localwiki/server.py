@@ -1,0 +1,132 @@
+"""Run the local wiki: ``build_wsgi_app`` stacks the layers, ``LocalWiki`` serves them.
+
+Stack, outermost first: request journal → fault injection (and added latency) → the REST core
+with the HTML viewer mounted at ``/viewer``. ``LocalWiki`` serves it from a daemon thread with
+werkzeug's threaded server speaking HTTP/1.1 (keep-alive), bound to 127.0.0.1 by default.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from confluence_sync.localwiki import routes_people, routes_search, routes_spaces
+from confluence_sync.localwiki.app import Options, WikiApp
+from confluence_sync.localwiki.routes_v1 import v1
+from confluence_sync.localwiki.routes_v2 import v2
+from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Store
+
+# The route modules register on import; referencing them keeps linters from dropping them.
+_ROUTE_MODULES = (routes_people, routes_search, routes_spaces)
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+VIEWER_PREFIX = "/viewer"
+
+
+def build_core_app(store: Store, options: Options) -> WikiApp:
+    """The REST core alone: no viewer, faults or journal."""
+    return WikiApp(store, options, v1=v1, v2=v2, admin=routes_people.admin)
+
+
+def build_wsgi_app(store: Store, options: Options, *, faults: Sequence[str] = (),
+                   latency_ms: int = 0, journal_path: str | Path | None = None) -> WSGIApp:
+    """The full stack: Journal(Faults(core with the viewer mounted))."""
+    from confluence_sync.localwiki.faults import FaultMiddleware, FaultPlan
+    from confluence_sync.localwiki.journal import JournalMiddleware
+    from confluence_sync.localwiki.viewer import make_viewer
+
+    core = build_core_app(store, options)
+    viewer = make_viewer(store, url_prefix=VIEWER_PREFIX)
+
+    def with_viewer(environ: dict[str, Any], start_response: Callable[..., Any]
+                    ) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == VIEWER_PREFIX or path.startswith(VIEWER_PREFIX + "/"):
+            return viewer(environ, start_response)
+        return core(environ, start_response)
+
+    plan = FaultPlan.from_specs(faults)
+    faulty = FaultMiddleware(with_viewer, plan, latency_ms=latency_ms)
+    return JournalMiddleware(faulty, journal_path)
+
+
+class _Handler(WSGIRequestHandler):
+    # HTTP/1.1 keeps connections alive, as a client pool expects of a real Confluence.
+    protocol_version = "HTTP/1.1"
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Quiet: the journal records requests; unimplemented routes log on their own."""
+
+
+class LocalWiki:
+    """A Confluence-compatible server for tests and demos; use as a context manager."""
+
+    def __init__(self, *, db_path: str | Path = ":memory:", host: str = "127.0.0.1",
+                 port: int = 0, flavour: Literal["dc", "cloud"] = "dc", context_path: str = "",
+                 v1_removed: bool = False, latency_ms: int = 0, faults: Sequence[str] = (),
+                 journal_path: str | Path | None = None) -> None:
+        if flavour not in ("dc", "cloud"):
+            raise ValueError(f"flavour must be 'dc' or 'cloud', not {flavour!r}")
+        context = "/" + context_path.strip("/") if context_path.strip("/") else ""
+        self.options = Options(flavour=flavour, context_path=context if flavour == "dc" else "",
+                               v1_removed=v1_removed)
+        self.store = Store(db_path)
+        self.host = host
+        self.port = port
+        self.app = build_wsgi_app(self.store, self.options, faults=faults,
+                                  latency_ms=latency_ms, journal_path=journal_path)
+        self.admin: tuple[str, str] = (
+            (ADMIN_EMAIL, ADMIN_TOKEN) if flavour == "cloud" else ("admin", ADMIN_PASSWORD))
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self.root_url = ""
+        self.url = ""
+
+    def start(self) -> LocalWiki:
+        """Bind and serve in a daemon thread; ``url`` and ``root_url`` are set on return."""
+        server = make_server(self.host, self.port, self.app,
+                             threaded=True, request_handler=_Handler)
+        # Request threads must not keep an interpreter alive after a test run.
+        setattr(server, "daemon_threads", True)  # noqa: B010 - set only on the threaded mixin
+        self._server = server
+        self.port = server.server_port
+        self.root_url = f"http://{self.host}:{self.port}"
+        self.url = self.root_url + ("/wiki" if self.options.flavour == "cloud"
+                                    else self.options.context_path)
+        self._thread = threading.Thread(target=server.serve_forever, name="localwiki",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    @property
+    def viewer_url(self) -> str:
+        return self.root_url + VIEWER_PREFIX
+
+    def serve_forever(self) -> None:
+        """Block until interrupted (for the CLI)."""
+        if self._thread is None:
+            self.start()
+        assert self._thread is not None
+        try:
+            while self._thread.is_alive():
+                self._thread.join(0.5)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+
+    def __enter__(self) -> LocalWiki:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
