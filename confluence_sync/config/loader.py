@@ -95,7 +95,11 @@ class _Walker:
     def value(self, node: Node, loc: Loc) -> Any:
         self.positions.values.setdefault(loc, _mark(node))
         if isinstance(node, ScalarNode):
-            return self._scalar(node)
+            try:
+                return self._scalar(node)
+            except yaml.YAMLError:
+                self.problems.append(self.positions.problem(loc, f"unsupported tag {node.tag}"))
+                return node.value
         if id(node) in self._active:
             self.problems.append(self.positions.problem(loc, "recursive alias"))
             return None
@@ -112,7 +116,7 @@ class _Walker:
     def _scalar(self, node: ScalarNode) -> Any:
         try:
             return self.loader.construct_object(node, deep=True)
-        except (ValueError, yaml.YAMLError):
+        except ValueError:
             # e.g. ``2026-02-30`` matches the timestamp pattern but is no date: keep the text
             # and let the model report it with the field's own message.
             return node.value
@@ -127,7 +131,10 @@ class _Walker:
                     )
                 )
                 continue
-            key = self._scalar(key_node) if isinstance(key_node, ScalarNode) else None
+            try:
+                key = self._scalar(key_node) if isinstance(key_node, ScalarNode) else None
+            except yaml.YAMLError:
+                key = None
             if key is None or isinstance(key, list | dict):
                 line, column = _mark(key_node)
                 self.problems.append(

@@ -168,11 +168,23 @@ def _problems_from(error: ValidationError, positions: Positions) -> list[Problem
     return problems
 
 
+def _describe(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
 def _message(kind: str, name: str, value: Any, default: str) -> str:
     """A message in the file's terms for the common pydantic error kinds."""
     shown = repr(value) if isinstance(value, str | int | float | bool) else ""
     if kind == "missing":
         return f"missing required field '{name}'"
+    if value is None and kind.endswith("_type"):
+        return f"'{name}' has no value"
     if kind.startswith("date") or kind.startswith("datetime"):
         return f"bad date {shown}: use YYYY-MM-DD with a real day ({default.lower()})"
     if kind == "literal_error" and name == "language":
@@ -185,7 +197,7 @@ def _message(kind: str, name: str, value: Any, default: str) -> str:
         if name == "website":
             return f"bad website {shown}: it must start with http:// or https://"
     if kind == "list_type":
-        return f"expected a list ('- item' lines or [a, b]), not {shown or 'a mapping'}"
+        return f"expected a list ('- item' lines or [a, b]), not {_describe(value)}"
     if kind in ("dict_type", "model_type"):
-        return f"expected a mapping of fields, not {shown or 'this'}"
+        return f"expected a mapping of fields, not {_describe(value)}"
     return f"{default} (got {shown})" if shown else default

@@ -144,3 +144,14 @@ def test_aliases_are_followed() -> None:
     text += "    members: *all\n"
     config = load_config_text(text, today=TODAY)
     assert config.working_groups[1].members == config.working_groups[0].members
+
+
+def test_empty_values_and_unknown_tags_are_named() -> None:
+    text = MINIMAL.replace("  key: PUU", "  key: !custom PUU").replace(
+        "  name: Partnerschaft Umwelt Unternehmen", "  name:")
+    problems = {path: message for _, path, message in _problems(text + "    meetings:\n")}
+    assert problems == {
+        "network.key": "unsupported tag !custom",
+        "network.name": "'name' has no value",
+        "working_groups[0].meetings": "'meetings' has no value",
+    }
