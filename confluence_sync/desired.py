@@ -44,39 +44,29 @@ from confluence_sync.config.titles import (
 )
 from confluence_sync.labels import ARCHIVED_LABEL, GROUP_LABEL, MEETING_LABEL, topic_labels
 from confluence_sync.regions import region_hash
-from confluence_sync.render import RenderedPage, Renderer
+from confluence_sync.render import Renderer
 
 PageKind = Literal["managed", "scaffold"]
 Level = Literal["read", "write", "admin"]
 SubjectType = Literal["user", "group"]
 
-# Space permissions per level, as Confluence (Cloud v1 / DC REST) operation:target pairs.
-# "write" is what a member needs to edit pages, comment, attach and remove their own content.
-LEVEL_OPERATIONS: Final[Mapping[Level, tuple[tuple[str, str], ...]]] = {
-    "read": (("read", "space"),),
-    "write": (
-        ("read", "space"),
-        ("create", "page"),
-        ("create", "blogpost"),
-        ("create", "comment"),
-        ("create", "attachment"),
-        ("delete", "space"),  # Confluence's name for "delete own content"
-    ),
+# Space permissions per level, in the project's operation vocabulary (backends.permissions
+# maps it to Cloud and Data Center). "write" is what a member needs to edit pages, comment,
+# attach and remove their own content; deleting others' pages stays with the admins.
+LEVEL_OPERATIONS: Final[Mapping[Level, tuple[str, ...]]] = {
+    "read": ("read",),
+    "write": ("read", "write", "comment", "attach", "blog", "delete_own"),
     "admin": (
-        ("read", "space"),
-        ("create", "page"),
-        ("create", "blogpost"),
-        ("create", "comment"),
-        ("create", "attachment"),
-        ("delete", "space"),
-        ("delete", "page"),
-        ("delete", "blogpost"),
-        ("delete", "comment"),
-        ("delete", "attachment"),
-        ("archive", "page"),
-        ("export", "space"),
-        ("restrict_content", "space"),
-        ("administer", "space"),
+        "read",
+        "write",
+        "comment",
+        "attach",
+        "blog",
+        "delete_own",
+        "delete_page",
+        "export",
+        "restrict",
+        "admin",
     ),
 }
 
@@ -120,7 +110,8 @@ class DesiredPage:
     template_version: str
     regions: tuple[DesiredRegion, ...]
     body: str  # full body for creation: regions plus any scaffold sections
-    is_home: bool = False
+    is_home: bool = False  # the space's home page (parent is None)
+    is_archive: bool = False  # archived meeting pages are moved under this page
 
     def region(self, name: str) -> DesiredRegion:
         return next(r for r in self.regions if r.name == name)
@@ -157,7 +148,8 @@ class DesiredGrant:
     level: Level
 
     @property
-    def operations(self) -> tuple[tuple[str, str], ...]:
+    def operations(self) -> tuple[str, ...]:
+        """The level as space operations (``read``, ``write``, ..., ``admin``)."""
         return LEVEL_OPERATIONS[self.level]
 
 
@@ -165,6 +157,7 @@ class DesiredGrant:
 class DesiredWiki:
     network_key: str
     language: str
+    archive_label: str  # label every archived meeting page gets
     spaces: tuple[DesiredSpace, ...]
     pages: tuple[DesiredPage, ...]
     templates: tuple[DesiredTemplate, ...]
@@ -189,36 +182,18 @@ def _input_hash(content: str, template_version: str) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def _page(
-    rendered: RenderedPage,
-    *,
-    identity: str,
-    space: str,
-    title: str,
-    parent: str | None,
-    labels: list[str],
-    kind: PageKind,
-    is_home: bool = False,
-) -> DesiredPage:
-    regions = tuple(
-        DesiredRegion(
-            name, content, region_hash(content), _input_hash(content, rendered.template_version)
-        )
-        for name, content in rendered.regions.items()
-    )
-    return DesiredPage(
-        identity=identity,
-        space_key=space,
-        title=title,
-        parent=parent,
-        labels=tuple(dict.fromkeys(labels)),
-        kind=kind,
-        template=rendered.template,
-        template_version=rendered.template_version,
-        regions=regions,
-        body=rendered.body,
-        is_home=is_home,
-    )
+@dataclass(frozen=True)
+class _MeetingView:
+    """What templates see of a meeting (host resolved to a name, page title computed)."""
+
+    date: dt.date
+    title: str
+    page_title: str
+    host_name: str
+    place: str | None
+    agenda: tuple[str, ...]
+    space_key: str
+    group_name: str
 
 
 @dataclass(frozen=True)
@@ -230,132 +205,222 @@ class _GroupLink:
     next_meeting: _MeetingView | None
 
 
-@dataclass(frozen=True)
-class _MeetingView:
-    date: dt.date
-    title: str
-    page_title: str
-    host_name: str
-    place: str | None
-    agenda: tuple[str, ...]
-    space_key: str
-    group_name: str
+class _Builder:
+    """Renders pages of one network and wraps them as DesiredPage values."""
 
+    def __init__(self, config: NetworkConfig, today: dt.date, template_dir: Path | None) -> None:
+        self.config = config
+        self.language = config.network.language
+        self.today = today
+        self.renderer = Renderer(self.language, template_dir)
+        self.base: dict[str, object] = {
+            "network": config.network,
+            "hub_key": config.network.key,
+            "today": today,
+        }
 
-def _meeting_view(
-    config: NetworkConfig, group: WorkingGroup, meeting: PlannedMeeting
-) -> _MeetingView:
-    host = config.organisation(meeting.host)
-    return _MeetingView(
-        date=meeting.date,
-        title=meeting.title,
-        page_title=meeting_page_title(meeting),
-        host_name=host.name if host else meeting.host,
-        place=meeting.place,
-        agenda=meeting.agenda,
-        space_key=space_key(config.network, group),
-        group_name=group.name,
-    )
+    def page(
+        self,
+        template: str,
+        context: Mapping[str, object],
+        identity: str,
+        space: str,
+        title: str,
+        parent: str | None,
+        labels: list[str] | None = None,
+        kind: PageKind = "managed",
+    ) -> DesiredPage:
+        rendered = self.renderer.render(template, {**self.base, **context})
+        version = rendered.template_version
+        regions = tuple(
+            DesiredRegion(name, content, region_hash(content), _input_hash(content, version))
+            for name, content in rendered.regions.items()
+        )
+        return DesiredPage(
+            identity=identity,
+            space_key=space,
+            title=title,
+            parent=parent,
+            labels=tuple(dict.fromkeys(labels or [])),
+            kind=kind,
+            template=template,
+            template_version=version,
+            regions=regions,
+            body=rendered.body,
+            is_home=parent is None,
+            is_archive=template == "archive",
+        )
 
+    def meeting_view(self, group: WorkingGroup, meeting: PlannedMeeting) -> _MeetingView:
+        host = self.config.organisation(meeting.host)
+        return _MeetingView(
+            date=meeting.date,
+            title=meeting.title,
+            page_title=meeting_page_title(meeting),
+            host_name=host.name if host else meeting.host,
+            place=meeting.place,
+            agenda=meeting.agenda,
+            space_key=space_key(self.config.network, group),
+            group_name=group.name,
+        )
 
-def _members(config: NetworkConfig, group: WorkingGroup) -> list[Organisation]:
-    found = (config.organisation(member) for member in group.members)
-    return [organisation for organisation in found if organisation is not None]
+    def hub(self, views: Mapping[str, list[_MeetingView]]) -> list[DesiredPage]:
+        config, network, hub = self.config, self.config.network, self.config.network.key
+        links = {
+            group.key: _GroupLink(
+                name=group.name,
+                purpose=group.purpose,
+                space_key=space_key(network, group),
+                home_title=group_home_title(group),
+                next_meeting=next((v for v in views[group.key] if v.date >= self.today), None),
+            )
+            for group in config.working_groups
+        }
+        upcoming = sorted(
+            (v for key in views for v in views[key] if v.date >= self.today),
+            key=lambda v: (v.date, v.space_key),
+        )[:UPCOMING_ON_HUB]
+        directory_title = fixed_title("member_directory", self.language)
+        entries = [
+            {
+                "organisation": organisation,
+                "groups": [
+                    links[g.key] for g in config.working_groups if organisation.id in g.members
+                ],
+            }
+            for organisation in config.organisations
+        ]
+        home_context = {
+            "groups": list(links.values()),
+            "upcoming": upcoming,
+            "directory_title": directory_title,
+        }
+        return [
+            self.page("hub_home", home_context, "hub/home", hub, hub_home_title(network), None),
+            self.page(
+                "member_directory",
+                {"organisations": entries},
+                "hub/directory",
+                hub,
+                directory_title,
+                "hub/home",
+            ),
+        ]
+
+    def group(
+        self, group: WorkingGroup, meetings: list[_MeetingView]
+    ) -> tuple[list[DesiredPage], DesiredTemplate]:
+        language, config = self.language, self.config
+        key, prefix = space_key(config.network, group), f"group/{group.key}"
+        home = f"{prefix}/home"
+        topics = topic_labels(group.topics)
+        meeting_label = MEETING_LABEL[language]
+        members = _members(config, group)
+        template_title = fixed_title("minutes_template", language)
+        context: dict[str, object] = {
+            "group": group,
+            "space_key": key,
+            "members": members,
+            "lead": config.contact(group.lead),
+            "lead_organisation": config.organisation_of(group.lead),
+            "topics": list(group.topics),
+            "meeting_label": meeting_label,
+            "template_title": template_title,
+            "meetings_title": fixed_title("meetings", language),
+            "members_title": fixed_title("group_members", language),
+            "archived_label": ARCHIVED_LABEL[language],
+            "upcoming": [view for view in meetings if view.date >= self.today],
+        }
+        group_labels = [GROUP_LABEL[language], *topics]
+        pages = [
+            self.page(
+                "group_home", context, home, key, group_home_title(group), None, group_labels
+            ),
+            self.page(
+                "meetings",
+                context,
+                f"{prefix}/meetings",
+                key,
+                fixed_title("meetings", language),
+                home,
+            ),
+            self.page(
+                "group_members",
+                context,
+                f"{prefix}/members",
+                key,
+                fixed_title("group_members", language),
+                home,
+            ),
+            self.page(
+                "archive", context, f"{prefix}/archive", key, fixed_title("archive", language), home
+            ),
+        ]
+        for view in meetings:
+            month = f"{view.date.year:04d}-{view.date.month:02d}"
+            pages.append(
+                self.page(
+                    "meeting",
+                    {**context, "meeting": view, "invited": members},
+                    f"{prefix}/meeting/{month}",
+                    key,
+                    view.page_title,
+                    f"{prefix}/meetings",
+                    [meeting_label, *topics],
+                    kind="scaffold",
+                )
+            )
+        cloud = self.renderer.render(
+            "minutes_template", {**self.base, **context, "variables": True}
+        )
+        fallback = self.page(
+            "minutes_template",
+            {**context, "variables": False},
+            f"{prefix}/template/minutes/page",
+            key,
+            template_title,
+            home,
+            kind="scaffold",
+        )
+        template = DesiredTemplate(
+            identity=f"{prefix}/template/minutes",
+            space_key=key,
+            name=template_title,
+            description=group.name[:100],
+            labels=(meeting_label,),
+            body=cloud.body,
+            template_version=cloud.template_version,
+            fallback_page=fallback,
+            note=DC_TEMPLATE_NOTE.format(title=template_title, space=key),
+        )
+        return pages, template
 
 
 def build_desired(
     config: NetworkConfig, *, today: dt.date, template_dir: Path | None = None
 ) -> DesiredWiki:
     """The wiki the config asks for, as of ``today`` (which decides the upcoming meetings)."""
+    builder = _Builder(config, today, template_dir)
     network = config.network
-    language = network.language
-    renderer = Renderer(language, template_dir)
-    hub = network.key
-    base = {"network": network, "hub_key": hub, "today": today}
-    meetings = {group.key: expand_meetings(config, group, today) for group in config.working_groups}
     views = {
-        group.key: [_meeting_view(config, group, m) for m in meetings[group.key]]
+        group.key: [builder.meeting_view(group, m) for m in expand_meetings(config, group, today)]
         for group in config.working_groups
     }
-    links = {
-        group.key: _GroupLink(
-            name=group.name,
-            purpose=group.purpose,
-            space_key=space_key(network, group),
-            home_title=group_home_title(group),
-            next_meeting=next((v for v in views[group.key] if v.date >= today), None),
-        )
-        for group in config.working_groups
-    }
-    directory_title = fixed_title("member_directory", language)
-    upcoming = sorted(
-        (v for key in views for v in views[key] if v.date >= today), key=lambda v: v.date
-    )[:UPCOMING_ON_HUB]
-
-    spaces = [DesiredSpace("hub", hub, network.name, network.description, "hub/home")]
-    pages = [
-        _page(
-            renderer.render(
-                "hub_home",
-                {
-                    **base,
-                    "groups": list(links.values()),
-                    "upcoming": upcoming,
-                    "directory_title": directory_title,
-                },
-            ),
-            identity="hub/home",
-            space=hub,
-            title=hub_home_title(network),
-            parent=None,
-            labels=[],
-            kind="managed",
-            is_home=True,
-        ),
-        _page(
-            renderer.render(
-                "member_directory",
-                {
-                    **base,
-                    "organisations": [
-                        {
-                            "organisation": organisation,
-                            "groups": [
-                                links[g.key]
-                                for g in config.working_groups
-                                if organisation.id in g.members
-                            ],
-                        }
-                        for organisation in config.organisations
-                    ],
-                },
-            ),
-            identity="hub/directory",
-            space=hub,
-            title=directory_title,
-            parent="hub/home",
-            labels=[],
-            kind="managed",
-        ),
-    ]
+    spaces = [DesiredSpace("hub", network.key, network.name, network.description, "hub/home")]
+    pages = builder.hub(views)
     templates: list[DesiredTemplate] = []
     for group in config.working_groups:
-        group_pages, template = _group(config, group, renderer, base, views[group.key], today)
-        spaces.append(
-            DesiredSpace(
-                f"group/{group.key}",
-                space_key(network, group),
-                group.name,
-                group.purpose,
-                f"group/{group.key}/home",
-            )
-        )
+        identity = f"group/{group.key}"
+        key = space_key(network, group)
+        spaces.append(DesiredSpace(identity, key, group.name, group.purpose, f"{identity}/home"))
+        group_pages, template = builder.group(group, views[group.key])
         pages.extend(group_pages)
         templates.append(template)
     groups, grants = _permissions(config)
     return DesiredWiki(
-        network_key=hub,
-        language=language,
+        network_key=network.key,
+        language=network.language,
+        archive_label=ARCHIVED_LABEL[network.language],
         spaces=tuple(spaces),
         pages=tuple(pages),
         templates=tuple(templates),
@@ -364,111 +429,9 @@ def build_desired(
     )
 
 
-def _group(
-    config: NetworkConfig,
-    group: WorkingGroup,
-    renderer: Renderer,
-    base: Mapping[str, object],
-    meetings: list[_MeetingView],
-    today: dt.date,
-) -> tuple[list[DesiredPage], DesiredTemplate]:
-    language = config.network.language
-    key = space_key(config.network, group)
-    prefix = f"group/{group.key}"
-    topics = topic_labels(group.topics)
-    meeting_label = MEETING_LABEL[language]
-    members = _members(config, group)
-    lead = config.contact(group.lead)
-    template_title = fixed_title("minutes_template", language)
-    context = {
-        **base,
-        "group": group,
-        "space_key": key,
-        "members": members,
-        "lead": lead,
-        "lead_organisation": config.organisation_of(group.lead),
-        "topics": list(group.topics),
-        "meeting_label": meeting_label,
-        "template_title": template_title,
-        "meetings_title": fixed_title("meetings", language),
-        "members_title": fixed_title("group_members", language),
-        "archived_label": ARCHIVED_LABEL[language],
-    }
-    upcoming = [view for view in meetings if view.date >= today]
-    pages = [
-        _page(
-            renderer.render("group_home", {**context, "upcoming": upcoming}),
-            identity=f"{prefix}/home",
-            space=key,
-            title=group_home_title(group),
-            parent=None,
-            labels=[GROUP_LABEL[language], *topics],
-            kind="managed",
-            is_home=True,
-        ),
-        _page(
-            renderer.render("meetings", context),
-            identity=f"{prefix}/meetings",
-            space=key,
-            title=fixed_title("meetings", language),
-            parent=f"{prefix}/home",
-            labels=[],
-            kind="managed",
-        ),
-        _page(
-            renderer.render("group_members", context),
-            identity=f"{prefix}/members",
-            space=key,
-            title=fixed_title("group_members", language),
-            parent=f"{prefix}/home",
-            labels=[],
-            kind="managed",
-        ),
-        _page(
-            renderer.render("archive", context),
-            identity=f"{prefix}/archive",
-            space=key,
-            title=fixed_title("archive", language),
-            parent=f"{prefix}/home",
-            labels=[],
-            kind="managed",
-        ),
-    ]
-    for view in meetings:
-        month = f"{view.date.year:04d}-{view.date.month:02d}"
-        pages.append(
-            _page(
-                renderer.render("meeting", {**context, "meeting": view, "invited": members}),
-                identity=f"{prefix}/meeting/{month}",
-                space=key,
-                title=view.page_title,
-                parent=f"{prefix}/meetings",
-                labels=[meeting_label, *topics],
-                kind="scaffold",
-            )
-        )
-    cloud = renderer.render("minutes_template", {**context, "variables": True})
-    fallback = _page(
-        renderer.render("minutes_template", {**context, "variables": False}),
-        identity=f"{prefix}/template/minutes/page",
-        space=key,
-        title=template_title,
-        parent=f"{prefix}/home",
-        labels=[],
-        kind="scaffold",
-    )
-    template = DesiredTemplate(
-        identity=f"{prefix}/template/minutes",
-        space_key=key,
-        name=template_title,
-        description=group.name[:100],
-        labels=(meeting_label,),
-        body=cloud.body,
-        template_version=cloud.template_version,
-        fallback_page=fallback,
-        note=DC_TEMPLATE_NOTE.format(title=template_title, space=key),
-    )
-    return pages, template
+def _members(config: NetworkConfig, group: WorkingGroup) -> list[Organisation]:
+    found = (config.organisation(member) for member in group.members)
+    return [organisation for organisation in found if organisation is not None]
 
 
 def group_name(network_key: str, group_key: str | None = None) -> str:
