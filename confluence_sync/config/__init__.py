@@ -4,7 +4,7 @@ This package imports nothing of ours but ``confluence_sync.errors``. Public API:
 
     load_config(path, *, today=None) -> NetworkConfig      raises ConfigError with every problem
     expand_meetings(config, group, today) -> list[PlannedMeeting]
-    space_key(network, group) -> str
+    space_key(network, group) -> str, hub_space_key(network) -> str
     titles.meeting_page_title(meeting), titles.fixed_title(page, language), ...
 """
 
@@ -17,6 +17,7 @@ from confluence_sync.config.model import (
     Organisation,
     Schedule,
     WorkingGroup,
+    hub_space_key,
     space_key,
 )
 from confluence_sync.config.schedule import PlannedMeeting, expand_meetings, meeting_identity
@@ -34,6 +35,7 @@ __all__ = [
     "Schedule",
     "WorkingGroup",
     "expand_meetings",
+    "hub_space_key",
     "load_config",
     "load_config_text",
     "meeting_identity",

@@ -233,6 +233,11 @@ class NetworkConfig(_Model):
         return None
 
 
+def hub_space_key(network: Network) -> str:
+    """The key of the network's hub space: the network key itself, e.g. PUU."""
+    return network.key
+
+
 def space_key(network: Network, group: WorkingGroup) -> str:
     """The space key of a working group: network key + group key, e.g. PUU + UPX = PUUUPX."""
     return network.key + group.key

@@ -126,25 +126,27 @@ def _organisation_rules(view: ConfigView) -> Iterator[Finding]:
     )
 
 
-def _group_rules(view: ConfigView, index: int, group: WorkingGroup) -> Iterator[Finding]:
-    here: Loc = ("working_groups", index)
-    network = view.network
+def _space_rules(view: ConfigView, here: Loc, group: WorkingGroup) -> Iterator[Finding]:
     if not _SPACE_KEY_CHARS.fullmatch(group.key):
         yield (*here, "key"), (
             f"key '{group.key}' may contain only capital letters A-Z and digits 0-9 "
             "(it becomes part of a space key)"
         )
-    if network is not None and len(space_key(network, group)) > MAX_SPACE_KEY:
+    if view.network is not None and len(space_key(view.network, group)) > MAX_SPACE_KEY:
         yield (*here, "key"), f"space key would be longer than {MAX_SPACE_KEY} characters"
     if len(group.name) > MAX_SPACE_NAME:
         yield (*here, "name"), (
             f"name is {len(group.name)} characters; a space name may have at most "
             f"{MAX_SPACE_NAME}"
         )
+
+
+def _reference_rules(view: ConfigView, here: Loc, group: WorkingGroup) -> Iterator[Finding]:
+    known = view.written_org_ids
     for k, member in enumerate(group.members):
-        if view.references_known and member not in view.written_org_ids:
+        if view.references_known and member not in known:
             yield (*here, "members", k), (
-                f"no organisation has the id '{member}'{suggest(member, view.written_org_ids)}"
+                f"no organisation has the id '{member}'{suggest(member, known)}"
             )
     yield from _duplicates(
         (((*here, "members", k), m) for k, m in enumerate(group.members)), "member"
@@ -154,28 +156,27 @@ def _group_rules(view: ConfigView, index: int, group: WorkingGroup) -> Iterator[
             f"the lead '{group.lead}' is no contact's email"
             f"{suggest(group.lead.casefold(), view.written_emails)}"
         )
-    months: dict[tuple[int, int], int] = {}
+
+
+def _meeting_rules(view: ConfigView, here: Loc, group: WorkingGroup) -> Iterator[Finding]:
+    known = view.written_org_ids
+    first_in_month: dict[tuple[int, int], int] = {}
     for m, meeting in enumerate(group.meetings):
         loc: Loc = (*here, "meetings", m)
-        if not view.references_known:
-            pass
-        elif meeting.host not in view.written_org_ids:
+        if view.references_known and meeting.host not in known:
             yield (*loc, "host"), (
-                f"no organisation has the id '{meeting.host}'"
-                f"{suggest(meeting.host, view.written_org_ids)}"
+                f"no organisation has the id '{meeting.host}'{suggest(meeting.host, known)}"
             )
         elif meeting.host not in group.members:
-            yield (*loc, "host"), (
-                f"host '{meeting.host}' is not a member of this working group"
-            )
+            yield (*loc, "host"), f"host '{meeting.host}' is not a member of this working group"
         month = (meeting.date.year, meeting.date.month)
-        if month in months:
+        if month in first_in_month:
             yield (*loc, "date"), (
                 f"a second meeting in {month[0]:04d}-{month[1]:02d} (the first is "
-                f"meetings[{months[month]}]); a group has at most one meeting per month"
+                f"meetings[{first_in_month[month]}]); a group has at most one meeting per month"
             )
         else:
-            months[month] = m
+            first_in_month[month] = m
     schedule = group.schedule
     if schedule is not None:
         yield from _duplicates(
@@ -186,6 +187,13 @@ def _group_rules(view: ConfigView, index: int, group: WorkingGroup) -> Iterator[
             yield (*here, "schedule", "per_year"), (
                 f"per_year is {schedule.per_year} but {len(schedule.months)} months are listed"
             )
+
+
+def _group_rules(view: ConfigView, index: int, group: WorkingGroup) -> Iterator[Finding]:
+    here: Loc = ("working_groups", index)
+    yield from _space_rules(view, here, group)
+    yield from _reference_rules(view, here, group)
+    yield from _meeting_rules(view, here, group)
 
 
 def _title_rules(view: ConfigView, today: dt.date) -> Iterator[Finding]:
