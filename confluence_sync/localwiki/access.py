@@ -22,8 +22,9 @@ def page_not_found(page_id: int | str) -> ApiError:
 
 
 def readable_space(ctx: Ctx, key: str) -> Space:
+    # A space being deleted stays visible until its long task finishes, as in Confluence.
     space = ctx.store.space_by_key(key)
-    if space is None or space.deleting or not ctx.store.can(ctx.user, space.id, "read", "space"):
+    if space is None or not ctx.store.can(ctx.user, space.id, "read", "space"):
         raise space_not_found(key)
     return space
 

@@ -96,8 +96,9 @@ class LocalWiki:
         self.root_url = f"http://{self.host}:{self.port}"
         self.url = self.root_url + ("/wiki" if self.options.flavour == "cloud"
                                     else self.options.context_path)
-        self._thread = threading.Thread(target=server.serve_forever, name="localwiki",
-                                        daemon=True)
+        # A short poll interval makes stop() quick; idle cost is negligible.
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,),
+                                        name="localwiki", daemon=True)
         self._thread.start()
         return self
 
