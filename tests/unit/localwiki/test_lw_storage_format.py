@@ -30,7 +30,7 @@ def test_namespaces_and_html_entities_are_accepted() -> None:
      "<x:y>undeclared prefix</x:y>"],
 )
 def test_malformed_bodies_raise_confluence_message(body: str) -> None:
-    with pytest.raises(StorageFormatError, match="^Error parsing xhtml"):
+    with pytest.raises(StorageFormatError, match=r"^Error parsing xhtml"):
         validate(body)
 
 
