@@ -301,6 +301,7 @@ def _layout(title: str, prefix: str, body: str, crumbs: Iterable[tuple[str, str]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)} · local wiki</title>"
+        '<link rel="icon" href="data:,">'  # no favicon request for the REST core to log
         f'<link rel="stylesheet" href="{escape(prefix)}/static/viewer.css"></head><body>'
         f'<header><a class="brand" href="{escape(prefix)}/">local wiki</a>'
         f'<nav class="crumbs">{trail}</nav></header><main>{body}</main></body></html>'
@@ -384,7 +385,7 @@ class Viewer:
             parent = page.parent_id if page.parent_id in ids else None
             by_parent.setdefault(parent, []).append(page)
 
-        def tree(parent: int | None) -> str:
+        def tree(parent: int | None, css: str = "tree") -> str:
             items = []
             for page in by_parent.get(parent, []):
                 home = ' <span class="badge">home</span>' if page.id == space.homepage_id else ""
@@ -392,12 +393,12 @@ class Viewer:
                     f'<li><a href="{self.prefix}/pages/{page.id}">{escape(page.title)}</a>'
                     f"{home}{tree(page.id)}</li>"
                 )
-            return f'<ul class="tree">{"".join(items)}</ul>' if items else ""
+            return f'<ul class="{css}">{"".join(items)}</ul>' if items else ""
 
         description = f"<p>{escape(space.description)}</p>" if space.description else ""
         body = (
             f"<h1>{escape(space.name)} <small>{escape(space.key)}</small></h1>{description}"
-            f"<h2>Pages</h2>{tree(None) or '<p class=empty>No pages.</p>'}"
+            f"<h2>Pages</h2>{tree(None, 'tree tree-root') or '<p class=empty>No pages.</p>'}"
         )
         return self._html(space.name, body, [(f"{self.prefix}/spaces/{space.key}", space.key)])
 

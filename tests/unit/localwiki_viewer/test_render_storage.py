@@ -133,8 +133,7 @@ def test_page_links_resolve_through_the_callback() -> None:
 
 def test_status_code_and_emoticon() -> None:
     html = render(
-        macro("status", colour="Green", title="OK")
-        + '<ac:structured-macro ac:name="code">'
+        macro("status", colour="Green", title="OK") + '<ac:structured-macro ac:name="code">'
         "<ac:plain-text-body><![CDATA[a < b]]></ac:plain-text-body>"
         '</ac:structured-macro><p><ac:emoticon ac:name="tick"/></p>'
     )
