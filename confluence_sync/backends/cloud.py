@@ -51,6 +51,7 @@ CAPABILITIES = Capabilities(
     inline_properties_on_create=False,
 )
 _LIMIT = 250  # v2's maximum page size
+_NO_SPACE = SpaceInfo(key="", id="", name="", homepage_id=None)
 
 
 def property_of(data: dict[str, Any]) -> Property:
@@ -312,17 +313,57 @@ class CloudWriter(WikiWriter):
         if parent_id:
             payload["parentId"] = parent_id
 
-        def created() -> PageInfo:
+        def created() -> tuple[PageInfo, bool]:
             data = self.transport.send_once(
                 "POST", f"{V2}/pages", what=f"page {title!r} in space {space_key}", json=payload
             )
-            return self.reader._page_info(data, space_key)
+            return self.reader._page_info(data, space_key), True
 
-        page = self.transport.retrier.run(
-            "POST", f"page {title!r} in {space_key}", created, find_existing=find_existing
+        lookup = None
+        if find_existing is not None:
+            caller_lookup = find_existing
+
+            def lookup() -> tuple[PageInfo, bool] | None:
+                found = caller_lookup()
+                if found is not None:
+                    return found, False  # complete already: it carries our marker
+                # v2 cannot take the marker inline, so a create that committed before the
+                # failure left a page without it; recognise that one by what we just sent.
+                orphan = self._fresh_orphan(space_key, title, parent_id)
+                return (orphan, True) if orphan is not None else None
+
+        page, needs_extras = self.transport.retrier.run(
+            "POST", f"page {title!r} in {space_key}", created, find_existing=lookup
         )
+        if needs_extras:
+            self._complete(page, labels, properties or {})
+        return page
+
+    def _fresh_orphan(self, space_key: str, title: str, parent_id: str | None) -> PageInfo | None:
+        """The page our failed attempt created: this title, version 1, the parent we asked
+        for, written by the sync account, and no properties yet."""
+        page = self.reader.find_page_by_title(space_key, title)
+        if page is None or page.version != 1:
+            return None
+        expected_parent = parent_id or (self.reader.get_space(space_key) or _NO_SPACE).homepage_id
+        if page.parent_id != expected_parent:
+            return None
+        data = self.transport.call("GET", f"{V2}/pages/{q(page.id)}", what=f"page {page.id}")
+        me = self.transport.call("GET", f"{V1}/user/current", what="the sync account")
+        if str(data.get("authorId", "")) != str(me.get("accountId", "")):
+            return None
+        existing = self.transport.call(
+            "GET", f"{V2}/pages/{q(page.id)}/properties", what=f"properties of page {page.id}"
+        )
+        return None if existing.get("results") else page
+
+    def _complete(
+        self, page: PageInfo, labels: Iterable[str], properties: Mapping[str, JSON]
+    ) -> None:
+        """v2 takes neither labels nor properties in a create: add them; the marker first, so
+        an interrupted create is still recognisably ours."""
         try:
-            for key, value in (properties or {}).items():
+            for key, value in properties.items():
                 self.transport.call(
                     "POST",
                     f"{V2}/pages/{q(page.id)}/properties",
@@ -334,7 +375,6 @@ class CloudWriter(WikiWriter):
         except WikiError as error:
             error.message += f" (page {page.id} was created; the next sync completes it)"
             raise
-        return page
 
     def _put(self, update: PageUpdate, version: int) -> PageInfo:
         payload: dict[str, Any] = {

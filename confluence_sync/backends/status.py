@@ -30,7 +30,7 @@ from .retry import parse_retry_after
 
 # "A page already exists with the title <T> in the space with key <K>" (v1 / DC wording).
 _TITLE_EXISTS = re.compile(
-    r"already exists with the title (?P<title>.+?) in the space with key (?P<space>\S+)",
+    r"already exists with the title (?P<title>.+?) in the space with key (?P<space>[~\w]+)",
     re.IGNORECASE | re.DOTALL,
 )
 # Java exception class prefixes Cloud puts in front of messages.
