@@ -160,11 +160,14 @@ def _delimiters(events: list[Event]) -> list[_Delimiter]:
     return found
 
 
-def scan_regions(body: str) -> RegionScan:
-    """Find every region of ``body``; damaged ones are listed as problems, not guessed at."""
+def scan_regions(body: str, *, what: str = "the page body") -> RegionScan:
+    """Find every region of ``body``; damaged ones are listed as problems, not guessed at.
+
+    Raises StorageFormatError (naming ``what``) when the body is not well-formed.
+    """
     data = body.encode()
     by_name: dict[str, list[_Delimiter]] = {}
-    for found in _delimiters(scan(body)):
+    for found in _delimiters(scan(body, what=what)):
         by_name.setdefault(found.name, []).append(found)
     regions: dict[str, Region] = {}
     problems: list[RegionProblem] = []

@@ -7,8 +7,8 @@ checkout and an installed wheel behave the same.
 
 Every environment escapes for XML (autoescape on for every template, whatever its name) and
 uses ``StrictUndefined``, so a config string can never inject markup and a typo in a template
-fails loudly instead of rendering an empty cell. Every rendered body is parsed by
-:func:`confluence_sync.storage.check_storage` before anyone sees it.
+fails loudly instead of rendering an empty cell. Every rendered body is parsed strictly
+(:func:`confluence_sync.storage.scan`) before anyone sees it.
 
 An admin may point the config at a folder of their own templates (same layout). Then the
 environment is a :class:`jinja2.sandbox.SandboxedEnvironment`: attribute tricks such as
@@ -31,8 +31,7 @@ from markupsafe import Markup
 
 from confluence_sync.config.model import Language
 from confluence_sync.errors import ConfluenceSyncError
-from confluence_sync.regions import delimiter, find_regions, scan_regions
-from confluence_sync.storage import check_storage
+from confluence_sync.regions import delimiter, scan_regions
 
 TEMPLATE_PACKAGE: Final = "confluence_sync.templates"
 COMMON: Final = "common"
@@ -175,9 +174,9 @@ class Renderer:
             ) from None
         except jinja2.TemplateError as error:
             raise TemplateError(f"{where}: {error}") from None
-        check_storage(body, what=f"the page rendered from {where}")
-        problems = scan_regions(body).problems
-        if problems:
-            raise TemplateError(f"{where}: " + "; ".join(p.message for p in problems))
-        regions = {name: region.content for name, region in find_regions(body).items()}
+        # One strict parse both checks the storage format and finds the regions.
+        found = scan_regions(body, what=f"the page rendered from {where}")
+        if found.problems:
+            raise TemplateError(f"{where}: " + "; ".join(p.message for p in found.problems))
+        regions = {name: region.content for name, region in found.regions.items()}
         return RenderedPage(template, body, regions, self.template_version(template))

@@ -146,26 +146,21 @@ class Event:
     depth: int
 
 
+_TAG_END: Final = re.compile(rb"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
 def _tag_end(data: bytes, index: int) -> int:
     """Offset just past the ``>`` that closes the tag starting at ``index`` (quotes honoured)."""
-    quote = 0
-    for pos in range(index, len(data)):
-        byte = data[pos]
-        if quote:
-            if byte == quote:
-                quote = 0
-        elif byte in (0x22, 0x27):  # " '
-            quote = byte
-        elif byte == 0x3E:  # >
-            return pos + 1
-    return len(data)
+    match = _TAG_END.match(data, index)
+    return match.end() if match else len(data)
 
 
 def scan(body: str, *, what: str = "the page body") -> list[Event]:
     """Element and text events of ``body`` with byte offsets into ``body.encode()``.
 
-    Entities are expanded in ``text``; offsets always refer to the original bytes, so a caller
-    can cut the body between two events and keep everything else as it was.
+    Entities are expanded in ``text``; whitespace-only text is not reported. Offsets always
+    refer to the original bytes, so a caller can cut the body between two events and keep
+    everything else as it was.
     """
     prefix = _prefix(body)
     head = prefix.encode()
@@ -177,8 +172,13 @@ def scan(body: str, *, what: str = "the page body") -> list[Event]:
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = False
 
+    names: dict[str, str] = {}
+
     def name_of(raw: str) -> str:
-        return qname("{" + raw) if "}" in raw else raw
+        name = names.get(raw)
+        if name is None:
+            name = names[raw] = qname("{" + raw) if "}" in raw else raw
+        return name
 
     def on_start(raw: str, attrs: dict[str, str]) -> None:
         nonlocal depth
@@ -207,6 +207,8 @@ def scan(body: str, *, what: str = "the page body") -> list[Event]:
         events.append(Event("end", name_of(raw), (), "", span[0], span[1], depth))
 
     def on_text(text: str) -> None:
+        if text.isspace():  # layout whitespace; no caller needs it, and it is most events
+            return
         index = parser.CurrentByteIndex
         events.append(Event("text", "", (), text, index - offset, index - offset, depth - 1))
 
