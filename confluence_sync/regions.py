@@ -270,7 +270,8 @@ def insert_missing_region(
 
 # --- canonical form ---------------------------------------------------------------------
 
-_RENAMES: Final = {"b": "strong", "i": "em"}
+# Same meaning, different spelling: the editor may store a link's text either way.
+_RENAMES: Final = {"b": "strong", "i": "em", "ac:plain-text-link-body": "ac:link-body"}
 # Attributes Confluence adds or rewrites by itself; they carry no meaning members see.
 _IGNORED_ATTRS: Final = frozenset(
     {"ac:macro-id", "ac:schema-version", "ac:local-id", "local-id", "ac:task-uuid"}
@@ -283,7 +284,7 @@ _BLOCKS: Final = frozenset(
     ac:task ac:task-status ac:task-body ac:layout ac:layout-section ac:layout-cell
     at:declarations at:string at:textarea at:list at:option cs-storage-root""".split()  # noqa: SIM905
 )
-_VERBATIM: Final = frozenset({"pre", "ac:plain-text-body", "ac:plain-text-link-body"})
+_VERBATIM: Final = frozenset({"pre", "ac:plain-text-body"})
 _UNWRAP_SINGLE_P: Final = frozenset({"li", "td", "th", "ac:task-body"})
 _SPACE_RE: Final = re.compile(r"[ \t\r\n]+")
 

@@ -207,3 +207,16 @@ def test_canonical_ignores_task_ids_and_whitespace_at_block_edges() -> None:
     assert region_hash(done) != region_hash(ours)
     # Space between inline elements renders, so it counts.
     assert canonical("<p><em>a</em> <em>b</em></p>") != canonical("<p><em>a</em><em>b</em></p>")
+
+
+def test_link_text_as_cdata_or_rich_body_is_the_same() -> None:
+    ours = (
+        '<p><ac:link><ri:page ri:content-title="Treffen &amp; Co" ri:space-key="PUUUPX" />'
+        "<ac:link-body>Treffen &amp; Co</ac:link-body></ac:link></p>"
+    )
+    theirs = (
+        "<p><ac:link><ri:page ri:space-key='PUUUPX' ri:content-title='Treffen &amp; Co'/>"
+        "<ac:plain-text-link-body><![CDATA[Treffen & Co]]></ac:plain-text-link-body></ac:link></p>"
+    )
+    assert region_hash(ours) == region_hash(theirs)
+    assert region_hash(ours) != region_hash(ours.replace("PUUUPX", "PUUEUK"))
