@@ -1,0 +1,204 @@
+"""One run of the sync, for the CLI: config → wanted → observe → plan → (lock, apply) → result.
+
+``plan_run`` only reads: it is handed a ``WikiReader`` and nothing else, so a dry run cannot
+write by construction. ``sync_run`` gets the whole backend; it takes the lock only when the
+plan has something to write, so a re-sync with nothing to do sends reads only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from confluence_sync.apply import Applier, ItemResult
+from confluence_sync.backends.base import Backend, RequestCounter, WikiReader
+from confluence_sync.errors import EXIT_OK, EXIT_PARTIAL, EXIT_UNSAFE
+from confluence_sync.observe import WikiState, observe
+from confluence_sync.plan import CreateSpace, Note, PageChange, Plan
+from confluence_sync.planner import make_plan
+from confluence_sync.wanted import Wanted
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What the admin asked for on the command line."""
+
+    today: dt.date
+    force: bool = False
+    adopt: bool = False
+    strict: bool = False
+    workers: int = 4
+    self_accounts: tuple[str, ...] = ()
+    template_dir: Path | None = None
+
+
+@dataclass
+class RunResult:
+    """A plan, what became of each item, and what it cost."""
+
+    plan: Plan
+    results: list[ItemResult] = field(default_factory=list)
+    requests: int = 0
+    writes: int = 0
+    by_method: dict[str, int] = field(default_factory=dict)
+    refused: str = ""  # why the run stopped before writing (unsafe plan, lock)
+    notes: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for result in self.results:
+            counts[result.status] = counts.get(result.status, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        if self.refused:
+            return EXIT_UNSAFE
+        statuses = {r.status for r in self.results}
+        if "failed" in statuses or (strict and statuses & {"conflict", "blocked"}):
+            return EXIT_PARTIAL
+        return EXIT_OK
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": "refused" if self.refused else ("applied" if self.applied else "planned"),
+            "reason": self.refused,
+            "notes": list(self.notes),
+            "checksum": self.plan.checksum,
+            "items": [r.to_json() for r in self.results],
+            "summary": {
+                **self.counts(),
+                "requests": self.requests,
+                "writes": self.writes,
+                "requests_by_method": dict(sorted(self.by_method.items())),
+            },
+        }
+
+
+def load_wanted(config_path: Path, options: RunOptions, *, templates_supported: bool) -> Wanted:
+    """Load and validate the config (ConfigError before any request) and render it."""
+    from confluence_sync.config import load_config
+    from confluence_sync.desired import build_desired
+    from confluence_sync.wanted import wanted_from_desired
+
+    config = load_config(config_path, today=options.today)
+    desired = build_desired(config, today=options.today, template_dir=options.template_dir)
+    return wanted_from_desired(desired, templates_supported=templates_supported)
+
+
+def _unchanged(wanted: Wanted, plan: Plan) -> list[ItemResult]:
+    """Pages the plan leaves alone, so the report names every wanted page."""
+    touched = {(c.space, c.identity) for c in plan.changes if isinstance(c, PageChange)}
+    touched |= {
+        (c.space, c.subject.removeprefix("page ")) for c in plan.changes if isinstance(c, Note)
+    }
+    return [
+        ItemResult(space.key, f"page {page.identity}", "page", "unchanged", "")
+        for space in wanted.spaces
+        for page in space.pages
+        if (space.key, page.identity) not in touched
+    ]
+
+
+def _planned(plan: Plan) -> list[ItemResult]:
+    return [
+        ItemResult(
+            c.space,
+            c.item,
+            Plan.kind_of(c),
+            c.status if isinstance(c, Note) else "planned",
+            c.reason,
+        )
+        for c in plan.changes
+    ]
+
+
+def _count(result: RunResult, counter: RequestCounter, start: dict[str, int]) -> None:
+    now = counter.by_method()
+    result.by_method = {m: n - start.get(m, 0) for m, n in now.items() if n - start.get(m, 0)}
+    result.requests = sum(result.by_method.values())
+    result.writes = sum(
+        n for m, n in result.by_method.items() if m not in ("GET", "HEAD", "OPTIONS")
+    )
+
+
+def plan_run(reader: WikiReader, wanted: Wanted, options: RunOptions) -> RunResult:
+    """Observe and plan; never writes (it has no writer to write with)."""
+    start = reader.counter.by_method()
+    state = observe(reader, wanted, adopt=options.adopt, workers=options.workers)
+    plan = _plan(wanted, state, options)
+    result = RunResult(plan, _planned(plan) + _unchanged(wanted, plan))
+    try:
+        plan.raise_if_unsafe(force=options.force)
+    except Exception as error:  # UnsafePlanError: shown, not raised, for `plan`
+        result.refused = str(error)
+    _count(result, reader.counter, start)
+    return result
+
+
+def _plan(wanted: Wanted, state: WikiState, options: RunOptions) -> Plan:
+    return make_plan(
+        wanted, state, adopt=options.adopt, force=options.force, self_accounts=options.self_accounts
+    )
+
+
+def sync_run(
+    backend: Backend,
+    wanted: Wanted,
+    options: RunOptions,
+    *,
+    progress: Callable[[ItemResult], None] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> RunResult:
+    """Observe, plan, refuse if unsafe, then lock, apply and release."""
+    from confluence_sync import lock
+    from confluence_sync.errors import UnsafePlanError
+
+    reader = backend.reader
+    start = reader.counter.by_method()
+    state = observe(reader, wanted, adopt=options.adopt, workers=options.workers)
+    plan = _plan(wanted, state, options)
+    result = RunResult(plan)
+    if on_plan:
+        on_plan(plan)
+    try:
+        plan.raise_if_unsafe(force=options.force)
+    except UnsafePlanError as error:
+        result.refused = str(error)
+        result.results = _planned(plan)
+        _count(result, reader.counter, start)
+        return result
+    if plan.empty:
+        result.results = _planned(plan) + _unchanged(wanted, plan)
+        _count(result, reader.counter, start)
+        return result
+    hub = state.spaces[wanted.hub_key]
+    stale = lock.check(hub, now())  # before any write, even the hub's creation
+    if stale:
+        result.notes.append(stale)
+    writer = backend.writer()
+    applier = Applier(wanted, state, reader, writer, workers=options.workers, progress=progress)
+    first: list[CreateSpace] = [
+        c for c in plan.changes if isinstance(c, CreateSpace) and c.space == wanted.hub_key
+    ]
+    rest = Plan(tuple(c for c in plan.changes if c not in first), plan.managed_pages)
+    for change in first:
+        if not applier.create_space(change):
+            result.results = applier.results + _planned(rest)
+            _count(result, reader.counter, start)
+            return result
+    held = lock.acquire(writer, hub, now=now())
+    result.applied = True
+    try:
+        applier.run(rest)
+    finally:
+        applier.write_index(
+            wanted.hub_key, applier.index_for(wanted.hub_key), lock=lock.released(held, now())
+        )
+        result.results = applier.results + _unchanged(wanted, plan)
+        _count(result, reader.counter, start)
+    return result

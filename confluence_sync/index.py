@@ -1,0 +1,175 @@
+"""Ownership records: the per-page marker property and the per-space index property.
+
+The **marker** (content property ``confluence-sync`` on every page the sync made) is the
+truth: identity, kind, the version we wrote, the hashes of the regions as we wrote them and
+the labels we set. The **index** (space property ``confluence-sync.index``) repeats the
+marker of every managed page of the space plus the grants and templates we manage, so a
+no-op run reads one property per space instead of one per page. On the hub the index also
+holds the memberships of our groups and the run lock (see ``lock``).
+
+Property values are JSON; Confluence limits a property value to about 32 KB on some sites,
+so the index keeps short keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
+
+from confluence_sync.backends.base import JSON, Grant, Property
+
+MARKER_KEY: Final = "confluence-sync"
+INDEX_KEY: Final = "confluence-sync.index"
+FORMAT: Final = 1
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """What we know we wrote to one page."""
+
+    identity: str
+    page_id: str
+    version: int  # the page version our last write produced
+    kind: str = "managed"
+    regions: Mapping[str, str] = field(default_factory=dict)  # region → hash as written
+    labels: frozenset[str] = frozenset()  # labels we set (others are members')
+    archived: bool = False
+    marker_version: int = 1  # version of the marker property, to update it without a read
+    marker_id: str = ""  # Cloud v2 property id
+
+    def marker_value(self) -> JSON:
+        """The marker property's value for this record."""
+        return {
+            "format": FORMAT,
+            "identity": self.identity,
+            "kind": self.kind,
+            "version": self.version,
+            "regions": dict(sorted(self.regions.items())),
+            "labels": _strs(sorted(self.labels)),
+            "archived": self.archived,
+        }
+
+    def marker_property(self) -> Property:
+        """The marker as it should stand on the wiki (for a versioned update)."""
+        return Property(MARKER_KEY, self.marker_value(), self.marker_version, self.marker_id)
+
+
+def record_from_marker(page_id: str, prop: Property) -> PageRecord | None:
+    """The record a marker property describes, or None when it is not one of ours."""
+    value = prop.value
+    if not isinstance(value, dict) or not isinstance(value.get("identity"), str):
+        return None
+    return _record(page_id, value, prop.version, prop.id)
+
+
+def _record(
+    page_id: str, value: Mapping[str, Any], marker_version: int, marker_id: str
+) -> PageRecord:
+    regions = value.get("regions") or {}
+    labels = value.get("labels") or []
+    return PageRecord(
+        identity=str(value["identity"]),
+        page_id=page_id,
+        version=int(value.get("version") or 0),
+        kind=str(value.get("kind") or "managed"),
+        regions={str(k): str(v) for k, v in dict(regions).items()},
+        labels=frozenset(str(label) for label in labels),
+        archived=bool(value.get("archived", False)),
+        marker_version=marker_version,
+        marker_id=marker_id,
+    )
+
+
+def _strs(items: Iterable[str]) -> list[JSON]:
+    return [str(item) for item in items]
+
+
+def grant_json(grant: Grant) -> list[JSON]:
+    return [grant.subject_type, grant.subject, grant.operation]
+
+
+def grant_from_json(item: Any) -> Grant | None:
+    if isinstance(item, list) and len(item) == 3 and item[0] in ("user", "group"):
+        return Grant(item[0], str(item[1]), str(item[2]))
+    return None
+
+
+@dataclass(frozen=True)
+class SpaceIndex:
+    """The index property of one space. ``grants`` None: we have never recorded them."""
+
+    pages: Mapping[str, PageRecord] = field(default_factory=dict)
+    grants: frozenset[Grant] | None = None
+    templates: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # name → id, hash
+    groups: Mapping[str, frozenset[str]] = field(default_factory=dict)  # hub only
+    lock: Mapping[str, Any] | None = None  # hub only
+
+    def to_json(self) -> JSON:
+        pages: dict[str, JSON] = {}
+        for identity, record in sorted(self.pages.items()):
+            pages[identity] = {
+                "id": record.page_id,
+                "v": record.version,
+                "k": record.kind,
+                "r": dict(sorted(record.regions.items())),
+                "l": _strs(sorted(record.labels)),
+                "a": record.archived,
+                "mv": record.marker_version,
+                "mid": record.marker_id,
+            }
+        value: dict[str, JSON] = {"format": FORMAT, "pages": pages}
+        if self.grants is not None:
+            grants: list[JSON] = [grant_json(g) for g in sorted(self.grants)]
+            value["grants"] = grants
+        value["templates"] = {n: _strs((i, h)) for n, (i, h) in sorted(self.templates.items())}
+        if self.groups:
+            value["groups"] = {n: _strs(sorted(m)) for n, m in sorted(self.groups.items())}
+        if self.lock is not None:
+            value["lock"] = dict(self.lock)
+        return value
+
+    def without_lock(self) -> SpaceIndex:
+        return replace(self, lock=None)
+
+
+def index_from_json(value: JSON) -> SpaceIndex:
+    """Parse an index property value; anything unreadable yields an empty index."""
+    if not isinstance(value, dict) or value.get("format") != FORMAT:
+        return SpaceIndex()
+    pages: dict[str, PageRecord] = {}
+    raw_pages = value.get("pages")
+    for identity, raw in raw_pages.items() if isinstance(raw_pages, dict) else []:
+        if not isinstance(raw, dict) or "id" not in raw:
+            continue
+        pages[identity] = _record(
+            str(raw["id"]),
+            {
+                "identity": identity,
+                "version": raw.get("v"),
+                "kind": raw.get("k"),
+                "regions": raw.get("r"),
+                "labels": raw.get("l"),
+                "archived": raw.get("a"),
+            },
+            int(raw.get("mv") or 1),  # type: ignore[arg-type]
+            str(raw.get("mid") or ""),
+        )
+    grants: frozenset[Grant] | None = None
+    if isinstance(value.get("grants"), list):
+        parsed = (grant_from_json(item) for item in value["grants"])  # type: ignore[union-attr]
+        grants = frozenset(g for g in parsed if g is not None)
+    templates: dict[str, tuple[str, str]] = {}
+    raw_templates = value.get("templates")
+    if isinstance(raw_templates, dict):
+        for name, pair in raw_templates.items():
+            if isinstance(pair, list) and len(pair) == 2:
+                templates[name] = (str(pair[0]), str(pair[1]))
+    groups: dict[str, frozenset[str]] = {}
+    raw_groups = value.get("groups")
+    if isinstance(raw_groups, dict):
+        for name, members in raw_groups.items():
+            if isinstance(members, list):
+                groups[name] = frozenset(str(m) for m in members)
+    lock = value.get("lock")
+    return SpaceIndex(pages, grants, templates, groups, lock if isinstance(lock, dict) else None)

@@ -1,0 +1,103 @@
+"""The run lock: one sync per network at a time.
+
+The lock is a field of the hub's index property (a versioned space property), so taking it
+costs one write and checking it costs nothing extra: observe reads that property anyway. It
+holds who runs (user, host, process), since when, and until when it counts (expiry).
+
+Acquire writes the property at *the version observe read*. If another sync wrote it since —
+took the lock, or finished a run — the write gets 409 and this run stops before changing
+anything: its plan may be stale. A lock past its expiry is stale (a crashed run) and is taken
+over, and the report says so. Release writes the index once more, lock cleared, in ``finally``.
+Runs with nothing to write never take the lock, so a no-op re-sync makes no writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import socket
+from dataclasses import replace
+from typing import Any, Final
+
+from confluence_sync.backends.base import WikiWriter
+from confluence_sync.errors import ConfluenceSyncError, WikiError
+from confluence_sync.index import INDEX_KEY, SpaceIndex
+from confluence_sync.observe import ObservedSpace
+
+DEFAULT_TTL: Final = dt.timedelta(hours=2)
+
+
+class LockedError(ConfluenceSyncError):
+    """Another sync holds the network's lock."""
+
+
+def holder_name() -> str:
+    """Who is running: user@host pid N (never a secret)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user}@{socket.gethostname()} pid {os.getpid()}"
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def active_lock(index: SpaceIndex, now: dt.datetime) -> dict[str, Any] | None:
+    """The lock in ``index`` if it is held and not expired."""
+    lock = index.lock
+    if not lock or not lock.get("holder") or lock.get("released"):
+        return None
+    try:
+        expires = dt.datetime.fromisoformat(str(lock.get("expires")))
+    except ValueError:
+        return None
+    return dict(lock) if expires > now else None
+
+
+def check(hub: ObservedSpace, now: dt.datetime) -> str:
+    """Raise :class:`LockedError` if a live lock is held; return a note on a stale one."""
+    held = active_lock(hub.index, now)
+    if held is not None:
+        raise LockedError(
+            f"another sync is running since {held.get('started')} ({held.get('holder')}); "
+            f"its lock expires at {held.get('expires')}",
+            hint="wait for it to finish, then run again",
+        )
+    stale = hub.index.lock
+    if stale and stale.get("holder") and not stale.get("released"):
+        return f"took over a stale lock of {stale.get('holder')} since {stale.get('started')}"
+    return ""
+
+
+def acquire(
+    writer: WikiWriter,
+    hub: ObservedSpace,
+    *,
+    now: dt.datetime,
+    ttl: dt.timedelta = DEFAULT_TTL,
+    holder: str | None = None,
+) -> dict[str, Any]:
+    """Take the lock at the version observe read; 409 (or a lost create race) → LockedError."""
+    check(hub, now)
+    lock = {"holder": holder or holder_name(), "started": _stamp(now), "expires": _stamp(now + ttl)}
+    value = replace(hub.index, lock=lock).to_json()
+    try:
+        hub.index_prop = writer.set_space_property(
+            hub.key, INDEX_KEY, value, current=hub.index_prop
+        )
+    except WikiError as error:
+        if error.status not in (400, 409):
+            raise
+        raise LockedError(
+            "another sync took the lock or changed the wiki after this run read it",
+            hint="run again; nothing was changed by this run",
+        ) from None
+    return lock
+
+
+def released(lock: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """The lock field as release writes it (kept for the record, marked released)."""
+    return {**lock, "released": _stamp(now)}

@@ -1,0 +1,216 @@
+"""Observe: read what the wiki holds now into a :class:`WikiState`, with reads only.
+
+Cheap by design (TARGETS: a no-op re-sync costs about 3 requests per space). Per space:
+the space, the page list (ids, titles, parents, versions; paginated in bulk) and our index
+property. Everything else is read only where the index cannot answer:
+
+* a page body — only for pages the plan may rewrite: the version differs from the one we
+  wrote (someone edited it), or the config's regions, title or parent changed;
+* a page marker — for a listed page that is not in the index but carries a title we want
+  (a crash after a create, or a page someone else made), and for an index entry whose page
+  is no longer listed (the marker decides whether it still exists);
+* grants, templates and group memberships — only where what the config wants differs from
+  what the index says we set (no-op runs trust the index; a change run lists and compares).
+
+The hub's index property also carries the run lock, so the lock costs no extra read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from confluence_sync.backends.base import (
+    Capabilities,
+    Grant,
+    Page,
+    PageInfo,
+    Property,
+    SpaceInfo,
+    Template,
+    WikiReader,
+)
+from confluence_sync.errors import NotFoundError
+from confluence_sync.index import (
+    INDEX_KEY,
+    MARKER_KEY,
+    PageRecord,
+    SpaceIndex,
+    index_from_json,
+    record_from_marker,
+)
+from confluence_sync.wanted import Wanted, WantedPage, WantedSpace, region_hashes, title_key
+
+
+@dataclass
+class ObservedSpace:
+    """One space as read. ``info`` None: the space does not exist (or is invisible to us)."""
+
+    key: str
+    info: SpaceInfo | None = None
+    listed: dict[str, PageInfo] = field(default_factory=dict)  # page id → page
+    index: SpaceIndex = field(default_factory=SpaceIndex)
+    index_prop: Property | None = None
+    records: dict[str, PageRecord] = field(default_factory=dict)  # identity → ours
+    bodies: dict[str, Page] = field(default_factory=dict)  # page id → page with body
+    foreign: dict[str, PageInfo] = field(default_factory=dict)  # title key → page not ours
+    grants: frozenset[Grant] | None = None  # None: not listed, the index is trusted
+    templates: list[Template] | None = None  # None: not listed
+    vanished: list[str] = field(default_factory=list)  # identities whose page is gone
+
+    @property
+    def homepage_id(self) -> str | None:
+        return self.info.homepage_id if self.info else None
+
+    def parent_id(self, page: WantedPage) -> str | None:
+        """The page id the wanted page should sit under now (None: not created yet)."""
+        if page.home:
+            return None
+        if page.parent is None:
+            return self.homepage_id
+        record = self.records.get(page.parent)
+        return record.page_id if record else None
+
+
+@dataclass
+class WikiState:
+    """Everything observe read: spaces by key, and the members of our groups."""
+
+    capabilities: Capabilities
+    spaces: dict[str, ObservedSpace]
+    # group → accounts; None when the group does not exist
+    groups: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    hub_key: str = ""
+
+    @property
+    def hub(self) -> ObservedSpace:
+        return self.spaces[self.hub_key]
+
+
+def observe(
+    reader: WikiReader, wanted: Wanted, *, adopt: bool = False, workers: int = 4
+) -> WikiState:
+    """Read the state of every space the config describes (spaces in parallel)."""
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        observed = list(pool.map(lambda s: _observe_space(reader, s, adopt), wanted.spaces))
+    spaces = {space.key: space for space in observed}
+    hub = spaces.get(wanted.hub_key)
+    known_groups = hub.index.groups if hub else {}
+    groups = _observe_groups(reader, wanted.groups, known_groups)
+    return WikiState(reader.capabilities, spaces, groups, wanted.hub_key)
+
+
+def _observe_space(reader: WikiReader, space: WantedSpace, adopt: bool) -> ObservedSpace:
+    info = reader.get_space(space.key)
+    state = ObservedSpace(space.key, info)
+    if info is None:
+        return state
+    state.listed = {page.id: page for page in reader.list_pages(space.key)}
+    state.index_prop = reader.get_space_property(space.key, INDEX_KEY)
+    state.index = index_from_json(state.index_prop.value) if state.index_prop else SpaceIndex()
+    _resolve_records(reader, space, state)
+    _read_bodies(reader, space, state, adopt)
+    if state.index.grants is None or state.index.grants != space.grants:
+        state.grants = frozenset(reader.list_grants(space.key))
+    if space.templates and reader.capabilities.supports_templates:
+        recorded = state.index.templates
+        if any(t.name not in recorded for t in space.templates) or _template_drift(space, recorded):
+            state.templates = reader.list_templates(space.key)
+    return state
+
+
+def _template_drift(space: WantedSpace, recorded: Mapping[str, tuple[str, str]]) -> bool:
+    from confluence_sync.planner import template_digest
+
+    return any(recorded[t.name][1] != template_digest(t) for t in space.templates)
+
+
+def _marker(reader: WikiReader, page_id: str) -> PageRecord | None:
+    try:
+        prop = reader.get_page_property(page_id, MARKER_KEY)
+    except NotFoundError:
+        return None
+    return record_from_marker(page_id, prop) if prop else None
+
+
+def _resolve_records(reader: WikiReader, space: WantedSpace, state: ObservedSpace) -> None:
+    """Our pages: index entries whose page is listed, then markers where the index is silent."""
+    for identity, record in state.index.pages.items():
+        if record.page_id in state.listed:
+            state.records[identity] = record
+            continue
+        # Not listed: moved to another space, trashed or deleted. The marker decides.
+        marker = _marker(reader, record.page_id)
+        page = None
+        if marker is not None and marker.identity == identity:
+            try:
+                page = reader.get_page(record.page_id)
+            except NotFoundError:
+                page = None
+        if (
+            marker is not None
+            and page is not None
+            and page.info.space_key == space.key
+            and page.info.status == "current"
+        ):
+            state.listed[page.info.id] = page.info
+            state.records[identity] = marker
+        else:
+            state.vanished.append(identity)
+    known = {record.page_id for record in state.records.values()}
+    wanted_titles = {title_key(p.title) for p in space.pages}
+    for listed in list(state.listed.values()):
+        if listed.id in known or title_key(listed.title) not in wanted_titles:
+            continue
+        found = _marker(reader, listed.id)
+        if found is not None and found.identity not in state.records:
+            state.records[found.identity] = found
+            known.add(listed.id)
+        elif found is None:
+            state.foreign[title_key(listed.title)] = listed
+
+
+def _read_bodies(reader: WikiReader, space: WantedSpace, state: ObservedSpace, adopt: bool) -> None:
+    """Bodies of the pages the planner may rewrite or must check; nothing else."""
+    wanted_ids: set[str] = set()
+    for page in space.pages:
+        record = state.records.get(page.identity)
+        if record is None:
+            foreign = state.foreign.get(title_key(page.title))
+            home_id = state.homepage_id
+            if page.home and foreign is None and home_id is not None and home_id in state.listed:
+                foreign = state.listed[home_id]
+            # Read a foreign page only to adopt it or to recognise our own lost create.
+            if foreign is not None and (adopt or foreign.version == 1):
+                wanted_ids.add(foreign.id)
+            continue
+        info = state.listed[record.page_id]
+        changed = (
+            record.archived
+            or info.version != record.version
+            or info.title != page.title
+            or info.parent_id != state.parent_id(page)
+            or dict(record.regions) != region_hashes(page)
+        )
+        if changed:
+            wanted_ids.add(record.page_id)
+    for page_id in sorted(wanted_ids):
+        state.bodies[page_id] = reader.get_page(page_id)
+
+
+def _observe_groups(
+    reader: WikiReader,
+    wanted: Mapping[str, frozenset[str]],
+    known: Mapping[str, frozenset[str]],
+) -> dict[str, frozenset[str] | None]:
+    """Members of each group we manage; the hub index answers when it matches the config."""
+    groups: dict[str, frozenset[str] | None] = {}
+    for name, members in sorted(wanted.items()):
+        if known.get(name) == members:
+            groups[name] = members
+        elif reader.group_exists(name):
+            groups[name] = frozenset(user.id for user in reader.list_group_members(name))
+        else:
+            groups[name] = None
+    return groups

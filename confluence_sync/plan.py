@@ -1,0 +1,347 @@
+"""The plan: a plain, sorted list of changes with counts, a JSON form and a checksum.
+
+Printing a plan is the job of ``report``; executing it is the job of ``apply``. Each change
+type is tiny: what it touches, an ordering key (parents before children, grants of read
+before anything else, removals last) and a one-line ``repr``. Items that change nothing but
+must be reported (a conflict, a page blocked for lack of our marker, a manual step) are
+changes too, with ``writes = False``.
+
+Safety belongs to the plan (octodns' ``raise_if_unsafe``): archiving pages or revoking
+grants/memberships above a share of what we manage is refused without ``--force``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Final
+
+from confluence_sync.backends.base import Grant, Template
+from confluence_sync.errors import UnsafePlanError
+
+# Refuse when more than this share of the managed objects would go …
+MAX_REMOVAL_SHARE: Final = 0.25
+# … once there are at least this many of them (small networks change by whole pages).
+MIN_EXISTING: Final = 8
+
+# Phases: the order apply runs changes in, within one space.
+PHASE_SPACE, PHASE_GROUP, PHASE_MEMBER, PHASE_GRANT, PHASE_TEMPLATE = 0, 1, 2, 3, 4
+PHASE_PAGE, PHASE_ARCHIVE, PHASE_REVOKE, PHASE_NOTE = 5, 6, 7, 8
+
+
+@dataclass(frozen=True)
+class Change:
+    """Base of every plan item. ``space`` is the space key ('' for network-wide items)."""
+
+    space: str
+    kind: ClassVar[str] = "change"
+    phase: ClassVar[int] = PHASE_NOTE
+    writes: ClassVar[bool] = True
+
+    @property
+    def item(self) -> str:
+        """What the change is about, for people (``page group/UPX/home``)."""
+        return self.space
+
+    @property
+    def reason(self) -> str:
+        return ""
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.phase, self.space, 0, self.item)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "space": self.space, "item": self.item, "reason": self.reason}
+
+    def __repr__(self) -> str:
+        reason = f" ({self.reason})" if self.reason else ""
+        return f"{self.kind} {self.item}{reason}"
+
+
+@dataclass(frozen=True, repr=False)
+class CreateSpace(Change):
+    name: str = ""
+    description: str = ""
+    kind: ClassVar[str] = "create-space"
+    phase: ClassVar[int] = PHASE_SPACE
+
+    @property
+    def item(self) -> str:
+        return f"space {self.space}"
+
+    @property
+    def reason(self) -> str:
+        return "not in the wiki yet"
+
+
+@dataclass(frozen=True, repr=False)
+class PageChange(Change):
+    """A change to one page, known by its identity."""
+
+    identity: str = ""
+    title: str = ""
+    depth: int = 0
+
+    @property
+    def item(self) -> str:
+        return f"page {self.identity}"
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.phase, self.space, self.depth, self.identity)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "identity": self.identity, "title": self.title}
+
+
+@dataclass(frozen=True, repr=False)
+class CreatePage(PageChange):
+    """Create a page (or take over the home page of a space we just created)."""
+
+    body: str = ""
+    parent: str | None = None
+    labels: frozenset[str] = frozenset()
+    regions: Mapping[str, str] = field(default_factory=dict)  # region → hash we write
+    page_kind: str = "managed"
+    home: bool = False
+    kind: ClassVar[str] = "create"
+    phase: ClassVar[int] = PHASE_PAGE
+
+    @property
+    def reason(self) -> str:
+        return "home page of the new space" if self.home else "new in the config"
+
+
+@dataclass(frozen=True, repr=False)
+class UpdatePage(PageChange):
+    """Rewrite a page's managed regions, title or parent; add/remove our labels.
+
+    ``body`` is the whole new body (regions spliced into the body we read at
+    ``base_version``); None when only labels or the record change.
+    """
+
+    page_id: str = ""
+    base_version: int = 0
+    body: str | None = None
+    parent: str | None = None
+    move: bool = False
+    labels_add: frozenset[str] = frozenset()
+    labels_remove: frozenset[str] = frozenset()
+    regions: Mapping[str, str] = field(default_factory=dict)  # region → hash after the write
+    labels: frozenset[str] = frozenset()  # our labels after the change
+    page_kind: str = "managed"
+    why: tuple[str, ...] = ()
+    overwritten: tuple[str, ...] = ()  # regions a member edited that --force overwrites
+    adopt: bool = False
+    kind: ClassVar[str] = "update"
+    phase: ClassVar[int] = PHASE_PAGE
+
+    @property
+    def reason(self) -> str:
+        parts = list(self.why)
+        if self.overwritten:
+            parts.append("--force overwrites member edits in " + ", ".join(self.overwritten))
+        if self.adopt:
+            parts.append("adopted (--adopt)")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True, repr=False)
+class ArchivePage(PageChange):
+    """Move a page we made, dropped from the config, under the archive page and label it."""
+
+    page_id: str = ""
+    archive: str = ""  # identity of the archive page
+    label: str = "archiviert"
+    kind: ClassVar[str] = "archive"
+    phase: ClassVar[int] = PHASE_ARCHIVE
+
+    @property
+    def reason(self) -> str:
+        return "no longer in the config; kept, moved under the archive"
+
+
+@dataclass(frozen=True, repr=False)
+class GrantChange(Change):
+    grant: Grant = field(default_factory=lambda: Grant("user", "", "read"))
+    kind: ClassVar[str] = "grant"
+    phase: ClassVar[int] = PHASE_GRANT
+
+    @property
+    def item(self) -> str:
+        g = self.grant
+        return f"{g.operation} for {g.subject_type} {g.subject} on {self.space}"
+
+    def sort_key(self) -> tuple[Any, ...]:
+        # read first: Confluence refuses other permissions for a subject without read
+        return (self.phase, self.space, 0 if self.grant.operation == "read" else 1, self.item)
+
+
+@dataclass(frozen=True, repr=False)
+class AddGrant(GrantChange):
+    kind: ClassVar[str] = "grant"
+
+    @property
+    def reason(self) -> str:
+        return "the config gives it"
+
+
+@dataclass(frozen=True, repr=False)
+class RevokeGrant(GrantChange):
+    kind: ClassVar[str] = "revoke"
+    phase: ClassVar[int] = PHASE_REVOKE
+
+    @property
+    def reason(self) -> str:
+        return "no longer in the config"
+
+
+@dataclass(frozen=True, repr=False)
+class EnsureGroup(Change):
+    group: str = ""
+    kind: ClassVar[str] = "create-group"
+    phase: ClassVar[int] = PHASE_GROUP
+
+    @property
+    def item(self) -> str:
+        return f"group {self.group}"
+
+
+@dataclass(frozen=True, repr=False)
+class MemberChange(Change):
+    group: str = ""
+    account: str = ""
+    kind: ClassVar[str] = "add-member"
+    phase: ClassVar[int] = PHASE_MEMBER
+
+    @property
+    def item(self) -> str:
+        return f"member {self.account} of group {self.group}"
+
+
+@dataclass(frozen=True, repr=False)
+class AddMember(MemberChange):
+    kind: ClassVar[str] = "add-member"
+
+
+@dataclass(frozen=True, repr=False)
+class RemoveMember(MemberChange):
+    kind: ClassVar[str] = "remove-member"
+    phase: ClassVar[int] = PHASE_REVOKE
+
+    @property
+    def reason(self) -> str:
+        return "no longer in the config"
+
+
+@dataclass(frozen=True, repr=False)
+class SaveTemplate(Change):
+    template: Template = field(default_factory=lambda: Template("", ""))
+    digest: str = ""
+    kind: ClassVar[str] = "template"
+    phase: ClassVar[int] = PHASE_TEMPLATE
+
+    @property
+    def item(self) -> str:
+        return f"template {self.template.name!r} in {self.space}"
+
+    @property
+    def reason(self) -> str:
+        return "changed" if self.template.id else "new"
+
+
+@dataclass(frozen=True, repr=False)
+class Note(Change):
+    """Reported, never applied: a conflict, a blocked page, a manual step, a kept edit."""
+
+    subject: str = ""
+    status: str = "skipped"  # conflict | blocked | skipped | manual
+    text: str = ""
+    kind: ClassVar[str] = "note"
+    writes: ClassVar[bool] = False
+
+    @property
+    def item(self) -> str:
+        return self.subject
+
+    @property
+    def reason(self) -> str:
+        return self.text
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "kind": self.status}
+
+    def __repr__(self) -> str:
+        return f"{self.status} {self.subject} ({self.text})"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Sorted changes plus what the safety check compares them with."""
+
+    changes: tuple[Change, ...]
+    managed_pages: int = 0
+    managed_grants: int = 0
+    managed_members: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "changes", tuple(sorted(self.changes, key=lambda c: c.sort_key())))
+
+    @property
+    def writes(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.writes)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to write (notes may remain)."""
+        return not self.writes
+
+    def counts(self) -> dict[str, int]:
+        return dict(sorted(Counter(self.kind_of(c) for c in self.changes).items()))
+
+    @staticmethod
+    def kind_of(change: Change) -> str:
+        return change.status if isinstance(change, Note) else change.kind
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "changes": [c.to_json() for c in self.changes],
+            "counts": self.counts(),
+            "managed": {
+                "pages": self.managed_pages,
+                "grants": self.managed_grants,
+                "members": self.managed_members,
+            },
+            "checksum": self.checksum,
+        }
+
+    @property
+    def checksum(self) -> str:
+        """Stable digest of the changes, so apply can insist on the plan that was reviewed."""
+        data = json.dumps([c.to_json() for c in self.changes], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+    def raise_if_unsafe(self, *, force: bool = False) -> None:
+        """Refuse archiving/revoking more than 25 % of what we manage (once ≥ 8)."""
+        if force:
+            return
+        checks = (
+            ("pages", self.managed_pages, sum(isinstance(c, ArchivePage) for c in self.changes)),
+            ("grants", self.managed_grants, sum(isinstance(c, RevokeGrant) for c in self.changes)),
+            (
+                "group memberships",
+                self.managed_members,
+                sum(isinstance(c, RemoveMember) for c in self.changes),
+            ),
+        )
+        for what, existing, removed in checks:
+            if existing >= MIN_EXISTING and removed > existing * MAX_REMOVAL_SHARE:
+                share = removed / existing
+                raise UnsafePlanError(
+                    f"the plan would archive or revoke {removed} of {existing} managed {what} "
+                    f"({share:.0%}, more than {MAX_REMOVAL_SHARE:.0%}); nothing was changed",
+                    hint="check the config (a group or organisation deleted by mistake?); "
+                    "re-run with --force if this is intended",
+                )
