@@ -37,6 +37,7 @@ from .common import (
     label_payload,
     q,
     remove_label_v1,
+    same_property,
     space_create_payload,
     version_of,
     write_with_recheck,
@@ -371,7 +372,9 @@ class CloudWriter(WikiWriter):
                     json={"key": key, "value": value},
                 )
             if label_payload(labels):
-                add_labels_v1(self.transport, page.id, labels)
+                add_labels_v1(
+                    self.transport, page.id, labels, lambda: self.reader.get_labels(page.id)
+                )
         except WikiError as error:
             error.message += f" (page {page.id} was created; the next sync completes it)"
             raise
@@ -412,30 +415,46 @@ class CloudWriter(WikiWriter):
         self, space_key: str, key: str, value: JSON, *, current: Property | None
     ) -> Property:
         base = f"{V2}/spaces/{q(self.reader.space_id(space_key))}/properties"
-        return self._set_property(base, key, value, current, f"property {key} of {space_key}")
+        what = f"property {key} of {space_key}"
+        lookup = same_property(lambda: self.reader.get_space_property(space_key, key), value)
+        return self._set_property(base, key, value, current, what, lookup)
 
     def set_page_property(
         self, page_id: str, key: str, value: JSON, *, current: Property | None
     ) -> Property:
         base = f"{V2}/pages/{q(page_id)}/properties"
-        return self._set_property(base, key, value, current, f"property {key} of page {page_id}")
+        what = f"property {key} of page {page_id}"
+        lookup = same_property(lambda: self.reader.get_page_property(page_id, key), value)
+        return self._set_property(base, key, value, current, what, lookup)
 
     def _set_property(
-        self, base: str, key: str, value: JSON, current: Property | None, what: str
+        self,
+        base: str,
+        key: str,
+        value: JSON,
+        current: Property | None,
+        what: str,
+        lookup: Callable[[], Property | None],
     ) -> Property:
         if current is None:
-            data = self.transport.call("POST", base, what=what, json={"key": key, "value": value})
-        else:
-            data = self.transport.call(
-                "PUT",
-                f"{base}/{q(current.id)}",
-                what=what,
-                json={"key": key, "value": value, "version": {"number": current.version + 1}},
-            )
+
+            def create() -> Property:
+                data = self.transport.send_once(
+                    "POST", base, what=what, json={"key": key, "value": value}
+                )
+                return property_of(data)
+
+            return self.transport.retrier.run("POST", what, create, find_existing=lookup)
+        data = self.transport.call(
+            "PUT",
+            f"{base}/{q(current.id)}",
+            what=what,
+            json={"key": key, "value": value, "version": {"number": current.version + 1}},
+        )
         return property_of(data)
 
     def add_labels(self, page_id: str, labels: Iterable[str]) -> None:
-        add_labels_v1(self.transport, page_id, labels)
+        add_labels_v1(self.transport, page_id, labels, lambda: self.reader.get_labels(page_id))
 
     def remove_label(self, page_id: str, label: str) -> None:
         remove_label_v1(self.transport, page_id, label)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from confluence_sync.errors import NotFoundError
 
-from .base import Page, PageInfo, PageUpdate, Recheck
+from .base import Page, PageInfo, PageUpdate, Property, Recheck
 from .http import Transport
 
 V1 = "rest/api"
@@ -28,16 +28,29 @@ def label_payload(labels: Iterable[str]) -> list[dict[str, str]]:
     return [{"prefix": "global", "name": name} for name in seen if name]
 
 
-def add_labels_v1(transport: Transport, page_id: str, labels: Iterable[str]) -> None:
-    """POST /content/{id}/label adds (never replaces) every label in one request."""
+def add_labels_v1(
+    transport: Transport,
+    page_id: str,
+    labels: Iterable[str],
+    current_labels: Callable[[], frozenset[str]] | None = None,
+) -> None:
+    """POST /content/{id}/label adds (never replaces) every label in one request. Adding is
+    idempotent, so after an ambiguous failure a look at ``current_labels`` decides."""
     payload = label_payload(labels)
-    if payload:
-        transport.call(
-            "POST",
-            f"{V1}/content/{q(page_id)}/label",
-            what=f"labels of page {page_id}",
-            json=payload,
-        )
+    if not payload:
+        return
+    wanted = {item["name"] for item in payload}
+
+    def already() -> bool | None:
+        return True if current_labels is not None and wanted <= current_labels() else None
+
+    transport.call(
+        "POST",
+        f"{V1}/content/{q(page_id)}/label",
+        what=f"labels of page {page_id}",
+        json=payload,
+        find_existing=already if current_labels is not None else None,
+    )
 
 
 def remove_label_v1(transport: Transport, page_id: str, label: str) -> None:
@@ -97,3 +110,15 @@ def write_with_recheck(
         return lambda: put(decided, version)
 
     return send, resolve
+
+
+def same_property(
+    lookup: Callable[[], Property | None], value: object
+) -> Callable[[], Property | None]:
+    """After an ambiguous property create: the property is ours if it holds what we sent."""
+
+    def found() -> Property | None:
+        existing = lookup()
+        return existing if existing is not None and existing.value == value else None
+
+    return found

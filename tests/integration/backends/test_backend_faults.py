@@ -133,3 +133,18 @@ def test_a_concurrent_edit_is_rechecked_not_overwritten(flavour: str) -> None:
         assert len(rechecked) == 1
         assert result.version == rechecked[0].info.version + 1
         assert backend.reader.get_page(page.id).body == "<p>v2</p>"
+
+
+def test_property_and_label_writes_that_committed_but_failed_are_not_repeated(
+    flavour: str,
+) -> None:
+    with faulty(flavour) as (wiki, backend):
+        writer = backend.writer()
+        page = writer.create_page("UPX", "Seite", "<p/>")
+        add_faults(wiki, backend, "commit-500:method=POST:path=*propert*:count=2")
+        marker = writer.set_page_property(page.id, MARKER, {"id": "p"}, current=None)
+        index = writer.set_space_property("UPX", "confluence-sync-index", [page.id], current=None)
+        assert marker.value == {"id": "p"} and index.value == [page.id]
+        add_faults(wiki, backend, "commit-reset:method=POST:path=*/label*:count=1")
+        writer.add_labels(page.id, ["meeting"])
+        assert backend.reader.get_labels(page.id) == {"meeting"}

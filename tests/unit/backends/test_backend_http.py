@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 import time
 import traceback
 from datetime import UTC, datetime, timedelta
@@ -218,3 +219,31 @@ def test_redacting_filter_scrubs_header_forms() -> None:
         assert "abcdefghijklmnop" not in cleaned
         assert "c3luYzpzZWNyZXQ=" not in cleaned
         assert "plain-secret" not in cleaned
+
+
+def test_one_workers_429_holds_back_the_others(wiki: ScriptedWiki, fake_time: FakeTime) -> None:
+    """Worker A meets a 429; while it waits, worker B starts a request and must wait at the
+    same gate. The fake sleep runs B inside A's wait, so the order is deterministic."""
+    sleepers: list[str] = []
+    other: list[object] = []
+
+    def sleep(seconds: float) -> None:
+        sleepers.append(threading.current_thread().name)
+        if len(sleepers) == 1:  # A is about to wait: let B try now
+            worker_b = threading.Thread(
+                target=lambda: other.append(transport.call("GET", "rest/api/b", what="b")),
+                name="B",
+            )
+            worker_b.start()
+            worker_b.join(5)
+        fake_time.sleep(seconds)
+
+    policy = RetryPolicy(clock=fake_time.clock, sleep=sleep, jitter=lambda: 1.0)
+    wiki.sequence("GET", "/rest/api/a", [(429, "", {"Retry-After": "3"}), (200, {"a": 1}, {})])
+    wiki.route("GET", "/rest/api/b", (200, {"b": 1}, {}))
+    transport = make_transport(wiki, policy)
+    threading.current_thread().name = "A"
+    assert transport.call("GET", "rest/api/a", what="a") == {"a": 1}
+    assert other == [{"b": 1}]
+    assert sleepers == ["A", "B"]  # B waited too although it never saw a 429
+    assert [s.path for s in wiki.seen] == ["/rest/api/a", "/rest/api/b", "/rest/api/a"]
