@@ -172,15 +172,18 @@ class WikiApp:
     """The REST core (no faults, journal or viewer: those wrap or sit beside it)."""
 
     def __init__(self, store: Store, options: Options, *, v1: RouteTable, v2: RouteTable,
-                 admin: RouteTable) -> None:
+                 admin: RouteTable, experimental: RouteTable | None = None) -> None:
         self.store = store
         self.options = options
-        self.tables = {"v1": v1, "v2": v2, "admin": admin}
+        self.tables = {"v1": v1, "v2": v2, "admin": admin,
+                       "experimental": experimental or RouteTable()}
         context = options.context_path.rstrip("/")
         if options.flavour == "cloud":
             self.mounts = [("/wiki/rest/api", "v1"), ("/wiki/api/v2", "v2")]
         else:
-            self.mounts = [(f"{context}/rest/api", "v1")]
+            # Older DC served read-only templates under rest/experimental; clients still ask.
+            self.mounts = [(f"{context}/rest/api", "v1"),
+                           (f"{context}/rest/experimental", "experimental")]
         self.mounts.append(("/__localwiki", "admin"))
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]

@@ -8,7 +8,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import readable_space, require, storage_body
-from confluence_sync.localwiki.app import ApiError, Ctx, respond
+from confluence_sync.localwiki.app import ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.model import ALL_SPACE_OPERATIONS, Space, Template, User
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.views_v1 import (
@@ -511,3 +511,10 @@ def list_longtasks(ctx: Ctx) -> Response:
     results = [_task_json(ctx, t.id, poll=False) for t in tasks[start:start + limit]]
     return respond(list_json(ctx, results, start=start, limit=limit,
                              more=len(tasks) > start + limit))
+
+
+# Read-only template routes of older Data Center releases (``/rest/experimental``).
+experimental = RouteTable()
+experimental.route("/template/page", ["GET"])(page_templates)
+experimental.route("/template/blueprint", ["GET"])(blueprint_templates)
+experimental.route("/template/<template_id>", ["GET"])(get_template)

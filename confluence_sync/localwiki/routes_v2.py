@@ -201,15 +201,17 @@ def update_page(ctx: Ctx, page_id: int) -> Response:
     page = readable_page(ctx, page_id, ("current", "trashed", "draft"))
     _writable(ctx, page.space_id)
     number = (data.get("version") or {}).get("number")
-    if not isinstance(data.get("title"), str) or number is None or not data.get("status"):
+    if not isinstance(data.get("title"), str) or number is None:
         raise ApiError(400, "id, status, title, body and version are required")
+    # The spec requires status; atlassian-python-api 5.0.5 omits it, so keep the current one.
+    status = str(data.get("status") or ("current" if page.status == "trashed" else page.status))
     if data.get("spaceId") and _int(data["spaceId"], "spaceId") != page.space_id:
         raise ApiError(400, "Changing the space of a page is not supported")
     parent = data.get("parentId")
     updated = ctx.store.update_page(
         page_id, title=str(data["title"]), version=_int(number, "version.number"),
         author=ctx.username, body=_body_value(data),
-        parent_id=_int(parent, "parentId") if parent else None, status=str(data["status"]),
+        parent_id=_int(parent, "parentId") if parent else None, status=status,
         message=str((data.get("version") or {}).get("message") or ""))
     return respond(page_v2(ctx, updated, single=True))
 

@@ -28,7 +28,8 @@ VIEWER_PREFIX = "/viewer"
 
 def build_core_app(store: Store, options: Options) -> WikiApp:
     """The REST core alone: no viewer, faults or journal."""
-    return WikiApp(store, options, v1=v1, v2=v2, admin=routes_people.admin)
+    return WikiApp(store, options, v1=v1, v2=v2, admin=routes_people.admin,
+                   experimental=routes_spaces.experimental)
 
 
 def build_wsgi_app(store: Store, options: Options, *, faults: Sequence[str] = (),
