@@ -162,3 +162,205 @@ def schema(
     else:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {output}")
+
+
+# --- sync commands: plan, sync (confluence_sync.engine) ------------------------------------
+
+
+class PlanFormat(StrEnum):
+    """How ``plan`` prints: a table for people, json or markdown for CI."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+_URL_HELP = "Confluence base URL (env CONFLUENCE_URL); none: the embedded local wiki."
+_DATA_DIR_HELP = "Folder of the embedded local wiki (default: .confluence-sync next to FILE)."
+_WORKERS_HELP = "Spaces worked on in parallel (one shared rate limit)."
+
+
+def _engine_call(
+    file: Path,
+    *,
+    today: datetime | None,
+    url: str | None,
+    flavour: str | None,
+    username: str | None,
+    data_dir: Path | None,
+    force: bool,
+    adopt: bool,
+    strict: bool,
+    workers: int,
+    dry_run: bool,
+    show_progress: bool,
+) -> tuple[object, int]:
+    """Build settings and options, run one engine command, map domain errors to exits."""
+    from datetime import date
+
+    from confluence_sync.engine import RunOptions, execute
+    from confluence_sync.settings import Settings
+
+    options = RunOptions(
+        today=today.date() if today else date.today(),
+        force=force,
+        adopt=adopt,
+        strict=strict,
+        workers=max(1, workers),
+    )
+    hooks: dict[str, object] = {}
+    progress_bar = None
+    if show_progress:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        console = Console(stderr=True)
+        if console.is_terminal:  # progress only for a person watching, never in logs
+            progress_bar = Progress(console=console, transient=True)
+            task = progress_bar.add_task("syncing", total=None)
+            hooks["on_plan"] = lambda plan: progress_bar.update(task, total=len(plan.changes))
+            hooks["progress"] = lambda result: progress_bar.advance(task)
+    try:
+        settings = Settings.from_env(url=url, flavour=flavour, username=username)
+        if progress_bar is not None:
+            progress_bar.start()
+        try:
+            outcome = execute(
+                file, options, settings=settings, data_dir=data_dir, dry_run=dry_run,
+                **hooks,  # type: ignore[arg-type]
+            )
+        finally:
+            if progress_bar is not None:
+                progress_bar.stop()
+    except ConfluenceSyncError as error:
+        from confluence_sync.errors import ConfigError
+
+        if isinstance(error, ConfigError):
+            for problem in error.problems:
+                typer.echo(str(problem), err=True)
+            typer.echo(f"{error.message}; {error.hint}", err=True)
+            raise typer.Exit(error.exit_code) from None
+        fail(error)
+    return outcome, outcome.result.exit_code(strict=strict)
+
+
+@app.command()
+def plan(
+    file: Path = typer.Argument(..., help="The network's YAML config file."),
+    output_format: PlanFormat = typer.Option(
+        PlanFormat.table, "--format", help="table, json, markdown."
+    ),
+    today: datetime | None = typer.Option(
+        None, "--today", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=_TODAY_HELP
+    ),
+    url: str | None = typer.Option(None, "--url", help=_URL_HELP),
+    flavour: str | None = typer.Option(None, "--flavour", help="cloud or datacenter (guessed)."),
+    username: str | None = typer.Option(None, "--username", help="Env CONFLUENCE_USERNAME."),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
+    adopt: bool = typer.Option(False, "--adopt", help="Plan to take over unmarked pages."),
+    force: bool = typer.Option(False, "--force", help="Plan to overwrite member edits."),
+    workers: int = typer.Option(4, "--workers", help=_WORKERS_HELP),
+) -> None:
+    """Show what a sync would change and why; reads only (exit 4 if the plan is unsafe)."""
+    from confluence_sync import report
+    from confluence_sync.engine import Outcome
+
+    outcome, code = _engine_call(
+        file, today=today, url=url, flavour=flavour, username=username, data_dir=data_dir,
+        force=force, adopt=adopt, strict=False, workers=workers, dry_run=True,
+        show_progress=False,
+    )
+    assert isinstance(outcome, Outcome)
+    result = outcome.result
+    if output_format is PlanFormat.json:
+        typer.echo(report.to_json(result))
+    elif output_format is PlanFormat.markdown:
+        typer.echo(report.to_markdown(result))
+    else:
+        from rich.console import Console
+
+        Console().print(report.table(result, title=f"plan for {file}"))
+        if result.refused:
+            typer.echo(f"refused: {result.refused}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def sync(
+    file: Path = typer.Argument(..., help="The network's YAML config file."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Plan only; nothing is written."),
+    force: bool = typer.Option(
+        False, "--force", help="Overwrite member edits in managed regions; allow big removals."
+    ),
+    adopt: bool = typer.Option(False, "--adopt", help="Take over pages without our marker."),
+    strict: bool = typer.Option(False, "--strict", help="Conflicts and blocked pages exit 5."),
+    report_path: Path | None = typer.Option(None, "--report", help="Write a JSON report here."),
+    today: datetime | None = typer.Option(
+        None, "--today", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=_TODAY_HELP
+    ),
+    url: str | None = typer.Option(None, "--url", help=_URL_HELP),
+    flavour: str | None = typer.Option(None, "--flavour", help="cloud or datacenter (guessed)."),
+    username: str | None = typer.Option(None, "--username", help="Env CONFLUENCE_USERNAME."),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
+    workers: int = typer.Option(4, "--workers", help=_WORKERS_HELP),
+) -> None:
+    """Make the wiki match FILE; members' words are kept. Tokens come from the environment."""
+    from rich.console import Console
+
+    from confluence_sync import report
+    from confluence_sync.engine import Outcome
+
+    outcome, code = _engine_call(
+        file, today=today, url=url, flavour=flavour, username=username, data_dir=data_dir,
+        force=force, adopt=adopt, strict=strict, workers=workers, dry_run=dry_run,
+        show_progress=True,
+    )
+    assert isinstance(outcome, Outcome)
+    result = outcome.result
+    if report_path is not None:
+        report.write_report(result, report_path)
+    Console().print(report.table(result, title=("dry run" if dry_run else "sync") + f" of {file}"))
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    if result.refused:
+        typer.echo(f"refused: {result.refused}", err=True)
+    if outcome.db_path is not None:
+        typer.echo(f"local wiki data: {outcome.db_path}")
+        typer.echo(f"browse it: confluence-sync serve --db {outcome.db_path}  (viewer at /viewer)")
+    raise typer.Exit(code)
+
+
+# --- serve: the local Confluence-compatible wiki (confluence_sync.localwiki) ---------------
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback default)."),
+    port: int = typer.Option(8090, "--port", help="TCP port; 0 picks a free one."),
+    flavour: str = typer.Option("dc", "--flavour", help="dc (Data Center) or cloud."),
+    db: Path | None = typer.Option(None, "--db", help="SQLite file; in memory when omitted."),
+    context_path: str = typer.Option("", "--context-path", help="DC context, e.g. /confluence."),
+    v1_removed: bool = typer.Option(False, "--v1-removed", help="Cloud: v1 content routes 410."),
+    latency_ms: int = typer.Option(0, "--latency-ms", help="Delay added to every request."),
+    fault: list[str] = typer.Option([], "--fault", help="Fault spec; repeat for several."),
+    journal: Path | None = typer.Option(None, "--journal", help="Write a request journal here."),
+) -> None:
+    """Run the local Confluence-compatible wiki until Ctrl-C."""
+    from confluence_sync.localwiki.server import LocalWiki
+
+    if flavour not in ("dc", "cloud"):
+        typer.echo("error: --flavour must be dc or cloud", err=True)
+        raise typer.Exit(2)
+    wiki = LocalWiki(
+        db_path=db if db is not None else ":memory:", host=host, port=port,
+        flavour="cloud" if flavour == "cloud" else "dc", context_path=context_path,
+        v1_removed=v1_removed, latency_ms=latency_ms, faults=fault, journal_path=journal,
+    ).start()
+    user, secret = wiki.admin
+    typer.echo(f"local wiki ({flavour}) at {wiki.url}")
+    typer.echo(f"admin: {user} / {secret} (password 'admin' works too; Bearer token: "
+               f"{'localwiki-admin-token'})")
+    typer.echo(f"viewer: {wiki.viewer_url}")
+    typer.echo("press Ctrl-C to stop")
+    try:
+        wiki.serve_forever()
+    except KeyboardInterrupt:
+        typer.echo("stopped")

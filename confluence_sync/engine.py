@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from confluence_sync.apply import Applier, ItemResult
 from confluence_sync.backends.base import Backend, RequestCounter, WikiReader
@@ -20,6 +20,10 @@ from confluence_sync.observe import WikiState, observe
 from confluence_sync.plan import CreateSpace, Note, PageChange, Plan
 from confluence_sync.planner import make_plan
 from confluence_sync.wanted import Wanted
+
+if TYPE_CHECKING:
+    from confluence_sync.desired import DesiredWiki
+    from confluence_sync.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -78,14 +82,20 @@ class RunResult:
         }
 
 
-def load_wanted(config_path: Path, options: RunOptions, *, templates_supported: bool) -> Wanted:
+def load_desired(config_path: Path, options: RunOptions) -> DesiredWiki:
     """Load and validate the config (ConfigError before any request) and render it."""
     from confluence_sync.config import load_config
     from confluence_sync.desired import build_desired
-    from confluence_sync.wanted import wanted_from_desired
 
     config = load_config(config_path, today=options.today)
-    desired = build_desired(config, today=options.today, template_dir=options.template_dir)
+    return build_desired(config, today=options.today, template_dir=options.template_dir)
+
+
+def load_wanted(config_path: Path, options: RunOptions, *, templates_supported: bool) -> Wanted:
+    """``load_desired`` seen by the engine, for a flavour with or without template API."""
+    from confluence_sync.wanted import wanted_from_desired
+
+    desired = load_desired(config_path, options)
     return wanted_from_desired(desired, templates_supported=templates_supported)
 
 
@@ -202,3 +212,49 @@ def sync_run(
         result.results = applier.results + _unchanged(wanted, plan)
         _count(result, reader.counter, start)
     return result
+
+
+@dataclass
+class Outcome:
+    """A finished command: its result and, for the embedded wiki, where the data lives."""
+
+    result: RunResult
+    db_path: Path | None = None
+    viewer_url: str = ""
+
+
+def execute(
+    config_path: Path,
+    options: RunOptions,
+    *,
+    settings: Settings,
+    data_dir: Path | None = None,
+    dry_run: bool = False,
+    progress: Callable[[ItemResult], None] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
+) -> Outcome:
+    """One ``plan`` or ``sync`` command: validate the config first (nothing is started or sent
+    for an invalid one), connect (the embedded local wiki when there is no URL), run."""
+    from contextlib import ExitStack
+
+    from confluence_sync.backends import open_backend
+    from confluence_sync.embedded import embedded_wiki
+    from confluence_sync.wanted import wanted_from_desired
+
+    desired = load_desired(config_path, options)
+    with ExitStack() as stack:
+        outcome_db, viewer = None, ""
+        if settings.embedded:
+            local = stack.enter_context(embedded_wiki(config_path, data_dir))
+            settings, outcome_db, viewer = local.settings, local.db_path, local.viewer_url
+        backend = open_backend(settings)
+        stack.callback(backend.close)
+        me = tuple(a for a in (*options.self_accounts, settings.username) if a)
+        run_options = RunOptions(**{**options.__dict__, "self_accounts": me})
+        supported = backend.reader.capabilities.supports_templates
+        wanted = wanted_from_desired(desired, templates_supported=supported)
+        if dry_run:
+            result = plan_run(backend.reader, wanted, run_options)
+        else:
+            result = sync_run(backend, wanted, run_options, progress=progress, on_plan=on_plan)
+        return Outcome(result, outcome_db, viewer)
