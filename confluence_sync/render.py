@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from confluence_sync.config.model import Language
 from confluence_sync.errors import ConfluenceSyncError
-from confluence_sync.regions import delimiter, scan_regions
+from confluence_sync.regions import RegionError, delimiter, scan_regions
 
 TEMPLATE_PACKAGE: Final = "confluence_sync.templates"
 COMMON: Final = "common"
@@ -174,6 +174,8 @@ class Renderer:
             ) from None
         except jinja2.TemplateError as error:
             raise TemplateError(f"{where}: {error}") from None
+        except RegionError as error:  # e.g. region_begin("Bad Name") in a custom template
+            raise TemplateError(f"{where}: {error.message}", hint=error.hint) from None
         # One strict parse both checks the storage format and finds the regions.
         found = scan_regions(body, what=f"the page rendered from {where}")
         if found.problems:

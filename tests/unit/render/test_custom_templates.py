@@ -89,3 +89,9 @@ def test_english_custom_folder_is_per_language(tmp_path: Path) -> None:
     write(tmp_path, "archive.j2", "<p>nur deutsch</p>", language="de")
     wiki = build_desired(nasty_config("en"), today=TODAY, template_dir=tmp_path)
     assert "nur deutsch" not in wiki.page("group/UPX/archive").body
+
+
+def test_bad_region_name_names_the_template(tmp_path: Path) -> None:
+    write(tmp_path, "archive.j2", "{{ region_begin('Mein Bereich') }}")
+    with pytest.raises(TemplateError, match=r"template 'archive'.*bad region name"):
+        build_desired(nasty_config("de"), today=TODAY, template_dir=tmp_path)
