@@ -345,6 +345,7 @@ def serve(
 ) -> None:
     """Run the local Confluence-compatible wiki until Ctrl-C."""
     from confluence_sync.localwiki.server import LocalWiki
+    from confluence_sync.localwiki.store import ADMIN_TOKEN
 
     if flavour not in ("dc", "cloud"):
         typer.echo("error: --flavour must be dc or cloud", err=True)
@@ -357,7 +358,7 @@ def serve(
     user, secret = wiki.admin
     typer.echo(f"local wiki ({flavour}) at {wiki.url}")
     typer.echo(f"admin: {user} / {secret} (password 'admin' works too; Bearer token: "
-               f"{'localwiki-admin-token'})")
+               f"{ADMIN_TOKEN})")
     typer.echo(f"viewer: {wiki.viewer_url}")
     typer.echo("press Ctrl-C to stop")
     try:
