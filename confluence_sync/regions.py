@@ -26,7 +26,8 @@ Finding regions uses :func:`confluence_sync.storage.scan`, which keeps byte offs
 :func:`replace_region` splices one byte range and never re-serialises the page.
 
 Change detection: :func:`canonical` maps a fragment to a form that does not change under
-Confluence's storage normalisation (added ``ac:macro-id``/``local-id``/``data-*``, ``<b>``→
+Confluence's storage normalisation (added ``ac:macro-id``/``local-id``/``data-*``, table
+``colgroup`` widths and editor classes such as ``wrapped``, ``<b>``→
 ``<strong>``, ``<i>``→``<em>``, attribute order and quotes, ``<x/>`` vs ``<x></x>``, entities vs
 characters, whitespace at block edges, ``<li>text</li>`` vs ``<li><p>text</p></li>``, reassigned
 task ids), and :func:`region_hash` hashes it. A hash stored when the sync wrote a region still
@@ -276,8 +277,10 @@ _RENAMES: Final = {"b": "strong", "i": "em", "ac:plain-text-link-body": "ac:link
 _IGNORED_ATTRS: Final = frozenset(
     {"ac:macro-id", "ac:schema-version", "ac:local-id", "local-id", "ac:task-uuid"}
 )
-# Elements the server (re)numbers itself.
-_IGNORED_ELEMENTS: Final = frozenset({"ac:task-id", "ac:task-uuid"})
+# Elements the server (re)numbers itself, and column widths the editors add to tables.
+_IGNORED_ELEMENTS: Final = frozenset({"ac:task-id", "ac:task-uuid", "colgroup"})
+# Classes the Data Center editor puts on tables it saved; they change nothing members see.
+_IGNORED_CLASSES: Final = frozenset({"wrapped", "relative-table", "fixed-table"})
 _BLOCKS: Final = frozenset(
     """p h1 h2 h3 h4 h5 h6 ul ol li table thead tbody tfoot tr th td colgroup col div blockquote
     hr pre ac:structured-macro ac:parameter ac:rich-text-body ac:plain-text-body ac:task-list
@@ -320,6 +323,11 @@ def _write(element: ET.Element, out: list[str]) -> None:
         for key, value in element.attrib.items()
         if qname(key) not in _IGNORED_ATTRS and not qname(key).startswith("data-")
     )
+    attrs = [
+        (key, " ".join(sorted(set(value.split()) - _IGNORED_CLASSES)) if key == "class" else value)
+        for key, value in attrs
+    ]
+    attrs = [(key, value) for key, value in attrs if key != "class" or value]
     rendered = "".join(f' {key}="{_escape(value, attr=True)}"' for key, value in attrs)
     inner = _inner(element, name)
     out.append(f"<{name}{rendered}>{inner}</{name}>" if inner else f"<{name}{rendered}/>")

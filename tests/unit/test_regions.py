@@ -37,7 +37,8 @@ FACTS_NORMALISED = """
 <ac:structured-macro ac:macro-id='0d6c' data-layout='default' ac:name='details'
     ac:schema-version='1' ac:local-id='aa1'>
   <ac:rich-text-body>
-    <table data-layout="default" ac:local-id="t1"><tbody>
+    <table class="wrapped" data-layout="default" ac:local-id="t1">
+      <colgroup><col style="width: 120.0px;" /><col /></colgroup><tbody>
       <tr><th><p>Datum</p></th><td><p>12.03.2026</p></td></tr>
       <tr><th><p>Gastgeber</p></th><td><p>HANSA-FLEX AG</p></td></tr>
       <tr><th><p>Ort</p></th><td><p>Stra&szlig;e des 17. Juni, "Halle" 3 &#x1F3ED;</p></td></tr>
@@ -220,3 +221,10 @@ def test_link_text_as_cdata_or_rich_body_is_the_same() -> None:
     )
     assert region_hash(ours) == region_hash(theirs)
     assert region_hash(ours) != region_hash(ours.replace("PUUUPX", "PUUEUK"))
+
+
+def test_member_visible_table_attributes_still_count() -> None:
+    table = "<table><tbody><tr><td>x</td></tr></tbody></table>"
+    assert region_hash(table) == region_hash(table.replace("<table>", '<table class="wrapped">'))
+    highlighted = table.replace("<td>", '<td class="highlight-red">')
+    assert region_hash(highlighted) != region_hash(table)
