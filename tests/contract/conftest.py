@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from . import scenario
+from . import scenario, steps_cloud, steps_dc
 from .openapi import SPEC_DIR, OpenApiSpec, spec_for, specs_present
 
 CONTEXT_PATH = "/confluence"
@@ -39,11 +39,11 @@ def run_flavour(flavour: str) -> FlavourRun:
     local_wiki = local_wiki_class()
     if flavour == "dc":
         with local_wiki(flavour="dc", context_path=CONTEXT_PATH) as wiki:
-            recorder = scenario.run(scenario.v1_steps("/rest/api"), wiki.url, wiki.admin)
+            recorder = scenario.run(steps_dc.dc_steps(), wiki.url, wiki.admin)
         specs = {"dc": spec_for("dc", context_path=CONTEXT_PATH)}
     else:
         with local_wiki(flavour="cloud") as wiki:
-            recorder = scenario.run(scenario.cloud_steps(), wiki.root_url, wiki.admin)
+            recorder = scenario.run(steps_cloud.cloud_steps(), wiki.root_url, wiki.admin)
         specs = {"v1": spec_for("v1"), "v2": spec_for("v2")}
     return FlavourRun(flavour, recorder, specs)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from . import scenario
+from . import scenario, steps_cloud, steps_dc
 from .conftest import FlavourRun
 from .openapi import Check
 
@@ -19,8 +19,30 @@ EXPECTED_ERRORS = {
     "page update and stale version": {409},
     "not found": {404},
 }
-STEPS = [("dc", name) for name, _ in scenario.v1_steps("/rest/api")] + [
-    ("cloud", name) for name, _ in scenario.cloud_steps()
+# Routes where the local wiki answers a status the spec does not document. Reported to core;
+# strict, so the mark must go when the route is fixed. Each step isolates one route.
+CORE_DEVIATIONS = {
+    ("dc", "space permissions set"): "POST /rest/api/space/{key}/permissions answers 204; "
+    "DC 10.0.3 documents 200 (application/json)",
+    ("dc", "admin group create"): "POST /rest/api/admin/group answers 201; DC documents 200 "
+    "with the Group",
+    ("dc", "admin user delete"): "DELETE /rest/api/admin/user/{username} answers 204; DC "
+    "documents 202 with a LongTaskSubmission",
+    ("cloud", "space property create"): "POST /wiki/api/v2/spaces/{id}/properties answers 200; "
+    "v2 documents 201 (page properties: 200)",
+    ("cloud", "group create"): "POST /wiki/rest/api/group answers 200; Cloud v1 documents 201",
+}
+STEPS = [
+    pytest.param(
+        flavour,
+        name,
+        id=f"{flavour}-{name}",
+        marks=[pytest.mark.xfail(strict=True, reason=CORE_DEVIATIONS[(flavour, name)])]
+        if (flavour, name) in CORE_DEVIATIONS
+        else [],
+    )
+    for flavour, steps in (("dc", steps_dc.dc_steps()), ("cloud", steps_cloud.cloud_steps()))
+    for name, _ in steps
 ]
 
 
@@ -44,7 +66,7 @@ def checks_for(run: FlavourRun, step: str) -> list[tuple[scenario.Exchange, Chec
     ]
 
 
-@pytest.mark.parametrize(("flavour", "step"), STEPS, ids=[f"{f}-{s}" for f, s in STEPS])
+@pytest.mark.parametrize(("flavour", "step"), STEPS)
 def test_step_matches_the_spec(runs: dict[str, FlavourRun], flavour: str, step: str) -> None:
     run = runs[flavour]
     assert step not in run.recorder.skipped, run.recorder.skipped.get(step)

@@ -1,0 +1,34 @@
+"""Core's route tables, mapped onto the specs: the introspection the report relies on."""
+
+from __future__ import annotations
+
+import pytest
+
+from .openapi import spec_for, specs_present
+from .routes import implemented_routes
+
+pytestmark = pytest.mark.skipif(not specs_present(), reason="Atlassian OpenAPI specs not found")
+
+
+def test_dc_rules_map_to_the_method_specific_templates() -> None:
+    routes = implemented_routes(
+        "dc", spec_for("dc", context_path="/confluence"), context_path="/confluence"
+    )
+    keys = {route.key for route in routes}
+    # DC names the same path {id} for GET and {contentId} for PUT.
+    assert ("GET", "/rest/api/content/{id}") in keys
+    assert ("PUT", "/rest/api/content/{contentId}") in keys
+    assert all(route.method not in ("HEAD", "OPTIONS") for route in routes)
+
+
+def test_one_rule_can_serve_several_templates_and_unknown_rules_are_kept() -> None:
+    routes = implemented_routes("v1", spec_for("v1"))
+    child = {r.template for r in routes if r.rule == "/content/<int:page_id>/child/<content_type>"}
+    assert "/wiki/rest/api/content/{id}/child/{type}" in child
+    assert any(route.template is None for route in routes)  # DC-only rules on the Cloud spec
+
+
+def test_every_v2_rule_is_documented() -> None:
+    routes = implemented_routes("v2", spec_for("v2"))
+    assert routes
+    assert [r for r in routes if r.template is None] == []
