@@ -1,4 +1,7 @@
-"""What the wiki should be: the config turned into plain, frozen values (no I/O).
+"""What the wiki should be: the config turned into plain, frozen values.
+
+Pure: no requests, no clock (``today`` is an argument); the only files read are the page
+templates, through :mod:`confluence_sync.render`.
 
 ``build_desired(config, today=...)`` returns a :class:`DesiredWiki`: spaces, pages, page
 templates, Confluence groups and space-permission grants. Every object has an *identity*
@@ -6,7 +9,8 @@ derived from the config, never from a title, so renaming a meeting is an update:
 
     hub/home  hub/directory
     group/UPX/home  group/UPX/meetings  group/UPX/meeting/2026-03  group/UPX/members
-    group/UPX/archive  group/UPX/template/minutes (Cloud template; DC: a template page)
+    group/UPX/archive  group/UPX/template/minutes (Cloud content template)
+    group/UPX/template/minutes/page (its stand-in page on Data Center, no template API there)
 
 Two page kinds: ``managed`` pages consist of managed regions the sync rewrites (members may
 still write around them); ``scaffold`` pages (meetings) also get sections members fill, which
