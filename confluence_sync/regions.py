@@ -121,8 +121,11 @@ class _Delimiter:
     container: int  # index of the enclosing element's start event; -1 at top level
 
 
-def _is_blank(event: Event) -> bool:
-    return event.kind == "text" and not event.text.strip()
+def _is_filler(event: Event) -> bool:
+    """Blank text or a ``<br/>``: what an editor may leave next to a lone macro."""
+    if event.kind == "text":
+        return not event.text.strip()
+    return event.name == "br"
 
 
 def _delimiters(events: list[Event]) -> list[_Delimiter]:
@@ -147,15 +150,15 @@ def _delimiters(events: list[Event]) -> list[_Delimiter]:
             hit = _DELIMITER_RE.match(text)
             if hit:
                 start, end, container = event.start, events[close].end, stack[-1] if stack else -1
-                # A paragraph holding nothing but the anchor belongs to the delimiter.
-                before = [i for i in range(container + 1, index) if not _is_blank(events[i])]
+                # A paragraph holding nothing but the anchor (and maybe a <br/> an editor left)
+                # belongs to the delimiter.
+                before = [i for i in range(container + 1, index) if not _is_filler(events[i])]
                 if container >= 0 and events[container].name == "p" and not before:
                     p_close = match_of[container]
-                    after = [i for i in range(close + 1, p_close) if not _is_blank(events[i])]
+                    after = [i for i in range(close + 1, p_close) if not _is_filler(events[i])]
                     if not after:
                         start, end = events[container].start, events[p_close].end
-                        outer = [i for i in stack[:-1]]
-                        container = outer[-1] if outer else -1
+                        container = stack[-2] if len(stack) > 1 else -1
                 found.append(_Delimiter(hit.group(1), hit.group(2), start, end, container))
         stack.append(index)
     return found

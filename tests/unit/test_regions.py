@@ -228,3 +228,9 @@ def test_member_visible_table_attributes_still_count() -> None:
     assert region_hash(table) == region_hash(table.replace("<table>", '<table class="wrapped">'))
     highlighted = table.replace("<td>", '<td class="highlight-red">')
     assert region_hash(highlighted) != region_hash(table)
+
+
+def test_editor_break_next_to_an_anchor_keeps_the_region() -> None:
+    body = page().replace("</ac:structured-macro></p>", "</ac:structured-macro><br /></p>")
+    assert find_regions(body)["facts"].content == FACTS
+    assert replace_region(body, "facts", "<p/>").count("<br />") == 4
