@@ -190,3 +190,18 @@ def test_latency_delays_requests(served: Served) -> None:
     assert get["duration_ms"] >= 150
     assert get["fault"] is False  # a delay answers normally; it is not an injected error
     assert put["duration_ms"] < get["duration_ms"] or put["method"] == "PUT"
+
+
+def test_count_holds_under_concurrent_requests(served: Served) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    add(served, "503:count=5")
+
+    def call(_: int) -> int:
+        return requests.get(served.url + CONTENT, timeout=5).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(call, range(40)))
+    assert statuses.count(503) == 5
+    assert served.plan.rules()[0].matched == 40
+    assert served.journal.counts().faults == 5
