@@ -1,0 +1,266 @@
+"""An in-memory wiki behind the WikiReader / WikiWriter contract, for the pure core's tests.
+
+State-based, not scripted: tests assert on what the fake holds afterwards, never on the order
+of calls. Every call counts as one request in the shared RequestCounter (writes by method).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from confluence_sync.backends.base import (
+    JSON,
+    Backend,
+    Capabilities,
+    Grant,
+    Page,
+    PageInfo,
+    PageUpdate,
+    Property,
+    RequestCounter,
+    SpaceInfo,
+    Template,
+    UnsupportedOperationError,
+    UserInfo,
+    WikiReader,
+    WikiWriter,
+)
+from confluence_sync.errors import ConflictError, NotFoundError, TitleExistsError
+from confluence_sync.wanted import title_key
+
+
+@dataclass
+class FakePage:
+    info: PageInfo
+    body: str
+    labels: set[str] = field(default_factory=set)
+    properties: dict[str, Property] = field(default_factory=dict)
+
+
+@dataclass
+class FakeWiki(WikiReader, WikiWriter):
+    """One fake site. ``cloud`` switches the capabilities (templates)."""
+
+    cloud: bool = False
+    spaces: dict[str, SpaceInfo] = field(default_factory=dict)
+    pages: dict[str, FakePage] = field(default_factory=dict)
+    space_props: dict[tuple[str, str], Property] = field(default_factory=dict)
+    grants: dict[str, set[Grant]] = field(default_factory=dict)
+    groups: dict[str, set[str]] = field(default_factory=dict)
+    templates: dict[str, dict[str, Template]] = field(default_factory=dict)
+    counter: RequestCounter = field(default_factory=RequestCounter)
+    conflict_next_update: bool = False
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
+
+    def __post_init__(self) -> None:
+        self.capabilities = Capabilities(
+            "cloud" if self.cloud else "datacenter",
+            supports_templates=self.cloud,
+            inline_labels_on_create=True,
+            inline_properties_on_create=True,
+        )
+
+    def _hit(self, method: str) -> None:
+        self.counter.count(method)
+
+    def backend(self) -> Backend:
+        return Backend(reader=self, _writer=self)
+
+    # --- helpers for tests --------------------------------------------------------------
+
+    def page_by_title(self, space: str, title: str) -> FakePage:
+        return next(
+            p for p in self.pages.values() if p.info.space_key == space and p.info.title == title
+        )
+
+    def member_edit(self, page_id: str, body: str) -> None:
+        """A member saves a new version of the page in the editor."""
+        page = self.pages[page_id]
+        page.info = replace(page.info, version=page.info.version + 1)
+        page.body = body
+
+    # --- reader -------------------------------------------------------------------------
+
+    def get_space(self, key: str) -> SpaceInfo | None:
+        self._hit("GET")
+        return self.spaces.get(key)
+
+    def list_pages(self, space_key: str) -> list[PageInfo]:
+        self._hit("GET")
+        return [p.info for p in self.pages.values() if p.info.space_key == space_key]
+
+    def get_page(self, page_id: str) -> Page:
+        self._hit("GET")
+        if page_id not in self.pages:
+            raise NotFoundError(f"page {page_id}", 404, "not found")
+        page = self.pages[page_id]
+        return Page(page.info, page.body)
+
+    def find_page_by_title(self, space_key: str, title: str) -> PageInfo | None:
+        self._hit("GET")
+        return next(
+            (
+                p.info
+                for p in self.pages.values()
+                if p.info.space_key == space_key and p.info.title == title
+            ),
+            None,
+        )
+
+    def get_space_property(self, space_key: str, key: str) -> Property | None:
+        self._hit("GET")
+        return self.space_props.get((space_key, key))
+
+    def get_page_property(self, page_id: str, key: str) -> Property | None:
+        self._hit("GET")
+        if page_id not in self.pages:
+            raise NotFoundError(f"page {page_id}", 404, "not found")
+        return self.pages[page_id].properties.get(key)
+
+    def get_labels(self, page_id: str) -> frozenset[str]:
+        self._hit("GET")
+        return frozenset(self.pages[page_id].labels)
+
+    def list_grants(self, space_key: str) -> list[Grant]:
+        self._hit("GET")
+        return sorted(self.grants.get(space_key, set()))
+
+    def group_exists(self, name: str) -> bool:
+        self._hit("GET")
+        return name in self.groups
+
+    def list_group_members(self, name: str) -> list[UserInfo]:
+        self._hit("GET")
+        return [UserInfo(u, u) for u in sorted(self.groups.get(name, set()))]
+
+    def resolve_user(self, identifier: str) -> UserInfo | None:
+        self._hit("GET")
+        return UserInfo(identifier, identifier)
+
+    def list_templates(self, space_key: str) -> list[Template]:
+        self._hit("GET")
+        if not self.cloud:
+            raise UnsupportedOperationError("no templates on Data Center")
+        return list(self.templates.get(space_key, {}).values())
+
+    # --- writer -------------------------------------------------------------------------
+
+    def create_space(self, key: str, name: str, description: str = "") -> SpaceInfo:
+        self._hit("POST")
+        home_id = str(next(self._ids))
+        info = SpaceInfo(key, str(next(self._ids)), name, home_id)
+        self.spaces[key] = info
+        self.pages[home_id] = FakePage(PageInfo(home_id, f"{name} Home", key, None, 1), "<p/>")
+        return info
+
+    def create_page(
+        self,
+        space_key: str,
+        title: str,
+        body: str,
+        *,
+        parent_id: str | None = None,
+        labels: Iterable[str] = (),
+        properties: Mapping[str, JSON] | None = None,
+        find_existing: Callable[[], PageInfo | None] | None = None,
+    ) -> PageInfo:
+        self._hit("POST")
+        if any(
+            p.info.space_key == space_key and title_key(p.info.title) == title_key(title)
+            for p in self.pages.values()
+        ):
+            raise TitleExistsError(f"page {title!r}", 400, "title exists", title=title)
+        page_id = str(next(self._ids))
+        info = PageInfo(page_id, title, space_key, parent_id, 1)
+        props = {k: Property(k, v, 1, f"p{page_id}{k}") for k, v in (properties or {}).items()}
+        self.pages[page_id] = FakePage(info, body, set(labels), props)
+        return info
+
+    def update_page(
+        self, update: PageUpdate, *, recheck: Callable[[Page], PageUpdate | None] | None = None
+    ) -> PageInfo:
+        self._hit("PUT")
+        page = self.pages[update.page_id]
+        if self.conflict_next_update or update.base_version != page.info.version:
+            self.conflict_next_update = False
+            fresh = recheck(Page(page.info, page.body)) if recheck else None
+            if fresh is None:
+                raise ConflictError(f"page {update.page_id}", 409, "version conflict")
+            update = fresh
+        parent = update.parent_id or page.info.parent_id
+        page.info = replace(
+            page.info, title=update.title, parent_id=parent, version=page.info.version + 1
+        )
+        page.body = update.body
+        return page.info
+
+    def move_page(self, page_id: str, new_parent_id: str) -> PageInfo:
+        self._hit("PUT")
+        page = self.pages[page_id]
+        page.info = replace(page.info, parent_id=new_parent_id, version=page.info.version + 1)
+        return page.info
+
+    def _set(
+        self, store: dict, slot: object, key: str, value: JSON, current: Property | None
+    ) -> Property:  # type: ignore[type-arg]
+        existing = store.get(slot)
+        if current is None:
+            self._hit("POST")
+            if existing is not None:
+                raise ConflictError(f"property {key}", 409, "exists")
+            prop = Property(key, value, 1, f"id-{key}")
+        else:
+            self._hit("PUT")
+            if existing is None or existing.version != current.version:
+                raise ConflictError(f"property {key}", 409, "stale version")
+            prop = Property(key, value, current.version + 1, existing.id)
+        store[slot] = prop
+        return prop
+
+    def set_space_property(
+        self, space_key: str, key: str, value: JSON, *, current: Property | None
+    ) -> Property:
+        return self._set(self.space_props, (space_key, key), key, value, current)
+
+    def set_page_property(
+        self, page_id: str, key: str, value: JSON, *, current: Property | None
+    ) -> Property:
+        return self._set(self.pages[page_id].properties, key, key, value, current)
+
+    def add_labels(self, page_id: str, labels: Iterable[str]) -> None:
+        self._hit("POST")
+        self.pages[page_id].labels |= set(labels)
+
+    def remove_label(self, page_id: str, label: str) -> None:
+        self._hit("DELETE")
+        self.pages[page_id].labels.discard(label)
+
+    def grant(self, space_key: str, grant: Grant) -> None:
+        self._hit("PUT")
+        self.grants.setdefault(space_key, set()).add(grant)
+
+    def revoke(self, space_key: str, grant: Grant) -> None:
+        self._hit("DELETE")
+        self.grants.get(space_key, set()).discard(grant)
+
+    def ensure_group(self, name: str) -> bool:
+        self._hit("POST")
+        created = name not in self.groups
+        self.groups.setdefault(name, set())
+        return created
+
+    def add_group_member(self, group: str, user: str) -> None:
+        self._hit("PUT")
+        self.groups[group].add(user)
+
+    def remove_group_member(self, group: str, user: str) -> None:
+        self._hit("DELETE")
+        self.groups[group].discard(user)
+
+    def save_template(self, space_key: str, template: Template) -> Template:
+        self._hit("POST" if not template.id else "PUT")
+        saved = replace(template, id=template.id or str(next(self._ids)))
+        self.templates.setdefault(space_key, {})[saved.name] = saved
+        return saved
