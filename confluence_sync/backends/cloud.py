@@ -542,7 +542,9 @@ class CloudWriter(WikiWriter):
             "templateType": "page",
             "body": {"storage": {"value": template.body, "representation": "storage"}},
             "description": template.description,
-            "labels": label_payload(template.labels),
+            # The v1 schema reuses its response Label here: "label" is documented, an "id"
+            # cannot exist yet for a label being attached.
+            "labels": [{**item, "label": item["name"]} for item in label_payload(template.labels)],
             "space": {"key": space_key},
         }
         if template.id:
