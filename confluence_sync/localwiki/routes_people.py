@@ -136,7 +136,8 @@ def create_group(ctx: Ctx) -> Response:
     if not isinstance(name, str):
         raise ApiError(400, "name is required")
     group = ctx.store.create_group(name)
-    return respond(group_json(ctx, group), 201 if not ctx.cloud else 200)
+    # Cloud v1 documents 201 for POST /group, DC 10 documents 200 for POST /admin/group.
+    return respond(group_json(ctx, group), 201 if ctx.cloud else 200)
 
 
 @v1.route("/admin/group/<name>", ["DELETE"])
@@ -204,7 +205,12 @@ def create_user_dc(ctx: Ctx) -> Response:
 def delete_user_dc(ctx: Ctx, username: str) -> Response:
     _require_admin(ctx)
     ctx.store.delete_user(username)
-    return respond(None, 204)
+    # DC answers with a long task; the deletion here is immediate, so the task is finished.
+    task = ctx.store.finished_task("Delete user")
+    status = f"{ctx.base}/rest/api/longtask/{task.id}"
+    return respond({"id": task.id, "links": {"status": status, "result": status},
+                    "statusPath": f"/rest/api/longtask/{task.id}",
+                    "resultPath": f"/rest/api/longtask/{task.id}"}, 202)
 
 
 # -- private admin endpoints ---------------------------------------------------------------

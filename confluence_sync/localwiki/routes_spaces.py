@@ -332,7 +332,8 @@ def dc_set_permissions(ctx: Ctx, key: str) -> Response:
         ctx.store.revoke(space.id, *subject)
         for op, target in pairs:
             ctx.store.grant(space.id, subject[0], subject[1], op, target)
-    return respond(None, 204)
+    # DC documents 200 with a JSON body (no schema); answer with the space's permissions.
+    return respond([permission_v1_json(ctx, p) for p in ctx.store.permissions(space.id)])
 
 
 def _dc_grant_or_revoke(ctx: Ctx, key: str, subject: tuple[str, str], action: str) -> Response:

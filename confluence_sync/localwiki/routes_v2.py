@@ -322,7 +322,8 @@ def _create_property(ctx: Ctx, kind: str, owner_id: int) -> Response:
     if not isinstance(data.get("key"), str):
         raise ApiError(400, "key is required")
     prop = ctx.store.create_property(kind, owner, data["key"], data.get("value"), ctx.username)
-    return respond(_property(ctx, prop))
+    # The v2 spec documents 200 for page properties but 201 for space properties.
+    return respond(_property(ctx, prop), 201 if kind == "space" else 200)
 
 
 def _prop_or_404(ctx: Ctx, kind: str, owner: int, prop_id: int) -> Property:

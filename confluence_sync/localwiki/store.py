@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ from confluence_sync.localwiki.model import (
     ALL_SPACE_OPERATIONS,
     DEFAULT_GROUP,
     DEFAULT_MEMBER_OPERATIONS,
+    Conflict,
     Group,
     Invalid,
     LongTask,
@@ -80,8 +82,8 @@ class Store(ContentStore):
                     "account_id) VALUES(?,?,?,?,?,?)",
                     (username, email, display_name or username, _hash(password),
                      uuid.uuid4().hex, f"557058:{uuid.uuid4()}"))
-            except Exception as error:
-                raise Invalid(f"A user with the username {username} already exists") from error
+            except sqlite3.IntegrityError as error:
+                raise Conflict(f"A user with the username {username} already exists") from error
             user_id = int(cur.lastrowid or 0)
         for group in groups:
             if self.group_by_name(group) is None:
@@ -330,15 +332,22 @@ class Store(ContentStore):
         return LongTask(row["id"], row["name"], row["space_id"], row["polls_left"],
                         bool(row["finished"]), row["created_at"])
 
+    def finished_task(self, name: str) -> LongTask:
+        """Record a task that completed at once (for APIs that answer with a long task)."""
+        task_id = str(uuid.uuid4().int % 10**9)
+        with self._tx() as conn:
+            conn.execute("INSERT INTO longtasks(id, name, space_id, polls_left, finished, "
+                         "created_at) VALUES(?,?,NULL,0,1,?)", (task_id, name, now_iso()))
+        task = self.longtask(task_id, poll=False)
+        assert task is not None
+        return task
+
     def longtasks(self) -> list[LongTask]:
         with self._read() as conn:
             ids = [r[0] for r in conn.execute("SELECT id FROM longtasks ORDER BY created_at")]
         return [t for t in (self.longtask(i, poll=False) for i in ids) if t is not None]
 
-    def _drop_space(self, conn: object, space_id: int) -> None:
-        import sqlite3
-
-        assert isinstance(conn, sqlite3.Connection)
+    def _drop_space(self, conn: sqlite3.Connection, space_id: int) -> None:
         page_ids = [r[0] for r in conn.execute("SELECT id FROM content WHERE space_id = ?",
                                                (space_id,))]
         for page_id in page_ids:

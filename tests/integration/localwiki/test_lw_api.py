@@ -235,7 +235,7 @@ def test_v2_spaces_and_space_properties(cloud: Wiki) -> None:
 
 def test_groups_and_users_admin(dc: Wiki) -> None:
     made = dc.v1("POST", "/admin/group", json={"name": "wg-air", "type": "group"})
-    assert made.status_code == 201
+    assert made.status_code == 200 and made.json()["name"] == "wg-air"
     user = dc.v1("POST", "/admin/user", json={"userName": "carla", "password": "pw",
                                               "email": "c@x.invalid", "fullName": "Carla"})
     assert user.status_code == 201
@@ -245,5 +245,10 @@ def test_groups_and_users_admin(dc: Wiki) -> None:
     assert dc.v1("GET", "/user", params={"username": "carla"}).json()["displayName"] == "Carla"
     memberof = dc.v1("GET", "/user/memberof", params={"username": "carla"}).json()["results"]
     assert "wg-air" in [g["name"] for g in memberof]
+    again = dc.v1("POST", "/admin/user", json={"userName": "carla", "password": "x"})
+    assert again.status_code == 409
     assert dc.v1("DELETE", "/admin/group/wg-air").status_code == 204
+    deleted = dc.v1("DELETE", "/admin/user/carla")
+    assert deleted.status_code == 202
+    assert dc.http.get(deleted.json()["links"]["status"]).json()["finished"] is True
     assert dc.v1("GET", "/group/wg-air").status_code == 404

@@ -147,6 +147,6 @@ def test_dc_permission_grant_revoke_and_set(dc: Wiki) -> None:
     replaced = dc.v1("POST", "/space/NET/permissions", json=[
         {"groupName": "wg-water", "operations": [{"operationKey": "read",
                                                   "targetType": "space"}]}])
-    assert replaced.status_code == 204
+    assert replaced.status_code == 200
     everything = dc.v1("GET", "/space/NET/permissions").json()
     assert any(p["subject"].get("groupName") == "wg-water" for p in everything)
