@@ -30,8 +30,10 @@ def open_backend(
     """Connect to ``settings.url`` (required: the embedded wiki is started by the caller,
     which then passes its URL here)."""
     # Imported here so `confluence-sync --help` never loads requests or atlassian.
-    from .cloud import CloudReader, CloudWriter
-    from .datacenter import DataCenterReader, DataCenterWriter
+    from .cloud import CloudReader
+    from .cloud_writer import CloudWriter
+    from .datacenter import DataCenterReader
+    from .datacenter_writer import DataCenterWriter
     from .http import Transport
 
     if settings.url is None:

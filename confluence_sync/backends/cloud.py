@@ -1,4 +1,6 @@
-"""Confluence Cloud adapter: v2 (``/wiki/api/v2``) for pages, children and properties; v1
+"""Confluence Cloud, the reading half (the writer is in ``cloud_writer``).
+
+v2 (``/wiki/api/v2``) for pages, children and properties; v1
 (``/wiki/rest/api``) only where v2 has no write: spaces, templates, space permissions,
 label writes and groups. v1 content endpoints answer 410 on Cloud, so none are used.
 
@@ -9,38 +11,27 @@ labels or properties in a page create, so a new page costs 1 request + 1 for its
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from confluence_sync.errors import BadRequestError, NotFoundError, WikiError
+from confluence_sync.errors import NotFoundError
 
 from . import permissions
 from .base import (
-    JSON,
     Capabilities,
     Grant,
     Page,
     PageInfo,
-    PageUpdate,
     Property,
-    Recheck,
     SpaceInfo,
     Template,
     UserInfo,
     WikiReader,
-    WikiWriter,
 )
 from .common import (
     V1,
-    add_labels_v1,
     global_labels,
-    label_payload,
     q,
-    remove_label_v1,
-    same_property,
-    space_create_payload,
     version_of,
-    write_with_recheck,
 )
 from .http import Transport
 
@@ -52,7 +43,6 @@ CAPABILITIES = Capabilities(
     inline_properties_on_create=False,
 )
 _LIMIT = 250  # v2's maximum page size
-_NO_SPACE = SpaceInfo(key="", id="", name="", homepage_id=None)
 
 
 def property_of(data: dict[str, Any]) -> Property:
@@ -270,297 +260,3 @@ def template_of(data: dict[str, Any]) -> Template:
         labels=tuple(str(label.get("name")) for label in data.get("labels") or []),
         id=str(data.get("templateId", "")),
     )
-
-
-class CloudWriter(WikiWriter):
-    """Writes to a Cloud site; reads it needs go through its reader."""
-
-    def __init__(self, reader: CloudReader) -> None:
-        self.reader = reader
-        self.transport = reader.transport
-        self.capabilities = CAPABILITIES
-        self.counter = reader.counter
-
-    def create_space(self, key: str, name: str, description: str = "") -> SpaceInfo:
-        self.transport.call(
-            "POST",
-            f"{V1}/space",
-            what=f"space {key}",
-            json=space_create_payload(key, name, description),
-            find_existing=lambda: self.reader.get_space(key, fresh=True),
-        )
-        space = self.reader.get_space(key, fresh=True)
-        if space is None:
-            raise NotFoundError(f"space {key}", 404, "created but not readable", "check the logs")
-        return space
-
-    def create_page(
-        self,
-        space_key: str,
-        title: str,
-        body: str,
-        *,
-        parent_id: str | None = None,
-        labels: Iterable[str] = (),
-        properties: Mapping[str, JSON] | None = None,
-        find_existing: Callable[[], PageInfo | None] | None = None,
-    ) -> PageInfo:
-        payload: dict[str, Any] = {
-            "spaceId": self.reader.space_id(space_key),
-            "status": "current",
-            "title": title,
-            "body": {"representation": "storage", "value": body},
-        }
-        if parent_id:
-            payload["parentId"] = parent_id
-
-        def created() -> tuple[PageInfo, bool]:
-            data = self.transport.send_once(
-                "POST", f"{V2}/pages", what=f"page {title!r} in space {space_key}", json=payload
-            )
-            return self.reader._page_info(data, space_key), True
-
-        lookup = None
-        if find_existing is not None:
-            caller_lookup = find_existing
-
-            def lookup() -> tuple[PageInfo, bool] | None:
-                found = caller_lookup()
-                if found is not None:
-                    return found, False  # complete already: it carries our marker
-                # v2 cannot take the marker inline, so a create that committed before the
-                # failure left a page without it; recognise that one by what we just sent.
-                orphan = self._fresh_orphan(space_key, title, parent_id)
-                return (orphan, True) if orphan is not None else None
-
-        page, needs_extras = self.transport.retrier.run(
-            "POST", f"page {title!r} in {space_key}", created, find_existing=lookup
-        )
-        if needs_extras:
-            self._complete(page, labels, properties or {})
-        return page
-
-    def _fresh_orphan(self, space_key: str, title: str, parent_id: str | None) -> PageInfo | None:
-        """The page our failed attempt created: this title, version 1, the parent we asked
-        for, written by the sync account, and no properties yet."""
-        page = self.reader.find_page_by_title(space_key, title)
-        if page is None or page.version != 1:
-            return None
-        expected_parent = parent_id or (self.reader.get_space(space_key) or _NO_SPACE).homepage_id
-        if page.parent_id != expected_parent:
-            return None
-        data = self.transport.call("GET", f"{V2}/pages/{q(page.id)}", what=f"page {page.id}")
-        me = self.transport.call("GET", f"{V1}/user/current", what="the sync account")
-        if str(data.get("authorId", "")) != str(me.get("accountId", "")):
-            return None
-        existing = self.transport.call(
-            "GET", f"{V2}/pages/{q(page.id)}/properties", what=f"properties of page {page.id}"
-        )
-        return None if existing.get("results") else page
-
-    def _complete(
-        self, page: PageInfo, labels: Iterable[str], properties: Mapping[str, JSON]
-    ) -> None:
-        """v2 takes neither labels nor properties in a create: add them; the marker first, so
-        an interrupted create is still recognisably ours."""
-        try:
-            for key, value in properties.items():
-                self.transport.call(
-                    "POST",
-                    f"{V2}/pages/{q(page.id)}/properties",
-                    what=f"property {key} of page {page.id}",
-                    json={"key": key, "value": value},
-                )
-            if label_payload(labels):
-                add_labels_v1(
-                    self.transport, page.id, labels, lambda: self.reader.get_labels(page.id)
-                )
-        except WikiError as error:
-            error.message += f" (page {page.id} was created; the next sync completes it)"
-            raise
-
-    def _put(self, update: PageUpdate, version: int) -> PageInfo:
-        payload: dict[str, Any] = {
-            "id": update.page_id,
-            "status": "current",
-            "title": update.title,
-            "body": {"representation": "storage", "value": update.body},
-            "version": {"number": version, "message": update.message},
-        }
-        if update.parent_id:
-            payload["parentId"] = update.parent_id
-        data = self.transport.send_once(
-            "PUT", f"{V2}/pages/{q(update.page_id)}", what=f"page {update.page_id}", json=payload
-        )
-        return self.reader._page_info(data)
-
-    def update_page(self, update: PageUpdate, *, recheck: Recheck | None = None) -> PageInfo:
-        send, resolve = write_with_recheck(
-            update.page_id, update, recheck, put=self._put, reread=self.reader.get_page
-        )
-        return self.transport.retrier.run(
-            "PUT", f"page {update.page_id}", send, resolve_conflict=resolve
-        )
-
-    def move_page(self, page_id: str, new_parent_id: str) -> PageInfo:
-        def keep_content(page: Page) -> PageUpdate:
-            # Moving never changes what the page says: re-send the body just read.
-            return PageUpdate(
-                page_id, page.info.title, page.body, page.info.version, parent_id=new_parent_id
-            )
-
-        return self.update_page(keep_content(self.reader.get_page(page_id)), recheck=keep_content)
-
-    def set_space_property(
-        self, space_key: str, key: str, value: JSON, *, current: Property | None
-    ) -> Property:
-        base = f"{V2}/spaces/{q(self.reader.space_id(space_key))}/properties"
-        what = f"property {key} of {space_key}"
-        lookup = same_property(lambda: self.reader.get_space_property(space_key, key), value)
-        return self._set_property(base, key, value, current, what, lookup)
-
-    def set_page_property(
-        self, page_id: str, key: str, value: JSON, *, current: Property | None
-    ) -> Property:
-        base = f"{V2}/pages/{q(page_id)}/properties"
-        what = f"property {key} of page {page_id}"
-        lookup = same_property(lambda: self.reader.get_page_property(page_id, key), value)
-        return self._set_property(base, key, value, current, what, lookup)
-
-    def _set_property(
-        self,
-        base: str,
-        key: str,
-        value: JSON,
-        current: Property | None,
-        what: str,
-        lookup: Callable[[], Property | None],
-    ) -> Property:
-        if current is None:
-
-            def create() -> Property:
-                data = self.transport.send_once(
-                    "POST", base, what=what, json={"key": key, "value": value}
-                )
-                return property_of(data)
-
-            return self.transport.retrier.run("POST", what, create, find_existing=lookup)
-        data = self.transport.call(
-            "PUT",
-            f"{base}/{q(current.id)}",
-            what=what,
-            json={"key": key, "value": value, "version": {"number": current.version + 1}},
-        )
-        return property_of(data)
-
-    def add_labels(self, page_id: str, labels: Iterable[str]) -> None:
-        add_labels_v1(self.transport, page_id, labels, lambda: self.reader.get_labels(page_id))
-
-    def remove_label(self, page_id: str, label: str) -> None:
-        remove_label_v1(self.transport, page_id, label)
-
-    def grant(self, space_key: str, grant: Grant) -> None:
-        key, target = permissions.to_cloud(grant.operation)
-
-        def already() -> bool | None:
-            return True if grant in self.reader.list_grants(space_key) else None
-
-        try:
-            self.transport.call(
-                "POST",
-                f"{V1}/space/{q(space_key)}/permission",
-                what=f"{grant.operation} for {grant.subject_type} {grant.subject} in {space_key}",
-                json={
-                    "subject": {"type": grant.subject_type, "identifier": grant.subject},
-                    "operation": {"key": key, "target": target},
-                },
-                find_existing=already,
-            )
-        except BadRequestError as error:
-            # Cloud answers 400 when the permission is already there; that is the goal.
-            if "already" not in error.message.lower():
-                raise
-
-    def revoke(self, space_key: str, grant: Grant) -> None:
-        native_id = grant.native_id
-        if native_id is None:
-            matches = [g for g in self.reader.list_grants(space_key) if g == grant]
-            if not matches:
-                return  # not granted: nothing to revoke
-            native_id = matches[0].native_id
-        try:
-            self.transport.call(
-                "DELETE",
-                f"{V1}/space/{q(space_key)}/permission/{q(str(native_id))}",
-                what=f"{grant.operation} for {grant.subject_type} {grant.subject} in {space_key}",
-            )
-        except NotFoundError:
-            return  # already revoked
-
-    def ensure_group(self, name: str) -> bool:
-        if self.reader.group_exists(name):
-            return False
-        data = self.transport.call(
-            "POST",
-            f"{V1}/group",
-            what=f"group {name}",
-            json={"name": name},
-            find_existing=lambda: (
-                {"id": self.reader.group_id(name)} if self.reader.group_exists(name) else None
-            ),
-        )
-        if isinstance(data, dict) and data.get("id"):
-            self.reader._group_ids[name] = str(data["id"])
-        return True
-
-    def _group_id(self, group: str) -> str:
-        group_id = self.reader.group_id(group)
-        if group_id is None:
-            raise NotFoundError(f"group {group}", 404, "no such group", "create it first")
-        return group_id
-
-    def add_group_member(self, group: str, user: str) -> None:
-        self.transport.call(
-            "POST",
-            f"{V1}/group/userByGroupId",
-            what=f"{user} in group {group}",
-            params={"groupId": self._group_id(group)},
-            json={"accountId": user},
-        )
-
-    def remove_group_member(self, group: str, user: str) -> None:
-        self.transport.call(
-            "DELETE",
-            f"{V1}/group/userByGroupId",
-            what=f"{user} in group {group}",
-            params={"groupId": self._group_id(group), "accountId": user},
-        )
-
-    def save_template(self, space_key: str, template: Template) -> Template:
-        payload: dict[str, Any] = {
-            "name": template.name,
-            "templateType": "page",
-            "body": {"storage": {"value": template.body, "representation": "storage"}},
-            "description": template.description,
-            # The v1 schema reuses its response Label here: "label" is documented, an "id"
-            # cannot exist yet for a label being attached.
-            "labels": [{**item, "label": item["name"]} for item in label_payload(template.labels)],
-            "space": {"key": space_key},
-        }
-        if template.id:
-            payload["templateId"] = template.id
-        data = self.transport.call(
-            "PUT" if template.id else "POST",
-            f"{V1}/template",
-            what=f"template {template.name!r} in {space_key}",
-            json=payload,
-        )
-        saved = template_of(data)
-        # Some answers omit the body; the caller's copy is what was written.
-        return Template(
-            name=saved.name or template.name,
-            body=saved.body or template.body,
-            description=saved.description,
-            labels=saved.labels or template.labels,
-            id=saved.id,
-        )
