@@ -177,7 +177,7 @@ def _new_page(page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: b
             page.space_key,
             page.identity,
             "blocked",
-            f"'{foreign.title}' exists without marker (page {foreign.id}), use --adopt",
+            f"exists without marker, use --adopt (page {foreign.id} '{foreign.title}')",
         )
     why = "our create; its marker was lost" if ours else "untouched home page of the space"
     new_body = body.body if ours else _adopt_body(body.body, page)
