@@ -6,6 +6,7 @@ Routes marked ``gone_on_cloud`` answer 410 on Cloud when the server runs with ``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -140,6 +141,16 @@ def create_content(ctx: Ctx) -> Response:
 def get_content(ctx: Ctx, page_id: int) -> Response:
     page = readable_page(ctx, page_id, _statuses(ctx))
     expand = Expand(ctx.arg("expand") or "space,history,version")
+    if ctx.arg("version"):
+        wanted = ctx.int_arg("version", page.version)
+        row = next((r for r in ctx.store.versions(page.id) if r["number"] == wanted), None)
+        if row is None:
+            raise ApiError(404, f"No version {wanted} of content {page_id}")
+        # An old version reads like the page did then (status "historical" in Confluence).
+        page = replace(page, title=row["title"], body=row["body"], version=row["number"],
+                       updated_at=row["created_at"], updater=row["author"],
+                       message=row["message"], status="historical" if wanted != page.version
+                       else page.status)
     return respond(content_json(ctx, page, expand))
 
 

@@ -23,6 +23,7 @@ from confluence_sync.localwiki.model import (
     Property,
     Space,
     Template,
+    TooLarge,
 )
 from confluence_sync.localwiki.store_base import StoreBase, now_iso
 
@@ -422,7 +423,7 @@ class ContentStore(StoreBase):
             raise Invalid(f"Property key must be between 1 and {MAX_PROPERTY_KEY} characters")
         encoded = json.dumps(value, ensure_ascii=False)
         if len(encoded) > MAX_PROPERTY_VALUE:
-            raise Invalid("The property value is too large")
+            raise TooLarge("The property value is too large")
         stamp = now_iso()
         try:
             cur = conn.execute(
@@ -476,7 +477,7 @@ class ContentStore(StoreBase):
                                    f"is: {row['version']}")
                 encoded = json.dumps(value, ensure_ascii=False)
                 if len(encoded) > MAX_PROPERTY_VALUE:
-                    raise Invalid("The property value is too large")
+                    raise TooLarge("The property value is too large")
                 conn.execute("UPDATE properties SET value = ?, version = ?, updated_at = ?, "
                              "author = ? WHERE id = ?",
                              (encoded, version, now_iso(), author, row["id"]))

@@ -21,8 +21,9 @@ class Expand:
 
     def __init__(self, raw: str | None) -> None:
         self.paths = [p.strip() for p in (raw or "").split(",") if p.strip()]
-        if len(self.paths) > MAX_EXPANSIONS * 4:
-            raise ApiError(400, f"Too many expansions requested (limit {MAX_EXPANSIONS})")
+        # Confluence limits how deep one expansion may reach ("8 sub-expansions").
+        if any(p.count(".") >= MAX_EXPANSIONS for p in self.paths):
+            raise ApiError(400, f"Expansions are limited to {MAX_EXPANSIONS} levels")
 
     def has(self, path: str) -> bool:
         return any(p == path or p.startswith(path + ".") for p in self.paths)

@@ -235,3 +235,53 @@ def test_v1_removed_switch_answers_410_gone() -> None:
         assert session.get(server.url + "/rest/api/content/search",
                            params={"cql": "space = NET"}).status_code == 200
         assert session.get(server.url + "/api/v2/spaces").status_code == 200
+
+
+def test_concurrent_updates_with_one_version_let_exactly_one_win(dc: Wiki) -> None:
+    import threading
+
+    import requests
+
+    dc.space()
+    page = dc.page("Race")
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def update(n: int) -> None:
+        session = requests.Session()
+        session.auth = dc.server.admin
+        response = session.put(f"{dc.url}/rest/api/content/{page['id']}", json={
+            "type": "page", "title": "Race", "version": {"number": 2},
+            "body": {"storage": {"value": f"<p>{n}</p>", "representation": "storage"}}})
+        with lock:
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=update, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] + [409] * 7
+    assert dc.server.store.require_page(int(page["id"])).version == 2
+
+
+def test_old_versions_can_be_read(dc: Wiki) -> None:
+    dc.space()
+    page = dc.page("Versioned", "<p>one</p>")
+    dc.v1("PUT", f"/content/{page['id']}", json={
+        "type": "page", "title": "Versioned", "version": {"number": 2},
+        "body": {"storage": {"value": "<p>two</p>", "representation": "storage"}}})
+    old = dc.v1("GET", f"/content/{page['id']}",
+                params={"version": 1, "expand": "body.storage,version"}).json()
+    assert old["body"]["storage"]["value"] == "<p>one</p>" and old["version"]["number"] == 1
+    assert dc.v1("GET", f"/content/{page['id']}", params={"version": 9}).status_code == 404
+
+
+def test_oversized_property_value_is_413_and_deep_expand_is_400(dc: Wiki) -> None:
+    dc.space()
+    page = dc.page("Props")
+    big = dc.v1("POST", f"/content/{page['id']}/property",
+                json={"key": "big", "value": "x" * 200_000})
+    assert big.status_code == 413
+    deep = dc.v1("GET", f"/content/{page['id']}", params={"expand": "a.b.c.d.e.f.g.h.i"})
+    assert deep.status_code == 400
