@@ -23,7 +23,7 @@ v2 = RouteTable()
 V2_CAP = 250
 
 
-def _int(value: Any, name: str) -> int:
+def int_param(value: Any, name: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -55,7 +55,7 @@ def _list(ctx: Ctx, items: Sequence[Any], offset: int, limit: int, more: bool) -
     return respond({"results": list(items), "_links": links}, headers=headers)
 
 
-def _slice(ctx: Ctx, items: Sequence[Any]) -> Response:
+def paged(ctx: Ctx, items: Sequence[Any]) -> Response:
     offset, limit = _window(ctx)
     return _list(ctx, items[offset:offset + limit], offset, limit, len(items) > offset + limit)
 
@@ -91,7 +91,7 @@ def page_v2(ctx: Ctx, page: Page, *, single: bool = False) -> dict[str, Any]:
             out["labels"] = {"results": labels, "meta": {"hasMore": False, "cursor": ""},
                              "_links": {"self": f"/wiki/api/v2/pages/{page.id}/labels"}}
         if ctx.arg("include-properties") == "true":
-            props = [_property(ctx, p) for p in ctx.store.properties("content", page.id)]
+            props = [property_v2(ctx, p) for p in ctx.store.properties("content", page.id)]
             out["properties"] = {"results": props, "meta": {"hasMore": False, "cursor": ""},
                                  "_links": {"self": f"/wiki/api/v2/pages/{page.id}/properties"}}
     out["_links"] = {"webui": f"/spaces/{page.space_key}/pages/{page.id}",
@@ -104,7 +104,7 @@ def _label(label: Any) -> dict[str, Any]:
     return {"id": str(label.id), "name": label.name, "prefix": label.prefix}
 
 
-def _property(ctx: Ctx, prop: Property) -> dict[str, Any]:
+def property_v2(ctx: Ctx, prop: Property) -> dict[str, Any]:
     return {"id": str(prop.id), "key": prop.key, "value": prop.value,
             "version": {"createdAt": prop.updated_at, "message": "", "number": prop.version,
                         "minorEdit": False, "authorId": _account(ctx, prop.author)}}
@@ -133,7 +133,7 @@ def _csv(ctx: Ctx, name: str) -> list[str]:
     return [v for item in ctx.request.args.getlist(name) for v in item.split(",") if v]
 
 
-def _writable(ctx: Ctx, space_id: int, op: str = "create", target: str = "page") -> None:
+def require_writable(ctx: Ctx, space_id: int, op: str = "create", target: str = "page") -> None:
     if not ctx.store.can(ctx.user, space_id, op, target):
         raise ApiError(404, "The space does not exist or you may not change content in it")
 
@@ -151,13 +151,13 @@ def _body_value(data: dict[str, Any]) -> str | None:
 
 
 def _page_ids_filter(ctx: Ctx) -> list[int]:
-    return [_int(v, "id") for v in _csv(ctx, "id")]
+    return [int_param(v, "id") for v in _csv(ctx, "id")]
 
 
 @v2.route("/pages", ["GET"])
 def list_pages(ctx: Ctx) -> Response:
     offset, limit = _window(ctx)
-    wanted = [_int(v, "space-id") for v in _csv(ctx, "space-id")]
+    wanted = [int_param(v, "space-id") for v in _csv(ctx, "space-id")]
     spaces = [s for s in ctx.store.spaces(ids=wanted) if can_read(ctx, s.id)]
     pages = ctx.store.find_pages(space_ids=[s.id for s in spaces] or [-1],
                                  ids=_page_ids_filter(ctx), title=ctx.arg("title"),
@@ -170,8 +170,8 @@ def list_pages(ctx: Ctx) -> Response:
 @v2.route("/pages", ["POST"])
 def create_page(ctx: Ctx) -> Response:
     data = ctx.body_dict()
-    space = readable_space_id(ctx, _int(data.get("spaceId"), "spaceId"))
-    _writable(ctx, space.id)
+    space = readable_space_id(ctx, int_param(data.get("spaceId"), "spaceId"))
+    require_writable(ctx, space.id)
     status = data.get("status") or "current"
     title = data.get("title")
     if not isinstance(title, str):
@@ -179,7 +179,7 @@ def create_page(ctx: Ctx) -> Response:
             raise ApiError(400, "A title is required unless the status is draft")
         title = ""
     parent = data.get("parentId")
-    parent_id = _int(parent, "parentId") if parent else None
+    parent_id = int_param(parent, "parentId") if parent else None
     if parent_id is None and ctx.arg("root-level") != "true":
         parent_id = space.homepage_id
     page = ctx.store.create_page(space_key=space.key, title=title,
@@ -199,19 +199,19 @@ def get_page(ctx: Ctx, page_id: int) -> Response:
 def update_page(ctx: Ctx, page_id: int) -> Response:
     data = ctx.body_dict()
     page = readable_page(ctx, page_id, ("current", "trashed", "draft"))
-    _writable(ctx, page.space_id)
+    require_writable(ctx, page.space_id)
     number = (data.get("version") or {}).get("number")
     if not isinstance(data.get("title"), str) or number is None:
         raise ApiError(400, "id, status, title, body and version are required")
     # The spec requires status; atlassian-python-api 5.0.5 omits it, so keep the current one.
     status = str(data.get("status") or ("current" if page.status == "trashed" else page.status))
-    if data.get("spaceId") and _int(data["spaceId"], "spaceId") != page.space_id:
+    if data.get("spaceId") and int_param(data["spaceId"], "spaceId") != page.space_id:
         raise ApiError(400, "Changing the space of a page is not supported")
     parent = data.get("parentId")
     updated = ctx.store.update_page(
-        page_id, title=str(data["title"]), version=_int(number, "version.number"),
+        page_id, title=str(data["title"]), version=int_param(number, "version.number"),
         author=ctx.username, body=_body_value(data),
-        parent_id=_int(parent, "parentId") if parent else None, status=status,
+        parent_id=int_param(parent, "parentId") if parent else None, status=status,
         message=str((data.get("version") or {}).get("message") or ""))
     return respond(page_v2(ctx, updated, single=True))
 
@@ -220,7 +220,7 @@ def update_page(ctx: Ctx, page_id: int) -> Response:
 def update_title(ctx: Ctx, page_id: int) -> Response:
     data = ctx.body_dict()
     page = readable_page(ctx, page_id)
-    _writable(ctx, page.space_id)
+    require_writable(ctx, page.space_id)
     updated = ctx.store.update_page(page_id, title=str(data.get("title") or ""),
                                     version=page.version + 1, author=ctx.username)
     return respond(page_v2(ctx, updated, single=True))
@@ -232,12 +232,12 @@ def delete_page(ctx: Ctx, page_id: int) -> Response:
     if ctx.arg("purge") == "true":
         if page.status != "trashed":
             raise ApiError(400, "Only trashed pages can be purged")
-        _writable(ctx, page.space_id, "administer", "space")
+        require_writable(ctx, page.space_id, "administer", "space")
         ctx.store.purge_page(page_id)
     else:
         if page.status != "current":
             raise ApiError(404, f"No current page with id {page_id}")
-        _writable(ctx, page.space_id, "delete", "page")
+        require_writable(ctx, page.space_id, "delete", "page")
         ctx.store.trash_page(page_id)
     return respond(None, 204)
 
@@ -250,13 +250,13 @@ def _child(page: Page) -> dict[str, Any]:
 @v2.route("/pages/<int:page_id>/children", ["GET"])
 def children(ctx: Ctx, page_id: int) -> Response:
     page = readable_page(ctx, page_id)
-    return _slice(ctx, [_child(c) for c in ctx.store.children(page.id)])
+    return paged(ctx, [_child(c) for c in ctx.store.children(page.id)])
 
 
 @v2.route("/pages/<int:page_id>/direct-children", ["GET"])
 def direct_children(ctx: Ctx, page_id: int) -> Response:
     page = readable_page(ctx, page_id)
-    return _slice(ctx, [{**_child(c), "type": "page"} for c in ctx.store.children(page.id)])
+    return paged(ctx, [{**_child(c), "type": "page"} for c in ctx.store.children(page.id)])
 
 
 @v2.route("/pages/<int:page_id>/descendants", ["GET"])
@@ -269,152 +269,40 @@ def descendants(ctx: Ctx, page_id: int) -> Response:
         out.append({"id": str(d.id), "status": d.status, "title": d.title, "type": "page",
                     "parentId": str(d.parent_id), "depth": len(ctx.store.ancestors(d))
                     - base_depth, "childPosition": d.position})
-    return _slice(ctx, out)
+    return paged(ctx, out)
 
 
 @v2.route("/pages/<int:page_id>/ancestors", ["GET"])
 def ancestors(ctx: Ctx, page_id: int) -> Response:
     page = readable_page(ctx, page_id)
     chain = [{"id": str(a.id), "type": "page"} for a in ctx.store.ancestors(page)]
-    return _slice(ctx, chain)
+    return paged(ctx, chain)
 
 
 @v2.route("/pages/<int:page_id>/labels", ["GET"])
 def page_labels(ctx: Ctx, page_id: int) -> Response:
     readable_page(ctx, page_id)
     labels = ctx.store.labels("content", page_id, ctx.arg("prefix"))
-    return _slice(ctx, [_label(x) for x in labels])
+    return paged(ctx, [_label(x) for x in labels])
 
 
 @v2.route("/pages/<int:page_id>/versions", ["GET"])
 def page_versions(ctx: Ctx, page_id: int) -> Response:
     readable_page(ctx, page_id, ("current", "trashed", "draft"))
     rows = ctx.store.versions(page_id)
-    return _slice(ctx, [{"createdAt": r["created_at"], "message": r["message"],
+    return paged(ctx, [{"createdAt": r["created_at"], "message": r["message"],
                          "number": r["number"], "minorEdit": bool(r["minor_edit"]),
                          "authorId": _account(ctx, r["author"])} for r in rows])
-
-
-# -- properties (pages and spaces share the code; owners differ) -------------------------
-def _owner(ctx: Ctx, kind: str, owner_id: int, write: bool = False) -> int:
-    if kind == "content":
-        page = readable_page(ctx, owner_id, ("current", "draft"))
-        if write:
-            _writable(ctx, page.space_id)
-        return page.id
-    space = readable_space_id(ctx, owner_id)
-    if write:
-        _writable(ctx, space.id)
-    return space.id
-
-
-def _list_properties(ctx: Ctx, kind: str, owner_id: int) -> Response:
-    owner = _owner(ctx, kind, owner_id)
-    props = ctx.store.properties(kind, owner)
-    if ctx.arg("key"):
-        props = [p for p in props if p.key == ctx.arg("key")]
-    return _slice(ctx, [_property(ctx, p) for p in props])
-
-
-def _create_property(ctx: Ctx, kind: str, owner_id: int) -> Response:
-    owner = _owner(ctx, kind, owner_id, write=True)
-    data = ctx.body_dict()
-    if not isinstance(data.get("key"), str):
-        raise ApiError(400, "key is required")
-    prop = ctx.store.create_property(kind, owner, data["key"], data.get("value"), ctx.username)
-    # The v2 spec documents 200 for page properties but 201 for space properties.
-    return respond(_property(ctx, prop), 201 if kind == "space" else 200)
-
-
-def _prop_or_404(ctx: Ctx, kind: str, owner: int, prop_id: int) -> Property:
-    prop = ctx.store.property_by_id(prop_id)
-    if prop is None or prop.owner_kind != kind or prop.owner_id != owner:
-        raise ApiError(404, f"No property with id {prop_id}")
-    return prop
-
-
-def _get_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Response:
-    owner = _owner(ctx, kind, owner_id)
-    return respond(_property(ctx, _prop_or_404(ctx, kind, owner, prop_id)))
-
-
-def _update_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Response:
-    owner = _owner(ctx, kind, owner_id, write=True)
-    prop = _prop_or_404(ctx, kind, owner, prop_id)
-    data = ctx.body_dict()
-    number = _int((data.get("version") or {}).get("number"), "version.number")
-    if data.get("key") not in (None, prop.key):
-        raise ApiError(400, "The key of a property cannot be changed")
-    updated = ctx.store.update_property(kind, owner, prop.key, data.get("value"), number,
-                                        ctx.username)
-    return respond(_property(ctx, updated))
-
-
-def _delete_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Response:
-    owner = _owner(ctx, kind, owner_id, write=True)
-    prop = _prop_or_404(ctx, kind, owner, prop_id)
-    ctx.store.delete_property(kind, owner, prop.key)
-    return respond(None, 204)
-
-
-@v2.route("/pages/<int:owner_id>/properties", ["GET"])
-def page_properties(ctx: Ctx, owner_id: int) -> Response:
-    return _list_properties(ctx, "content", owner_id)
-
-
-@v2.route("/pages/<int:owner_id>/properties", ["POST"])
-def create_page_property(ctx: Ctx, owner_id: int) -> Response:
-    return _create_property(ctx, "content", owner_id)
-
-
-@v2.route("/pages/<int:owner_id>/properties/<int:prop_id>", ["GET"])
-def get_page_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
-    return _get_property(ctx, "content", owner_id, prop_id)
-
-
-@v2.route("/pages/<int:owner_id>/properties/<int:prop_id>", ["PUT"])
-def update_page_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
-    return _update_property(ctx, "content", owner_id, prop_id)
-
-
-@v2.route("/pages/<int:owner_id>/properties/<int:prop_id>", ["DELETE"])
-def delete_page_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
-    return _delete_property(ctx, "content", owner_id, prop_id)
-
-
-@v2.route("/spaces/<int:owner_id>/properties", ["GET"])
-def space_properties(ctx: Ctx, owner_id: int) -> Response:
-    return _list_properties(ctx, "space", owner_id)
-
-
-@v2.route("/spaces/<int:owner_id>/properties", ["POST"])
-def create_space_property(ctx: Ctx, owner_id: int) -> Response:
-    return _create_property(ctx, "space", owner_id)
-
-
-@v2.route("/spaces/<int:owner_id>/properties/<int:prop_id>", ["GET"])
-def get_space_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
-    return _get_property(ctx, "space", owner_id, prop_id)
-
-
-@v2.route("/spaces/<int:owner_id>/properties/<int:prop_id>", ["PUT"])
-def update_space_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
-    return _update_property(ctx, "space", owner_id, prop_id)
-
-
-@v2.route("/spaces/<int:owner_id>/properties/<int:prop_id>", ["DELETE"])
-def delete_space_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
-    return _delete_property(ctx, "space", owner_id, prop_id)
 
 
 # -- spaces ------------------------------------------------------------------------------
 @v2.route("/spaces", ["GET"])
 def list_spaces(ctx: Ctx) -> Response:
-    ids = [_int(v, "ids") for v in _csv(ctx, "ids")]
+    ids = [int_param(v, "ids") for v in _csv(ctx, "ids")]
     spaces = [s for s in ctx.store.spaces(keys=_csv(ctx, "keys"), ids=ids, type=ctx.arg("type"),
                                           status=ctx.arg("status"), order="id")
               if can_read(ctx, s.id)]
-    return _slice(ctx, [space_v2(ctx, s) for s in spaces])
+    return paged(ctx, [space_v2(ctx, s) for s in spaces])
 
 
 @v2.route("/spaces", ["POST"])
@@ -454,7 +342,7 @@ def space_pages(ctx: Ctx, space_id: int) -> Response:
 @v2.route("/spaces/<int:space_id>/labels", ["GET"])
 def space_labels(ctx: Ctx, space_id: int) -> Response:
     space = readable_space_id(ctx, space_id)
-    return _slice(ctx, [_label(x) for x in ctx.store.labels("space", space.id)])
+    return paged(ctx, [_label(x) for x in ctx.store.labels("space", space.id)])
 
 
 @v2.route("/spaces/<int:space_id>/permissions", ["GET"])
@@ -472,17 +360,17 @@ def space_permissions(ctx: Ctx, space_id: int) -> Response:
             principal = {"type": "user", "id": "anonymous"}
         out.append({"id": str(perm.id), "principal": principal,
                     "operation": {"key": perm.operation, "targetType": perm.target}})
-    return _slice(ctx, out)
+    return paged(ctx, out)
 
 
 @v2.route("/labels", ["GET"])
 def labels(ctx: Ctx) -> Response:
     found = ctx.store.all_labels()
-    wanted = {_int(v, "label-id") for v in _csv(ctx, "label-id")}
+    wanted = {int_param(v, "label-id") for v in _csv(ctx, "label-id")}
     prefixes = set(_csv(ctx, "prefix"))
     found = [x for x in found if (not wanted or x.id in wanted)
              and (not prefixes or x.prefix in prefixes)]
-    return _slice(ctx, [_label(x) for x in found])
+    return paged(ctx, [_label(x) for x in found])
 
 
 @v2.route("/labels/<int:label_id>/pages", ["GET"])
@@ -493,4 +381,4 @@ def label_pages(ctx: Ctx, label_id: int) -> Response:
     ids = sorted(ctx.store.pages_with_label(match[0].name))
     pages = [p for p in (ctx.store.page(i) for i in ids)
              if p is not None and p.status == "current" and can_read(ctx, p.space_id)]
-    return _slice(ctx, [page_v2(ctx, p) for p in pages])
+    return paged(ctx, [page_v2(ctx, p) for p in pages])

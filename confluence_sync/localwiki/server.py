@@ -14,14 +14,22 @@ from typing import Any, Literal
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from confluence_sync.localwiki import routes_people, routes_search, routes_spaces
+from confluence_sync.localwiki import (
+    routes_people,
+    routes_permissions,
+    routes_search,
+    routes_spaces,
+    routes_templates,
+    routes_v2_properties,
+)
 from confluence_sync.localwiki.app import Options, WikiApp
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.routes_v2 import v2
 from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Store
 
 # The route modules register on import; referencing them keeps linters from dropping them.
-_ROUTE_MODULES = (routes_people, routes_search, routes_spaces)
+_ROUTE_MODULES = (routes_people, routes_permissions, routes_search, routes_spaces,
+                  routes_templates, routes_v2_properties)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 VIEWER_PREFIX = "/viewer"
 
@@ -29,7 +37,7 @@ VIEWER_PREFIX = "/viewer"
 def build_core_app(store: Store, options: Options) -> WikiApp:
     """The REST core alone: no viewer, faults or journal."""
     return WikiApp(store, options, v1=v1, v2=v2, admin=routes_people.admin,
-                   experimental=routes_spaces.experimental)
+                   experimental=routes_templates.experimental)
 
 
 def build_wsgi_app(store: Store, options: Options, *, faults: Sequence[str] = (),

@@ -1,0 +1,123 @@
+"""Cloud v2 content properties of pages and spaces, addressed by numeric property id
+(``/pages/{page-id}/properties[/{property-id}]``, ``/spaces/{space-id}/properties[...]``).
+Versions count on their own: an update must carry current+1, else 409."""
+
+from __future__ import annotations
+
+from werkzeug.wrappers import Response
+
+from confluence_sync.localwiki.access import readable_page, readable_space_id
+from confluence_sync.localwiki.app import ApiError, Ctx, respond
+from confluence_sync.localwiki.model import Property
+from confluence_sync.localwiki.routes_v2 import int_param, paged, property_v2, require_writable, v2
+
+
+def _owner(ctx: Ctx, kind: str, owner_id: int, write: bool = False) -> int:
+    if kind == "content":
+        page = readable_page(ctx, owner_id, ("current", "draft"))
+        if write:
+            require_writable(ctx, page.space_id)
+        return page.id
+    space = readable_space_id(ctx, owner_id)
+    if write:
+        require_writable(ctx, space.id)
+    return space.id
+
+
+def _list_properties(ctx: Ctx, kind: str, owner_id: int) -> Response:
+    owner = _owner(ctx, kind, owner_id)
+    props = ctx.store.properties(kind, owner)
+    if ctx.arg("key"):
+        props = [p for p in props if p.key == ctx.arg("key")]
+    return paged(ctx, [property_v2(ctx, p) for p in props])
+
+
+def _create_property(ctx: Ctx, kind: str, owner_id: int) -> Response:
+    owner = _owner(ctx, kind, owner_id, write=True)
+    data = ctx.body_dict()
+    if not isinstance(data.get("key"), str):
+        raise ApiError(400, "key is required")
+    prop = ctx.store.create_property(kind, owner, data["key"], data.get("value"), ctx.username)
+    # The v2 spec documents 200 for page properties but 201 for space properties.
+    return respond(property_v2(ctx, prop), 201 if kind == "space" else 200)
+
+
+def _prop_or_404(ctx: Ctx, kind: str, owner: int, prop_id: int) -> Property:
+    prop = ctx.store.property_by_id(prop_id)
+    if prop is None or prop.owner_kind != kind or prop.owner_id != owner:
+        raise ApiError(404, f"No property with id {prop_id}")
+    return prop
+
+
+def _get_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Response:
+    owner = _owner(ctx, kind, owner_id)
+    return respond(property_v2(ctx, _prop_or_404(ctx, kind, owner, prop_id)))
+
+
+def _update_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Response:
+    owner = _owner(ctx, kind, owner_id, write=True)
+    prop = _prop_or_404(ctx, kind, owner, prop_id)
+    data = ctx.body_dict()
+    number = int_param((data.get("version") or {}).get("number"), "version.number")
+    if data.get("key") not in (None, prop.key):
+        raise ApiError(400, "The key of a property cannot be changed")
+    updated = ctx.store.update_property(kind, owner, prop.key, data.get("value"), number,
+                                        ctx.username)
+    return respond(property_v2(ctx, updated))
+
+
+def _delete_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Response:
+    owner = _owner(ctx, kind, owner_id, write=True)
+    prop = _prop_or_404(ctx, kind, owner, prop_id)
+    ctx.store.delete_property(kind, owner, prop.key)
+    return respond(None, 204)
+
+
+@v2.route("/pages/<int:owner_id>/properties", ["GET"])
+def page_properties(ctx: Ctx, owner_id: int) -> Response:
+    return _list_properties(ctx, "content", owner_id)
+
+
+@v2.route("/pages/<int:owner_id>/properties", ["POST"])
+def create_page_property(ctx: Ctx, owner_id: int) -> Response:
+    return _create_property(ctx, "content", owner_id)
+
+
+@v2.route("/pages/<int:owner_id>/properties/<int:prop_id>", ["GET"])
+def get_page_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
+    return _get_property(ctx, "content", owner_id, prop_id)
+
+
+@v2.route("/pages/<int:owner_id>/properties/<int:prop_id>", ["PUT"])
+def update_page_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
+    return _update_property(ctx, "content", owner_id, prop_id)
+
+
+@v2.route("/pages/<int:owner_id>/properties/<int:prop_id>", ["DELETE"])
+def delete_page_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
+    return _delete_property(ctx, "content", owner_id, prop_id)
+
+
+@v2.route("/spaces/<int:owner_id>/properties", ["GET"])
+def space_properties(ctx: Ctx, owner_id: int) -> Response:
+    return _list_properties(ctx, "space", owner_id)
+
+
+@v2.route("/spaces/<int:owner_id>/properties", ["POST"])
+def create_space_property(ctx: Ctx, owner_id: int) -> Response:
+    return _create_property(ctx, "space", owner_id)
+
+
+@v2.route("/spaces/<int:owner_id>/properties/<int:prop_id>", ["GET"])
+def get_space_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
+    return _get_property(ctx, "space", owner_id, prop_id)
+
+
+@v2.route("/spaces/<int:owner_id>/properties/<int:prop_id>", ["PUT"])
+def update_space_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
+    return _update_property(ctx, "space", owner_id, prop_id)
+
+
+@v2.route("/spaces/<int:owner_id>/properties/<int:prop_id>", ["DELETE"])
+def delete_space_property(ctx: Ctx, owner_id: int, prop_id: int) -> Response:
+    return _delete_property(ctx, "space", owner_id, prop_id)
