@@ -25,6 +25,7 @@ from .cloud import CAPABILITIES, V2, CloudReader, property_of, template_of
 from .common import (
     V1,
     add_labels_v1,
+    create_property,
     label_payload,
     q,
     remove_label_v1,
@@ -208,7 +209,7 @@ class CloudWriter(WikiWriter):
                 )
                 return property_of(data)
 
-            return self.transport.retrier.run("POST", what, create, find_existing=lookup)
+            return create_property(self.transport, what, create, lookup)
         data = self.transport.call(
             "PUT",
             f"{base}/{q(current.id)}",

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
-from confluence_sync.errors import NotFoundError
+from confluence_sync.errors import BadRequestError, ConflictError, NotFoundError
 
 from .base import Page, PageInfo, PageUpdate, Property, Recheck
 from .http import Transport
@@ -122,3 +122,24 @@ def same_property(
         return existing if existing is not None and existing.value == value else None
 
     return found
+
+
+def create_property(
+    transport: Transport,
+    what: str,
+    create: Callable[[], Property],
+    lookup: Callable[[], Property | None],
+) -> Property:
+    """Create a property; "already exists" means another writer (e.g. a second sync run
+    taking the lock) got there first, which the caller must treat as a conflict."""
+    try:
+        return transport.retrier.run("POST", what, create, find_existing=lookup)
+    except BadRequestError as error:
+        if "already exist" not in error.message.lower():
+            raise
+        raise ConflictError(
+            what,
+            error.status,
+            "created by someone else meanwhile",
+            "another sync run or a person wrote it first; read it again and decide",
+        ) from error

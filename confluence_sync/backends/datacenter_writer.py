@@ -25,6 +25,7 @@ from .base import (
 from .common import (
     V1,
     add_labels_v1,
+    create_property,
     label_payload,
     q,
     remove_label_v1,
@@ -162,7 +163,7 @@ class DataCenterWriter(WikiWriter):
                 )
                 return property_of(data)
 
-            return self.transport.retrier.run("POST", what, create, find_existing=lookup)
+            return create_property(self.transport, what, create, lookup)
         data = self.transport.call(
             "PUT",
             f"{base}/{q(key)}",

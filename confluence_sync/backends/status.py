@@ -55,7 +55,7 @@ def message_of(body: str) -> str:
             parts.append(_JAVA_PREFIX.sub("", data["message"]))
         for item in data.get("errors") or []:
             if isinstance(item, dict):
-                bits = [str(item[k]) for k in ("title", "detail") if item.get(k)]
+                bits = list(dict.fromkeys(str(item[k]) for k in ("title", "detail") if item.get(k)))
                 parts.append(": ".join(bits) or str(item.get("code", "")))
             elif isinstance(item, str):
                 parts.append(item)

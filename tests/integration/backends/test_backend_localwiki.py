@@ -132,6 +132,8 @@ def test_space_and_page_properties_are_versioned(site: Site) -> None:
     assert reader.get_space_property("UPX", "confluence-sync-index") == second
     with pytest.raises(ConflictError):  # another run holds a newer version
         writer.set_space_property("UPX", "confluence-sync-index", {"pages": []}, current=first)
+    with pytest.raises(ConflictError):  # another run created it first
+        writer.set_space_property("UPX", "confluence-sync-index", {"pages": []}, current=None)
     page = writer.create_page("UPX", "Seite", "<p/>")
     marker = writer.set_page_property(page.id, MARKER, {"v": 1}, current=None)
     again = writer.set_page_property(page.id, MARKER, {"v": 2}, current=marker)

@@ -115,6 +115,7 @@ def test_retry_after_is_parsed_on_429_and_503() -> None:
             "Bad cursor: The provided cursor was not valid",
         ),
         ("<html><body><h1>502 Bad Gateway</h1></body></html>", "502 Bad Gateway"),
+        ('{"errors":[{"title":"Same","detail":"Same"}]}', "Same"),
         ("", ""),
     ],
 )
