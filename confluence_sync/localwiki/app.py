@@ -233,8 +233,14 @@ class WikiApp:
             return error_response(error_api, error.status, error.message, error.headers)
         except StoreError as error:
             return error_response(error_api, error.status, error.message)
-        except ValueError as error:
-            return error_response(error_api, 400, str(error))
+        except (ValueError, AttributeError, TypeError, KeyError) as error:
+            # A body of the wrong shape (a string where an object belongs, ...) is the
+            # client's mistake: Confluence answers 400, not 500.
+            log.debug("bad request %s %s: %r", request.method, request.path, error)
+            return error_response(error_api, 400, f"Invalid request: {error}")
+        except Exception:
+            log.exception("internal error on %s %s", request.method, request.path)
+            return error_response(error_api, 500, "Internal server error")
 
     def _authenticate(self, request: Request, api: str) -> User:
         header = request.headers.get("Authorization", "")

@@ -78,8 +78,10 @@ def page_v2(ctx: Ctx, page: Page, *, single: bool = False) -> dict[str, Any]:
         "parentType": "page" if page.parent_id is not None else None,
         "position": page.position, "authorId": _account(ctx, page.creator),
         "ownerId": _account(ctx, page.creator), "lastOwnerId": None,
-        "createdAt": page.created_at, "version": _version(ctx, page),
+        "createdAt": page.created_at,
     }
+    if not single or ctx.arg("include-version") != "false":
+        out["version"] = _version(ctx, page)
     fmt = ctx.arg("body-format")
     if fmt in ("storage", "view", "export_view", "styled_view", "editor"):
         out["body"] = {fmt: {"representation": fmt, "value": page.body}}
@@ -90,6 +92,14 @@ def page_v2(ctx: Ctx, page: Page, *, single: bool = False) -> dict[str, Any]:
             labels = [_label(x) for x in ctx.store.labels("content", page.id)]
             out["labels"] = {"results": labels, "meta": {"hasMore": False, "cursor": ""},
                              "_links": {"self": f"/wiki/api/v2/pages/{page.id}/labels"}}
+        if ctx.arg("include-versions") == "true":
+            rows = ctx.store.versions(page.id)
+            out["versions"] = {
+                "results": [{"createdAt": r["created_at"], "message": r["message"],
+                             "number": r["number"], "minorEdit": bool(r["minor_edit"]),
+                             "authorId": _account(ctx, r["author"])} for r in rows],
+                "meta": {"hasMore": False, "cursor": ""},
+                "_links": {"self": f"/wiki/api/v2/pages/{page.id}/versions"}}
         if ctx.arg("include-properties") == "true":
             props = [property_v2(ctx, p) for p in ctx.store.properties("content", page.id)]
             out["properties"] = {"results": props, "meta": {"hasMore": False, "cursor": ""},

@@ -252,3 +252,15 @@ def test_groups_and_users_admin(dc: Wiki) -> None:
     assert deleted.status_code == 202
     assert dc.http.get(deleted.json()["links"]["status"]).json()["finished"] is True
     assert dc.v1("GET", "/group/wg-air").status_code == 404
+
+
+def test_v2_single_page_includes(cloud: Wiki) -> None:
+    space = _v2_space(cloud)
+    page = cloud.page("Inc", parent=space["homepageId"])
+    cloud.v1("POST", f"/content/{page['id']}/property", json={"key": "k", "value": 1})
+    got = cloud.v2("GET", f"/pages/{page['id']}", params={
+        "include-versions": "true", "include-properties": "true",
+        "include-version": "false"}).json()
+    assert "version" not in got
+    assert [v["number"] for v in got["versions"]["results"]] == [1]
+    assert [p["key"] for p in got["properties"]["results"]] == ["k"]

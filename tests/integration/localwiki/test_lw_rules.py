@@ -285,3 +285,12 @@ def test_oversized_property_value_is_413_and_deep_expand_is_400(dc: Wiki) -> Non
     assert big.status_code == 413
     deep = dc.v1("GET", f"/content/{page['id']}", params={"expand": "a.b.c.d.e.f.g.h.i"})
     assert deep.status_code == 400
+
+
+def test_body_of_the_wrong_shape_is_400_not_500(wiki: Wiki) -> None:
+    wiki.space()
+    for body in ({"type": "page", "title": "T", "space": "NET"}, ["not", "an", "object"]):
+        response = wiki.v1("POST", "/content", json=body)
+        assert response.status_code == 400, response.text
+    assert wiki.v1("POST", "/content", data=b"{not json",
+                   headers={"Content-Type": "application/json"}).status_code == 400
