@@ -165,7 +165,8 @@ Recheck = Callable[[Page], PageUpdate | None]
 
 class WikiReader(ABC):
     """Reads the wiki. Every method must implement its behaviour with as few requests as the
-    flavour's API allows, retry through ``backends.retry`` and raise only ``WikiError``s."""
+    flavour's API allows, retry through ``backends.retry`` and raise ``WikiError``s (or
+    ``UnsupportedOperationError`` for what the flavour cannot do)."""
 
     capabilities: Capabilities
     counter: RequestCounter

@@ -68,7 +68,8 @@ class CloudReader(WikiReader):
         data = self.transport.call(
             "GET", f"{V2}/spaces", what=f"space {key}", params={"keys": key, "limit": 1}
         )
-        results = [r for r in data.get("results") or [] if str(r.get("key")) == key]
+        # Keys are matched case-insensitively (Cloud allows lower-case keys; lookups differ).
+        results = [r for r in data.get("results") or [] if str(r.get("key")).upper() == key.upper()]
         if not results:
             return None
         item = results[0]

@@ -105,6 +105,10 @@ def error_for(
         )
         if flavour == "cloud" and method == "POST":
             hint = "Cloud answers 404 when the space is missing or creating in it is forbidden"
+        if flavour == "datacenter":
+            # CONFSERVER-98199: with anonymous access on, a bad PAT is not refused (401) but
+            # silently runs as anonymous, which then cannot see the object.
+            hint += "; on Data Center an invalid or expired CONFLUENCE_TOKEN acts as anonymous"
         return NotFoundError(object, status, f"not found ({detail})", hint)
     if status == 409:
         return ConflictError(
