@@ -162,6 +162,7 @@ class Transport:
         self.retrier.gate.wait()
         absolute = path.startswith(("http://", "https://"))
         self.counter.count(method)
+        failure: TransportError | None = None
         try:
             response = self._api.request(
                 method,
@@ -172,17 +173,23 @@ class Transport:
                 advanced_mode=True,
             )
         except requests.Timeout as exc:
-            raise TransportError(
+            failure = TransportError(
                 what,
                 f"{method} {self._show(path)} timed out",
                 "the wiki is slow or unreachable; raise the read timeout or run again",
-            ) from _scrub(exc)
+            )
+            failure.__cause__ = _scrub(exc)
         except requests.RequestException as exc:
-            raise TransportError(
+            failure = TransportError(
                 what,
                 f"{method} {self._show(path)} failed: {type(exc).__name__}",
                 "check CONFLUENCE_URL and the network; the connection was refused or reset",
-            ) from _scrub(exc)
+            )
+            failure.__cause__ = _scrub(exc)
+        if failure is not None:
+            # Raised outside the except block: requests' exception holds the prepared request
+            # with its Authorization header, and must not ride along as __context__.
+            raise failure
         log.debug("%s %s -> %s", method, self._show(path), response.status_code)
         if response.status_code >= 400:
             raise error_for(
@@ -250,7 +257,6 @@ class Transport:
         return path.split("?", 1)[0]
 
 
-def _scrub(exc: BaseException) -> BaseException | None:
-    """requests' exceptions carry the prepared request (with its Authorization header); we
-    chain a plain copy of the message instead so tracebacks cannot show it."""
+def _scrub(exc: BaseException) -> BaseException:
+    """A plain copy of a requests exception's message, without the request it carries."""
     return ConnectionError(type(exc).__name__ + ": " + str(exc).split(" (Caused by", 1)[0])

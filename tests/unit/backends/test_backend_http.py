@@ -202,6 +202,8 @@ def test_token_never_reaches_logs_errors_or_tracebacks(
     for error in errors:
         shown = str(error) + repr(error) + "".join(traceback.format_exception(error))
         assert TOKEN not in shown
+        chained = [error.__cause__, error.__context__]
+        assert not any(hasattr(link, "request") for link in chained)  # no prepared request
     assert TOKEN not in caplog.text
     assert "[redacted]" in caplog.text
     assert TOKEN not in repr(transport)
