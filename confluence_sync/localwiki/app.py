@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -149,6 +150,7 @@ class RouteTable:
         self.rules: list[Rule] = []
         self.handlers: dict[str, Handler] = {}
         self._map: Map | None = None
+        self._lock = threading.Lock()
 
     def route(self, path: str, methods: Iterable[str], *, gone_on_cloud: bool = False
               ) -> Callable[[Handler], Handler]:
@@ -158,14 +160,22 @@ class RouteTable:
                 setattr(func, "gone_on_cloud", True)  # noqa: B010 - a flag read in dispatch
             self.rules.append(Rule(path, methods=list(methods), endpoint=endpoint))
             self.handlers[endpoint] = func
+            self._map = None  # a later registration must show up in the next map
             return func
         return register
 
     @property
     def map(self) -> Map:
-        if self._map is None:
-            self._map = Map(self.rules, strict_slashes=False, merge_slashes=True)
-        return self._map
+        # Built once, under a lock: request threads race here on a fresh server. The rules are
+        # copied because a werkzeug Rule can belong to one Map only.
+        current = self._map
+        if current is None:
+            with self._lock:
+                if self._map is None:
+                    self._map = Map([rule.empty() for rule in self.rules],
+                                    strict_slashes=False, merge_slashes=True)
+                current = self._map
+        return current
 
 
 class WikiApp:
@@ -185,6 +195,8 @@ class WikiApp:
             self.mounts = [(f"{context}/rest/api", "v1"),
                            (f"{context}/rest/experimental", "experimental")]
         self.mounts.append(("/__localwiki", "admin"))
+        for table in self.tables.values():
+            table.map  # noqa: B018 - build the maps before the first request arrives
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
