@@ -191,6 +191,16 @@ def test_space_permissions_grant_list_revoke(site: Site) -> None:
     writer.revoke("UPX", write)
     grants = reader.list_grants("UPX")
     assert read in grants and write not in grants
+    # Users are named as the config names them: Cloud accountId, DC username (not userKey).
+    created = site.admin_call("/__localwiki/users", {"username": "kim", "password": "pw-kim-123"})
+    kim = created["accountId"] if site.cloud else "kim"
+    writer.grant("UPX", Grant("user", kim, "read"))
+    writer.grant("UPX", Grant("user", kim, "comment"))
+    assert {Grant("user", kim, "read"), Grant("user", kim, "comment")} <= set(
+        reader.list_grants("UPX")
+    )
+    writer.revoke("UPX", Grant("user", kim, "comment"))
+    assert Grant("user", kim, "comment") not in reader.list_grants("UPX")
 
 
 def test_templates_on_cloud_and_the_capability_on_dc(site: Site) -> None:
