@@ -42,6 +42,17 @@ SPACE_KEY_RE = re.compile(r"^[A-Za-z0-9]{1,255}$")
 DELETE_POLLS = 2
 
 
+# Identifiers derive from names, so two stores given the same users agree on every user key,
+# account id and group id (tests compare whole wikis); they still look like Confluence's.
+_ID_NAMESPACE = uuid.UUID("7d0c6b1e-58a4-4b8e-9a53-6c0c2f1a9e11")
+
+
+def _identity(username: str) -> tuple[str, str]:
+    """(userKey: 32 hex digits, accountId: "557058:<uuid>") for a username."""
+    return (uuid.uuid5(_ID_NAMESPACE, f"key:{username}").hex,
+            f"557058:{uuid.uuid5(_ID_NAMESPACE, f'account:{username}')}")
+
+
 def _hash(secret: str) -> str:
     # A fast salted hash on purpose: every request authenticates and the data is test data.
     return hashlib.sha256(("localwiki:" + secret).encode()).hexdigest()
@@ -81,7 +92,7 @@ class Store(ContentStore):
                     "INSERT INTO users(username, email, display_name, secret, user_key, "
                     "account_id) VALUES(?,?,?,?,?,?)",
                     (username, email, display_name or username, _hash(password),
-                     uuid.uuid4().hex, f"557058:{uuid.uuid4()}"))
+                     *_identity(username)))
             except sqlite3.IntegrityError as error:
                 raise Conflict(f"A user with the username {username} already exists") from error
             user_id = int(cur.lastrowid or 0)
@@ -194,7 +205,8 @@ class Store(ContentStore):
         with self._tx() as conn:
             if conn.execute("SELECT 1 FROM groups_ WHERE name = ?", (name,)).fetchone():
                 raise Invalid(f"Group {name} already exists")
-            conn.execute("INSERT INTO groups_(id, name) VALUES(?, ?)", (str(uuid.uuid4()), name))
+            conn.execute("INSERT INTO groups_(id, name) VALUES(?, ?)",
+                         (str(uuid.uuid5(_ID_NAMESPACE, f"group:{name}")), name))
         self._changed()
         group = self.group_by_name(name)
         assert group is not None
