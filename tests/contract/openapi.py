@@ -193,6 +193,15 @@ class OpenApiSpec:
             for e in errors[:10]
         ]
 
+    def _deref(self, node: dict[str, Any]) -> dict[str, Any]:
+        """Follow a local ``$ref`` (v1 keeps shared parameters under components)."""
+        while "$ref" in node:
+            target: Any = self.document
+            for token in node["$ref"][2:].split("/"):
+                target = target[token.replace("~1", "/").replace("~0", "~")]
+            node = target
+        return node
+
     def _check_error_shape(self, body: bytes, content_type: str | None) -> list[str]:
         """An error the spec gives no schema for must still have the API's error shape."""
         if not _json_type(content_type):
@@ -238,10 +247,15 @@ class OpenApiSpec:
         result.template = op.template
         operation = op.spec[method.lower()]
         base = ("paths", op.template, method.lower())
-        for param in [*op.spec.get("parameters", []), *operation.get("parameters", [])]:
+        params = [*op.spec.get("parameters", []), *operation.get("parameters", [])]
+        params = [self._deref(p) for p in params]
+        known = {p.get("name") for p in params if p.get("in") == "query"}
+        for param in params:
             required = param.get("in") == "query" and param.get("required")
             if required and query is not None and param["name"] not in query:
                 result.request_errors.append(f"required query parameter {param['name']!r}")
+        for name in sorted(set(query or {}) - known):
+            result.request_errors.append(f"query parameter {name!r} is not in the spec")
         if "requestBody" in operation and 200 <= status < 300:
             found = self._body_schema(operation["requestBody"], *base, "requestBody")
             if request_body:
