@@ -135,6 +135,47 @@ def cloud_steps() -> list[tuple[str, Step]]:
         s.get(f"{base}{V1}/content/search", params={"cql": f'space = "{KEY}"'})
         s.get(f"{base}{V1}/search", params={"cql": f'space = "{KEY}"'})
 
+    def legacy_v1_writes(s: Session, base: str, st: dict[str, Any]) -> None:
+        page = {
+            "type": "page",
+            "title": "Altweg",
+            "space": {"key": KEY},
+            "body": {"storage": {"value": "<p>v1</p>", "representation": "storage"}},
+        }
+        made = field_of(s.post(f"{base}{V1}/content", json=page), "id")
+        s.put(f"{base}{V1}/content/{made}", json={**page, "version": {"number": 2}})
+        url = f"{base}{V1}/content/{made}/property"
+        s.post(url, json={"key": "a", "value": {"n": 1}})
+        s.post(f"{url}/b", json={"key": "b", "value": {"n": 2}})
+        s.get(url)
+        s.get(f"{url}/a")
+        s.put(f"{url}/a", json={"key": "a", "value": {"n": 3}, "version": {"number": 2}})
+        s.delete(f"{url}/b")
+        labels = f"{base}{V1}/content/{made}/label"
+        s.post(labels, json=[{"prefix": "global", "name": "x"}, {"prefix": "global", "name": "y"}])
+        s.delete(labels, params={"name": "x"})
+        s.delete(f"{labels}/y")
+        s.get(f"{base}{V1}/content/{st['parent']}/descendant/page")
+        s.get(f"{base}{V1}/content/{made}/version")
+        s.get(f"{base}{V1}/space/{KEY}/content")
+        s.get(f"{base}{V1}/space/{KEY}/content/page")
+        s.delete(f"{base}{V1}/content/{made}")
+
+    def children_v1(s: Session, base: str, st: dict[str, Any]) -> None:
+        s.get(f"{base}{V1}/content/{st['parent']}/child", params={"expand": "page"})
+
+    def space_properties_v1(s: Session, base: str, st: dict[str, Any]) -> None:
+        url = f"{base}{V1}/space/{KEY}/property"
+        s.post(url, json={"key": "p1", "value": {"n": 1}})
+        s.post(f"{url}/p2", json={"key": "p2", "value": {"n": 2}})
+        s.get(url)
+        s.get(f"{url}/p1")
+        # Cloud v1 documents the full Version (number, minorEdit, when) for this request.
+        version = {"number": 2, "minorEdit": False, "when": None}
+        s.put(f"{url}/p1", json={"key": "p1", "value": {"n": 3}, "version": version})
+        s.delete(f"{url}/p2")
+        s.post(f"{base}{V1}/space/_private", json={"key": "CVP", "name": "Privat"})
+
     def templates(s: Session, base: str, st: dict[str, Any]) -> None:
         body = {"storage": {"value": "<p>Protokoll</p>", "representation": "storage"}}
         created = s.post(
@@ -167,6 +208,16 @@ def cloud_steps() -> list[tuple[str, Step]]:
             json={"accountId": account},
         )
         s.get(f"{base}{V1}/group/{group}/membersByGroupId")
+        s.get(f"{base}{V1}/group/by-id", params={"id": group})
+        s.get(f"{base}{V1}/group/member", params={"name": "ak-umwelt"})
+        s.get(f"{base}{V1}/group/ak-umwelt/member")
+        s.get(f"{base}{V1}/group/ak-umwelt")
+        s.get(f"{base}{V1}/user/memberof", params={"accountId": account})
+        s.delete(f"{base}{V1}/group/userByGroupId", params={"groupId": group, "accountId": account})
+        s.post(f"{base}{V1}/group/user", params={"name": "ak-umwelt"}, json={"accountId": account})
+        s.delete(f"{base}{V1}/group/user", params={"name": "ak-umwelt", "accountId": account})
+        s.get(f"{base}{V1}/longtask")
+        s.delete(f"{base}{V1}/group/by-id", params={"id": group})
 
     def missing(s: Session, base: str, st: dict[str, Any]) -> None:
         s.get(f"{base}{V2}/pages/999999")
@@ -186,6 +237,8 @@ def cloud_steps() -> list[tuple[str, Step]]:
         ("page create", page_create), ("page find by title", page_find), ("page get", page_get),
         ("page update and stale version", page_update), ("children", children),
         ("labels", labels), ("content properties", properties), ("legacy v1 content", legacy_v1),
+        ("legacy v1 writes", legacy_v1_writes), ("children v1", children_v1),
+        ("space properties v1", space_properties_v1),
         ("templates", templates), ("people", people), ("not found", missing),
         ("page trash", trash), ("space delete", space_delete),
     ]  # fmt: skip
