@@ -4,7 +4,7 @@ Confluence rejects bodies that are not well-formed XML with a 400 "Error parsing
 and rewrites what it stores, so no client can rely on byte-equal round trips. This module is
 pure (no I/O) and reproduces both halves:
 
-* parsing wraps the fragment in a root that declares the ``ac:``/``ri:`` namespaces (storage
+* parsing wraps the fragment in a root that declares the ``ac:``/``ri:``/``at:`` namespaces (storage
   bodies never declare them) and maps HTML named entities such as ``&nbsp;`` to numeric
   references first, because an XML parser only knows the five XML entities;
 * normalising renames ``<b>``/``<i>`` to ``<strong>``/``<em>``, writes empty elements as
@@ -22,7 +22,8 @@ from html.entities import name2codepoint
 
 AC_NS = "http://atlassian.com/content"
 RI_NS = "http://atlassian.com/resource/identifier"
-_PREFIXES = {AC_NS: "ac", RI_NS: "ri"}
+AT_NS = "http://atlassian.com/template"  # page template variables: <at:var at:name="..."/>
+_PREFIXES = {AC_NS: "ac", RI_NS: "ri", AT_NS: "at"}
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _ENTITY_RE = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 _RENAMES = {"b": "strong", "i": "em"}
@@ -51,7 +52,8 @@ def parse(body: str) -> ET.Element:
             "except as the end marker of CDATA section"
         )
     text = _ENTITY_RE.sub(_entity_to_numeric, body)
-    wrapped = f'<localwiki-root xmlns:ac="{AC_NS}" xmlns:ri="{RI_NS}">{text}</localwiki-root>'
+    wrapped = (f'<localwiki-root xmlns:ac="{AC_NS}" xmlns:ri="{RI_NS}" xmlns:at="{AT_NS}">'
+               f"{text}</localwiki-root>")
     try:
         return ET.fromstring(wrapped)
     except ET.ParseError as error:

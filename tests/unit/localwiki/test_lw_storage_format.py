@@ -65,3 +65,8 @@ def test_normalising_is_stable_on_its_own_output() -> None:
 
 def test_plain_text_extracts_words() -> None:
     assert plain_text("<p>Hello <strong>world</strong></p>") == "Hello world"
+
+
+def test_template_variables_are_accepted_and_kept() -> None:
+    body = '<p>Datum: <at:var at:name="datum" /></p>'
+    assert normalise(body) == body
