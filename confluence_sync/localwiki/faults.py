@@ -26,7 +26,8 @@ Spec grammar::
             after=N              let the first N matching requests through
             count=N              fire at most N times (after ``after``); default: no limit
             p=F                  fire with probability F (0..1) per eligible request …
-            seed=N               … drawn from a generator seeded with N (default 0: repeatable)
+            seed=N               … drawn from the rule's own generator seeded with N (default
+                                 0), so the same sequence of requests meets the same faults
             retry-after=N|none   Retry-After in seconds (429, 503); ``0`` is sent as ``0``
             retry-format=seconds|date   send Retry-After as seconds or as an HTTP date
             delay=MS (or ms=MS)  extra latency in milliseconds before this rule's answer
