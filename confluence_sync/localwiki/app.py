@@ -58,6 +58,9 @@ class Options:
     flavour: str = "dc"  # "dc" or "cloud"
     context_path: str = ""  # DC only, e.g. "/confluence"
     v1_removed: bool = False  # Cloud only: v1 content routes answer 410
+    # DC with anonymous access on: no credentials, or a Bearer token that matches nobody, run
+    # as the anonymous user instead of getting 401 (CONFSERVER-98199). Bad passwords stay 401.
+    anonymous_access: bool = False
 
 
 @dataclass
@@ -254,7 +257,7 @@ class WikiApp:
             log.exception("internal error on %s %s", request.method, request.path)
             return error_response(error_api, 500, "Internal server error")
 
-    def _authenticate(self, request: Request, api: str) -> User:
+    def _authenticate(self, request: Request, api: str) -> User | None:
         header = request.headers.get("Authorization", "")
         user: User | None = None
         scheme, _, value = header.partition(" ")
@@ -266,6 +269,8 @@ class WikiApp:
             user = self.store.authenticate_basic(name, secret)
         elif scheme.lower() == "bearer":
             user = self.store.authenticate_bearer(value.strip())
+        if user is None and self.options.anonymous_access and scheme.lower() != "basic":
+            return None
         if user is None:
             raise ApiError(401, "Authentication required: send Basic credentials or a Bearer "
                            "token", {"WWW-Authenticate": 'Basic realm="Confluence"'})

@@ -52,7 +52,8 @@ def _create_space(ctx: Ctx, private: bool) -> Response:
     grants = None
     if data.get("permissions"):
         grants = [grant_from_v1(ctx, item) for item in data["permissions"]]
-    assert ctx.user is not None
+    if ctx.user is None:
+        raise ApiError(403, "Anonymous users may not create spaces")
     space = ctx.store.create_space(key=key, name=name, creator=ctx.user,
                                    description=_description(data) or "", permissions=grants,
                                    private=private)

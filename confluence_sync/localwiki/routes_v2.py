@@ -323,7 +323,8 @@ def create_space(ctx: Ctx) -> Response:
     if not isinstance(key, str) or not isinstance(name, str):
         raise ApiError(400, "name and key (or alias) are required")
     desc = data.get("description") or {}
-    assert ctx.user is not None
+    if ctx.user is None:
+        raise ApiError(404, "Anonymous users may not create spaces")
     space = ctx.store.create_space(key=key, name=name, creator=ctx.user,
                                    description=str(desc.get("value", "")))
     body = space_v2(ctx, space)

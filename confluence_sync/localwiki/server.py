@@ -76,12 +76,13 @@ class LocalWiki:
     def __init__(self, *, db_path: str | Path = ":memory:", host: str = "127.0.0.1",
                  port: int = 0, flavour: Literal["dc", "cloud"] = "dc", context_path: str = "",
                  v1_removed: bool = False, latency_ms: int = 0, faults: Sequence[str] = (),
-                 journal_path: str | Path | None = None) -> None:
+                 journal_path: str | Path | None = None, anonymous_access: bool = False
+                 ) -> None:
         if flavour not in ("dc", "cloud"):
             raise ValueError(f"flavour must be 'dc' or 'cloud', not {flavour!r}")
         context = "/" + context_path.strip("/") if context_path.strip("/") else ""
         self.options = Options(flavour=flavour, context_path=context if flavour == "dc" else "",
-                               v1_removed=v1_removed)
+                               v1_removed=v1_removed, anonymous_access=anonymous_access)
         self.store = Store(db_path)
         self.host = host
         self.port = port

@@ -150,3 +150,28 @@ def test_dc_permission_grant_revoke_and_set(dc: Wiki) -> None:
     assert replaced.status_code == 200
     everything = dc.v1("GET", "/space/NET/permissions").json()
     assert any(p["subject"].get("groupName") == "wg-water" for p in everything)
+
+
+def test_anonymous_access_mode_lets_bad_tokens_through_as_anonymous() -> None:
+    from confluence_sync.localwiki.server import LocalWiki
+
+    with LocalWiki(anonymous_access=True) as server:
+        session = requests.Session()
+        session.auth = server.admin
+        for key in ("OPEN", "CLOSED"):
+            session.post(server.url + "/rest/api/space",
+                         json={"key": key, "name": key}).raise_for_status()
+        store = server.store
+        space = store.space_by_key("OPEN")
+        assert space is not None
+        store.grant(space.id, "anonymous", "", "read", "space")
+        bad_pat = {"Authorization": "Bearer expired-token"}
+        assert requests.get(server.url + "/rest/api/space/OPEN", headers=bad_pat).ok
+        assert requests.get(server.url + "/rest/api/space/OPEN").ok
+        assert requests.get(server.url + "/rest/api/space/CLOSED").status_code == 404
+        assert requests.get(server.url + "/rest/api/space/OPEN",
+                            auth=("admin", "wrong")).status_code == 401
+        me = requests.get(server.url + "/rest/api/user/current").json()
+        assert me["type"] == "anonymous"
+        create = requests.post(server.url + "/rest/api/space", json={"key": "A", "name": "A"})
+        assert create.status_code == 403
