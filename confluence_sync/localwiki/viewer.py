@@ -8,8 +8,8 @@ labelled box. Every piece of user text and every attribute is escaped; only a sm
 of HTML elements and attributes passes, and link targets must be http(s), mailto or relative.
 
 :func:`make_viewer` wraps a ``Store`` in a werkzeug WSGI app with four kinds of page: the
-space list, a space's page tree, a page (rendered body, labels, properties, version history)
-and its raw storage source.
+space list, a space's page tree, a page (rendered body, labels, properties, version history),
+any earlier version of it, and its raw storage source.
 """
 
 from __future__ import annotations
@@ -326,6 +326,9 @@ class Viewer:
                 Rule(f"{self.prefix}/spaces/<key>", endpoint="space"),
                 Rule(f"{self.prefix}/pages/<int:page_id>", endpoint="page"),
                 Rule(f"{self.prefix}/pages/<int:page_id>/storage", endpoint="storage"),
+                Rule(
+                    f"{self.prefix}/pages/<int:page_id>/versions/<int:number>", endpoint="version"
+                ),
             ],
             strict_slashes=False,
         )
@@ -440,7 +443,8 @@ class Viewer:
             for p in self.store.properties("content", page.id)
         )
         versions = "".join(
-            f"<tr><td>{v['number']}</td><td>{escape(str(v['created_at']))}</td>"
+            f'<tr><td><a href="{self.prefix}/pages/{page.id}/versions/{int(v["number"])}">'
+            f"{int(v['number'])}</a></td><td>{escape(str(v['created_at']))}</td>"
             f"<td>{escape(str(v['author']))}</td><td>{escape(str(v['message'] or ''))}</td></tr>"
             for v in self.store.versions(page.id)
         )
@@ -466,6 +470,27 @@ class Viewer:
             "</table></section>"
         )
         return self._html(page.title, body, self._crumbs(page))
+
+    def view_version(self, request: Request, page_id: int, number: int) -> Response:
+        page = self._page(page_id)
+        found = [v for v in self.store.versions(page.id) if int(v["number"]) == number]
+        if not found:
+            raise NotFound()
+        version = found[0]
+        rendered = render_storage_html(
+            str(version["body"]),
+            page_href=self._page_href(page.space_key),
+            user_name=self._user_name,
+        )
+        body = (
+            f'<article class="page"><h1 class="page-title">{escape(str(version["title"]))} '
+            f"<small>version {number} of {page.version}</small></h1>"
+            f'<p class="meta">{escape(str(version["created_at"]))} by '
+            f"{escape(str(version['author']))} · {escape(str(version['message'] or ''))}</p>"
+            f'<div class="wiki-body">{rendered}</div></article>'
+        )
+        crumbs = [*self._crumbs(page), (f"{self.prefix}/pages/{page.id}", page.title)]
+        return self._html(f"{page.title} (v{number})", body, crumbs)
 
     def view_storage(self, request: Request, page_id: int) -> Response:
         page = self._page(page_id)

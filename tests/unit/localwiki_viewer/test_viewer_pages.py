@@ -87,3 +87,16 @@ def test_stylesheet_is_served(store: Store) -> None:
     assert response.status_code == 200
     assert response.mimetype == "text/css"
     assert b".macro" in response.get_data()
+
+
+def test_an_earlier_version_is_rendered_and_linked_from_the_history(store: Store) -> None:
+    _, child = pages(store)
+    page = store.page(child)
+    assert page is not None
+    store.update_page(child, title=page.title, version=2, author="admin", body="<p>zwei</p>")
+    _, html = get(store, f"/viewer/pages/{child}")
+    assert f'<a href="/viewer/pages/{child}/versions/1">1</a>' in html
+    status, old = get(store, f"/viewer/pages/{child}/versions/1")
+    assert status == 200
+    assert "version 1 of 2" in old and "Siehe" in old and "zwei" not in old
+    assert get(store, f"/viewer/pages/{child}/versions/9")[0] == 404
