@@ -65,6 +65,9 @@ class Store(ContentStore):
         super().__init__(path)
         self._perm_cache: dict[tuple[int | None, int], frozenset[tuple[str, str]]] = {}
         self._auth_cache: dict[str, int] = {}
+        # Bumped on every change; an answer computed across a change is not cached, so a
+        # reader racing a writer cannot park a stale answer in the cache.
+        self._generation = 0
         if self.user_by_name(ADMIN_USERNAME) is None:
             admin = self.create_user(ADMIN_USERNAME, ADMIN_PASSWORD, email=ADMIN_EMAIL,
                                      display_name="Local Wiki Admin", groups=())
@@ -75,6 +78,7 @@ class Store(ContentStore):
 
     def _changed(self) -> None:
         """Forget cached permission and credential answers after a write that affects them."""
+        self._generation += 1
         self._perm_cache.clear()
         self._auth_cache.clear()
 
@@ -171,6 +175,7 @@ class Store(ContentStore):
         cached = self._auth_cache.get(cache_key)
         if cached is not None:
             return self.user_by_id(cached)
+        generation = self._generation
         user = self.user_by_name(name) or self.user_by_email(name)
         if user is None:
             return None
@@ -181,7 +186,7 @@ class Store(ContentStore):
             if not ok:
                 ok = conn.execute("SELECT 1 FROM tokens WHERE token = ? AND user_id = ?",
                                   (digest, user.id)).fetchone() is not None
-        if ok:
+        if ok and generation == self._generation:
             self._auth_cache[cache_key] = user.id
         return user if ok else None
 
@@ -190,12 +195,14 @@ class Store(ContentStore):
         cached = self._auth_cache.get(cache_key)
         if cached is not None:
             return self.user_by_id(cached)
+        generation = self._generation
         with self._read() as conn:
             row = conn.execute("SELECT user_id FROM tokens WHERE token = ?",
                                (_hash(token),)).fetchone()
         if row is None:
             return None
-        self._auth_cache[cache_key] = row["user_id"]
+        if generation == self._generation:
+            self._auth_cache[cache_key] = row["user_id"]
         return self.user_by_id(row["user_id"])
 
     # -- groups --------------------------------------------------------------------------
@@ -379,6 +386,7 @@ class Store(ContentStore):
         cached = self._perm_cache.get(cache_key)
         if cached is not None:
             return cached
+        generation = self._generation
         if user is not None and self.is_admin(user):
             ops = frozenset(ALL_SPACE_OPERATIONS)
         else:
@@ -395,7 +403,8 @@ class Store(ContentStore):
                 args += groups
             with self._read() as conn:
                 ops = frozenset((r[0], r[1]) for r in conn.execute(sql + ")", args))
-        self._perm_cache[cache_key] = ops
+        if generation == self._generation:
+            self._perm_cache[cache_key] = ops
         return ops
 
     def can(self, user: User | None, space_id: int, operation: str, target: str) -> bool:
