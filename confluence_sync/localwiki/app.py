@@ -73,6 +73,7 @@ class Ctx:
     api: str  # "v1" or "v2"
     user: User | None = None
     _json: Any = field(default=None, repr=False)
+    _base: str | None = field(default=None, repr=False)
 
     @property
     def cloud(self) -> bool:
@@ -85,7 +86,10 @@ class Ctx:
 
     @property
     def base(self) -> str:
-        return self.request.host_url.rstrip("/") + self.context
+        # Computed once per request: werkzeug rebuilds host_url on every access.
+        if self._base is None:
+            self._base = self.request.host_url.rstrip("/") + self.context
+        return self._base
 
     @property
     def username(self) -> str:
