@@ -63,7 +63,9 @@ def build_wsgi_app(store: Store, options: Options, *, faults: Sequence[str] = ()
 
 
 class _Handler(WSGIRequestHandler):
-    # HTTP/1.1 keeps connections alive, as a client pool expects of a real Confluence.
+    # HTTP/1.1 as Confluence speaks it (chunked responses allowed). Note: werkzeug 3 still
+    # answers "Connection: close" to every request and drains the socket after each response
+    # (reading a pipelined next request would block), so connections are not kept alive.
     protocol_version = "HTTP/1.1"
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
