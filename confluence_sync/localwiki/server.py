@@ -2,7 +2,8 @@
 
 Stack, outermost first: request journal → fault injection (and added latency) → the REST core
 with the HTML viewer mounted at ``/viewer``. ``LocalWiki`` serves it from a daemon thread with
-werkzeug's threaded server speaking HTTP/1.1 (keep-alive), bound to 127.0.0.1 by default.
+werkzeug's threaded server speaking HTTP/1.1 (one connection per request: werkzeug 3
+always closes), bound to 127.0.0.1 by default.
 """
 
 from __future__ import annotations
