@@ -1,10 +1,12 @@
 """A small CQL (Confluence Query Language) parser and evaluator; pure, no I/O.
 
 Supported: fields ``space``, ``space.key``, ``type``, ``title``, ``label``, ``parent``,
-``ancestor``, ``id``, ``content``, ``text``, ``creator``; operators ``=``, ``!=``, ``~``,
-``!~``, ``in (...)``, ``not in (...)``; ``and``, ``or``, ``not`` and parentheses; a trailing
-``order by`` clause is parsed (``title``, ``created``, ``lastmodified``, ``id``). Keywords are
-case-insensitive, values may be quoted with ``"`` or ``'`` (backslash escapes) or bare words.
+``ancestor``, ``id``, ``content``, ``text``, ``creator``, ``created``, ``lastmodified``;
+operators ``=``, ``!=``, ``~``, ``!~``, ``in (...)``, ``not in (...)`` and, for the two dates
+(ISO text such as ``"2024-05-01"``), ``<``, ``<=``, ``>``, ``>=``; ``and``, ``or``, ``not``
+and parentheses; a trailing ``order by`` clause is parsed (``title``, ``created``,
+``lastmodified``, ``id``). Keywords are case-insensitive, values may be quoted with ``"`` or
+``'`` (backslash escapes) or bare words.
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ from typing import Protocol
 
 FIELDS = frozenset(
     {"space", "space.key", "type", "title", "label", "parent", "ancestor", "id", "content",
-     "text", "creator", "space.type"}
+     "text", "creator", "space.type", "created", "lastmodified"}
 )
 _TOKEN_RE = re.compile(
-    r"""\s*(?:(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<op>!=|!~|=|~|\(|\)|,)"""
-    r"""|(?P<word>[^\s=!~(),"']+))"""
+    r"""\s*(?:(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<op>!=|!~|<=|>=|=|~|<|>|\(|\)|,)"""
+    r"""|(?P<word>[^\s=!~<>(),"']+))"""
 )
+
+
+_DATES = frozenset({"created", "lastmodified"})
+_ORDERED_OPS = frozenset({"<", "<=", ">", ">="})
 
 
 class CqlError(ValueError):
@@ -52,6 +58,12 @@ class Candidate(Protocol):
     @property
     def creator(self) -> str: ...
 
+    @property
+    def created(self) -> str: ...
+
+    @property
+    def lastmodified(self) -> str: ...
+
     def labels(self) -> set[str]: ...
 
     def ancestor_ids(self) -> set[int]: ...
@@ -60,7 +72,7 @@ class Candidate(Protocol):
 @dataclass(frozen=True)
 class Clause:
     field: str
-    op: str  # "=", "!=", "~", "!~", "in", "not in"
+    op: str  # "=", "!=", "~", "!~", "in", "not in", "<", "<=", ">", ">="
     values: tuple[str, ...]
 
 
@@ -187,6 +199,8 @@ class _Parser:
         tok = self.take()
         if tok[0] == "op" and tok[1] in ("=", "!=", "~", "!~"):
             return Clause(name, tok[1], (self.value(),))
+        if tok[0] == "op" and tok[1] in _ORDERED_OPS and name in _DATES:
+            return Clause(name, tok[1], (self.value(),))
         op = tok[1].lower()
         if tok[0] == "word" and op == "not" and self.peek_word() == "in":
             self.take()
@@ -232,6 +246,10 @@ def _field_values(candidate: Candidate, name: str) -> set[str]:
         return {str(a) for a in candidate.ancestor_ids()}
     if name == "creator":
         return {candidate.creator}
+    if name == "created":
+        return {candidate.created}
+    if name == "lastmodified":
+        return {candidate.lastmodified}
     if name == "text":
         return {candidate.title, candidate.body}
     return set()
@@ -243,6 +261,11 @@ def _norm(name: str, value: str) -> str:
 
 def _matches(candidate: Candidate, clause: Clause) -> bool:
     have = _field_values(candidate, clause.field)
+    if clause.op in _ORDERED_OPS:
+        # ISO timestamps order as text; a bare date compares with the day's start.
+        stamp, bound = next(iter(have)), clause.values[0]
+        return {"<": stamp < bound, "<=": stamp[:len(bound)] <= bound,
+                ">": stamp[:len(bound)] > bound, ">=": stamp >= bound}[clause.op]
     wanted = [_norm(clause.field, v) for v in clause.values]
     if clause.op in ("~", "!~"):
         needle = wanted[0].strip("*").lower()

@@ -31,6 +31,8 @@ class _Candidate:
         self.space_key = page.space_key
         self.parent_id = page.parent_id
         self.creator = page.creator
+        self.created = page.created_at
+        self.lastmodified = page.updated_at
         self._body: str | None = None
 
     @property

@@ -264,3 +264,12 @@ def test_v2_single_page_includes(cloud: Wiki) -> None:
     assert "version" not in got
     assert [v["number"] for v in got["versions"]["results"]] == [1]
     assert [p["key"] for p in got["properties"]["results"]] == ["k"]
+
+
+def test_cql_date_comparisons(dc: Wiki) -> None:
+    dc.space()
+    dc.page("Dated")
+    hits = dc.v1("GET", "/content/search",
+                 params={"cql": 'title = "Dated" and created >= "2000-01-01" '
+                                'and lastmodified < "2999-01-01"'}).json()
+    assert [r["title"] for r in hits["results"]] == ["Dated"]

@@ -18,6 +18,8 @@ class Doc:
     parent_id: int | None = 10
     body: str = "minutes of the meeting"
     creator: str = "admin"
+    created: str = "2024-05-01T10:00:00.000Z"
+    lastmodified: str = "2024-06-02T08:30:00.000Z"
     tags: set[str] = field(default_factory=lambda: {"meeting"})
     chain: set[int] = field(default_factory=lambda: {5, 10})
 
@@ -53,6 +55,11 @@ def matches(text: str, doc: Doc | None = None) -> bool:
         ("not space = OTHER", True),
         ("type = page order by title desc", True),
         ("TYPE = page AND SPACE = NET", True),
+        ('created >= "2024-05-01"', True),
+        ('created > "2024-05-01"', False),
+        ('created < "2024-05-02"', True),
+        ('lastmodified <= "2024-06-02" and lastmodified>"2024-06-01"', True),
+        ('lastmodified < "2024-06-02"', False),
     ],
 )
 def test_evaluate(text: str, expected: bool) -> None:
@@ -65,8 +72,8 @@ def test_order_by_is_parsed() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "space =", "space = NET and", "bogus = x", "(space = NET", "space NET",
-             "label in (a,", "title = 'unterminated"],
+    "text", ["", "space =", "title > x", "space = NET and", "bogus = x", "(space = NET",
+             "space NET", "label in (a,", "title = 'unterminated"],
 )
 def test_invalid_cql_raises(text: str) -> None:
     with pytest.raises(cql.CqlError, match="Could not parse cql"):
