@@ -237,3 +237,43 @@ def remove_space_label(ctx: Ctx, key: str) -> Response:
     require(ctx, space.id, "administer", "space")
     ctx.store.remove_label("space", space.id, ctx.arg("name") or "")
     return respond(None, 204)
+
+
+# -- trash (DC: cursor-paged listing and emptying; space admins only) ----------------------
+@v1.route("/space/<key>/trash", ["GET"])
+def space_trash(ctx: Ctx, key: str) -> Response:
+    from urllib.parse import urlencode
+
+    from confluence_sync.localwiki.views_v1 import content_json
+
+    space = readable_space(ctx, key)
+    require(ctx, space.id, "administer", "space")
+    limit = min(max(ctx.int_arg("limit", 25), 1), 200)
+    cursor = ctx.arg("cursor") or ""
+    # Cursors look like Confluence's ("cursortype:false:<last id>"): resume after that id.
+    after = int(cursor.rsplit(":", 1)[-1]) if cursor.rsplit(":", 1)[-1].isdigit() else None
+    pages = ctx.store.find_pages(space_ids=[space.id], statuses=("trashed",),
+                                 types=("page", "blogpost"), after_id=after, limit=limit + 1)
+    expand = Expand(ctx.arg("expand"))
+    window = pages[:limit]
+    links: dict[str, Any] = {"base": ctx.base, "context": ctx.context,
+                             "self": f"{ctx.base}/rest/api/space/{space.key}/trash"}
+    body: dict[str, Any] = {"results": [content_json(ctx, p, expand) for p in window],
+                            "limit": limit, "size": len(window), "cursor": cursor}
+    if len(pages) > limit:
+        body["nextCursor"] = f"cursortype:false:{window[-1].id}"
+        query = urlencode({"limit": limit, "cursor": body["nextCursor"]})
+        links["next"] = f"{ctx.base}/rest/api/space/{space.key}/trash?{query}"
+    body["_links"] = links
+    return respond(body)
+
+
+@v1.route("/space/<key>/trash", ["DELETE"])
+def empty_trash(ctx: Ctx, key: str) -> Response:
+    space = readable_space(ctx, key)
+    require(ctx, space.id, "administer", "space")
+    while trashed := ctx.store.find_pages(space_ids=[space.id], statuses=("trashed",),
+                                          types=("page", "blogpost"), limit=200):
+        for page in trashed:
+            ctx.store.purge_page(page.id)
+    return respond(None, 204)

@@ -239,7 +239,9 @@ def content_child_map(ctx: Ctx, page_id: int) -> Response:
     kids = ctx.store.children(page.id)
     results = [content_json(ctx, k, expand.sub("page")) for k in kids[:200]]
     return respond({"page": {"results": results, "start": 0, "limit": 200,
-                             "size": len(results)},
+                             "size": len(results),
+                             "_links": {"self": f"{ctx.base}/rest/api/content/{page.id}/child/"
+                                                "page"}},
                     "_links": {"base": ctx.base, "context": ctx.context}})
 
 

@@ -97,6 +97,9 @@ def property_json(ctx: Ctx, prop: Property, owner_path: str) -> dict[str, Any]:
         "version": {"when": prop.updated_at, "message": "", "number": prop.version,
                     "minorEdit": False, "by": user_json(ctx, None, prop.author)},
         "_links": {"self": f"{ctx.base}/rest/api/{owner_path}/property/{prop.key}"},
+        # The owner is never expanded; Cloud's SpaceProperty requires the key.
+        "_expandable": ({"space": f"/rest/api/{owner_path}"} if owner_path.startswith("space/")
+                        else {"content": f"/rest/api/{owner_path}"}),
     }
 
 
@@ -232,8 +235,9 @@ def space_json(ctx: Ctx, space: Space, expand: Expand) -> dict[str, Any]:
         expandable["homepage"] = f"/rest/api/content/{space.homepage_id}"
     if expand.has("metadata"):
         labels = [label_json(x) for x in ctx.store.labels("space", space.id)]
-        out["metadata"] = {"labels": {"results": labels, "start": 0, "limit": 200,
-                                      "size": len(labels)}}
+        out["metadata"] = {"labels": {
+            "results": labels, "start": 0, "limit": 200, "size": len(labels),
+            "_links": {"self": f"{ctx.base}/rest/api/space/{space.key}/label"}}}
     if expand.has("permissions"):
         out["permissions"] = [permission_v1_json(ctx, p)
                               for p in ctx.store.permissions(space.id)]

@@ -294,3 +294,17 @@ def test_body_of_the_wrong_shape_is_400_not_500(wiki: Wiki) -> None:
         assert response.status_code == 400, response.text
     assert wiki.v1("POST", "/content", data=b"{not json",
                    headers={"Content-Type": "application/json"}).status_code == 400
+
+
+def test_dc_space_trash_lists_with_a_cursor_and_empties(dc: Wiki) -> None:
+    dc.space()
+    ids = [dc.page(f"T{n}")["id"] for n in range(3)]
+    for page_id in ids:
+        dc.v1("DELETE", f"/content/{page_id}")
+    first = dc.v1("GET", "/space/NET/trash", params={"limit": 2}).json()
+    assert [r["id"] for r in first["results"]] == ids[:2] and "nextCursor" in first
+    rest = dc.http.get(first["_links"]["next"]).json()
+    assert [r["id"] for r in rest["results"]] == ids[2:] and "nextCursor" not in rest
+    assert dc.v1("DELETE", "/space/NET/trash").status_code == 204
+    assert dc.v1("GET", "/space/NET/trash").json()["results"] == []
+    assert dc.v1("GET", f"/content/{ids[0]}", params={"status": "any"}).status_code == 404
