@@ -137,11 +137,8 @@ def _space_content(ctx: Ctx, key: str, content_type: str, *, envelope: bool) -> 
 
     space = readable_space(ctx, key)
     start, limit = paging(ctx)
-    depth = ctx.arg("depth", "all")
     pages = ctx.store.find_pages(space_ids=[space.id], types=(content_type,), offset=start,
-                                 limit=limit + 1)
-    if depth == "root":
-        pages = [p for p in pages if p.parent_id is None]
+                                 limit=limit + 1, top_level=ctx.arg("depth") == "root")
     expand = Expand(ctx.arg("expand"))
     body = list_json(ctx, [content_json(ctx, p, expand) for p in pages[:limit]], start=start,
                      limit=limit, more=len(pages) > limit)

@@ -343,9 +343,8 @@ def space_pages(ctx: Ctx, space_id: int) -> Response:
     offset, limit = _window(ctx)
     pages = ctx.store.find_pages(space_ids=[space.id], title=ctx.arg("title"),
                                  statuses=_statuses(ctx, ("current", "archived")),
-                                 offset=offset, limit=limit + 1)
-    if ctx.arg("depth") == "root":
-        pages = [p for p in pages if p.parent_id is None]
+                                 offset=offset, limit=limit + 1,
+                                 top_level=ctx.arg("depth") == "root")
     return _list(ctx, [page_v2(ctx, p) for p in pages[:limit]], offset, limit,
                  len(pages) > limit)
 

@@ -121,7 +121,8 @@ class ContentStore(MetaStore):
 
     def find_pages(self, *, space_ids: Sequence[int] = (), title: str | None = None,
                    statuses: Sequence[str] = ("current",), types: Sequence[str] = ("page",),
-                   ids: Sequence[int] = (), parent_id: int | None = None, offset: int = 0,
+                   ids: Sequence[int] = (), parent_id: int | None = None,
+                   top_level: bool = False, offset: int = 0,
                    limit: int = 25, after_id: int | None = None,
                    order: str = "id") -> list[Page]:
         """Content matching every filter given; ``title`` matches exactly, case included."""
@@ -139,6 +140,8 @@ class ContentStore(MetaStore):
         if parent_id is not None:
             sql += " AND c.parent_id = ?"
             args.append(parent_id)
+        if top_level:
+            sql += " AND c.parent_id IS NULL"
         if after_id is not None:
             sql += " AND c.id > ?"
             args.append(after_id)

@@ -273,3 +273,13 @@ def test_cql_date_comparisons(dc: Wiki) -> None:
                  params={"cql": 'title = "Dated" and created >= "2000-01-01" '
                                 'and lastmodified < "2999-01-01"'}).json()
     assert [r["title"] for r in hits["results"]] == ["Dated"]
+
+
+def test_root_depth_pages_page_correctly(cloud: Wiki) -> None:
+    space = _v2_space(cloud)
+    home = space["homepageId"]
+    for n in range(3):
+        cloud.page(f"Child {n}", parent=home)
+    roots = cloud.v2("GET", f"/spaces/{space['id']}/pages",
+                     params={"depth": "root", "limit": 1}).json()
+    assert [p["id"] for p in roots["results"]] == [home] and "next" not in roots["_links"]
