@@ -139,6 +139,14 @@ def _statuses(ctx: Ctx, default: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(raw) or default
 
 
+def _sort(ctx: Ctx) -> str:
+    sort = ctx.arg("sort") or "id"
+    if sort not in ("id", "-id", "title", "-title", "created-date", "-created-date",
+                    "modified-date", "-modified-date"):
+        raise ApiError(400, f"Provided value for 'sort' is not valid: {sort}")
+    return sort
+
+
 def _csv(ctx: Ctx, name: str) -> list[str]:
     return [v for item in ctx.request.args.getlist(name) for v in item.split(",") if v]
 
@@ -172,7 +180,7 @@ def list_pages(ctx: Ctx) -> Response:
     pages = ctx.store.find_pages(space_ids=[s.id for s in spaces] or [-1],
                                  ids=_page_ids_filter(ctx), title=ctx.arg("title"),
                                  statuses=_statuses(ctx, ("current", "archived")),
-                                 offset=offset, limit=limit + 1)
+                                 offset=offset, limit=limit + 1, order=_sort(ctx))
     return _list(ctx, [page_v2(ctx, p) for p in pages[:limit]], offset, limit,
                  len(pages) > limit)
 
@@ -343,7 +351,7 @@ def space_pages(ctx: Ctx, space_id: int) -> Response:
     offset, limit = _window(ctx)
     pages = ctx.store.find_pages(space_ids=[space.id], title=ctx.arg("title"),
                                  statuses=_statuses(ctx, ("current", "archived")),
-                                 offset=offset, limit=limit + 1,
+                                 offset=offset, limit=limit + 1, order=_sort(ctx),
                                  top_level=ctx.arg("depth") == "root")
     return _list(ctx, [page_v2(ctx, p) for p in pages[:limit]], offset, limit,
                  len(pages) > limit)

@@ -31,6 +31,18 @@ _PAGE_COLS = (
 _PAGE_SELECT = f"SELECT {_PAGE_COLS} FROM content c JOIN spaces s ON s.id = c.space_id"
 
 
+# Orders find_pages accepts (v2's sort values included; "-" means descending).
+_ORDER = {
+    "id": " ORDER BY c.id", "-id": " ORDER BY c.id DESC",
+    "title": " ORDER BY c.title, c.id", "-title": " ORDER BY c.title DESC, c.id DESC",
+    "position": " ORDER BY c.position, c.id",
+    "created-date": " ORDER BY c.created_at, c.id",
+    "-created-date": " ORDER BY c.created_at DESC, c.id DESC",
+    "modified-date": " ORDER BY c.updated_at, c.id",
+    "-modified-date": " ORDER BY c.updated_at DESC, c.id DESC",
+}
+
+
 def _page(row: sqlite3.Row) -> Page:
     return Page(
         id=row["id"], type=row["type"], status=row["status"], title=row["title"],
@@ -145,8 +157,7 @@ class ContentStore(MetaStore):
         if after_id is not None:
             sql += " AND c.id > ?"
             args.append(after_id)
-        sql += {"title": " ORDER BY c.title, c.id", "position": " ORDER BY c.position, c.id"
-                }.get(order, " ORDER BY c.id")
+        sql += _ORDER.get(order, " ORDER BY c.id")
         sql += " LIMIT ? OFFSET ?"
         args += [limit, offset]
         with self._read() as conn:

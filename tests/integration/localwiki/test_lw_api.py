@@ -283,3 +283,12 @@ def test_root_depth_pages_page_correctly(cloud: Wiki) -> None:
     roots = cloud.v2("GET", f"/spaces/{space['id']}/pages",
                      params={"depth": "root", "limit": 1}).json()
     assert [p["id"] for p in roots["results"]] == [home] and "next" not in roots["_links"]
+
+
+def test_v2_page_sort(cloud: Wiki) -> None:
+    space = _v2_space(cloud)
+    for title in ("b", "c", "a"):
+        cloud.page(title, parent=space["homepageId"])
+    by_title = cloud.v2("GET", "/pages", params={"space-id": space["id"], "sort": "-title"})
+    assert [p["title"] for p in by_title.json()["results"]] == ["c", "b", "a", "Netz"]
+    assert cloud.v2("GET", "/pages", params={"sort": "bogus"}).status_code == 400
