@@ -47,6 +47,7 @@ EXAMPLE = REPO / "config.example.yaml"
 TODAY = "2026-01-15"  # fixed, so every run plans the same meetings as upcoming
 LATENCY_MS = 50
 PER_PAGE_TARGET = {"dc": 1.5, "cloud": 2.5}
+SCENARIOS = ("example", "small", "large", "latency")
 _ACCOUNT_RE = re.compile(r"^(\s*-?\s*account:\s*)['\"]?([^'\"#\s]+)['\"]?", re.MULTILINE)
 _DATE_RE = re.compile(r"(date:\s*)(\d{4}-\d{2}-\d{2})")
 
@@ -278,6 +279,27 @@ def breakdown(entries: list[dict[str, Any]], top: int = 12) -> list[tuple[int, s
     return sorted(((n, shape) for shape, n in shapes.items()), reverse=True)[:top]
 
 
+def concurrency_profile(entries: list[dict[str, Any]], slices: int = 10) -> list[float]:
+    """Mean requests in flight at the server in each of ``slices`` equal parts of the run:
+    low numbers show where the sync sends one request after another."""
+    spans = []
+    for entry in entries:
+        start = dt.datetime.fromisoformat(str(entry["time"]).replace("Z", "+00:00")).timestamp()
+        spans.append((start, start + float(entry["duration_ms"]) / 1000))
+    if not spans:
+        return []
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    width = max((last - first) / slices, 1e-9)
+    busy = [0.0] * slices
+    for start, end in spans:
+        for index in range(slices):
+            low = first + index * width
+            overlap = min(end, low + width) - max(start, low)
+            if overlap > 0:
+                busy[index] += overlap
+    return [round(b / width, 1) for b in busy]
+
+
 # --- scenarios and the figures they print ---------------------------------------------------
 @dataclass
 class Row:
@@ -331,6 +353,7 @@ class Bench:
         if self.explain:
             for count, shape in breakdown(run.entries):
                 log(f"    {count:6d}  {shape}")
+            log(f"    requests in flight, by tenths of the run: {concurrency_profile(run.entries)}")
 
     def network(
         self,
@@ -504,22 +527,32 @@ def main() -> None:
         "--explain", action="store_true", help="print each sync's most frequent requests"
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SCENARIOS,
+        help="run only these scenarios (repeatable); memory needs small and large",
+    )
     args = parser.parse_args()
     flavours = ("dc", "cloud") if args.flavour == "both" else (args.flavour,)
+    chosen = set(args.only or SCENARIOS)
+    if args.quick:
+        chosen &= {"example"}
+    if args.skip_large:
+        chosen -= {"large", "latency"}
     folder = Path(tempfile.mkdtemp(prefix="sync-bench-"))
     bench = Bench(folder, args.workers, args.explain)
     started = time.perf_counter()
     try:
         for flavour in flavours:
-            bench.example(flavour)
-            if args.quick:
-                continue
-            small = bench.generated(flavour, SMALL, "200 pages")
-            if args.skip_large:
-                continue
-            large = bench.generated(flavour, LARGE, "2,000 pages")
-            bench.memory(flavour, small["first"], large["first"])
-            bench.throughput(flavour, args.latency_workers)
+            if "example" in chosen:
+                bench.example(flavour)
+            small = bench.generated(flavour, SMALL, "200 pages") if "small" in chosen else None
+            large = bench.generated(flavour, LARGE, "2,000 pages") if "large" in chosen else None
+            if small and large:
+                bench.memory(flavour, small["first"], large["first"])
+            if "latency" in chosen:
+                bench.throughput(flavour, args.latency_workers)
     finally:
         print_table(bench.rows)
         print(
