@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -42,6 +42,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from large_network import LARGE, SMALL, Shape, account_names, write_network
 
+T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "config.example.yaml"
 TODAY = "2026-01-15"  # fixed, so every run plans the same meetings as upcoming
@@ -507,6 +508,16 @@ def print_table(rows: list[Row]) -> None:
         print(" | ".join(cells).rstrip())
 
 
+def attempt(scenario: Callable[..., T], *args: Any) -> T | None:
+    """Run one scenario; a failure (a server that does not start, a crash) is printed and the
+    other scenarios still run, so one broken part does not hide every figure."""
+    try:
+        return scenario(*args)
+    except Exception as error:  # report and go on: this is a measuring script
+        log(f"scenario {scenario.__name__}{args} failed: {error!r}")
+        return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--flavour", choices=("dc", "cloud", "both"), default="both")
@@ -546,13 +557,19 @@ def main() -> None:
     try:
         for flavour in flavours:
             if "example" in chosen:
-                bench.example(flavour)
-            small = bench.generated(flavour, SMALL, "200 pages") if "small" in chosen else None
-            large = bench.generated(flavour, LARGE, "2,000 pages") if "large" in chosen else None
+                attempt(bench.example, flavour)
+            small = (
+                attempt(bench.generated, flavour, SMALL, "200 pages") if "small" in chosen else None
+            )
+            large = (
+                attempt(bench.generated, flavour, LARGE, "2,000 pages")
+                if "large" in chosen
+                else None
+            )
             if small and large:
                 bench.memory(flavour, small["first"], large["first"])
             if "latency" in chosen:
-                bench.throughput(flavour, args.latency_workers)
+                attempt(bench.throughput, flavour, args.latency_workers)
     finally:
         print_table(bench.rows)
         print(
