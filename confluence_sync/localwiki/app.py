@@ -150,38 +150,54 @@ def error_response(api: str, status: int, message: str,
     return respond(body, status, headers)
 
 
+FLAVOURS = ("dc", "cloud")
+CLOUD = ("cloud",)
+DC = ("dc",)
+
+
 class RouteTable:
-    """Rules plus handlers for one API tree (v1 or v2), matched below its mount point."""
+    """Rules plus handlers for one API tree (v1 or v2), matched below its mount point.
+
+    A rule can be limited to one flavour: Cloud-only v1 routes (one-at-a-time permissions,
+    group-by-id, move) do not exist on Data Center and vice versa (admin, 9.1+ permissions,
+    archive, trash), so a client that uses the wrong one gets the 404 a real site gives.
+    """
 
     def __init__(self) -> None:
         self.rules: list[Rule] = []
+        self.rule_flavours: list[tuple[str, ...]] = []  # parallel to ``rules``
         self.handlers: dict[str, Handler] = {}
-        self._map: Map | None = None
+        self._maps: dict[str, Map] = {}
         self._lock = threading.Lock()
 
-    def route(self, path: str, methods: Iterable[str], *, gone_on_cloud: bool = False
-              ) -> Callable[[Handler], Handler]:
+    def route(self, path: str, methods: Iterable[str], *, gone_on_cloud: bool = False,
+              flavours: tuple[str, ...] = FLAVOURS) -> Callable[[Handler], Handler]:
         def register(func: Handler) -> Handler:
             endpoint = f"{func.__module__}.{func.__name__}"
             if gone_on_cloud:
                 setattr(func, "gone_on_cloud", True)  # noqa: B010 - a flag read in dispatch
             self.rules.append(Rule(path, methods=list(methods), endpoint=endpoint))
+            self.rule_flavours.append(flavours)
             self.handlers[endpoint] = func
-            self._map = None  # a later registration must show up in the next map
+            self._maps = {}  # a later registration must show up in the next maps
             return func
         return register
 
-    @property
-    def map(self) -> Map:
-        # Built once, under a lock: request threads race here on a fresh server. The rules are
-        # copied because a werkzeug Rule can belong to one Map only.
-        current = self._map
+    def rules_for(self, flavour: str) -> list[Rule]:
+        return [rule for rule, allowed in zip(self.rules, self.rule_flavours, strict=True)
+                if flavour in allowed]
+
+    def map_for(self, flavour: str) -> Map:
+        # Built once per flavour, under a lock: request threads race here on a fresh server.
+        # The rules are copied because a werkzeug Rule can belong to one Map only.
+        current = self._maps.get(flavour)
         if current is None:
             with self._lock:
-                if self._map is None:
-                    self._map = Map([rule.empty() for rule in self.rules],
-                                    strict_slashes=False, merge_slashes=True)
-                current = self._map
+                current = self._maps.get(flavour)
+                if current is None:
+                    current = Map([rule.empty() for rule in self.rules_for(flavour)],
+                                  strict_slashes=False, merge_slashes=True)
+                    self._maps[flavour] = current
         return current
 
 
@@ -203,7 +219,7 @@ class WikiApp:
                            (f"{context}/rest/experimental", "experimental")]
         self.mounts.append(("/__localwiki", "admin"))
         for table in self.tables.values():
-            table.map  # noqa: B018 - build the maps before the first request arrives
+            table.map_for(options.flavour)  # build the maps before the first request arrives
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
@@ -230,7 +246,7 @@ class WikiApp:
             if length is not None and length > MAX_BODY:
                 raise ApiError(413, f"Request body exceeds the limit of {MAX_BODY} bytes")
             table = self.tables[api]
-            adapter = table.map.bind("localhost", path_info=subpath)
+            adapter = table.map_for(self.options.flavour).bind("localhost", path_info=subpath)
             try:
                 endpoint, args = adapter.match(method=request.method)
             except MethodNotAllowed:

@@ -15,7 +15,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.app import ApiError, Ctx, RouteTable, respond
+from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.model import Group, User
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.views_v1 import list_json, paging, user_json
@@ -67,7 +67,7 @@ def member_of(ctx: Ctx) -> Response:
                              more=False))
 
 
-@v1.route("/user/list", ["GET"])
+@v1.route("/user/list", ["GET"], flavours=DC)
 def list_users(ctx: Ctx) -> Response:
     start, limit = paging(ctx, default=200)
     users = ctx.store.users()
@@ -91,12 +91,12 @@ def _group(ctx: Ctx, name: str | None = None, group_id: str | None = None) -> Gr
     return group
 
 
-@v1.route("/group/by-name", ["GET"])
+@v1.route("/group/by-name", ["GET"], flavours=CLOUD)
 def group_by_name(ctx: Ctx) -> Response:
     return respond(group_json(ctx, _group(ctx, name=ctx.arg("name"))))
 
 
-@v1.route("/group/by-id", ["GET"])
+@v1.route("/group/by-id", ["GET"], flavours=CLOUD)
 def group_by_id(ctx: Ctx) -> Response:
     return respond(group_json(ctx, _group(ctx, group_id=ctx.arg("id"))))
 
@@ -118,18 +118,18 @@ def group_members(ctx: Ctx, name: str) -> Response:
     return _members(ctx, _group(ctx, name=name))
 
 
-@v1.route("/group/member", ["GET"])
+@v1.route("/group/member", ["GET"], flavours=CLOUD)
 def group_members_by_query(ctx: Ctx) -> Response:
     return _members(ctx, _group(ctx, name=ctx.arg("name")))
 
 
-@v1.route("/group/<group_id>/membersByGroupId", ["GET"])
+@v1.route("/group/<group_id>/membersByGroupId", ["GET"], flavours=CLOUD)
 def group_members_by_id(ctx: Ctx, group_id: str) -> Response:
     return _members(ctx, _group(ctx, group_id=group_id))
 
 
-@v1.route("/group", ["POST"])
-@v1.route("/admin/group", ["POST"])
+@v1.route("/group", ["POST"], flavours=CLOUD)
+@v1.route("/admin/group", ["POST"], flavours=DC)
 def create_group(ctx: Ctx) -> Response:
     _require_admin(ctx)
     name = ctx.body_dict().get("name")
@@ -140,22 +140,22 @@ def create_group(ctx: Ctx) -> Response:
     return respond(group_json(ctx, group), 201 if ctx.cloud else 200)
 
 
-@v1.route("/admin/group/<name>", ["DELETE"])
+@v1.route("/admin/group/<name>", ["DELETE"], flavours=DC)
 def delete_group(ctx: Ctx, name: str) -> Response:
     _require_admin(ctx)
     ctx.store.delete_group(name)
     return respond(None, 204)
 
 
-@v1.route("/group/by-id", ["DELETE"])
+@v1.route("/group/by-id", ["DELETE"], flavours=CLOUD)
 def delete_group_by_id(ctx: Ctx) -> Response:
     _require_admin(ctx)
     ctx.store.delete_group(_group(ctx, group_id=ctx.arg("id")).name)
     return respond(None, 204)
 
 
-@v1.route("/group/user", ["POST"])
-@v1.route("/group/userByGroupId", ["POST"])
+@v1.route("/group/user", ["POST"], flavours=CLOUD)
+@v1.route("/group/userByGroupId", ["POST"], flavours=CLOUD)
 def add_member_cloud(ctx: Ctx) -> Response:
     _require_admin(ctx)
     group = _group(ctx, name=ctx.arg("name"), group_id=ctx.arg("groupId"))
@@ -166,8 +166,8 @@ def add_member_cloud(ctx: Ctx) -> Response:
     return respond(None, 201)
 
 
-@v1.route("/group/user", ["DELETE"])
-@v1.route("/group/userByGroupId", ["DELETE"])
+@v1.route("/group/user", ["DELETE"], flavours=CLOUD)
+@v1.route("/group/userByGroupId", ["DELETE"], flavours=CLOUD)
 def remove_member_cloud(ctx: Ctx) -> Response:
     _require_admin(ctx)
     group = _group(ctx, name=ctx.arg("name"), group_id=ctx.arg("groupId"))
@@ -175,21 +175,21 @@ def remove_member_cloud(ctx: Ctx) -> Response:
     return respond(None, 204)
 
 
-@v1.route("/user/<username>/group/<group>", ["PUT"])
+@v1.route("/user/<username>/group/<group>", ["PUT"], flavours=DC)
 def add_member_dc(ctx: Ctx, username: str, group: str) -> Response:
     _require_admin(ctx)
     ctx.store.add_member(_group(ctx, name=group).name, username)
     return respond(None, 204)
 
 
-@v1.route("/user/<username>/group/<group>", ["DELETE"])
+@v1.route("/user/<username>/group/<group>", ["DELETE"], flavours=DC)
 def remove_member_dc(ctx: Ctx, username: str, group: str) -> Response:
     _require_admin(ctx)
     ctx.store.remove_member(_group(ctx, name=group).name, username)
     return respond(None, 204)
 
 
-@v1.route("/admin/user", ["POST"])
+@v1.route("/admin/user", ["POST"], flavours=DC)
 def create_user_dc(ctx: Ctx) -> Response:
     _require_admin(ctx)
     data = ctx.body_dict()
@@ -201,7 +201,7 @@ def create_user_dc(ctx: Ctx) -> Response:
     return respond(user_json(ctx, user), 201)
 
 
-@v1.route("/admin/user/<username>", ["DELETE"])
+@v1.route("/admin/user/<username>", ["DELETE"], flavours=DC)
 def delete_user_dc(ctx: Ctx, username: str) -> Response:
     _require_admin(ctx)
     ctx.store.delete_user(username)

@@ -10,7 +10,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import readable_space, require
-from confluence_sync.localwiki.app import ApiError, Ctx, respond
+from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, respond
 from confluence_sync.localwiki.model import ALL_SPACE_OPERATIONS, Space, User
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.views_v1 import DC_TO_CLOUD, permission_v1_json
@@ -50,7 +50,7 @@ def _admin_space(ctx: Ctx, key: str) -> Space:
     return space
 
 
-@v1.route("/space/<key>/permission", ["POST"])
+@v1.route("/space/<key>/permission", ["POST"], flavours=CLOUD)
 def add_permission(ctx: Ctx, key: str) -> Response:
     space = _admin_space(ctx, key)
     subject_type, subject, op, target = grant_from_v1(ctx, ctx.body_dict())
@@ -64,14 +64,14 @@ def add_permission(ctx: Ctx, key: str) -> Response:
     return respond(permission_v1_json(ctx, perm))
 
 
-@v1.route("/space/<key>/permission/<int:permission_id>", ["DELETE"])
+@v1.route("/space/<key>/permission/<int:permission_id>", ["DELETE"], flavours=CLOUD)
 def remove_permission(ctx: Ctx, key: str, permission_id: int) -> Response:
     space = _admin_space(ctx, key)
     ctx.store.revoke_by_id(space.id, permission_id)
     return respond(None, 204)
 
 
-@v1.route("/space/<key>/permissions", ["GET"])
+@v1.route("/space/<key>/permissions", ["GET"], flavours=DC)
 def dc_permissions(ctx: Ctx, key: str) -> Response:
     space = _admin_space(ctx, key)
     return respond([permission_v1_json(ctx, p) for p in ctx.store.permissions(space.id)])
@@ -90,7 +90,7 @@ def _dc_pairs(items: Any) -> list[tuple[str, str]]:
     return pairs
 
 
-@v1.route("/space/<key>/permissions", ["POST"])
+@v1.route("/space/<key>/permissions", ["POST"], flavours=DC)
 def dc_set_permissions(ctx: Ctx, key: str) -> Response:
     space = _admin_space(ctx, key)
     items = ctx.json()
@@ -124,17 +124,17 @@ def _dc_grant_or_revoke(ctx: Ctx, key: str, subject: tuple[str, str], action: st
     return respond(None, 204)
 
 
-@v1.route("/space/<key>/permissions/user/<user_key>/<action>", ["PUT"])
+@v1.route("/space/<key>/permissions/user/<user_key>/<action>", ["PUT"], flavours=DC)
 def dc_user_permission(ctx: Ctx, key: str, user_key: str, action: str) -> Response:
     return _dc_grant_or_revoke(ctx, key, _subject(ctx, "user", user_key), action)
 
 
-@v1.route("/space/<key>/permissions/group/<group>/<action>", ["PUT"])
+@v1.route("/space/<key>/permissions/group/<group>/<action>", ["PUT"], flavours=DC)
 def dc_group_permission(ctx: Ctx, key: str, group: str, action: str) -> Response:
     return _dc_grant_or_revoke(ctx, key, _subject(ctx, "group", group), action)
 
 
-@v1.route("/space/<key>/permissions/anonymous/<action>", ["PUT"])
+@v1.route("/space/<key>/permissions/anonymous/<action>", ["PUT"], flavours=DC)
 def dc_anonymous_permission(ctx: Ctx, key: str, action: str) -> Response:
     return _dc_grant_or_revoke(ctx, key, ("anonymous", ""), action)
 
@@ -145,16 +145,16 @@ def _dc_subject_permissions(ctx: Ctx, key: str, subject: tuple[str, str]) -> Res
                     if (p.subject_type, p.subject) == subject])
 
 
-@v1.route("/space/<key>/permissions/anonymous", ["GET"])
+@v1.route("/space/<key>/permissions/anonymous", ["GET"], flavours=DC)
 def dc_anonymous_permissions(ctx: Ctx, key: str) -> Response:
     return _dc_subject_permissions(ctx, key, ("anonymous", ""))
 
 
-@v1.route("/space/<key>/permissions/group/<group>", ["GET"])
+@v1.route("/space/<key>/permissions/group/<group>", ["GET"], flavours=DC)
 def dc_group_permissions(ctx: Ctx, key: str, group: str) -> Response:
     return _dc_subject_permissions(ctx, key, _subject(ctx, "group", group))
 
 
-@v1.route("/space/<key>/permissions/user/<user_key>", ["GET"])
+@v1.route("/space/<key>/permissions/user/<user_key>", ["GET"], flavours=DC)
 def dc_user_permissions(ctx: Ctx, key: str, user_key: str) -> Response:
     return _dc_subject_permissions(ctx, key, _subject(ctx, "user", user_key))

@@ -8,7 +8,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import readable_space, require
-from confluence_sync.localwiki.app import ApiError, Ctx, respond
+from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, respond
 from confluence_sync.localwiki.routes_permissions import grant_from_v1
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.views_v1 import (
@@ -106,7 +106,7 @@ def delete_space(ctx: Ctx, key: str) -> Response:
     return respond(body, 202)
 
 
-@v1.route("/space/<key>/archive", ["PUT"])
+@v1.route("/space/<key>/archive", ["PUT"], flavours=DC)
 def archive_space(ctx: Ctx, key: str) -> Response:
     space = readable_space(ctx, key)
     require(ctx, space.id, "administer", "space")
@@ -114,7 +114,7 @@ def archive_space(ctx: Ctx, key: str) -> Response:
     return respond(None, 204)
 
 
-@v1.route("/space/<key>/restore", ["PUT"])
+@v1.route("/space/<key>/restore", ["PUT"], flavours=DC)
 def restore_space(ctx: Ctx, key: str) -> Response:
     space = readable_space(ctx, key)
     require(ctx, space.id, "administer", "space")
@@ -209,15 +209,15 @@ def delete_space_property(ctx: Ctx, key: str, prop_key: str) -> Response:
 
 
 # -- space labels ------------------------------------------------------------------------
-@v1.route("/space/<key>/label", ["GET"])
-@v1.route("/space/<key>/labels", ["GET"])
+@v1.route("/space/<key>/label", ["GET"], flavours=CLOUD)
+@v1.route("/space/<key>/labels", ["GET"], flavours=DC)
 def space_labels(ctx: Ctx, key: str) -> Response:
     space = readable_space(ctx, key)
     labels = [label_json(x) for x in ctx.store.labels("space", space.id)]
     return respond(list_json(ctx, labels, start=0, limit=200, more=False))
 
 
-@v1.route("/space/<key>/label", ["POST"])
+@v1.route("/space/<key>/label", ["POST"], flavours=CLOUD)
 def add_space_labels(ctx: Ctx, key: str) -> Response:
     space = readable_space(ctx, key)
     require(ctx, space.id, "administer", "space")
@@ -228,7 +228,7 @@ def add_space_labels(ctx: Ctx, key: str) -> Response:
     return space_labels(ctx, key)
 
 
-@v1.route("/space/<key>/label", ["DELETE"])
+@v1.route("/space/<key>/label", ["DELETE"], flavours=CLOUD)
 def remove_space_label(ctx: Ctx, key: str) -> Response:
     space = readable_space(ctx, key)
     require(ctx, space.id, "administer", "space")
@@ -237,7 +237,7 @@ def remove_space_label(ctx: Ctx, key: str) -> Response:
 
 
 # -- trash (DC: cursor-paged listing and emptying; space admins only) ----------------------
-@v1.route("/space/<key>/trash", ["GET"])
+@v1.route("/space/<key>/trash", ["GET"], flavours=DC)
 def space_trash(ctx: Ctx, key: str) -> Response:
     from urllib.parse import urlencode
 
@@ -265,7 +265,7 @@ def space_trash(ctx: Ctx, key: str) -> Response:
     return respond(body)
 
 
-@v1.route("/space/<key>/trash", ["DELETE"])
+@v1.route("/space/<key>/trash", ["DELETE"], flavours=DC)
 def empty_trash(ctx: Ctx, key: str) -> Response:
     space = readable_space(ctx, key)
     require(ctx, space.id, "administer", "space")

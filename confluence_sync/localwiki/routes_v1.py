@@ -17,7 +17,7 @@ from confluence_sync.localwiki.access import (
     require,
     storage_body,
 )
-from confluence_sync.localwiki.app import ApiError, Ctx, RouteTable, respond
+from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.model import Conflict, Page
 from confluence_sync.localwiki.views_v1 import (
     Expand,
@@ -205,7 +205,7 @@ def content_history(ctx: Ctx, page_id: int) -> Response:
     return respond(history_json(ctx, page))
 
 
-@v1.route("/content/<int:page_id>/version", ["GET"], gone_on_cloud=True)
+@v1.route("/content/<int:page_id>/version", ["GET"], gone_on_cloud=True, flavours=CLOUD)
 def content_versions(ctx: Ctx, page_id: int) -> Response:
     page = readable_page(ctx, page_id, ("current", "trashed", "draft"))
     start, limit = paging(ctx, default=200)
@@ -254,7 +254,7 @@ def content_descendants(ctx: Ctx, page_id: int, content_type: str) -> Response:
     return _children_list(ctx, kids)
 
 
-@v1.route("/content/<int:page_id>/move/<position>/<int:target_id>", ["PUT"])
+@v1.route("/content/<int:page_id>/move/<position>/<int:target_id>", ["PUT"], flavours=CLOUD)
 def move_content(ctx: Ctx, page_id: int, position: str, target_id: int) -> Response:
     page = readable_page(ctx, page_id)
     readable_page(ctx, target_id)
