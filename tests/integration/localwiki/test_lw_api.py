@@ -296,3 +296,43 @@ def test_v2_page_sort(cloud: Wiki) -> None:
     by_title = cloud.v2("GET", "/pages", params={"space-id": space["id"], "sort": "-title"})
     assert [p["title"] for p in by_title.json()["results"]] == ["c", "b", "a", "Netz"]
     assert cloud.v2("GET", "/pages", params={"sort": "bogus"}).status_code == 400
+
+
+def test_cloud_groups_by_id_and_membership_by_account(cloud: Wiki) -> None:
+    user = cloud.server.store.create_user("dora", "pw", groups=())
+    made = cloud.v1("POST", "/group", json={"name": "wg-boden"})
+    assert made.status_code == 201
+    group_id = made.json()["id"]
+    added = cloud.v1("POST", "/group/userByGroupId", params={"groupId": group_id},
+                     json={"accountId": user.account_id})
+    assert added.status_code == 201
+    members = cloud.v1("GET", f"/group/{group_id}/membersByGroupId").json()["results"]
+    assert [m["accountId"] for m in members] == [user.account_id]
+    assert cloud.v1("GET", "/user", params={"accountId": user.account_id}).json()[
+        "displayName"] == "dora"
+    assert cloud.v1("GET", "/group/by-id", params={"id": group_id}).json()["name"] == "wg-boden"
+    assert cloud.v1("DELETE", "/group/userByGroupId",
+                    params={"groupId": group_id, "accountId": user.account_id}).status_code == 204
+    assert cloud.v1("DELETE", "/group/by-id", params={"id": group_id}).status_code == 204
+    assert cloud.v1("POST", "/admin/group", json={"name": "x"}).status_code == 404  # DC only
+
+
+def test_space_list_update_archive_and_labels(wiki: Wiki) -> None:
+    wiki.space("B", "Beta")
+    wiki.space("A", "Alpha")
+    listed = wiki.v1("GET", "/space", params={"expand": "description.plain"}).json()
+    assert [s["key"] for s in listed["results"]] == ["A", "B"]
+    updated = wiki.v1("PUT", "/space/A", json={
+        "key": "A", "name": "Alpha 2",
+        "description": {"plain": {"value": "Über uns", "representation": "plain"}}}).json()
+    assert updated["name"] == "Alpha 2"
+    assert updated["description"]["plain"]["value"] == "Über uns"
+    if wiki.server.options.flavour == "dc":
+        assert wiki.v1("PUT", "/space/A/archive").status_code == 204
+        archived = wiki.v1("GET", "/space", params={"status": "archived"}).json()["results"]
+        assert [s["key"] for s in archived] == ["A"]
+        assert wiki.v1("PUT", "/space/A/restore").status_code == 204
+    else:
+        labelled = wiki.v1("POST", "/space/A/label", json=[{"prefix": "global",
+                                                            "name": "netzwerk"}])
+        assert [x["name"] for x in labelled.json()["results"]] == ["netzwerk"]
