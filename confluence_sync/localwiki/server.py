@@ -138,6 +138,7 @@ class LocalWiki:
         if self._thread is not None:
             self._thread.join(5)
             self._thread = None
+        self.store.close()
 
     def __enter__(self) -> LocalWiki:
         return self.start()

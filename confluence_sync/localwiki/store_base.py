@@ -147,7 +147,10 @@ class StoreBase:
             conn.execute("COMMIT")
 
     def close(self) -> None:
-        """Close this thread's connection (others close when their threads end)."""
-        conn = self._shared or getattr(self._local, "conn", None)
+        """Close this thread's connection of a file store (others close when their threads
+        end); the store reopens on next use. An in-memory store stays open: closing would
+        lose its data."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
+            del self._local.conn
