@@ -237,11 +237,9 @@ class Applier:
                 return None
             prop = self.reader.get_page_property(found.id, MARKER_KEY)
             record = record_from_marker(found.id, prop) if prop else None
-            # Our create landed although we saw an error. On Cloud the marker is written
-            # after the create, so an untouched page (version 1) without one is ours too.
-            if (record and record.identity == identity) or (record is None and found.version == 1):
-                return found
-            return None
+            # Our create landed although we saw an error. (A create that landed without its
+            # marker — Cloud adds properties afterwards — is the backend's to recognise.)
+            return found if record is not None and record.identity == identity else None
 
         return find_existing
 
@@ -258,7 +256,13 @@ class Applier:
                 home.info.version,
                 message="confluence-sync: home page",
             )
-            info = self.writer.update_page(update)
+            base = home.info.version
+
+            def unchanged(fresh: Page) -> PageUpdate | None:
+                # A 409 although nobody saved since we read: write again at the same base.
+                return update if fresh.info.version == base else None
+
+            info = self.writer.update_page(update, recheck=unchanged)
             record = replace(record, page_id=info.id, version=info.version)
             prop = self.writer.set_page_property(
                 info.id, MARKER_KEY, record.marker_value(), current=None

@@ -201,13 +201,16 @@ def sync_run(
             result.results = applier.results + _planned(rest)
             _count(result, reader.counter, start)
             return result
-    held = lock.acquire(writer, hub, now=now())
+    held = lock.acquire(reader, writer, hub, now=now())
     result.applied = True
     try:
         applier.run(rest)
     finally:
-        applier.write_index(
-            wanted.hub_key, applier.index_for(wanted.hub_key), lock=lock.released(held, now())
+        hub_index = applier.index_for(wanted.hub_key)
+        lock.release(
+            reader,
+            lambda: applier.write_index(wanted.hub_key, hub_index, lock=lock.released(held, now())),
+            hub,
         )
         result.results = applier.results + _unchanged(wanted, plan)
         _count(result, reader.counter, start)

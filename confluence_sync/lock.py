@@ -13,14 +13,16 @@ Runs with nothing to write never take the lock, so a no-op re-sync makes no writ
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Final
 
-from confluence_sync.backends.base import WikiWriter
+from confluence_sync.backends.base import WikiReader, WikiWriter
 from confluence_sync.errors import ConfluenceSyncError, WikiError
 from confluence_sync.index import INDEX_KEY, SpaceIndex
 from confluence_sync.observe import ObservedSpace
@@ -73,6 +75,7 @@ def check(hub: ObservedSpace, now: dt.datetime) -> str:
 
 
 def acquire(
+    reader: WikiReader,
     writer: WikiWriter,
     hub: ObservedSpace,
     *,
@@ -90,12 +93,35 @@ def acquire(
         )
     except WikiError as error:
         if error.status not in (400, 409):
+            # No answer or a 5xx: the write may have landed. It is ours if it holds our lock.
+            current = reader.get_space_property(hub.key, INDEX_KEY)
+            value_now = current.value if current is not None else None
+            if isinstance(value_now, dict) and value_now.get("lock") == lock:
+                hub.index_prop = current
+                return lock
             raise
         raise LockedError(
             "another sync took the lock or changed the wiki after this run read it",
             hint="run again; nothing was changed by this run",
         ) from None
     return lock
+
+
+def release(
+    reader: WikiReader, write: Callable[[], None], hub: ObservedSpace, attempts: int = 5
+) -> None:
+    """Run ``write`` (the index with the lock released) until it lands: a lock left behind
+    would stop every sync until it expires. After a failure the property is re-read, so a
+    write that landed although we saw an error is not repeated."""
+    for attempt in range(attempts):
+        try:
+            write()
+            return
+        except WikiError:
+            if attempt == attempts - 1:
+                raise
+            with contextlib.suppress(WikiError):
+                hub.index_prop = reader.get_space_property(hub.key, INDEX_KEY)
 
 
 def released(lock: dict[str, Any], now: dt.datetime) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from confluence_sync.backends.base import (
     Capabilities,
@@ -165,7 +165,9 @@ def _resolve_records(reader: WikiReader, space: WantedSpace, state: ObservedSpac
             continue
         found = _marker(reader, listed.id)
         if found is not None and found.identity not in state.records:
-            state.records[found.identity] = found
+            # Not in the index: the run that made it failed part-way (on Cloud labels are
+            # added after the create). Its labels are unknown, so the planner adds them all.
+            state.records[found.identity] = replace(found, labels=frozenset())
             known.add(listed.id)
         elif found is None:
             state.foreign[title_key(listed.title)] = listed
@@ -181,8 +183,9 @@ def _read_bodies(reader: WikiReader, space: WantedSpace, state: ObservedSpace, a
             home_id = state.homepage_id
             if page.home and foreign is None and home_id is not None and home_id in state.listed:
                 foreign = state.listed[home_id]
-            # Read a foreign page only to adopt it or to recognise our own lost create.
-            if foreign is not None and (adopt or foreign.version == 1):
+            # Read a page without our marker only where it has a title we want (or is the
+            # home page): to adopt it, or to recognise our own write whose marker was lost.
+            if foreign is not None:
                 wanted_ids.add(foreign.id)
             continue
         info = state.listed[record.page_id]

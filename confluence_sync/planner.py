@@ -171,7 +171,9 @@ def _new_page(page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: b
         )
     body = observed.bodies.get(foreign.id)
     fresh_home = page.home and foreign.id == observed.homepage_id and foreign.version == 1
-    ours = body is not None and foreign.version == 1 and _same(body.body, page.body)
+    # Exactly the body we would write: our own create or take-over whose marker write was
+    # lost. Recording it loses no member's word.
+    ours = body is not None and _same(body.body, page.body)
     if body is None or not (adopt or ours or fresh_home):
         return _note(
             page.space_key,

@@ -100,13 +100,15 @@ class Site:
         return self.flavour == "cloud"
 
     def settings(self) -> Settings:
-        return Settings.from_env(
+        settings = Settings.from_env(
             {},
             url=self.wiki.url,
             flavour="cloud" if self.cloud else "datacenter",
             username=self.wiki.admin[0],
             api_token=self.wiki.admin[1],
         )
+        # A dropped connection must not cost a minute's read timeout in a test.
+        return settings.model_copy(update={"connect_timeout": 2.0, "read_timeout": 5.0})
 
     def backend(self) -> Backend:
         backend = open_backend(self.settings(), policy=retry_policy())

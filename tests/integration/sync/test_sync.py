@@ -184,7 +184,7 @@ def test_the_lock_refuses_a_second_run(site: Site) -> None:
     wanted: Wanted = load_wanted(site.path, site.options(), templates_supported=site.cloud)
     state = observe(backend.reader, wanted)
     now = dt.datetime.now(dt.UTC)
-    acquire(backend.writer(), state.spaces[HUB], now=now, holder="other@host pid 1")
+    acquire(backend.reader, backend.writer(), state.spaces[HUB], now=now, holder="other@host pid 1")
     site.write_config()
     with pytest.raises(LockedError, match="another sync is running since"):
         site.sync()
