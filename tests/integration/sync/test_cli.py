@@ -1,0 +1,148 @@
+"""The plan and sync commands through Typer's CliRunner: exit codes, report, embedded wiki."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from confluence_sync.cli import app
+
+from .conftest import ATLAS, CONFIG, TODAY, Site
+
+runner = CliRunner()
+
+
+def invoke(site: Site, *args: str) -> tuple[int, str]:
+    flavour = "cloud" if site.cloud else "datacenter"
+    result = runner.invoke(
+        app,
+        [
+            *args,
+            "--url",
+            site.wiki.url,
+            "--flavour",
+            flavour,
+            "--username",
+            site.wiki.admin[0],
+            "--today",
+            TODAY.isoformat(),
+            "--workers",
+            "2",
+        ],
+        env={"CONFLUENCE_API_TOKEN": site.wiki.admin[1], "CONFLUENCE_URL": ""},
+    )
+    return result.exit_code, result.output
+
+
+def many_meetings(site: Site, months: int) -> Path:
+    meetings = "".join(
+        f"      - date: 2026-{m:02d}-14\n        host: hansa-flex\n" for m in range(1, months + 1)
+    )
+    text = CONFIG.format(
+        extra_orgs=ATLAS.format(**site.accounts).rstrip("\n"),
+        members="hansa-flex, deutsche-see, atlas-elektronik",
+        meetings=meetings,
+        **site.accounts,
+    )
+    return site.write_config(raw=text)
+
+
+def test_sync_then_a_no_op_with_report(site: Site, tmp_path: Path) -> None:
+    config = site.write_config()
+    report = tmp_path / "out" / "report.json"
+    code, output = invoke(site, "sync", str(config), "--report", str(report))
+    assert code == 0, output
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["status"] == "applied" and data["summary"]["created"] > 5
+    assert all({"item", "status", "reason"} <= set(item) for item in data["items"])
+    site.journal.clear()
+    code, output = invoke(site, "sync", str(config), "--report", str(report))
+    assert code == 0, output
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["summary"]["writes"] == 0 == site.journal.counts().writes
+    assert data["summary"]["requests"] == site.journal.counts().total
+
+
+def test_a_rejected_token_is_named_never_shown(site: Site) -> None:
+    config = site.write_config()
+    secret = "tok-9f8e7d-very-secret"
+    result = runner.invoke(
+        app,
+        [
+            "sync",
+            str(config),
+            "--url",
+            site.wiki.url,
+            "--username",
+            site.wiki.admin[0],
+            "--flavour",
+            "cloud" if site.cloud else "datacenter",
+            "--today",
+            TODAY.isoformat(),
+        ],
+        env={"CONFLUENCE_API_TOKEN": secret, "CONFLUENCE_URL": ""},
+    )
+    assert result.exit_code != 0
+    assert "401" in result.output or "credentials" in result.output.lower(), result.output
+    assert secret not in result.output
+    assert site.journal.counts().writes == 0
+
+
+def test_plan_formats_and_dry_run_write_nothing(site: Site) -> None:
+    config = site.write_config()
+    code, output = invoke(site, "plan", str(config), "--format", "json")
+    assert code == 0, output
+    plan = json.loads(output)
+    assert plan["status"] == "planned" and plan["checksum"]
+    code, output = invoke(site, "plan", str(config), "--format", "markdown")
+    assert code == 0 and output.startswith("### confluence-sync plan")
+    code, output = invoke(site, "sync", str(config), "--dry-run")
+    assert code == 0, output
+    assert site.journal.counts().writes == 0
+
+
+def test_invalid_config_exits_3_and_sends_nothing(site: Site) -> None:
+    config = site.write_config(raw="network:\n  key: puu!\n")
+    code, output = invoke(site, "sync", str(config))
+    assert code == 3, output
+    assert site.journal.counts().total == 0
+
+
+def test_unsafe_plan_exits_4_without_force(site: Site) -> None:
+    config = many_meetings(site, 10)
+    assert invoke(site, "sync", str(config))[0] == 0
+    many_meetings(site, 2)
+    site.journal.clear()
+    code, output = invoke(site, "sync", str(config))
+    assert code == 4, output
+    assert "--force" in output and site.journal.counts().writes == 0
+    assert invoke(site, "plan", str(config))[0] == 4
+    code, output = invoke(site, "sync", str(config), "--force")
+    assert code == 0, output
+
+
+def test_failed_items_exit_5_and_the_rest_is_applied(site: Site) -> None:
+    site.accounts["moeztuerk"] = "nobody-" + site.accounts["moeztuerk"]  # unknown to the wiki
+    config = site.write_config()
+    code, output = invoke(site, "sync", str(config))
+    assert code == 5, output
+    assert "failed" in output
+    assert site.titles("PUUUPX")  # pages were still created
+
+
+@pytest.mark.parametrize("site", ["dc"], indirect=True)
+def test_embedded_default_keeps_its_data_next_to_the_config(site: Site, tmp_path: Path) -> None:
+    config = site.write_config()  # accounts are plain user names on the dc flavour
+    env = {"CONFLUENCE_URL": "", "CONFLUENCE_API_TOKEN": "", "CONFLUENCE_TOKEN": ""}
+    args = ["sync", str(config), "--today", TODAY.isoformat()]
+    first = runner.invoke(app, args, env=env)
+    assert first.exit_code == 0, first.output
+    db = config.parent / ".confluence-sync" / "localwiki.sqlite3"
+    assert db.exists()
+    assert f"confluence-sync serve --db {db}" in first.output
+    second = runner.invoke(app, [*args, "--report", str(tmp_path / "r.json")], env=env)
+    assert second.exit_code == 0, second.output
+    assert json.loads((tmp_path / "r.json").read_text())["summary"]["writes"] == 0
