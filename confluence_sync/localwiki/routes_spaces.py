@@ -31,7 +31,8 @@ def _description(data: dict[str, Any]) -> str | None:
     return str(desc)
 
 
-@v1.route("/space", ["GET"], gone_on_cloud=True)
+# Space reads still answer on Cloud sites whose v1 content routes are gone (reference §1).
+@v1.route("/space", ["GET"])
 def list_spaces(ctx: Ctx) -> Response:
     start, limit = paging(ctx, default=25, cap=500)
     keys = [k for item in ctx.request.args.getlist("spaceKey") for k in item.split(",") if k]
@@ -70,7 +71,7 @@ def create_private_space(ctx: Ctx) -> Response:
     return _create_space(ctx, private=True)
 
 
-@v1.route("/space/<key>", ["GET"], gone_on_cloud=True)
+@v1.route("/space/<key>", ["GET"])
 def get_space(ctx: Ctx, key: str) -> Response:
     space = readable_space(ctx, key)
     return respond(space_json(ctx, space, Expand(ctx.arg("expand"))))

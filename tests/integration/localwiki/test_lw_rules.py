@@ -234,6 +234,8 @@ def test_v1_removed_switch_answers_410_gone() -> None:
         assert "GoneException" in gone.json()["message"]
         assert session.get(server.url + "/rest/api/content/search",
                            params={"cql": "space = NET"}).status_code == 200
+        assert session.get(server.url + "/rest/api/space/NET").status_code == 200
+        assert session.get(server.url + "/rest/api/space/NET/property").status_code == 410
         assert session.get(server.url + "/api/v2/spaces").status_code == 200
 
 
