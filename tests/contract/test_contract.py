@@ -23,11 +23,8 @@ EXPECTED_ERRORS = {
 # strict, so the mark must go when the route is fixed. Each step isolates one route.
 CORE_DEVIATIONS: dict[tuple[str, str], str] = {
     # (flavour, step): "what core answers and what the spec documents".
-    # History: five status deviations found here were fixed in core (06ffce9).
-    ("cloud", "children v1"): "GET /wiki/rest/api/content/{id}/child?expand=page: the page "
-    "list has no _links (ContentArray requires results, size and _links)",
-    ("cloud", "space properties v1"): "/wiki/rest/api/space/{key}/property[/{key}] answers "
-    "without _expandable, which Cloud v1's SpaceProperty requires",
+    # History: seven deviations found here were fixed in core (06ffce9 and later); an entry
+    # that starts passing fails the run (strict xfail), so this table cannot go stale.
 }
 STEPS = [
     pytest.param(

@@ -57,11 +57,6 @@ def test_local_wiki_accepts_every_page_body(config: NetworkConfig) -> None:
 
 
 @pytest.mark.skipif(localwiki_storage is None, reason="local wiki not present")
-@pytest.mark.xfail(
-    raises=getattr(localwiki_storage, "StorageFormatError", Exception),
-    strict=False,
-    reason="the local wiki's parser does not declare the at: (template variable) namespace yet",
-)
 def test_local_wiki_accepts_the_cloud_template_body(config: NetworkConfig) -> None:
     for template in build_desired(config, today=TODAY).templates:
         localwiki_storage.validate(template.body)
