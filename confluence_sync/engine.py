@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from confluence_sync.apply import Applier, ItemResult
 from confluence_sync.backends.base import Backend, RequestCounter, WikiReader
-from confluence_sync.errors import EXIT_OK, EXIT_PARTIAL, EXIT_UNSAFE
+from confluence_sync.errors import EXIT_OK, EXIT_PARTIAL, EXIT_UNSAFE, UnsafePlanError
 from confluence_sync.observe import WikiState, observe
 from confluence_sync.plan import CreateSpace, Note, PageChange, Plan
 from confluence_sync.planner import make_plan
@@ -143,7 +143,7 @@ def plan_run(reader: WikiReader, wanted: Wanted, options: RunOptions) -> RunResu
     result = RunResult(plan, _planned(plan) + _unchanged(wanted, plan))
     try:
         plan.raise_if_unsafe(force=options.force)
-    except Exception as error:  # UnsafePlanError: shown, not raised, for `plan`
+    except UnsafePlanError as error:  # shown, not raised, for `plan`
         result.refused = str(error)
     _count(result, reader.counter, start)
     return result
@@ -166,7 +166,6 @@ def sync_run(
 ) -> RunResult:
     """Observe, plan, refuse if unsafe, then lock, apply and release."""
     from confluence_sync import lock
-    from confluence_sync.errors import UnsafePlanError
 
     reader = backend.reader
     start = reader.counter.by_method()
