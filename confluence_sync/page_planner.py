@@ -1,0 +1,305 @@
+"""Planning one space's pages: create, update managed regions, adopt, archive — or report.
+
+Pure, like the planner that calls it. The rules (DOMAIN.md, "Who owns which words"):
+
+* A page is ours only if it carries our marker (or the index says so). A page with a wanted
+  title but no marker is *blocked* unless ``adopt``; two exceptions lose no member's word:
+  a page whose body is exactly what we would write (our own create or take-over whose marker
+  write was lost), and the untouched (version 1) home page of a space we created.
+* Only managed regions are rewritten, spliced into the body as read; every other byte stays.
+  A region whose content differs from the hash we stored was edited by a member: reported as
+  a conflict and kept, unless ``force`` (then overwritten and said so).
+* A page of ours that the config no longer wants is archived (moved under the space's archive
+  page and labelled), never deleted.
+"""
+
+from __future__ import annotations
+
+from confluence_sync.backends.base import Page, PageInfo
+from confluence_sync.index import PageRecord
+from confluence_sync.observe import ObservedSpace
+from confluence_sync.plan import ArchivePage, Change, CreatePage, Note, UpdatePage
+from confluence_sync.regions import (
+    RegionError,
+    canonical,
+    insert_missing_region,
+    region_hash,
+    replace_region,
+    scan_regions,
+)
+from confluence_sync.storage import StorageFormatError
+from confluence_sync.wanted import WantedPage, WantedSpace, region_hashes, title_key
+
+
+def plan_pages(
+    space: WantedSpace, observed: ObservedSpace, *, adopt: bool, force: bool
+) -> list[Change]:
+    changes: list[Change] = []
+    for page in space.pages:
+        depth = space.depth(page.identity)
+        record = observed.records.get(page.identity)
+        if record is None:
+            changes.append(_new_page(page, observed, depth, adopt=adopt))
+        else:
+            changes += _existing_page(
+                page, record, observed, depth, force=force, archive_label=space.archive_label
+            )
+    for identity in observed.vanished:
+        if space.page(identity) is not None:
+            changes.append(_note(space.key, identity, "skipped", "page vanished; created again"))
+    archive = space.archive_page
+    for identity, record in sorted(observed.records.items()):
+        if space.page(identity) is not None or record.archived:
+            continue
+        if archive is None:
+            changes.append(
+                _note(space.key, identity, "skipped", "not in the config; no archive page")
+            )
+            continue
+        info = observed.listed[record.page_id]
+        changes.append(
+            ArchivePage(
+                space.key,
+                identity=identity,
+                title=info.title,
+                depth=99,
+                page_id=record.page_id,
+                archive=archive.identity,
+                label=space.archive_label,
+            )
+        )
+    return changes
+
+
+def _note(space: str, identity: str, status: str, text: str) -> Note:
+    return Note(space, subject=f"page {identity}", status=status, text=text)
+
+
+def _new_page(page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: bool) -> Change:
+    hashes = region_hashes(page)
+    if observed.info is None:
+        return CreatePage(
+            page.space_key,
+            identity=page.identity,
+            title=page.title,
+            depth=depth,
+            body=page.body,
+            parent=page.parent,
+            labels=page.labels,
+            regions=hashes,
+            page_kind=page.kind,
+            home=page.home,
+        )
+    foreign = observed.foreign.get(title_key(page.title))
+    home_id = observed.homepage_id
+    if foreign is None and page.home and home_id is not None and home_id in observed.listed:
+        foreign = observed.listed[home_id]
+    if foreign is None:
+        return CreatePage(
+            page.space_key,
+            identity=page.identity,
+            title=page.title,
+            depth=depth,
+            body=page.body,
+            parent=page.parent,
+            labels=page.labels,
+            regions=hashes,
+            page_kind=page.kind,
+        )
+    body = observed.bodies.get(foreign.id)
+    fresh_home = page.home and foreign.id == observed.homepage_id and foreign.version == 1
+    # Exactly the body we would write: our own create or take-over whose marker write was
+    # lost. Recording it loses no member's word.
+    ours = body is not None and _same(body.body, page.body)
+    if body is None or not (adopt or ours or fresh_home):
+        return _note(
+            page.space_key,
+            page.identity,
+            "blocked",
+            f"exists without marker, use --adopt (page {foreign.id} '{foreign.title}')",
+        )
+    why = "our create; its marker was lost" if ours else "untouched home page of the space"
+    new_body = body.body if ours else _adopt_body(body.body, page)
+    return _update(
+        page,
+        foreign,
+        body,
+        depth,
+        new_body,
+        hashes,
+        frozenset(),
+        why=(why,),
+        adopt=adopt and not ours,
+    )
+
+
+def _same(current: str, wanted: str) -> bool:
+    try:
+        return canonical(current) == canonical(wanted)
+    except StorageFormatError:
+        return False
+
+
+def _adopt_body(body: str, page: WantedPage) -> str:
+    """A foreign page gets our regions added; its own words stay (the home page of a space
+    we just created holds Confluence's default text only: replaced)."""
+    scanned = scan_regions(body)
+    if not scanned.regions and not scanned.problems and not body.strip():
+        return page.body
+    new_body = body
+    for name, content in page.regions.items():
+        if name in scanned.regions:
+            new_body = replace_region(new_body, name, content)
+        else:
+            new_body = insert_missing_region(new_body, name, content)
+    return new_body
+
+
+def _update(
+    page: WantedPage,
+    info: PageInfo,
+    body: Page | None,
+    depth: int,
+    new_body: str | None,
+    regions: dict[str, str],
+    old_labels: frozenset[str],
+    *,
+    why: tuple[str, ...],
+    adopt: bool = False,
+    overwritten: tuple[str, ...] = (),
+    move: bool = False,
+    labels_remove: frozenset[str] = frozenset(),
+) -> UpdatePage:
+    return UpdatePage(
+        page.space_key,
+        identity=page.identity,
+        title=page.title,
+        depth=depth,
+        page_id=info.id,
+        base_version=info.version,
+        body=new_body
+        if body is not None and (new_body != body.body or info.title != page.title or move)
+        else None,
+        parent=page.parent,
+        move=move,
+        labels_add=page.labels - old_labels,
+        labels_remove=(old_labels - page.labels) | labels_remove,
+        regions=regions,
+        labels=page.labels,
+        page_kind=page.kind,
+        why=why,
+        overwritten=overwritten,
+        adopt=adopt,
+    )
+
+
+def _existing_page(
+    page: WantedPage,
+    record: PageRecord,
+    observed: ObservedSpace,
+    depth: int,
+    *,
+    force: bool,
+    archive_label: str,
+) -> list[Change]:
+    info = observed.listed[record.page_id]
+    body = observed.bodies.get(record.page_id)
+    wanted_hashes = region_hashes(page)
+    parent_id = observed.parent_id(page)
+    move = not page.home and (record.archived or parent_id is None or info.parent_id != parent_id)
+    label_fix = page.labels != record.labels or record.archived
+    if body is None:  # observe saw nothing to read: at most labels differ
+        if not label_fix and not move:
+            return []
+        return [
+            _update(
+                page,
+                info,
+                None,
+                depth,
+                None,
+                dict(record.regions),
+                record.labels,
+                why=("labels",),
+                move=move,
+            )
+        ]
+    notes: list[Change] = []
+    new_body, written, why, overwritten = body.body, dict(record.regions), [], []
+    scanned = scan_regions(body.body)
+    conflicted = False
+    for name, content in page.regions.items():
+        region = scanned.regions.get(name)
+        problem = scanned.problem(name)
+        if region is None and (problem is not None or name in record.regions):
+            text = problem.message if problem else f"region {name!r} was removed from the page"
+            notes.append(
+                _note(
+                    page.space_key,
+                    page.identity,
+                    "conflict",
+                    f"{text} (version {info.version}); kept",
+                )
+            )
+            conflicted = True
+            continue
+        try:
+            if region is None:
+                new_body = insert_missing_region(new_body, name, content)
+                written[name] = wanted_hashes[name]
+                why.append(f"new region {name}")
+                continue
+            current = region_hash(region.content)
+            if current == wanted_hashes[name]:
+                written[name] = current
+                continue
+            stored = record.regions.get(name)
+            if stored is not None and current != stored:
+                if not force:
+                    notes.append(
+                        _note(
+                            page.space_key,
+                            page.identity,
+                            "conflict",
+                            f"region {name!r} edited by a member (page version {info.version}, we "
+                            f"wrote {record.version}); kept, --force overwrites",
+                        )
+                    )
+                    conflicted = True
+                    continue
+                overwritten.append(name)
+            new_body = replace_region(new_body, name, content)
+            written[name] = wanted_hashes[name]
+            why.append(f"region {name}")
+        except RegionError as error:
+            notes.append(_note(page.space_key, page.identity, "conflict", error.message))
+            conflicted = True
+    if info.title != page.title:
+        why.append(f"title was '{info.title}'")
+    if move:
+        why.append("moved back from the archive" if record.archived else "parent")
+    if label_fix:
+        why.append("labels")
+    for name in set(written) - set(page.regions):
+        written.pop(name)  # a region the template dropped: left on the page, no longer ours
+    needs_write = bool(why) or new_body != body.body
+    # The version moved without a region change (edits outside our regions): record it so
+    # later runs need not read the body again — unless a conflict must stay visible.
+    acknowledge = info.version != record.version and not conflicted
+    if not needs_write and not acknowledge and written == dict(record.regions):
+        return notes
+    removed = frozenset({archive_label}) if record.archived else frozenset()
+    change = _update(
+        page,
+        info,
+        body,
+        depth,
+        new_body,
+        written,
+        record.labels,
+        why=tuple(why) or (f"record version {info.version} (edited outside our regions)",),
+        overwritten=tuple(overwritten),
+        move=move,
+        labels_remove=removed,
+    )
+    return [*notes, change]
