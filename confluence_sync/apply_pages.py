@@ -1,0 +1,203 @@
+"""Applying page changes: create (or take over a new space's home page), update managed
+regions, archive, and keep each page's marker property in step.
+
+A mixin of :class:`confluence_sync.apply.Applier`, which owns the bookkeeping; kept apart so
+each module reads on its own. Every write here is safe to repeat on the next run: a create is
+looked up by our marker before it is sent again, an update after a 409 is re-checked against
+what members changed meanwhile, and a marker whose remembered version is stale is re-read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from confluence_sync.backends.base import (
+    Page,
+    PageInfo,
+    PageUpdate,
+    Property,
+    WikiReader,
+    WikiWriter,
+)
+from confluence_sync.errors import ConflictError, ConfluenceSyncError
+from confluence_sync.index import MARKER_KEY, PageRecord, record_from_marker
+from confluence_sync.observe import ObservedSpace
+from confluence_sync.plan import ArchivePage, CreatePage, UpdatePage
+from confluence_sync.regions import region_hash, replace_region, scan_regions
+from confluence_sync.wanted import Wanted
+
+
+class SkipError(ConfluenceSyncError):
+    """A change that cannot run because one it depends on failed."""
+
+
+class PageApplier:
+    """Page operations; needs ``wanted``, ``reader``, ``writer`` and ``records`` (per space:
+    identity → record) from the class it is mixed into."""
+
+    wanted: Wanted
+    reader: WikiReader
+    writer: WikiWriter
+    records: dict[str, dict[str, PageRecord]]
+
+    def _parent_id(self, observed: ObservedSpace, parent: str | None) -> str:
+        if parent is None:
+            if observed.homepage_id is None:
+                raise SkipError(f"space {observed.key} has no home page to put the page under")
+            return observed.homepage_id
+        record = self.records[observed.key].get(parent)
+        if record is None:
+            raise SkipError(f"parent page {parent} does not exist (failed or blocked)")
+        return record.page_id
+
+    def _finder(self, space: str, title: str, identity: str) -> Callable[[], PageInfo | None]:
+        def find_existing() -> PageInfo | None:
+            found = self.reader.find_page_by_title(space, title)
+            if found is None:
+                return None
+            prop = self.reader.get_page_property(found.id, MARKER_KEY)
+            record = record_from_marker(found.id, prop) if prop else None
+            # Our create landed although we saw an error. (A create that landed without its
+            # marker — Cloud adds properties afterwards — is the backend's to recognise.)
+            return found if record is not None and record.identity == identity else None
+
+        return find_existing
+
+    def _create_page(self, observed: ObservedSpace, change: CreatePage) -> str | None:
+        record = PageRecord(change.identity, "", 1, change.page_kind, change.regions, change.labels)
+        if change.home:
+            if observed.homepage_id is None:
+                raise SkipError(f"space {observed.key} has no home page")
+            home = self.reader.get_page(observed.homepage_id)
+            update = PageUpdate(
+                home.info.id,
+                change.title,
+                change.body,
+                home.info.version,
+                message="confluence-sync: home page",
+            )
+            base = home.info.version
+
+            def unchanged(fresh: Page) -> PageUpdate | None:
+                # A 409 although nobody saved since we read: write again at the same base.
+                return update if fresh.info.version == base else None
+
+            info = self.writer.update_page(update, recheck=unchanged)
+            record = replace(record, page_id=info.id, version=info.version)
+            prop = self.writer.set_page_property(
+                info.id, MARKER_KEY, record.marker_value(), current=None
+            )
+            if change.labels:
+                self.writer.add_labels(info.id, sorted(change.labels))
+            record = replace(record, marker_version=prop.version, marker_id=prop.id)
+        else:
+            parent_id = self._parent_id(observed, change.parent)
+            info = self.writer.create_page(
+                observed.key,
+                change.title,
+                change.body,
+                parent_id=parent_id,
+                labels=sorted(change.labels),
+                properties={MARKER_KEY: record.marker_value()},
+                find_existing=self._finder(observed.key, change.title, change.identity),
+            )
+            record = replace(record, page_id=info.id, version=info.version)
+        self.records[observed.key][change.identity] = record
+        return None
+
+    def _recheck(
+        self, change: UpdatePage, record: PageRecord | None
+    ) -> Callable[[Page], PageUpdate | None]:
+        """After a 409: write again only if nobody touched our regions in between."""
+        space = self.wanted.space(change.space)
+        page = space.page(change.identity) if space else None
+
+        def recheck(fresh: Page) -> PageUpdate | None:
+            if page is None or record is None:
+                return None
+            body = fresh.body
+            found = scan_regions(body).regions
+            for name, target in change.regions.items():
+                region = found.get(name)
+                if region is None or name not in page.regions:
+                    return None
+                current = region_hash(region.content)
+                if current == target:
+                    continue
+                if current != record.regions.get(name) and name not in change.overwritten:
+                    return None  # a member edited it meanwhile: do not overwrite
+                body = replace_region(body, name, page.regions[name])
+            return PageUpdate(
+                fresh.info.id,
+                change.title,
+                body,
+                fresh.info.version,
+                parent_id=None,
+                message="confluence-sync: " + change.reason,
+            )
+
+        return recheck
+
+    def _update_page(self, observed: ObservedSpace, change: UpdatePage) -> str | None:
+        old = self.records[observed.key].get(change.identity)
+        parent_id = self._parent_id(observed, change.parent) if change.move else None
+        version = change.base_version
+        if change.body is not None:
+            update = PageUpdate(
+                change.page_id,
+                change.title,
+                change.body,
+                change.base_version,
+                parent_id=parent_id,
+                message="confluence-sync: " + change.reason,
+            )
+            version = self.writer.update_page(update, recheck=self._recheck(change, old)).version
+        elif change.move and parent_id is not None:
+            version = self.writer.move_page(change.page_id, parent_id).version
+        if change.labels_add:
+            self.writer.add_labels(change.page_id, sorted(change.labels_add))
+        for label in sorted(change.labels_remove):
+            self.writer.remove_label(change.page_id, label)
+        record = PageRecord(
+            change.identity,
+            change.page_id,
+            version,
+            change.page_kind,
+            change.regions,
+            change.labels,
+        )
+        self._write_marker(observed, record, old)
+        return None
+
+    def _archive(self, observed: ObservedSpace, change: ArchivePage) -> str | None:
+        old = self.records[observed.key][change.identity]
+        archive_id = self._parent_id(observed, change.archive)
+        info = self.writer.move_page(change.page_id, archive_id)
+        self.writer.add_labels(change.page_id, [change.label])
+        record = replace(
+            old, version=info.version, archived=True, labels=old.labels | {change.label}
+        )
+        self._write_marker(observed, record, old)
+        return None
+
+    def _write_marker(
+        self, observed: ObservedSpace, record: PageRecord, old: PageRecord | None
+    ) -> None:
+        current: Property | None = None
+        if old is not None and old.page_id == record.page_id:
+            current = old.marker_property()
+        if current is None or (not current.id and self.reader.capabilities.flavour == "cloud"):
+            current = self.reader.get_page_property(record.page_id, MARKER_KEY)
+        try:
+            prop = self.writer.set_page_property(
+                record.page_id, MARKER_KEY, record.marker_value(), current=current
+            )
+        except ConflictError:
+            # Our remembered marker version is stale (a lost write); read it and write once more.
+            current = self.reader.get_page_property(record.page_id, MARKER_KEY)
+            prop = self.writer.set_page_property(
+                record.page_id, MARKER_KEY, record.marker_value(), current=current
+            )
+        record = replace(record, marker_version=prop.version, marker_id=prop.id)
+        self.records[observed.key][record.identity] = record
