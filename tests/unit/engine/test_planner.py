@@ -217,3 +217,22 @@ def test_a_failed_parent_fails_its_children_and_the_rest_goes_on(wiki: FakeWiki)
     assert got["page group/UPX/extra/0"] == "failed"
     assert got["page group/UPX/extra/1"] == "created"
     assert got["page group/UPX/meeting/2026-03"] == "created"
+
+
+def test_two_runs_that_read_the_same_hub_cannot_both_take_the_lock(wiki: FakeWiki) -> None:
+    import datetime as dt
+
+    from confluence_sync.lock import LockedError, acquire, check, released
+
+    sync(wiki, network())
+    now = dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
+    _, first = plan_for(wiki, network())
+    _, second = plan_for(wiki, network())
+    held = acquire(wiki, wiki, first.spaces[HUB], now=now, holder="a@host pid 1")
+    with pytest.raises(LockedError, match="another sync took the lock"):
+        acquire(wiki, wiki, second.spaces[HUB], now=now, holder="b@host pid 2")
+    _, third = plan_for(wiki, network())
+    with pytest.raises(LockedError, match="another sync is running since 2026-01-15T12:00:00"):
+        check(third.spaces[HUB], now)
+    assert check(third.spaces[HUB], now + dt.timedelta(hours=3)).startswith("took over a stale")
+    assert released(held, now)["released"]
