@@ -52,15 +52,18 @@ def config_accounts(config_path: Path) -> list[str]:
 
 
 @contextmanager
-def embedded_wiki(config_path: Path, data_dir: Path | None = None) -> Iterator[Embedded]:
-    """Start the local wiki (Data Center flavour) on 127.0.0.1 and yield how to reach it."""
+def embedded_wiki(
+    config_path: Path, data_dir: Path | None = None, *, provision: bool = True
+) -> Iterator[Embedded]:
+    """Start the local wiki (Data Center flavour) on 127.0.0.1 and yield how to reach it;
+    ``provision`` creates the config's accounts first (not for a dry run: it changes nothing)."""
     from confluence_sync.localwiki.server import LocalWiki
 
     folder = data_dir_for(config_path, data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     db_path = folder / DB_NAME
     with LocalWiki(db_path=db_path, flavour="dc") as wiki:
-        for account in config_accounts(config_path):
+        for account in config_accounts(config_path) if provision else []:
             if wiki.store.resolve_user(account) is None:
                 # A random password: these users exist so permissions can name them.
                 wiki.store.create_user(account, secrets.token_urlsafe(16))

@@ -247,7 +247,7 @@ def execute(
     with ExitStack() as stack:
         outcome_db, viewer = None, ""
         if settings.embedded:
-            local = stack.enter_context(embedded_wiki(config_path, data_dir))
+            local = stack.enter_context(embedded_wiki(config_path, data_dir, provision=not dry_run))
             settings, outcome_db, viewer = local.settings, local.db_path, local.viewer_url
         backend = open_backend(settings)
         stack.callback(backend.close)
