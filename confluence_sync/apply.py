@@ -35,6 +35,7 @@ from confluence_sync.plan import (
     CreatePage,
     CreateSpace,
     EnsureGroup,
+    MemberChange,
     Note,
     Plan,
     RemoveMember,
@@ -136,19 +137,27 @@ class Applier(PageApplier):
 
     def run(self, plan: Plan) -> list[ItemResult]:
         by_space: dict[str, list[Change]] = {}
+        by_group: dict[str, list[EnsureGroup | MemberChange]] = {}
         for change in plan.changes:
             if isinstance(change, Note):
                 self._record(change, change.status)
             elif isinstance(change, CreateSpace):
                 self.create_space(change)
             elif isinstance(change, EnsureGroup | AddMember | RemoveMember):
-                self._run(change, lambda c=change: self._group(c))  # type: ignore[misc]
+                by_group.setdefault(change.group, []).append(change)
             else:
                 by_space.setdefault(change.space, []).append(change)
         keys = [space.key for space in self.wanted.spaces]
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            # Groups before grants (a grant may name a group); groups are independent of
+            # each other, so they run in parallel too, each in plan order (create first).
+            list(pool.map(self._group_changes, by_group.values()))
             list(pool.map(lambda key: self._space(key, by_space.get(key, [])), keys))
         return self.results
+
+    def _group_changes(self, changes: list[EnsureGroup | MemberChange]) -> None:
+        for change in changes:
+            self._run(change, lambda c=change: self._group(c))  # type: ignore[misc]
 
     def create_space(self, change: CreateSpace) -> bool:
         """Create one space now (the engine creates the hub before taking the lock)."""
@@ -161,20 +170,20 @@ class Applier(PageApplier):
         info = self.writer.create_space(change.space, change.name, change.description)
         self.state.spaces[change.space].info = info
 
-    def _group(self, change: Change) -> None:
+    def _group(self, change: EnsureGroup | MemberChange) -> None:
         if isinstance(change, EnsureGroup):
             self.writer.ensure_group(change.group)
-            self.groups.setdefault(change.group, frozenset())
         elif isinstance(change, AddMember):
             self.writer.add_group_member(change.group, change.account)
-            self.groups[change.group] = self.groups.get(change.group, frozenset()) | {
-                change.account
-            }
         elif isinstance(change, RemoveMember):
             self.writer.remove_group_member(change.group, change.account)
-            self.groups[change.group] = self.groups.get(change.group, frozenset()) - {
-                change.account
-            }
+        with self._lock:  # one group per worker, but the dict is shared
+            members = self.groups.get(change.group, frozenset())
+            if isinstance(change, AddMember):
+                members |= {change.account}
+            elif isinstance(change, RemoveMember):
+                members -= {change.account}
+            self.groups[change.group] = members
 
     def _space(self, key: str, changes: list[Change]) -> None:
         observed = self.state.spaces[key]
