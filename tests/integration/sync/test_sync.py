@@ -50,7 +50,7 @@ def test_first_sync_creates_everything_and_the_second_writes_nothing(site: Site)
     assert counts.writes == 0 and second.writes == 0
     managed = sum(1 for r in second.results if r.status == "unchanged")
     spaces = 2
-    assert counts.total <= 3 * spaces + 1 + managed // 100, counts
+    assert counts.total <= 3 * spaces + managed // 100, counts  # TARGETS.md
     assert second.requests == counts.total
 
 
@@ -100,8 +100,6 @@ def test_date_change_updates_only_pages_whose_content_changes(site: Site) -> Non
     assert "page group/UPX/members" not in updated and "page hub/directory" not in updated
     after = {p.id: p.version for p in site.backend().reader.list_pages(GROUP)}
     changed = {pid for pid in before if after[pid] != before[pid]}
-    members_page = site.page(GROUP, "Mitglieder des Arbeitskreises").info.id if False else None
-    assert members_page is None or members_page not in changed
     assert len(changed) == sum(
         1 for r in result.results if r.status == "updated" and r.space == GROUP
     )
