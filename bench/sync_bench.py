@@ -181,10 +181,10 @@ class SyncRun:
         )
 
 
-def run_sync(wiki: Wiki, config: Path, workers: int) -> SyncRun:
+def run_sync(wiki: Wiki, config: Path, workers: int, step: str) -> SyncRun:
     """Sync ``config`` to ``wiki`` in a fresh process; journal cleared before, read after."""
     wiki.clear_journal()
-    report_path = config.with_suffix(".report.json")
+    report_path = config.with_suffix(f".{step}.report.json")
     report_path.unlink(missing_ok=True)
     env = {
         **os.environ,
@@ -205,7 +205,7 @@ def run_sync(wiki: Wiki, config: Path, workers: int) -> SyncRun:
         "--workers",
         str(workers),
     ]
-    output = config.with_suffix(".out.txt")
+    output = config.with_suffix(f".{step}.out.txt")
     with output.open("w", encoding="utf-8") as sink:
         started = time.perf_counter()
         process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT, env=env)
@@ -214,6 +214,9 @@ def run_sync(wiki: Wiki, config: Path, workers: int) -> SyncRun:
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     journal = wiki.journal()
+    # Kept with --keep, for whoever wants to see which requests a step sent.
+    with config.with_suffix(f".{step}.journal.jsonl").open("w", encoding="utf-8") as lines:
+        lines.writelines(json.dumps(e, ensure_ascii=False) + "\n" for e in journal["entries"])
     report = json.loads(report_path.read_text("utf-8")) if report_path.exists() else {}
     if not report:
         log(f"  no report; output: {output.read_text('utf-8')[-2000:]}")
@@ -377,7 +380,7 @@ class Bench:
                 f"{flavour} {name}: first sync (workers {workers or self.workers}"
                 f"{f', {latency_ms} ms latency' if latency_ms else ''})"
             )
-            first = runs["first"] = run_sync(wiki, config, workers or self.workers)
+            first = runs["first"] = run_sync(wiki, config, workers or self.workers, "first")
             self.counted(flavour, name, "first sync", first)
             created = first.pages("created")
             per_page = first.reached / created if created else float("inf")
@@ -402,7 +405,7 @@ class Bench:
             if not full:
                 return runs
             log(f"{flavour} {name}: no-op re-sync")
-            noop = runs["noop"] = run_sync(wiki, config, self.workers)
+            noop = runs["noop"] = run_sync(wiki, config, self.workers, "noop")
             self.counted(flavour, name, "no-op", noop)
             managed = noop.pages("unchanged", "updated", "created")
             allowance = 3 * spaces_of(config) + managed // 100
@@ -424,7 +427,7 @@ class Bench:
             )
             moved = move_one_meeting(config)
             log(f"{flavour} {name}: one meeting moved ({moved})")
-            move = runs["move"] = run_sync(wiki, config, self.workers)
+            move = runs["move"] = run_sync(wiki, config, self.workers, "move")
             self.counted(flavour, name, "meeting moved", move)
             written = [
                 i["item"]

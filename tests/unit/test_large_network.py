@@ -46,9 +46,7 @@ def test_names_carry_umlauts_ampersands_and_quotes(generator: ModuleType) -> Non
         assert needle in text
 
 
-def test_small_shape_validates_with_mapped_accounts(
-    generator: ModuleType, tmp_path: Path
-) -> None:
+def test_small_shape_validates_with_mapped_accounts(generator: ModuleType, tmp_path: Path) -> None:
     shape = generator.SMALL
     accounts = {name: f"5b10:{name}" for name in generator.account_names(shape)}
     path = generator.write_network(tmp_path / "n.yaml", shape, accounts)
