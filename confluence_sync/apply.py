@@ -127,6 +127,11 @@ class Applier(PageApplier):
     def _run(self, change: Change, action: Callable[[], str | None]) -> bool:
         try:
             reason = action()
+        except ConflictError as error:
+            # A page a member saved while we wrote it: kept, reported like a planned conflict.
+            status = "conflict" if isinstance(change, UpdatePage) else "failed"
+            self._record(change, status, str(error))
+            return False
         except ConfluenceSyncError as error:
             self._record(change, "failed", str(error))
             return False

@@ -65,7 +65,15 @@ class PageApplier:
         return find_existing
 
     def _create_page(self, observed: ObservedSpace, change: CreatePage) -> str | None:
-        record = PageRecord(change.identity, "", 1, change.page_kind, change.regions, change.labels)
+        record = PageRecord(
+            change.identity,
+            "",
+            1,
+            change.page_kind,
+            change.regions,
+            change.labels,
+            outside=change.outside,
+        )
         if change.home:
             if observed.homepage_id is None:
                 raise SkipError(f"space {observed.key} has no home page")
@@ -85,6 +93,8 @@ class PageApplier:
 
             info = self.writer.update_page(update, recheck=unchanged)
             record = replace(record, page_id=info.id, version=info.version)
+            if info.version != base + 1:
+                record = replace(record, outside="")
             prop = self.writer.set_page_property(
                 info.id, MARKER_KEY, record.marker_value(), current=None
             )
@@ -126,7 +136,16 @@ class PageApplier:
                 if current == target:
                     continue
                 if current != record.regions.get(name) and name not in change.overwritten:
-                    return None  # a member edited it meanwhile: do not overwrite
+                    # A member edited it while this run worked: keep it, say who and when.
+                    editor = fresh.info.last_editor or "someone (the wiki did not say who)"
+                    raise ConflictError(
+                        f"page {change.identity}",
+                        409,
+                        f"region {name!r} edited by {editor} (page version "
+                        f"{fresh.info.version}, we wrote {record.version}) while this run "
+                        "wrote; kept",
+                        hint="the next sync reports it until resolved; --force overwrites",
+                    )
                 body = replace_region(body, name, page.regions[name])
             return PageUpdate(
                 fresh.info.id,
@@ -143,6 +162,7 @@ class PageApplier:
         old = self.records[observed.key].get(change.identity)
         parent_id = self._parent_id(observed, change.parent) if change.move else None
         version = change.base_version
+        expected = change.base_version  # the version if nobody saves in between
         if change.body is not None:
             update = PageUpdate(
                 change.page_id,
@@ -153,8 +173,10 @@ class PageApplier:
                 message="confluence-sync: " + change.reason,
             )
             version = self.writer.update_page(update, recheck=self._recheck(change, old)).version
+            expected += 1
         elif change.move and parent_id is not None:
             version = self.writer.move_page(change.page_id, parent_id).version
+            expected += 1
         if change.labels_add:
             self.writer.add_labels(change.page_id, sorted(change.labels_add))
         for label in sorted(change.labels_remove):
@@ -166,8 +188,18 @@ class PageApplier:
             change.page_kind,
             change.regions,
             change.labels,
+            # A 409 re-check spliced around someone's words: the page is no longer our
+            # whole rendering, so the next update reads it first.
+            outside=change.outside if version == expected else "",
         )
-        self._write_marker(observed, record, old)
+        if old is None or old.page_id != change.page_id or old.archived or change.adopt:
+            # The marker proves ownership: written when the page becomes ours (adopted, or
+            # our create whose marker was lost) or leaves the archive. A plain update only
+            # changes the index (see ``index``): one request per changed page saved.
+            self._write_marker(observed, record, old)
+        else:
+            record = replace(record, marker_version=old.marker_version, marker_id=old.marker_id)
+            self.records[observed.key][record.identity] = record
         return None
 
     def _archive(self, observed: ObservedSpace, change: ArchivePage) -> str | None:
@@ -176,7 +208,11 @@ class PageApplier:
         info = self.writer.move_page(change.page_id, archive_id)
         self.writer.add_labels(change.page_id, [change.label])
         record = replace(
-            old, version=info.version, archived=True, labels=old.labels | {change.label}
+            old,
+            version=info.version,
+            archived=True,
+            labels=old.labels | {change.label},
+            outside=old.outside if info.version == old.version + 1 else "",
         )
         self._write_marker(observed, record, old)
         return None

@@ -1,11 +1,20 @@
 """Ownership records: the per-page marker property and the per-space index property.
 
-The **marker** (content property ``confluence-sync`` on every page the sync made) is the
-truth: identity, kind, the version we wrote, the hashes of the regions as we wrote them and
-the labels we set. The **index** (space property ``confluence-sync.index``) repeats the
-marker of every managed page of the space plus the grants and templates we manage, so a
-no-op run reads one property per space instead of one per page. On the hub the index also
-holds the memberships of our groups and the run lock (see ``lock``).
+The **marker** (content property ``confluence-sync`` on every page the sync made) proves
+ownership: identity and kind, plus the facts of the write that last set it (version, region
+hashes, labels) — written at creation, adoption, archiving and un-archiving only. The
+**index** (space property ``confluence-sync.index``) holds the mutable part for every managed
+page of the space: the version our last write produced, the region hashes as written, our
+labels and the hash of the body outside the regions when we wrote it whole; plus the grants
+and templates we manage. A region-only update therefore costs the page write and nothing per
+page (the index is written once per space), and a no-op run reads one property per space.
+
+Why the marker is not rewritten on every update: everything the engine needs from it after
+creation is in the index. When the index is lost or stale, a page's marker still proves it is
+ours; its version then differs from the page's, so observe reads the body and the planner
+compares region hashes: a region equal to the config or to what the marker recorded is ours,
+anything else is reported as a conflict and kept (never overwritten on a guess). On the hub
+the index also holds the memberships of our groups and the run lock (see ``lock``).
 
 Property values are JSON; Confluence limits a property value to about 32 KB on some sites,
 so the index keeps short keys.
@@ -37,6 +46,13 @@ class PageRecord:
     archived: bool = False
     marker_version: int = 1  # version of the marker property, to update it without a read
     marker_id: str = ""  # Cloud v2 property id
+    # Hash of the body outside the regions (``wanted.outside_hash``) when our last write was
+    # a whole rendering of the config; "" when the page holds words we did not render (a
+    # splice around a member's text, an adopted page, an acknowledged edit): read it first.
+    outside: str = ""
+    # Read from the page's marker, not the index (index lost or stale): its version and
+    # hashes are those of the marker's write, maybe older than our last one. Not stored.
+    from_marker: bool = field(default=False, compare=False)
 
     def marker_value(self) -> JSON:
         """The marker property's value for this record."""
@@ -60,11 +76,15 @@ def record_from_marker(page_id: str, prop: Property) -> PageRecord | None:
     value = prop.value
     if not isinstance(value, dict) or not isinstance(value.get("identity"), str):
         return None
-    return _record(page_id, value, prop.version, prop.id)
+    return replace(_record(page_id, value, prop.version, prop.id), from_marker=True)
 
 
 def _record(
-    page_id: str, value: Mapping[str, Any], marker_version: int, marker_id: str
+    page_id: str,
+    value: Mapping[str, Any],
+    marker_version: int,
+    marker_id: str,
+    outside: str = "",
 ) -> PageRecord:
     regions = value.get("regions") or {}
     labels = value.get("labels") or []
@@ -78,6 +98,7 @@ def _record(
         archived=bool(value.get("archived", False)),
         marker_version=marker_version,
         marker_id=marker_id,
+        outside=outside,
     )
 
 
@@ -108,7 +129,7 @@ class SpaceIndex:
     def to_json(self) -> JSON:
         pages: dict[str, JSON] = {}
         for identity, record in sorted(self.pages.items()):
-            pages[identity] = {
+            entry: dict[str, JSON] = {
                 "id": record.page_id,
                 "v": record.version,
                 "k": record.kind,
@@ -118,6 +139,9 @@ class SpaceIndex:
                 "mv": record.marker_version,
                 "mid": record.marker_id,
             }
+            if record.outside:
+                entry["o"] = record.outside
+            pages[identity] = entry
         value: dict[str, JSON] = {"format": FORMAT, "pages": pages}
         if self.grants is not None:
             grants: list[JSON] = [grant_json(g) for g in sorted(self.grants)]
@@ -154,6 +178,7 @@ def index_from_json(value: JSON) -> SpaceIndex:
             },
             int(raw.get("mv") or 1),  # type: ignore[arg-type]
             str(raw.get("mid") or ""),
+            str(raw.get("o") or ""),
         )
     grants: frozenset[Grant] | None = None
     if isinstance(value.get("grants"), list):

@@ -4,8 +4,12 @@ Cheap by design (TARGETS: a no-op re-sync costs about 3 requests per space). Per
 the space, the page list (ids, titles, parents, versions; paginated in bulk) and our index
 property. Everything else is read only where the index cannot answer:
 
-* a page body — only for pages the plan may rewrite: the version differs from the one we
-  wrote (someone edited it), or the config's regions, title or parent changed;
+* a page body — only for pages the plan may rewrite and where the index cannot vouch for
+  it: the version differs from the one we wrote (someone saved it since), or our last write
+  was a splice around words we did not render. A page still at the version of our last
+  whole-body write, whose config rendering agrees outside the regions with that write, is not
+  read: the planner renders it whole (``fresh``); the write carries our version as base, so
+  an edit in between still gets a 409 and a re-check;
 * a page marker — for a listed page that is not in the index but carries a title we want
   (a crash after a create, or a page someone else made), and for an index entry whose page
   is no longer listed (the marker decides whether it still exists);
@@ -40,7 +44,14 @@ from confluence_sync.index import (
     index_from_json,
     record_from_marker,
 )
-from confluence_sync.wanted import Wanted, WantedPage, WantedSpace, region_hashes, title_key
+from confluence_sync.wanted import (
+    Wanted,
+    WantedPage,
+    WantedSpace,
+    outside_hash,
+    region_hashes,
+    title_key,
+)
 
 
 @dataclass
@@ -58,6 +69,8 @@ class ObservedSpace:
     grants: frozenset[Grant] | None = None  # None: not listed, the index is trusted
     templates: list[Template] | None = None  # None: not listed
     vanished: list[str] = field(default_factory=list)  # identities whose page is gone
+    # page ids the planner may render whole instead of splicing into a body read
+    fresh: set[str] = field(default_factory=set)
 
     @property
     def homepage_id(self) -> str | None:
@@ -196,7 +209,16 @@ def _read_bodies(reader: WikiReader, space: WantedSpace, state: ObservedSpace, a
             or info.parent_id != state.parent_id(page)
             or dict(record.regions) != region_hashes(page)
         )
-        if changed:
+        if not changed:
+            continue
+        if (
+            not record.archived
+            and info.version == record.version
+            and record.outside
+            and record.outside == outside_hash(page.body)
+        ):
+            state.fresh.add(record.page_id)
+        else:
             wanted_ids.add(record.page_id)
     for page_id in sorted(wanted_ids):
         state.bodies[page_id] = reader.get_page(page_id)

@@ -28,7 +28,13 @@ from confluence_sync.regions import (
     scan_regions,
 )
 from confluence_sync.storage import StorageFormatError
-from confluence_sync.wanted import WantedPage, WantedSpace, region_hashes, title_key
+from confluence_sync.wanted import (
+    WantedPage,
+    WantedSpace,
+    outside_hash,
+    region_hashes,
+    title_key,
+)
 
 
 def plan_pages(
@@ -89,6 +95,7 @@ def _new_page(page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: b
             regions=hashes,
             page_kind=page.kind,
             home=page.home,
+            outside=outside_hash(page.body),
         )
     foreign = observed.foreign.get(title_key(page.title))
     home_id = observed.homepage_id
@@ -105,6 +112,7 @@ def _new_page(page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: b
             labels=page.labels,
             regions=hashes,
             page_kind=page.kind,
+            outside=outside_hash(page.body),
         )
     body = observed.bodies.get(foreign.id)
     fresh_home = page.home and foreign.id == observed.homepage_id and foreign.version == 1
@@ -130,6 +138,25 @@ def _new_page(page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: b
         frozenset(),
         why=(why,),
         adopt=adopt and not ours,
+    )
+
+
+def _editor(info: PageInfo) -> str:
+    """Who saved the page version we found (a member, as far as we can tell)."""
+    return info.last_editor or "someone (the wiki did not say who)"
+
+
+def _edited(name: str, info: PageInfo, record: PageRecord) -> str:
+    if record.from_marker:
+        # No index entry: the marker knows only the write that set it, maybe not our last.
+        return (
+            f"region {name!r} differs from what the page's marker recorded (version "
+            f"{record.version}) and the space index has no newer entry; last saved by "
+            f"{_editor(info)} (page version {info.version}); kept, --force overwrites"
+        )
+    return (
+        f"region {name!r} edited by {_editor(info)} (page version {info.version}, we wrote "
+        f"{record.version}); kept, --force overwrites"
     )
 
 
@@ -169,7 +196,15 @@ def _update(
     overwritten: tuple[str, ...] = (),
     move: bool = False,
     labels_remove: frozenset[str] = frozenset(),
+    fresh: bool = False,
+    outside: str = "",
 ) -> UpdatePage:
+    if fresh:
+        write_body: str | None = new_body
+    elif body is not None and (new_body != body.body or info.title != page.title or move):
+        write_body = new_body
+    else:
+        write_body = None
     return UpdatePage(
         page.space_key,
         identity=page.identity,
@@ -177,9 +212,7 @@ def _update(
         depth=depth,
         page_id=info.id,
         base_version=info.version,
-        body=new_body
-        if body is not None and (new_body != body.body or info.title != page.title or move)
-        else None,
+        body=write_body,
         parent=page.parent,
         move=move,
         labels_add=page.labels - old_labels,
@@ -190,6 +223,8 @@ def _update(
         why=why,
         overwritten=overwritten,
         adopt=adopt,
+        fresh=fresh,
+        outside=outside,
     )
 
 
@@ -208,6 +243,8 @@ def _existing_page(
     parent_id = observed.parent_id(page)
     move = not page.home and (record.archived or parent_id is None or info.parent_id != parent_id)
     label_fix = page.labels != record.labels or record.archived
+    if record.page_id in observed.fresh:
+        return [_fresh_update(page, record, info, depth, move=move, label_fix=label_fix)]
     if body is None:  # observe saw nothing to read: at most labels differ
         if not label_fix and not move:
             return []
@@ -222,6 +259,7 @@ def _existing_page(
                 record.labels,
                 why=("labels",),
                 move=move,
+                outside=record.outside,
             )
         ]
     notes: list[Change] = []
@@ -238,7 +276,7 @@ def _existing_page(
                     page.space_key,
                     page.identity,
                     "conflict",
-                    f"{text} (version {info.version}); kept",
+                    f"{text} (version {info.version} by {_editor(info)}); kept",
                 )
             )
             conflicted = True
@@ -261,8 +299,7 @@ def _existing_page(
                             page.space_key,
                             page.identity,
                             "conflict",
-                            f"region {name!r} edited by a member (page version {info.version}, we "
-                            f"wrote {record.version}); kept, --force overwrites",
+                            _edited(name, info, record),
                         )
                     )
                     conflicted = True
@@ -303,3 +340,43 @@ def _existing_page(
         labels_remove=removed,
     )
     return [*notes, change]
+
+
+def _fresh_update(
+    page: WantedPage,
+    record: PageRecord,
+    info: PageInfo,
+    depth: int,
+    *,
+    move: bool,
+    label_fix: bool,
+) -> UpdatePage:
+    """The page is exactly what our last whole write left (same version, same rendering
+    outside the regions): the config's whole rendering is that page with the new regions.
+    Nothing can conflict — nobody saved since — and a save in between is caught by the
+    version check of the write (409 → re-read, re-check, splice)."""
+    wanted_hashes = region_hashes(page)
+    why = [
+        f"region {name}" if name in record.regions else f"new region {name}"
+        for name in page.regions
+        if record.regions.get(name) != wanted_hashes[name]
+    ]
+    if info.title != page.title:
+        why.append(f"title was '{info.title}'")
+    if move:
+        why.append("parent")
+    if label_fix:
+        why.append("labels")
+    return _update(
+        page,
+        info,
+        None,
+        depth,
+        page.body,
+        wanted_hashes,
+        record.labels,
+        why=tuple(why) or ("rendering",),
+        move=move,
+        fresh=True,
+        outside=record.outside,
+    )

@@ -106,6 +106,7 @@ class CreatePage(PageChange):
     regions: Mapping[str, str] = field(default_factory=dict)  # region → hash we write
     page_kind: str = "managed"
     home: bool = False
+    outside: str = ""  # wanted.outside_hash(body), recorded so later updates skip the read
     kind: ClassVar[str] = "create"
     phase: ClassVar[int] = PHASE_PAGE
 
@@ -119,7 +120,8 @@ class UpdatePage(PageChange):
     """Rewrite a page's managed regions, title or parent; add/remove our labels.
 
     ``body`` is the whole new body (regions spliced into the body we read at
-    ``base_version``); None when only labels or the record change.
+    ``base_version``, or — ``fresh`` — the config's whole rendering, when the page is still
+    what our last whole write left); None when only labels or the record change.
     """
 
     page_id: str = ""
@@ -135,6 +137,8 @@ class UpdatePage(PageChange):
     why: tuple[str, ...] = ()
     overwritten: tuple[str, ...] = ()  # regions a member edited that --force overwrites
     adopt: bool = False
+    fresh: bool = False  # body rendered whole, without reading the page
+    outside: str = ""  # what to record as the outside hash if the write lands as planned
     kind: ClassVar[str] = "update"
     phase: ClassVar[int] = PHASE_PAGE
 

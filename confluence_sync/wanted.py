@@ -99,6 +99,36 @@ def region_hashes(page: WantedPage) -> dict[str, str]:
     return {name: region_hash(content) for name, content in page.regions.items()}
 
 
+def outside_hash(body: str) -> str:
+    """Hash of ``body`` outside its managed regions (region contents cut, delimiters kept).
+
+    Compares two bodies *we rendered* (the one we last wrote whole, the one the config renders
+    now): when they agree outside the regions and nobody saved the page since our write, the
+    fresh rendering is exactly the page with new regions, so it can be written without a read.
+    Raw bytes on purpose: a body the wiki normalised or a member touched never matches a fresh
+    rendering, which sends such pages down the read-and-splice path. "" when the body has
+    damaged regions (never matches).
+    """
+    import hashlib
+
+    from confluence_sync.regions import scan_regions
+    from confluence_sync.storage import StorageFormatError
+
+    try:
+        scanned = scan_regions(body)
+    except StorageFormatError:
+        return ""
+    if scanned.problems:
+        return ""
+    data = body.encode()
+    parts, last = [], 0
+    for region in sorted(scanned.regions.values(), key=lambda r: r.content_start):
+        parts.append(data[last : region.content_start])
+        last = region.content_end
+    parts.append(data[last:])
+    return "sha256:" + hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
 def wanted_from_desired(desired: DesiredWiki, *, templates_supported: bool) -> Wanted:
     """The engine's view of the desired wiki. Where the flavour has no template API the
     template's fallback page is wanted instead, and the builder's note is reported."""

@@ -45,6 +45,9 @@ class PageInfo:
     parent_id: str | None
     version: int
     status: str = "current"
+    # Who saved ``version`` (DC username / Cloud accountId; "" when the answer omits it), so a
+    # conflict can name the member who edited.
+    last_editor: str = ""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from .base import (
 )
 from .common import (
     V1,
+    editor_of,
     global_labels,
     q,
     version_of,
@@ -107,6 +108,7 @@ class CloudReader(WikiReader):
             parent_id=str(data["parentId"]) if data.get("parentId") else None,
             version=version_of(data),
             status=str(data.get("status", "current")),
+            last_editor=editor_of(data),
         )
 
     def list_pages(self, space_key: str) -> list[PageInfo]:

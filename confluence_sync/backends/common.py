@@ -84,6 +84,20 @@ def version_of(data: dict[str, Any]) -> int:
     return int(version.get("number", 0)) if isinstance(version, dict) else 0
 
 
+def editor_of(data: dict[str, Any]) -> str:
+    """Who saved the version in a content object: DC ``version.by.username`` (display name
+    as a fall-back), Cloud v2 ``version.authorId``, Cloud v1 ``version.by.accountId``."""
+    version = data.get("version") or {}
+    if not isinstance(version, dict):
+        return ""
+    if version.get("authorId"):
+        return str(version["authorId"])
+    by = version.get("by") or {}
+    if not isinstance(by, dict):
+        return ""
+    return str(by.get("username") or by.get("accountId") or by.get("displayName") or "")
+
+
 def write_with_recheck(
     page_id: str,
     update: PageUpdate,

@@ -29,6 +29,7 @@ from .base import (
 )
 from .common import (
     V1,
+    editor_of,
     global_labels,
     q,
     version_of,
@@ -56,6 +57,7 @@ def page_info(data: dict[str, Any], space_key: str = "") -> PageInfo:
         parent_id=str(ancestors[-1]["id"]) if ancestors else None,
         version=version_of(data),
         status=str(data.get("status", "current")),
+        last_editor=editor_of(data),
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from confluence_sync.backends import open_backend
 from confluence_sync.backends.base import Backend, Page
@@ -112,6 +113,15 @@ class Site:
 
     def backend(self) -> Backend:
         backend = open_backend(self.settings(), policy=retry_policy())
+        self.backends.append(backend)
+        return backend
+
+    def member_backend(self, name: str) -> Backend:
+        """A backend with a member's credentials, to edit pages as that member would."""
+        settings = self.settings().model_copy(
+            update={"username": name, "api_token": SecretStr("pw-" + name)}
+        )
+        backend = open_backend(settings, policy=retry_policy())
         self.backends.append(backend)
         return backend
 

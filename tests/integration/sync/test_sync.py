@@ -115,13 +115,15 @@ def test_edit_inside_a_region_is_reported_and_kept_force_overwrites(site: Site) 
     edited = replace_region(meeting.body, name, "<p>Ort geändert von Hand</p>")
     from confluence_sync.backends.base import PageUpdate
 
-    site.backend().writer().update_page(
+    site.member_backend("cherm").writer().update_page(
         PageUpdate(meeting.info.id, meeting.info.title, edited, meeting.info.version)
     )
     site.write_config(["2026-03-19", "2026-09-10"])
     result = site.sync()
     conflicts = [r for r in result.results if r.status == "conflict"]
-    assert conflicts and "edited by a member" in conflicts[0].reason
+    # The conflict names who edited and which version, next to the version we wrote.
+    assert conflicts and f"edited by {site.accounts['cherm']}" in conflicts[0].reason
+    assert f"page version {meeting.info.version + 1}, we wrote" in conflicts[0].reason
     assert result.exit_code() == 0 and result.exit_code(strict=True) == 5
     kept = site.page(GROUP, "2026-03-19 Frühjahrstreffen bei HANSA-FLEX")
     assert "Ort geändert von Hand" in kept.body

@@ -52,6 +52,11 @@ class FakeWiki(WikiReader, WikiWriter):
     templates: dict[str, dict[str, Template]] = field(default_factory=dict)
     counter: RequestCounter = field(default_factory=RequestCounter)
     conflict_next_update: bool = False
+    # A member's save that lands just before the sync's next page update (between its
+    # observe and its write): page id → new body.
+    edit_before_update: dict[str, str] = field(default_factory=dict)
+    body_reads: list[str] = field(default_factory=list)  # page ids, in order
+    marker_writes: list[str] = field(default_factory=list)  # page ids, in order
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
     def __post_init__(self) -> None:
@@ -75,10 +80,10 @@ class FakeWiki(WikiReader, WikiWriter):
             p for p in self.pages.values() if p.info.space_key == space and p.info.title == title
         )
 
-    def member_edit(self, page_id: str, body: str) -> None:
+    def member_edit(self, page_id: str, body: str, editor: str = "erika") -> None:
         """A member saves a new version of the page in the editor."""
         page = self.pages[page_id]
-        page.info = replace(page.info, version=page.info.version + 1)
+        page.info = replace(page.info, version=page.info.version + 1, last_editor=editor)
         page.body = body
 
     # --- reader -------------------------------------------------------------------------
@@ -96,6 +101,7 @@ class FakeWiki(WikiReader, WikiWriter):
         if page_id not in self.pages:
             raise NotFoundError(f"page {page_id}", 404, "not found")
         page = self.pages[page_id]
+        self.body_reads.append(page_id)
         return Page(page.info, page.body)
 
     def find_page_by_title(self, space_key: str, title: str) -> PageInfo | None:
@@ -183,6 +189,8 @@ class FakeWiki(WikiReader, WikiWriter):
     ) -> PageInfo:
         self._hit("PUT")
         page = self.pages[update.page_id]
+        if update.page_id in self.edit_before_update:
+            self.member_edit(update.page_id, self.edit_before_update.pop(update.page_id))
         if self.conflict_next_update or update.base_version != page.info.version:
             self.conflict_next_update = False
             fresh = recheck(Page(page.info, page.body)) if recheck else None
@@ -191,7 +199,11 @@ class FakeWiki(WikiReader, WikiWriter):
             update = fresh
         parent = update.parent_id or page.info.parent_id
         page.info = replace(
-            page.info, title=update.title, parent_id=parent, version=page.info.version + 1
+            page.info,
+            title=update.title,
+            parent_id=parent,
+            version=page.info.version + 1,
+            last_editor="sync",
         )
         page.body = update.body
         return page.info
@@ -227,6 +239,7 @@ class FakeWiki(WikiReader, WikiWriter):
     def set_page_property(
         self, page_id: str, key: str, value: JSON, *, current: Property | None
     ) -> Property:
+        self.marker_writes.append(page_id)
         return self._set(self.pages[page_id].properties, key, key, value, current)
 
     def add_labels(self, page_id: str, labels: Iterable[str]) -> None:

@@ -1,0 +1,182 @@
+"""Updates without a needless read, and the marker written only when ownership changes.
+
+A page still at the version our last whole write produced, whose config rendering agrees with
+that write outside the regions, is written whole without a GET. Every other path reads and
+splices — and on none of them is a member's word lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from confluence_sync.index import INDEX_KEY, MARKER_KEY
+from confluence_sync.plan import CreatePage, Note, UpdatePage
+from confluence_sync.regions import find_regions, replace_region
+from confluence_sync.wanted import Wanted, WantedSpace
+
+from .conftest import GROUP, HUB, network, plan_for, sync
+from .fake import FakeWiki
+
+MEETING = "group/UPX/meeting/2026-03"
+
+
+def meeting(wiki: FakeWiki) -> str:
+    return wiki.page_by_title(GROUP, "2026-03-12 Treffen").info.id
+
+
+def updates(plan: object) -> dict[str, UpdatePage]:
+    return {c.identity: c for c in plan.changes if isinstance(c, UpdatePage)}  # type: ignore[attr-defined]
+
+
+def statuses(results: list) -> dict[str, str]:  # type: ignore[type-arg]
+    return {r.item: (r.status, r.reason) for r in results}
+
+
+def with_scaffold(wanted: Wanted, old: str, new: str) -> Wanted:
+    """The same network whose templates now render the meeting pages' scaffold differently."""
+    spaces = []
+    for space in wanted.spaces:
+        pages = tuple(replace(p, body=p.body.replace(old, new)) for p in space.pages)
+        spaces.append(WantedSpace(**{**space.__dict__, "pages": pages}))
+    return replace(wanted, spaces=tuple(spaces))
+
+
+def test_region_change_of_an_untouched_page_is_written_whole_without_a_read(
+    wiki: FakeWiki,
+) -> None:
+    sync(wiki, network())
+    wiki.body_reads.clear()
+    wiki.marker_writes.clear()
+    plan, results = sync(wiki, network(facts="Hamburg"))
+    changed = updates(plan)
+    assert MEETING in changed and all(c.fresh for c in changed.values())
+    assert wiki.body_reads == []  # no GET of any page body
+    assert wiki.marker_writes == []  # the index alone records the new versions
+    page = wiki.pages[meeting(wiki)]
+    assert "Hamburg" in find_regions(page.body)["facts"].content
+    assert "<h2>Protokoll</h2>" in page.body  # the scaffold written at creation stays
+    assert {s for s, _ in statuses(results).values()} <= {"updated"}
+    assert plan_for(wiki, network(facts="Hamburg"))[0].empty  # the index has the versions
+    # and the next change is again written without a read
+    _, _ = sync(wiki, network(facts="Berlin"))
+    assert wiki.body_reads == []
+
+
+def test_member_edit_outside_regions_is_read_and_kept_on_every_later_update(
+    wiki: FakeWiki,
+) -> None:
+    sync(wiki, network())
+    page_id = meeting(wiki)
+    wiki.member_edit(page_id, wiki.pages[page_id].body + "<p>Protokoll: alles gut</p>")
+    wiki.body_reads.clear()
+    plan, _ = sync(wiki, network(facts="Hamburg"))
+    assert page_id in wiki.body_reads and not updates(plan)[MEETING].fresh
+    assert "<p>Protokoll: alles gut</p>" in wiki.pages[page_id].body
+    # Our last write was a splice around the member's words: the next update reads again.
+    wiki.body_reads.clear()
+    plan, _ = sync(wiki, network(facts="Berlin"))
+    assert page_id in wiki.body_reads and not updates(plan)[MEETING].fresh
+    body = wiki.pages[page_id].body
+    assert "<p>Protokoll: alles gut</p>" in body and "Berlin" in body
+
+
+def test_member_save_between_observe_and_write_is_spliced_around(wiki: FakeWiki) -> None:
+    sync(wiki, network())
+    page_id = meeting(wiki)
+    wiki.edit_before_update[page_id] = wiki.pages[page_id].body + "<p>Gerade eben</p>"
+    plan, results = sync(wiki, network(facts="Hamburg"))
+    assert updates(plan)[MEETING].fresh  # planned without a read …
+    body = wiki.pages[page_id].body  # … the 409 re-read the page and spliced into it
+    assert "<p>Gerade eben</p>" in body and "Hamburg" in find_regions(body)["facts"].content
+    assert statuses(results)[f"page {MEETING}"][0] == "updated"
+    # The page now holds words we did not render: the next update reads it first.
+    wiki.body_reads.clear()
+    sync(wiki, network(facts="Berlin"))
+    assert page_id in wiki.body_reads and "<p>Gerade eben</p>" in wiki.pages[page_id].body
+
+
+def test_member_edit_inside_a_region_between_observe_and_write_is_a_named_conflict(
+    wiki: FakeWiki,
+) -> None:
+    sync(wiki, network())
+    page_id = meeting(wiki)
+    edited = replace_region(wiki.pages[page_id].body, "facts", "<p>Ort von Hand</p>")
+    wiki.edit_before_update[page_id] = edited
+    _, results = sync(wiki, network(facts="Hamburg"))
+    status, reason = statuses(results)[f"page {MEETING}"]
+    assert status == "conflict"
+    assert "edited by erika" in reason and "page version 2, we wrote 1" in reason
+    assert "Ort von Hand" in wiki.pages[page_id].body
+    # reported again by the next run's plan, still kept
+    plan, _ = sync(wiki, network(facts="Hamburg"))
+    assert any(isinstance(c, Note) and c.status == "conflict" for c in plan.changes)
+    assert "Ort von Hand" in wiki.pages[page_id].body
+
+
+def test_scaffold_changed_in_the_templates_is_not_rewritten(wiki: FakeWiki) -> None:
+    sync(wiki, network())
+    page_id = meeting(wiki)
+    wiki.body_reads.clear()
+    changed = with_scaffold(network(facts="Hamburg"), "<h2>Protokoll</h2>", "<h2>Notizen</h2>")
+    plan, _ = sync(wiki, changed)
+    # The rendering differs outside the regions: read and splice, never a fresh body.
+    assert page_id in wiki.body_reads and not updates(plan)[MEETING].fresh
+    body = wiki.pages[page_id].body
+    assert "<h2>Protokoll</h2>" in body and "<h2>Notizen</h2>" not in body
+    assert "Hamburg" in find_regions(body)["facts"].content
+
+
+def test_adopted_page_keeps_its_own_text_on_later_updates(wiki: FakeWiki) -> None:
+    sync(wiki, network([]))
+    parent = wiki.page_by_title(GROUP, "Treffen").info.id
+    info = wiki.create_page(GROUP, "2026-03-12 Treffen", "<p>Eigene Notizen</p>", parent_id=parent)
+    sync(wiki, network(), adopt=True)
+    wiki.body_reads.clear()
+    plan, _ = sync(wiki, network(facts="Hamburg"))
+    assert info.id in wiki.body_reads and not updates(plan)[MEETING].fresh
+    assert "<p>Eigene Notizen</p>" in wiki.pages[info.id].body
+
+
+def test_index_lost_the_markers_still_prove_ownership(wiki: FakeWiki) -> None:
+    sync(wiki, network())
+    sync(wiki, network(facts="Hamburg"))  # pages at version 2; markers still say version 1
+    pages_before = set(wiki.pages)
+    del wiki.space_props[(GROUP, INDEX_KEY)]
+    wiki.body_reads.clear()
+    plan, results = sync(wiki, network(facts="Hamburg"))
+    assert set(wiki.pages) == pages_before  # nothing created twice
+    assert not [c for c in plan.changes if isinstance(c, CreatePage)]
+    assert meeting(wiki) in wiki.body_reads  # unknown written version: read and compare
+    assert not [r for r in results if r.status in ("conflict", "blocked", "failed")]
+    assert plan_for(wiki, network(facts="Hamburg"))[0].empty  # the index is rebuilt
+
+
+def test_index_lost_and_config_changed_keeps_regions_it_cannot_vouch_for(
+    wiki: FakeWiki,
+) -> None:
+    sync(wiki, network())
+    sync(wiki, network(facts="Hamburg"))
+    del wiki.space_props[(GROUP, INDEX_KEY)]
+    page_id = meeting(wiki)
+    _, results = sync(wiki, network(facts="Berlin"))
+    # The marker knows the region as created (Bremen); the page says Hamburg, which might be a
+    # member's: reported and kept rather than overwritten on a guess. --force settles it.
+    conflicts = [r for r in results if r.item == f"page {MEETING}" and r.status == "conflict"]
+    assert conflicts and "marker recorded" in conflicts[0].reason
+    assert "Hamburg" in find_regions(wiki.pages[page_id].body)["facts"].content
+    sync(wiki, network(facts="Berlin"), force=True)
+    assert "Berlin" in find_regions(wiki.pages[page_id].body)["facts"].content
+
+
+def test_marker_is_written_when_ownership_changes_only(wiki: FakeWiki) -> None:
+    sync(wiki, network(["2026-03-12", "2026-09-10"]))
+    wiki.marker_writes.clear()
+    sync(wiki, network(["2026-03-12"]))  # archive 2026-09
+    archived = wiki.page_by_title(GROUP, "2026-09-10 Treffen").info.id
+    assert wiki.marker_writes == [archived]
+    assert wiki.pages[archived].properties[MARKER_KEY].value["archived"] is True  # type: ignore[index]
+    wiki.marker_writes.clear()
+    sync(wiki, network(["2026-03-12", "2026-09-10"]))  # back from the archive
+    assert wiki.marker_writes == [archived]
+    assert wiki.pages[archived].properties[MARKER_KEY].value["archived"] is False  # type: ignore[index]
+    assert (HUB, INDEX_KEY) in wiki.space_props
