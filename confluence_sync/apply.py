@@ -59,6 +59,19 @@ STATUS = {
 }
 
 
+def _subject_of(change: AddGrant | RevokeGrant) -> tuple[str, str, str]:
+    return (change.kind, change.grant.subject_type, change.grant.subject)
+
+
+def _by_subject(changes: list[Change]) -> dict[tuple[str, str, str], list[AddGrant | RevokeGrant]]:
+    """Grants and revokes of one space grouped per subject, in plan order (read first)."""
+    batches: dict[tuple[str, str, str], list[AddGrant | RevokeGrant]] = {}
+    for change in changes:
+        if isinstance(change, AddGrant | RevokeGrant):
+            batches.setdefault(_subject_of(change), []).append(change)
+    return batches
+
+
 @dataclass(frozen=True)
 class ItemResult:
     """What happened to one plan item."""
@@ -198,11 +211,15 @@ class Applier(PageApplier):
         granted = set(current or ()) & set(wanted.grants) if observed.info else set()
         if observed.index.grants is not None and observed.grants is None:
             granted = set(observed.index.grants)
+        batching = self.writer.capabilities.batch_grants
+        batches = _by_subject(changes) if batching else {}
         for change in changes:
             if key in self.failed_spaces:
                 self._record(change, "failed", f"space {key} could not be created")
                 continue
-            if isinstance(change, AddGrant):
+            if isinstance(change, AddGrant | RevokeGrant) and batching:
+                self._grant_batch(key, batches.pop(_subject_of(change), []), granted)
+            elif isinstance(change, AddGrant):
                 if self._run(change, lambda c=change: self.writer.grant(key, c.grant)):  # type: ignore[misc]
                     granted.add(change.grant)
             elif isinstance(change, RevokeGrant):
@@ -223,6 +240,30 @@ class Applier(PageApplier):
                 self.write_index(key, self.index_for(key))
             except ConfluenceSyncError as error:
                 self._record(placeholder, "failed", f"{error} (the next sync rebuilds it)")
+
+    def _grant_batch(
+        self, key: str, batch: list[AddGrant | RevokeGrant], granted: set[Grant]
+    ) -> None:
+        """Every grant (or revoke) of one subject in one request; each item gets the result."""
+        if not batch:
+            return  # sent with the subject's first item
+        grants = [c.grant for c in batch]
+        add = isinstance(batch[0], AddGrant)
+        try:
+            if add:
+                self.writer.grant_many(key, grants)
+            else:
+                self.writer.revoke_many(key, grants)
+        except ConfluenceSyncError as error:
+            for change in batch:
+                self._record(change, "failed", str(error))
+            return
+        for change in batch:
+            self._record(change, STATUS[change.kind])
+        if add:
+            granted.update(grants)
+        else:
+            granted.difference_update(grants)
 
     def _template(self, change: SaveTemplate) -> None:
         saved = self.writer.save_template(change.space, change.template)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -125,6 +125,9 @@ class Capabilities:
     inline_labels_on_create: bool
     inline_properties_on_create: bool
     supports_group_admin: bool = True
+    # Several operations of one subject in one request (DC 9.1+ ``…/grant`` and ``…/revoke``
+    # take a list); Cloud v1 takes one permission per request.
+    batch_grants: bool = False
 
 
 class UnsupportedOperationError(ConfluenceSyncError):
@@ -290,6 +293,21 @@ class WikiWriter(ABC):
     def revoke(self, space_key: str, grant: Grant) -> None:
         """Must remove the space permission."""
 
+    def grant_many(self, space_key: str, grants: Sequence[Grant]) -> None:
+        """Add several permissions of **one** subject; one request where
+        ``capabilities.batch_grants`` (read first), else one per grant."""
+        if grants:
+            single_subject(grants)
+        for grant in _read_first(grants):
+            self.grant(space_key, grant)
+
+    def revoke_many(self, space_key: str, grants: Sequence[Grant]) -> None:
+        """Remove several permissions of **one** subject (see ``grant_many``)."""
+        if grants:
+            single_subject(grants)
+        for grant in grants:
+            self.revoke(space_key, grant)
+
     @abstractmethod
     def ensure_group(self, name: str) -> bool:
         """Must create the group if missing; True when it was created."""
@@ -306,6 +324,19 @@ class WikiWriter(ABC):
     def save_template(self, space_key: str, template: Template) -> Template:
         """Must create (``id`` empty) or update the space template; UnsupportedOperationError
         where ``capabilities.supports_templates`` is False."""
+
+
+def _read_first(grants: Iterable[Grant]) -> list[Grant]:
+    """Confluence refuses other permissions of a subject that cannot read the space."""
+    return sorted(grants, key=lambda g: (g.operation != "read", g))
+
+
+def single_subject(grants: Sequence[Grant]) -> Grant:
+    """The first grant, after checking every grant names the same subject."""
+    subjects = {(g.subject_type, g.subject) for g in grants}
+    if len(subjects) != 1:
+        raise ValueError(f"grant_many/revoke_many take one subject, got {sorted(subjects)}")
+    return _read_first(grants)[0]
 
 
 @dataclass

@@ -41,6 +41,7 @@ CAPABILITIES = Capabilities(
     supports_templates=False,
     inline_labels_on_create=True,
     inline_properties_on_create=True,
+    batch_grants=True,
 )
 _PAGE_EXPAND = "version,ancestors,space"
 _LIST_LIMIT = 200

@@ -3,7 +3,7 @@ properties ride inline in a page create. See ``datacenter`` for the reading half
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from confluence_sync.errors import ConflictError, NotFoundError
@@ -21,6 +21,7 @@ from .base import (
     Template,
     UnsupportedOperationError,
     WikiWriter,
+    single_subject,
 )
 from .common import (
     V1,
@@ -190,21 +191,34 @@ class DataCenterWriter(WikiWriter):
         return f"{V1}/space/{q(space_key)}/permissions/{subject}/{action}"
 
     def grant(self, space_key: str, grant: Grant) -> None:
-        key, target = permissions.to_dc(grant.operation)
-        self.transport.call(
-            "PUT",
-            self._permission_path(space_key, grant, "grant"),
-            what=f"{grant.operation} for {grant.subject_type} {grant.subject} in {space_key}",
-            json=[{"targetType": target, "operationKey": key}],
-        )
+        self.grant_many(space_key, [grant])
 
     def revoke(self, space_key: str, grant: Grant) -> None:
-        key, target = permissions.to_dc(grant.operation)
+        self.revoke_many(space_key, [grant])
+
+    def grant_many(self, space_key: str, grants: Sequence[Grant]) -> None:
+        self._permissions(space_key, grants, "grant")
+
+    def revoke_many(self, space_key: str, grants: Sequence[Grant]) -> None:
+        self._permissions(space_key, grants, "revoke")
+
+    def _permissions(self, space_key: str, grants: Sequence[Grant], action: str) -> None:
+        """One ``PUT …/{grant|revoke}`` with every operation of one subject (DC 9.1+).
+        Additive, unlike ``POST /space/{key}/permissions``, which would replace the subject's
+        whole set and so drop permissions someone granted by hand."""
+        if not grants:
+            return
+        first = single_subject(grants)
+        ordered = sorted(grants, key=lambda g: (g.operation != "read", g))
+        operations = ", ".join(g.operation for g in ordered)
         self.transport.call(
             "PUT",
-            self._permission_path(space_key, grant, "revoke"),
-            what=f"{grant.operation} for {grant.subject_type} {grant.subject} in {space_key}",
-            json=[{"targetType": target, "operationKey": key}],
+            self._permission_path(space_key, first, action),
+            what=f"{operations} for {first.subject_type} {first.subject} in {space_key}",
+            json=[
+                {"targetType": target, "operationKey": key}
+                for key, target in (permissions.to_dc(g.operation) for g in ordered)
+            ],
         )
 
     def ensure_group(self, name: str) -> bool:

@@ -203,6 +203,24 @@ def test_space_permissions_grant_list_revoke(site: Site) -> None:
     assert Grant("user", kim, "comment") not in reader.list_grants("UPX")
 
 
+def test_grant_many_sends_one_request_per_subject_on_dc(site: Site) -> None:
+    site.space()
+    writer, reader = site.backend.writer(), site.backend.reader
+    writer.ensure_group("upx-members")
+    wanted = [Grant("group", "upx-members", op) for op in ("write", "comment", "read", "attach")]
+    before = reader.counter.by_method().get("PUT", 0) + reader.counter.by_method().get("POST", 0)
+    writer.grant_many("UPX", wanted)
+    after = reader.counter.by_method().get("PUT", 0) + reader.counter.by_method().get("POST", 0)
+    # DC: one additive PUT …/grant with every operation; Cloud v1: one POST per permission.
+    assert after - before == (len(wanted) if site.cloud else 1)
+    assert set(wanted) <= set(reader.list_grants("UPX"))
+    writer.revoke_many("UPX", wanted[:2])
+    left = set(reader.list_grants("UPX"))
+    assert not set(wanted[:2]) & left and set(wanted[2:]) <= left
+    with pytest.raises(ValueError, match="one subject"):
+        writer.grant_many("UPX", [wanted[0], Grant("group", "other", "read")])
+
+
 def test_templates_on_cloud_and_the_capability_on_dc(site: Site) -> None:
     site.space()
     reader, writer = site.backend.reader, site.backend.writer()

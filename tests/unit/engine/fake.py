@@ -7,7 +7,7 @@ of calls. Every call counts as one request in the shared RequestCounter (writes 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from confluence_sync.backends.base import (
@@ -44,6 +44,8 @@ class FakeWiki(WikiReader, WikiWriter):
     """One fake site. ``cloud`` switches the capabilities (templates)."""
 
     cloud: bool = False
+    batch_grants: bool = False  # Data Center 9.1+: one request per subject
+    grant_calls: list[tuple[str, tuple[Grant, ...]]] = field(default_factory=list)
     spaces: dict[str, SpaceInfo] = field(default_factory=dict)
     pages: dict[str, FakePage] = field(default_factory=dict)
     space_props: dict[tuple[str, str], Property] = field(default_factory=dict)
@@ -65,6 +67,7 @@ class FakeWiki(WikiReader, WikiWriter):
             supports_templates=self.cloud,
             inline_labels_on_create=True,
             inline_properties_on_create=True,
+            batch_grants=self.batch_grants,
         )
 
     def _hit(self, method: str) -> None:
@@ -257,6 +260,22 @@ class FakeWiki(WikiReader, WikiWriter):
     def revoke(self, space_key: str, grant: Grant) -> None:
         self._hit("DELETE")
         self.grants.get(space_key, set()).discard(grant)
+
+    def grant_many(self, space_key: str, grants: Sequence[Grant]) -> None:
+        if not self.batch_grants:
+            super().grant_many(space_key, grants)
+            return
+        self._hit("PUT")
+        self.grant_calls.append(("grant", tuple(grants)))
+        self.grants.setdefault(space_key, set()).update(grants)
+
+    def revoke_many(self, space_key: str, grants: Sequence[Grant]) -> None:
+        if not self.batch_grants:
+            super().revoke_many(space_key, grants)
+            return
+        self._hit("PUT")
+        self.grant_calls.append(("revoke", tuple(grants)))
+        self.grants.get(space_key, set()).difference_update(grants)
 
     def ensure_group(self, name: str) -> bool:
         self._hit("POST")

@@ -236,3 +236,18 @@ def test_two_runs_that_read_the_same_hub_cannot_both_take_the_lock(wiki: FakeWik
         check(third.spaces[HUB], now)
     assert check(third.spaces[HUB], now + dt.timedelta(hours=3)).startswith("took over a stale")
     assert released(held, now)["released"]
+
+
+def test_batched_grants_one_call_per_subject_each_item_reported() -> None:
+    wiki = FakeWiki(batch_grants=True)
+    _, results = sync(wiki, network())
+    grants = [ops for action, ops in wiki.grant_calls if action == "grant"]
+    subjects = [{(g.subject_type, g.subject) for g in ops} for ops in grants]
+    assert all(len(s) == 1 for s in subjects)  # one subject per call …
+    assert len(grants) == 4  # two subjects in each of the two spaces
+    # … read first within it, and every grant item reported as granted
+    assert all(ops[0].operation == "read" for ops in grants)
+    granted = [r for r in results if r.kind == "grant"]
+    assert granted and all(r.status == "granted" for r in granted)
+    assert len(granted) == sum(len(ops) for ops in grants)
+    assert plan_for(wiki, network())[0].empty  # the index recorded them
