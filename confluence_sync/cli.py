@@ -331,6 +331,25 @@ def sync(
     raise typer.Exit(code)
 
 
+@app.command()
+def unlock(
+    file: Path = typer.Argument(..., help="The network's YAML config file."),
+    url: str | None = typer.Option(None, "--url", help=_URL_HELP),
+    flavour: str | None = typer.Option(None, "--flavour", help="cloud or datacenter (guessed)."),
+    username: str | None = typer.Option(None, "--username", help="Env CONFLUENCE_USERNAME."),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
+) -> None:
+    """Remove the lock a killed sync left behind (says whose it was and since when)."""
+    from confluence_sync.engine import unlock as unlock_network
+    from confluence_sync.settings import Settings
+
+    try:
+        settings = Settings.from_env(url=url, flavour=flavour, username=username)
+        typer.echo(unlock_network(file, settings=settings, data_dir=data_dir))
+    except ConfluenceSyncError as error:
+        fail(error)
+
+
 # --- serve: the local Confluence-compatible wiki (confluence_sync.localwiki) ---------------
 @app.command()
 def serve(

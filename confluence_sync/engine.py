@@ -260,3 +260,24 @@ def execute(
         else:
             result = sync_run(backend, wanted, run_options, progress=progress, on_plan=on_plan)
         return Outcome(result, outcome_db, viewer)
+
+
+def unlock(config_path: Path, *, settings: Settings, data_dir: Path | None = None) -> str:
+    """``confluence-sync unlock FILE``: remove the run lock a killed sync left on the hub."""
+    from contextlib import ExitStack
+
+    from confluence_sync import lock
+    from confluence_sync.backends import open_backend
+    from confluence_sync.config import load_config
+    from confluence_sync.embedded import embedded_wiki
+
+    hub_key = load_config(config_path, today=dt.date.today()).network.key
+    with ExitStack() as stack:
+        if settings.embedded:
+            local = stack.enter_context(embedded_wiki(config_path, data_dir, provision=False))
+            settings = local.settings
+        backend = open_backend(settings)
+        stack.callback(backend.close)
+        return lock.break_lock(
+            backend.reader, backend.writer(), hub_key, now=dt.datetime.now(dt.UTC)
+        )

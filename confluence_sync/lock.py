@@ -66,7 +66,8 @@ def check(hub: ObservedSpace, now: dt.datetime) -> str:
         raise LockedError(
             f"another sync is running since {held.get('started')} ({held.get('holder')}); "
             f"its lock expires at {held.get('expires')}",
-            hint="wait for it to finish, then run again",
+            hint="wait for it to finish, then run again; if that run was killed, "
+            "`confluence-sync unlock FILE` removes its lock",
         )
     stale = hub.index.lock
     if stale and stale.get("holder") and not stale.get("released"):
@@ -127,3 +128,45 @@ def release(
 def released(lock: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
     """The lock field as release writes it (kept for the record, marked released)."""
     return {**lock, "released": _stamp(now)}
+
+
+def break_lock(
+    reader: WikiReader,
+    writer: WikiWriter,
+    hub_key: str,
+    *,
+    now: dt.datetime,
+    holder: str | None = None,
+) -> str:
+    """Remove the lock a killed run left behind; say whose it was and since when.
+
+    Only the ``lock`` field of the hub's index changes (every other byte of the value stays),
+    written at the version just read: a sync that takes or releases the lock meanwhile makes
+    this write fail with 409 instead of being overwritten.
+    """
+    prop = reader.get_space_property(hub_key, INDEX_KEY)
+    value = prop.value if prop is not None else None
+    lock = value.get("lock") if isinstance(value, dict) else None
+    if prop is None or not isinstance(value, dict) or not isinstance(lock, dict):
+        return f"no lock on {hub_key}: no sync has recorded one"
+    if not lock.get("holder") or lock.get("released"):
+        return (
+            f"no lock held on {hub_key} (the last run, {lock.get('holder')}, "
+            f"released it at {lock.get('released')})"
+        )
+    broken = {**lock, "released": _stamp(now), "broken_by": holder or holder_name()}
+    try:
+        writer.set_space_property(hub_key, INDEX_KEY, {**value, "lock": broken}, current=prop)
+    except WikiError as error:
+        if error.status != 409:
+            raise
+        raise LockedError(
+            "the lock changed while it was being removed (a sync took or released it)",
+            hint="run `confluence-sync unlock` again to see who holds it now",
+        ) from None
+    expired = not active_lock(SpaceIndex(lock=lock), now)
+    state = "expired" if expired else f"valid until {lock.get('expires')}"
+    return (
+        f"removed the lock of {lock.get('holder')}, held since {lock.get('started')} ({state}); "
+        "make sure that run is no longer running"
+    )

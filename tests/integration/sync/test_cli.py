@@ -146,3 +146,42 @@ def test_embedded_default_keeps_its_data_next_to_the_config(site: Site, tmp_path
     second = runner.invoke(app, [*args, "--report", str(tmp_path / "r.json")], env=env)
     assert second.exit_code == 0, second.output
     assert json.loads((tmp_path / "r.json").read_text())["summary"]["writes"] == 0
+
+
+def unlock(site: Site) -> tuple[int, str]:
+    flavour = "cloud" if site.cloud else "datacenter"
+    result = runner.invoke(
+        app,
+        ["unlock", str(site.path), "--url", site.wiki.url, "--flavour", flavour,
+         "--username", site.wiki.admin[0]],
+        env={"CONFLUENCE_API_TOKEN": site.wiki.admin[1], "CONFLUENCE_URL": ""},
+    )
+    return result.exit_code, result.output
+
+
+def test_unlock_removes_a_killed_runs_lock_and_names_it(site: Site) -> None:
+    import datetime as dt
+
+    from confluence_sync.engine import load_wanted
+    from confluence_sync.lock import acquire
+    from confluence_sync.observe import observe
+
+    site.write_config(["2026-03-12"])
+    site.sync()
+    backend = site.backend()
+    wanted = load_wanted(site.path, site.options(), templates_supported=site.cloud)
+    state = observe(backend.reader, wanted)
+    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    acquire(backend.reader, backend.writer(), state.spaces["PUU"], now=started,
+            holder="cron@box pid 4711")
+    site.write_config()
+    code, output = invoke(site, "sync", str(site.path))
+    assert code != 0 and "cron@box pid 4711" in output and "confluence-sync unlock" in output
+    code, output = unlock(site)
+    assert code == 0, output
+    assert "removed the lock of cron@box pid 4711" in output
+    assert f"held since {started.isoformat()}" in output
+    code, output = unlock(site)  # nothing left to remove: says so, changes nothing
+    assert code == 0 and "no lock held" in output
+    code, output = invoke(site, "sync", str(site.path))
+    assert code == 0, output
