@@ -15,13 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 from confluence_sync.apply import Applier, ItemResult
 from confluence_sync.backends.base import Backend, RequestCounter, WikiReader
-from confluence_sync.errors import EXIT_OK, EXIT_PARTIAL, EXIT_UNSAFE, UnsafePlanError
+from confluence_sync.errors import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_UNSAFE,
+    ConfluenceSyncError,
+    UnsafePlanError,
+)
 from confluence_sync.observe import WikiState, observe
 from confluence_sync.plan import CreateSpace, Note, PageChange, Plan
 from confluence_sync.planner import make_plan
 from confluence_sync.wanted import Wanted
 
 if TYPE_CHECKING:
+    from confluence_sync.config.model import NetworkConfig
     from confluence_sync.desired import DesiredWiki
     from confluence_sync.settings import Settings
 
@@ -88,7 +95,24 @@ def load_desired(config_path: Path, options: RunOptions) -> DesiredWiki:
     from confluence_sync.desired import build_desired
 
     config = load_config(config_path, today=options.today)
-    return build_desired(config, today=options.today, template_dir=options.template_dir)
+    folder = template_dir(config_path, config, options)
+    return build_desired(config, today=options.today, template_dir=folder)
+
+
+def template_dir(config_path: Path, config: NetworkConfig, options: RunOptions) -> Path | None:
+    """The page-template folder: ``RunOptions.template_dir`` if given, else the config's
+    ``network.templates`` (relative to the config file), else None (the built-in ones)."""
+    if options.template_dir is not None:
+        return options.template_dir
+    if config.network.templates is None:
+        return None
+    folder = (config_path.parent / config.network.templates).resolve()
+    if not folder.is_dir():
+        raise ConfluenceSyncError(
+            f"{config_path}: network.templates: no folder {folder}",
+            hint="the path is relative to the config file; create the folder or drop the field",
+        )
+    return folder
 
 
 def load_wanted(config_path: Path, options: RunOptions, *, templates_supported: bool) -> Wanted:

@@ -63,6 +63,14 @@ class Network(_Model):
     admins: list[Admin] = Field(
         default_factory=list, description="Wiki accounts that administer every space."
     )
+    templates: str | None = Field(
+        None,
+        min_length=1,
+        description="Optional folder of your own page templates, relative to this file (one "
+        "sub-folder per language, e.g. templates/de/meeting.j2); a page you do not override "
+        "uses the built-in template. Custom templates run sandboxed.",
+        examples=["templates"],
+    )
 
 
 class Contact(_Model):

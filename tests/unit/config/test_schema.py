@@ -67,3 +67,13 @@ def test_committed_schema_file_is_current() -> None:
     assert json.loads(committed)["title"] == "confluence-sync network config"
     first_line = EXAMPLE.read_text(encoding="utf-8").splitlines()[0]
     assert first_line == "# yaml-language-server: $schema=confluence_sync/config/schema.json"
+
+
+def test_network_templates_folder_is_an_optional_non_empty_path() -> None:
+    schema = config_schema()
+    document = _as_json_values(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    document["network"]["templates"] = "templates"
+    assert not list(validator.iter_errors(document))
+    document["network"]["templates"] = ""
+    assert list(validator.iter_errors(document))
