@@ -43,5 +43,5 @@ def test_templates_folder_relative_to_the_config_overrides_one_page(tmp_path: Pa
 
 def test_missing_templates_folder_is_an_error_before_anything_is_sent(tmp_path: Path) -> None:
     path = config_with_templates(tmp_path, "fehlt")
-    with pytest.raises(ConfluenceSyncError, match="network.templates: no folder"):
+    with pytest.raises(ConfluenceSyncError, match=r"network\.templates: no folder"):
         load_desired(path, RunOptions(today=TODAY))
