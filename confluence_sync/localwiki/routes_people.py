@@ -15,6 +15,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from confluence_sync.localwiki.access import readable_page
 from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.model import Group, User
 from confluence_sync.localwiki.routes_v1 import v1
@@ -65,6 +66,41 @@ def member_of(ctx: Ctx) -> Response:
     groups = [g for g in (ctx.store.group_by_name(n) for n in ctx.store.groups_of(user.id)) if g]
     return respond(list_json(ctx, [group_json(ctx, g) for g in groups], start=0, limit=200,
                              more=False))
+
+
+def _watcher(ctx: Ctx, page_id: int) -> User:
+    """The watching user: the caller, or (admins) the one the query names."""
+    readable_page(ctx, page_id, ("current", "draft"))
+    args = ctx.request.args
+    if args.get("accountId") or args.get("username") or args.get("key"):
+        user = _user_or_404(ctx)
+        if user != ctx.user:
+            _require_admin(ctx)
+        return user
+    if ctx.user is None:
+        raise ApiError(403, "Anonymous users cannot watch content")
+    return ctx.user
+
+
+@v1.route("/user/watch/content/<int:page_id>", ["GET"])
+def is_watching(ctx: Ctx, page_id: int) -> Response:
+    user = _watcher(ctx, page_id)
+    return respond({"watching": ctx.store.is_watching(page_id, user.id)})
+
+
+@v1.route("/user/watch/content/<int:page_id>", ["POST"])
+def add_watch(ctx: Ctx, page_id: int) -> Response:
+    user = _watcher(ctx, page_id)
+    ctx.store.set_watching(page_id, user.id, True)
+    # Cloud documents 204; DC 10 documents 200 with the ContentWatch.
+    return respond(None, 204) if ctx.cloud else respond({"watcher": user_json(ctx, user)})
+
+
+@v1.route("/user/watch/content/<int:page_id>", ["DELETE"])
+def remove_watch(ctx: Ctx, page_id: int) -> Response:
+    user = _watcher(ctx, page_id)
+    ctx.store.set_watching(page_id, user.id, False)
+    return respond(None, 204)
 
 
 @v1.route("/user/list", ["GET"], flavours=DC)

@@ -196,8 +196,9 @@ def update_space_property(ctx: Ctx, key: str, prop_key: str) -> Response:
     number = (data.get("version") or {}).get("number")
     if not isinstance(number, int) or "value" not in data:
         raise ApiError(400, "value and version.number are required")
+    # Both specs (Cloud v1, DC 10): version 1 on a missing key creates the property.
     prop = ctx.store.update_property("space", space.id, prop_key, data["value"], number,
-                                     ctx.username, create_missing=ctx.cloud)
+                                     ctx.username, create_missing=True)
     return respond(property_json(ctx, prop, f"space/{space.key}"))
 
 

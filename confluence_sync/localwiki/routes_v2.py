@@ -70,7 +70,9 @@ def _version(ctx: Ctx, page: Page) -> dict[str, Any]:
             "minorEdit": page.minor_edit, "authorId": _account(ctx, page.updater)}
 
 
-def page_v2(ctx: Ctx, page: Page, *, single: bool = False) -> dict[str, Any]:
+def page_v2(ctx: Ctx, page: Page, *, single: bool = False,
+            echo_body: bool = False) -> dict[str, Any]:
+    """A v2 page; ``echo_body``: a write's answer, which carries the body it stored."""
     out: dict[str, Any] = {
         "id": str(page.id), "status": page.status, "title": page.title,
         "spaceId": str(page.space_id),
@@ -83,6 +85,10 @@ def page_v2(ctx: Ctx, page: Page, *, single: bool = False) -> dict[str, Any]:
     if not single or ctx.arg("include-version") != "false":
         out["version"] = _version(ctx, page)
     fmt = ctx.arg("body-format")
+    if fmt is None and echo_body:
+        # Cloud answers a create or update with the body in the representation it was sent
+        # (storage); clients such as md2conf read it from there.
+        fmt = "storage"
     if fmt in ("storage", "view", "export_view", "styled_view", "editor"):
         out["body"] = {fmt: {"representation": fmt, "value": page.body}}
     else:
@@ -203,7 +209,7 @@ def create_page(ctx: Ctx) -> Response:
     page = ctx.store.create_page(space_key=space.key, title=title,
                                  body=_body_value(data) or "", author=ctx.username,
                                  parent_id=parent_id, status=status)
-    return respond(page_v2(ctx, page, single=True))
+    return respond(page_v2(ctx, page, single=True, echo_body=True))
 
 
 @v2.route("/pages/<int:page_id>", ["GET"])
@@ -231,7 +237,7 @@ def update_page(ctx: Ctx, page_id: int) -> Response:
         author=ctx.username, body=_body_value(data),
         parent_id=int_param(parent, "parentId") if parent else None, status=status,
         message=str((data.get("version") or {}).get("message") or ""))
-    return respond(page_v2(ctx, updated, single=True))
+    return respond(page_v2(ctx, updated, single=True, echo_body=True))
 
 
 @v2.route("/pages/<int:page_id>/title", ["PUT"])
@@ -302,6 +308,14 @@ def page_labels(ctx: Ctx, page_id: int) -> Response:
     readable_page(ctx, page_id)
     labels = ctx.store.labels("content", page_id, ctx.arg("prefix"))
     return paged(ctx, [_label(x) for x in labels])
+
+
+@v2.route("/pages/<int:page_id>/attachments", ["GET"])
+def page_attachments(ctx: Ctx, page_id: int) -> Response:
+    # The wiki stores no attachments (uploads are not served), so every page has none;
+    # publishing clients list them before deciding what to upload or remove.
+    readable_page(ctx, page_id)
+    return paged(ctx, [])
 
 
 @v2.route("/pages/<int:page_id>/versions", ["GET"])

@@ -8,6 +8,7 @@ always closes), bound to 127.0.0.1 by default.
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -79,8 +80,8 @@ class LocalWiki:
     def __init__(self, *, db_path: str | Path = ":memory:", host: str = "127.0.0.1",
                  port: int = 0, flavour: Literal["dc", "cloud"] = "dc", context_path: str = "",
                  v1_removed: bool = False, latency_ms: int = 0, faults: Sequence[str] = (),
-                 journal_path: str | Path | None = None, anonymous_access: bool = False
-                 ) -> None:
+                 journal_path: str | Path | None = None, anonymous_access: bool = False,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
         if flavour not in ("dc", "cloud"):
             raise ValueError(f"flavour must be 'dc' or 'cloud', not {flavour!r}")
         context = "/" + context_path.strip("/") if context_path.strip("/") else ""
@@ -89,6 +90,8 @@ class LocalWiki:
         self.store = Store(db_path)
         self.host = host
         self.port = port
+        # https, as real sites are served: some clients (md2conf's v1 mode) build https URLs.
+        self.ssl_context = ssl_context
         self.app = build_wsgi_app(self.store, self.options, faults=faults,
                                   latency_ms=latency_ms, journal_path=journal_path)
         self.admin: tuple[str, str] = (
@@ -100,13 +103,14 @@ class LocalWiki:
 
     def start(self) -> LocalWiki:
         """Bind and serve in a daemon thread; ``url`` and ``root_url`` are set on return."""
-        server = make_server(self.host, self.port, self.app,
-                             threaded=True, request_handler=_Handler)
+        server = make_server(self.host, self.port, self.app, threaded=True,
+                             request_handler=_Handler, ssl_context=self.ssl_context)
         # Request threads must not keep an interpreter alive after a test run.
         setattr(server, "daemon_threads", True)  # noqa: B010 - set only on the threaded mixin
         self._server = server
         self.port = server.server_port
-        self.root_url = f"http://{self.host}:{self.port}"
+        scheme = "https" if self.ssl_context is not None else "http"
+        self.root_url = f"{scheme}://{self.host}:{self.port}"
         self.url = self.root_url + ("/wiki" if self.options.flavour == "cloud"
                                     else self.options.context_path)
         # A short poll interval makes stop() quick; idle cost is negligible.
@@ -135,6 +139,10 @@ class LocalWiki:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        from confluence_sync.localwiki.journal import JournalMiddleware
+
+        if isinstance(self.app, JournalMiddleware):
+            self.app.close()  # the journal file stays open while serving; entries stay
         if self._thread is not None:
             self._thread.join(5)
             self._thread = None

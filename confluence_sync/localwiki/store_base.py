@@ -62,6 +62,8 @@ CREATE TABLE IF NOT EXISTS permissions(
     id INTEGER PRIMARY KEY AUTOINCREMENT, space_id INTEGER NOT NULL, subject_type TEXT NOT NULL,
     subject TEXT NOT NULL, operation TEXT NOT NULL, target TEXT NOT NULL,
     UNIQUE(space_id, subject_type, subject, operation, target));
+CREATE TABLE IF NOT EXISTS watches(
+    content_id INTEGER NOT NULL, user_id INTEGER NOT NULL, PRIMARY KEY(content_id, user_id));
 CREATE TABLE IF NOT EXISTS longtasks(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, space_id INTEGER, polls_left INTEGER NOT NULL,
     finished INTEGER NOT NULL, created_at TEXT NOT NULL);

@@ -180,6 +180,23 @@ class MetaStore(StoreBase):
             if cur.rowcount == 0:
                 raise NotFound(f"No property found with key: {key}")
 
+    # -- watches -------------------------------------------------------------------------
+    def set_watching(self, content_id: int, user_id: int, watching: bool) -> None:
+        """Add or remove a content watch; both are idempotent, as on Confluence."""
+        with self._tx() as conn:
+            if watching:
+                conn.execute("INSERT OR IGNORE INTO watches(content_id, user_id) VALUES(?, ?)",
+                             (content_id, user_id))
+            else:
+                conn.execute("DELETE FROM watches WHERE content_id = ? AND user_id = ?",
+                             (content_id, user_id))
+
+    def is_watching(self, content_id: int, user_id: int) -> bool:
+        with self._read() as conn:
+            row = conn.execute("SELECT 1 FROM watches WHERE content_id = ? AND user_id = ?",
+                               (content_id, user_id)).fetchone()
+        return row is not None
+
     # -- templates -----------------------------------------------------------------------
     def save_template(self, *, name: str, body: str, description: str = "",
                       template_type: str = "page", space_id: int | None = None,

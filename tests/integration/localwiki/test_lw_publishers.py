@@ -1,0 +1,105 @@
+"""What publishing clients (md2conf, the Sphinx Confluence builder) need from the wiki.
+
+Each test pins one behaviour of a real site that a third-party client relied on when it was
+pointed at the local wiki: watches, property create-by-PUT, write answers with the body,
+attachment listings, https, and the journal file closed on stop.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from confluence_sync.localwiki.server import LocalWiki
+
+from .conftest import Wiki
+
+
+def test_watch_add_check_remove(wiki: Wiki) -> None:
+    wiki.space()
+    page = wiki.page("Beobachtet")
+    path = f"/user/watch/content/{page['id']}"
+    assert wiki.v1("GET", path).json() == {"watching": False}
+    added = wiki.v1("POST", path, headers={"X-Atlassian-Token": "no-check"})
+    # Cloud documents 204, DC 10 documents 200 with the ContentWatch.
+    assert added.status_code == (204 if wiki.server.options.flavour == "cloud" else 200)
+    assert wiki.v1("GET", path).json() == {"watching": True}
+    assert wiki.v1("DELETE", path).status_code == 204
+    assert wiki.v1("DELETE", path).status_code == 204  # removing twice is fine
+    assert wiki.v1("GET", path).json() == {"watching": False}
+    assert wiki.v1("GET", "/user/watch/content/999999").status_code == 404
+
+
+def test_put_property_version_one_creates_it_on_both_flavours(wiki: Wiki) -> None:
+    wiki.space()
+    page = wiki.page("Mit Eigenschaft")
+    path = f"/content/{page['id']}/property/builder"
+    created = wiki.v1("PUT", path, json={"key": "builder", "value": {"hash": "ä1"},
+                                         "version": {"number": 1}})
+    assert created.status_code == 200, created.text
+    assert wiki.v1("GET", path).json()["value"] == {"hash": "ä1"}
+    missing = wiki.v1("PUT", f"/content/{page['id']}/property/other",
+                      json={"key": "other", "value": 1, "version": {"number": 2}})
+    assert missing.status_code == 404
+    space = wiki.v1("PUT", "/space/NET/property/flag",
+                    json={"key": "flag", "value": True, "version": {"number": 1}})
+    assert space.status_code == 200, space.text
+
+
+def test_v2_writes_answer_with_the_storage_body(cloud: Wiki) -> None:
+    space = cloud.v2("POST", "/spaces", json={"key": "NET", "name": "Netz"}).json()
+    body = {"representation": "storage", "value": "<p>Grüße</p>"}
+    created = cloud.v2("POST", "/pages", json={"spaceId": space["id"], "status": "current",
+                                               "title": "Größe", "body": body})
+    assert created.json()["body"]["storage"]["value"] == "<p>Grüße</p>"
+    page_id = created.json()["id"]
+    updated = cloud.v2("PUT", f"/pages/{page_id}", json={
+        "id": page_id, "status": "current", "title": "Größe",
+        "body": {"representation": "storage", "value": "<p>Maß</p>"}, "version": {"number": 2}})
+    assert updated.json()["body"]["storage"]["value"] == "<p>Maß</p>"
+    # A read without body-format still has an empty body, as Cloud answers.
+    assert cloud.v2("GET", f"/pages/{page_id}").json()["body"] == {}
+    listing = cloud.v2("GET", f"/pages/{page_id}/attachments")
+    assert listing.status_code == 200 and listing.json()["results"] == []
+    assert cloud.v2("GET", "/pages/999999/attachments").status_code == 404
+
+
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    try:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", str(key), "-out", str(cert), "-days", "1",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True, timeout=60)
+    except (OSError, subprocess.CalledProcessError) as error:
+        pytest.skip(f"openssl cannot make a test certificate: {error}")
+    return cert, key
+
+
+def test_https_when_given_an_ssl_context(tmp_path: Path) -> None:
+    cert, key = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with LocalWiki(flavour="dc", ssl_context=context) as server:
+        assert server.url.startswith("https://127.0.0.1:")
+        answer = requests.get(server.url + "/rest/api/space", auth=server.admin,
+                              verify=str(cert), timeout=10)
+        assert answer.status_code == 200
+
+
+def test_stop_closes_the_journal_file(tmp_path: Path) -> None:
+    journal = tmp_path / "journal.jsonl"
+    server = LocalWiki(flavour="dc", journal_path=journal).start()
+    requests.get(server.url + "/rest/api/space", auth=server.admin, timeout=10)
+    server.stop()
+    from confluence_sync.localwiki.journal import JournalMiddleware
+
+    assert isinstance(server.app, JournalMiddleware)
+    assert server.app._file is None
+    entries = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert [e["path"] for e in entries] == ["/rest/api/space"]
