@@ -54,6 +54,8 @@ class CloudWriter(WikiWriter):
             json=space_create_payload(key, name, description),
             find_existing=lambda: self.reader.get_space(key, fresh=True),
         )
+        # Read back through v2: pages and properties address the space by its v2 id, and no
+        # document promises the v1 answer's id is the same.
         space = self.reader.get_space(key, fresh=True)
         if space is None:
             raise NotFoundError(f"space {key}", 404, "created but not readable", "check the logs")

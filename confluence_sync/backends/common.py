@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from confluence_sync.errors import BadRequestError, ConflictError, NotFoundError
 
-from .base import Page, PageInfo, PageUpdate, Property, Recheck
+from .base import Page, PageInfo, PageUpdate, Property, Recheck, SpaceInfo
 from .http import Transport
 
 V1 = "rest/api"
@@ -82,6 +82,33 @@ def global_labels(results: Iterable[dict[str, Any]]) -> frozenset[str]:
 def version_of(data: dict[str, Any]) -> int:
     version = data.get("version") or {}
     return int(version.get("number", 0)) if isinstance(version, dict) else 0
+
+
+def space_from_create(data: Any, key: str) -> SpaceInfo | None:
+    """The space a ``POST /space`` answered with (v1 and DC return the Space, its home page
+    expanded or linked), or None when the answer does not say enough: then read it. Saves the
+    read after every space we create. (After an ambiguous failure the transport's lookup has
+    already returned a SpaceInfo.)"""
+    if isinstance(data, SpaceInfo):
+        return data
+    if not isinstance(data, dict) or not data.get("id"):
+        return None
+    if str(data.get("key", "")).upper() != key.upper():
+        return None
+    home = data.get("homepage")
+    home_id = str(home.get("id") or "") if isinstance(home, dict) else ""
+    link = (data.get("_expandable") or {}).get("homepage")
+    if not home_id and isinstance(link, str):
+        tail = link.rstrip("/").rsplit("/", 1)[-1]
+        home_id = tail if tail.isdigit() else ""
+    if not home_id:
+        return None
+    return SpaceInfo(
+        key=str(data["key"]),
+        id=str(data["id"]),
+        name=str(data.get("name", "")),
+        homepage_id=home_id,
+    )
 
 
 def editor_of(data: dict[str, Any]) -> str:

@@ -32,6 +32,7 @@ from .common import (
     remove_label_v1,
     same_property,
     space_create_payload,
+    space_from_create,
     write_with_recheck,
 )
 from .datacenter import CAPABILITIES, DataCenterReader, page_info, property_of
@@ -47,14 +48,18 @@ class DataCenterWriter(WikiWriter):
         self.counter = reader.counter
 
     def create_space(self, key: str, name: str, description: str = "") -> SpaceInfo:
-        self.transport.call(
+        data = self.transport.call(
             "POST",
             f"{V1}/space",
             what=f"space {key}",
             json=space_create_payload(key, name, description),
             find_existing=lambda: self.reader.get_space(key, fresh=True),
         )
-        space = self.reader.get_space(key, fresh=True)
+        space = space_from_create(data, key)
+        if space is not None:
+            self.reader._spaces[key] = space
+        else:
+            space = self.reader.get_space(key, fresh=True)
         if space is None:
             raise NotFoundError(f"space {key}", 404, "created but not readable", "check the logs")
         return space
