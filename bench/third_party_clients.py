@@ -33,7 +33,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from confluence_sync.localwiki.server import LocalWiki  # noqa: E402
+from confluence_sync.localwiki.server import LocalWiki
 
 SPACE = "DOCS"
 ROOT, CHILD = "Netzwerk Übersicht", "Arbeitsgruppe Qualität"
