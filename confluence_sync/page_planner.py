@@ -33,6 +33,7 @@ from confluence_sync.wanted import (
     WantedSpace,
     outside_hash,
     region_hashes,
+    same_outside_regions,
     title_key,
 )
 
@@ -326,6 +327,10 @@ def _existing_page(
     if not needs_write and not acknowledge and written == dict(record.regions):
         return notes
     removed = frozenset({archive_label}) if record.archived else frozenset()
+    # Outside the regions the page still says what the config renders (nobody added a word,
+    # or the index predates outside hashes): later updates may render it whole. Never with
+    # a conflict: the kept region holds a member's words our record does not describe.
+    same_outside = not conflicted and not overwritten and same_outside_regions(body.body, page.body)
     change = _update(
         page,
         info,
@@ -338,6 +343,7 @@ def _existing_page(
         overwritten=tuple(overwritten),
         move=move,
         labels_remove=removed,
+        outside=outside_hash(page.body) if same_outside else "",
     )
     return [*notes, change]
 

@@ -99,6 +99,42 @@ def region_hashes(page: WantedPage) -> dict[str, str]:
     return {name: region_hash(content) for name, content in page.regions.items()}
 
 
+def _outside(body: str) -> list[bytes] | None:
+    """``body`` split at its regions' contents (delimiters kept); None if damaged."""
+    from confluence_sync.regions import scan_regions
+    from confluence_sync.storage import StorageFormatError
+
+    try:
+        scanned = scan_regions(body)
+    except StorageFormatError:
+        return None
+    if scanned.problems:
+        return None
+    data = body.encode()
+    parts, last = [], 0
+    for region in sorted(scanned.regions.values(), key=lambda r: r.content_start):
+        parts.append(data[last : region.content_start])
+        last = region.content_end
+    parts.append(data[last:])
+    return parts
+
+
+def same_outside_regions(read: str, rendered: str) -> bool:
+    """Whether a body as read and our rendering say the same outside the regions, under
+    Confluence's storage normalisation (``regions.canonical``)."""
+    from confluence_sync.regions import canonical
+    from confluence_sync.storage import StorageFormatError
+
+    mine, theirs = _outside(rendered), _outside(read)
+    if mine is None or theirs is None:
+        return False
+    try:
+        # The delimiters stay on both sides, so the cut blocks cannot run together.
+        return canonical(b"".join(theirs).decode()) == canonical(b"".join(mine).decode())
+    except StorageFormatError:
+        return False
+
+
 def outside_hash(body: str) -> str:
     """Hash of ``body`` outside its managed regions (region contents cut, delimiters kept).
 
@@ -111,21 +147,9 @@ def outside_hash(body: str) -> str:
     """
     import hashlib
 
-    from confluence_sync.regions import scan_regions
-    from confluence_sync.storage import StorageFormatError
-
-    try:
-        scanned = scan_regions(body)
-    except StorageFormatError:
+    parts = _outside(body)
+    if parts is None:
         return ""
-    if scanned.problems:
-        return ""
-    data = body.encode()
-    parts, last = [], 0
-    for region in sorted(scanned.regions.values(), key=lambda r: r.content_start):
-        parts.append(data[last : region.content_start])
-        last = region.content_end
-    parts.append(data[last:])
     return "sha256:" + hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 

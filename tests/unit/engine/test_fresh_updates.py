@@ -14,7 +14,7 @@ from confluence_sync.plan import CreatePage, Note, UpdatePage
 from confluence_sync.regions import find_regions, replace_region
 from confluence_sync.wanted import Wanted, WantedSpace
 
-from .conftest import GROUP, HUB, network, plan_for, sync
+from .conftest import GROUP, HUB, network, page, plan_for, sync
 from .fake import FakeWiki
 
 MEETING = "group/UPX/meeting/2026-03"
@@ -180,3 +180,42 @@ def test_marker_is_written_when_ownership_changes_only(wiki: FakeWiki) -> None:
     assert wiki.marker_writes == [archived]
     assert wiki.pages[archived].properties[MARKER_KEY].value["archived"] is False  # type: ignore[index]
     assert (HUB, INDEX_KEY) in wiki.space_props
+
+
+def two_regions(a: str, b: str) -> Wanted:
+    """The small network plus a hub page with two regions."""
+    wanted = network()
+    hub = wanted.spaces[0]
+    extra = page("hub/two", HUB, "Zwei", "hub/home", {"a": f"<p>{a}</p>", "b": f"<p>{b}</p>"})
+    spaces = (replace(hub, pages=(*hub.pages, extra)), *wanted.spaces[1:])
+    return replace(wanted, spaces=spaces)
+
+
+def test_a_kept_conflict_is_never_rendered_over_by_a_later_update(wiki: FakeWiki) -> None:
+    sync(wiki, two_regions("1", "1"))
+    two = wiki.page_by_title(HUB, "Zwei")
+    wiki.member_edit(two.info.id, replace_region(two.body, "a", "<p>vom Mitglied</p>"))
+    _, results = sync(wiki, two_regions("2", "2"))  # a: conflict, kept; b: written
+    assert any(r.item == "page hub/two" and r.status == "conflict" for r in results)
+    assert "<p>2</p>" in find_regions(two.body)["b"].content
+    # The page is at the version we wrote, but region a is the member's: read, not fresh.
+    wiki.body_reads.clear()
+    plan, results = sync(wiki, two_regions("3", "3"))
+    assert two.info.id in wiki.body_reads and not updates(plan)["hub/two"].fresh
+    assert "vom Mitglied" in find_regions(two.body)["a"].content
+    assert any(r.item == "page hub/two" and r.status == "conflict" for r in results)
+
+
+def test_an_index_without_outside_hashes_is_read_once_then_fresh(wiki: FakeWiki) -> None:
+    sync(wiki, network())
+    prop = wiki.space_props[(GROUP, INDEX_KEY)]
+    for entry in prop.value["pages"].values():  # type: ignore[index, union-attr]
+        entry.pop("o", None)  # as an index written before outside hashes existed
+    wiki.body_reads.clear()
+    plan, _ = sync(wiki, network(facts="Hamburg"))
+    assert meeting(wiki) in wiki.body_reads and not updates(plan)[MEETING].fresh
+    # Outside the regions the page matched the rendering (canonically): recorded as such.
+    wiki.body_reads.clear()
+    plan, _ = sync(wiki, network(facts="Berlin"))
+    assert wiki.body_reads == [] and updates(plan)[MEETING].fresh
+    assert "<h2>Protokoll</h2>" in wiki.pages[meeting(wiki)].body
