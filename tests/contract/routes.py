@@ -56,7 +56,9 @@ def implemented_routes(api: str, spec: OpenApiSpec, *, context_path: str = "") -
     prefix = (context_path if api == "dc" else "") + mount
     spec_prefix = spec.mount + (mount if api != "v2" else "")
     routes = []
-    for rule in table.rules:
+    # Each flavour counts only its own routes: Cloud-only v1 routes are not DC's, and back.
+    flavour = "dc" if api == "dc" else "cloud"
+    for rule in table.rules_for(flavour):
         adapter = Map([Rule(rule.rule, methods=rule.methods, endpoint="x")]).bind("localhost")
         for method in sorted((rule.methods or set()) - _IGNORED_METHODS):
             templates = set()
