@@ -105,6 +105,11 @@ def test_date_change_updates_only_pages_whose_content_changes(site: Site) -> Non
     )
     hub_after = {p.id: p.version for p in site.backend().reader.list_pages(HUB)}
     assert sum(hub_after[p] != hub_before[p] for p in hub_before) <= 1  # the home page only
+    # Nobody edited since our writes: no page body is read, and no marker is rewritten —
+    # the reads are observe's 3 per space, the writes the pages, the lock and the indexes.
+    assert result.by_method.get("GET") == 3 * 2
+    pages_written = sum(1 for r in result.results if r.status == "updated")
+    assert result.writes == pages_written + 3  # lock, hub index (releases it), group index
 
 
 def test_edit_inside_a_region_is_reported_and_kept_force_overwrites(site: Site) -> None:
