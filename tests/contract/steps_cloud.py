@@ -71,6 +71,15 @@ def cloud_steps() -> list[tuple[str, Step]]:
         child = {**body, "title": "Sitzung März", "parentId": str(st["parent"])}
         st["child"] = field_of(s.post(f"{base}{V2}/pages", json=child), "id")
 
+    def watches_and_attachments(s: Session, base: str, st: dict[str, Any]) -> None:
+        url = f"{base}{V1}/user/watch/content/{st['child']}"
+        s.post(url, headers={"X-Atlassian-Token": "no-check"})
+        s.get(url)
+        s.delete(url, headers={"X-Atlassian-Token": "no-check"})
+        s.get(f"{base}{V2}/pages/{st['child']}/attachments")
+        s.get(f"{base}{V1}/content/{st['child']}/child/attachment")
+        s.get(f"{base}{V1}/content/{st['child']}/child/comment")
+
     def page_find(s: Session, base: str, st: dict[str, Any]) -> None:
         s.get(f"{base}{V2}/pages", params={"space-id": st["space"], "title": "Sitzung März"})
         s.get(f"{base}{V2}/spaces/{st['space']}/pages", params={"limit": 50})
@@ -234,7 +243,9 @@ def cloud_steps() -> list[tuple[str, Step]]:
         ("space create", space_create), ("space v1", space_v1),
         ("space property create", space_property_create), ("space properties", space_properties),
         ("group create", group_create), ("space permissions", permissions),
-        ("page create", page_create), ("page find by title", page_find), ("page get", page_get),
+        ("page create", page_create),
+        ("watches and attachments", watches_and_attachments),
+        ("page find by title", page_find), ("page get", page_get),
         ("page update and stale version", page_update), ("children", children),
         ("labels", labels), ("content properties", properties), ("legacy v1 content", legacy_v1),
         ("legacy v1 writes", legacy_v1_writes), ("children v1", children_v1),
