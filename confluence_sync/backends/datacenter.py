@@ -4,7 +4,8 @@ Everything goes through ``/rest/api`` below the context root.
 
 Creates carry labels and properties inline (``metadata.labels`` / ``metadata.properties``), so
 a new page costs one request. Space permissions use the DC REST grant/revoke endpoints
-(``/space/{key}/permissions/{user|group}/…/grant``), which take the userKey for users.
+(``/space/{key}/permissions/{user|group}/…/grant``), which take the userKey for users and
+every operation of one subject in one request (``batch_grants``).
 Templates have no REST API on DC: ``supports_templates`` is False.
 """
 
