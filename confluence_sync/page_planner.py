@@ -18,16 +18,15 @@ from __future__ import annotations
 from confluence_sync.backends.base import Page, PageInfo
 from confluence_sync.index import PageRecord
 from confluence_sync.observe import ObservedSpace
-from confluence_sync.plan import ArchivePage, Change, CreatePage, Note, UpdatePage
+from confluence_sync.page_rules import adopt_body, edited, editor, note, same_body
+from confluence_sync.plan import ArchivePage, Change, CreatePage, UpdatePage
 from confluence_sync.regions import (
     RegionError,
-    canonical,
     insert_missing_region,
     region_hash,
     replace_region,
     scan_regions,
 )
-from confluence_sync.storage import StorageFormatError
 from confluence_sync.wanted import (
     WantedPage,
     WantedSpace,
@@ -53,14 +52,14 @@ def plan_pages(
             )
     for identity in observed.vanished:
         if space.page(identity) is not None:
-            changes.append(_note(space.key, identity, "skipped", "page vanished; created again"))
+            changes.append(note(space.key, identity, "skipped", "page vanished; created again"))
     archive = space.archive_page
     for identity, record in sorted(observed.records.items()):
         if space.page(identity) is not None or record.archived:
             continue
         if archive is None:
             changes.append(
-                _note(space.key, identity, "skipped", "not in the config; no archive page")
+                note(space.key, identity, "skipped", "not in the config; no archive page")
             )
             continue
         info = observed.listed[record.page_id]
@@ -76,10 +75,6 @@ def plan_pages(
             )
         )
     return changes
-
-
-def _note(space: str, identity: str, status: str, text: str) -> Note:
-    return Note(space, subject=f"page {identity}", status=status, text=text)
 
 
 def _new_page(page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: bool) -> Change:
@@ -119,16 +114,16 @@ def _new_page(page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: b
     fresh_home = page.home and foreign.id == observed.homepage_id and foreign.version == 1
     # Exactly the body we would write: our own create or take-over whose marker write was
     # lost. Recording it loses no member's word.
-    ours = body is not None and _same(body.body, page.body)
+    ours = body is not None and same_body(body.body, page.body)
     if body is None or not (adopt or ours or fresh_home):
-        return _note(
+        return note(
             page.space_key,
             page.identity,
             "blocked",
             f"exists without marker, use --adopt (page {foreign.id} '{foreign.title}')",
         )
     why = "our create; its marker was lost" if ours else "untouched home page of the space"
-    new_body = body.body if ours else _adopt_body(body.body, page)
+    new_body = body.body if ours else adopt_body(body.body, page)
     return _update(
         page,
         foreign,
@@ -140,47 +135,6 @@ def _new_page(page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: b
         why=(why,),
         adopt=adopt and not ours,
     )
-
-
-def _editor(info: PageInfo) -> str:
-    """Who saved the page version we found (a member, as far as we can tell)."""
-    return info.last_editor or "someone (the wiki did not say who)"
-
-
-def _edited(name: str, info: PageInfo, record: PageRecord) -> str:
-    if record.from_marker:
-        # No index entry: the marker knows only the write that set it, maybe not our last.
-        return (
-            f"region {name!r} differs from what the page's marker recorded (version "
-            f"{record.version}) and the space index has no newer entry; last saved by "
-            f"{_editor(info)} (page version {info.version}); kept, --force overwrites"
-        )
-    return (
-        f"region {name!r} edited by {_editor(info)} (page version {info.version}, we wrote "
-        f"{record.version}); kept, --force overwrites"
-    )
-
-
-def _same(current: str, wanted: str) -> bool:
-    try:
-        return canonical(current) == canonical(wanted)
-    except StorageFormatError:
-        return False
-
-
-def _adopt_body(body: str, page: WantedPage) -> str:
-    """A foreign page gets our regions added; its own words stay (the home page of a space
-    we just created holds Confluence's default text only: replaced)."""
-    scanned = scan_regions(body)
-    if not scanned.regions and not scanned.problems and not body.strip():
-        return page.body
-    new_body = body
-    for name, content in page.regions.items():
-        if name in scanned.regions:
-            new_body = replace_region(new_body, name, content)
-        else:
-            new_body = insert_missing_region(new_body, name, content)
-    return new_body
 
 
 def _update(
@@ -273,11 +227,11 @@ def _existing_page(
         if region is None and (problem is not None or name in record.regions):
             text = problem.message if problem else f"region {name!r} was removed from the page"
             notes.append(
-                _note(
+                note(
                     page.space_key,
                     page.identity,
                     "conflict",
-                    f"{text} (version {info.version} by {_editor(info)}); kept",
+                    f"{text} (version {info.version} by {editor(info)}); kept",
                 )
             )
             conflicted = True
@@ -296,11 +250,11 @@ def _existing_page(
             if stored is not None and current != stored:
                 if not force:
                     notes.append(
-                        _note(
+                        note(
                             page.space_key,
                             page.identity,
                             "conflict",
-                            _edited(name, info, record),
+                            edited(name, info, record),
                         )
                     )
                     conflicted = True
@@ -310,7 +264,7 @@ def _existing_page(
             written[name] = wanted_hashes[name]
             why.append(f"region {name}")
         except RegionError as error:
-            notes.append(_note(page.space_key, page.identity, "conflict", error.message))
+            notes.append(note(page.space_key, page.identity, "conflict", error.message))
             conflicted = True
     if info.title != page.title:
         why.append(f"title was '{info.title}'")
