@@ -2,19 +2,20 @@
 
 Stack, outermost first: request journal → fault injection (and added latency) → the REST core
 with the HTML viewer mounted at ``/viewer``. ``LocalWiki`` serves it from a daemon thread with
-werkzeug's threaded server speaking HTTP/1.1 (one connection per request: werkzeug 3
-always closes), bound to 127.0.0.1 by default.
+werkzeug's threaded server speaking HTTP/1.1 with keep-alive (``keepalive.py``), bound to
+127.0.0.1 by default.
 """
 
 from __future__ import annotations
 
+import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from confluence_sync.localwiki import (
     routes_people,
@@ -25,6 +26,7 @@ from confluence_sync.localwiki import (
     routes_v2_properties,
 )
 from confluence_sync.localwiki.app import Options, WikiApp
+from confluence_sync.localwiki.keepalive import KeepAliveHandler, close_all
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.routes_v2 import v2
 from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Store
@@ -64,11 +66,9 @@ def build_wsgi_app(store: Store, options: Options, *, faults: Sequence[str] = ()
     return JournalMiddleware(faulty, journal_path)
 
 
-class _Handler(WSGIRequestHandler):
-    # HTTP/1.1 as Confluence speaks it (chunked responses allowed). Note: werkzeug 3 still
-    # answers "Connection: close" to every request and drains the socket after each response
-    # (reading a pipelined next request would block), so connections are not kept alive.
-    protocol_version = "HTTP/1.1"
+class _Handler(KeepAliveHandler):
+    # HTTP/1.1 with keep-alive, as Confluence speaks it (werkzeug 3's own handler closes
+    # every connection; see keepalive.py).
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Quiet: the journal records requests; unimplemented routes log on their own."""
@@ -97,6 +97,7 @@ class LocalWiki:
         self.admin: tuple[str, str] = (
             (ADMIN_EMAIL, ADMIN_TOKEN) if flavour == "cloud" else ("admin", ADMIN_PASSWORD))
         self._server: BaseWSGIServer | None = None
+        self._connections: set[socket.socket] = set()
         self._thread: threading.Thread | None = None
         self.root_url = ""
         self.url = ""
@@ -107,6 +108,9 @@ class LocalWiki:
                              request_handler=_Handler, ssl_context=self.ssl_context)
         # Request threads must not keep an interpreter alive after a test run.
         setattr(server, "daemon_threads", True)  # noqa: B010 - set only on the threaded mixin
+        # Kept-alive connections, ended by stop() so a stopped wiki stops answering.
+        self._connections = set()
+        setattr(server, "open_connections", self._connections)  # noqa: B010 - read by handler
         self._server = server
         self.port = server.server_port
         scheme = "https" if self.ssl_context is not None else "http"
@@ -138,6 +142,7 @@ class LocalWiki:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            close_all(self._connections)
             self._server = None
         from confluence_sync.localwiki.journal import JournalMiddleware
 
