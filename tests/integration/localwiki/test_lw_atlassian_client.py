@@ -79,6 +79,7 @@ def test_dc_client_templates_permissions_groups_and_space_delete(dc: Wiki) -> No
     c.create_or_update_template("Protokoll 2", body, template_id=made["templateId"], space="NET")
     assert c.get_content_template(made["templateId"])["name"] == "Protokoll 2"
     assert [t["name"] for t in c.get_all_templates_from_space("NET")] == ["Protokoll 2"]
+    assert [t["name"] for t in c.get_content_templates("NET")] == ["Protokoll 2"]
     c.remove_template(made["templateId"])
     c.create_group("wg-energie")
     assert "wg-energie" in [g["name"] for g in c.get_all_groups()]
@@ -185,6 +186,9 @@ def test_dc_client_permission_methods_that_work_and_faithful_failures(dc: Wiki) 
     assert c.get_permissions_granted_to_user_for_space("NET", admin_key)
     assert c.get_permissions_granted_to_anonymous_for_space("NET") == []
     assert len(c.get_space("NET", expand="permissions")["permissions"]) > 0
+    assert [x["key"] for x in c.get_all_spaces()["results"]] == ["NET"]
+    assert c.get_space_content("NET")["results"][0]["title"] == "Netzwerk"
+    assert c.get_space_property("NET")["results"] == []
     operations = [{"targetType": "space", "operationKey": "read"}]
     # 5.0.5 PUTs {"operations": [...]} where DC 9.1+ takes an array, and grants without the
     # "/grant" suffix (a GET-only resource): DC answers 400 and 405.
