@@ -118,8 +118,6 @@ def write_sphinx(folder: Path) -> None:
         confluence_api_mode = os.environ["LW_API"]
         confluence_page_hierarchy = True
         confluence_ask_password = False
-        # objects.inv is uploaded as an attachment; the local wiki stores no attachments.
-        confluence_publish_intersphinx = False
         """), encoding="utf-8")
     (folder / "index.rst").write_text(textwrap.dedent(f"""\
         {ROOT}
@@ -200,6 +198,11 @@ def check(case: Case, wiki: LocalWiki, verify: str | bool) -> None:
         case.problems.append("the child page is not below the root page")
     names = {x["name"] for x in root["metadata"]["labels"]["results"]}
     case.labels = "netzwerk" in names
+    if case.client == "sphinx":  # the builder uploads its objects.inv as an attachment
+        files = requests.get(f"{wiki.url}/rest/api/content/{root['id']}/child/attachment",
+                             auth=wiki.admin, verify=verify, timeout=30).json()
+        if [f["title"] for f in files.get("results", [])] != ["objects.inv"]:
+            case.problems.append("objects.inv was not attached to the root page")
 
 
 def run_case(case: Case, bindir: Path, root: Path, tls: tuple[Path, Path] | None,

@@ -68,9 +68,21 @@ def member_of(ctx: Ctx) -> Response:
                              more=False))
 
 
-def _watcher(ctx: Ctx, page_id: int) -> User:
+def _watched(ctx: Ctx, content_id: str) -> int:
+    """The row key of a watched page, or (negated, its own id range) attachment ``att<n>``."""
+    if content_id.startswith("att") and content_id[3:].isdigit():
+        att = ctx.store.attachment(int(content_id[3:]))
+        if att is None:
+            raise ApiError(404, f"No content with id {content_id}")
+        readable_page(ctx, att.page_id, ("current", "draft"))
+        return -att.id
+    if not content_id.isdigit():
+        raise ApiError(404, f"No content with id {content_id}")
+    return readable_page(ctx, int(content_id), ("current", "draft")).id
+
+
+def _watcher(ctx: Ctx) -> User:
     """The watching user: the caller, or (admins) the one the query names."""
-    readable_page(ctx, page_id, ("current", "draft"))
     args = ctx.request.args
     if args.get("accountId") or args.get("username") or args.get("key"):
         user = _user_or_404(ctx)
@@ -82,24 +94,24 @@ def _watcher(ctx: Ctx, page_id: int) -> User:
     return ctx.user
 
 
-@v1.route("/user/watch/content/<int:page_id>", ["GET"])
-def is_watching(ctx: Ctx, page_id: int) -> Response:
-    user = _watcher(ctx, page_id)
-    return respond({"watching": ctx.store.is_watching(page_id, user.id)})
+@v1.route("/user/watch/content/<content_id>", ["GET"])
+def is_watching(ctx: Ctx, content_id: str) -> Response:
+    watched = _watched(ctx, content_id)
+    return respond({"watching": ctx.store.is_watching(watched, _watcher(ctx).id)})
 
 
-@v1.route("/user/watch/content/<int:page_id>", ["POST"])
-def add_watch(ctx: Ctx, page_id: int) -> Response:
-    user = _watcher(ctx, page_id)
-    ctx.store.set_watching(page_id, user.id, True)
+@v1.route("/user/watch/content/<content_id>", ["POST"])
+def add_watch(ctx: Ctx, content_id: str) -> Response:
+    watched, user = _watched(ctx, content_id), _watcher(ctx)
+    ctx.store.set_watching(watched, user.id, True)
     # Cloud documents 204; DC 10 documents 200 with the ContentWatch.
     return respond(None, 204) if ctx.cloud else respond({"watcher": user_json(ctx, user)})
 
 
-@v1.route("/user/watch/content/<int:page_id>", ["DELETE"])
-def remove_watch(ctx: Ctx, page_id: int) -> Response:
-    user = _watcher(ctx, page_id)
-    ctx.store.set_watching(page_id, user.id, False)
+@v1.route("/user/watch/content/<content_id>", ["DELETE"])
+def remove_watch(ctx: Ctx, content_id: str) -> Response:
+    watched, user = _watched(ctx, content_id), _watcher(ctx)
+    ctx.store.set_watching(watched, user.id, False)
     return respond(None, 204)
 
 

@@ -310,14 +310,6 @@ def page_labels(ctx: Ctx, page_id: int) -> Response:
     return paged(ctx, [_label(x) for x in labels])
 
 
-@v2.route("/pages/<int:page_id>/attachments", ["GET"])
-def page_attachments(ctx: Ctx, page_id: int) -> Response:
-    # The wiki stores no attachments (uploads are not served), so every page has none;
-    # publishing clients list them before deciding what to upload or remove.
-    readable_page(ctx, page_id)
-    return paged(ctx, [])
-
-
 @v2.route("/pages/<int:page_id>/versions", ["GET"])
 def page_versions(ctx: Ctx, page_id: int) -> Response:
     readable_page(ctx, page_id, ("current", "trashed", "draft"))

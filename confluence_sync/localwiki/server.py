@@ -18,6 +18,7 @@ from typing import Any, Literal
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from confluence_sync.localwiki import (
+    routes_attachments,
     routes_people,
     routes_permissions,
     routes_search,
@@ -32,8 +33,8 @@ from confluence_sync.localwiki.routes_v2 import v2
 from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Store
 
 # The route modules register on import; referencing them keeps linters from dropping them.
-_ROUTE_MODULES = (routes_people, routes_permissions, routes_search, routes_spaces,
-                  routes_templates, routes_v2_properties)
+_ROUTE_MODULES = (routes_attachments, routes_people, routes_permissions, routes_search,
+                  routes_spaces, routes_templates, routes_v2_properties)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 VIEWER_PREFIX = "/viewer"
 

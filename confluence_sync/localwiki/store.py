@@ -29,6 +29,7 @@ from confluence_sync.localwiki.model import (
     User,
 )
 from confluence_sync.localwiki.store_base import now_iso
+from confluence_sync.localwiki.store_files import FileStore
 from confluence_sync.localwiki.store_people import PeopleStore
 
 ADMIN_USERNAME = "admin"
@@ -40,7 +41,7 @@ SPACE_KEY_RE = re.compile(r"^[A-Za-z0-9]{1,255}$")
 DELETE_POLLS = 2
 
 
-class Store(PeopleStore):
+class Store(PeopleStore, FileStore):
     """Everything the local wiki keeps, with Confluence's rules enforced."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:

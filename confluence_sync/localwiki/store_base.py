@@ -64,6 +64,11 @@ CREATE TABLE IF NOT EXISTS permissions(
     UNIQUE(space_id, subject_type, subject, operation, target));
 CREATE TABLE IF NOT EXISTS watches(
     content_id INTEGER NOT NULL, user_id INTEGER NOT NULL, PRIMARY KEY(content_id, user_id));
+CREATE TABLE IF NOT EXISTS attachments(
+    id INTEGER PRIMARY KEY AUTOINCREMENT, page_id INTEGER NOT NULL, title TEXT NOT NULL,
+    media_type TEXT NOT NULL, comment TEXT NOT NULL, data BLOB NOT NULL,
+    version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    author TEXT NOT NULL, UNIQUE(page_id, title));
 CREATE TABLE IF NOT EXISTS longtasks(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, space_id INTEGER, polls_left INTEGER NOT NULL,
     finished INTEGER NOT NULL, created_at TEXT NOT NULL);
@@ -73,7 +78,7 @@ CREATE TABLE IF NOT EXISTS longtasks(
 # that mixes a space id with a page id fails loudly instead of hitting the wrong row.
 ID_SEEDS = {
     "content": 65536, "spaces": 98304, "properties": 131072, "templates": 163840,
-    "permissions": 196608, "label_names": 229376, "users": 0,
+    "permissions": 196608, "label_names": 229376, "attachments": 262144, "users": 0,
 }
 
 

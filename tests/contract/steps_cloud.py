@@ -76,8 +76,17 @@ def cloud_steps() -> list[tuple[str, Step]]:
         s.post(url, headers={"X-Atlassian-Token": "no-check"})
         s.get(url)
         s.delete(url, headers={"X-Atlassian-Token": "no-check"})
+        files = {"file": ("objects.inv", b"inv \xc3\xa4", "application/octet-stream")}
+        url = f"{base}{V1}/content/{st['child']}/child/attachment"
+        nocheck = {"X-Atlassian-Token": "no-check"}
+        att = field_of(s.post(url, files=files, data={"comment": "c"}, headers=nocheck),
+                       "results", 0, "id")
+        s.put(url, files={"file": ("b.txt", b"b", "text/plain")}, headers=nocheck)
+        s.post(f"{url}/{att}/data", files=files, headers=nocheck)
         s.get(f"{base}{V2}/pages/{st['child']}/attachments")
-        s.get(f"{base}{V1}/content/{st['child']}/child/attachment")
+        s.get(f"{base}{V2}/attachments/{att}")
+        s.delete(f"{base}{V2}/attachments/{att}")
+        s.get(url, params={"filename": "b.txt"})
         s.get(f"{base}{V1}/content/{st['child']}/child/comment")
 
     def page_find(s: Session, base: str, st: dict[str, Any]) -> None:

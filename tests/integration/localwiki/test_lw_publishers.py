@@ -103,3 +103,37 @@ def test_stop_closes_the_journal_file(tmp_path: Path) -> None:
     assert server.app._file is None
     entries = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
     assert [e["path"] for e in entries] == ["/rest/api/space"]
+
+
+def test_attachments_upload_list_version_and_v2(cloud: Wiki) -> None:
+    cloud.space()
+    page = cloud.page("Mit Anhang")
+    url = f"/content/{page['id']}/child/attachment"
+    nocheck = {"X-Atlassian-Token": "no-check"}
+    files = {"file": ("objects.inv", b"inventar \xc3\xa4", "application/octet-stream")}
+    # Confluence's XSRF check: uploads without the header are refused.
+    assert cloud.v1("POST", url, files=files).status_code == 403
+    made = cloud.v1("POST", url, files=files, data={"comment": "hash:1"}, headers=nocheck)
+    assert made.status_code == 200, made.text
+    att = made.json()["results"][0]
+    assert att["id"].startswith("att") and att["title"] == "objects.inv"
+    assert att["metadata"]["comment"] == "hash:1" and att["extensions"]["fileSize"] == 11
+    again = cloud.v1("POST", url, files=files, headers=nocheck)
+    assert again.status_code == 400  # same name: a new version goes through PUT or /data
+    listed = cloud.v1("GET", url, params={"filename": "objects.inv"}).json()["results"]
+    assert [a["id"] for a in listed] == [att["id"]]
+    assert cloud.v1("GET", url, params={"filename": "other"}).json()["results"] == []
+    updated = cloud.v1("POST", f"{url}/{att['id']}/data", headers=nocheck,
+                       files={"file": ("objects.inv", b"neu", "text/plain")})
+    assert updated.status_code == 200 and updated.json()["version"]["number"] == 2
+    put = cloud.v1("PUT", url, headers=nocheck, files={"file": ("b.txt", b"b", "text/plain")})
+    assert put.json()["results"][0]["version"]["number"] == 1
+    watch = f"/user/watch/content/{att['id']}"
+    assert cloud.v1("POST", watch, headers=nocheck).status_code == 204
+    assert cloud.v1("GET", watch).json() == {"watching": True}
+    v2_list = cloud.v2("GET", f"/pages/{page['id']}/attachments").json()["results"]
+    assert [(a["title"], a["fileSize"]) for a in v2_list] == [("objects.inv", 3), ("b.txt", 1)]
+    assert cloud.v2("GET", f"/attachments/{att['id']}").json()["mediaType"] == "text/plain"
+    assert cloud.v2("DELETE", f"/attachments/{att['id']}").status_code == 204
+    assert cloud.v2("GET", f"/attachments/{att['id']}").status_code == 404
+    assert cloud.server.store.attachments(int(page["id"]))[0].title == "b.txt"

@@ -1,0 +1,153 @@
+"""Attachments over REST: v1 list/upload/update on a page, v2 list/get/delete.
+
+v1 (both flavours): ``GET|POST|PUT /content/{id}/child/attachment`` and
+``POST /content/{id}/child/attachment/{attachmentId}/data``. Uploads are ``multipart/form-data``
+with one or more ``file`` parts (plus ``comment``, ``minorEdit``) and need the header
+``X-Atlassian-Token: no-check``, without which Confluence refuses them (403, its XSRF check).
+``POST`` refuses a file name the page already has; ``.../data`` and (Cloud only) ``PUT`` make a
+new version.
+Ids read ``att<number>`` as on Confluence; the number alone is accepted too.
+
+v2 (Cloud): ``GET /pages/{id}/attachments`` (``filename``, ``mediaType``),
+``GET|DELETE /attachments/{id}``. Files are kept, not served for download.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from confluence_sync.localwiki.access import readable_page, require
+from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, respond
+from confluence_sync.localwiki.routes_v1 import v1
+from confluence_sync.localwiki.routes_v2 import paged, require_writable, v2
+from confluence_sync.localwiki.store_files import Attachment
+from confluence_sync.localwiki.views_v1 import list_json, paging, user_json
+
+XSRF_MESSAGE = "XSRF check failed"
+
+
+def _attachment_id(raw: str) -> int:
+    number = raw[3:] if raw.startswith("att") else raw
+    if not number.isdigit():
+        raise ApiError(404, f"No attachment with id {raw}")
+    return int(number)
+
+
+def _download(ctx: Ctx, att: Attachment) -> str:
+    return (f"/download/attachments/{att.page_id}/{att.title}?version={att.version}"
+            "&modificationDate=0&api=v2")
+
+
+def attachment_v1(ctx: Ctx, att: Attachment) -> dict[str, Any]:
+    page = ctx.store.page(att.page_id)
+    return {
+        "id": f"att{att.id}", "type": "attachment", "status": "current", "title": att.title,
+        "version": {"by": user_json(ctx, None, att.author), "when": att.updated_at,
+                    "number": att.version, "minorEdit": False},
+        "container": {"id": str(att.page_id), "type": "page",
+                      "title": page.title if page else ""},
+        "metadata": {"mediaType": att.media_type, "comment": att.comment},
+        "extensions": {"mediaType": att.media_type, "fileSize": att.size,
+                       "comment": att.comment},
+        "_links": {"webui": f"/pages/viewpageattachments.action?pageId={att.page_id}",
+                   "download": _download(ctx, att),
+                   "self": f"{ctx.base}/rest/api/content/att{att.id}"},
+        "_expandable": {"space": "", "history": "", "children": "", "descendants": ""},
+    }
+
+
+def attachment_v2(ctx: Ctx, att: Attachment) -> dict[str, Any]:
+    user = ctx.store.user_by_name(att.author)
+    return {
+        "id": f"att{att.id}", "status": "current", "title": att.title,
+        "createdAt": att.created_at, "pageId": str(att.page_id), "mediaType": att.media_type,
+        "mediaTypeDescription": att.media_type, "comment": att.comment,
+        "fileId": f"file-{att.id}", "fileSize": att.size,
+        "webuiLink": f"/pages/viewpageattachments.action?pageId={att.page_id}",
+        "downloadLink": _download(ctx, att),
+        "version": {"createdAt": att.updated_at, "message": "", "number": att.version,
+                    "minorEdit": False, "authorId": user.account_id if user else ""},
+        "_links": {"webui": f"/pages/viewpageattachments.action?pageId={att.page_id}",
+                   "download": _download(ctx, att)},
+    }
+
+
+@v1.route("/content/<int:page_id>/child/attachment", ["GET"], gone_on_cloud=True)
+def list_attachments(ctx: Ctx, page_id: int) -> Response:
+    readable_page(ctx, page_id)
+    start, limit = paging(ctx, default=50)
+    found = ctx.store.attachments(page_id, ctx.arg("filename"), ctx.arg("mediaType"))
+    window = [attachment_v1(ctx, a) for a in found[start:start + limit]]
+    return respond(list_json(ctx, window, start=start, limit=limit,
+                             more=len(found) > start + limit))
+
+
+def _uploads(ctx: Ctx) -> list[tuple[str, bytes, str]]:
+    if ctx.request.headers.get("X-Atlassian-Token", "").lower() not in ("no-check", "nocheck"):
+        raise ApiError(403, XSRF_MESSAGE)
+    files = ctx.request.files.getlist("file")
+    if not files:
+        raise ApiError(400, "At least one file must be given in the 'file' part")
+    return [(f.filename or "", f.read(), f.mimetype or "application/octet-stream")
+            for f in files]
+
+
+def _save(ctx: Ctx, page_id: int, mode: str) -> list[Attachment]:
+    page = readable_page(ctx, page_id, ("current", "draft"))
+    uploads = _uploads(ctx)
+    require(ctx, page.space_id, "create", "attachment")
+    comment = ctx.request.form.get("comment", "")
+    return [ctx.store.save_attachment(page_id, name, data, media_type=media, comment=comment,
+                                      author=ctx.username, mode=mode)
+            for name, data, media in uploads]
+
+
+@v1.route("/content/<int:page_id>/child/attachment", ["POST"], gone_on_cloud=True)
+def create_attachments(ctx: Ctx, page_id: int) -> Response:
+    saved = [attachment_v1(ctx, a) for a in _save(ctx, page_id, "create")]
+    return respond(list_json(ctx, saved, start=0, limit=len(saved), more=False))
+
+
+@v1.route("/content/<int:page_id>/child/attachment", ["PUT"], gone_on_cloud=True,
+          flavours=CLOUD)  # DC 10 documents no PUT here
+def create_or_update_attachments(ctx: Ctx, page_id: int) -> Response:
+    saved = [attachment_v1(ctx, a) for a in _save(ctx, page_id, "upsert")]
+    return respond(list_json(ctx, saved, start=0, limit=len(saved), more=False))
+
+
+@v1.route("/content/<int:page_id>/child/attachment/<att_id>/data", ["POST"],
+          gone_on_cloud=True)
+def update_attachment_data(ctx: Ctx, page_id: int, att_id: str) -> Response:
+    saved = _save(ctx, page_id, f"update:{_attachment_id(att_id)}")
+    return respond(attachment_v1(ctx, saved[0]))
+
+
+@v2.route("/pages/<int:page_id>/attachments", ["GET"])
+def page_attachments(ctx: Ctx, page_id: int) -> Response:
+    readable_page(ctx, page_id)
+    found = ctx.store.attachments(page_id, ctx.arg("filename"), ctx.arg("mediaType"))
+    return paged(ctx, [attachment_v2(ctx, a) for a in found])
+
+
+def _readable_attachment(ctx: Ctx, raw: str) -> Attachment:
+    att = ctx.store.attachment(_attachment_id(raw))
+    if att is None:
+        raise ApiError(404, f"No attachment with id {raw}")
+    readable_page(ctx, att.page_id, ("current", "draft"))
+    return att
+
+
+@v2.route("/attachments/<att_id>", ["GET"])
+def get_attachment(ctx: Ctx, att_id: str) -> Response:
+    return respond(attachment_v2(ctx, _readable_attachment(ctx, att_id)))
+
+
+@v2.route("/attachments/<att_id>", ["DELETE"])
+def delete_attachment(ctx: Ctx, att_id: str) -> Response:
+    att = _readable_attachment(ctx, att_id)
+    page = readable_page(ctx, att.page_id, ("current", "draft"))
+    require_writable(ctx, page.space_id, "delete", "attachment")  # v2: 404, not 403
+    ctx.store.delete_attachment(att.id)
+    return respond(None, 204)
