@@ -342,6 +342,11 @@ class ContentStore(MetaStore):
                      (page_id,))
         conn.execute("DELETE FROM properties WHERE owner_kind = 'content' AND owner_id = ?",
                      (page_id,))
+        # A purged page takes its attachments and watches along (attachment watches are
+        # keyed by the negated attachment id).
+        conn.execute("DELETE FROM watches WHERE content_id = ? OR -content_id IN "
+                     "(SELECT id FROM attachments WHERE page_id = ?)", (page_id, page_id))
+        conn.execute("DELETE FROM attachments WHERE page_id = ?", (page_id,))
 
     def versions(self, page_id: int) -> list[dict[str, Any]]:
         with self._read() as conn:

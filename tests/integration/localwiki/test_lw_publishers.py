@@ -137,3 +137,15 @@ def test_attachments_upload_list_version_and_v2(cloud: Wiki) -> None:
     assert cloud.v2("DELETE", f"/attachments/{att['id']}").status_code == 204
     assert cloud.v2("GET", f"/attachments/{att['id']}").status_code == 404
     assert cloud.server.store.attachments(int(page["id"]))[0].title == "b.txt"
+
+
+def test_purging_a_page_removes_its_attachments(dc: Wiki) -> None:
+    dc.space()
+    page = dc.page("Weg damit")
+    made = dc.v1("POST", f"/content/{page['id']}/child/attachment",
+                 headers={"X-Atlassian-Token": "no-check"},
+                 files={"file": ("a.txt", b"a", "text/plain")})
+    assert made.status_code == 200, made.text
+    assert dc.v1("DELETE", f"/content/{page['id']}").status_code == 200
+    assert dc.v1("DELETE", f"/content/{page['id']}", params={"status": "trashed"}).ok
+    assert dc.server.store.attachments(int(page["id"])) == []
