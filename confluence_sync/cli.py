@@ -37,12 +37,46 @@ def fail(error: ConfluenceSyncError) -> NoReturn:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    An unexpected exception prints one line, not a traceback: tracebacks carry local values
+    and request details, and nothing secret may reach a terminal or a CI log. Set
+    ``CONFLUENCE_SYNC_DEBUG=1`` to see the (redacted) traceback.
+    """
     try:
         app()
     except ConfluenceSyncError as error:  # a command that did not map its own error
         typer.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        typer.echo(
+            "interrupted; re-running converges (an interrupted sync may leave its lock: "
+            "see `confluence-sync unlock --help`)",
+            err=True,
+        )
+        sys.exit(130)
+    except Exception as error:
+        sys.exit(_unexpected(error))
+
+
+def _unexpected(error: Exception) -> int:
+    import os
+    import traceback
+
+    text = f"{type(error).__name__}: {error}"
+    if os.environ.get("CONFLUENCE_SYNC_DEBUG"):
+        text = "".join(traceback.format_exception(error))
+    if "confluence_sync.backends.http" in sys.modules:  # secrets are only known once connected
+        from confluence_sync.backends.http import install_redaction
+
+        text = install_redaction(()).redact(text)
+    typer.echo(f"unexpected error: {text}", err=True)
+    typer.echo(
+        "  hint: this is a bug or an unforeseen situation; set CONFLUENCE_SYNC_DEBUG=1 for the "
+        "traceback (secrets are redacted) and report it",
+        err=True,
+    )
+    return 1
 
 
 # Commands are registered below, one function each. They stay thin: options in, one core
@@ -123,7 +157,10 @@ def init(
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
     today: datetime | None = typer.Option(
-        None, "--today", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD",
+        None,
+        "--today",
+        formats=["%Y-%m-%d"],
+        metavar="YYYY-MM-DD",
         help="Day the kick-off is planned from (default: today).",
     ),
 ) -> None:
@@ -226,7 +263,11 @@ def _engine_call(
             progress_bar.start()
         try:
             outcome = execute(
-                file, options, settings=settings, data_dir=data_dir, dry_run=dry_run,
+                file,
+                options,
+                settings=settings,
+                data_dir=data_dir,
+                dry_run=dry_run,
                 **hooks,  # type: ignore[arg-type]
             )
         finally:
@@ -266,8 +307,17 @@ def plan(
     from confluence_sync.engine import Outcome
 
     outcome, code = _engine_call(
-        file, today=today, url=url, flavour=flavour, username=username, data_dir=data_dir,
-        force=force, adopt=adopt, strict=False, workers=workers, dry_run=True,
+        file,
+        today=today,
+        url=url,
+        flavour=flavour,
+        username=username,
+        data_dir=data_dir,
+        force=force,
+        adopt=adopt,
+        strict=False,
+        workers=workers,
+        dry_run=True,
         show_progress=False,
     )
     assert isinstance(outcome, Outcome)
@@ -311,8 +361,17 @@ def sync(
     from confluence_sync.engine import Outcome
 
     outcome, code = _engine_call(
-        file, today=today, url=url, flavour=flavour, username=username, data_dir=data_dir,
-        force=force, adopt=adopt, strict=strict, workers=workers, dry_run=dry_run,
+        file,
+        today=today,
+        url=url,
+        flavour=flavour,
+        username=username,
+        data_dir=data_dir,
+        force=force,
+        adopt=adopt,
+        strict=strict,
+        workers=workers,
+        dry_run=dry_run,
         show_progress=True,
     )
     assert isinstance(outcome, Outcome)
@@ -371,14 +430,21 @@ def serve(
         typer.echo("error: --flavour must be dc or cloud", err=True)
         raise typer.Exit(2)
     wiki = LocalWiki(
-        db_path=db if db is not None else ":memory:", host=host, port=port,
-        flavour="cloud" if flavour == "cloud" else "dc", context_path=context_path,
-        v1_removed=v1_removed, latency_ms=latency_ms, faults=fault, journal_path=journal,
+        db_path=db if db is not None else ":memory:",
+        host=host,
+        port=port,
+        flavour="cloud" if flavour == "cloud" else "dc",
+        context_path=context_path,
+        v1_removed=v1_removed,
+        latency_ms=latency_ms,
+        faults=fault,
+        journal_path=journal,
     ).start()
     user, secret = wiki.admin
     typer.echo(f"local wiki ({flavour}) at {wiki.url}")
-    typer.echo(f"admin: {user} / {secret} (password 'admin' works too; Bearer token: "
-               f"{ADMIN_TOKEN})")
+    typer.echo(
+        f"admin: {user} / {secret} (password 'admin' works too; Bearer token: {ADMIN_TOKEN})"
+    )
     typer.echo(f"viewer: {wiki.viewer_url}")
     typer.echo("press Ctrl-C to stop")
     try:
