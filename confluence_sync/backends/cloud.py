@@ -62,6 +62,7 @@ class CloudReader(WikiReader):
         self._spaces: dict[str, SpaceInfo] = {}
         self._space_keys: dict[str, str] = {}
         self._group_ids: dict[str, str] = {}
+        self._no_groups: set[str] = set()
 
     def get_space(self, key: str, *, fresh: bool = False) -> SpaceInfo | None:
         if not fresh and key in self._spaces:
@@ -83,6 +84,11 @@ class CloudReader(WikiReader):
         self._spaces[key] = space
         self._space_keys[space.id] = space.key
         return space
+
+    def remember_space(self, key: str, space: SpaceInfo) -> None:
+        """Cache a space the writer learnt from a create's answer."""
+        self._spaces[key] = space
+        self._space_keys[space.id] = space.key
 
     def space_id(self, key: str) -> str:
         space = self.get_space(key)
@@ -205,19 +211,22 @@ class CloudReader(WikiReader):
             )
         return sorted(grants)
 
-    def group_id(self, name: str) -> str | None:
-        if name not in self._group_ids:
+    def group_id(self, name: str, *, fresh: bool = False) -> str | None:
+        """Cached per run, a missing group too: observe asks first, ``ensure_group`` again."""
+        if fresh or (name not in self._group_ids and name not in self._no_groups):
             try:
                 data = self.transport.call(
                     "GET", f"{V1}/group/by-name", what=f"group {name}", params={"name": name}
                 )
             except NotFoundError:
+                self._no_groups.add(name)
                 return None
+            self._no_groups.discard(name)
             self._group_ids[name] = str(data["id"])
-        return self._group_ids[name]
+        return self._group_ids.get(name)
 
-    def group_exists(self, name: str) -> bool:
-        return self.group_id(name) is not None
+    def group_exists(self, name: str, *, fresh: bool = False) -> bool:
+        return self.group_id(name, fresh=fresh) is not None
 
     def list_group_members(self, name: str) -> list[UserInfo]:
         group_id = self.group_id(name)

@@ -31,6 +31,7 @@ from .common import (
     remove_label_v1,
     same_property,
     space_create_payload,
+    space_from_create,
     write_with_recheck,
 )
 
@@ -47,16 +48,20 @@ class CloudWriter(WikiWriter):
         self.counter = reader.counter
 
     def create_space(self, key: str, name: str, description: str = "") -> SpaceInfo:
-        self.transport.call(
+        data = self.transport.call(
             "POST",
             f"{V1}/space",
             what=f"space {key}",
             json=space_create_payload(key, name, description),
             find_existing=lambda: self.reader.get_space(key, fresh=True),
         )
-        # Read back through v2: pages and properties address the space by its v2 id, and no
-        # document promises the v1 answer's id is the same.
-        space = self.reader.get_space(key, fresh=True)
+        # Cloud numbers a space once: the v1 answer's id is the id v2 addresses it by, so the
+        # answer saves the read-back; only an answer without id and home page means a read.
+        space = space_from_create(data, key)
+        if space is not None:
+            self.reader.remember_space(key, space)
+        else:
+            space = self.reader.get_space(key, fresh=True)
         if space is None:
             raise NotFoundError(f"space {key}", 404, "created but not readable", "check the logs")
         return space
@@ -273,11 +278,14 @@ class CloudWriter(WikiWriter):
             what=f"group {name}",
             json={"name": name},
             find_existing=lambda: (
-                {"id": self.reader.group_id(name)} if self.reader.group_exists(name) else None
+                {"id": gid} if (gid := self.reader.group_id(name, fresh=True)) else None
             ),
         )
         if isinstance(data, dict) and data.get("id"):
             self.reader._group_ids[name] = str(data["id"])
+            self.reader._no_groups.discard(name)
+        else:
+            self.reader.group_id(name, fresh=True)
         return True
 
     def _group_id(self, group: str) -> str:

@@ -11,6 +11,7 @@ Templates have no REST API on DC: ``supports_templates`` is False.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from confluence_sync.errors import NotFoundError
@@ -76,6 +77,9 @@ class DataCenterReader(WikiReader):
         self.counter = transport.counter
         self._spaces: dict[str, SpaceInfo] = {}
         self._user_keys: dict[str, str] = {}
+        self._groups: dict[str, bool] = {}
+        # Space workers grant to the same admin at once: one lookup, the others wait for it.
+        self._user_lock = threading.Lock()
 
     def get_space(self, key: str, *, fresh: bool = False) -> SpaceInfo | None:
         if not fresh and key in self._spaces:
@@ -184,12 +188,16 @@ class DataCenterReader(WikiReader):
             )
         return sorted(grants)
 
-    def group_exists(self, name: str) -> bool:
-        try:
-            self.transport.call("GET", f"{V1}/group/{q(name)}", what=f"group {name}")
-        except NotFoundError:
-            return False
-        return True
+    def group_exists(self, name: str, *, fresh: bool = False) -> bool:
+        """Cached per run: observe asks first, the writer's ``ensure_group`` asks again."""
+        if fresh or name not in self._groups:
+            try:
+                self.transport.call("GET", f"{V1}/group/{q(name)}", what=f"group {name}")
+            except NotFoundError:
+                self._groups[name] = False
+            else:
+                self._groups[name] = True
+        return self._groups[name]
 
     def list_group_members(self, name: str) -> list[UserInfo]:
         results = self.transport.paginate(
@@ -211,13 +219,14 @@ class DataCenterReader(WikiReader):
 
     def user_key(self, username: str) -> str:
         """The userKey DC's permission endpoints want, cached per username."""
-        if username not in self._user_keys:
-            user = self.resolve_user(username)
-            if user is None or not user.key:
-                raise NotFoundError(
-                    f"user {username}", 404, "no such user", "check the username in the config"
-                )
-        return self._user_keys[username]
+        with self._user_lock:
+            if username not in self._user_keys:
+                user = self.resolve_user(username)
+                if user is None or not user.key:
+                    raise NotFoundError(
+                        f"user {username}", 404, "no such user", "check the username in the config"
+                    )
+            return self._user_keys[username]
 
     def list_templates(self, space_key: str) -> list[Template]:
         raise UnsupportedOperationError(

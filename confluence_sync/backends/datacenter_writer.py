@@ -235,10 +235,12 @@ class DataCenterWriter(WikiWriter):
                 f"{V1}/admin/group",
                 what=f"group {name}",
                 json={"type": "group", "name": name},
-                find_existing=lambda: True if self.reader.group_exists(name) else None,
+                find_existing=lambda: True if self.reader.group_exists(name, fresh=True) else None,
             )
         except ConflictError:
+            self.reader._groups[name] = True
             return False  # created by someone else in between: the desired state holds
+        self.reader._groups[name] = True
         return True
 
     def add_group_member(self, group: str, user: str) -> None:
