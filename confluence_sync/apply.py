@@ -1,9 +1,10 @@
 """Apply a plan: run its changes through a ``WikiWriter`` and record one result per item.
 
-Order: new spaces, then groups and memberships (network-wide), then every space on its own
-worker thread (independent spaces in parallel; the backend's rate limit is shared): grants,
-templates, pages parents-before-children, archives, revokes, and finally the space's index
-property. A failing item is recorded and the run goes on; items that depend on it (children
+Order: the hub space is created by the engine before the lock; then groups and memberships
+(network-wide) and every other space on its own worker thread (independent spaces in parallel;
+the backend's rate limit is shared): the space's creation, and once the groups exist its
+grants, templates, pages parents-before-children, archives, revokes, and finally the space's
+index property. A failing item is recorded and the run goes on; items that depend on it (children
 of a page that could not be created) fail with that reason.
 
 The hub's index is not written here: it carries the run lock, and the engine writes it once
@@ -13,8 +14,8 @@ when it releases the lock (:meth:`Applier.index_for`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -155,22 +156,29 @@ class Applier(PageApplier):
 
     def run(self, plan: Plan) -> list[ItemResult]:
         by_space: dict[str, list[Change]] = {}
+        created: dict[str, CreateSpace] = {}
         by_group: dict[str, list[EnsureGroup | MemberChange]] = {}
         for change in plan.changes:
             if isinstance(change, Note):
                 self._record(change, change.status)
             elif isinstance(change, CreateSpace):
-                self.create_space(change)
+                created[change.space] = change
             elif isinstance(change, EnsureGroup | AddMember | RemoveMember):
                 by_group.setdefault(change.group, []).append(change)
             else:
                 by_space.setdefault(change.space, []).append(change)
         keys = [space.key for space in self.wanted.spaces]
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            # Groups before grants (a grant may name a group); groups are independent of
-            # each other, so they run in parallel too, each in plan order (create first).
-            list(pool.map(self._group_changes, by_group.values()))
-            list(pool.map(lambda key: self._space(key, by_space.get(key, [])), keys))
+            # Groups are independent of each other: in parallel, each in plan order (create
+            # first). They are queued before the spaces, so a space worker that waits for them
+            # below only waits for groups already running on other workers (no deadlock).
+            group_jobs = [pool.submit(self._group_changes, c) for c in by_group.values()]
+            space_jobs = [
+                pool.submit(self._space, key, by_space.get(key, []), created.get(key), group_jobs)
+                for key in keys
+            ]
+            for job in [*group_jobs, *space_jobs]:
+                job.result()
         return self.results
 
     def _group_changes(self, changes: list[EnsureGroup | MemberChange]) -> None:
@@ -203,7 +211,18 @@ class Applier(PageApplier):
                 members -= {change.account}
             self.groups[change.group] = members
 
-    def _space(self, key: str, changes: list[Change]) -> None:
+    def _space(
+        self,
+        key: str,
+        changes: list[Change],
+        create: CreateSpace | None = None,
+        groups: Sequence[Future[None]] = (),
+    ) -> None:
+        """One space on its own worker: create it (so creating spaces is parallel from the
+        start), then, once every group exists (a grant may name one), the rest in plan order."""
+        if create is not None:
+            self.create_space(create)
+        wait(groups)
         observed = self.state.spaces[key]
         wanted = self.wanted.space(key)
         assert wanted is not None

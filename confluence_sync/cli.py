@@ -298,8 +298,12 @@ def plan(
     flavour: str | None = typer.Option(None, "--flavour", help="cloud or datacenter (guessed)."),
     username: str | None = typer.Option(None, "--username", help="Env CONFLUENCE_USERNAME."),
     data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
-    adopt: bool = typer.Option(False, "--adopt", help="Plan to take over unmarked pages."),
-    force: bool = typer.Option(False, "--force", help="Plan to overwrite member edits."),
+    adopt: bool = typer.Option(
+        False, "--adopt", metavar="", help="Plan to take over unmarked pages."
+    ),
+    force: bool = typer.Option(
+        False, "--force", metavar="", help="Plan to overwrite member edits."
+    ),
     workers: int = typer.Option(4, "--workers", help=_WORKERS_HELP),
 ) -> None:
     """Show what a sync would change and why; reads only (exit 4 if the plan is unsafe)."""
@@ -338,12 +342,22 @@ def plan(
 @app.command()
 def sync(
     file: Path = typer.Argument(..., help="The network's YAML config file."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Plan only; nothing is written."),
-    force: bool = typer.Option(
-        False, "--force", help="Overwrite member edits in managed regions; allow big removals."
+    # metavar "": a flag takes no value, and typer would otherwise print "<bool>" after it.
+    dry_run: bool = typer.Option(
+        False, "--dry-run", metavar="", help="Plan only; nothing is written."
     ),
-    adopt: bool = typer.Option(False, "--adopt", help="Take over pages without our marker."),
-    strict: bool = typer.Option(False, "--strict", help="Conflicts and blocked pages exit 5."),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        metavar="",
+        help="Overwrite member edits in managed regions; allow big removals.",
+    ),
+    adopt: bool = typer.Option(
+        False, "--adopt", metavar="", help="Take over pages without our marker."
+    ),
+    strict: bool = typer.Option(
+        False, "--strict", metavar="", help="Conflicts and blocked pages exit 5."
+    ),
     report_path: Path | None = typer.Option(None, "--report", help="Write a JSON report here."),
     today: datetime | None = typer.Option(
         None, "--today", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=_TODAY_HELP

@@ -7,7 +7,9 @@ holds who runs (user, host, process), since when, and until when it counts (expi
 Acquire writes the property at *the version observe read*. If another sync wrote it since —
 took the lock, or finished a run — the write gets 409 and this run stops before changing
 anything: its plan may be stale. A lock past its expiry is stale (a crashed run) and is taken
-over, and the report says so. Release writes the index once more, lock cleared, in ``finally``.
+over, and the report says so; so is a lock taken on this host by a process that no longer
+runs (a killed sync), without waiting for expiry. Locks of other hosts need expiry or
+``confluence-sync unlock``. Release writes the index once more, lock cleared, in ``finally``.
 Runs with nothing to write never take the lock, so a no-op re-sync makes no writes.
 """
 
@@ -59,9 +61,35 @@ def active_lock(index: SpaceIndex, now: dt.datetime) -> dict[str, Any] | None:
     return dict(lock) if expires > now else None
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, run by another user
+    except OSError:
+        return True  # cannot tell: assume it runs
+    return True
+
+
+def dead_holder(lock: dict[str, Any]) -> bool:
+    """The lock was taken on this host by a process that no longer runs (a killed sync).
+    A lock of another host cannot be checked from here: only expiry or ``unlock`` ends it."""
+    pid = lock.get("pid")
+    if lock.get("host") != socket.gethostname() or not isinstance(pid, int) or pid <= 0:
+        return False
+    return pid != os.getpid() and not _alive(pid)
+
+
 def check(hub: ObservedSpace, now: dt.datetime) -> str:
     """Raise :class:`LockedError` if a live lock is held; return a note on a stale one."""
     held = active_lock(hub.index, now)
+    if held is not None and dead_holder(held):
+        return (
+            f"took over the lock of {held.get('holder')} since {held.get('started')}: "
+            f"its process {held.get('pid')} no longer runs on this host"
+        )
     if held is not None:
         raise LockedError(
             f"another sync is running since {held.get('started')} ({held.get('holder')}); "
@@ -86,7 +114,13 @@ def acquire(
 ) -> dict[str, Any]:
     """Take the lock at the version observe read; 409 (or a lost create race) → LockedError."""
     check(hub, now)
-    lock = {"holder": holder or holder_name(), "started": _stamp(now), "expires": _stamp(now + ttl)}
+    lock = {
+        "holder": holder or holder_name(),
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "started": _stamp(now),
+        "expires": _stamp(now + ttl),
+    }
     value = replace(hub.index, lock=lock).to_json()
     try:
         hub.index_prop = writer.set_space_property(
