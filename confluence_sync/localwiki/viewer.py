@@ -123,6 +123,9 @@ class _Renderer:
                 self.out.append(f"<{tag}{attrs}>")
                 return
             self.out.append(f"<{tag}{attrs}>")
+            if tag == "time" and not (element.text or len(element)):
+                # Confluence's date lozenge is an empty <time datetime="…"/>: show the date.
+                self.text(element.get("datetime", ""))
             self.children(element)
             self.out.append(f"</{tag}>")
         elif tag in ("script", "style"):
