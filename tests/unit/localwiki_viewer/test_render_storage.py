@@ -149,10 +149,10 @@ def test_invalid_storage_is_shown_as_escaped_source() -> None:
 
 
 def test_a_date_lozenge_shows_its_date() -> None:
-    html = render_storage_html('<p>Datum: <time datetime="2026-03-12" /></p>')
+    html = render('<p>Datum: <time datetime="2026-03-12" /></p>')
     assert '<time datetime="2026-03-12">2026-03-12</time>' in html
 
 
 def test_a_time_element_with_text_keeps_its_text() -> None:
-    html = render_storage_html('<p><time datetime="2026-03-12">12. März</time></p>')
+    html = render('<p><time datetime="2026-03-12">12. März</time></p>')
     assert '<time datetime="2026-03-12">12. März</time>' in html
