@@ -26,6 +26,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from confluence_sync.localwiki.model import StoreError, User
+from confluence_sync.localwiki.response_cache import PageResponseCache, page_path_pattern
 from confluence_sync.localwiki.store import Store
 
 log = logging.getLogger("confluence_sync.localwiki")
@@ -220,11 +221,25 @@ class WikiApp:
         self.mounts.append(("/__localwiki", "admin"))
         for table in self.tables.values():
             table.map_for(options.flavour)  # build the maps before the first request arrives
+        self.page_cache = PageResponseCache(page_path_pattern(self.mounts))
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
+        # Single-page reads are answered from the cache while the store is unchanged: no
+        # Request, routing, auth, SQL or JSON work (about a tenth of the full path's time).
+        key = self.page_cache.key(environ)
+        if key is not None:
+            generation = self.store.write_generation
+            hit = self.page_cache.get(key, generation)
+            if hit is not None:
+                start_response(hit[0], list(hit[1]))
+                return [hit[2]]
         request = Request(environ)
         response = self.handle(request)
+        if key is not None and response.status_code == 200:
+            body = response.get_data()
+            self.page_cache.put(key, generation, response.status,
+                                response.headers.to_wsgi_list(), body)
         return response(environ, start_response)
 
     def handle(self, request: Request) -> Response:

@@ -98,6 +98,11 @@ class StoreBase:
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._shared: sqlite3.Connection | None = None
+        # Bumped when a write transaction starts and again when it ends, so an answer computed
+        # from a read that overlapped a write is tagged with a generation that is already
+        # gone by the time it could be served (see response_cache.py). Assumes this Store is
+        # the only writer of its database, as the permission and credential caches do.
+        self.write_generation = 0
         if self.memory:
             self._shared = self._open()
         conn = self._conn()
@@ -144,14 +149,18 @@ class StoreBase:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; rolled back when the block raises."""
         with self._write_lock:
-            conn = self._conn()
-            conn.execute("BEGIN IMMEDIATE")
+            self.write_generation += 1
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+                conn = self._conn()
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            finally:
+                self.write_generation += 1
 
     def close(self) -> None:
         """Close this thread's connection of a file store (others close when their threads
