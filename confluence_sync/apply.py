@@ -302,9 +302,12 @@ class Applier(PageApplier):
                 else (observed.grants & (wanted.grants if wanted else frozenset()))
             )
         groups: dict[str, frozenset[str]] = {}
+        spaces: tuple[str, ...] = ()
         if key == self.wanted.hub_key:
             groups = {name: self.groups.get(name, frozenset()) for name in self.wanted.groups}
-        return SpaceIndex(self.records[key], grants, self.templates[key], groups, None)
+            others = {space.key for space in self.wanted.spaces if space.key != key}
+            spaces = tuple(sorted(others | set(self.state.orphans)))
+        return SpaceIndex(self.records[key], grants, self.templates[key], groups, None, spaces)
 
     def write_index(
         self, key: str, index: SpaceIndex, *, lock: dict[str, Any] | None = None

@@ -125,6 +125,9 @@ class SpaceIndex:
     templates: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # name → id, hash
     groups: Mapping[str, frozenset[str]] = field(default_factory=dict)  # hub only
     lock: Mapping[str, Any] | None = None  # hub only
+    # hub only: the other spaces this network's syncs manage, so that a working group taken
+    # out of the config is still known (and reported, never deleted)
+    spaces: tuple[str, ...] = ()
 
     def to_json(self) -> JSON:
         pages: dict[str, JSON] = {}
@@ -151,6 +154,8 @@ class SpaceIndex:
             value["groups"] = {n: _strs(sorted(m)) for n, m in sorted(self.groups.items())}
         if self.lock is not None:
             value["lock"] = dict(self.lock)
+        if self.spaces:
+            value["spaces"] = _strs(sorted(self.spaces))
         return value
 
     def without_lock(self) -> SpaceIndex:
@@ -197,4 +202,8 @@ def index_from_json(value: JSON) -> SpaceIndex:
             if isinstance(members, list):
                 groups[name] = frozenset(str(m) for m in members)
     lock = value.get("lock")
-    return SpaceIndex(pages, grants, templates, groups, lock if isinstance(lock, dict) else None)
+    raw_spaces = value.get("spaces")
+    spaces = tuple(str(k) for k in raw_spaces) if isinstance(raw_spaces, list) else ()
+    return SpaceIndex(
+        pages, grants, templates, groups, lock if isinstance(lock, dict) else None, spaces
+    )

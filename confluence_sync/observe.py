@@ -95,6 +95,8 @@ class WikiState:
     # group → accounts; None when the group does not exist
     groups: dict[str, frozenset[str] | None] = field(default_factory=dict)
     hub_key: str = ""
+    # spaces the hub index records but the config no longer names, and that still exist
+    orphans: tuple[str, ...] = ()
 
     @property
     def hub(self) -> ObservedSpace:
@@ -111,7 +113,10 @@ def observe(
     hub = spaces.get(wanted.hub_key)
     known_groups = hub.index.groups if hub else {}
     groups = _observe_groups(reader, wanted.groups, known_groups)
-    return WikiState(reader.capabilities, spaces, groups, wanted.hub_key)
+    recorded = hub.index.spaces if hub else ()
+    # One read per such space and run: a space deleted by hand drops out of the record.
+    orphans = tuple(k for k in recorded if k not in spaces and reader.get_space(k) is not None)
+    return WikiState(reader.capabilities, spaces, groups, wanted.hub_key, orphans)
 
 
 def _observe_space(reader: WikiReader, space: WantedSpace, adopt: bool) -> ObservedSpace:

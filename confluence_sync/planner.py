@@ -49,6 +49,15 @@ def make_plan(
     changes: list[Change] = [
         Note("", subject=item, status="manual", text=t) for item, t in wanted.notes
     ]
+    changes += [
+        Note(
+            key,
+            subject=f"space {key}",
+            status="skipped",
+            text="is no longer in the config; left as it is — archive or delete it by hand",
+        )
+        for key in state.orphans
+    ]
     managed_pages = managed_grants = managed_members = 0
     for space in wanted.spaces:
         observed = state.spaces[space.key]
