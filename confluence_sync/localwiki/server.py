@@ -46,13 +46,15 @@ def build_core_app(store: Store, options: Options) -> WikiApp:
 
 
 def build_wsgi_app(store: Store, options: Options, *, faults: Sequence[str] = (),
-                   latency_ms: int = 0, journal_path: str | Path | None = None) -> WSGIApp:
-    """The full stack: Journal(Faults(core with the viewer mounted))."""
+                   latency_ms: int = 0, journal_path: str | Path | None = None,
+                   core: WikiApp | None = None) -> WSGIApp:
+    """The full stack: Journal(Faults(core with the viewer mounted)); ``core`` may be built
+    by the caller, to keep a handle on it (its page cache)."""
     from confluence_sync.localwiki.faults import FaultMiddleware, FaultPlan
     from confluence_sync.localwiki.journal import JournalMiddleware
     from confluence_sync.localwiki.viewer import make_viewer
 
-    core = build_core_app(store, options)
+    core = core or build_core_app(store, options)
     viewer = make_viewer(store, url_prefix=VIEWER_PREFIX)
 
     def with_viewer(environ: dict[str, Any], start_response: Callable[..., Any]
@@ -93,8 +95,10 @@ class LocalWiki:
         self.port = port
         # https, as real sites are served: some clients (md2conf's v1 mode) build https URLs.
         self.ssl_context = ssl_context
+        self.core = build_core_app(self.store, self.options)  # the REST core, for its cache
         self.app = build_wsgi_app(self.store, self.options, faults=faults,
-                                  latency_ms=latency_ms, journal_path=journal_path)
+                                  latency_ms=latency_ms, journal_path=journal_path,
+                                  core=self.core)
         self.admin: tuple[str, str] = (
             (ADMIN_EMAIL, ADMIN_TOKEN) if flavour == "cloud" else ("admin", ADMIN_PASSWORD))
         self._server: BaseWSGIServer | None = None
