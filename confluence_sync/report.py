@@ -8,6 +8,7 @@ item plus summary counts, requests and writes.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,12 +28,76 @@ _STYLE = {
 }
 
 
-def _rows(result: RunResult, *, all_items: bool) -> list[tuple[str, str, str, str, str]]:
-    return [
+Row = tuple[str, str, str, str, str]  # status, change, space, item, why
+
+
+def _rows(result: RunResult, *, all_items: bool) -> list[Row]:
+    """The rows people read: one per item, except that the grants (or revokes) of one subject
+    on one space share a row, and notes that differ only in a group's name or space key (the
+    per-group manual template step) share one. JSON and ``--report`` keep every item."""
+    rows = [
         (r.status, r.kind, r.space, r.item, r.reason)
         for r in result.results
         if all_items or r.status != "unchanged"
     ]
+    return _merge_alike(_merge_grants(rows))
+
+
+def _merge_grants(rows: list[Row]) -> list[Row]:
+    """"read, write for group g on S": grant items read "<operation> for <subject> on <space>"."""
+    # key: the row with its item cut to the subject, and -1; other rows keep their position
+    operations: dict[tuple[Row, int], list[str]] = {}
+    for number, (status, kind, space, item, reason) in enumerate(rows):
+        operation, sep, subject = item.partition(" for ")
+        if kind in ("grant", "revoke") and sep:
+            key = ((status, kind, space, subject, reason), -1)
+            operations.setdefault(key, []).append(operation)
+        else:
+            operations[(rows[number], number)] = []
+    return [
+        (status, kind, space, f"{', '.join(ops)} for {item}" if ops else item, why)
+        for ((status, kind, space, item, why), _), ops in operations.items()
+    ]
+
+
+_WORD = re.compile(r"(\w+)")
+
+
+def _merge_alike(rows: list[Row]) -> list[Row]:
+    """Manual notes whose item and reason differ only in a few words (a group's name, its
+    space key) become one row listing those words as {A,B}."""
+    groups: list[list[list[str]]] = []  # per merged row: its tokens, each a list of variants
+    out: list[Row | int] = []
+    for row in rows:
+        status, kind, space, item, reason = row
+        if status != "manual":
+            out.append(row)
+            continue
+        tokens = _WORD.split("\0".join((status, kind, space, item, reason)))
+        for group in groups:
+            if len(group) == len(tokens) and _few_differ(group, tokens):
+                for variants, token in zip(group, tokens, strict=True):
+                    if token not in variants:
+                        variants.append(token)
+                break
+        else:
+            groups.append([[token] for token in tokens])
+            out.append(len(groups) - 1)
+    result: list[Row] = []
+    for entry in out:
+        if isinstance(entry, int):
+            text = "".join(
+                v[0] if len(v) == 1 else "{" + ",".join(v) + "}" for v in groups[entry]
+            )
+            status, kind, space, item, reason = text.split("\0")
+            result.append((status, kind, space, item, reason))
+        else:
+            result.append(entry)
+    return result
+
+
+def _few_differ(group: list[list[str]], tokens: list[str], most: int = 3) -> bool:
+    return sum(t not in v for v, t in zip(group, tokens, strict=True)) <= most
 
 
 def summary_line(result: RunResult) -> str:

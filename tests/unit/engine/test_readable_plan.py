@@ -1,0 +1,56 @@
+"""People read one row per subject and space for grants, and one row for a manual step that
+repeats per group; the JSON keeps one entry per item."""
+
+from __future__ import annotations
+
+import json
+
+from confluence_sync import report
+from confluence_sync.apply import ItemResult
+from confluence_sync.engine import RunResult
+from confluence_sync.plan import Plan
+
+NOTE = (
+    "Data Center has no REST API for page templates: the minutes template is provided as a "
+    "page 'Vorlage' in space PUU{0}; a space admin can copy it into Space tools → Templates."
+)
+
+
+def result() -> RunResult:
+    items = [
+        ItemResult("PUUUPX", f"{op} for group puu-upx-members on PUUUPX", "grant", "planned", "")
+        for op in ("read", "write", "comment", "attach")
+    ]
+    items.append(ItemResult("PUUUPX", "read for user j.weiss on PUUUPX", "grant", "planned", ""))
+    items.append(
+        ItemResult("PUUUPX", "blog for group puu-upx-members on PUUUPX", "revoke", "planned", "")
+    )
+    items += [
+        ItemResult("", f"template group/{g}/template/minutes", "manual", "manual", NOTE.format(g))
+        for g in ("EUK", "UPX")
+    ]
+    items.append(ItemResult("PUU", "page hub/home", "create", "planned", "new in the config"))
+    return RunResult(Plan(()), items)
+
+
+def test_markdown_groups_grants_per_subject_and_repeated_notes() -> None:
+    text = report.to_markdown(result())
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows[1:] == [
+        "| planned | grant | PUUUPX | read, write, comment, attach for group puu-upx-members "
+        "on PUUUPX |  |",
+        "| planned | grant | PUUUPX | read for user j.weiss on PUUUPX |  |",
+        "| planned | revoke | PUUUPX | blog for group puu-upx-members on PUUUPX |  |",
+        "| manual | manual |  | template group/{EUK,UPX}/template/minutes | "
+        + NOTE.format("{EUK,UPX}").replace("PUU{EUK,UPX}", "{PUUEUK,PUUUPX}")
+        + " |",
+        "| planned | create | PUU | page hub/home | new in the config |",
+    ]
+
+
+def test_table_has_the_same_rows_and_json_every_item() -> None:
+    table = report.table(result(), title="plan")
+    assert table.row_count == 5
+    items = json.loads(report.to_json(result()))
+    assert sum(1 for r in items["items"] if r["kind"] == "grant") == 5
+    assert sum(1 for r in items["items"] if r["status"] == "manual") == 2
