@@ -185,3 +185,11 @@ def test_unlock_removes_a_killed_runs_lock_and_names_it(site: Site) -> None:
     assert code == 0 and "no lock held" in output
     code, output = invoke(site, "sync", str(site.path))
     assert code == 0, output
+
+
+@pytest.mark.parametrize("command", ["sync", "plan"])
+def test_help_shows_flags_without_a_value(command: str) -> None:
+    out = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"}).output
+    flags = [line for line in out.splitlines() if "--force" in line or "--adopt" in line]
+    assert len(flags) == 2 and not any("<bool>" in line for line in flags), out
+    assert "<int>" in out  # options that take a value still name it
