@@ -141,7 +141,8 @@ class JournalMiddleware:
 
     def record(self, entry: dict[str, Any]) -> None:
         """Append one entry (used by the middleware; public for servers that journal by hand)."""
-        line = json.dumps(entry, ensure_ascii=False)
+        # Serialised only for a file: the in-memory journal keeps the dict as it is.
+        line = json.dumps(entry, ensure_ascii=False) if self._file is not None else ""
         with self._lock:
             self._entries.append(entry)
             if self._file is not None:

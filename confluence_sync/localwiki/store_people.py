@@ -43,7 +43,10 @@ class PeopleStore(ContentStore):
     def __init__(self, path: str | Path = ":memory:") -> None:
         super().__init__(path)
         self._perm_cache: dict[tuple[int | None, int], frozenset[tuple[str, str]]] = {}
-        self._auth_cache: dict[str, int] = {}
+        # Verified credential → user, and user lookups by column: the hot path of every
+        # request (auth, then "by" and "createdBy" in page answers) without SQL.
+        self._auth_cache: dict[str, User] = {}
+        self._user_cache: dict[tuple[str, object], User] = {}
         # Bumped on every change; an answer computed across a change is not cached, so a
         # reader racing a writer cannot park a stale answer in the cache.
         self._generation = 0
@@ -53,6 +56,7 @@ class PeopleStore(ContentStore):
         self._generation += 1
         self._perm_cache.clear()
         self._auth_cache.clear()
+        self._user_cache.clear()
 
     # -- users and tokens ----------------------------------------------------------------
     def create_user(self, username: str, password: str, *, email: str | None = None,
@@ -82,12 +86,19 @@ class PeopleStore(ContentStore):
         return user
 
     def _user(self, where: str, value: object) -> User | None:
+        cached = self._user_cache.get((where, value))
+        if cached is not None:
+            return cached
+        generation = self._generation
         with self._read() as conn:
             row = conn.execute(f"SELECT * FROM users WHERE {where} = ?", (value,)).fetchone()
         if row is None:
-            return None
-        return User(row["id"], row["username"], row["email"], row["display_name"],
+            return None  # not cached: the user may be created next
+        user = User(row["id"], row["username"], row["email"], row["display_name"],
                     row["user_key"], row["account_id"])
+        if generation == self._generation:
+            self._user_cache[(where, value)] = user
+        return user
 
     def user_by_id(self, user_id: int) -> User | None:
         return self._user("id", user_id)
@@ -139,6 +150,7 @@ class PeopleStore(ContentStore):
         with self._tx() as conn:
             conn.execute("INSERT OR REPLACE INTO tokens(token, user_id) VALUES(?, ?)",
                          (_hash(token), user.id))
+        self._changed()  # a token given again may now belong to someone else
         return token
 
     def authenticate_basic(self, name: str, secret: str) -> User | None:
@@ -146,7 +158,7 @@ class PeopleStore(ContentStore):
         cache_key = f"b\0{name}\0{secret}"
         cached = self._auth_cache.get(cache_key)
         if cached is not None:
-            return self.user_by_id(cached)
+            return cached
         generation = self._generation
         user = self.user_by_name(name) or self.user_by_email(name)
         if user is None:
@@ -159,23 +171,24 @@ class PeopleStore(ContentStore):
                 ok = conn.execute("SELECT 1 FROM tokens WHERE token = ? AND user_id = ?",
                                   (digest, user.id)).fetchone() is not None
         if ok and generation == self._generation:
-            self._auth_cache[cache_key] = user.id
+            self._auth_cache[cache_key] = user
         return user if ok else None
 
     def authenticate_bearer(self, token: str) -> User | None:
         cache_key = f"t\0{token}"
         cached = self._auth_cache.get(cache_key)
         if cached is not None:
-            return self.user_by_id(cached)
+            return cached
         generation = self._generation
         with self._read() as conn:
             row = conn.execute("SELECT user_id FROM tokens WHERE token = ?",
                                (_hash(token),)).fetchone()
         if row is None:
             return None
-        if generation == self._generation:
-            self._auth_cache[cache_key] = row["user_id"]
-        return self.user_by_id(row["user_id"])
+        user = self.user_by_id(row["user_id"])
+        if user is not None and generation == self._generation:
+            self._auth_cache[cache_key] = user
+        return user
 
     # -- groups --------------------------------------------------------------------------
     def create_group(self, name: str) -> Group:
