@@ -25,7 +25,6 @@ from .base import (
     SpaceInfo,
     Template,
     UserInfo,
-    WikiReader,
 )
 from .common import (
     V1,
@@ -35,6 +34,7 @@ from .common import (
     version_of,
 )
 from .http import Transport
+from .rest import RestReader
 
 V2 = "api/v2"
 CAPABILITIES = Capabilities(
@@ -52,21 +52,16 @@ def property_of(data: dict[str, Any]) -> Property:
     )
 
 
-class CloudReader(WikiReader):
+class CloudReader(RestReader):
     """Reads a Cloud site (base URL ends in ``/wiki``)."""
 
     def __init__(self, transport: Transport) -> None:
-        self.transport = transport
-        self.capabilities = CAPABILITIES
-        self.counter = transport.counter
-        self._spaces: dict[str, SpaceInfo] = {}
+        super().__init__(transport, CAPABILITIES)
         self._space_keys: dict[str, str] = {}
         self._group_ids: dict[str, str] = {}
         self._no_groups: set[str] = set()
 
-    def get_space(self, key: str, *, fresh: bool = False) -> SpaceInfo | None:
-        if not fresh and key in self._spaces:
-            return self._spaces[key]
+    def _fetch_space(self, key: str) -> SpaceInfo | None:
         data = self.transport.call(
             "GET", f"{V2}/spaces", what=f"space {key}", params={"keys": key, "limit": 1}
         )
@@ -75,19 +70,15 @@ class CloudReader(WikiReader):
         if not results:
             return None
         item = results[0]
-        space = SpaceInfo(
+        return SpaceInfo(
             key=str(item["key"]),
             id=str(item["id"]),
             name=str(item.get("name", "")),
             homepage_id=str(item["homepageId"]) if item.get("homepageId") else None,
         )
-        self._spaces[key] = space
-        self._space_keys[space.id] = space.key
-        return space
 
     def remember_space(self, key: str, space: SpaceInfo) -> None:
-        """Cache a space the writer learnt from a create's answer."""
-        self._spaces[key] = space
+        super().remember_space(key, space)
         self._space_keys[space.id] = space.key
 
     def space_id(self, key: str) -> str:

@@ -12,59 +12,26 @@ from . import permissions
 from .base import (
     JSON,
     Grant,
-    Page,
     PageInfo,
     PageUpdate,
     Property,
-    Recheck,
     SpaceInfo,
     Template,
-    WikiWriter,
 )
-from .cloud import CAPABILITIES, V2, CloudReader, property_of, template_of
+from .cloud import V2, CloudReader, property_of, template_of
 from .common import (
     V1,
     add_labels_v1,
-    create_property,
     label_payload,
     q,
-    remove_label_v1,
-    same_property,
-    space_create_payload,
-    space_from_create,
-    write_with_recheck,
 )
+from .rest import RestWriter
 
 _NO_SPACE = SpaceInfo(key="", id="", name="", homepage_id=None)
 
 
-class CloudWriter(WikiWriter):
+class CloudWriter(RestWriter[CloudReader]):
     """Writes to a Cloud site; reads it needs go through its reader."""
-
-    def __init__(self, reader: CloudReader) -> None:
-        self.reader = reader
-        self.transport = reader.transport
-        self.capabilities = CAPABILITIES
-        self.counter = reader.counter
-
-    def create_space(self, key: str, name: str, description: str = "") -> SpaceInfo:
-        data = self.transport.call(
-            "POST",
-            f"{V1}/space",
-            what=f"space {key}",
-            json=space_create_payload(key, name, description),
-            find_existing=lambda: self.reader.get_space(key, fresh=True),
-        )
-        # Cloud numbers a space once: the v1 answer's id is the id v2 addresses it by, so the
-        # answer saves the read-back; only an answer without id and home page means a read.
-        space = space_from_create(data, key)
-        if space is not None:
-            self.reader.remember_space(key, space)
-        else:
-            space = self.reader.get_space(key, fresh=True)
-        if space is None:
-            raise NotFoundError(f"space {key}", 404, "created but not readable", "check the logs")
-        return space
 
     def create_page(
         self,
@@ -166,70 +133,20 @@ class CloudWriter(WikiWriter):
         )
         return self.reader._page_info(data)
 
-    def update_page(self, update: PageUpdate, *, recheck: Recheck | None = None) -> PageInfo:
-        send, resolve = write_with_recheck(
-            update.page_id, update, recheck, put=self._put, reread=self.reader.get_page
-        )
-        return self.transport.retrier.run(
-            "PUT", f"page {update.page_id}", send, resolve_conflict=resolve
-        )
+    def _space_properties(self, space_key: str) -> str:
+        return f"{V2}/spaces/{q(self.reader.space_id(space_key))}/properties"
 
-    def move_page(self, page_id: str, new_parent_id: str) -> PageInfo:
-        def keep_content(page: Page) -> PageUpdate:
-            # Moving never changes what the page says: re-send the body just read.
-            return PageUpdate(
-                page_id, page.info.title, page.body, page.info.version, parent_id=new_parent_id
-            )
+    def _page_properties(self, page_id: str) -> str:
+        return f"{V2}/pages/{q(page_id)}/properties"
 
-        return self.update_page(keep_content(self.reader.get_page(page_id)), recheck=keep_content)
+    def _property_path(self, base: str, key: str, current: Property) -> str:
+        return f"{base}/{q(current.id)}"  # v2 addresses a property by its id
 
-    def set_space_property(
-        self, space_key: str, key: str, value: JSON, *, current: Property | None
-    ) -> Property:
-        base = f"{V2}/spaces/{q(self.reader.space_id(space_key))}/properties"
-        what = f"property {key} of {space_key}"
-        lookup = same_property(lambda: self.reader.get_space_property(space_key, key), value)
-        return self._set_property(base, key, value, current, what, lookup)
+    def _next_version(self, current: Property) -> dict[str, Any]:
+        return {"number": current.version + 1}
 
-    def set_page_property(
-        self, page_id: str, key: str, value: JSON, *, current: Property | None
-    ) -> Property:
-        base = f"{V2}/pages/{q(page_id)}/properties"
-        what = f"property {key} of page {page_id}"
-        lookup = same_property(lambda: self.reader.get_page_property(page_id, key), value)
-        return self._set_property(base, key, value, current, what, lookup)
-
-    def _set_property(
-        self,
-        base: str,
-        key: str,
-        value: JSON,
-        current: Property | None,
-        what: str,
-        lookup: Callable[[], Property | None],
-    ) -> Property:
-        if current is None:
-
-            def create() -> Property:
-                data = self.transport.send_once(
-                    "POST", base, what=what, json={"key": key, "value": value}
-                )
-                return property_of(data)
-
-            return create_property(self.transport, what, create, lookup)
-        data = self.transport.call(
-            "PUT",
-            f"{base}/{q(current.id)}",
-            what=what,
-            json={"key": key, "value": value, "version": {"number": current.version + 1}},
-        )
+    def _property_of(self, data: dict[str, Any]) -> Property:
         return property_of(data)
-
-    def add_labels(self, page_id: str, labels: Iterable[str]) -> None:
-        add_labels_v1(self.transport, page_id, labels, lambda: self.reader.get_labels(page_id))
-
-    def remove_label(self, page_id: str, label: str) -> None:
-        remove_label_v1(self.transport, page_id, label)
 
     def grant(self, space_key: str, grant: Grant) -> None:
         key, target = permissions.to_cloud(grant.operation)

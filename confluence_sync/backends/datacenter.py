@@ -27,7 +27,6 @@ from .base import (
     Template,
     UnsupportedOperationError,
     UserInfo,
-    WikiReader,
 )
 from .common import (
     V1,
@@ -37,6 +36,7 @@ from .common import (
     version_of,
 )
 from .http import Transport
+from .rest import RestReader
 
 CAPABILITIES = Capabilities(
     flavour="datacenter",
@@ -68,22 +68,17 @@ def property_of(data: dict[str, Any]) -> Property:
     return Property(key=str(data["key"]), value=data.get("value"), version=version_of(data))
 
 
-class DataCenterReader(WikiReader):
+class DataCenterReader(RestReader):
     """Reads a Data Center site."""
 
     def __init__(self, transport: Transport) -> None:
-        self.transport = transport
-        self.capabilities = CAPABILITIES
-        self.counter = transport.counter
-        self._spaces: dict[str, SpaceInfo] = {}
+        super().__init__(transport, CAPABILITIES)
         self._user_keys: dict[str, str] = {}
         self._groups: dict[str, bool] = {}
         # Space workers grant to the same admin at once: one lookup, the others wait for it.
         self._user_lock = threading.Lock()
 
-    def get_space(self, key: str, *, fresh: bool = False) -> SpaceInfo | None:
-        if not fresh and key in self._spaces:
-            return self._spaces[key]
+    def _fetch_space(self, key: str) -> SpaceInfo | None:
         try:
             data = self.transport.call(
                 "GET", f"{V1}/space/{q(key)}", what=f"space {key}", params={"expand": "homepage"}
@@ -91,14 +86,12 @@ class DataCenterReader(WikiReader):
         except NotFoundError:
             return None
         homepage = data.get("homepage") or {}
-        space = SpaceInfo(
+        return SpaceInfo(
             key=str(data["key"]),
             id=str(data["id"]),
             name=str(data.get("name", "")),
             homepage_id=str(homepage["id"]) if homepage.get("id") else None,
         )
-        self._spaces[key] = space
-        return space
 
     def list_pages(self, space_key: str) -> list[PageInfo]:
         params = {

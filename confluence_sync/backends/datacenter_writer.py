@@ -6,63 +6,30 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from confluence_sync.errors import ConflictError, NotFoundError
+from confluence_sync.errors import ConflictError
 
 from . import permissions
 from .base import (
     JSON,
     Grant,
-    Page,
     PageInfo,
     PageUpdate,
     Property,
-    Recheck,
-    SpaceInfo,
     Template,
     UnsupportedOperationError,
-    WikiWriter,
     single_subject,
 )
 from .common import (
     V1,
-    add_labels_v1,
-    create_property,
     label_payload,
     q,
-    remove_label_v1,
-    same_property,
-    space_create_payload,
-    space_from_create,
-    write_with_recheck,
 )
-from .datacenter import CAPABILITIES, DataCenterReader, page_info, property_of
+from .datacenter import DataCenterReader, page_info, property_of
+from .rest import RestWriter
 
 
-class DataCenterWriter(WikiWriter):
+class DataCenterWriter(RestWriter[DataCenterReader]):
     """Writes to a Data Center site; reads it needs go through its reader."""
-
-    def __init__(self, reader: DataCenterReader) -> None:
-        self.reader = reader
-        self.transport = reader.transport
-        self.capabilities = CAPABILITIES
-        self.counter = reader.counter
-
-    def create_space(self, key: str, name: str, description: str = "") -> SpaceInfo:
-        data = self.transport.call(
-            "POST",
-            f"{V1}/space",
-            what=f"space {key}",
-            json=space_create_payload(key, name, description),
-            find_existing=lambda: self.reader.get_space(key, fresh=True),
-        )
-        space = space_from_create(data, key)
-        if space is not None:
-            self.reader._spaces[key] = space
-        else:
-            space = self.reader.get_space(key, fresh=True)
-        if space is None:
-            raise NotFoundError(f"space {key}", 404, "created but not readable", "check the logs")
-        return space
 
     def create_page(
         self,
@@ -118,75 +85,20 @@ class DataCenterWriter(WikiWriter):
         )
         return page_info(data)
 
-    def update_page(self, update: PageUpdate, *, recheck: Recheck | None = None) -> PageInfo:
-        send, resolve = write_with_recheck(
-            update.page_id, update, recheck, put=self._put, reread=self.reader.get_page
-        )
-        return self.transport.retrier.run(
-            "PUT", f"page {update.page_id}", send, resolve_conflict=resolve
-        )
+    def _space_properties(self, space_key: str) -> str:
+        return f"{V1}/space/{q(space_key)}/property"
 
-    def move_page(self, page_id: str, new_parent_id: str) -> PageInfo:
-        def keep_content(page: Page) -> PageUpdate:
-            # Moving never changes what the page says: re-send the body just read.
-            return PageUpdate(
-                page_id, page.info.title, page.body, page.info.version, parent_id=new_parent_id
-            )
+    def _page_properties(self, page_id: str) -> str:
+        return f"{V1}/content/{q(page_id)}/property"
 
-        current = self.reader.get_page(page_id)
-        return self.update_page(keep_content(current), recheck=keep_content)
+    def _property_path(self, base: str, key: str, current: Property) -> str:
+        return f"{base}/{q(key)}"
 
-    def set_space_property(
-        self, space_key: str, key: str, value: JSON, *, current: Property | None
-    ) -> Property:
-        base = f"{V1}/space/{q(space_key)}/property"
-        what = f"property {key} of {space_key}"
-        lookup = same_property(lambda: self.reader.get_space_property(space_key, key), value)
-        return self._set_property(base, key, value, current, what, lookup)
+    def _next_version(self, current: Property) -> dict[str, Any]:
+        return {"number": current.version + 1, "minorEdit": True}
 
-    def set_page_property(
-        self, page_id: str, key: str, value: JSON, *, current: Property | None
-    ) -> Property:
-        base = f"{V1}/content/{q(page_id)}/property"
-        what = f"property {key} of page {page_id}"
-        lookup = same_property(lambda: self.reader.get_page_property(page_id, key), value)
-        return self._set_property(base, key, value, current, what, lookup)
-
-    def _set_property(
-        self,
-        base: str,
-        key: str,
-        value: JSON,
-        current: Property | None,
-        what: str,
-        lookup: Callable[[], Property | None],
-    ) -> Property:
-        if current is None:
-
-            def create() -> Property:
-                data = self.transport.send_once(
-                    "POST", base, what=what, json={"key": key, "value": value}
-                )
-                return property_of(data)
-
-            return create_property(self.transport, what, create, lookup)
-        data = self.transport.call(
-            "PUT",
-            f"{base}/{q(key)}",
-            what=what,
-            json={
-                "key": key,
-                "value": value,
-                "version": {"number": current.version + 1, "minorEdit": True},
-            },
-        )
+    def _property_of(self, data: dict[str, Any]) -> Property:
         return property_of(data)
-
-    def add_labels(self, page_id: str, labels: Iterable[str]) -> None:
-        add_labels_v1(self.transport, page_id, labels, lambda: self.reader.get_labels(page_id))
-
-    def remove_label(self, page_id: str, label: str) -> None:
-        remove_label_v1(self.transport, page_id, label)
 
     def _permission_path(self, space_key: str, grant: Grant, action: str) -> str:
         if grant.subject_type == "group":

@@ -1,0 +1,191 @@
+"""What the Cloud and Data Center adapters share, with per-flavour hooks for the URLs and
+payload shapes that differ.
+
+``RestReader`` owns the transport and the per-run space cache (a space read by observe, or
+learnt from a create's answer, is not read again). ``RestWriter`` holds the writes whose logic
+is the same on both flavours: space creation from the create's answer, page updates with the
+409 re-read loop, moves, properties (create-or-update with a lookup after an ambiguous
+failure) and v1 label writes. A flavour supplies its paths and answer parsers.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
+
+from confluence_sync.errors import NotFoundError
+
+from .base import (
+    JSON,
+    Capabilities,
+    Page,
+    PageInfo,
+    PageUpdate,
+    Property,
+    Recheck,
+    SpaceInfo,
+    WikiReader,
+    WikiWriter,
+)
+from .common import (
+    V1,
+    add_labels_v1,
+    create_property,
+    remove_label_v1,
+    same_property,
+    space_create_payload,
+    space_from_create,
+    write_with_recheck,
+)
+from .http import Transport
+
+
+class RestReader(WikiReader):
+    """A reader over one transport; spaces are cached per run."""
+
+    def __init__(self, transport: Transport, capabilities: Capabilities) -> None:
+        self.transport = transport
+        self.capabilities = capabilities
+        self.counter = transport.counter
+        self._spaces: dict[str, SpaceInfo] = {}
+
+    def get_space(self, key: str, *, fresh: bool = False) -> SpaceInfo | None:
+        if not fresh and key in self._spaces:
+            return self._spaces[key]
+        space = self._fetch_space(key)
+        if space is not None:
+            self.remember_space(key, space)
+        return space
+
+    def remember_space(self, key: str, space: SpaceInfo) -> None:
+        """Cache a space (read, or learnt from a create's answer by the writer)."""
+        self._spaces[key] = space
+
+    @abstractmethod
+    def _fetch_space(self, key: str) -> SpaceInfo | None:
+        """Must read the space (None when it does not exist)."""
+
+
+ReaderT = TypeVar("ReaderT", bound=RestReader)
+
+
+class RestWriter(WikiWriter, Generic[ReaderT]):
+    """The writes both flavours do alike; reads it needs go through its reader."""
+
+    def __init__(self, reader: ReaderT) -> None:
+        self.reader = reader
+        self.transport = reader.transport
+        self.capabilities = reader.capabilities
+        self.counter = reader.counter
+
+    # --- per-flavour hooks --------------------------------------------------------------
+
+    @abstractmethod
+    def _put(self, update: PageUpdate, version: int) -> PageInfo:
+        """Must send one page PUT at ``version`` and return the page as answered."""
+
+    @abstractmethod
+    def _space_properties(self, space_key: str) -> str:
+        """Must return the path of the space's property collection."""
+
+    @abstractmethod
+    def _page_properties(self, page_id: str) -> str:
+        """Must return the path of the page's property collection."""
+
+    @abstractmethod
+    def _property_path(self, base: str, key: str, current: Property) -> str:
+        """Must return the path one existing property is updated at."""
+
+    @abstractmethod
+    def _next_version(self, current: Property) -> dict[str, Any]:
+        """Must return the ``version`` object of an update after ``current``."""
+
+    @abstractmethod
+    def _property_of(self, data: dict[str, Any]) -> Property:
+        """Must parse a property answer."""
+
+    # --- shared writes ------------------------------------------------------------------
+
+    def create_space(self, key: str, name: str, description: str = "") -> SpaceInfo:
+        data = self.transport.call(
+            "POST",
+            f"{V1}/space",
+            what=f"space {key}",
+            json=space_create_payload(key, name, description),
+            find_existing=lambda: self.reader.get_space(key, fresh=True),
+        )
+        # The answer is the space with its home page: no read after it. On Cloud the v1
+        # answer's id is the id v2 addresses the space by (one space, one number).
+        space = space_from_create(data, key)
+        if space is not None:
+            self.reader.remember_space(key, space)
+        else:
+            space = self.reader.get_space(key, fresh=True)
+        if space is None:
+            raise NotFoundError(f"space {key}", 404, "created but not readable", "check the logs")
+        return space
+
+    def update_page(self, update: PageUpdate, *, recheck: Recheck | None = None) -> PageInfo:
+        send, resolve = write_with_recheck(
+            update.page_id, update, recheck, put=self._put, reread=self.reader.get_page
+        )
+        return self.transport.retrier.run(
+            "PUT", f"page {update.page_id}", send, resolve_conflict=resolve
+        )
+
+    def move_page(self, page_id: str, new_parent_id: str) -> PageInfo:
+        def keep_content(page: Page) -> PageUpdate:
+            # Moving never changes what the page says: re-send the body just read.
+            return PageUpdate(
+                page_id, page.info.title, page.body, page.info.version, parent_id=new_parent_id
+            )
+
+        return self.update_page(keep_content(self.reader.get_page(page_id)), recheck=keep_content)
+
+    def set_space_property(
+        self, space_key: str, key: str, value: JSON, *, current: Property | None
+    ) -> Property:
+        lookup = same_property(lambda: self.reader.get_space_property(space_key, key), value)
+        what = f"property {key} of {space_key}"
+        base = self._space_properties(space_key)
+        return self._set_property(base, key, value, current, what, lookup)
+
+    def set_page_property(
+        self, page_id: str, key: str, value: JSON, *, current: Property | None
+    ) -> Property:
+        lookup = same_property(lambda: self.reader.get_page_property(page_id, key), value)
+        what = f"property {key} of page {page_id}"
+        return self._set_property(self._page_properties(page_id), key, value, current, what, lookup)
+
+    def _set_property(
+        self,
+        base: str,
+        key: str,
+        value: JSON,
+        current: Property | None,
+        what: str,
+        lookup: Callable[[], Property | None],
+    ) -> Property:
+        if current is None:
+
+            def create() -> Property:
+                data = self.transport.send_once(
+                    "POST", base, what=what, json={"key": key, "value": value}
+                )
+                return self._property_of(data)
+
+            return create_property(self.transport, what, create, lookup)
+        data = self.transport.call(
+            "PUT",
+            self._property_path(base, key, current),
+            what=what,
+            json={"key": key, "value": value, "version": self._next_version(current)},
+        )
+        return self._property_of(data)
+
+    def add_labels(self, page_id: str, labels: Iterable[str]) -> None:
+        add_labels_v1(self.transport, page_id, labels, lambda: self.reader.get_labels(page_id))
+
+    def remove_label(self, page_id: str, label: str) -> None:
+        remove_label_v1(self.transport, page_id, label)
