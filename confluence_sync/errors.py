@@ -153,36 +153,28 @@ class PayloadTooLargeError(WikiError):
     """413: the page body or property value is larger than the wiki accepts."""
 
 
-class RateLimitedError(WikiError):
+class _MayWait(WikiError):
+    """An answer that may say how long to wait: ``retry_after`` seconds (None: not said)."""
+
+    def __init__(
+        self,
+        object: str,
+        status: int | None,
+        message: str,
+        hint: str = "",
+        *,
+        retry_after: float | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(object, status, message, hint)
+
+
+class RateLimitedError(_MayWait):
     """429: the wiki asks us to wait ``retry_after`` seconds (None when it did not say)."""
 
-    def __init__(
-        self,
-        object: str,
-        status: int | None,
-        message: str,
-        hint: str = "",
-        *,
-        retry_after: float | None = None,
-    ) -> None:
-        self.retry_after = retry_after
-        super().__init__(object, status, message, hint)
 
-
-class ServerError(WikiError):
+class ServerError(_MayWait):
     """5xx: the wiki (or a proxy in front of it) failed. A 503 may carry ``retry_after``."""
-
-    def __init__(
-        self,
-        object: str,
-        status: int | None,
-        message: str,
-        hint: str = "",
-        *,
-        retry_after: float | None = None,
-    ) -> None:
-        self.retry_after = retry_after
-        super().__init__(object, status, message, hint)
 
 
 class TransportError(WikiError):

@@ -15,6 +15,8 @@ Pure, like the planner that calls it. The rules (DOMAIN.md, "Who owns which word
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from confluence_sync.backends.base import Page, PageInfo
 from confluence_sync.index import PageRecord
 from confluence_sync.observe import ObservedSpace
@@ -77,39 +79,35 @@ def plan_pages(
     return changes
 
 
+def _create(
+    page: WantedPage, depth: int, hashes: Mapping[str, str], *, home: bool = False
+) -> CreatePage:
+    """Create the page; ``home``: it is the home page of a space created in this run."""
+    return CreatePage(
+        page.space_key,
+        identity=page.identity,
+        title=page.title,
+        depth=depth,
+        body=page.body,
+        parent=page.parent,
+        labels=page.labels,
+        regions=hashes,
+        page_kind=page.kind,
+        home=home,
+        outside=outside_hash(page.body),
+    )
+
+
 def _new_page(page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: bool) -> Change:
     hashes = region_hashes(page)
     if observed.info is None:
-        return CreatePage(
-            page.space_key,
-            identity=page.identity,
-            title=page.title,
-            depth=depth,
-            body=page.body,
-            parent=page.parent,
-            labels=page.labels,
-            regions=hashes,
-            page_kind=page.kind,
-            home=page.home,
-            outside=outside_hash(page.body),
-        )
+        return _create(page, depth, hashes, home=page.home)
     foreign = observed.foreign.get(title_key(page.title))
     home_id = observed.homepage_id
     if foreign is None and page.home and home_id is not None and home_id in observed.listed:
         foreign = observed.listed[home_id]
     if foreign is None:
-        return CreatePage(
-            page.space_key,
-            identity=page.identity,
-            title=page.title,
-            depth=depth,
-            body=page.body,
-            parent=page.parent,
-            labels=page.labels,
-            regions=hashes,
-            page_kind=page.kind,
-            outside=outside_hash(page.body),
-        )
+        return _create(page, depth, hashes)
     body = observed.bodies.get(foreign.id)
     fresh_home = page.home and foreign.id == observed.homepage_id and foreign.version == 1
     # Exactly the body we would write: our own create or take-over whose marker write was

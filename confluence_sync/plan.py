@@ -40,6 +40,7 @@ class Change:
     kind: ClassVar[str] = "change"
     phase: ClassVar[int] = PHASE_NOTE
     writes: ClassVar[bool] = True
+    because: ClassVar[str] = ""  # the reason people read, where it is the same for every item
 
     @property
     def item(self) -> str:
@@ -48,7 +49,7 @@ class Change:
 
     @property
     def reason(self) -> str:
-        return ""
+        return self.because
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.phase, self.space, 0, self.item)
@@ -67,14 +68,11 @@ class CreateSpace(Change):
     description: str = ""
     kind: ClassVar[str] = "create-space"
     phase: ClassVar[int] = PHASE_SPACE
+    because: ClassVar[str] = "not in the wiki yet"
 
     @property
     def item(self) -> str:
         return f"space {self.space}"
-
-    @property
-    def reason(self) -> str:
-        return "not in the wiki yet"
 
 
 @dataclass(frozen=True, repr=False)
@@ -161,10 +159,7 @@ class ArchivePage(PageChange):
     label: str = "archiviert"
     kind: ClassVar[str] = "archive"
     phase: ClassVar[int] = PHASE_ARCHIVE
-
-    @property
-    def reason(self) -> str:
-        return "no longer in the config; kept, moved under the archive"
+    because: ClassVar[str] = "no longer in the config; kept, moved under the archive"
 
 
 @dataclass(frozen=True, repr=False)
@@ -186,20 +181,14 @@ class GrantChange(Change):
 @dataclass(frozen=True, repr=False)
 class AddGrant(GrantChange):
     kind: ClassVar[str] = "grant"
-
-    @property
-    def reason(self) -> str:
-        return "the config gives it"
+    because: ClassVar[str] = "the config gives it"
 
 
 @dataclass(frozen=True, repr=False)
 class RevokeGrant(GrantChange):
     kind: ClassVar[str] = "revoke"
     phase: ClassVar[int] = PHASE_REVOKE
-
-    @property
-    def reason(self) -> str:
-        return "no longer in the config"
+    because: ClassVar[str] = "no longer in the config"
 
 
 @dataclass(frozen=True, repr=False)
@@ -234,10 +223,7 @@ class AddMember(MemberChange):
 class RemoveMember(MemberChange):
     kind: ClassVar[str] = "remove-member"
     phase: ClassVar[int] = PHASE_REVOKE
-
-    @property
-    def reason(self) -> str:
-        return "no longer in the config"
+    because: ClassVar[str] = "no longer in the config"
 
 
 @dataclass(frozen=True, repr=False)
