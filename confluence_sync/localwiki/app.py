@@ -249,9 +249,13 @@ class WikiApp:
         request = Request(environ)
         response = self.handle(request)
         if key is not None and response.status_code == 200:
-            body = response.get_data()
-            self.page_cache.put(key, generation, response.status,
-                                response.headers.to_wsgi_list(), body)
+            # Sent exactly as a later hit will send it (werkzeug's own send path would only
+            # redo the headers, which for a 200 JSON answer it leaves as they are).
+            status, headers, body = (response.status, response.headers.to_wsgi_list(),
+                                     response.get_data())
+            self.page_cache.put(key, generation, status, headers, body)
+            start_response(status, list(headers))
+            return [body]
         return response(environ, start_response)
 
     def handle(self, request: Request) -> Response:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from confluence_sync.localwiki.model import (
@@ -69,6 +70,10 @@ def duplicate_title_message(title: str, space_key: str) -> str:
 class ContentStore(MetaStore):
     """Spaces and pages; labels, properties and templates come from ``MetaStore``."""
 
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        super().__init__(path)
+        self._space_cache: dict[int, tuple[int, Space]] = {}  # id → (write generation, space)
+
     # -- spaces --------------------------------------------------------------------------
     def space_by_key(self, key: str) -> Space | None:
         with self._read() as conn:
@@ -76,9 +81,22 @@ class ContentStore(MetaStore):
         return _space(row) if row else None
 
     def space_by_id(self, space_id: int) -> Space | None:
+        # Every page read asks for its space (deleting? expand=space?): remembered per write
+        # generation, so any write makes the next read go to the database again.
+        generation = self.write_generation
+        cache = self._space_cache
+        cached = cache.get(space_id)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
         with self._read() as conn:
             row = conn.execute("SELECT * FROM spaces WHERE id = ?", (space_id,)).fetchone()
-        return _space(row) if row else None
+        if row is None:
+            return None
+        space = _space(row)
+        if len(cache) >= 1024:
+            cache.clear()
+        cache[space_id] = (generation, space)
+        return space
 
     def spaces(self, *, keys: Sequence[str] = (), ids: Sequence[int] = (),
                type: str | None = None, status: str | None = None,
