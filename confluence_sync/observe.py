@@ -109,10 +109,16 @@ def observe(
     """Read the state of every space the config describes (spaces in parallel)."""
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         observed = list(pool.map(lambda s: _observe_space(reader, s, adopt), wanted.spaces))
-    spaces = {space.key: space for space in observed}
-    hub = spaces.get(wanted.hub_key)
-    known_groups = hub.index.groups if hub else {}
-    groups = _observe_groups(reader, wanted.groups, known_groups)
+        spaces = {space.key: space for space in observed}
+        hub = spaces.get(wanted.hub_key)
+        known_groups = hub.index.groups if hub else {}
+        # One group per worker too: a first sync of 40 groups asks for each one.
+        groups = dict(
+            pool.map(
+                lambda item: (item[0], _observe_group(reader, item[0], item[1], known_groups)),
+                sorted(wanted.groups.items()),
+            )
+        )
     recorded = hub.index.spaces if hub else ()
     # One read per such space and run: a space deleted by hand drops out of the record.
     orphans = tuple(k for k in recorded if k not in spaces and reader.get_space(k) is not None)
@@ -229,18 +235,16 @@ def _read_bodies(reader: WikiReader, space: WantedSpace, state: ObservedSpace, a
         state.bodies[page_id] = reader.get_page(page_id)
 
 
-def _observe_groups(
+def _observe_group(
     reader: WikiReader,
-    wanted: Mapping[str, frozenset[str]],
+    name: str,
+    members: frozenset[str],
     known: Mapping[str, frozenset[str]],
-) -> dict[str, frozenset[str] | None]:
-    """Members of each group we manage; the hub index answers when it matches the config."""
-    groups: dict[str, frozenset[str] | None] = {}
-    for name, members in sorted(wanted.items()):
-        if known.get(name) == members:
-            groups[name] = members
-        elif reader.group_exists(name):
-            groups[name] = frozenset(user.id for user in reader.list_group_members(name))
-        else:
-            groups[name] = None
-    return groups
+) -> frozenset[str] | None:
+    """Members of a group we manage (None: no such group); the hub index answers when it
+    matches the config."""
+    if known.get(name) == members:
+        return members
+    if reader.group_exists(name):
+        return frozenset(user.id for user in reader.list_group_members(name))
+    return None
