@@ -15,7 +15,7 @@ memory does not count; every sync runs as its own ``confluence-sync sync`` proce
 RSS comes from ``os.wait4``. Requests are counted twice: by the server's journal (what reached
 it) and by the sync's ``--report`` (what it sent). Prints figures only; it asserts nothing.
 
-    python bench/sync_bench.py [--quick] [--skip-large] [--flavour dc|cloud] [--workers 4]
+    python bench/sync_bench.py [--quick] [--skip-large] [--flavour dc|cloud] [--workers 8]
 """
 
 from __future__ import annotations
@@ -530,12 +530,12 @@ def main() -> None:
         action="store_true",
         help="no 2,000-page network (so no memory ratio or throughput)",
     )
-    parser.add_argument("--workers", type=int, default=4, help="sync --workers (default 4)")
+    parser.add_argument("--workers", type=int, default=8, help="sync --workers (default 8)")
     parser.add_argument(
         "--latency-workers",
         type=int,
         action="append",
-        help="sync --workers of a throughput run; repeatable (default: 4, the CLI's, and 8)",
+        help="sync --workers of a throughput run; repeatable (default: 4, and 8, the CLI's)",
     )
     parser.add_argument(
         "--explain", action="store_true", help="print each sync's most frequent requests"

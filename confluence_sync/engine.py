@@ -41,7 +41,7 @@ class RunOptions:
     force: bool = False
     adopt: bool = False
     strict: bool = False
-    workers: int = 4
+    workers: int = 8  # the CLI default; see cli.DEFAULT_WORKERS
     self_accounts: tuple[str, ...] = ()
     template_dir: Path | None = None
 
