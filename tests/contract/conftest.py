@@ -27,10 +27,9 @@ class FlavourRun:
 
 
 def local_wiki_class() -> Any:
-    try:
-        from confluence_sync.localwiki.server import LocalWiki
-    except ImportError as error:  # core's server is built in parallel
-        pytest.skip(f"confluence_sync.localwiki.server.LocalWiki is not importable: {error}")
+    # Imported here, not skipped on failure: a broken local wiki must fail these tests.
+    from confluence_sync.localwiki.server import LocalWiki
+
     return LocalWiki
 
 
