@@ -90,6 +90,11 @@ def install_redaction(secrets: tuple[str, ...]) -> RedactingFilter:
     return _REDACTOR
 
 
+def redact(text: str) -> str:
+    """``text`` with Authorization values and every registered secret replaced."""
+    return _REDACTOR.redact(text)
+
+
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Headers safe to log."""
     return {
@@ -200,6 +205,7 @@ class Transport:
                 method=method,
                 path=self._show(path),
                 flavour=self.flavour,
+                now=self.retrier.policy.wall_clock(),
             )
         if not response.content:
             return None
@@ -245,6 +251,15 @@ class Transport:
         """An absolute URL for a ``next`` link: v2 links include the context (``/wiki/api/v2…``),
         v1 and DC links are relative to the base (``/rest/api/…``)."""
         if link.startswith(("http://", "https://")):
+            parts = urlsplit(link)
+            # Our credentials go to the configured origin only: a next link naming another
+            # host (a misconfigured proxy, a hostile answer) would receive them.
+            if f"{parts.scheme}://{parts.netloc}".lower() != self.origin.lower():
+                raise TransportError(
+                    "next page link",
+                    f"the wiki's next-page link points to another host ({parts.netloc})",
+                    "set CONFLUENCE_URL to the address the wiki itself uses (its base URL)",
+                )
             return link
         if self.base_path and link.startswith(self.base_path + "/"):
             return self.origin + link

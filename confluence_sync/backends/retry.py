@@ -15,7 +15,8 @@ Layers, each for its own reason:
 * **Conflict (409).** Never a blind version+1: ``resolve_conflict`` re-reads and lets the
   caller re-check ownership, returning the request to send instead, or None to give up.
 * **Known transient Confluence texts** (:data:`RETRYABLE_TEXTS`): the server rolled the
-  transaction back, so nothing was written; retried for any method.
+  transaction back, so nothing was written; retried for any method — except a POST without
+  ``find_existing`` that failed with a 5xx: the text may come from a step after the commit.
 
 Attempts and total time are bounded. Clock and sleep are injectable so tests run fast.
 """
@@ -224,10 +225,16 @@ class Retrier:
                 return False
             if isinstance(error, RateLimitedError | _ConflictResolved):
                 return True
+            blind_post = method == "POST" and find_existing is None
+            if isinstance(error, ServerError | TransportError) and blind_post:
+                # A 5xx may come after the commit (a proxy timing out, a rollback text from
+                # a later step): without a lookup a second POST could duplicate, whatever
+                # the text says.
+                return False
             if isinstance(error, WikiError) and retryable_text(error) is not None:
                 return True
             if isinstance(error, ServerError | TransportError):
-                return method in READ_METHODS or (method == "POST" and find_existing is not None)
+                return method in READ_METHODS or method == "POST"
             return False
 
         def delay_for(state: RetryCallState) -> float:

@@ -73,9 +73,17 @@ def error_for(
     method: str,
     path: str,
     flavour: str,
+    now: float | None = None,
 ) -> WikiError:
-    """The exception for a non-2xx response to ``method path`` about ``object``."""
-    said = message_of(body)
+    """The exception for a non-2xx response to ``method path`` about ``object``.
+
+    The server's text is redacted: a proxy or a debugging endpoint may echo the request's
+    Authorization header, and the message reaches the terminal and the report. ``now``:
+    wall-clock epoch seconds for an HTTP-date ``Retry-After`` (injectable for tests)."""
+    # Imported here: ``http`` imports this module, and owns the process-wide redactor.
+    from .http import redact
+
+    said = redact(message_of(body))
     detail = f"{method} {path}: {said}" if said else f"{method} {path}"
     if status == 401:
         hint = (
@@ -134,7 +142,7 @@ def error_for(
             "the content",
         )
     if status == 429:
-        wait = parse_retry_after(headers.get("Retry-After"))
+        wait = parse_retry_after(headers.get("Retry-After"), now=now)
         return RateLimitedError(
             object,
             status,
@@ -148,7 +156,7 @@ def error_for(
             status,
             f"server error ({detail})",
             "the wiki or a proxy in front of it failed; run again, the sync is idempotent",
-            retry_after=parse_retry_after(headers.get("Retry-After")),
+            retry_after=parse_retry_after(headers.get("Retry-After"), now=now),
         )
     match = _TITLE_EXISTS.search(said)
     if status == 400 and match:

@@ -23,6 +23,7 @@ from confluence_sync.errors import (
     RateLimitedError,
     ServerError,
     TransportError,
+    WikiError,
 )
 from confluence_sync.settings import BasicAuth, BearerAuth
 
@@ -96,9 +97,10 @@ def test_retry_after_forms_end_to_end(
     wiki: ScriptedWiki, policy: RetryPolicy, fake_time: FakeTime, header: str, expected_wait: float
 ) -> None:
     if header == "date":
-        # HTTP dates have one-second resolution; allow for the second boundary.
-        when = datetime.now(UTC) + timedelta(seconds=5.5)
-        header = format_datetime(when, usegmt=True)
+        # The wall clock is injected: the date is exactly 5 s after the policy's "now".
+        now = datetime(2026, 3, 12, 9, 0, 0, tzinfo=UTC)
+        policy.wall_clock = now.timestamp
+        header = format_datetime(now + timedelta(seconds=5), usegmt=True)
     wiki.sequence(
         "POST",
         "/rest/api/content",
@@ -107,7 +109,7 @@ def test_retry_after_forms_end_to_end(
     transport = make_transport(wiki, policy)
     assert transport.call("POST", "rest/api/content", what="page", json={}) == {"id": "5"}
     assert len(fake_time.sleeps) == 1
-    assert fake_time.sleeps[0] == pytest.approx(expected_wait, abs=1.0)
+    assert fake_time.sleeps[0] == expected_wait
     assert len(wiki.calls("POST")) == 2
 
 
@@ -155,6 +157,50 @@ def test_pagination_follows_dc_and_v2_next_links(wiki: ScriptedWiki, policy: Ret
     assert [r["n"] for r in dc.paginate("rest/api/content", what="pages")] == [0, 1, 2, 3]
     cloud = make_transport(wiki, policy, suffix="/wiki")
     assert [r["c"] for r in cloud.paginate("api/v2/spaces/1/pages", what="pages")] == [None, "abc"]
+
+
+def test_next_links_to_another_host_are_not_followed(
+    wiki: ScriptedWiki, policy: RetryPolicy
+) -> None:
+    # Our credentials would go with the request; only the configured origin gets them.
+    links = {"next": "http://elsewhere.invalid:8080/rest/api/content?start=1"}
+    wiki.route("GET", "/rest/api/content", (200, {"results": [{"n": 0}], "_links": links}, {}))
+    pages = make_transport(wiki, policy).paginate("rest/api/content", what="pages")
+    assert next(pages) == {"n": 0}
+    with pytest.raises(TransportError, match="another host"):
+        next(pages)
+    assert len(wiki.seen) == 1
+
+
+def test_absolute_next_links_on_our_origin_are_followed(
+    wiki: ScriptedWiki, policy: RetryPolicy
+) -> None:
+    def pages(request: Request) -> tuple[int, object, dict[str, str]]:
+        start = int(request.args.get("start", "0"))
+        links = {"next": f"{wiki.url}/rest/api/content?start=1"} if start == 0 else {}
+        return 200, {"results": [{"n": start}], "_links": links}, {}
+
+    wiki.route("GET", "/rest/api/content", pages)
+    found = make_transport(wiki, policy).paginate("rest/api/content", what="pages")
+    assert [r["n"] for r in found] == [0, 1]
+
+
+def test_an_echoed_authorization_header_never_reaches_the_error(
+    wiki: ScriptedWiki, policy: RetryPolicy
+) -> None:
+    def echo(request: Request) -> tuple[int, object, dict[str, str]]:
+        said = "Bad request; received headers: Authorization=" + request.headers["Authorization"]
+        return 400, {"statusCode": 400, "message": said}, {}
+
+    wiki.route("GET", "/rest/api/space", echo)
+    basic = BasicAuth(username="sync@example.org", secret=TOKEN)  # type: ignore[arg-type]
+    for auth in (None, basic):
+        with pytest.raises(WikiError) as caught:
+            make_transport(wiki, policy, auth=auth).call("GET", "rest/api/space", what="spaces")
+        text = str(caught.value)
+        encoded = base64.b64encode(f"sync@example.org:{TOKEN}".encode()).decode()
+        assert "Authorization=" in text and TOKEN not in text and encoded not in text
+        assert "[redacted]" in text
 
 
 def test_bearer_and_basic_auth_are_sent(wiki: ScriptedWiki, policy: RetryPolicy) -> None:

@@ -196,6 +196,26 @@ def test_known_rollback_texts_are_retried_even_for_writes(
     assert entry.reason
 
 
+@pytest.mark.parametrize("entry", RETRYABLE_TEXTS, ids=lambda e: e.text)
+def test_a_post_without_lookup_is_never_retried_on_5xx_whatever_the_text(
+    policy: RetryPolicy, entry: RetryableText
+) -> None:
+    # Template create, grants, group membership: a second POST could duplicate.
+    send = Script(server(500, f"java.lang.RuntimeException: {entry.text}"), "ok")
+    with pytest.raises(ServerError):
+        Retrier(policy).run("POST", "grant", send)
+    assert send.calls == 1
+
+
+def test_a_post_with_lookup_and_a_rollback_text_is_looked_up_first(policy: RetryPolicy) -> None:
+    send = Script(server(500, "Transaction rolled back"), "sent again")
+    found: list[str] = []
+    result = Retrier(policy).run(
+        "POST", "page", send, find_existing=lambda: found.append("looked") or None
+    )
+    assert result == "sent again" and found == ["looked"] and send.calls == 2
+
+
 @pytest.mark.parametrize(
     "error",
     [BadRequestError("p", 400, "bad"), NotFoundError("p", 404, "gone"), WikiError("p", 401, "no")],
