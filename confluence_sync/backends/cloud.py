@@ -230,13 +230,9 @@ class CloudReader(RestReader):
         )
         return [_user(item) for item in results]
 
-    def resolve_user(self, identifier: str) -> UserInfo | None:
-        try:
-            data = self.transport.call(
-                "GET", f"{V1}/user", what=f"user {identifier}", params={"accountId": identifier}
-            )
-        except NotFoundError:
-            return None
+    user_param = "accountId"
+
+    def _found_user(self, data: dict[str, Any]) -> UserInfo:
         return _user(data)
 
     def list_templates(self, space_key: str) -> list[Template]:

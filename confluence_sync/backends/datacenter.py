@@ -198,13 +198,9 @@ class DataCenterReader(RestReader):
         )
         return [_user(item) for item in results]
 
-    def resolve_user(self, identifier: str) -> UserInfo | None:
-        try:
-            data = self.transport.call(
-                "GET", f"{V1}/user", what=f"user {identifier}", params={"username": identifier}
-            )
-        except NotFoundError:
-            return None
+    user_param = "username"
+
+    def _found_user(self, data: dict[str, Any]) -> UserInfo:
         user = _user(data)
         if user.key:
             self._user_keys[user.id] = user.key

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from confluence_sync.errors import NotFoundError
 
@@ -25,6 +25,7 @@ from .base import (
     Property,
     Recheck,
     SpaceInfo,
+    UserInfo,
     WikiReader,
     WikiWriter,
 )
@@ -65,6 +66,21 @@ class RestReader(WikiReader):
     @abstractmethod
     def _fetch_space(self, key: str) -> SpaceInfo | None:
         """Must read the space (None when it does not exist)."""
+
+    user_param: ClassVar[str]  # how ``GET /user`` names a user: accountId (Cloud), username
+
+    def resolve_user(self, identifier: str) -> UserInfo | None:
+        try:
+            data = self.transport.call(
+                "GET", f"{V1}/user", what=f"user {identifier}", params={self.user_param: identifier}
+            )
+        except NotFoundError:
+            return None
+        return self._found_user(data)
+
+    @abstractmethod
+    def _found_user(self, data: dict[str, Any]) -> UserInfo:
+        """Must parse a ``GET /user`` answer."""
 
 
 ReaderT = TypeVar("ReaderT", bound=RestReader)
