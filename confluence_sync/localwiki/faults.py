@@ -250,6 +250,8 @@ class FaultPlan:
 
     def pick(self, method: str, path: str) -> FaultRule | None:
         """The rule that fires for this request, if any; advances the counters."""
+        if not self._rules:  # the usual case: no lock, no matching (a list's length is atomic)
+            return None
         with self._lock:
             for rule in self._rules:
                 if rule.matches(method, path) and rule._should_fire():

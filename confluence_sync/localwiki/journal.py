@@ -18,7 +18,6 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,6 +104,20 @@ class _Recorded:
             self._record_once()
 
 
+_SECOND: tuple[int, str] = (-1, "")  # (epoch second, its ISO text): one strftime a second
+
+
+def _stamp() -> str:
+    """Now as ``2026-01-02T03:04:05.678Z`` (UTC, milliseconds)."""
+    global _SECOND
+    now = time.time()
+    second = int(now)
+    cached = _SECOND  # one tuple, read and replaced atomically: threads never see a mix
+    if cached[0] != second:
+        cached = _SECOND = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+    return f"{cached[1]}.{int((now - second) * 1000):03d}Z"
+
+
 class JournalMiddleware:
     """Wrap a WSGI app and journal every request to memory and, if ``path`` is set, a file."""
 
@@ -157,7 +170,7 @@ class JournalMiddleware:
             return self.app(environ, start_response)
 
         started = time.perf_counter()
-        stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        stamp = _stamp()
         status_seen = [0]
 
         def recording_start_response(
@@ -198,6 +211,11 @@ class JournalMiddleware:
             status_seen[0] = 500
             finish()
             raise
+        if isinstance(result, list) and status_seen[0]:
+            # A finished answer (the REST core's, the page cache's): record it now and hand
+            # the list on as it is, without a wrapping iterator per request.
+            finish()
+            return result
         return _Recorded(result, finish)
 
     def _admin(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
