@@ -72,3 +72,17 @@ def test_stop_ends_kept_alive_connections() -> None:
     with pytest.raises(requests.ConnectionError):
         session.get(wiki.url + "/rest/api/space", timeout=10)
     session.close()
+
+
+def test_an_idle_connection_times_out_without_an_error_line(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from confluence_sync.localwiki.keepalive import KeepAliveHandler
+
+    monkeypatch.setattr(KeepAliveHandler, "timeout", 0.2)
+    with LocalWiki(flavour="dc") as wiki, caplog.at_level("INFO"):
+        conn = http.client.HTTPConnection("127.0.0.1", wiki.port, timeout=10)
+        assert _exchange(conn, "GET", "/__localwiki/ping")[0] == 200
+        assert conn.sock is not None
+        assert conn.sock.recv(1) == b""  # the server closed the idle connection
+        conn.close()
+    assert not [r for r in caplog.records if "timed out" in r.getMessage()]
