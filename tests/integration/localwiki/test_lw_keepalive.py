@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+from collections.abc import Iterable
 
 import pytest
 import requests
@@ -21,7 +22,7 @@ JSON = {**AUTH, "Content-Type": "application/json"}
 
 
 def _exchange(conn: http.client.HTTPConnection, method: str, path: str,
-              body: bytes | None = None, headers: dict[str, str] | None = None,
+              body: bytes | Iterable[bytes] | None = None, headers: dict[str, str] | None = None,
               **kwargs: bool) -> tuple[int, bytes, http.client.HTTPResponse]:
     conn.request(method, path, body=body, headers=headers or AUTH, **kwargs)
     response = conn.getresponse()
