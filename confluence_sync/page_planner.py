@@ -29,6 +29,7 @@ from confluence_sync.regions import (
     replace_region,
     scan_regions,
 )
+from confluence_sync.storage import StorageFormatError
 from confluence_sync.wanted import (
     WantedPage,
     WantedSpace,
@@ -40,18 +41,30 @@ from confluence_sync.wanted import (
 
 
 def plan_pages(
-    space: WantedSpace, observed: ObservedSpace, *, adopt: bool, force: bool
+    space: WantedSpace,
+    observed: ObservedSpace,
+    *,
+    adopt: bool,
+    force: bool,
+    ours: bool = False,
 ) -> list[Change]:
+    """``ours``: the space is recorded as this network's (hub index or its own index); only
+    then may its untouched home page be taken without ``--adopt``."""
     changes: list[Change] = []
     for page in space.pages:
         depth = space.depth(page.identity)
         record = observed.records.get(page.identity)
-        if record is None:
-            changes.append(_new_page(page, observed, depth, adopt=adopt))
-        else:
-            changes += _existing_page(
-                page, record, observed, depth, force=force, archive_label=space.archive_label
-            )
+        try:
+            if record is None:
+                changes.append(_new_page(page, observed, depth, adopt=adopt, ours=ours))
+            else:
+                changes += _existing_page(
+                    page, record, observed, depth, force=force, archive_label=space.archive_label
+                )
+        except (StorageFormatError, RegionError) as error:
+            # One body the parser cannot read (a macro namespace it does not know) is that
+            # page's problem: reported, the page left as it is, the rest planned.
+            changes.append(_unreadable(page, observed, record, error))
     for identity in observed.vanished:
         if space.page(identity) is not None:
             changes.append(note(space.key, identity, "skipped", "page vanished; created again"))
@@ -79,6 +92,23 @@ def plan_pages(
     return changes
 
 
+def _unreadable(
+    page: WantedPage,
+    observed: ObservedSpace,
+    record: PageRecord | None,
+    error: StorageFormatError | RegionError,
+) -> Change:
+    page_id = record.page_id if record else ""
+    info = observed.listed.get(page_id) if page_id else None
+    where = f"page {page_id} '{info.title}'" if info else f"'{page.title}'"
+    return note(
+        page.space_key,
+        page.identity,
+        "conflict" if record else "blocked",
+        f"{where} cannot be read ({error.message}); left as it is",
+    )
+
+
 def _create(
     page: WantedPage, depth: int, hashes: Mapping[str, str], *, home: bool = False
 ) -> CreatePage:
@@ -98,7 +128,9 @@ def _create(
     )
 
 
-def _new_page(page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: bool) -> Change:
+def _new_page(
+    page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: bool, ours: bool
+) -> Change:
     hashes = region_hashes(page)
     if observed.info is None:
         return _create(page, depth, hashes, home=page.home)
@@ -109,7 +141,12 @@ def _new_page(page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: b
     if foreign is None:
         return _create(page, depth, hashes)
     body = observed.bodies.get(foreign.id)
-    fresh_home = page.home and foreign.id == observed.homepage_id and foreign.version == 1
+    # Someone else's space keeps its home page, untouched or not: only a space this
+    # network's syncs recorded (a run that created it and was stopped before the home page
+    # write) lends its version-1 home page without --adopt.
+    fresh_home = (
+        ours and page.home and foreign.id == observed.homepage_id and foreign.version == 1
+    )
     # Exactly the body we would write: our own create or take-over whose marker write was
     # lost. Recording it loses no member's word.
     ours = body is not None and same_body(body.body, page.body)
@@ -245,7 +282,9 @@ def _existing_page(
                 written[name] = current
                 continue
             stored = record.regions.get(name)
-            if stored is not None and current != stored:
+            # No stored hash for a region on the page (the template dropped it once and now
+            # brings it back; a region pasted in by hand): we cannot tell its words are ours.
+            if stored is None or current != stored:
                 if not force:
                     notes.append(
                         note(

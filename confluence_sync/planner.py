@@ -63,7 +63,9 @@ def make_plan(
         observed = state.spaces[space.key]
         if observed.info is None:
             changes.append(CreateSpace(space.key, name=space.name, description=space.description))
-        changes += plan_pages(space, observed, adopt=adopt, force=force)
+        # Ours: the hub index lists it, or it carries our index (the hub: its own index).
+        ours = space.key in state.hub.index.spaces or observed.index_prop is not None
+        changes += plan_pages(space, observed, adopt=adopt, force=force, ours=ours)
         changes += _grants(space, observed, me)
         changes += _templates(space, observed, state.capabilities.supports_templates)
         managed_pages += sum(not r.archived for r in observed.records.values())
