@@ -54,6 +54,14 @@ class ConfigView:
     # False when the organisations could not be read at all: then nothing is known to exist,
     # and reporting every member and lead as dangling would only bury the real problem.
     references_known: bool = True
+    # Lists salvaged item by item from an invalid file: list path → file positions of the
+    # items kept (the others failed their own checks), so findings name the right item.
+    kept: dict[Loc, tuple[int, ...]] = field(default_factory=dict)
+
+    def at(self, where: Loc, k: int) -> Loc:
+        """The file path of item ``k`` of the (maybe salvaged) list at ``where``."""
+        positions = self.kept.get(where)
+        return (*where, positions[k] if positions is not None else k)
 
     @classmethod
     def of(cls, config: NetworkConfig) -> ConfigView:
@@ -114,7 +122,7 @@ def _organisation_rules(view: ConfigView) -> Iterator[Finding]:
         ((("organisations", i, "id"), o.id) for i, o in view.organisations), "organisation id"
     )
     contacts = [
-        (("organisations", i, "contacts", j), contact)
+        (view.at(("organisations", i, "contacts"), j), contact)
         for i, organisation in view.organisations
         for j, contact in enumerate(organisation.contacts)
     ]
@@ -162,7 +170,7 @@ def _meeting_rules(view: ConfigView, here: Loc, group: WorkingGroup) -> Iterator
     known = view.written_org_ids
     first_in_month: dict[tuple[int, int], int] = {}
     for m, meeting in enumerate(group.meetings):
-        loc: Loc = (*here, "meetings", m)
+        loc: Loc = view.at((*here, "meetings"), m)
         if view.references_known and meeting.host not in known:
             yield (*loc, "host"), (
                 f"no organisation has the id '{meeting.host}'{suggest(meeting.host, known)}"
@@ -176,7 +184,7 @@ def _meeting_rules(view: ConfigView, here: Loc, group: WorkingGroup) -> Iterator
                 f"meetings[{first_in_month[month]}]); a group has at most one meeting per month"
             )
         else:
-            first_in_month[month] = m
+            first_in_month[month] = int(loc[-1])
     schedule = group.schedule
     if schedule is not None:
         yield from _duplicates(
@@ -217,7 +225,7 @@ def _title_rules(view: ConfigView, today: dt.date) -> Iterator[Finding]:
             if meeting.source == "config":
                 m = explicit[(meeting.date.year, meeting.date.month)]
                 field_name = "title" if group.meetings[m].title else "date"
-                loc: Loc = (*here, "meetings", m, field_name)
+                loc: Loc = (*view.at((*here, "meetings"), m), field_name)
             else:
                 loc = (*here, "schedule")
             title = meeting_page_title(meeting)

@@ -81,12 +81,13 @@ def _kind(value: Any) -> str:
 
 def _salvage(data: dict[str, Any]) -> ConfigView:
     """The parts of an invalid file that are valid on their own, for the rules."""
-    view = ConfigView(network=_valid(Network, data.get("network")))
+    view = ConfigView(network=_valid(Network, data.get("network"), ("network",)))
+    kept = view.kept
     organisations = data.get("organisations", [])
     view.references_known = isinstance(organisations, list)
     if isinstance(organisations, list):
         for index, item in enumerate(organisations):
-            organisation = _valid(Organisation, item)
+            organisation = _valid(Organisation, item, ("organisations", index), kept)
             if organisation is not None:
                 view.organisations.append((index, organisation))
             if not isinstance(item, dict):
@@ -100,7 +101,7 @@ def _salvage(data: dict[str, Any]) -> ConfigView:
     groups = data.get("working_groups")
     if isinstance(groups, list):
         for index, item in enumerate(groups):
-            group = _valid(WorkingGroup, item)
+            group = _valid(WorkingGroup, item, ("working_groups", index), kept)
             if group is not None:
                 view.groups.append((index, group))
     return view
@@ -109,16 +110,43 @@ def _salvage(data: dict[str, Any]) -> ConfigView:
 _M = typing.TypeVar("_M", bound=BaseModel)
 
 
-def _valid(model: type[_M], value: Any) -> _M | None:
+def _valid(
+    model: type[_M], value: Any, loc: Loc = (), kept: dict[Loc, tuple[int, ...]] | None = None
+) -> _M | None:
     """``value`` as ``model``; if some fields fail, without them (so their defaults stand in
-    and the rules can still check the rest); None if even that fails."""
+    and the rules can still check the rest); None if even that fails.
+
+    A failing list of models (meetings, contacts, admins) is salvaged item by item, so one
+    bad meeting does not hide the others from the rules; ``kept`` records, per list, the
+    file positions of the items that survived (the rules report at those)."""
     try:
         return model.model_validate(value)
     except ValidationError as error:
         if not isinstance(value, dict):
             return None
         failed = {detail["loc"][0] for detail in error.errors() if detail["loc"]}
+    cleaned = {k: v for k, v in value.items() if k not in failed}
+    for name in sorted(str(f) for f in failed):
+        info = model.model_fields.get(name)
+        item_model = _inner_model(info.annotation) if info is not None else None
+        items = value.get(name)
+        if item_model is None or not isinstance(items, list):
+            continue
+        good: list[BaseModel] = []
+        positions: list[int] = []
+        for index, item in enumerate(items):
+            one = _valid(item_model, item, (*loc, name, index), kept)
+            if one is not None:
+                good.append(one)
+                positions.append(index)
+        cleaned[name] = good
+        if kept is not None:
+            kept[(*loc, name)] = tuple(positions)
     try:
+        return model.model_validate(cleaned)
+    except ValidationError:
+        pass
+    try:  # the salvaged lists did not fit after all: without those fields
         return model.model_validate({k: v for k, v in value.items() if k not in failed})
     except ValidationError:
         return None

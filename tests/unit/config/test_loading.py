@@ -155,3 +155,17 @@ def test_empty_values_and_unknown_tags_are_named() -> None:
         "network.name": "'name' has no value",
         "working_groups[0].meetings": "'meetings' has no value",
     }
+
+
+def test_every_problem_of_one_group_is_reported_at_once() -> None:
+    """A bad date in one meeting hides neither the other meetings' references nor a bad
+    contact elsewhere (each item is salvaged on its own)."""
+    fixture = Path(__file__).parent / "invalid" / "several_problems_in_one_group.yaml"
+    with pytest.raises(ConfigError) as caught:
+        load_config(fixture, today=TODAY)
+    found = {(p.line, p.path) for p in caught.value.problems}
+    assert (22, "working_groups[0].meetings[0].date") in found  # the bad date
+    assert (15, "organisations[1].contacts[0].email") in found  # the bad address
+    assert (25, "working_groups[0].meetings[1].host") in found  # dangling host, after it
+    assert (28, "working_groups[0].meetings[3].date") in found  # second meeting in April
+    assert len(found) == 4, caught.value.problems
