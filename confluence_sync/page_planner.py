@@ -72,6 +72,11 @@ def plan_pages(
     for identity, record in sorted(observed.records.items()):
         if space.page(identity) is not None or record.archived:
             continue
+        if space.kept_as_is(identity):
+            # A generated meeting whose day has passed (or, seen from an earlier day, one
+            # beyond the horizon): the config did not remove it, so its page — the minutes
+            # members write there — stays where it is, untouched.
+            continue
         if archive is None:
             changes.append(
                 note(space.key, identity, "skipped", "not in the config; no archive page")

@@ -10,12 +10,15 @@ titles: a renamed meeting keeps its identity and becomes an update.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from confluence_sync.backends.base import Grant, Template
+from confluence_sync.config.model import NetworkConfig, WorkingGroup, space_key
+from confluence_sync.config.schedule import is_slot
 from confluence_sync.desired import DesiredPage, DesiredWiki
 
 PageKind = Literal["managed", "scaffold"]
@@ -49,6 +52,23 @@ class WantedPage:
 
 
 @dataclass(frozen=True)
+class ScheduleSlots:
+    """The meeting pages of a group's schedule (``schedule.is_slot``) the config renders no
+    longer — a past meeting (``is_past_slot``: members write its minutes) or one beyond the
+    horizon as seen from an earlier day — yet did not remove: the planner leaves them alone."""
+
+    group: WorkingGroup
+
+    def covers(self, identity: str) -> bool:
+        prefix = f"group/{self.group.key}/meeting/"
+        match = _MONTH.fullmatch(identity[len(prefix) :]) if identity.startswith(prefix) else None
+        return match is not None and is_slot(self.group, int(match[1]), int(match[2]))
+
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+@dataclass(frozen=True)
 class WantedSpace:
     """A space with its pages, the grants we manage and its page templates."""
 
@@ -59,6 +79,11 @@ class WantedSpace:
     grants: frozenset[Grant] = frozenset()
     templates: tuple[Template, ...] = ()
     archive_label: str = "archiviert"
+    schedule_slots: ScheduleSlots | None = None
+
+    def kept_as_is(self, identity: str) -> bool:
+        """A page of ours the config still stands for though it no longer renders it."""
+        return self.schedule_slots is not None and self.schedule_slots.covers(identity)
 
     def page(self, identity: str) -> WantedPage | None:
         return next((p for p in self.pages if p.identity == identity), None)
@@ -153,9 +178,24 @@ def outside_hash(body: str) -> str:
     return "sha256:" + hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
-def wanted_from_desired(desired: DesiredWiki, *, templates_supported: bool) -> Wanted:
+def wanted_from_desired(
+    desired: DesiredWiki,
+    *,
+    templates_supported: bool,
+    config: NetworkConfig | None = None,
+) -> Wanted:
     """The engine's view of the desired wiki. Where the flavour has no template API the
-    template's fallback page is wanted instead, and the builder's note is reported."""
+    template's fallback page is wanted instead, and the builder's note is reported.
+
+    ``config`` (the one the desired wiki was built from) lets each group space know its
+    schedule's slots, whose pages are kept instead of archived when no longer rendered."""
+    slots: dict[str, ScheduleSlots] = {}
+    if config is not None:
+        slots = {
+            space_key(config.network, group): ScheduleSlots(group)
+            for group in config.working_groups
+            if group.schedule is not None
+        }
     notes: list[tuple[str, str]] = []
     spaces: list[WantedSpace] = []
     for space in desired.spaces:
@@ -184,6 +224,7 @@ def wanted_from_desired(desired: DesiredWiki, *, templates_supported: bool) -> W
                 grants=grants,
                 templates=tuple(templates),
                 archive_label=desired.archive_label,
+                schedule_slots=slots.get(space.key),
             )
         )
     groups = {g.name: frozenset(g.members) for g in desired.groups}

@@ -14,6 +14,10 @@ The rules (also in the README):
   month already has an explicit meeting is taken by that meeting (it counts towards the
   horizon); the others become generated meetings.
 * **Explicit meetings** always stay in the list, past ones too: they have pages.
+* **Past slots.** A generated meeting whose day has passed is no longer expanded, yet it is
+  not removed from the config (``is_past_slot``); nor is a slot beyond the horizon as seen
+  from an earlier day (a run in another time zone). ``is_slot`` tells the planner to leave
+  such pages alone; only a month the schedule no longer covers is archived.
 * **Identity.** Every meeting is identified by its group and month (``UPX/2026-03``), so moving a
   meeting within its month, or retitling it, updates its page instead of making a new one.
 """
@@ -96,6 +100,27 @@ def _slots_from(schedule: Schedule, today: dt.date) -> Iterator[tuple[int, int, 
             if day >= today:
                 yield year, month, day
         year += 1
+
+
+def is_slot(group: WorkingGroup, year: int, month: int) -> bool:
+    """Whether (``year``, ``month``) is a slot of the group's current schedule: a listed month,
+    not before ``schedule.start``. Independent of the day of the run."""
+    schedule = group.schedule
+    if schedule is None or not group.members or month not in schedule.months:
+        return False
+    return _slot_number(schedule, year, month) >= 0
+
+
+def is_past_slot(group: WorkingGroup, year: int, month: int, today: dt.date) -> bool:
+    """Whether (``year``, ``month``) is a slot of the group's current schedule whose meeting
+    day lies before ``today``.
+
+    Such a meeting drops out of :func:`expand_meetings` the day after it took place, but the
+    config did not remove it: its page (the minutes members write) stays where it is."""
+    schedule = group.schedule
+    if schedule is None or not is_slot(group, year, month):
+        return False
+    return meeting_day(schedule, year, month) < today
 
 
 def _fixed_host(config: NetworkConfig, group: WorkingGroup) -> str:

@@ -1,0 +1,85 @@
+"""A generated meeting whose day has passed keeps its page: the config did not remove it.
+
+Before, a past slot dropped out of the wanted set the day after the meeting, and its minutes
+page was archived as "no longer in the config"; runs either side of midnight flipped it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from confluence_sync.config import load_config_text
+from confluence_sync.config.schedule import is_past_slot, is_slot
+from confluence_sync.desired import build_desired
+from confluence_sync.plan import ArchivePage
+from confluence_sync.wanted import Wanted, wanted_from_desired
+
+from .conftest import sync
+from .fake import FakeWiki
+
+CONFIG = """\
+network:
+  key: PUU
+  name: Partnerschaft Umwelt Unternehmen
+organisations:
+  - id: hansa-flex
+    name: HANSA-FLEX AG
+    city: Bremen
+    contacts:
+      - name: Christian Herm
+        email: christian.herm@hansa-flex.example
+        account: cherm
+  - id: deutsche-see
+    name: Deutsche See GmbH
+working_groups:
+  - key: UPX
+    name: Arbeitskreis Umweltperspektiven
+    lead: christian.herm@hansa-flex.example
+    members: [hansa-flex, deutsche-see]
+    schedule:
+      months: [3, 9]
+      horizon: 2
+"""
+MEETING_DAY = dt.date(2026, 3, 12)  # the second Thursday of March 2026
+MARCH = "group/UPX/meeting/2026-03"
+
+
+def wanted_on(today: dt.date, text: str = CONFIG) -> Wanted:
+    config = load_config_text(text, today=today)
+    desired = build_desired(config, today=today)
+    return wanted_from_desired(desired, templates_supported=False, config=config)
+
+
+def test_a_slot_is_past_only_after_its_day_and_only_if_the_schedule_lists_it() -> None:
+    group = load_config_text(CONFIG, today=MEETING_DAY).working_groups[0]
+    assert not is_past_slot(group, 2026, 3, MEETING_DAY)  # the day itself: still upcoming
+    assert is_past_slot(group, 2026, 3, MEETING_DAY + dt.timedelta(days=1))
+    assert not is_past_slot(group, 2026, 4, dt.date(2026, 5, 1))  # April is no slot
+    assert not is_past_slot(group, 2026, 9, MEETING_DAY)  # September is still ahead
+    assert is_slot(group, 2027, 3) and not is_slot(group, 2027, 4)
+
+
+def test_the_minutes_page_stays_across_midnight_after_the_meeting() -> None:
+    wiki = FakeWiki()
+    before = wanted_on(MEETING_DAY)
+    assert any(p.identity == MARCH for s in before.spaces for p in s.pages)
+    sync(wiki, before)
+    group_key = before.spaces[1].key
+    minutes = next(p for p in wiki.list_pages(group_key) if p.title.startswith("2026-03-12"))
+    parent = minutes.parent_id
+    for day in (MEETING_DAY + dt.timedelta(days=1), MEETING_DAY, MEETING_DAY + dt.timedelta(2)):
+        after = wanted_on(day)
+        plan, results = sync(wiki, after)
+        assert not [c for c in plan.changes if isinstance(c, ArchivePage)], day
+        page = next(p for p in wiki.list_pages(group_key) if p.id == minutes.id)
+        assert page.parent_id == parent
+        assert not [r for r in results if r.item == f"page {MARCH}" and r.status != "unchanged"]
+
+
+def test_a_meeting_the_config_really_removed_is_archived() -> None:
+    wiki = FakeWiki()
+    sync(wiki, wanted_on(MEETING_DAY))
+    # The schedule no longer lists March: the past March page is no slot any more.
+    moved = CONFIG.replace("months: [3, 9]", "months: [9]")
+    plan, _ = sync(wiki, wanted_on(MEETING_DAY + dt.timedelta(days=1), moved))
+    archived = [c.identity for c in plan.changes if isinstance(c, ArchivePage)]
+    assert archived == [MARCH]
