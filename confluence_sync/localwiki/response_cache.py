@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 MAX_ENTRIES = 4096  # a full cache is emptied, not trimmed: cheap, and refills on demand
+MAX_BYTES = 64 * 1024 * 1024  # bodies held at most; a larger single body is not kept at all
 # What a page answer can depend on besides the store; also the cache key's fields.
 KEY_FIELDS = ("PATH_INFO", "QUERY_STRING", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT",
               "wsgi.url_scheme", "SCRIPT_NAME", "HTTP_AUTHORIZATION")
@@ -38,9 +39,12 @@ def page_path_pattern(mounts: Sequence[tuple[str, str]]) -> re.Pattern[str]:
 class PageResponseCache:
     """Bytes and headers of 200 answers, tagged with the store's write generation."""
 
-    def __init__(self, pattern: re.Pattern[str], max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, pattern: re.Pattern[str], max_entries: int = MAX_ENTRIES,
+                 max_bytes: int = MAX_BYTES) -> None:
         self._pattern = pattern
         self._max = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0  # approximate under races; only decides when to start over
         # Plain dict reads and writes are atomic under the GIL; the worst a race does is
         # store an entry twice or drop one, both harmless.
         self._entries: dict[tuple[Any, ...], tuple[int, str, Headers, bytes]] = {}
@@ -72,9 +76,13 @@ class PageResponseCache:
     def put(self, key: tuple[Any, ...], generation: int, status: str, headers: Headers,
             body: bytes) -> None:
         """Keep an answer computed from a store read at ``generation``."""
-        if len(self._entries) >= self._max:
-            self._entries.clear()
+        if len(body) > self._max_bytes // 16:
+            return  # a huge page would push everything else out
+        if len(self._entries) >= self._max or self._bytes + len(body) > self._max_bytes:
+            self.clear()
+        self._bytes += len(body)
         self._entries[key] = (generation, status, headers, body)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._bytes = 0

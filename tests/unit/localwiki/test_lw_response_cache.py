@@ -71,3 +71,13 @@ def test_a_full_cache_starts_over() -> None:
     for key in keys:
         cache.put(key, 0, "200 OK", [], b"")
     assert cache.get(keys[0], 0) is None and cache.get(keys[2], 0) is not None
+
+
+def test_bodies_are_held_within_a_byte_budget() -> None:
+    cache = PageResponseCache(page_path_pattern(CLOUD_MOUNTS), max_bytes=1600)
+    cache.put(("huge",), 0, "200 OK", [], b"x" * 101)  # over a sixteenth: never kept
+    assert cache.get(("huge",), 0) is None
+    for n in range(17):
+        cache.put(("k", n), 0, "200 OK", [], b"x" * 100)
+    assert cache.get(("k", 0), 0) is None  # the 17th body started the cache over
+    assert cache.get(("k", 16), 0) is not None
