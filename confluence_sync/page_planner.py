@@ -46,17 +46,21 @@ def plan_pages(
     *,
     adopt: bool,
     force: bool,
-    ours: bool = False,
+    recorded: bool = False,
+    me: frozenset[str] = frozenset(),
 ) -> list[Change]:
-    """``ours``: the space is recorded as this network's (hub index or its own index); only
-    then may its untouched home page be taken without ``--adopt``."""
+    """``recorded``: the space is recorded as this network's (hub index or its own index).
+    Only then, or when the sync account itself (``me``: its identities, casefolded) saved
+    it, may the space's untouched home page be taken without ``--adopt``."""
     changes: list[Change] = []
     for page in space.pages:
         depth = space.depth(page.identity)
         record = observed.records.get(page.identity)
         try:
             if record is None:
-                changes.append(_new_page(page, observed, depth, adopt=adopt, ours=ours))
+                changes.append(
+                    _new_page(page, observed, depth, adopt=adopt, recorded=recorded, me=me)
+                )
             else:
                 changes += _existing_page(
                     page, record, observed, depth, force=force, archive_label=space.archive_label
@@ -134,7 +138,13 @@ def _create(
 
 
 def _new_page(
-    page: WantedPage, observed: ObservedSpace, depth: int, *, adopt: bool, ours: bool
+    page: WantedPage,
+    observed: ObservedSpace,
+    depth: int,
+    *,
+    adopt: bool,
+    recorded: bool,
+    me: frozenset[str],
 ) -> Change:
     hashes = region_hashes(page)
     if observed.info is None:
@@ -146,11 +156,13 @@ def _new_page(
     if foreign is None:
         return _create(page, depth, hashes)
     body = observed.bodies.get(foreign.id)
-    # Someone else's space keeps its home page, untouched or not: only a space this
-    # network's syncs recorded (a run that created it and was stopped before the home page
-    # write) lends its version-1 home page without --adopt.
+    # Someone else's space keeps its home page, untouched or not. Only a space this
+    # network's syncs recorded, or whose untouched home page the sync account saved itself
+    # (it created the space: a run stopped before the home page and index writes), lends
+    # its version-1 home page without --adopt.
+    created_by_us = recorded or foreign.last_editor.casefold() in me
     fresh_home = (
-        ours and page.home and foreign.id == observed.homepage_id and foreign.version == 1
+        created_by_us and page.home and foreign.id == observed.homepage_id and foreign.version == 1
     )
     # Exactly the body we would write: our own create or take-over whose marker write was
     # lost. Recording it loses no member's word.

@@ -46,6 +46,9 @@ def make_plan(
 ) -> Plan:
     """The changes that bring the wiki to ``wanted``; notes for what must not be touched."""
     me = frozenset(self_accounts)
+    # Every identity of the sync account (DC username or user key, Cloud accountId or
+    # e-mail); usernames and e-mails compare case-insensitively.
+    folded = frozenset(a.casefold() for a in me if a)
     changes: list[Change] = [
         Note("", subject=item, status="manual", text=t) for item, t in wanted.notes
     ]
@@ -59,14 +62,17 @@ def make_plan(
         for key in state.orphans
     ]
     managed_pages = managed_grants = managed_members = 0
+    recorded_groups = state.hub.index.groups if state.hub_key in state.spaces else {}
     for space in wanted.spaces:
         observed = state.spaces[space.key]
         if observed.info is None:
             changes.append(CreateSpace(space.key, name=space.name, description=space.description))
         # Ours: the hub index lists it, or it carries our index (the hub: its own index).
-        ours = space.key in state.hub.index.spaces or observed.index_prop is not None
-        changes += plan_pages(space, observed, adopt=adopt, force=force, ours=ours)
-        changes += _grants(space, observed, me)
+        recorded = space.key in state.hub.index.spaces or observed.index_prop is not None
+        changes += plan_pages(
+            space, observed, adopt=adopt, force=force, recorded=recorded, me=folded
+        )
+        changes += _grants(space, observed, folded)
         changes += _templates(space, observed, state.capabilities.supports_templates)
         managed_pages += sum(not r.archived for r in observed.records.values())
         managed_grants += len(_managed_grants(space, observed))
@@ -77,10 +83,32 @@ def make_plan(
             current = frozenset()
         managed_members += len(current)
         changes += [AddMember("", group=group, account=a) for a in sorted(members - current)]
-        changes += [
-            RemoveMember("", group=group, account=a) for a in sorted(current - members - me)
-        ]
+        changes += _removals(group, current - members, recorded_groups.get(group), folded)
     return Plan(tuple(changes), managed_pages, managed_grants, managed_members)
+
+
+def _removals(
+    group: str, extra: frozenset[str], recorded: frozenset[str] | None, me: frozenset[str]
+) -> list[Change]:
+    """Members not in the config: removed only if the hub index records them as ours (the
+    sync added them); people added by hand are reported and stay. Never the sync account."""
+    changes: list[Change] = []
+    for account in sorted(extra):
+        if account.casefold() in me:
+            continue
+        if recorded is not None and account in recorded:
+            changes.append(RemoveMember("", group=group, account=account))
+        else:
+            changes.append(
+                Note(
+                    "",
+                    subject=f"group {group}",
+                    status="skipped",
+                    text=f"member {account} was not added by the sync; left in the group — "
+                    "remove by hand if that is wanted",
+                )
+            )
+    return changes
 
 
 def _managed_grants(space: WantedSpace, observed: ObservedSpace) -> frozenset[Grant]:
@@ -99,7 +127,7 @@ def _grants(space: WantedSpace, observed: ObservedSpace, me: frozenset[str]) -> 
     recorded = observed.index.grants or frozenset()
     changes: list[Change] = [AddGrant(space.key, grant=g) for g in sorted(space.grants - current)]
     for grant in sorted((recorded & current) - space.grants):
-        if grant.subject in me:
+        if grant.subject.casefold() in me:
             continue  # never remove the sync account's own rights
         changes.append(RevokeGrant(space.key, grant=grant))
     return changes

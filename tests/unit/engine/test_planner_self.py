@@ -1,0 +1,67 @@
+"""Review findings on memberships and the sync account: people added by hand stay in our
+groups, and every identity of the sync account is self (no lost admin right)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from confluence_sync.backends.base import Grant
+from confluence_sync.observe import observe
+from confluence_sync.plan import Note, RemoveMember, RevokeGrant
+from confluence_sync.planner import make_plan
+
+from .conftest import GROUP, network, sync
+from .fake import FakeWiki
+
+
+def test_a_member_added_by_hand_before_the_first_sync_is_reported_not_removed() -> None:
+    wiki = FakeWiki()
+    wiki.groups["puu-upx-members"] = {"cherm", "colleague"}  # the group existed already
+    plan, _ = sync(wiki, network())
+    assert not [c for c in plan.changes if isinstance(c, RemoveMember)]
+    notes = [c for c in plan.changes if isinstance(c, Note) and c.item == "group puu-upx-members"]
+    assert notes and "colleague" in notes[0].text and notes[0].status == "skipped"
+    assert "colleague" in wiki.groups["puu-upx-members"]
+
+
+def test_a_member_the_sync_added_is_removed_when_the_config_drops_them() -> None:
+    wiki = FakeWiki()
+    sync(wiki, network(members=["cherm", "sluedtke"]))
+    plan, _ = sync(wiki, network(members=["cherm"]))
+    removed = {(c.group, c.account) for c in plan.changes if isinstance(c, RemoveMember)}
+    assert ("puu-upx-members", "sluedtke") in removed
+
+
+def test_every_identity_of_the_sync_account_is_self() -> None:
+    wiki = FakeWiki()
+    wanted = network()
+    sync(wiki, wanted)
+    # Cloud: grants name the accountId, the settings the e-mail (any case); both are given.
+    own = Grant("user", "557058:abc-sync", "admin")
+    wiki.grants[GROUP].add(own)
+    wiki.groups["puu-upx-members"].add("Sync-Bot@Example.org")
+    state = observe(wiki, wanted, workers=1)
+    hub = state.spaces[wanted.hub_key]
+    hub.index = replace(
+        hub.index,
+        groups={**hub.index.groups, "puu-upx-members": frozenset({"Sync-Bot@Example.org"})},
+    )
+    space = state.spaces[GROUP]
+    space.index = replace(space.index, grants=(space.index.grants or frozenset()) | {own})
+    plan = make_plan(
+        wanted, state, self_accounts=("sync-bot@example.org", "557058:abc-sync")
+    )
+    assert not [c for c in plan.changes if isinstance(c, RevokeGrant)]
+    assert not [c for c in plan.changes if isinstance(c, RemoveMember)]
+
+
+def test_the_untouched_home_page_the_sync_account_saved_is_taken() -> None:
+    # A run created the space and was stopped before any index or home page write.
+    wiki = FakeWiki()
+    info = wiki.create_space(GROUP, "Arbeitskreis")
+    assert info.homepage_id is not None
+    home = wiki.pages[info.homepage_id]
+    home.info = replace(home.info, last_editor="Sync-Bot")
+    _, results = sync(wiki, network())
+    row = [r for r in results if r.item == "page group/UPX/home"]
+    assert row and row[0].status == "updated"
