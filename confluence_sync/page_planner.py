@@ -51,7 +51,8 @@ def plan_pages(
 ) -> list[Change]:
     """``recorded``: the space is recorded as this network's (hub index or its own index).
     Only then, or when the sync account itself (``me``: its identities, casefolded) saved
-    it, may the space's untouched home page be taken without ``--adopt``."""
+    it, or the space has exactly the configured name, may the space's untouched (version 1)
+    home page be taken without ``--adopt``."""
     changes: list[Change] = []
     for page in space.pages:
         depth = space.depth(page.identity)
@@ -59,7 +60,15 @@ def plan_pages(
         try:
             if record is None:
                 changes.append(
-                    _new_page(page, observed, depth, adopt=adopt, recorded=recorded, me=me)
+                    _new_page(
+                        page,
+                        observed,
+                        depth,
+                        adopt=adopt,
+                        recorded=recorded,
+                        me=me,
+                        space_name=space.name,
+                    )
                 )
             else:
                 changes += _existing_page(
@@ -145,6 +154,7 @@ def _new_page(
     adopt: bool,
     recorded: bool,
     me: frozenset[str],
+    space_name: str,
 ) -> Change:
     hashes = region_hashes(page)
     if observed.info is None:
@@ -157,10 +167,15 @@ def _new_page(
         return _create(page, depth, hashes)
     body = observed.bodies.get(foreign.id)
     # Someone else's space keeps its home page, untouched or not. Only a space this
-    # network's syncs recorded, or whose untouched home page the sync account saved itself
-    # (it created the space: a run stopped before the home page and index writes), lends
-    # its version-1 home page without --adopt.
-    created_by_us = recorded or foreign.last_editor.casefold() in me
+    # network's syncs recorded, or one a run of ours created and was stopped in before the
+    # home page and index writes — its untouched home page saved by the sync account
+    # itself, or the space named exactly as we create it — lends its version-1 home page
+    # without --adopt.
+    created_by_us = (
+        recorded
+        or foreign.last_editor.casefold() in me
+        or (observed.info is not None and observed.info.name == space_name)
+    )
     fresh_home = (
         created_by_us and page.home and foreign.id == observed.homepage_id and foreign.version == 1
     )

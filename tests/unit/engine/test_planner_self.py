@@ -58,10 +58,29 @@ def test_every_identity_of_the_sync_account_is_self() -> None:
 def test_the_untouched_home_page_the_sync_account_saved_is_taken() -> None:
     # A run created the space and was stopped before any index or home page write.
     wiki = FakeWiki()
-    info = wiki.create_space(GROUP, "Arbeitskreis")
+    info = wiki.create_space(GROUP, "Arbeitskreis (renamed meanwhile)")
     assert info.homepage_id is not None
     home = wiki.pages[info.homepage_id]
     home.info = replace(home.info, last_editor="Sync-Bot")
     _, results = sync(wiki, network())
     row = [r for r in results if r.item == "page group/UPX/home"]
     assert row and row[0].status == "updated"
+
+
+def test_the_untouched_home_page_of_a_space_named_as_we_create_it_is_taken() -> None:
+    # A stopped run's space on Cloud, where the settings name the e-mail but the page its
+    # accountId: the space carries exactly the configured name.
+    wiki = FakeWiki()
+    info = wiki.create_space(GROUP, "Arbeitskreis")
+    assert info.homepage_id is not None
+    home = wiki.pages[info.homepage_id]
+    home.info = replace(home.info, last_editor="557058:someone")
+    _, results = sync(wiki, network())
+    row = [r for r in results if r.item == "page group/UPX/home"]
+    assert row and row[0].status == "updated"
+    other = FakeWiki()
+    foreign = other.create_space(GROUP, "Somebody's own space")
+    assert foreign.homepage_id is not None
+    _, results = sync(other, network())
+    row = [r for r in results if r.item == "page group/UPX/home"]
+    assert row and row[0].status == "blocked"
