@@ -9,6 +9,9 @@ Mount points per flavour:
 Errors use the v1/DC RestError shape under ``rest/api`` and ``{"errors": [...]}`` under
 ``api/v2``. Unknown routes answer 404 and log an "unimplemented route" line, so a client
 that needs more of the API shows up in the log instead of passing silently.
+
+Single-page reads are answered from ``response_cache.PageResponseCache`` while the store's
+write generation is unchanged; everything else takes the full path.
 """
 
 from __future__ import annotations
