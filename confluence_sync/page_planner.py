@@ -15,13 +15,20 @@ Pure, like the planner that calls it. The rules (DOMAIN.md, "Who owns which word
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from confluence_sync.backends.base import Page, PageInfo
+from confluence_sync.backends.base import PageInfo
 from confluence_sync.index import PageRecord
 from confluence_sync.observe import ObservedSpace
-from confluence_sync.page_rules import adopt_body, edited, editor, note, same_body
-from confluence_sync.plan import ArchivePage, Change, CreatePage, UpdatePage
+from confluence_sync.page_rules import (
+    adopt_body,
+    create_change,
+    edited,
+    editor,
+    note,
+    same_body,
+    unreadable,
+    update_change,
+)
+from confluence_sync.plan import ArchivePage, Change, UpdatePage
 from confluence_sync.regions import (
     RegionError,
     insert_missing_region,
@@ -77,7 +84,7 @@ def plan_pages(
         except (StorageFormatError, RegionError) as error:
             # One body the parser cannot read (a macro namespace it does not know) is that
             # page's problem: reported, the page left as it is, the rest planned.
-            changes.append(_unreadable(page, observed, record, error))
+            changes.append(unreadable(page, observed, record, error))
     for identity in observed.vanished:
         if space.page(identity) is not None:
             changes.append(note(space.key, identity, "skipped", "page vanished; created again"))
@@ -110,42 +117,6 @@ def plan_pages(
     return changes
 
 
-def _unreadable(
-    page: WantedPage,
-    observed: ObservedSpace,
-    record: PageRecord | None,
-    error: StorageFormatError | RegionError,
-) -> Change:
-    page_id = record.page_id if record else ""
-    info = observed.listed.get(page_id) if page_id else None
-    where = f"page {page_id} '{info.title}'" if info else f"'{page.title}'"
-    return note(
-        page.space_key,
-        page.identity,
-        "conflict" if record else "blocked",
-        f"{where} cannot be read ({error.message}); left as it is",
-    )
-
-
-def _create(
-    page: WantedPage, depth: int, hashes: Mapping[str, str], *, home: bool = False
-) -> CreatePage:
-    """Create the page; ``home``: it is the home page of a space created in this run."""
-    return CreatePage(
-        page.space_key,
-        identity=page.identity,
-        title=page.title,
-        depth=depth,
-        body=page.body,
-        parent=page.parent,
-        labels=page.labels,
-        regions=hashes,
-        page_kind=page.kind,
-        home=home,
-        outside=outside_hash(page.body),
-    )
-
-
 def _new_page(
     page: WantedPage,
     observed: ObservedSpace,
@@ -158,13 +129,13 @@ def _new_page(
 ) -> Change:
     hashes = region_hashes(page)
     if observed.info is None:
-        return _create(page, depth, hashes, home=page.home)
+        return create_change(page, depth, hashes, home=page.home)
     foreign = observed.foreign.get(title_key(page.title))
     home_id = observed.homepage_id
     if foreign is None and page.home and home_id is not None and home_id in observed.listed:
         foreign = observed.listed[home_id]
     if foreign is None:
-        return _create(page, depth, hashes)
+        return create_change(page, depth, hashes)
     body = observed.bodies.get(foreign.id)
     # Someone else's space keeps its home page, untouched or not. Only a space this
     # network's syncs recorded, or one a run of ours created and was stopped in before the
@@ -191,7 +162,7 @@ def _new_page(
         )
     why = "our create; its marker was lost" if ours else "untouched home page of the space"
     new_body = body.body if ours else adopt_body(body.body, page)
-    return _update(
+    return update_change(
         page,
         foreign,
         body,
@@ -201,52 +172,6 @@ def _new_page(
         frozenset(),
         why=(why,),
         adopt=adopt and not ours,
-    )
-
-
-def _update(
-    page: WantedPage,
-    info: PageInfo,
-    body: Page | None,
-    depth: int,
-    new_body: str | None,
-    regions: dict[str, str],
-    old_labels: frozenset[str],
-    *,
-    why: tuple[str, ...],
-    adopt: bool = False,
-    overwritten: tuple[str, ...] = (),
-    move: bool = False,
-    labels_remove: frozenset[str] = frozenset(),
-    fresh: bool = False,
-    outside: str = "",
-) -> UpdatePage:
-    if fresh:
-        write_body: str | None = new_body
-    elif body is not None and (new_body != body.body or info.title != page.title or move):
-        write_body = new_body
-    else:
-        write_body = None
-    return UpdatePage(
-        page.space_key,
-        identity=page.identity,
-        title=page.title,
-        depth=depth,
-        page_id=info.id,
-        base_version=info.version,
-        body=write_body,
-        parent=page.parent,
-        move=move,
-        labels_add=page.labels - old_labels,
-        labels_remove=(old_labels - page.labels) | labels_remove,
-        regions=regions,
-        labels=page.labels,
-        page_kind=page.kind,
-        why=why,
-        overwritten=overwritten,
-        adopt=adopt,
-        fresh=fresh,
-        outside=outside,
     )
 
 
@@ -271,7 +196,7 @@ def _existing_page(
         if not label_fix and not move:
             return []
         return [
-            _update(
+            update_change(
                 page,
                 info,
                 None,
@@ -354,7 +279,7 @@ def _existing_page(
     # or the index predates outside hashes): later updates may render it whole. Never with
     # a conflict: the kept region holds a member's words our record does not describe.
     same_outside = not conflicted and not overwritten and same_outside_regions(body.body, page.body)
-    change = _update(
+    change = update_change(
         page,
         info,
         body,
@@ -396,7 +321,7 @@ def _fresh_update(
         why.append("parent")
     if label_fix:
         why.append("labels")
-    return _update(
+    return update_change(
         page,
         info,
         None,

@@ -1,19 +1,24 @@
 """Small pure rules of page planning: how a note reads, how a conflict names who edited,
-whether a body is exactly ours, and what adopting a foreign page writes."""
+whether a body is exactly ours, what adopting a foreign page writes, and how the create and
+update changes are built."""
 
 from __future__ import annotations
 
-from confluence_sync.backends.base import PageInfo
+from collections.abc import Mapping
+
+from confluence_sync.backends.base import Page, PageInfo
 from confluence_sync.index import PageRecord
-from confluence_sync.plan import Note
+from confluence_sync.observe import ObservedSpace
+from confluence_sync.plan import Change, CreatePage, Note, UpdatePage
 from confluence_sync.regions import (
+    RegionError,
     canonical,
     insert_missing_region,
     replace_region,
     scan_regions,
 )
 from confluence_sync.storage import StorageFormatError
-from confluence_sync.wanted import WantedPage
+from confluence_sync.wanted import WantedPage, outside_hash
 
 
 def note(space: str, identity: str, status: str, text: str) -> Note:
@@ -62,3 +67,85 @@ def adopt_body(body: str, page: WantedPage) -> str:
         else:
             new_body = insert_missing_region(new_body, name, content)
     return new_body
+
+
+def unreadable(
+    page: WantedPage,
+    observed: ObservedSpace,
+    record: PageRecord | None,
+    error: StorageFormatError | RegionError,
+) -> Change:
+    page_id = record.page_id if record else ""
+    info = observed.listed.get(page_id) if page_id else None
+    where = f"page {page_id} '{info.title}'" if info else f"'{page.title}'"
+    return note(
+        page.space_key,
+        page.identity,
+        "conflict" if record else "blocked",
+        f"{where} cannot be read ({error.message}); left as it is",
+    )
+
+
+def create_change(
+    page: WantedPage, depth: int, hashes: Mapping[str, str], *, home: bool = False
+) -> CreatePage:
+    """Create the page; ``home``: it is the home page of a space created in this run."""
+    return CreatePage(
+        page.space_key,
+        identity=page.identity,
+        title=page.title,
+        depth=depth,
+        body=page.body,
+        parent=page.parent,
+        labels=page.labels,
+        regions=hashes,
+        page_kind=page.kind,
+        home=home,
+        outside=outside_hash(page.body),
+    )
+
+
+def update_change(
+    page: WantedPage,
+    info: PageInfo,
+    body: Page | None,
+    depth: int,
+    new_body: str | None,
+    regions: dict[str, str],
+    old_labels: frozenset[str],
+    *,
+    why: tuple[str, ...],
+    adopt: bool = False,
+    overwritten: tuple[str, ...] = (),
+    move: bool = False,
+    labels_remove: frozenset[str] = frozenset(),
+    fresh: bool = False,
+    outside: str = "",
+) -> UpdatePage:
+    if fresh:
+        write_body: str | None = new_body
+    elif body is not None and (new_body != body.body or info.title != page.title or move):
+        write_body = new_body
+    else:
+        write_body = None
+    return UpdatePage(
+        page.space_key,
+        identity=page.identity,
+        title=page.title,
+        depth=depth,
+        page_id=info.id,
+        base_version=info.version,
+        body=write_body,
+        parent=page.parent,
+        move=move,
+        labels_add=page.labels - old_labels,
+        labels_remove=(old_labels - page.labels) | labels_remove,
+        regions=regions,
+        labels=page.labels,
+        page_kind=page.kind,
+        why=why,
+        overwritten=overwritten,
+        adopt=adopt,
+        fresh=fresh,
+        outside=outside,
+    )
