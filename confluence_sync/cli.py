@@ -11,9 +11,10 @@ import sys
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
+import typer.core
 
 from confluence_sync.errors import ConfluenceSyncError
 
@@ -288,7 +289,18 @@ def _engine_call(
     return outcome, outcome.result.exit_code(strict=strict)
 
 
-@app.command()
+class _FlagHelp(typer.core.TyperCommand):
+    """``--help`` takes no value: without this typer prints "<bool>" after it."""
+
+    # Any: typer vendors its own click, whose classes are not public API.
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+@app.command(cls=_FlagHelp)
 def plan(
     file: Path = typer.Argument(..., help="The network's YAML config file."),
     output_format: PlanFormat = typer.Option(
@@ -342,7 +354,7 @@ def plan(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=_FlagHelp)
 def sync(
     file: Path = typer.Argument(..., help="The network's YAML config file."),
     # metavar "": a flag takes no value, and typer would otherwise print "<bool>" after it.

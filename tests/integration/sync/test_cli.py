@@ -187,9 +187,16 @@ def test_unlock_removes_a_killed_runs_lock_and_names_it(site: Site) -> None:
     assert code == 0, output
 
 
+FLAGS = {
+    "sync": ("--dry-run", "--force", "--adopt", "--strict", "--help"),
+    "plan": ("--force", "--adopt", "--help"),
+}
+
+
 @pytest.mark.parametrize("command", ["sync", "plan"])
 def test_help_shows_flags_without_a_value(command: str) -> None:
     out = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"}).output
-    flags = [line for line in out.splitlines() if "--force" in line or "--adopt" in line]
-    assert len(flags) == 2 and not any("<bool>" in line for line in flags), out
+    flags = [line for line in out.splitlines() if any(f in line for f in FLAGS[command])]
+    assert len(flags) == len(FLAGS[command]), out
+    assert not any("<bool>" in line for line in flags), out
     assert "<int>" in out  # options that take a value still name it
