@@ -89,14 +89,15 @@ class RunResult:
         }
 
 
-def load_desired(config_path: Path, options: RunOptions) -> DesiredWiki:
-    """Load and validate the config (ConfigError before any request) and render it."""
+def load_desired(config_path: Path, options: RunOptions) -> tuple[DesiredWiki, NetworkConfig]:
+    """Load and validate the config (ConfigError before any request) and render it. The
+    config comes back too: ``wanted_from_desired`` needs its schedules (past meeting slots)."""
     from confluence_sync.config import load_config
     from confluence_sync.desired import build_desired
 
     config = load_config(config_path, today=options.today)
     folder = template_dir(config_path, config, options)
-    return build_desired(config, today=options.today, template_dir=folder)
+    return build_desired(config, today=options.today, template_dir=folder), config
 
 
 def template_dir(config_path: Path, config: NetworkConfig, options: RunOptions) -> Path | None:
@@ -119,8 +120,8 @@ def load_wanted(config_path: Path, options: RunOptions, *, templates_supported: 
     """``load_desired`` seen by the engine, for a flavour with or without template API."""
     from confluence_sync.wanted import wanted_from_desired
 
-    desired = load_desired(config_path, options)
-    return wanted_from_desired(desired, templates_supported=templates_supported)
+    desired, config = load_desired(config_path, options)
+    return wanted_from_desired(desired, templates_supported=templates_supported, config=config)
 
 
 def _unchanged(wanted: Wanted, plan: Plan) -> list[ItemResult]:
@@ -267,7 +268,7 @@ def execute(
     from confluence_sync.embedded import embedded_wiki
     from confluence_sync.wanted import wanted_from_desired
 
-    desired = load_desired(config_path, options)
+    desired, config = load_desired(config_path, options)
     with ExitStack() as stack:
         outcome_db, viewer = None, ""
         if settings.embedded:
@@ -278,7 +279,7 @@ def execute(
         me = tuple(a for a in (*options.self_accounts, settings.username) if a)
         run_options = RunOptions(**{**options.__dict__, "self_accounts": me})
         supported = backend.reader.capabilities.supports_templates
-        wanted = wanted_from_desired(desired, templates_supported=supported)
+        wanted = wanted_from_desired(desired, templates_supported=supported, config=config)
         if dry_run:
             result = plan_run(backend.reader, wanted, run_options)
         else:

@@ -30,11 +30,11 @@ def test_templates_folder_relative_to_the_config_overrides_one_page(tmp_path: Pa
         "<h2>Unser eigenes Protokoll</h2><p>Wer war da?</p>", encoding="utf-8"
     )
     path = config_with_templates(tmp_path, "eigene")
-    desired = load_desired(path, RunOptions(today=TODAY))
+    desired, _ = load_desired(path, RunOptions(today=TODAY))
     bodies = [t.body for t in desired.templates]
     assert bodies and all("Unser eigenes Protokoll" in b for b in bodies)
     # pages not overridden still use the built-in templates
-    builtin = load_desired(EXAMPLE, RunOptions(today=TODAY))
+    builtin, _ = load_desired(EXAMPLE, RunOptions(today=TODAY))
     assert {p.identity: p.body for p in desired.pages} == {
         p.identity: p.body for p in builtin.pages
     }
