@@ -38,6 +38,10 @@ class RunOptions:
     """What the admin asked for on the command line."""
 
     today: dt.date
+    # Two separate decisions: overwrite member edits inside managed regions, and allow a
+    # plan that archives/revokes more than the safety share. ``force`` is the shorthand for both.
+    overwrite_conflicts: bool = False
+    allow_removals: bool = False
     force: bool = False
     adopt: bool = False
     strict: bool = False
@@ -167,7 +171,7 @@ def plan_run(reader: WikiReader, wanted: Wanted, options: RunOptions) -> RunResu
     plan = _plan(wanted, state, options)
     result = RunResult(plan, _planned(plan) + _unchanged(wanted, plan))
     try:
-        plan.raise_if_unsafe(force=options.force)
+        plan.raise_if_unsafe(allow_removals=options.allow_removals or options.force)
     except UnsafePlanError as error:  # shown, not raised, for `plan`
         result.refused = str(error)
     _count(result, reader.counter, start)
@@ -176,7 +180,11 @@ def plan_run(reader: WikiReader, wanted: Wanted, options: RunOptions) -> RunResu
 
 def _plan(wanted: Wanted, state: WikiState, options: RunOptions) -> Plan:
     return make_plan(
-        wanted, state, adopt=options.adopt, force=options.force, self_accounts=options.self_accounts
+        wanted,
+        state,
+        adopt=options.adopt,
+        force=options.overwrite_conflicts or options.force,
+        self_accounts=options.self_accounts,
     )
 
 
@@ -200,7 +208,7 @@ def sync_run(
     if on_plan:
         on_plan(plan)
     try:
-        plan.raise_if_unsafe(force=options.force)
+        plan.raise_if_unsafe(allow_removals=options.allow_removals or options.force)
     except UnsafePlanError as error:
         result.refused = str(error)
         result.results = _planned(plan)
