@@ -2,7 +2,7 @@
 exit codes. Heavy modules are imported inside the commands so `--help` stays fast.
 
 Exit codes: 0 done, 1 unexpected error, 2 usage error, 3 invalid config, 4 unsafe plan refused,
-5 some items failed (the rest still applied).
+5 some items failed (the rest still applied), 6 another sync is running (the network's lock).
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ app = typer.Typer(
     help=(
         "Keep a network's Confluence wiki in line with one YAML file: hub space, one space per "
         "working group, meeting pages, member directories, page templates, labels and "
-        "permissions. Members' words on the wiki are never overwritten."
+        "permissions. Members' words on the wiki are never overwritten.\n\n"
+        "Start with [bold]confluence-sync plan network.yaml[/bold] (reads only, shows what would "
+        "change), then [bold]confluence-sync sync network.yaml[/bold] (makes the wiki match). "
+        "Without CONFLUENCE_URL both work on an embedded local wiki next to the file."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -214,6 +217,54 @@ class PlanFormat(StrEnum):
 
 
 _URL_HELP = "Confluence base URL (env CONFLUENCE_URL); none: the embedded local wiki."
+_FLAVOUR_HELP = "cloud or datacenter (env CONFLUENCE_FLAVOUR; guessed from the URL)."
+_USERNAME_HELP = "Env CONFLUENCE_USERNAME (Cloud: the account's e-mail)."
+_OVERWRITE_HELP = (
+    "Overwrite member edits inside managed regions; the report names each region overwritten."
+)
+_REMOVALS_HELP = "Allow a plan that archives/revokes/removes more than 25% of what we manage."
+_FORCE_HELP = "Shorthand for --overwrite-conflicts --allow-removals."
+
+# Shown under plan/sync/unlock --help: what a first-time admin needs besides the options.
+_CONNECT = (
+    "[bold]Connecting[/bold]: CONFLUENCE_URL (the site; unset: an embedded local wiki in "
+    ".confluence-sync next to FILE, nothing leaves the machine), CONFLUENCE_FLAVOUR (cloud or "
+    "datacenter), CONFLUENCE_USERNAME with CONFLUENCE_API_TOKEN (Cloud: e-mail + API token), "
+    "or CONFLUENCE_TOKEN (Data Center personal access token). Tokens are read only from the "
+    "environment, never from options."
+)
+_EXIT_CODES = (
+    "[bold]Exit codes[/bold]: 0 done; 2 usage error; 3 invalid config (nothing sent); "
+    "4 unsafe plan refused (see --allow-removals); 5 some items failed (the rest applied; with "
+    "--strict also conflicts); 6 another sync is running (its lock; see unlock); "
+    "1 unexpected error."
+)
+_SYNC_EPILOG = (
+    f"{_CONNECT}\n\n{_EXIT_CODES}\n\n"
+    "[bold]Examples[/bold]: confluence-sync sync network.yaml --dry-run  |  "
+    "CONFLUENCE_URL=https://wiki.example.org CONFLUENCE_TOKEN=… confluence-sync sync "
+    "network.yaml --report report.json"
+)
+_PLAN_EXAMPLES = (
+    "[bold]Examples[/bold]: confluence-sync plan network.yaml  |  "
+    "confluence-sync plan network.yaml --format markdown > plan.md"
+)
+_PLAN_EPILOG = f"{_CONNECT}\n\n{_EXIT_CODES}\n\n{_PLAN_EXAMPLES}"
+_UNLOCK_EPILOG = (
+    f"{_CONNECT}\n\n"
+    "[bold]Exit codes[/bold]: 0 removed (or no lock held); 2 usage error; 3 invalid config; "
+    "1 unexpected error.\n\n"
+    "[bold]Example[/bold]: confluence-sync unlock network.yaml (only when no sync is running: "
+    "a live sync keeps its lock fresh)"
+)
+
+
+def _flavour_option(value: str | None) -> str | None:
+    """Reject a wrong ``--flavour`` as a usage error naming the flag (exit 2), before the
+    settings would blame the environment variable."""
+    if value is not None and value.strip().lower() not in ("cloud", "datacenter"):
+        raise typer.BadParameter(f"must be cloud or datacenter, not {value!r}")
+    return value
 _DATA_DIR_HELP = "Folder of the embedded local wiki (default: .confluence-sync next to FILE)."
 # 8: a 2,000-page first sync reaches 5-6 requests in flight with 50 ms latency (4: about 3.3);
 # still half the HTTP pool (16), and a 429 makes every worker wait at the shared gate.
@@ -229,7 +280,8 @@ def _engine_call(
     flavour: str | None,
     username: str | None,
     data_dir: Path | None,
-    force: bool,
+    overwrite_conflicts: bool,
+    allow_removals: bool,
     adopt: bool,
     strict: bool,
     workers: int,
@@ -244,7 +296,8 @@ def _engine_call(
 
     options = RunOptions(
         today=today.date() if today else date.today(),
-        force=force,
+        overwrite_conflicts=overwrite_conflicts,
+        allow_removals=allow_removals,
         adopt=adopt,
         strict=strict,
         workers=max(1, workers),
@@ -300,7 +353,7 @@ class _FlagHelp(typer.core.TyperCommand):
         return option
 
 
-@app.command(cls=_FlagHelp)
+@app.command(cls=_FlagHelp, epilog=_PLAN_EPILOG)
 def plan(
     file: Path = typer.Argument(..., help="The network's YAML config file."),
     output_format: PlanFormat = typer.Option(
@@ -310,15 +363,21 @@ def plan(
         None, "--today", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=_TODAY_HELP
     ),
     url: str | None = typer.Option(None, "--url", help=_URL_HELP),
-    flavour: str | None = typer.Option(None, "--flavour", help="cloud or datacenter (guessed)."),
-    username: str | None = typer.Option(None, "--username", help="Env CONFLUENCE_USERNAME."),
+    flavour: str | None = typer.Option(
+        None, "--flavour", help=_FLAVOUR_HELP, callback=_flavour_option
+    ),
+    username: str | None = typer.Option(None, "--username", help=_USERNAME_HELP),
     data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
     adopt: bool = typer.Option(
         False, "--adopt", metavar="", help="Plan to take over unmarked pages."
     ),
-    force: bool = typer.Option(
-        False, "--force", metavar="", help="Plan to overwrite member edits."
+    overwrite_conflicts: bool = typer.Option(
+        False, "--overwrite-conflicts", metavar="", help=_OVERWRITE_HELP
     ),
+    allow_removals: bool = typer.Option(
+        False, "--allow-removals", metavar="", help=_REMOVALS_HELP
+    ),
+    force: bool = typer.Option(False, "--force", metavar="", help=_FORCE_HELP),
     workers: int = typer.Option(DEFAULT_WORKERS, "--workers", help=_WORKERS_HELP),
 ) -> None:
     """Show what a sync would change and why; reads only (exit 4 if the plan is unsafe)."""
@@ -332,7 +391,8 @@ def plan(
         flavour=flavour,
         username=username,
         data_dir=data_dir,
-        force=force,
+        overwrite_conflicts=overwrite_conflicts or force,
+        allow_removals=allow_removals or force,
         adopt=adopt,
         strict=False,
         workers=workers,
@@ -354,19 +414,20 @@ def plan(
     raise typer.Exit(code)
 
 
-@app.command(cls=_FlagHelp)
+@app.command(cls=_FlagHelp, epilog=_SYNC_EPILOG)
 def sync(
     file: Path = typer.Argument(..., help="The network's YAML config file."),
     # metavar "": a flag takes no value, and typer would otherwise print "<bool>" after it.
     dry_run: bool = typer.Option(
         False, "--dry-run", metavar="", help="Plan only; nothing is written."
     ),
-    force: bool = typer.Option(
-        False,
-        "--force",
-        metavar="",
-        help="Overwrite member edits in managed regions; allow big removals.",
+    overwrite_conflicts: bool = typer.Option(
+        False, "--overwrite-conflicts", metavar="", help=_OVERWRITE_HELP
     ),
+    allow_removals: bool = typer.Option(
+        False, "--allow-removals", metavar="", help=_REMOVALS_HELP
+    ),
+    force: bool = typer.Option(False, "--force", metavar="", help=_FORCE_HELP),
     adopt: bool = typer.Option(
         False, "--adopt", metavar="", help="Take over pages without our marker."
     ),
@@ -378,8 +439,10 @@ def sync(
         None, "--today", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=_TODAY_HELP
     ),
     url: str | None = typer.Option(None, "--url", help=_URL_HELP),
-    flavour: str | None = typer.Option(None, "--flavour", help="cloud or datacenter (guessed)."),
-    username: str | None = typer.Option(None, "--username", help="Env CONFLUENCE_USERNAME."),
+    flavour: str | None = typer.Option(
+        None, "--flavour", help=_FLAVOUR_HELP, callback=_flavour_option
+    ),
+    username: str | None = typer.Option(None, "--username", help=_USERNAME_HELP),
     data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
     workers: int = typer.Option(DEFAULT_WORKERS, "--workers", help=_WORKERS_HELP),
 ) -> None:
@@ -396,7 +459,8 @@ def sync(
         flavour=flavour,
         username=username,
         data_dir=data_dir,
-        force=force,
+        overwrite_conflicts=overwrite_conflicts or force,
+        allow_removals=allow_removals or force,
         adopt=adopt,
         strict=strict,
         workers=workers,
@@ -419,12 +483,14 @@ def sync(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(epilog=_UNLOCK_EPILOG)
 def unlock(
     file: Path = typer.Argument(..., help="The network's YAML config file."),
     url: str | None = typer.Option(None, "--url", help=_URL_HELP),
-    flavour: str | None = typer.Option(None, "--flavour", help="cloud or datacenter (guessed)."),
-    username: str | None = typer.Option(None, "--username", help="Env CONFLUENCE_USERNAME."),
+    flavour: str | None = typer.Option(
+        None, "--flavour", help=_FLAVOUR_HELP, callback=_flavour_option
+    ),
+    username: str | None = typer.Option(None, "--username", help=_USERNAME_HELP),
     data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
 ) -> None:
     """Remove the lock a killed sync left behind (says whose it was and since when)."""

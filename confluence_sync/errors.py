@@ -5,6 +5,7 @@ Hierarchy::
     ConfluenceSyncError            anything we raise on purpose; carries a hint for the user
     ├── ConfigError                the YAML file is wrong (exit 3); holds every Problem at once
     ├── UnsafePlanError            the plan would remove too much (exit 4)
+    ├── lock.LockedError           another sync is running (exit 6)
     └── WikiError                  the wiki refused or failed a request; names object + status
         ├── AuthenticationError    401: credentials or token rejected
         ├── PermissionDeniedError  403: the sync account may not do this
@@ -33,6 +34,7 @@ EXIT_USAGE: Final = 2
 EXIT_CONFIG: Final = 3
 EXIT_UNSAFE: Final = 4
 EXIT_PARTIAL: Final = 5
+EXIT_LOCKED: Final = 6  # another sync holds the network's lock
 
 
 class ConfluenceSyncError(Exception):

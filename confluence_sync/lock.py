@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from confluence_sync.backends.base import WikiReader, WikiWriter
-from confluence_sync.errors import ConfluenceSyncError, WikiError
+from confluence_sync.errors import EXIT_LOCKED, ConfluenceSyncError, WikiError
 from confluence_sync.index import INDEX_KEY, SpaceIndex
 from confluence_sync.observe import ObservedSpace
 
@@ -34,6 +34,8 @@ DEFAULT_TTL: Final = dt.timedelta(hours=2)
 
 class LockedError(ConfluenceSyncError):
     """Another sync holds the network's lock."""
+
+    exit_code = EXIT_LOCKED
 
 
 def holder_name() -> str:

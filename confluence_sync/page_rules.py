@@ -38,11 +38,11 @@ def edited(name: str, info: PageInfo, record: PageRecord) -> str:
         return (
             f"region {name!r} differs from what the page's marker recorded (version "
             f"{record.version}) and the space index has no newer entry; last saved by "
-            f"{editor(info)} (page version {info.version}); kept, --force overwrites"
+            f"{editor(info)} (page version {info.version}); kept, --overwrite-conflicts overwrites"
         )
     return (
         f"region {name!r} edited by {editor(info)} (page version {info.version}, we wrote "
-        f"{record.version}); kept, --force overwrites"
+        f"{record.version}); kept, --overwrite-conflicts overwrites"
     )
 
 

@@ -7,7 +7,7 @@ must be reported (a conflict, a page blocked for lack of our marker, a manual st
 changes too, with ``writes = False``.
 
 Safety belongs to the plan (octodns' ``raise_if_unsafe``): archiving pages or revoking
-grants/memberships above a share of what we manage is refused without ``--force``.
+grants/memberships above a share of what we manage is refused without ``--allow-removals``.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ class UpdatePage(PageChange):
     labels: frozenset[str] = frozenset()  # our labels after the change
     page_kind: str = "managed"
     why: tuple[str, ...] = ()
-    overwritten: tuple[str, ...] = ()  # regions a member edited that --force overwrites
+    overwritten: tuple[str, ...] = ()  # regions a member edited, --overwrite-conflicts
     adopt: bool = False
     fresh: bool = False  # body rendered whole, without reading the page
     outside: str = ""  # what to record as the outside hash if the write lands as planned
@@ -144,7 +144,8 @@ class UpdatePage(PageChange):
     def reason(self) -> str:
         parts = list(self.why)
         if self.overwritten:
-            parts.append("--force overwrites member edits in " + ", ".join(self.overwritten))
+            regions = ", ".join(self.overwritten)
+            parts.append(f"--overwrite-conflicts overwrites member edits in {regions}")
         if self.adopt:
             parts.append("adopted (--adopt)")
         return "; ".join(parts)
@@ -313,9 +314,10 @@ class Plan:
         data = json.dumps([c.to_json() for c in self.changes], sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(data.encode()).hexdigest()[:16]
 
-    def raise_if_unsafe(self, *, force: bool = False) -> None:
-        """Refuse archiving/revoking more than 25 % of what we manage (once ≥ 8)."""
-        if force:
+    def raise_if_unsafe(self, *, allow_removals: bool = False) -> None:
+        """Refuse archiving/revoking more than 25 % of what we manage (once ≥ 8), unless the
+        admin said ``--allow-removals``. Overwriting conflicts is a separate decision."""
+        if allow_removals:
             return
         checks = (
             ("pages", self.managed_pages, sum(isinstance(c, ArchivePage) for c in self.changes)),
@@ -333,5 +335,6 @@ class Plan:
                     f"the plan would archive or revoke {removed} of {existing} managed {what} "
                     f"({share:.0%}, more than {MAX_REMOVAL_SHARE:.0%}); nothing was changed",
                     hint="check the config (a group or organisation deleted by mistake?); "
-                    "re-run with --force if this is intended",
+                    "re-run with --allow-removals if this is intended (--force also allows "
+                    "it, and overwrites member edits too)",
                 )

@@ -82,7 +82,8 @@ def test_edit_inside_a_region_is_a_conflict_and_kept_until_force(wiki: FakeWiki)
     update = next(
         c for c in plan.changes if isinstance(c, UpdatePage) and c.identity == "group/UPX/home"
     )
-    assert update.overwritten == ("facts",) and "--force overwrites" in update.reason
+    assert update.overwritten == ("facts",)
+    assert "--overwrite-conflicts overwrites member edits in facts" in update.reason
     assert "Hamburg" in find_regions(home.body)["facts"].content
 
 
@@ -186,7 +187,7 @@ def test_archiving_most_pages_is_refused_without_force(wiki: FakeWiki) -> None:
     plan, _ = plan_for(wiki, network(many[:2]))
     with pytest.raises(UnsafePlanError, match="archive or revoke 8 of"):
         plan.raise_if_unsafe()
-    plan.raise_if_unsafe(force=True)
+    plan.raise_if_unsafe(allow_removals=True)
     small, _ = plan_for(wiki, network(many[:9]))
     small.raise_if_unsafe()  # one of 15: fine
 

@@ -1,0 +1,82 @@
+"""The CLI teaches: help names the environment, the exit codes, examples and the local wiki;
+a wrong ``--flavour`` is blamed on the flag; a held lock has its own exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from confluence_sync import engine
+from confluence_sync.cli import app
+from confluence_sync.errors import EXIT_LOCKED, EXIT_USAGE
+from confluence_sync.lock import LockedError
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "200"}
+ENV = (
+    "CONFLUENCE_URL",
+    "CONFLUENCE_FLAVOUR",
+    "CONFLUENCE_USERNAME",
+    "CONFLUENCE_API_TOKEN",
+    "CONFLUENCE_TOKEN",
+)
+
+
+def _help(*args: str) -> str:
+    result = runner.invoke(app, [*args, "--help"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())  # rich wraps lines: compare words only
+
+
+@pytest.mark.parametrize("command", ["sync", "plan", "unlock"])
+def test_help_names_the_environment_and_the_local_wiki(command: str) -> None:
+    text = _help(command)
+    for name in ENV:
+        assert name in text, name
+    assert "embedded local wiki" in text
+    assert f"confluence-sync {command} network.yaml" in text  # an example
+
+
+@pytest.mark.parametrize("command", ["sync", "plan"])
+def test_help_lists_every_exit_code(command: str) -> None:
+    text = _help(command)
+    for code in ("0 done", "2 usage error", "3 invalid config", "4 unsafe plan refused",
+                 "5 some items failed", "6 another sync is running", "1 unexpected error"):
+        assert code in text, code
+
+
+@pytest.mark.parametrize("command", ["sync", "plan"])
+def test_help_explains_the_two_force_decisions(command: str) -> None:
+    text = _help(command)
+    assert "--overwrite-conflicts" in text and "--allow-removals" in text
+    assert "Shorthand for --overwrite-conflicts --allow-removals" in text
+
+
+def test_top_level_help_lists_commands_and_the_two_readme_commands() -> None:
+    text = _help()
+    for command in ("validate", "init", "schema", "plan", "sync", "unlock", "serve"):
+        assert f"│ {command} " in text, command
+    assert "confluence-sync plan network.yaml" in text
+    assert "confluence-sync sync network.yaml" in text
+
+
+@pytest.mark.parametrize("command", ["sync", "plan", "unlock"])
+def test_a_wrong_flavour_names_the_flag(command: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, [command, str(tmp_path / "n.yaml"), "--flavour", "xyz"], env=WIDE)
+    assert result.exit_code == EXIT_USAGE
+    assert "--flavour" in result.output and "'xyz'" in result.output
+    assert "CONFLUENCE_FLAVOUR must" not in result.output
+
+
+def test_another_running_sync_exits_6(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        raise LockedError("another sync holds the lock", hint="wait for it")
+
+    monkeypatch.setattr(engine, "execute", locked)
+    result = runner.invoke(app, ["sync", str(tmp_path / "n.yaml")], env={"CONFLUENCE_URL": ""})
+    assert EXIT_LOCKED == 6 and LockedError("x").exit_code == EXIT_LOCKED
+    assert result.exit_code == EXIT_LOCKED, result.output
+    assert "another sync holds the lock" in result.output
