@@ -23,7 +23,7 @@ from confluence_sync.errors import (
     UnsafePlanError,
 )
 from confluence_sync.observe import WikiState, observe
-from confluence_sync.plan import CreateSpace, Note, PageChange, Plan
+from confluence_sync.plan import CreateSpace, Note, PageChange, Plan, RemoveMember, RevokeGrant
 from confluence_sync.planner import make_plan
 from confluence_sync.wanted import Wanted
 
@@ -168,7 +168,7 @@ def plan_run(reader: WikiReader, wanted: Wanted, options: RunOptions) -> RunResu
     """Observe and plan; never writes (it has no writer to write with)."""
     start = reader.counter.by_method()
     state = observe(reader, wanted, adopt=options.adopt, workers=options.workers)
-    plan = _plan(wanted, state, options)
+    plan = _plan(wanted, state, options, reader)
     result = RunResult(plan, _planned(plan) + _unchanged(wanted, plan))
     try:
         plan.raise_if_unsafe(allow_removals=options.allow_removals or options.force)
@@ -178,14 +178,30 @@ def plan_run(reader: WikiReader, wanted: Wanted, options: RunOptions) -> RunResu
     return result
 
 
-def _plan(wanted: Wanted, state: WikiState, options: RunOptions) -> Plan:
-    return make_plan(
-        wanted,
-        state,
-        adopt=options.adopt,
-        force=options.overwrite_conflicts or options.force,
-        self_accounts=options.self_accounts,
-    )
+def _plan(wanted: Wanted, state: WikiState, options: RunOptions, reader: WikiReader) -> Plan:
+    """The plan, with every identity of the sync account where it matters.
+
+    Those decide only revokes, member removals and blocked home pages; a plan with none of
+    them is final. Otherwise the server is asked who we are (one GET, once per run, so a
+    no-op run stays within its request budget) and the plan made again with the answer."""
+
+    def planned(me: tuple[str, ...]) -> Plan:
+        return make_plan(
+            wanted,
+            state,
+            adopt=options.adopt,
+            force=options.overwrite_conflicts or options.force,
+            self_accounts=me,
+        )
+
+    plan = planned(options.self_accounts)
+    if not any(
+        isinstance(c, RevokeGrant | RemoveMember) or (isinstance(c, Note) and c.status == "blocked")
+        for c in plan.changes
+    ):
+        return plan
+    me = tuple(a for a in (*options.self_accounts, *reader.self_identities()) if a)
+    return plan if set(me) == set(options.self_accounts) else planned(me)
 
 
 def sync_run(
@@ -203,7 +219,7 @@ def sync_run(
     reader = backend.reader
     start = reader.counter.by_method()
     state = observe(reader, wanted, adopt=options.adopt, workers=options.workers)
-    plan = _plan(wanted, state, options)
+    plan = _plan(wanted, state, options, reader)
     result = RunResult(plan)
     if on_plan:
         on_plan(plan)

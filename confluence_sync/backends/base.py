@@ -227,6 +227,11 @@ class WikiReader(ABC):
         """Must list the space's page templates; UnsupportedOperationError where the
         flavour has no template REST API (check ``capabilities.supports_templates``)."""
 
+    def self_identities(self) -> tuple[str, ...]:
+        """Every name the server knows the sync account by (Cloud accountId and e-mail, DC
+        username and userKey), so its own rights are never revoked; () when unknown."""
+        return ()
+
 
 class WikiWriter(ABC):
     """Changes the wiki. Reached only from apply; never handed to a dry run."""

@@ -50,6 +50,7 @@ class RestReader(WikiReader):
         self.capabilities = capabilities
         self.counter = transport.counter
         self._spaces: dict[str, SpaceInfo] = {}
+        self._me: tuple[str, ...] | None = None
 
     def get_space(self, key: str, *, fresh: bool = False) -> SpaceInfo | None:
         if not fresh and key in self._spaces:
@@ -81,6 +82,21 @@ class RestReader(WikiReader):
     @abstractmethod
     def _found_user(self, data: dict[str, Any]) -> UserInfo:
         """Must parse a ``GET /user`` answer."""
+
+    # The fields of ``GET /user/current`` that name the account: Cloud accountId (+ email
+    # when the site shows it), DC username and userKey. Grants and memberships use them.
+    _identity_fields: ClassVar[tuple[str, ...]] = ("accountId", "email", "username", "userKey")
+
+    def self_identities(self) -> tuple[str, ...]:
+        """The sync account as the server sees it, read once per reader (one GET)."""
+        if self._me is None:
+            data = self.transport.call("GET", f"{V1}/user/current", what="the sync account")
+            # An invalid DC token runs as anonymous where anonymous access is on: that
+            # answer names nobody, and must not make "anonymous" look like us.
+            anonymous = not isinstance(data, dict) or data.get("type") == "anonymous"
+            found = () if anonymous else (data.get(f) for f in self._identity_fields)
+            self._me = tuple(str(v) for v in found if isinstance(v, str) and v)
+        return self._me
 
 
 ReaderT = TypeVar("ReaderT", bound=RestReader)
