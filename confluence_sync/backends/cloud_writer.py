@@ -133,6 +133,21 @@ class CloudWriter(RestWriter[CloudReader]):
         )
         return self.reader._page_info(data)
 
+    def move_page(self, page_id: str, new_parent_id: str) -> PageInfo:
+        """Cloud v1 ``PUT /content/{id}/move/append/{target}`` (v2 has no move; this v1 route
+        is not retired): the parent changes, the body is not sent, no version is added and
+        watchers get no "page updated" mail. Data Center's 10.0.3 API has no page move, so it
+        keeps ``RestWriter``'s fallback (a PUT re-sending the body with the new parent)."""
+        self.transport.call(
+            "PUT",
+            f"{V1}/content/{q(page_id)}/move/append/{q(new_parent_id)}",
+            what=f"page {page_id} (move under {new_parent_id})",
+        )
+        # The answer is only ``{"pageId": …}``; the caller records the page's version and
+        # parent, so read them (without the body).
+        data = self.transport.call("GET", f"{V2}/pages/{q(page_id)}", what=f"page {page_id}")
+        return self.reader._page_info(data)
+
     def _space_properties(self, space_key: str) -> str:
         return f"{V2}/spaces/{q(self.reader.space_id(space_key))}/properties"
 
