@@ -168,7 +168,7 @@ def plan_run(reader: WikiReader, wanted: Wanted, options: RunOptions) -> RunResu
     """Observe and plan; never writes (it has no writer to write with)."""
     start = reader.counter.by_method()
     state = observe(reader, wanted, adopt=options.adopt, workers=options.workers)
-    plan = _plan(wanted, state, options, reader)
+    plan = _named(_plan(wanted, state, options, reader), reader)
     result = RunResult(plan, _planned(plan) + _unchanged(wanted, plan))
     try:
         plan.raise_if_unsafe(allow_removals=options.allow_removals or options.force)
@@ -204,6 +204,16 @@ def _plan(wanted: Wanted, state: WikiState, options: RunOptions, reader: WikiRea
     return plan if set(me) == set(options.self_accounts) else planned(me)
 
 
+def _named(plan: Plan, reader: WikiReader) -> Plan:
+    """On Cloud a conflict would say "edited by 5b10ac…": look the person up (once per
+    account). DC usernames are readable already, and cost no request this way."""
+    if reader.capabilities.flavour != "cloud":
+        return plan
+    from confluence_sync.page_rules import name_editors
+
+    return name_editors(plan, reader.resolve_user)
+
+
 def sync_run(
     backend: Backend,
     wanted: Wanted,
@@ -219,7 +229,7 @@ def sync_run(
     reader = backend.reader
     start = reader.counter.by_method()
     state = observe(reader, wanted, adopt=options.adopt, workers=options.workers)
-    plan = _plan(wanted, state, options, reader)
+    plan = _named(_plan(wanted, state, options, reader), reader)
     result = RunResult(plan)
     if on_plan:
         on_plan(plan)

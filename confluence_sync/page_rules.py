@@ -4,12 +4,15 @@ update changes are built."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 
-from confluence_sync.backends.base import Page, PageInfo
+from confluence_sync.backends.base import Page, PageInfo, UserInfo
+from confluence_sync.errors import WikiError
 from confluence_sync.index import PageRecord
 from confluence_sync.observe import ObservedSpace
-from confluence_sync.plan import Change, CreatePage, Note, UpdatePage
+from confluence_sync.plan import Change, CreatePage, Note, Plan, UpdatePage
 from confluence_sync.regions import (
     RegionError,
     canonical,
@@ -38,12 +41,43 @@ def edited(name: str, info: PageInfo, record: PageRecord) -> str:
         return (
             f"region {name!r} differs from what the page's marker recorded (version "
             f"{record.version}) and the space index has no newer entry; last saved by "
-            f"{editor(info)} (page version {info.version}); kept, --overwrite-conflicts overwrites"
+            f"{editor(info)} (page version {info.version}); kept, --overwrite-conflicts "
+            "overwrites"
         )
     return (
         f"region {name!r} edited by {editor(info)} (page version {info.version}, we wrote "
         f"{record.version}); kept, --overwrite-conflicts overwrites"
     )
+
+
+# Where ``edited`` puts the saver's account: Cloud gives an accountId, DC a username.
+_SAVED_BY = re.compile(r"(edited by|last saved by) (\S+) \(page version")
+
+
+def name_editors(plan: Plan, resolve: Callable[[str], UserInfo | None]) -> Plan:
+    """The plan with each conflict naming the person who saved the page, not their account
+    id (Cloud's accountIds mean nothing to an admin). ``resolve`` is asked once per account;
+    when it finds nobody or fails, the id stays. Nothing is asked for a plan without
+    conflicts."""
+    names: dict[str, str] = {}
+
+    def name(account: str) -> str:
+        if account not in names:
+            try:
+                user = resolve(account)
+            except WikiError:  # a name is a courtesy: never fail a run over it
+                user = None
+            names[account] = user.display_name if user and user.display_name else account
+        return names[account]
+
+    def named(change: Change) -> Change:
+        if not (isinstance(change, Note) and change.status == "conflict"):
+            return change
+        text = _SAVED_BY.sub(lambda m: f"{m[1]} {name(m[2])} (page version", change.text)
+        return change if text == change.text else replace(change, text=text)
+
+    changes = tuple(named(c) for c in plan.changes)
+    return plan if changes == plan.changes else replace(plan, changes=changes)
 
 
 def same_body(current: str, wanted: str) -> bool:
