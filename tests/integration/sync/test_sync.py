@@ -126,8 +126,14 @@ def test_edit_inside_a_region_is_reported_and_kept_force_overwrites(site: Site) 
     site.write_config(["2026-03-19", "2026-09-10"])
     result = site.sync()
     conflicts = [r for r in result.results if r.status == "conflict"]
-    # The conflict names who edited and which version, next to the version we wrote.
-    assert conflicts and f"edited by {site.accounts['cherm']}" in conflicts[0].reason
+    # The conflict names who edited (on Cloud the person, not the accountId) and which
+    # version, next to the version we wrote.
+    who = site.accounts["cherm"]
+    if site.cloud:
+        person = site.backend().reader.resolve_user(who)
+        assert person is not None and person.display_name not in ("", who)
+        who = person.display_name
+    assert conflicts and f"edited by {who} (page version" in conflicts[0].reason
     assert f"page version {meeting.info.version + 1}, we wrote" in conflicts[0].reason
     assert result.exit_code() == 0 and result.exit_code(strict=True) == 5
     kept = site.page(GROUP, "2026-03-19 Frühjahrstreffen bei HANSA-FLEX")
