@@ -27,7 +27,7 @@ from confluence_sync.backends.base import (
 )
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.index import INDEX_KEY, PageRecord, SpaceIndex
-from confluence_sync.observe import WikiState
+from confluence_sync.observe import ObservedSpace, WikiState
 from confluence_sync.plan import (
     AddGrant,
     AddMember,
@@ -71,6 +71,14 @@ def _by_subject(changes: list[Change]) -> dict[tuple[str, str, str], list[AddGra
         if isinstance(change, AddGrant | RevokeGrant):
             batches.setdefault(_subject_of(change), []).append(change)
     return batches
+
+
+def _still_recorded(observed: ObservedSpace) -> set[Grant]:
+    """The grants of a space we record as ours before this run's writes: those the index
+    records that still stand (all of them when the grants were not read). A grant that
+    existed before the sync, even one equal to a wanted grant, is not ours to revoke later."""
+    recorded = observed.index.grants or frozenset()
+    return set(recorded if observed.grants is None else recorded & observed.grants)
 
 
 @dataclass(frozen=True)
@@ -122,8 +130,14 @@ class Applier(PageApplier):
         self.templates: dict[str, dict[str, tuple[str, str]]] = {
             key: dict(space.index.templates) for key, space in state.spaces.items()
         }
+        # Members we record as ours: those the hub index already records and those the
+        # config wants; someone added by hand is neither, so a later run never removes them.
+        hub = state.spaces.get(wanted.hub_key)
+        recorded = hub.index.groups if hub is not None else {}
         self.groups: dict[str, frozenset[str]] = {
-            name: members or frozenset() for name, members in state.groups.items()
+            name: (members or frozenset())
+            & (recorded.get(name, frozenset()) | wanted.groups.get(name, frozenset()))
+            for name, members in state.groups.items()
         }
         self.failed_spaces: set[str] = set()
 
@@ -224,12 +238,7 @@ class Applier(PageApplier):
             self.create_space(create)
         wait(groups)
         observed = self.state.spaces[key]
-        wanted = self.wanted.space(key)
-        assert wanted is not None
-        current = observed.grants if observed.grants is not None else observed.index.grants
-        granted = set(current or ()) & set(wanted.grants) if observed.info else set()
-        if observed.index.grants is not None and observed.grants is None:
-            granted = set(observed.index.grants)
+        granted = _still_recorded(observed) if observed.info else set()
         batching = self.writer.capabilities.batch_grants
         batches = _by_subject(changes) if batching else {}
         for change in changes:
@@ -293,14 +302,9 @@ class Applier(PageApplier):
     def index_for(self, key: str) -> SpaceIndex:
         """The index of space ``key`` as this run leaves it (lock excluded)."""
         observed = self.state.spaces[key]
-        wanted = self.wanted.space(key)
         grants = self.grants.get(key)
-        if grants is None:
-            grants = (
-                observed.index.grants
-                if observed.grants is None
-                else (observed.grants & (wanted.grants if wanted else frozenset()))
-            )
+        if grants is None and (observed.grants is not None or observed.index.grants is not None):
+            grants = frozenset(_still_recorded(observed))
         groups: dict[str, frozenset[str]] = {}
         spaces: tuple[str, ...] = ()
         if key == self.wanted.hub_key:

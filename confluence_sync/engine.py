@@ -259,7 +259,8 @@ def sync_run(
             result.results = applier.results + _planned(rest)
             _count(result, reader.counter, start)
             return result
-    held = lock.acquire(reader, writer, hub, now=now())
+    others = [space.key for space in wanted.spaces]
+    held = lock.acquire(reader, writer, hub, now=now(), spaces=others)
     result.applied = True
     try:
         applier.run(rest)

@@ -20,7 +20,7 @@ import datetime as dt
 import getpass
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, Final
 
@@ -113,8 +113,12 @@ def acquire(
     now: dt.datetime,
     ttl: dt.timedelta = DEFAULT_TTL,
     holder: str | None = None,
+    spaces: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """Take the lock at the version observe read; 409 (or a lost create race) → LockedError."""
+    """Take the lock at the version observe read; 409 (or a lost create race) → LockedError.
+
+    ``spaces``: the network's other spaces this run wants. The same write records them in
+    the hub index, so a space a killed run created is known as ours on the next run."""
     check(hub, now)
     lock = {
         "holder": holder or holder_name(),
@@ -123,7 +127,8 @@ def acquire(
         "started": _stamp(now),
         "expires": _stamp(now + ttl),
     }
-    value = replace(hub.index, lock=lock).to_json()
+    recorded = tuple(sorted({*hub.index.spaces, *spaces} - {hub.key}))
+    value = replace(hub.index, lock=lock, spaces=recorded).to_json()
     try:
         hub.index_prop = writer.set_space_property(
             hub.key, INDEX_KEY, value, current=hub.index_prop

@@ -58,8 +58,8 @@ def plan_pages(
 ) -> list[Change]:
     """``recorded``: the space is recorded as this network's (hub index or its own index).
     Only then, or when the sync account itself (``me``: its identities, casefolded) saved
-    it, or the space has exactly the configured name, may the space's untouched (version 1)
-    home page be taken without ``--adopt``."""
+    it, may the space's untouched (version 1) home page be taken without ``--adopt``. (A
+    killed run's new spaces are recorded: the lock's write lists them in the hub index.)"""
     changes: list[Change] = []
     for page in space.pages:
         depth = space.depth(page.identity)
@@ -67,15 +67,7 @@ def plan_pages(
         try:
             if record is None:
                 changes.append(
-                    _new_page(
-                        page,
-                        observed,
-                        depth,
-                        adopt=adopt,
-                        recorded=recorded,
-                        me=me,
-                        space_name=space.name,
-                    )
+                    _new_page(page, observed, depth, adopt=adopt, recorded=recorded, me=me)
                 )
             else:
                 changes += _existing_page(
@@ -125,7 +117,6 @@ def _new_page(
     adopt: bool,
     recorded: bool,
     me: frozenset[str],
-    space_name: str,
 ) -> Change:
     hashes = region_hashes(page)
     if observed.info is None:
@@ -137,16 +128,11 @@ def _new_page(
     if foreign is None:
         return create_change(page, depth, hashes)
     body = observed.bodies.get(foreign.id)
-    # Someone else's space keeps its home page, untouched or not. Only a space this
-    # network's syncs recorded, or one a run of ours created and was stopped in before the
-    # home page and index writes — its untouched home page saved by the sync account
-    # itself, or the space named exactly as we create it — lends its version-1 home page
-    # without --adopt.
-    created_by_us = (
-        recorded
-        or foreign.last_editor.casefold() in me
-        or (observed.info is not None and observed.info.name == space_name)
-    )
+    # Someone else's space keeps its home page, untouched or not, whatever it is named.
+    # Only a space this network's syncs recorded (the lock's write lists the spaces a run
+    # is about to create, so a killed run's are recorded too), or whose untouched home page
+    # the sync account saved itself, lends its version-1 home page without --adopt.
+    created_by_us = recorded or foreign.last_editor.casefold() in me
     fresh_home = (
         created_by_us and page.home and foreign.id == observed.homepage_id and foreign.version == 1
     )

@@ -3,15 +3,20 @@ groups, and every identity of the sync account is self (no lost admin right)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
+from confluence_sync import lock
 from confluence_sync.backends.base import Grant
+from confluence_sync.index import INDEX_KEY
 from confluence_sync.observe import observe
 from confluence_sync.plan import Note, RemoveMember, RevokeGrant
 from confluence_sync.planner import make_plan
 
-from .conftest import GROUP, network, sync
+from .conftest import GROUP, HUB, network, sync
 from .fake import FakeWiki
+
+NOW = dt.datetime(2026, 1, 15, 9, 0, tzinfo=dt.UTC)
 
 
 def test_a_member_added_by_hand_before_the_first_sync_is_reported_not_removed() -> None:
@@ -48,9 +53,7 @@ def test_every_identity_of_the_sync_account_is_self() -> None:
     )
     space = state.spaces[GROUP]
     space.index = replace(space.index, grants=(space.index.grants or frozenset()) | {own})
-    plan = make_plan(
-        wanted, state, self_accounts=("sync-bot@example.org", "557058:abc-sync")
-    )
+    plan = make_plan(wanted, state, self_accounts=("sync-bot@example.org", "557058:abc-sync"))
     assert not [c for c in plan.changes if isinstance(c, RevokeGrant)]
     assert not [c for c in plan.changes if isinstance(c, RemoveMember)]
 
@@ -67,10 +70,18 @@ def test_the_untouched_home_page_the_sync_account_saved_is_taken() -> None:
     assert row and row[0].status == "updated"
 
 
-def test_the_untouched_home_page_of_a_space_named_as_we_create_it_is_taken() -> None:
-    # A stopped run's space on Cloud, where the settings name the e-mail but the page its
-    # accountId: the space carries exactly the configured name.
+def test_a_killed_runs_new_space_is_recorded_by_the_lock_and_its_home_page_taken() -> None:
+    # The run created the hub, took the lock (which records the spaces it wants), created
+    # the group space and was killed before any home page or index write. On Cloud the
+    # settings name the e-mail but the page its accountId: the record decides, not the name.
     wiki = FakeWiki()
+    wiki.create_space(HUB, "Partnerschaft Umwelt Unternehmen")
+    state = observe(wiki, network())
+    held = lock.acquire(wiki, wiki, state.hub, now=NOW, spaces=[HUB, GROUP])
+    assert held["holder"]
+    recorded = wiki.get_space_property(HUB, INDEX_KEY)
+    assert recorded is not None and isinstance(recorded.value, dict)
+    assert recorded.value["spaces"] == [GROUP]
     info = wiki.create_space(GROUP, "Arbeitskreis")
     assert info.homepage_id is not None
     home = wiki.pages[info.homepage_id]
@@ -78,9 +89,15 @@ def test_the_untouched_home_page_of_a_space_named_as_we_create_it_is_taken() -> 
     _, results = sync(wiki, network())
     row = [r for r in results if r.item == "page group/UPX/home"]
     assert row and row[0].status == "updated"
-    other = FakeWiki()
-    foreign = other.create_space(GROUP, "Somebody's own space")
+
+
+def test_an_unrecorded_space_named_as_we_create_it_keeps_its_home_page() -> None:
+    # Someone made the space by hand, with the very name the config gives it: not ours.
+    wiki = FakeWiki()
+    foreign = wiki.create_space(GROUP, "Arbeitskreis")
     assert foreign.homepage_id is not None
-    _, results = sync(other, network())
+    home = wiki.pages[foreign.homepage_id]
+    home.info = replace(home.info, last_editor="someone-else")
+    _, results = sync(wiki, network())
     row = [r for r in results if r.item == "page group/UPX/home"]
     assert row and row[0].status == "blocked"
