@@ -167,6 +167,8 @@ class RestWriter(WikiWriter, Generic[ReaderT]):
         )
 
     def move_page(self, page_id: str, new_parent_id: str) -> PageInfo:
+        # The fallback for a flavour without a move endpoint (Data Center: its 10.0.3 API has
+        # none; Cloud overrides this with v1 ``…/move/append/{target}``). Costs a version.
         def keep_content(page: Page) -> PageUpdate:
             # Moving never changes what the page says: re-send the body just read.
             return PageUpdate(
