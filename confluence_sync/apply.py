@@ -26,7 +26,8 @@ from confluence_sync.backends.base import (
     WikiWriter,
 )
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
-from confluence_sync.index import INDEX_KEY, PageRecord, SpaceIndex
+from confluence_sync.index import INDEX_KEY, PageRecord, SpaceIndex, index_from_json, merge_index
+from confluence_sync.lock import HeldLock, LockLostError
 from confluence_sync.observe import ObservedSpace, WikiState
 from confluence_sync.plan import (
     AddGrant,
@@ -71,6 +72,16 @@ def _by_subject(changes: list[Change]) -> dict[tuple[str, str, str], list[AddGra
         if isinstance(change, AddGrant | RevokeGrant):
             batches.setdefault(_subject_of(change), []).append(change)
     return batches
+
+
+def _join(pool: ThreadPoolExecutor) -> None:
+    """Wait for every worker; a second Ctrl-C while waiting does not stop the wait."""
+    while True:
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+            return
+        except KeyboardInterrupt:
+            continue
 
 
 def _still_recorded(observed: ObservedSpace) -> set[Grant]:
@@ -140,6 +151,10 @@ class Applier(PageApplier):
             for name, members in state.groups.items()
         }
         self.failed_spaces: set[str] = set()
+        # Set by Ctrl-C or a lost lock: workers stop between changes (the rest: "skipped").
+        self.stop = threading.Event()
+        self.held: HeldLock | None = None  # the run lock, renewed between changes
+        self.lost: LockLostError | None = None
 
     # --- bookkeeping ------------------------------------------------------------------
 
@@ -152,7 +167,23 @@ class Applier(PageApplier):
         if self.progress:
             self.progress(result)
 
+    def _between(self, change: Change) -> bool:
+        """Before each change: stop if asked to, and keep the run lock alive."""
+        if not self.stop.is_set() and self.held is not None:
+            try:
+                self.held.renew_if_due()
+            except LockLostError as error:
+                self.lost = error
+                self.stop.set()
+        if self.stop.is_set():
+            why = str(self.lost) if self.lost else "the run was interrupted"
+            self._record(change, "skipped", f"not done: {why}")
+            return False
+        return True
+
     def _run(self, change: Change, action: Callable[[], str | None]) -> bool:
+        if not self._between(change):
+            return False
         try:
             reason = action()
         except ConflictError as error:
@@ -182,7 +213,8 @@ class Applier(PageApplier):
             else:
                 by_space.setdefault(change.space, []).append(change)
         keys = [space.key for space in self.wanted.spaces]
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+        pool = ThreadPoolExecutor(max_workers=self.workers)
+        try:
             # Groups are independent of each other: in parallel, each in plan order (create
             # first). They are queued before the spaces, so a space worker that waits for them
             # below only waits for groups already running on other workers (no deadlock).
@@ -193,6 +225,14 @@ class Applier(PageApplier):
             ]
             for job in [*group_jobs, *space_jobs]:
                 job.result()
+        except BaseException:
+            # Ctrl-C (or a worker's error): queued space jobs are cancelled, running ones stop
+            # at their next change; return (and let the engine release the lock) only once
+            # every worker has finished, even if Ctrl-C is pressed again meanwhile.
+            self.stop.set()
+            _join(pool)
+            raise
+        _join(pool)
         return self.results
 
     def _group_changes(self, changes: list[EnsureGroup | MemberChange]) -> None:
@@ -326,6 +366,13 @@ class Applier(PageApplier):
                 key, INDEX_KEY, value, current=observed.index_prop
             )
         except ConflictError:
+            # Someone wrote it since: if our run lock is gone (we outlived it, another run
+            # holds it) stop without writing; else merge their records into ours and write.
             current = self.reader.get_space_property(key, INDEX_KEY)
+            if self.held is not None:
+                self.held.check(current) if key == self.wanted.hub_key else self.held.verify()
+            if current is not None:
+                theirs = index_from_json(current.value)
+                value = merge_index(theirs, replace(index, lock=lock)).to_json()
             prop = self.writer.set_space_property(key, INDEX_KEY, value, current=current)
         observed.index_prop = prop

@@ -222,9 +222,16 @@ def sync_run(
     progress: Callable[[ItemResult], None] | None = None,
     on_plan: Callable[[Plan], None] | None = None,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    lock_ttl: dt.timedelta | None = None,
 ) -> RunResult:
-    """Observe, plan, refuse if unsafe, then lock, apply and release."""
+    """Observe, plan, refuse if unsafe, then lock, apply and release.
+
+    The lock (``lock_ttl``, default ``lock.DEFAULT_TTL``) is renewed between changes; the
+    release waits for every worker and never overwrites a lock another run took meanwhile
+    (``LockLostError`` instead)."""
     from confluence_sync import lock
+
+    ttl = lock_ttl or lock.DEFAULT_TTL
 
     reader = backend.reader
     start = reader.counter.by_method()
@@ -260,18 +267,23 @@ def sync_run(
             _count(result, reader.counter, start)
             return result
     others = [space.key for space in wanted.spaces]
-    held = lock.acquire(reader, writer, hub, now=now(), spaces=others)
+    held = lock.acquire(reader, writer, hub, now=now(), spaces=others, ttl=ttl)
+    applier.held = running = lock.HeldLock(reader, writer, hub, held, now=now, ttl=ttl)
     result.applied = True
     try:
-        applier.run(rest)
+        applier.run(rest)  # returns (or raises) only once every worker has finished
     finally:
+        result.results = applier.results + _unchanged(wanted, plan)
+        _count(result, reader.counter, start)
+        if applier.lost is not None:
+            raise applier.lost  # another run holds the lock now: leave it alone
         hub_index = applier.index_for(wanted.hub_key)
         lock.release(
             reader,
-            lambda: applier.write_index(wanted.hub_key, hub_index, lock=lock.released(held, now())),
+            lambda: applier.write_index(wanted.hub_key, hub_index, lock=running.released()),
             hub,
+            held=held,
         )
-        result.results = applier.results + _unchanged(wanted, plan)
         _count(result, reader.counter, start)
     return result
 

@@ -162,6 +162,20 @@ class SpaceIndex:
         return replace(self, lock=None)
 
 
+def merge_index(theirs: SpaceIndex, ours: SpaceIndex) -> SpaceIndex:
+    """``ours`` written over an index another writer changed since we read it: their
+    records of pages, templates, groups and spaces we know nothing of are kept (ours win
+    where both have one), so a contested write loses no record."""
+    return replace(
+        ours,
+        pages={**theirs.pages, **ours.pages},
+        grants=ours.grants if ours.grants is not None else theirs.grants,
+        templates={**theirs.templates, **ours.templates},
+        groups={**theirs.groups, **ours.groups},
+        spaces=tuple(sorted({*theirs.spaces, *ours.spaces})),
+    )
+
+
 def index_from_json(value: JSON) -> SpaceIndex:
     """Parse an index property value; anything unreadable yields an empty index."""
     if not isinstance(value, dict) or value.get("format") != FORMAT:

@@ -11,6 +11,12 @@ over, and the report says so; so is a lock taken on this host by a process that 
 runs (a killed sync), without waiting for expiry. Locks of other hosts need expiry or
 ``confluence-sync unlock``. Release writes the index once more, lock cleared, in ``finally``.
 Runs with nothing to write never take the lock, so a no-op re-sync makes no writes.
+
+A held lock is renewed while the run applies (:class:`HeldLock`, between changes, every
+``ttl / 8``), so a long run does not outlive its expiry and lose the lock to the next sync.
+Should that still happen, every later write of an index that meets a 409 first checks that the
+lock on the hub is still ours (holder, host, pid, started): if another run holds it, this run
+stops with :class:`LockLostError` and leaves that run's lock alone.
 """
 
 from __future__ import annotations
@@ -20,12 +26,13 @@ import datetime as dt
 import getpass
 import os
 import socket
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, Final
 
-from confluence_sync.backends.base import WikiReader, WikiWriter
-from confluence_sync.errors import EXIT_LOCKED, ConfluenceSyncError, WikiError
+from confluence_sync.backends.base import JSON, Property, WikiReader, WikiWriter
+from confluence_sync.errors import EXIT_LOCKED, ConflictError, ConfluenceSyncError, WikiError
 from confluence_sync.index import INDEX_KEY, SpaceIndex
 from confluence_sync.observe import ObservedSpace
 
@@ -36,6 +43,30 @@ class LockedError(ConfluenceSyncError):
     """Another sync holds the network's lock."""
 
     exit_code = EXIT_LOCKED
+
+
+class LockLostError(LockedError):
+    """Our lock expired and another sync took it while this run was still writing."""
+
+
+# What makes a lock one run's: a renewal changes only ``expires``, release adds ``released``.
+_IDENTITY: Final = ("holder", "host", "pid", "started")
+
+
+def is_ours(value: JSON | None, held: dict[str, Any]) -> bool:
+    """Whether the hub index ``value`` still holds the lock ``held`` (released or not)."""
+    lock = value.get("lock") if isinstance(value, dict) else None
+    return isinstance(lock, dict) and all(lock.get(k) == held.get(k) for k in _IDENTITY)
+
+
+def lost(held: dict[str, Any], value: JSON | None) -> LockLostError:
+    lock = value.get("lock") if isinstance(value, dict) else None
+    other = lock.get("holder") if isinstance(lock, dict) else None
+    return LockLostError(
+        f"this run's lock (since {held.get('started')}) expired and was taken by "
+        f"{other or 'another sync'}; stopped without overwriting its lock",
+        hint="the other run converges the wiki; run again after it has finished",
+    )
 
 
 def holder_name() -> str:
@@ -150,11 +181,17 @@ def acquire(
 
 
 def release(
-    reader: WikiReader, write: Callable[[], None], hub: ObservedSpace, attempts: int = 5
+    reader: WikiReader,
+    write: Callable[[], None],
+    hub: ObservedSpace,
+    attempts: int = 5,
+    *,
+    held: dict[str, Any] | None = None,
 ) -> None:
     """Run ``write`` (the index with the lock released) until it lands: a lock left behind
     would stop every sync until it expires. After a failure the property is re-read, so a
-    write that landed although we saw an error is not repeated."""
+    write that landed although we saw an error is not repeated; and if the lock read is no
+    longer ``held`` (another run took it over), nothing is written: LockLostError."""
     for attempt in range(attempts):
         try:
             write()
@@ -164,6 +201,80 @@ def release(
                 raise
             with contextlib.suppress(WikiError):
                 hub.index_prop = reader.get_space_property(hub.key, INDEX_KEY)
+            value = hub.index_prop.value if hub.index_prop is not None else None
+            if held is not None and hub.index_prop is not None and not is_ours(value, held):
+                raise lost(held, value) from None
+
+
+class HeldLock:
+    """The lock of a running sync: renewed between changes, checked before a contested write.
+
+    Thread-safe: workers call :meth:`renew_if_due` between changes; one renews at a time. It
+    writes the hub's index as last written with the expiry moved on, at the version last
+    written (``hub.index_prop``), so another run's write in between is never overwritten.
+    """
+
+    def __init__(
+        self,
+        reader: WikiReader,
+        writer: WikiWriter,
+        hub: ObservedSpace,
+        lock: dict[str, Any],
+        *,
+        now: Callable[[], dt.datetime],
+        ttl: dt.timedelta = DEFAULT_TTL,
+        every: dt.timedelta | None = None,
+    ) -> None:
+        self.reader, self.writer, self.hub = reader, writer, hub
+        self.lock = dict(lock)
+        self.now, self.ttl = now, ttl
+        self.every = every if every is not None else ttl / 8
+        self._renewed = now()
+        self._guard = threading.Lock()
+        self.renewals = 0
+
+    def released(self) -> dict[str, Any]:
+        return released(self.lock, self.now())
+
+    def check(self, current: Property | None) -> None:
+        """Raise LockLostError unless ``current`` (the hub index just read) holds our lock."""
+        value = current.value if current is not None else None
+        if not is_ours(value, self.lock):
+            raise lost(self.lock, value)
+
+    def verify(self) -> None:
+        """Re-read the hub index and check the lock is still ours."""
+        self.check(self.reader.get_space_property(self.hub.key, INDEX_KEY))
+
+    def renew_if_due(self) -> None:
+        """Move the expiry on once ``every`` has passed since the last renewal. A failed
+        renewal is tried again at the next change (the lock counts until it expires); a lost
+        lock raises LockLostError."""
+        with self._guard:
+            moment = self.now()
+            if moment - self._renewed < self.every:
+                return
+            lock = {**self.lock, "expires": _stamp(moment + self.ttl)}
+            try:
+                try:
+                    prop = self._write(self.hub.index_prop, lock)
+                except ConflictError:
+                    current = self.reader.get_space_property(self.hub.key, INDEX_KEY)
+                    self.check(current)
+                    prop = self._write(current, lock)
+            except LockLostError:
+                raise
+            except WikiError:
+                return
+            self.hub.index_prop, self.lock, self._renewed = prop, lock, moment
+            self.renewals += 1
+
+    def _write(self, current: Property | None, lock: dict[str, Any]) -> Property:
+        value = current.value if current is not None else None
+        base = dict(value) if isinstance(value, dict) else {}
+        return self.writer.set_space_property(
+            self.hub.key, INDEX_KEY, {**base, "lock": lock}, current=current
+        )
 
 
 def released(lock: dict[str, Any], now: dt.datetime) -> dict[str, Any]:

@@ -1,0 +1,82 @@
+"""Ctrl-C during apply: queued space jobs are cancelled, running workers stop at their next
+change, and the lock is released only after every worker has finished — a second Ctrl-C
+while waiting does not release it under a worker that is still writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pytest
+
+from confluence_sync.backends.base import JSON, PageInfo, Property
+from confluence_sync.engine import RunOptions, sync_run
+from confluence_sync.index import INDEX_KEY
+
+from .conftest import GROUP, HUB, network
+from .fake import FakeWiki
+
+T0 = dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
+
+
+@dataclass
+class InterruptedWiki(FakeWiki):
+    """Ctrl-C arrives while the hub's first page is written; the group space's first page
+    write is slow (still in flight then). Every write is logged in order."""
+
+    log: list[str] = field(default_factory=list)
+    interrupts: int = 1
+    _gate: threading.Event = field(default_factory=threading.Event)
+
+    def create_page(
+        self,
+        space_key: str,
+        title: str,
+        body: str,
+        *,
+        parent_id: str | None = None,
+        labels: Iterable[str] = (),
+        properties: Mapping[str, JSON] | None = None,
+        find_existing: Callable[[], PageInfo | None] | None = None,
+    ) -> PageInfo:
+        if space_key == GROUP and not self._gate.is_set():
+            self._gate.set()
+            time.sleep(0.3)  # in flight when Ctrl-C is pressed
+        elif space_key == HUB and self.interrupts:
+            self._gate.wait(5)
+            self.interrupts -= 1
+            raise KeyboardInterrupt
+        info = super().create_page(
+            space_key,
+            title,
+            body,
+            parent_id=parent_id,
+            labels=labels,
+            properties=properties,
+            find_existing=find_existing,
+        )
+        self.log.append(f"page {space_key} {title}")
+        return info
+
+    def set_space_property(
+        self, space_key: str, key: str, value: JSON, *, current: Property | None
+    ) -> Property:
+        prop = super().set_space_property(space_key, key, value, current=current)
+        lock = value.get("lock") if isinstance(value, dict) else None
+        released = isinstance(lock, dict) and "released" in lock
+        self.log.append(f"index {space_key}" + (" released" if released else ""))
+        return prop
+
+
+def test_ctrl_c_stops_the_workers_and_releases_the_lock_after_them() -> None:
+    wiki = InterruptedWiki()
+    with pytest.raises(KeyboardInterrupt):
+        sync_run(wiki.backend(), network(), RunOptions(today=T0.date(), workers=2), now=lambda: T0)
+    assert wiki.log[-1] == f"index {HUB} released", wiki.log  # nothing written after it
+    group_pages = [w for w in wiki.log if w.startswith(f"page {GROUP}")]
+    assert len(group_pages) == 1  # the write in flight finished; no further page was made
+    prop = wiki.space_props[(HUB, INDEX_KEY)]
+    assert isinstance(prop.value, dict) and prop.value["lock"]["released"]
