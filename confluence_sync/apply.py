@@ -74,11 +74,13 @@ def _by_subject(changes: list[Change]) -> dict[tuple[str, str, str], list[AddGra
     return batches
 
 
-def _join(pool: ThreadPoolExecutor) -> None:
-    """Wait for every worker; a second Ctrl-C while waiting does not stop the wait."""
+def _join(jobs: Sequence[Future[None]]) -> None:
+    """Wait until every job is done (cancelled or finished); a second Ctrl-C while waiting
+    does not end the wait. Waits on the futures, not the threads: on Python < 3.13 an
+    interrupted ``Thread.join`` marks a still running thread as stopped."""
     while True:
         try:
-            pool.shutdown(wait=True, cancel_futures=True)
+            wait(jobs)
             return
         except KeyboardInterrupt:
             continue
@@ -214,25 +216,28 @@ class Applier(PageApplier):
                 by_space.setdefault(change.space, []).append(change)
         keys = [space.key for space in self.wanted.spaces]
         pool = ThreadPoolExecutor(max_workers=self.workers)
+        jobs: list[Future[None]] = []
         try:
             # Groups are independent of each other: in parallel, each in plan order (create
             # first). They are queued before the spaces, so a space worker that waits for them
             # below only waits for groups already running on other workers (no deadlock).
-            group_jobs = [pool.submit(self._group_changes, c) for c in by_group.values()]
-            space_jobs = [
+            jobs += [pool.submit(self._group_changes, c) for c in by_group.values()]
+            group_jobs = list(jobs)
+            jobs += [
                 pool.submit(self._space, key, by_space.get(key, []), created.get(key), group_jobs)
                 for key in keys
             ]
-            for job in [*group_jobs, *space_jobs]:
+            for job in jobs:
                 job.result()
         except BaseException:
             # Ctrl-C (or a worker's error): queued space jobs are cancelled, running ones stop
             # at their next change; return (and let the engine release the lock) only once
-            # every worker has finished, even if Ctrl-C is pressed again meanwhile.
+            # every job has finished, even if Ctrl-C is pressed again meanwhile.
             self.stop.set()
-            _join(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
+            _join(jobs)
             raise
-        _join(pool)
+        pool.shutdown(wait=True)
         return self.results
 
     def _group_changes(self, changes: list[EnsureGroup | MemberChange]) -> None:

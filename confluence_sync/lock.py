@@ -13,7 +13,7 @@ runs (a killed sync), without waiting for expiry. Locks of other hosts need expi
 Runs with nothing to write never take the lock, so a no-op re-sync makes no writes.
 
 A held lock is renewed while the run applies (:class:`HeldLock`, between changes, every
-``ttl / 8``), so a long run does not outlive its expiry and lose the lock to the next sync.
+five minutes), so a long run does not outlive its expiry and lose the lock to the next sync.
 Should that still happen, every later write of an index that meets a 409 first checks that the
 lock on the hub is still ours (holder, host, pid, started): if another run holds it, this run
 stops with :class:`LockLostError` and leaves that run's lock alone.
@@ -37,6 +37,7 @@ from confluence_sync.index import INDEX_KEY, SpaceIndex
 from confluence_sync.observe import ObservedSpace
 
 DEFAULT_TTL: Final = dt.timedelta(hours=2)
+RENEW_EVERY: Final = dt.timedelta(minutes=5)
 
 
 class LockedError(ConfluenceSyncError):
@@ -228,7 +229,8 @@ class HeldLock:
         self.reader, self.writer, self.hub = reader, writer, hub
         self.lock = dict(lock)
         self.now, self.ttl = now, ttl
-        self.every = every if every is not None else ttl / 8
+        # Often enough that a few failed renewals still leave time (at most 5 minutes apart).
+        self.every = every if every is not None else min(ttl / 8, RENEW_EVERY)
         self._renewed = now()
         self._guard = threading.Lock()
         self.renewals = 0

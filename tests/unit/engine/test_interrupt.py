@@ -5,6 +5,7 @@ while waiting does not release it under a worker that is still writing."""
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -29,6 +30,7 @@ class InterruptedWiki(FakeWiki):
 
     log: list[str] = field(default_factory=list)
     interrupts: int = 1
+    second_ctrl_c: bool = False
     _gate: threading.Event = field(default_factory=threading.Event)
 
     def create_page(
@@ -44,7 +46,12 @@ class InterruptedWiki(FakeWiki):
     ) -> PageInfo:
         if space_key == GROUP and not self._gate.is_set():
             self._gate.set()
-            time.sleep(0.3)  # in flight when Ctrl-C is pressed
+            time.sleep(0.15)  # in flight when Ctrl-C is pressed
+            if self.second_ctrl_c:
+                # Pressed again while the engine waits for us: a real SIGINT, which wakes
+                # the main thread's wait (interrupt_main would only be seen after it).
+                signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+            time.sleep(0.15)
         elif space_key == HUB and self.interrupts:
             self._gate.wait(5)
             self.interrupts -= 1
@@ -71,12 +78,13 @@ class InterruptedWiki(FakeWiki):
         return prop
 
 
-def test_ctrl_c_stops_the_workers_and_releases_the_lock_after_them() -> None:
-    wiki = InterruptedWiki()
+@pytest.mark.parametrize("twice", [False, True], ids=["once", "twice"])
+def test_ctrl_c_stops_the_workers_and_releases_the_lock_after_them(twice: bool) -> None:
+    wiki = InterruptedWiki(second_ctrl_c=twice)
     with pytest.raises(KeyboardInterrupt):
         sync_run(wiki.backend(), network(), RunOptions(today=T0.date(), workers=2), now=lambda: T0)
     assert wiki.log[-1] == f"index {HUB} released", wiki.log  # nothing written after it
     group_pages = [w for w in wiki.log if w.startswith(f"page {GROUP}")]
-    assert len(group_pages) == 1  # the write in flight finished; no further page was made
+    assert len(group_pages) == 1, wiki.log  # the write in flight finished; no further page
     prop = wiki.space_props[(HUB, INDEX_KEY)]
     assert isinstance(prop.value, dict) and prop.value["lock"]["released"]
