@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from confluence_sync.backends.base import (
     JSON,
@@ -218,8 +219,13 @@ class FakeWiki(WikiReader, WikiWriter):
         return page.info
 
     def _set(
-        self, store: dict, slot: object, key: str, value: JSON, current: Property | None
-    ) -> Property:  # type: ignore[type-arg]
+        self,
+        store: dict[Any, Property],
+        slot: object,
+        key: str,
+        value: JSON,
+        current: Property | None,
+    ) -> Property:
         existing = store.get(slot)
         if current is None:
             self._hit("POST")

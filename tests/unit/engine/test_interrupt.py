@@ -87,4 +87,5 @@ def test_ctrl_c_stops_the_workers_and_releases_the_lock_after_them(twice: bool) 
     group_pages = [w for w in wiki.log if w.startswith(f"page {GROUP}")]
     assert len(group_pages) == 1, wiki.log  # the write in flight finished; no further page
     prop = wiki.space_props[(HUB, INDEX_KEY)]
-    assert isinstance(prop.value, dict) and prop.value["lock"]["released"]
+    lock = prop.value.get("lock") if isinstance(prop.value, dict) else None
+    assert isinstance(lock, dict) and lock["released"]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from confluence_sync.apply import ItemResult
+from confluence_sync.backends.base import JSON
 from confluence_sync.engine import RunOptions, sync_run
 from confluence_sync.index import INDEX_KEY
 from confluence_sync.lock import LockedError, LockLostError, acquire, check
@@ -26,8 +27,9 @@ OPTIONS = RunOptions(today=T0.date(), workers=2)
 
 def hub_lock(wiki: FakeWiki) -> dict[str, Any]:
     prop = wiki.space_props[(HUB, INDEX_KEY)]
-    assert isinstance(prop.value, dict) and isinstance(prop.value.get("lock"), dict)
-    return dict(prop.value["lock"])
+    lock = prop.value.get("lock") if isinstance(prop.value, dict) else None
+    assert isinstance(lock, dict)
+    return dict(lock)
 
 
 def ticking(step: dt.timedelta) -> Callable[[], dt.datetime]:
@@ -101,7 +103,7 @@ def test_a_long_run_renews_its_lock_so_no_other_run_takes_it(wiki: FakeWiki) -> 
 
 def test_a_lock_lost_during_the_run_stops_it_at_the_next_change(wiki: FakeWiki) -> None:
     clock = ticking(dt.timedelta(minutes=1))
-    foreign = {
+    foreign: dict[str, JSON] = {
         "holder": "cron@elsewhere pid 7",
         "host": "elsewhere",
         "pid": 7,
