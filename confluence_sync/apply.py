@@ -16,9 +16,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
+from confluence_sync.apply_index import IndexWriter, still_recorded
 from confluence_sync.apply_pages import PageApplier
 from confluence_sync.backends.base import (
     Grant,
@@ -26,9 +26,9 @@ from confluence_sync.backends.base import (
     WikiWriter,
 )
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
-from confluence_sync.index import INDEX_KEY, PageRecord, SpaceIndex, index_from_json, merge_index
+from confluence_sync.index import PageRecord
 from confluence_sync.lock import HeldLock, LockLostError
-from confluence_sync.observe import ObservedSpace, WikiState
+from confluence_sync.observe import WikiState
 from confluence_sync.plan import (
     AddGrant,
     AddMember,
@@ -86,14 +86,6 @@ def _join(jobs: Sequence[Future[None]]) -> None:
             continue
 
 
-def _still_recorded(observed: ObservedSpace) -> set[Grant]:
-    """The grants of a space we record as ours before this run's writes: those the index
-    records that still stand (all of them when the grants were not read). A grant that
-    existed before the sync, even one equal to a wanted grant, is not ours to revoke later."""
-    recorded = observed.index.grants or frozenset()
-    return set(recorded if observed.grants is None else recorded & observed.grants)
-
-
 @dataclass(frozen=True)
 class ItemResult:
     """What happened to one plan item."""
@@ -118,7 +110,7 @@ class ItemResult:
         }
 
 
-class Applier(PageApplier):
+class Applier(PageApplier, IndexWriter):
     """Runs one plan. ``progress`` is called once per finished item (from worker threads)."""
 
     def __init__(
@@ -283,7 +275,7 @@ class Applier(PageApplier):
             self.create_space(create)
         wait(groups)
         observed = self.state.spaces[key]
-        granted = _still_recorded(observed) if observed.info else set()
+        granted = still_recorded(observed) if observed.info else set()
         batching = self.writer.capabilities.batch_grants
         batches = _by_subject(changes) if batching else {}
         for change in changes:
@@ -341,43 +333,3 @@ class Applier(PageApplier):
     def _template(self, change: SaveTemplate) -> None:
         saved = self.writer.save_template(change.space, change.template)
         self.templates[change.space][saved.name or change.template.name] = (saved.id, change.digest)
-
-    # --- index ------------------------------------------------------------------------
-
-    def index_for(self, key: str) -> SpaceIndex:
-        """The index of space ``key`` as this run leaves it (lock excluded)."""
-        observed = self.state.spaces[key]
-        grants = self.grants.get(key)
-        if grants is None and (observed.grants is not None or observed.index.grants is not None):
-            grants = frozenset(_still_recorded(observed))
-        groups: dict[str, frozenset[str]] = {}
-        spaces: tuple[str, ...] = ()
-        if key == self.wanted.hub_key:
-            groups = {name: self.groups.get(name, frozenset()) for name in self.wanted.groups}
-            others = {space.key for space in self.wanted.spaces if space.key != key}
-            spaces = tuple(sorted(others | set(self.state.orphans)))
-        return SpaceIndex(self.records[key], grants, self.templates[key], groups, None, spaces)
-
-    def write_index(
-        self, key: str, index: SpaceIndex, *, lock: dict[str, Any] | None = None
-    ) -> None:
-        """Write the index if it differs from what observe read (409: re-read, write once more)."""
-        observed = self.state.spaces[key]
-        value = replace(index, lock=lock).to_json()
-        if observed.index_prop is not None and observed.index_prop.value == value:
-            return
-        try:
-            prop = self.writer.set_space_property(
-                key, INDEX_KEY, value, current=observed.index_prop
-            )
-        except ConflictError:
-            # Someone wrote it since: if our run lock is gone (we outlived it, another run
-            # holds it) stop without writing; else merge their records into ours and write.
-            current = self.reader.get_space_property(key, INDEX_KEY)
-            if self.held is not None:
-                self.held.check(current) if key == self.wanted.hub_key else self.held.verify()
-            if current is not None:
-                theirs = index_from_json(current.value)
-                value = merge_index(theirs, replace(index, lock=lock)).to_json()
-            prop = self.writer.set_space_property(key, INDEX_KEY, value, current=current)
-        observed.index_prop = prop
