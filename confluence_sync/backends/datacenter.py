@@ -166,9 +166,12 @@ class DataCenterReader(RestReader):
             kind = subject.get("type")
             if kind not in ("user", "group"):
                 continue  # anonymous and unlicensed access are not managed here
-            name = (
-                subject.get("username") or subject.get("name") or subject.get("displayName") or ""
-            )
+            # DC names a user subject by userKey (+ displayName), but the config and our grants
+            # speak usernames: map the key back, or a user grant could never be matched.
+            name = subject.get("username") or subject.get("name") or ""
+            if not name and kind == "user" and subject.get("userKey"):
+                name = self.username_for_key(str(subject["userKey"]))
+            name = name or subject.get("groupName") or subject.get("displayName") or ""
             grants.append(
                 Grant(
                     subject_type=kind,
@@ -216,6 +219,20 @@ class DataCenterReader(RestReader):
                         f"user {username}", 404, "no such user", "check the username in the config"
                     )
             return self._user_keys[username]
+
+    def username_for_key(self, user_key: str) -> str:
+        """The username behind a userKey (cached both ways; one read per unknown key)."""
+        with self._user_lock:
+            for username, key in self._user_keys.items():
+                if key == user_key:
+                    return username
+        try:
+            data = self.transport.call(
+                "GET", f"{V1}/user", what=f"user with key {user_key}", params={"key": user_key}
+            )
+        except NotFoundError:
+            return ""
+        return self._found_user(data).id if isinstance(data, dict) else ""
 
     def list_templates(self, space_key: str) -> list[Template]:
         raise UnsupportedOperationError(

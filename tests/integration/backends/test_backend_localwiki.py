@@ -261,3 +261,18 @@ def test_removed_v1_endpoint_is_gone_on_cloud() -> None:
         page = backend.writer().create_page("UPX", "Seite", "<p/>", labels=["a"])
         assert backend.reader.get_labels(page.id) == {"a"}
         backend.close()
+
+
+def test_user_grants_are_listed_by_username_not_display_name(site: Site) -> None:
+    # DC answers a user subject with userKey + displayName; the config speaks usernames.
+    site.space()
+    writer, reader = site.backend.writer(), site.backend.reader
+    created = site.admin_call(
+        "/__localwiki/users",
+        {"username": "jweiss", "password": "pw-jweiss-1", "displayName": "Jana Weiß"},
+    )
+    who = created["accountId"] if site.cloud else "jweiss"
+    writer.grant("UPX", Grant("user", who, "read"))
+    listed = {g.subject for g in reader.list_grants("UPX") if g.subject_type == "user"}
+    assert who in listed
+    assert "Jana Weiß" not in listed
