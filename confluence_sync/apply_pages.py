@@ -144,7 +144,7 @@ class PageApplier:
                         f"region {name!r} edited by {editor} (page version "
                         f"{fresh.info.version}, we wrote {record.version}) while this run "
                         "wrote; kept",
-                        hint="the next sync reports it until resolved; --force overwrites",
+                        hint="reported until resolved; --overwrite-conflicts overwrites it",
                     )
                 body = replace_region(body, name, page.regions[name])
             return PageUpdate(
@@ -176,7 +176,7 @@ class PageApplier:
             expected += 1
         elif change.move and parent_id is not None:
             version = self.writer.move_page(change.page_id, parent_id).version
-            expected += 1
+            expected += self._move_bump()
         if change.labels_add:
             self.writer.add_labels(change.page_id, sorted(change.labels_add))
         for label in sorted(change.labels_remove):
@@ -202,6 +202,9 @@ class PageApplier:
             self.records[observed.key][record.identity] = record
         return None
 
+    def _move_bump(self) -> int:
+        return 1 if self.writer.capabilities.move_adds_version else 0
+
     def _archive(self, observed: ObservedSpace, change: ArchivePage) -> str | None:
         old = self.records[observed.key][change.identity]
         archive_id = self._parent_id(observed, change.archive)
@@ -212,7 +215,8 @@ class PageApplier:
             version=info.version,
             archived=True,
             labels=old.labels | {change.label},
-            outside=old.outside if info.version == old.version + 1 else "",
+            # Any other version means someone saved in between: read the page next time.
+            outside=old.outside if info.version == old.version + self._move_bump() else "",
         )
         self._write_marker(observed, record, old)
         return None

@@ -128,6 +128,9 @@ class Capabilities:
     # Several operations of one subject in one request (DC 9.1+ ``…/grant`` and ``…/revoke``
     # take a list); Cloud v1 takes one permission per request.
     batch_grants: bool = False
+    # Whether archiving (moving) a page adds a version: Cloud's move endpoint does not; DC has
+    # no move endpoint, so the page is re-saved under its new parent (one version more).
+    move_adds_version: bool = True
 
 
 class UnsupportedOperationError(ConfluenceSyncError):

@@ -42,6 +42,7 @@ CAPABILITIES = Capabilities(
     supports_templates=True,
     inline_labels_on_create=False,
     inline_properties_on_create=False,
+    move_adds_version=False,
 )
 _LIMIT = 250  # v2's maximum page size
 
