@@ -61,9 +61,17 @@ def make_venv(root: Path, client: str) -> tuple[Path, float]:
     venv = root / f"venv-{client}"
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    installed = subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet",
-                                "--disable-pip-version-check", CLIENTS[client]],
-                               capture_output=True, text=True)
+    installed = subprocess.run(
+        [
+            str(venv / "bin" / "pip"),
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            CLIENTS[client],
+        ],
+        capture_output=True,
+        text=True,
+    )
     if installed.returncode != 0:
         raise SystemExit(f"cannot install {CLIENTS[client]}:\n{installed.stderr[-3000:]}")
     return venv / "bin", time.perf_counter() - started
@@ -71,15 +79,35 @@ def make_venv(root: Path, client: str) -> tuple[Path, float]:
 
 def self_signed(root: Path) -> tuple[Path, Path]:
     cert, key = root / "cert.pem", root / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                    str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
 def write_markdown(folder: Path) -> None:
     (folder / "sub").mkdir(parents=True)
-    (folder / "index.md").write_text(textwrap.dedent(f"""\
+    (folder / "index.md").write_text(
+        textwrap.dedent(f"""\
         ---
         title: {ROOT}
         tags: [netzwerk, übersicht]
@@ -89,8 +117,11 @@ def write_markdown(folder: Path) -> None:
         Grüße aus Köln: Größe, Maß, Straße.
 
         * [Unterseite](sub/index.md)
-        """), encoding="utf-8")
-    (folder / "sub" / "index.md").write_text(textwrap.dedent(f"""\
+        """),
+        encoding="utf-8",
+    )
+    (folder / "sub" / "index.md").write_text(
+        textwrap.dedent(f"""\
         ---
         title: {CHILD}
         tags: [arbeitsgruppe]
@@ -100,12 +131,15 @@ def write_markdown(folder: Path) -> None:
         | Name | Rolle |
         |------|-------|
         | Jürgen | Leitung |
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
 
 
 def write_sphinx(folder: Path) -> None:
     folder.mkdir(parents=True)
-    (folder / "conf.py").write_text(textwrap.dedent("""\
+    (folder / "conf.py").write_text(
+        textwrap.dedent("""\
         import os
         project = "Netzwerk"
         extensions = ["sphinxcontrib.confluencebuilder"]
@@ -118,8 +152,11 @@ def write_sphinx(folder: Path) -> None:
         confluence_api_mode = os.environ["LW_API"]
         confluence_page_hierarchy = True
         confluence_ask_password = False
-        """), encoding="utf-8")
-    (folder / "index.rst").write_text(textwrap.dedent(f"""\
+        """),
+        encoding="utf-8",
+    )
+    (folder / "index.rst").write_text(
+        textwrap.dedent(f"""\
         {ROOT}
         {"=" * len(ROOT)}
 
@@ -131,8 +168,11 @@ def write_sphinx(folder: Path) -> None:
         .. toctree::
 
            gruppe
-        """), encoding="utf-8")
-    (folder / "gruppe.rst").write_text(textwrap.dedent(f"""\
+        """),
+        encoding="utf-8",
+    )
+    (folder / "gruppe.rst").write_text(
+        textwrap.dedent(f"""\
         {CHILD}
         {"=" * len(CHILD)}
 
@@ -140,7 +180,9 @@ def write_sphinx(folder: Path) -> None:
             :labels: arbeitsgruppe
 
         Jürgen leitet die Gruppe.
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
 
 
 def edit(folder: Path) -> None:
@@ -152,21 +194,46 @@ def edit(folder: Path) -> None:
             path.write_text(text, encoding="utf-8")
 
 
-def run_client(case: Case, bindir: Path, work: Path, wiki: LocalWiki,
-               env: dict[str, str], verbose: bool) -> None:
+def run_client(
+    case: Case, bindir: Path, work: Path, wiki: LocalWiki, env: dict[str, str], verbose: bool
+) -> None:
     user, secret = wiki.admin
     if case.client == "md2conf":
         if case.mode == "v2":
             where = ["--api-url", wiki.url + "/", "-d", "127.0.0.1", "-p", "/wiki/"]
         else:
             where = ["--api-version", "v1", "-d", f"127.0.0.1:{wiki.port}", "-p", "/"]
-        command = [str(bindir / "md2conf"), str(work), *where, "-u", user, "-a", secret,
-                   "-s", SPACE, "--keep-hierarchy", "-l", "warning"]
+        command = [
+            str(bindir / "md2conf"),
+            str(work),
+            *where,
+            "-u",
+            user,
+            "-a",
+            secret,
+            "-s",
+            SPACE,
+            "--keep-hierarchy",
+            "-l",
+            "warning",
+        ]
     else:
-        env = {**env, "LW_URL": wiki.url, "LW_USER": user, "LW_PASS": secret,
-               "LW_FLAVOUR": case.flavour, "LW_API": case.mode}
-        command = [str(bindir / "sphinx-build"), "-q", "-b", "confluence", str(work),
-                   str(work / "_build")]
+        env = {
+            **env,
+            "LW_URL": wiki.url,
+            "LW_USER": user,
+            "LW_PASS": secret,
+            "LW_FLAVOUR": case.flavour,
+            "LW_API": case.mode,
+        }
+        command = [
+            str(bindir / "sphinx-build"),
+            "-q",
+            "-b",
+            "confluence",
+            str(work),
+            str(work / "_build"),
+        ]
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     case.runs.append(time.perf_counter() - started)
@@ -179,11 +246,19 @@ def run_client(case: Case, bindir: Path, work: Path, wiki: LocalWiki,
 
 def check(case: Case, wiki: LocalWiki, verify: str | bool) -> None:
     """Read back through v1 REST what a reader of the wiki would see."""
+
     def find(title: str) -> dict[str, Any] | None:
-        answer = requests.get(wiki.url + "/rest/api/content", auth=wiki.admin, verify=verify,
-                              timeout=30, params={"spaceKey": SPACE, "title": title,
-                                                  "expand": "version,ancestors,body.storage,"
-                                                            "metadata.labels"})
+        answer = requests.get(
+            wiki.url + "/rest/api/content",
+            auth=wiki.admin,
+            verify=verify,
+            timeout=30,
+            params={
+                "spaceKey": SPACE,
+                "title": title,
+                "expand": "version,ancestors,body.storage,metadata.labels",
+            },
+        )
         results = answer.json().get("results", []) if answer.ok else []
         return results[0] if results else None
 
@@ -199,14 +274,19 @@ def check(case: Case, wiki: LocalWiki, verify: str | bool) -> None:
     names = {x["name"] for x in root["metadata"]["labels"]["results"]}
     case.labels = "netzwerk" in names
     if case.client == "sphinx":  # the builder uploads its objects.inv as an attachment
-        files = requests.get(f"{wiki.url}/rest/api/content/{root['id']}/child/attachment",
-                             auth=wiki.admin, verify=verify, timeout=30).json()
+        files = requests.get(
+            f"{wiki.url}/rest/api/content/{root['id']}/child/attachment",
+            auth=wiki.admin,
+            verify=verify,
+            timeout=30,
+        ).json()
         if [f["title"] for f in files.get("results", [])] != ["objects.inv"]:
             case.problems.append("objects.inv was not attached to the root page")
 
 
-def run_case(case: Case, bindir: Path, root: Path, tls: tuple[Path, Path] | None,
-             verbose: bool) -> None:
+def run_case(
+    case: Case, bindir: Path, root: Path, tls: tuple[Path, Path] | None, verbose: bool
+) -> None:
     context = None
     env = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper()}
     env["NO_PROXY"] = "127.0.0.1,localhost"
@@ -219,8 +299,13 @@ def run_case(case: Case, bindir: Path, root: Path, tls: tuple[Path, Path] | None
     writer: Callable[[Path], None] = write_markdown if case.client == "md2conf" else write_sphinx
     writer(work)
     with LocalWiki(flavour=case.flavour, ssl_context=context) as wiki:  # type: ignore[arg-type]
-        made = requests.post(wiki.url + "/rest/api/space", auth=wiki.admin, verify=verify,
-                             json={"key": SPACE, "name": "Dokumentation"}, timeout=30)
+        made = requests.post(
+            wiki.url + "/rest/api/space",
+            auth=wiki.admin,
+            verify=verify,
+            json={"key": SPACE, "name": "Dokumentation"},
+            timeout=30,
+        )
         made.raise_for_status()
         run_client(case, bindir, work, wiki, env, verbose)
         edit(work)
@@ -236,9 +321,14 @@ def main() -> int:
     args = parser.parse_args()
     clients = args.only or sorted(CLIENTS)
     root = Path(tempfile.mkdtemp(prefix="lw-clients-"))
-    cases = {"md2conf": [Case("md2conf", "cloud", "v2"), Case("md2conf", "dc", "v1")],
-             "sphinx": [Case("sphinx", "dc", "v1"), Case("sphinx", "cloud", "v1"),
-                        Case("sphinx", "cloud", "v2")]}
+    cases = {
+        "md2conf": [Case("md2conf", "cloud", "v2"), Case("md2conf", "dc", "v1")],
+        "sphinx": [
+            Case("sphinx", "dc", "v1"),
+            Case("sphinx", "cloud", "v1"),
+            Case("sphinx", "cloud", "v2"),
+        ],
+    }
     done: list[Case] = []
     try:
         tls = self_signed(root)
@@ -246,22 +336,30 @@ def main() -> int:
             bindir, seconds = make_venv(root, client)
             print(f"{CLIENTS[client]}: venv and install {seconds:.1f} s")
             for case in cases[client]:
-                run_case(case, bindir, root,
-                         tls if case.client == "md2conf" and case.flavour == "dc" else None,
-                         args.verbose)
+                run_case(
+                    case,
+                    bindir,
+                    root,
+                    tls if case.client == "md2conf" and case.flavour == "dc" else None,
+                    args.verbose,
+                )
                 done.append(case)
     finally:
         if args.keep:
             print(f"kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
-    print(f"\n{'client':<9} {'flavour':<7} {'api':<4} {'published':>9} {'updated':>7} "
-          f"{'labels':>6} {'runs (s)':>11}  result")
+    print(
+        f"\n{'client':<9} {'flavour':<7} {'api':<4} {'published':>9} {'updated':>7} "
+        f"{'labels':>6} {'runs (s)':>11}  result"
+    )
     for case in done:
         runs = "/".join(f"{s:.1f}" for s in case.runs)
-        print(f"{case.client:<9} {case.flavour:<7} {case.mode:<4} {case.published:>9} "
-              f"{case.updated:>7} {'yes' if case.labels else 'no':>6} {runs:>11}  "
-              f"{'pass' if case.ok else 'FAIL'}")
+        print(
+            f"{case.client:<9} {case.flavour:<7} {case.mode:<4} {case.published:>9} "
+            f"{case.updated:>7} {'yes' if case.labels else 'no':>6} {runs:>11}  "
+            f"{'pass' if case.ok else 'FAIL'}"
+        )
         for problem in case.problems:
             print(f"    {problem}")
     return 0 if all(case.ok for case in done) else 1

@@ -265,6 +265,8 @@ def _flavour_option(value: str | None) -> str | None:
     if value is not None and value.strip().lower() not in ("cloud", "datacenter"):
         raise typer.BadParameter(f"must be cloud or datacenter, not {value!r}")
     return value
+
+
 _DATA_DIR_HELP = "Folder of the embedded local wiki (default: .confluence-sync next to FILE)."
 # 8: a 2,000-page first sync reaches 5-6 requests in flight with 50 ms latency (4: about 3.3);
 # still half the HTTP pool (16), and a 429 makes every worker wait at the shared gate.
@@ -374,9 +376,7 @@ def plan(
     overwrite_conflicts: bool = typer.Option(
         False, "--overwrite-conflicts", metavar="", help=_OVERWRITE_HELP
     ),
-    allow_removals: bool = typer.Option(
-        False, "--allow-removals", metavar="", help=_REMOVALS_HELP
-    ),
+    allow_removals: bool = typer.Option(False, "--allow-removals", metavar="", help=_REMOVALS_HELP),
     force: bool = typer.Option(False, "--force", metavar="", help=_FORCE_HELP),
     workers: int = typer.Option(DEFAULT_WORKERS, "--workers", help=_WORKERS_HELP),
 ) -> None:
@@ -424,9 +424,7 @@ def sync(
     overwrite_conflicts: bool = typer.Option(
         False, "--overwrite-conflicts", metavar="", help=_OVERWRITE_HELP
     ),
-    allow_removals: bool = typer.Option(
-        False, "--allow-removals", metavar="", help=_REMOVALS_HELP
-    ),
+    allow_removals: bool = typer.Option(False, "--allow-removals", metavar="", help=_REMOVALS_HELP),
     force: bool = typer.Option(False, "--force", metavar="", help=_FORCE_HELP),
     adopt: bool = typer.Option(
         False, "--adopt", metavar="", help="Take over pages without our marker."

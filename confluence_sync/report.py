@@ -44,7 +44,7 @@ def _rows(result: RunResult, *, all_items: bool) -> list[Row]:
 
 
 def _merge_grants(rows: list[Row]) -> list[Row]:
-    """"read, write for group g on S": grant items read "<operation> for <subject> on <space>"."""
+    """ "read, write for group g on S": grant items read "<operation> for <subject> on <space>"."""
     # key: the row with its item cut to the subject, and -1; other rows keep their position
     operations: dict[tuple[Row, int], list[str]] = {}
     for number, (status, kind, space, item, reason) in enumerate(rows):
@@ -86,9 +86,7 @@ def _merge_alike(rows: list[Row]) -> list[Row]:
     result: list[Row] = []
     for entry in out:
         if isinstance(entry, int):
-            text = "".join(
-                v[0] if len(v) == 1 else "{" + ",".join(v) + "}" for v in groups[entry]
-            )
+            text = "".join(v[0] if len(v) == 1 else "{" + ",".join(v) + "}" for v in groups[entry])
             status, kind, space, item, reason = text.split("\0")
             result.append((status, kind, space, item, reason))
         else:

@@ -139,8 +139,13 @@ class _Walker:
             if key is None or isinstance(key, list | dict):
                 line, column = _mark(key_node)
                 self.problems.append(
-                    Problem(self.positions.file, line, column, format_path(loc),
-                            "a key must be a plain word")
+                    Problem(
+                        self.positions.file,
+                        line,
+                        column,
+                        format_path(loc),
+                        "a key must be a plain word",
+                    )
                 )
                 continue
             if not isinstance(key, str):
@@ -150,8 +155,13 @@ class _Walker:
                 first_line = self.positions.keys[child][0]
                 line, column = _mark(key_node)
                 self.problems.append(
-                    Problem(self.positions.file, line, column, format_path(child),
-                            f"duplicate key '{key}' (first given on line {first_line})")
+                    Problem(
+                        self.positions.file,
+                        line,
+                        column,
+                        format_path(child),
+                        f"duplicate key '{key}' (first given on line {first_line})",
+                    )
                 )
                 continue
             self.positions.keys[child] = _mark(key_node)
@@ -170,22 +180,34 @@ def parse_yaml(text: str, file: str) -> LoadedYaml:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            message = " ".join(
-                part for part in (error.context, error.problem) if part
-            ) or "not valid YAML"
-            return LoadedYaml(None, positions, [
-                Problem(file, line, column, SYNTAX_PATH, f"YAML syntax error: {message}")
-            ])
+            message = (
+                " ".join(part for part in (error.context, error.problem) if part)
+                or "not valid YAML"
+            )
+            return LoadedYaml(
+                None,
+                positions,
+                [Problem(file, line, column, SYNTAX_PATH, f"YAML syntax error: {message}")],
+            )
         except yaml.YAMLError as error:
-            return LoadedYaml(None, positions, [
-                Problem(file, 1, 1, SYNTAX_PATH, f"YAML syntax error: {error}")
-            ])
+            return LoadedYaml(
+                None, positions, [Problem(file, 1, 1, SYNTAX_PATH, f"YAML syntax error: {error}")]
+            )
         if node is None:
-            return LoadedYaml(None, positions, [
-                Problem(file, 1, 1, ROOT_PATH,
+            return LoadedYaml(
+                None,
+                positions,
+                [
+                    Problem(
+                        file,
+                        1,
+                        1,
+                        ROOT_PATH,
                         "the file is empty; expected a mapping with network, organisations "
-                        "and working_groups")
-            ])
+                        "and working_groups",
+                    )
+                ],
+            )
         walker = _Walker(loader, positions)
         data = walker.value(node, ())
         return LoadedYaml(data, positions, walker.problems)
@@ -199,14 +221,18 @@ def read_yaml(path: Path) -> LoadedYaml:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        return LoadedYaml(None, Positions(file), [
-            Problem(file, 1, 1, ROOT_PATH, f"cannot read the file: {error.strerror or error}")
-        ])
+        return LoadedYaml(
+            None,
+            Positions(file),
+            [Problem(file, 1, 1, ROOT_PATH, f"cannot read the file: {error.strerror or error}")],
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return LoadedYaml(None, Positions(file), [
-            Problem(file, line, 1, SYNTAX_PATH, "the file is not UTF-8 text")
-        ])
+        return LoadedYaml(
+            None,
+            Positions(file),
+            [Problem(file, line, 1, SYNTAX_PATH, "the file is not UTF-8 text")],
+        )
     return parse_yaml(text, file)

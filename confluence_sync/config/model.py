@@ -56,9 +56,7 @@ class Network(_Model):
     name: NonEmpty = Field(
         description="Name of the network; also the hub space's name (at most 200 characters)."
     )
-    language: Language = Field(
-        "de", description="Language of every generated page: de or en."
-    )
+    language: Language = Field("de", description="Language of every generated page: de or en.")
     description: str = Field("", description="One or two sentences shown on the hub home page.")
     admins: list[Admin] = Field(
         default_factory=list, description="Wiki accounts that administer every space."
@@ -79,8 +77,7 @@ class Contact(_Model):
     name: NonEmpty = Field(description="Full name.")
     email: str = Field(
         pattern=EMAIL_PATTERN,
-        description="E-mail address; unique in the network. Working groups name their lead "
-        "by it.",
+        description="E-mail address; unique in the network. Working groups name their lead by it.",
     )
     role: str = Field("", description="Role in the organisation, e.g. Umweltmanagement.")
     account: str | None = Field(

@@ -103,13 +103,17 @@ def _duplicates(items: Iterable[tuple[Loc, str]], what: str) -> Iterator[Finding
 
 def _network_rules(network: Network) -> Iterator[Finding]:
     if not _SPACE_KEY_CHARS.fullmatch(network.key):
-        yield ("network", "key"), (
-            f"space key '{network.key}' may contain only capital letters A-Z and digits 0-9"
+        yield (
+            ("network", "key"),
+            (f"space key '{network.key}' may contain only capital letters A-Z and digits 0-9"),
         )
     if len(network.name) > MAX_SPACE_NAME:
-        yield ("network", "name"), (
-            f"name is {len(network.name)} characters; a space name may have at most "
-            f"{MAX_SPACE_NAME}"
+        yield (
+            ("network", "name"),
+            (
+                f"name is {len(network.name)} characters; a space name may have at most "
+                f"{MAX_SPACE_NAME}"
+            ),
         )
     yield from _duplicates(
         ((("network", "admins", i, "account"), a.account) for i, a in enumerate(network.admins)),
@@ -136,16 +140,22 @@ def _organisation_rules(view: ConfigView) -> Iterator[Finding]:
 
 def _space_rules(view: ConfigView, here: Loc, group: WorkingGroup) -> Iterator[Finding]:
     if not _SPACE_KEY_CHARS.fullmatch(group.key):
-        yield (*here, "key"), (
-            f"key '{group.key}' may contain only capital letters A-Z and digits 0-9 "
-            "(it becomes part of a space key)"
+        yield (
+            (*here, "key"),
+            (
+                f"key '{group.key}' may contain only capital letters A-Z and digits 0-9 "
+                "(it becomes part of a space key)"
+            ),
         )
     if view.network is not None and len(space_key(view.network, group)) > MAX_SPACE_KEY:
         yield (*here, "key"), f"space key would be longer than {MAX_SPACE_KEY} characters"
     if len(group.name) > MAX_SPACE_NAME:
-        yield (*here, "name"), (
-            f"name is {len(group.name)} characters; a space name may have at most "
-            f"{MAX_SPACE_NAME}"
+        yield (
+            (*here, "name"),
+            (
+                f"name is {len(group.name)} characters; a space name may have at most "
+                f"{MAX_SPACE_NAME}"
+            ),
         )
 
 
@@ -153,16 +163,20 @@ def _reference_rules(view: ConfigView, here: Loc, group: WorkingGroup) -> Iterat
     known = view.written_org_ids
     for k, member in enumerate(group.members):
         if view.references_known and member not in known:
-            yield (*here, "members", k), (
-                f"no organisation has the id '{member}'{suggest(member, known)}"
+            yield (
+                (*here, "members", k),
+                (f"no organisation has the id '{member}'{suggest(member, known)}"),
             )
     yield from _duplicates(
         (((*here, "members", k), m) for k, m in enumerate(group.members)), "member"
     )
     if view.references_known and group.lead.casefold() not in view.written_emails:
-        yield (*here, "lead"), (
-            f"the lead '{group.lead}' is no contact's email"
-            f"{suggest(group.lead.casefold(), view.written_emails)}"
+        yield (
+            (*here, "lead"),
+            (
+                f"the lead '{group.lead}' is no contact's email"
+                f"{suggest(group.lead.casefold(), view.written_emails)}"
+            ),
         )
 
 
@@ -172,16 +186,20 @@ def _meeting_rules(view: ConfigView, here: Loc, group: WorkingGroup) -> Iterator
     for m, meeting in enumerate(group.meetings):
         loc: Loc = view.at((*here, "meetings"), m)
         if view.references_known and meeting.host not in known:
-            yield (*loc, "host"), (
-                f"no organisation has the id '{meeting.host}'{suggest(meeting.host, known)}"
+            yield (
+                (*loc, "host"),
+                (f"no organisation has the id '{meeting.host}'{suggest(meeting.host, known)}"),
             )
         elif meeting.host not in group.members:
             yield (*loc, "host"), f"host '{meeting.host}' is not a member of this working group"
         month = (meeting.date.year, meeting.date.month)
         if month in first_in_month:
-            yield (*loc, "date"), (
-                f"a second meeting in {month[0]:04d}-{month[1]:02d} (the first is "
-                f"meetings[{first_in_month[month]}]); a group has at most one meeting per month"
+            yield (
+                (*loc, "date"),
+                (
+                    f"a second meeting in {month[0]:04d}-{month[1]:02d} (the first is "
+                    f"meetings[{first_in_month[month]}]); a group has at most one meeting per month"
+                ),
             )
         else:
             first_in_month[month] = int(loc[-1])
@@ -192,8 +210,9 @@ def _meeting_rules(view: ConfigView, here: Loc, group: WorkingGroup) -> Iterator
             "month",
         )
         if schedule.per_year is not None and schedule.per_year != len(schedule.months):
-            yield (*here, "schedule", "per_year"), (
-                f"per_year is {schedule.per_year} but {len(schedule.months)} months are listed"
+            yield (
+                (*here, "schedule", "per_year"),
+                (f"per_year is {schedule.per_year} but {len(schedule.months)} months are listed"),
             )
 
 
@@ -247,9 +266,12 @@ def _collisions(pages: list[tuple[str, Loc | None]], space: str) -> Iterator[Fin
                 continue
             where = format_path(there) if there else "a page the sync creates"
             shown = (title, other_title) if loc is not None else (other_title, title)
-            yield here, (
-                f"page title '{shown[0]}' clashes with '{shown[1]}' ({where}) in space "
-                f"{space}; Confluence ignores case in titles"
+            yield (
+                here,
+                (
+                    f"page title '{shown[0]}' clashes with '{shown[1]}' ({where}) in space "
+                    f"{space}; Confluence ignores case in titles"
+                ),
             )
         else:
             seen[key] = (title, loc)

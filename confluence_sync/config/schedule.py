@@ -158,8 +158,14 @@ def _planned(
 
 def _explicit(config: NetworkConfig, group: WorkingGroup, meeting: Meeting) -> PlannedMeeting:
     return _planned(
-        config, group, meeting.date, meeting.host, meeting.title,
-        tuple(meeting.agenda), meeting.place, "config",
+        config,
+        group,
+        meeting.date,
+        meeting.host,
+        meeting.title,
+        tuple(meeting.agenda),
+        meeting.place,
+        "config",
     )
 
 

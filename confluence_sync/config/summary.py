@@ -19,9 +19,7 @@ def summarise(config: NetworkConfig, today: dt.date) -> dict[str, Any]:
     network = config.network
     contacts = [c for o in config.organisations for c in o.contacts]
     with_account = sum(1 for c in contacts if c.account)
-    spaces: list[dict[str, Any]] = [
-        {"key": network.key, "name": network.name, "kind": "hub"}
-    ]
+    spaces: list[dict[str, Any]] = [{"key": network.key, "name": network.name, "kind": "hub"}]
     groups: list[dict[str, Any]] = []
     for group in config.working_groups:
         key = space_key(network, group)
@@ -29,24 +27,28 @@ def summarise(config: NetworkConfig, today: dt.date) -> dict[str, Any]:
         meetings = []
         for meeting in expand_meetings(config, group, today):
             host = config.organisation(meeting.host)
-            meetings.append({
-                "identity": meeting.identity,
-                "date": meeting.date.isoformat(),
-                "host": meeting.host,
-                "host_name": host.name if host else meeting.host,
-                "title": meeting.title,
-                "page_title": meeting_page_title(meeting),
-                "source": meeting.source,
-                "upcoming": meeting.date >= today,
-            })
-        groups.append({
-            "key": group.key,
-            "space": key,
-            "name": group.name,
-            "visibility": group.visibility,
-            "members": len(group.members),
-            "meetings": meetings,
-        })
+            meetings.append(
+                {
+                    "identity": meeting.identity,
+                    "date": meeting.date.isoformat(),
+                    "host": meeting.host,
+                    "host_name": host.name if host else meeting.host,
+                    "title": meeting.title,
+                    "page_title": meeting_page_title(meeting),
+                    "source": meeting.source,
+                    "upcoming": meeting.date >= today,
+                }
+            )
+        groups.append(
+            {
+                "key": group.key,
+                "space": key,
+                "name": group.name,
+                "visibility": group.visibility,
+                "members": len(group.members),
+                "meetings": meetings,
+            }
+        )
     return {
         "network": {"key": network.key, "name": network.name, "language": network.language},
         "today": today.isoformat(),

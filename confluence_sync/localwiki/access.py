@@ -54,8 +54,10 @@ def readable_page(ctx: Ctx, page_id: int, statuses: tuple[str, ...] = ("current"
 
 def require(ctx: Ctx, space_id: int, operation: str, target: str) -> None:
     if not ctx.store.can(ctx.user, space_id, operation, target):
-        raise ApiError(403, f"User {ctx.username} does not have permission to {operation} "
-                            f"{target} in this space")
+        raise ApiError(
+            403,
+            f"User {ctx.username} does not have permission to {operation} {target} in this space",
+        )
 
 
 def storage_body(value: Any) -> str:

@@ -35,14 +35,30 @@ from confluence_sync.localwiki.store import Store
 log = logging.getLogger("confluence_sync.localwiki")
 
 MAX_BODY = 5_242_880
-REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-           405: "Method Not Allowed", 409: "Conflict", 410: "Gone",
-           413: "Request Entity Too Large", 500: "Internal Server Error"}
-V2_CODES = {400: "INVALID_REQUEST_PARAMETER", 401: "UNAUTHORIZED", 403: "PERMISSION_DENIED",
-            404: "NOT_FOUND", 409: "CONFLICT", 413: "REQUEST_ENTITY_TOO_LARGE",
-            500: "INTERNAL_SERVER_ERROR"}
-GONE_MESSAGE = ("com.atlassian.confluence.api.service.exceptions.GoneException: This deprecated "
-                "endpoint has been removed.")
+REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    410: "Gone",
+    413: "Request Entity Too Large",
+    500: "Internal Server Error",
+}
+V2_CODES = {
+    400: "INVALID_REQUEST_PARAMETER",
+    401: "UNAUTHORIZED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    413: "REQUEST_ENTITY_TOO_LARGE",
+    500: "INTERNAL_SERVER_ERROR",
+}
+GONE_MESSAGE = (
+    "com.atlassian.confluence.api.service.exceptions.GoneException: This deprecated "
+    "endpoint has been removed."
+)
 
 
 class ApiError(Exception):
@@ -97,8 +113,12 @@ class Ctx:
         # page answer's time; the few hosts a server is reached by are remembered instead.
         if self._base is None:
             environ = self.request.environ
-            key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"),
-                   environ.get("SERVER_NAME"), environ.get("SERVER_PORT"))
+            key = (
+                environ.get("wsgi.url_scheme"),
+                environ.get("HTTP_HOST"),
+                environ.get("SERVER_NAME"),
+                environ.get("SERVER_PORT"),
+            )
             host = _HOST_URLS.get(key)
             if host is None:
                 host = self.request.host_url.rstrip("/")
@@ -148,21 +168,38 @@ def respond(data: Any, status: int = 200, headers: dict[str, str] | None = None)
     if status == 204 or data is None:
         return Response(status=status, headers=headers)
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Response(body, status=status, headers=headers,
-                     content_type="application/json;charset=UTF-8")
+    return Response(
+        body, status=status, headers=headers, content_type="application/json;charset=UTF-8"
+    )
 
 
-def error_response(api: str, status: int, message: str,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    api: str, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
     if api == "v2":
-        body: dict[str, Any] = {"errors": [{
-            "status": status, "code": V2_CODES.get(status, "ERROR"),
-            "title": message.split("\n", 1)[0], "detail": message}]}
+        body: dict[str, Any] = {
+            "errors": [
+                {
+                    "status": status,
+                    "code": V2_CODES.get(status, "ERROR"),
+                    "title": message.split("\n", 1)[0],
+                    "detail": message,
+                }
+            ]
+        }
     else:
-        body = {"statusCode": status,
-                "data": {"authorized": status not in (401, 403), "valid": status != 400,
-                         "allowedInReadOnlyMode": True, "errors": [], "successful": False},
-                "message": message, "reason": REASONS.get(status, "Error")}
+        body = {
+            "statusCode": status,
+            "data": {
+                "authorized": status not in (401, 403),
+                "valid": status != 400,
+                "allowedInReadOnlyMode": True,
+                "errors": [],
+                "successful": False,
+            },
+            "message": message,
+            "reason": REASONS.get(status, "Error"),
+        }
     return respond(body, status, headers)
 
 
@@ -186,8 +223,14 @@ class RouteTable:
         self._maps: dict[str, Map] = {}
         self._lock = threading.Lock()
 
-    def route(self, path: str, methods: Iterable[str], *, gone_on_cloud: bool = False,
-              flavours: tuple[str, ...] = FLAVOURS) -> Callable[[Handler], Handler]:
+    def route(
+        self,
+        path: str,
+        methods: Iterable[str],
+        *,
+        gone_on_cloud: bool = False,
+        flavours: tuple[str, ...] = FLAVOURS,
+    ) -> Callable[[Handler], Handler]:
         def register(func: Handler) -> Handler:
             endpoint = f"{func.__module__}.{func.__name__}"
             if gone_on_cloud:
@@ -197,11 +240,15 @@ class RouteTable:
             self.handlers[endpoint] = func
             self._maps = {}  # a later registration must show up in the next maps
             return func
+
         return register
 
     def rules_for(self, flavour: str) -> list[Rule]:
-        return [rule for rule, allowed in zip(self.rules, self.rule_flavours, strict=True)
-                if flavour in allowed]
+        return [
+            rule
+            for rule, allowed in zip(self.rules, self.rule_flavours, strict=True)
+            if flavour in allowed
+        ]
 
     def map_for(self, flavour: str) -> Map:
         # Built once per flavour, under a lock: request threads race here on a fresh server.
@@ -211,8 +258,11 @@ class RouteTable:
             with self._lock:
                 current = self._maps.get(flavour)
                 if current is None:
-                    current = Map([rule.empty() for rule in self.rules_for(flavour)],
-                                  strict_slashes=False, merge_slashes=True)
+                    current = Map(
+                        [rule.empty() for rule in self.rules_for(flavour)],
+                        strict_slashes=False,
+                        merge_slashes=True,
+                    )
                     self._maps[flavour] = current
         return current
 
@@ -220,26 +270,41 @@ class RouteTable:
 class WikiApp:
     """The REST core (no faults, journal or viewer: those wrap or sit beside it)."""
 
-    def __init__(self, store: Store, options: Options, *, v1: RouteTable, v2: RouteTable,
-                 admin: RouteTable, experimental: RouteTable | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        options: Options,
+        *,
+        v1: RouteTable,
+        v2: RouteTable,
+        admin: RouteTable,
+        experimental: RouteTable | None = None,
+    ) -> None:
         self.store = store
         self.options = options
-        self.tables = {"v1": v1, "v2": v2, "admin": admin,
-                       "experimental": experimental or RouteTable()}
+        self.tables = {
+            "v1": v1,
+            "v2": v2,
+            "admin": admin,
+            "experimental": experimental or RouteTable(),
+        }
         context = options.context_path.rstrip("/")
         if options.flavour == "cloud":
             self.mounts = [("/wiki/rest/api", "v1"), ("/wiki/api/v2", "v2")]
         else:
             # Older DC served read-only templates under rest/experimental; clients still ask.
-            self.mounts = [(f"{context}/rest/api", "v1"),
-                           (f"{context}/rest/experimental", "experimental")]
+            self.mounts = [
+                (f"{context}/rest/api", "v1"),
+                (f"{context}/rest/experimental", "experimental"),
+            ]
         self.mounts.append(("/__localwiki", "admin"))
         for table in self.tables.values():
             table.map_for(options.flavour)  # build the maps before the first request arrives
         self.page_cache = PageResponseCache(page_path_pattern(self.mounts))
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
-                 ) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         # Single-page reads are answered from the cache while the store is unchanged: no
         # Request, routing, auth, SQL or JSON work (about a tenth of the full path's time).
         key = self.page_cache.key(environ)
@@ -254,8 +319,11 @@ class WikiApp:
         if key is not None and response.status_code == 200:
             # Sent exactly as a later hit will send it (werkzeug's own send path would only
             # redo the headers, which for a 200 JSON answer it leaves as they are).
-            status, headers, body = (response.status, response.headers.to_wsgi_list(),
-                                     response.get_data())
+            status, headers, body = (
+                response.status,
+                response.headers.to_wsgi_list(),
+                response.get_data(),
+            )
             self.page_cache.put(key, generation, status, headers, body)
             start_response(status, list(headers))
             return [body]
@@ -265,7 +333,7 @@ class WikiApp:
         path = request.path
         for prefix, api in self.mounts:
             if path == prefix or path.startswith(prefix + "/"):
-                return self._dispatch(request, api, path[len(prefix):] or "/")
+                return self._dispatch(request, api, path[len(prefix) :] or "/")
         return self._unimplemented(request, "v1")
 
     def _unimplemented(self, request: Request, api: str) -> Response:
@@ -289,8 +357,12 @@ class WikiApp:
                 return self._unimplemented(request, error_api)
             handler = table.handlers[str(endpoint)]
             ctx.user = self._authenticate(request, error_api)
-            if (api == "v1" and self.options.flavour == "cloud" and self.options.v1_removed
-                    and getattr(handler, "gone_on_cloud", False)):
+            if (
+                api == "v1"
+                and self.options.flavour == "cloud"
+                and self.options.v1_removed
+                and getattr(handler, "gone_on_cloud", False)
+            ):
                 raise ApiError(410, GONE_MESSAGE)
             if request.method in ("POST", "PUT") and length is None:
                 data = request.stream.read(MAX_BODY + 1)
@@ -326,6 +398,9 @@ class WikiApp:
         if user is None and self.options.anonymous_access and scheme.lower() != "basic":
             return None
         if user is None:
-            raise ApiError(401, "Authentication required: send Basic credentials or a Bearer "
-                           "token", {"WWW-Authenticate": 'Basic realm="Confluence"'})
+            raise ApiError(
+                401,
+                "Authentication required: send Basic credentials or a Bearer token",
+                {"WWW-Authenticate": 'Basic realm="Confluence"'},
+            )
         return user

@@ -17,8 +17,22 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 FIELDS = frozenset(
-    {"space", "space.key", "type", "title", "label", "parent", "ancestor", "id", "content",
-     "text", "creator", "space.type", "created", "lastmodified"}
+    {
+        "space",
+        "space.key",
+        "type",
+        "title",
+        "label",
+        "parent",
+        "ancestor",
+        "id",
+        "content",
+        "text",
+        "creator",
+        "space.type",
+        "created",
+        "lastmodified",
+    }
 )
 _TOKEN_RE = re.compile(
     r"""\s*(?:(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<op>!=|!~|<=|>=|=|~|<|>|\(|\)|,)"""
@@ -264,8 +278,12 @@ def _matches(candidate: Candidate, clause: Clause) -> bool:
     if clause.op in _ORDERED_OPS:
         # ISO timestamps order as text; a bare date compares with the day's start.
         stamp, bound = next(iter(have)), clause.values[0]
-        return {"<": stamp < bound, "<=": stamp[:len(bound)] <= bound,
-                ">": stamp[:len(bound)] > bound, ">=": stamp >= bound}[clause.op]
+        return {
+            "<": stamp < bound,
+            "<=": stamp[: len(bound)] <= bound,
+            ">": stamp[: len(bound)] > bound,
+            ">=": stamp >= bound,
+        }[clause.op]
     wanted = [_norm(clause.field, v) for v in clause.values]
     if clause.op in ("~", "!~"):
         needle = wanted[0].strip("*").lower()

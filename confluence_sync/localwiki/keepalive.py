@@ -70,8 +70,9 @@ class KeepAliveHandler(WSGIRequestHandler):
         answer: list[Any] = []  # [status, headers] once start_response ran
         chunks: list[bytes] = []
 
-        def start_response(status: str, headers: list[tuple[str, str]],
-                           exc_info: Any = None) -> Any:
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
             if exc_info is not None and answer:
                 raise exc_info[1].with_traceback(exc_info[2])
             answer[:] = [status, headers]
@@ -91,8 +92,11 @@ class KeepAliveHandler(WSGIRequestHandler):
             log.exception("local wiki: error serving %s %s", self.command, self.path)
             self.close_connection = True
             if not self._sending:  # nothing went out yet, so a clean 500 can
-                self._send(environ, ["500 INTERNAL SERVER ERROR",
-                                     [("Content-Type", "text/plain")]], b"Internal Server Error")
+                self._send(
+                    environ,
+                    ["500 INTERNAL SERVER ERROR", [("Content-Type", "text/plain")]],
+                    b"Internal Server Error",
+                )
         finally:
             close = getattr(result, "close", None)
             if close is not None:

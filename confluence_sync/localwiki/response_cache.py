@@ -23,8 +23,16 @@ from typing import Any
 MAX_ENTRIES = 4096  # a full cache is emptied, not trimmed: cheap, and refills on demand
 MAX_BYTES = 64 * 1024 * 1024  # bodies held at most; a larger single body is not kept at all
 # What a page answer can depend on besides the store; also the cache key's fields.
-KEY_FIELDS = ("PATH_INFO", "QUERY_STRING", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT",
-              "wsgi.url_scheme", "SCRIPT_NAME", "HTTP_AUTHORIZATION")
+KEY_FIELDS = (
+    "PATH_INFO",
+    "QUERY_STRING",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "wsgi.url_scheme",
+    "SCRIPT_NAME",
+    "HTTP_AUTHORIZATION",
+)
 Headers = list[tuple[str, str]]
 
 
@@ -39,8 +47,9 @@ def page_path_pattern(mounts: Sequence[tuple[str, str]]) -> re.Pattern[str]:
 class PageResponseCache:
     """Bytes and headers of 200 answers, tagged with the store's write generation."""
 
-    def __init__(self, pattern: re.Pattern[str], max_entries: int = MAX_ENTRIES,
-                 max_bytes: int = MAX_BYTES) -> None:
+    def __init__(
+        self, pattern: re.Pattern[str], max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES
+    ) -> None:
         self._pattern = pattern
         self._max = max_entries
         self._max_bytes = max_bytes
@@ -73,8 +82,9 @@ class PageResponseCache:
         self.hits += 1
         return entry[1], entry[2], entry[3]
 
-    def put(self, key: tuple[Any, ...], generation: int, status: str, headers: Headers,
-            body: bytes) -> None:
+    def put(
+        self, key: tuple[Any, ...], generation: int, status: str, headers: Headers, body: bytes
+    ) -> None:
         """Keep an answer computed from a store read at ``generation``."""
         if len(body) > self._max_bytes // 16:
             return  # a huge page would push everything else out

@@ -36,24 +36,33 @@ def _attachment_id(raw: str) -> int:
 
 
 def _download(ctx: Ctx, att: Attachment) -> str:
-    return (f"/download/attachments/{att.page_id}/{att.title}?version={att.version}"
-            "&modificationDate=0&api=v2")
+    return (
+        f"/download/attachments/{att.page_id}/{att.title}?version={att.version}"
+        "&modificationDate=0&api=v2"
+    )
 
 
 def attachment_v1(ctx: Ctx, att: Attachment) -> dict[str, Any]:
     page = ctx.store.page(att.page_id)
     return {
-        "id": f"att{att.id}", "type": "attachment", "status": "current", "title": att.title,
-        "version": {"by": user_json(ctx, None, att.author), "when": att.updated_at,
-                    "number": att.version, "minorEdit": False},
-        "container": {"id": str(att.page_id), "type": "page",
-                      "title": page.title if page else ""},
+        "id": f"att{att.id}",
+        "type": "attachment",
+        "status": "current",
+        "title": att.title,
+        "version": {
+            "by": user_json(ctx, None, att.author),
+            "when": att.updated_at,
+            "number": att.version,
+            "minorEdit": False,
+        },
+        "container": {"id": str(att.page_id), "type": "page", "title": page.title if page else ""},
         "metadata": {"mediaType": att.media_type, "comment": att.comment},
-        "extensions": {"mediaType": att.media_type, "fileSize": att.size,
-                       "comment": att.comment},
-        "_links": {"webui": f"/pages/viewpageattachments.action?pageId={att.page_id}",
-                   "download": _download(ctx, att),
-                   "self": f"{ctx.base}/rest/api/content/att{att.id}"},
+        "extensions": {"mediaType": att.media_type, "fileSize": att.size, "comment": att.comment},
+        "_links": {
+            "webui": f"/pages/viewpageattachments.action?pageId={att.page_id}",
+            "download": _download(ctx, att),
+            "self": f"{ctx.base}/rest/api/content/att{att.id}",
+        },
         "_expandable": {"space": "", "history": "", "children": "", "descendants": ""},
     }
 
@@ -61,16 +70,29 @@ def attachment_v1(ctx: Ctx, att: Attachment) -> dict[str, Any]:
 def attachment_v2(ctx: Ctx, att: Attachment) -> dict[str, Any]:
     user = ctx.store.user_by_name(att.author)
     return {
-        "id": f"att{att.id}", "status": "current", "title": att.title,
-        "createdAt": att.created_at, "pageId": str(att.page_id), "mediaType": att.media_type,
-        "mediaTypeDescription": att.media_type, "comment": att.comment,
-        "fileId": f"file-{att.id}", "fileSize": att.size,
+        "id": f"att{att.id}",
+        "status": "current",
+        "title": att.title,
+        "createdAt": att.created_at,
+        "pageId": str(att.page_id),
+        "mediaType": att.media_type,
+        "mediaTypeDescription": att.media_type,
+        "comment": att.comment,
+        "fileId": f"file-{att.id}",
+        "fileSize": att.size,
         "webuiLink": f"/pages/viewpageattachments.action?pageId={att.page_id}",
         "downloadLink": _download(ctx, att),
-        "version": {"createdAt": att.updated_at, "message": "", "number": att.version,
-                    "minorEdit": False, "authorId": user.account_id if user else ""},
-        "_links": {"webui": f"/pages/viewpageattachments.action?pageId={att.page_id}",
-                   "download": _download(ctx, att)},
+        "version": {
+            "createdAt": att.updated_at,
+            "message": "",
+            "number": att.version,
+            "minorEdit": False,
+            "authorId": user.account_id if user else "",
+        },
+        "_links": {
+            "webui": f"/pages/viewpageattachments.action?pageId={att.page_id}",
+            "download": _download(ctx, att),
+        },
     }
 
 
@@ -79,9 +101,10 @@ def list_attachments(ctx: Ctx, page_id: int) -> Response:
     readable_page(ctx, page_id)
     start, limit = paging(ctx, default=50)
     found = ctx.store.attachments(page_id, ctx.arg("filename"), ctx.arg("mediaType"))
-    window = [attachment_v1(ctx, a) for a in found[start:start + limit]]
-    return respond(list_json(ctx, window, start=start, limit=limit,
-                             more=len(found) > start + limit))
+    window = [attachment_v1(ctx, a) for a in found[start : start + limit]]
+    return respond(
+        list_json(ctx, window, start=start, limit=limit, more=len(found) > start + limit)
+    )
 
 
 def _uploads(ctx: Ctx) -> list[tuple[str, bytes, str]]:
@@ -90,8 +113,7 @@ def _uploads(ctx: Ctx) -> list[tuple[str, bytes, str]]:
     files = ctx.request.files.getlist("file")
     if not files:
         raise ApiError(400, "At least one file must be given in the 'file' part")
-    return [(f.filename or "", f.read(), f.mimetype or "application/octet-stream")
-            for f in files]
+    return [(f.filename or "", f.read(), f.mimetype or "application/octet-stream") for f in files]
 
 
 def _save(ctx: Ctx, page_id: int, mode: str) -> list[Attachment]:
@@ -99,9 +121,12 @@ def _save(ctx: Ctx, page_id: int, mode: str) -> list[Attachment]:
     uploads = _uploads(ctx)
     require(ctx, page.space_id, "create", "attachment")
     comment = ctx.request.form.get("comment", "")
-    return [ctx.store.save_attachment(page_id, name, data, media_type=media, comment=comment,
-                                      author=ctx.username, mode=mode)
-            for name, data, media in uploads]
+    return [
+        ctx.store.save_attachment(
+            page_id, name, data, media_type=media, comment=comment, author=ctx.username, mode=mode
+        )
+        for name, data, media in uploads
+    ]
 
 
 @v1.route("/content/<int:page_id>/child/attachment", ["POST"], gone_on_cloud=True)
@@ -110,15 +135,15 @@ def create_attachments(ctx: Ctx, page_id: int) -> Response:
     return respond(list_json(ctx, saved, start=0, limit=len(saved), more=False))
 
 
-@v1.route("/content/<int:page_id>/child/attachment", ["PUT"], gone_on_cloud=True,
-          flavours=CLOUD)  # DC 10 documents no PUT here
+@v1.route(
+    "/content/<int:page_id>/child/attachment", ["PUT"], gone_on_cloud=True, flavours=CLOUD
+)  # DC 10 documents no PUT here
 def create_or_update_attachments(ctx: Ctx, page_id: int) -> Response:
     saved = [attachment_v1(ctx, a) for a in _save(ctx, page_id, "upsert")]
     return respond(list_json(ctx, saved, start=0, limit=len(saved), more=False))
 
 
-@v1.route("/content/<int:page_id>/child/attachment/<att_id>/data", ["POST"],
-          gone_on_cloud=True)
+@v1.route("/content/<int:page_id>/child/attachment/<att_id>/data", ["POST"], gone_on_cloud=True)
 def update_attachment_data(ctx: Ctx, page_id: int, att_id: str) -> Response:
     saved = _save(ctx, page_id, f"update:{_attachment_id(att_id)}")
     return respond(attachment_v1(ctx, saved[0]))

@@ -30,8 +30,12 @@ def _require_admin(ctx: Ctx) -> None:
 
 
 def group_json(ctx: Ctx, group: Group) -> dict[str, Any]:
-    return {"type": "group", "name": group.name, "id": group.id,
-            "_links": {"self": f"{ctx.base}/rest/api/group/{group.name}"}}
+    return {
+        "type": "group",
+        "name": group.name,
+        "id": group.id,
+        "_links": {"self": f"{ctx.base}/rest/api/group/{group.name}"},
+    }
 
 
 def _user_or_404(ctx: Ctx) -> User:
@@ -64,8 +68,9 @@ def current_user(ctx: Ctx) -> Response:
 def member_of(ctx: Ctx) -> Response:
     user = _user_or_404(ctx)
     groups = [g for g in (ctx.store.group_by_name(n) for n in ctx.store.groups_of(user.id)) if g]
-    return respond(list_json(ctx, [group_json(ctx, g) for g in groups], start=0, limit=200,
-                             more=False))
+    return respond(
+        list_json(ctx, [group_json(ctx, g) for g in groups], start=0, limit=200, more=False)
+    )
 
 
 def _watched(ctx: Ctx, content_id: str) -> int:
@@ -119,21 +124,36 @@ def remove_watch(ctx: Ctx, content_id: str) -> Response:
 def list_users(ctx: Ctx) -> Response:
     start, limit = paging(ctx, default=200)
     users = ctx.store.users()
-    return respond(list_json(ctx, [user_json(ctx, u) for u in users[start:start + limit]],
-                             start=start, limit=limit, more=len(users) > start + limit))
+    return respond(
+        list_json(
+            ctx,
+            [user_json(ctx, u) for u in users[start : start + limit]],
+            start=start,
+            limit=limit,
+            more=len(users) > start + limit,
+        )
+    )
 
 
 @v1.route("/group", ["GET"])
 def list_groups(ctx: Ctx) -> Response:
     start, limit = paging(ctx, default=200, cap=1000)
     groups = ctx.store.groups()
-    return respond(list_json(ctx, [group_json(ctx, g) for g in groups[start:start + limit]],
-                             start=start, limit=limit, more=len(groups) > start + limit))
+    return respond(
+        list_json(
+            ctx,
+            [group_json(ctx, g) for g in groups[start : start + limit]],
+            start=start,
+            limit=limit,
+            more=len(groups) > start + limit,
+        )
+    )
 
 
 def _group(ctx: Ctx, name: str | None = None, group_id: str | None = None) -> Group:
     group = (ctx.store.group_by_name(name) if name else None) or (
-        ctx.store.group_by_id(group_id) if group_id else None)
+        ctx.store.group_by_id(group_id) if group_id else None
+    )
     if group is None:
         raise ApiError(404, f"No group found: {name or group_id}")
     return group
@@ -157,8 +177,15 @@ def get_group(ctx: Ctx, name: str) -> Response:
 def _members(ctx: Ctx, group: Group) -> Response:
     start, limit = paging(ctx, default=200, cap=200)
     users = ctx.store.members(group.name)
-    return respond(list_json(ctx, [user_json(ctx, u) for u in users[start:start + limit]],
-                             start=start, limit=limit, more=len(users) > start + limit))
+    return respond(
+        list_json(
+            ctx,
+            [user_json(ctx, u) for u in users[start : start + limit]],
+            start=start,
+            limit=limit,
+            more=len(users) > start + limit,
+        )
+    )
 
 
 @v1.route("/group/<name>/member", ["GET"])
@@ -244,8 +271,9 @@ def create_user_dc(ctx: Ctx) -> Response:
     username, password = data.get("userName") or data.get("username"), data.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise ApiError(400, "userName and password are required")
-    user = ctx.store.create_user(username, password, email=data.get("email"),
-                                 display_name=data.get("fullName"))
+    user = ctx.store.create_user(
+        username, password, email=data.get("email"), display_name=data.get("fullName")
+    )
     return respond(user_json(ctx, user), 201)
 
 
@@ -256,9 +284,15 @@ def delete_user_dc(ctx: Ctx, username: str) -> Response:
     # DC answers with a long task; the deletion here is immediate, so the task is finished.
     task = ctx.store.finished_task("Delete user")
     status = f"{ctx.base}/rest/api/longtask/{task.id}"
-    return respond({"id": task.id, "links": {"status": status, "result": status},
-                    "statusPath": f"/rest/api/longtask/{task.id}",
-                    "resultPath": f"/rest/api/longtask/{task.id}"}, 202)
+    return respond(
+        {
+            "id": task.id,
+            "links": {"status": status, "result": status},
+            "statusPath": f"/rest/api/longtask/{task.id}",
+            "resultPath": f"/rest/api/longtask/{task.id}",
+        },
+        202,
+    )
 
 
 # -- private admin endpoints ---------------------------------------------------------------
@@ -269,12 +303,24 @@ def admin_create_user(ctx: Ctx) -> Response:
     username, password = data.get("username"), data.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise ApiError(400, "username and password are required")
-    user = ctx.store.create_user(username, password, email=data.get("email"),
-                                 display_name=data.get("displayName"),
-                                 groups=data.get("groups", ["confluence-users"]))
+    user = ctx.store.create_user(
+        username,
+        password,
+        email=data.get("email"),
+        display_name=data.get("displayName"),
+        groups=data.get("groups", ["confluence-users"]),
+    )
     token = ctx.store.create_token(user.username)
-    return respond({"username": user.username, "email": user.email, "userKey": user.user_key,
-                    "accountId": user.account_id, "token": token}, 201)
+    return respond(
+        {
+            "username": user.username,
+            "email": user.email,
+            "userKey": user.user_key,
+            "accountId": user.account_id,
+            "token": token,
+        },
+        201,
+    )
 
 
 @admin.route("/groups", ["POST"])

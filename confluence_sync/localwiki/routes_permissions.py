@@ -36,12 +36,12 @@ def _subject(ctx: Ctx, subject_type: str, identifier: str) -> tuple[str, str]:
 def grant_from_v1(ctx: Ctx, item: Any) -> tuple[str, str, str, str]:
     try:
         subject, operation = item["subject"], item["operation"]
-        subject_type, subject_id = _subject(ctx, str(subject["type"]),
-                                            str(subject["identifier"]))
+        subject_type, subject_id = _subject(ctx, str(subject["type"]), str(subject["identifier"]))
         return subject_type, subject_id, str(operation["key"]), str(operation["target"])
     except (KeyError, TypeError):
-        raise ApiError(400, "A permission needs subject{type,identifier} and "
-                            "operation{key,target}") from None
+        raise ApiError(
+            400, "A permission needs subject{type,identifier} and operation{key,target}"
+        ) from None
 
 
 def _admin_space(ctx: Ctx, key: str) -> Space:
@@ -55,11 +55,17 @@ def add_permission(ctx: Ctx, key: str) -> Response:
     space = _admin_space(ctx, key)
     subject_type, subject, op, target = grant_from_v1(ctx, ctx.body_dict())
     if (op, target) != ("read", "space") and subject_type != "anonymous":
-        held = {(p.operation, p.target) for p in ctx.store.permissions(space.id)
-                if p.subject_type == subject_type and p.subject == subject}
+        held = {
+            (p.operation, p.target)
+            for p in ctx.store.permissions(space.id)
+            if p.subject_type == subject_type and p.subject == subject
+        }
         if ("read", "space") not in held:
-            raise ApiError(400, "The subject must have read space permission before other "
-                                "permissions can be granted")
+            raise ApiError(
+                400,
+                "The subject must have read space permission before other "
+                "permissions can be granted",
+            )
     perm = ctx.store.grant(space.id, subject_type, subject, op, target, fail_if_exists=True)
     return respond(permission_v1_json(ctx, perm))
 
@@ -141,8 +147,13 @@ def dc_anonymous_permission(ctx: Ctx, key: str, action: str) -> Response:
 
 def _dc_subject_permissions(ctx: Ctx, key: str, subject: tuple[str, str]) -> Response:
     space = _admin_space(ctx, key)
-    return respond([permission_v1_json(ctx, p) for p in ctx.store.permissions(space.id)
-                    if (p.subject_type, p.subject) == subject])
+    return respond(
+        [
+            permission_v1_json(ctx, p)
+            for p in ctx.store.permissions(space.id)
+            if (p.subject_type, p.subject) == subject
+        ]
+    )
 
 
 @v1.route("/space/<key>/permissions/anonymous", ["GET"], flavours=DC)

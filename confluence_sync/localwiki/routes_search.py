@@ -57,8 +57,9 @@ def run_query(ctx: Ctx, text: str, *, not_found_on_error: bool = False) -> list[
         raise ApiError(404 if not_found_on_error else 400, message) from None
     store = ctx.store
     keys = cql.narrowing(query.where, "space") or cql.narrowing(query.where, "space.key")
-    spaces = [s for s in store.spaces(keys=list(keys or ()))
-              if store.can(ctx.user, s.id, "read", "space")]
+    spaces = [
+        s for s in store.spaces(keys=list(keys or ())) if store.can(ctx.user, s.id, "read", "space")
+    ]
     if not spaces:
         return []
     types = cql.narrowing(query.where, "type") or ("page", "blogpost")
@@ -66,16 +67,20 @@ def run_query(ctx: Ctx, text: str, *, not_found_on_error: bool = False) -> list[
     pages: list[Page] = []
     title_filters: list[str | None] = list(titles) if titles else [None]
     for title in title_filters:
-        pages += store.find_pages(space_ids=[s.id for s in spaces], types=tuple(types),
-                                  title=title, limit=1_000_000)
+        pages += store.find_pages(
+            space_ids=[s.id for s in spaces], types=tuple(types), title=title, limit=1_000_000
+        )
     label_hits = cql.narrowing(query.where, "label")
     if label_hits:
         allowed = set().union(*(store.pages_with_label(n) for n in label_hits))
         pages = [p for p in pages if p.id in allowed]
     hits = [p for p in pages if cql.evaluate(query.where, _Candidate(store, p))]
     for name, descending in reversed(query.order_by):
-        key = {"title": lambda p: p.title, "created": lambda p: p.created_at,
-               "lastmodified": lambda p: p.updated_at}.get(name, lambda p: p.id)
+        key = {
+            "title": lambda p: p.title,
+            "created": lambda p: p.created_at,
+            "lastmodified": lambda p: p.updated_at,
+        }.get(name, lambda p: p.id)
         hits.sort(key=key, reverse=descending)
     return hits
 
@@ -87,8 +92,9 @@ def _window(ctx: Ctx) -> tuple[int, int]:
         try:
             start = int(base64.urlsafe_b64decode(cursor.encode()).decode())
         except ValueError:
-            raise ApiError(400, "Provided value for 'cursor' is not the correct type. "
-                                "Expected type is Cursor.") from None
+            raise ApiError(
+                400, "Provided value for 'cursor' is not the correct type. Expected type is Cursor."
+            ) from None
     return start, limit
 
 
@@ -97,9 +103,12 @@ def _with_cursor(ctx: Ctx, body: dict[str, Any], start: int, limit: int, more: b
     if not ctx.cloud:
         return
     links = body["_links"]
-    path = ctx.request.path[len(ctx.context):]
-    args = [(k, v) for k, v in ctx.request.args.items(multi=True)
-            if k not in ("start", "cursor", "limit")]
+    path = ctx.request.path[len(ctx.context) :]
+    args = [
+        (k, v)
+        for k, v in ctx.request.args.items(multi=True)
+        if k not in ("start", "cursor", "limit")
+    ]
     from urllib.parse import urlencode
 
     links.pop("prev", None)
@@ -114,7 +123,7 @@ def content_search(ctx: Ctx) -> Response:
     hits = run_query(ctx, ctx.arg("cql") or "", not_found_on_error=not ctx.cloud)
     start, limit = _window(ctx)
     expand = Expand(ctx.arg("expand"))
-    results = [content_json(ctx, p, expand) for p in hits[start:start + limit]]
+    results = [content_json(ctx, p, expand) for p in hits[start : start + limit]]
     more = len(hits) > start + limit
     body = list_json(ctx, results, start=start, limit=limit, more=more)
     _with_cursor(ctx, body, start, limit, more)
@@ -130,19 +139,26 @@ def search(ctx: Ctx) -> Response:
     start, limit = _window(ctx)
     expand = Expand(ctx.arg("expand"))
     results = []
-    for page in hits[start:start + limit]:
+    for page in hits[start : start + limit]:
         content = content_json(ctx, page, expand.sub("content"))
-        results.append({
-            "content": content, "title": page.title,
-            "excerpt": storage_format.plain_text(page.body)[:200],
-            "url": content["_links"]["webui"],
-            "resultGlobalContainer": {"title": page.space_key,
-                                      "displayUrl": f"/spaces/{page.space_key}"},
-            "breadcrumbs": [], "entityType": "content",
-            "iconCssClass": "aui-icon content-type-page",
-            "lastModified": page.updated_at, "friendlyLastModified": page.updated_at,
-            "score": 1.0,
-        })
+        results.append(
+            {
+                "content": content,
+                "title": page.title,
+                "excerpt": storage_format.plain_text(page.body)[:200],
+                "url": content["_links"]["webui"],
+                "resultGlobalContainer": {
+                    "title": page.space_key,
+                    "displayUrl": f"/spaces/{page.space_key}",
+                },
+                "breadcrumbs": [],
+                "entityType": "content",
+                "iconCssClass": "aui-icon content-type-page",
+                "lastModified": page.updated_at,
+                "friendlyLastModified": page.updated_at,
+                "score": 1.0,
+            }
+        )
     more = len(hits) > start + limit
     body = list_json(ctx, results, start=start, limit=limit, more=more)
     _with_cursor(ctx, body, start, limit, more)

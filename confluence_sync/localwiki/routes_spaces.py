@@ -36,13 +36,16 @@ def _description(data: dict[str, Any]) -> str | None:
 def list_spaces(ctx: Ctx) -> Response:
     start, limit = paging(ctx, default=25, cap=500)
     keys = [k for item in ctx.request.args.getlist("spaceKey") for k in item.split(",") if k]
-    spaces = [s for s in ctx.store.spaces(keys=keys, type=ctx.arg("type"),
-                                          status=ctx.arg("status"))
-              if ctx.store.can(ctx.user, s.id, "read", "space")]
+    spaces = [
+        s
+        for s in ctx.store.spaces(keys=keys, type=ctx.arg("type"), status=ctx.arg("status"))
+        if ctx.store.can(ctx.user, s.id, "read", "space")
+    ]
     expand = Expand(ctx.arg("expand"))
-    results = [space_json(ctx, s, expand) for s in spaces[start:start + limit]]
-    return respond(list_json(ctx, results, start=start, limit=limit,
-                             more=len(spaces) > start + limit))
+    results = [space_json(ctx, s, expand) for s in spaces[start : start + limit]]
+    return respond(
+        list_json(ctx, results, start=start, limit=limit, more=len(spaces) > start + limit)
+    )
 
 
 def _create_space(ctx: Ctx, private: bool) -> Response:
@@ -55,9 +58,14 @@ def _create_space(ctx: Ctx, private: bool) -> Response:
         grants = [grant_from_v1(ctx, item) for item in data["permissions"]]
     if ctx.user is None:
         raise ApiError(403, "Anonymous users may not create spaces")
-    space = ctx.store.create_space(key=key, name=name, creator=ctx.user,
-                                   description=_description(data) or "", permissions=grants,
-                                   private=private)
+    space = ctx.store.create_space(
+        key=key,
+        name=name,
+        creator=ctx.user,
+        description=_description(data) or "",
+        permissions=grants,
+        private=private,
+    )
     return respond(space_json(ctx, space, Expand("description.plain,homepage")))
 
 
@@ -83,10 +91,13 @@ def update_space(ctx: Ctx, key: str) -> Response:
     require(ctx, space.id, "administer", "space")
     data = ctx.body_dict()
     home = (data.get("homepage") or {}).get("id")
-    updated = ctx.store.update_space(space.key, name=data.get("name"),
-                                     description=_description(data),
-                                     homepage_id=int(home) if home else None,
-                                     status=data.get("status"))
+    updated = ctx.store.update_space(
+        space.key,
+        name=data.get("name"),
+        description=_description(data),
+        homepage_id=int(home) if home else None,
+        status=data.get("status"),
+    )
     return respond(space_json(ctx, updated, Expand("description.plain,homepage")))
 
 
@@ -98,12 +109,18 @@ def delete_space(ctx: Ctx, key: str) -> Response:
     task = ctx.store.delete_space(space.key)
     status = f"{ctx.base}/rest/api/longtask/{task.id}"
     if ctx.cloud:
-        body: dict[str, Any] = {"ari": f"ari:cloud:confluence::task/{task.id}", "id": task.id,
-                                "links": {"status": status}}
+        body: dict[str, Any] = {
+            "ari": f"ari:cloud:confluence::task/{task.id}",
+            "id": task.id,
+            "links": {"status": status},
+        }
     else:
-        body = {"id": task.id, "links": {"status": status, "result": status},
-                "statusPath": f"/rest/api/longtask/{task.id}",
-                "resultPath": f"/rest/api/longtask/{task.id}"}
+        body = {
+            "id": task.id,
+            "links": {"status": status, "result": status},
+            "statusPath": f"/rest/api/longtask/{task.id}",
+            "resultPath": f"/rest/api/longtask/{task.id}",
+        }
     return respond(body, 202)
 
 
@@ -138,13 +155,26 @@ def _space_content(ctx: Ctx, key: str, content_type: str, *, envelope: bool) -> 
 
     space = readable_space(ctx, key)
     start, limit = paging(ctx)
-    pages = ctx.store.find_pages(space_ids=[space.id], types=(content_type,), offset=start,
-                                 limit=limit + 1, top_level=ctx.arg("depth") == "root")
+    pages = ctx.store.find_pages(
+        space_ids=[space.id],
+        types=(content_type,),
+        offset=start,
+        limit=limit + 1,
+        top_level=ctx.arg("depth") == "root",
+    )
     expand = Expand(ctx.arg("expand"))
-    body = list_json(ctx, [content_json(ctx, p, expand) for p in pages[:limit]], start=start,
-                     limit=limit, more=len(pages) > limit)
-    return respond({content_type: body, "_links": {"base": ctx.base, "context": ctx.context}}
-                   if envelope else body)
+    body = list_json(
+        ctx,
+        [content_json(ctx, p, expand) for p in pages[:limit]],
+        start=start,
+        limit=limit,
+        more=len(pages) > limit,
+    )
+    return respond(
+        {content_type: body, "_links": {"base": ctx.base, "context": ctx.context}}
+        if envelope
+        else body
+    )
 
 
 # -- space properties --------------------------------------------------------------------
@@ -153,9 +183,10 @@ def list_space_properties(ctx: Ctx, key: str) -> Response:
     space = readable_space(ctx, key)
     start, limit = paging(ctx, default=10)
     props = ctx.store.properties("space", space.id)
-    results = [property_json(ctx, p, f"space/{space.key}") for p in props[start:start + limit]]
-    return respond(list_json(ctx, results, start=start, limit=limit,
-                             more=len(props) > start + limit))
+    results = [property_json(ctx, p, f"space/{space.key}") for p in props[start : start + limit]]
+    return respond(
+        list_json(ctx, results, start=start, limit=limit, more=len(props) > start + limit)
+    )
 
 
 def _create_space_property(ctx: Ctx, key: str, prop_key: str | None) -> Response:
@@ -197,8 +228,9 @@ def update_space_property(ctx: Ctx, key: str, prop_key: str) -> Response:
     if not isinstance(number, int) or "value" not in data:
         raise ApiError(400, "value and version.number are required")
     # Both specs (Cloud v1, DC 10): version 1 on a missing key creates the property.
-    prop = ctx.store.update_property("space", space.id, prop_key, data["value"], number,
-                                     ctx.username, create_missing=True)
+    prop = ctx.store.update_property(
+        "space", space.id, prop_key, data["value"], number, ctx.username, create_missing=True
+    )
     return respond(property_json(ctx, prop, f"space/{space.key}"))
 
 
@@ -225,8 +257,11 @@ def add_space_labels(ctx: Ctx, key: str) -> Response:
     require(ctx, space.id, "administer", "space")
     data = ctx.json()
     items = data if isinstance(data, list) else [data]
-    ctx.store.add_labels("space", space.id, [(str(i.get("prefix") or "global"), str(i["name"]))
-                                             for i in items if isinstance(i, dict)])
+    ctx.store.add_labels(
+        "space",
+        space.id,
+        [(str(i.get("prefix") or "global"), str(i["name"])) for i in items if isinstance(i, dict)],
+    )
     return space_labels(ctx, key)
 
 
@@ -251,14 +286,26 @@ def space_trash(ctx: Ctx, key: str) -> Response:
     cursor = ctx.arg("cursor") or ""
     # Cursors look like Confluence's ("cursortype:false:<last id>"): resume after that id.
     after = int(cursor.rsplit(":", 1)[-1]) if cursor.rsplit(":", 1)[-1].isdigit() else None
-    pages = ctx.store.find_pages(space_ids=[space.id], statuses=("trashed",),
-                                 types=("page", "blogpost"), after_id=after, limit=limit + 1)
+    pages = ctx.store.find_pages(
+        space_ids=[space.id],
+        statuses=("trashed",),
+        types=("page", "blogpost"),
+        after_id=after,
+        limit=limit + 1,
+    )
     expand = Expand(ctx.arg("expand"))
     window = pages[:limit]
-    links: dict[str, Any] = {"base": ctx.base, "context": ctx.context,
-                             "self": f"{ctx.base}/rest/api/space/{space.key}/trash"}
-    body: dict[str, Any] = {"results": [content_json(ctx, p, expand) for p in window],
-                            "limit": limit, "size": len(window), "cursor": cursor}
+    links: dict[str, Any] = {
+        "base": ctx.base,
+        "context": ctx.context,
+        "self": f"{ctx.base}/rest/api/space/{space.key}/trash",
+    }
+    body: dict[str, Any] = {
+        "results": [content_json(ctx, p, expand) for p in window],
+        "limit": limit,
+        "size": len(window),
+        "cursor": cursor,
+    }
     if len(pages) > limit:
         body["nextCursor"] = f"cursortype:false:{window[-1].id}"
         query = urlencode({"limit": limit, "cursor": body["nextCursor"]})
@@ -271,8 +318,9 @@ def space_trash(ctx: Ctx, key: str) -> Response:
 def empty_trash(ctx: Ctx, key: str) -> Response:
     space = readable_space(ctx, key)
     require(ctx, space.id, "administer", "space")
-    while trashed := ctx.store.find_pages(space_ids=[space.id], statuses=("trashed",),
-                                          types=("page", "blogpost"), limit=200):
+    while trashed := ctx.store.find_pages(
+        space_ids=[space.id], statuses=("trashed",), types=("page", "blogpost"), limit=200
+    ):
         for page in trashed:
             ctx.store.purge_page(page.id)
     return respond(None, 204)

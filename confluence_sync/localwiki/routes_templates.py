@@ -16,12 +16,16 @@ from confluence_sync.localwiki.views_v1 import Expand, list_json, paging
 
 def template_json(ctx: Ctx, template: Template, with_body: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "templateId": str(template.id), "name": template.name,
-        "description": template.description, "templateType": template.type,
-        "labels": [{"prefix": "global", "name": n, "id": n, "label": n}
-                   for n in template.labels],
-        "_links": {"self": f"{ctx.base}/rest/api/template/{template.id}",
-                   "base": ctx.base, "context": ctx.context},
+        "templateId": str(template.id),
+        "name": template.name,
+        "description": template.description,
+        "templateType": template.type,
+        "labels": [{"prefix": "global", "name": n, "id": n, "label": n} for n in template.labels],
+        "_links": {
+            "self": f"{ctx.base}/rest/api/template/{template.id}",
+            "base": ctx.base,
+            "context": ctx.context,
+        },
     }
     if template.space_id is not None:
         space = ctx.store.space_by_id(template.space_id)
@@ -57,9 +61,14 @@ def _save_template(ctx: Ctx, update: bool) -> Response:
             raise ApiError(403, f"No template with id {template_id}")
     labels = [str(x.get("name") if isinstance(x, dict) else x) for x in data.get("labels") or []]
     template = ctx.store.save_template(
-        name=name, body=storage_body(body), description=str(data.get("description") or ""),
-        template_type=str(data.get("templateType") or "page"), space_id=space_id,
-        labels=labels, template_id=template_id)
+        name=name,
+        body=storage_body(body),
+        description=str(data.get("description") or ""),
+        template_type=str(data.get("templateType") or "page"),
+        space_id=space_id,
+        labels=labels,
+        template_id=template_id,
+    )
     return respond(template_json(ctx, template))
 
 
@@ -79,9 +88,10 @@ def page_templates(ctx: Ctx) -> Response:
     start, limit = paging(ctx)
     with_body = Expand(ctx.arg("expand")).has("body")
     templates = ctx.store.templates(space_id)
-    results = [template_json(ctx, t, with_body) for t in templates[start:start + limit]]
-    return respond(list_json(ctx, results, start=start, limit=limit,
-                             more=len(templates) > start + limit))
+    results = [template_json(ctx, t, with_body) for t in templates[start : start + limit]]
+    return respond(
+        list_json(ctx, results, start=start, limit=limit, more=len(templates) > start + limit)
+    )
 
 
 @v1.route("/template/blueprint", ["GET"])
@@ -119,12 +129,21 @@ def _task_json(ctx: Ctx, task_id: str, poll: bool) -> dict[str, Any]:
     if task is None:
         raise ApiError(404, f"No long task with id {task_id}")
     done = task.finished
-    return {"id": task.id, "name": {"key": "com.atlassian.confluence.spaces.delete",
-                                    "args": []},
-            "elapsedTime": 0 if not done else 1000, "percentageComplete": 100 if done else 50,
-            "successful": done, "finished": done, "status": "COMPLETE" if done else "RUNNING",
-            "messages": [], "_links": {"self": f"{ctx.base}/rest/api/longtask/{task.id}",
-                                       "base": ctx.base, "context": ctx.context}}
+    return {
+        "id": task.id,
+        "name": {"key": "com.atlassian.confluence.spaces.delete", "args": []},
+        "elapsedTime": 0 if not done else 1000,
+        "percentageComplete": 100 if done else 50,
+        "successful": done,
+        "finished": done,
+        "status": "COMPLETE" if done else "RUNNING",
+        "messages": [],
+        "_links": {
+            "self": f"{ctx.base}/rest/api/longtask/{task.id}",
+            "base": ctx.base,
+            "context": ctx.context,
+        },
+    }
 
 
 @v1.route("/longtask/<task_id>", ["GET"])
@@ -137,9 +156,10 @@ def get_longtask(ctx: Ctx, task_id: str) -> Response:
 def list_longtasks(ctx: Ctx) -> Response:
     start, limit = paging(ctx, default=100)
     tasks = ctx.store.longtasks()
-    results = [_task_json(ctx, t.id, poll=False) for t in tasks[start:start + limit]]
-    return respond(list_json(ctx, results, start=start, limit=limit,
-                             more=len(tasks) > start + limit))
+    results = [_task_json(ctx, t.id, poll=False) for t in tasks[start : start + limit]]
+    return respond(
+        list_json(ctx, results, start=start, limit=limit, more=len(tasks) > start + limit)
+    )
 
 
 # Read-only template routes of older Data Center releases (``/rest/experimental``).

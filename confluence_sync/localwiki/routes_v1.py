@@ -78,8 +78,7 @@ def _inline_properties(metadata: dict[str, Any]) -> dict[str, Any]:
     props = metadata.get("properties") or {}
     if not isinstance(props, dict):
         raise ApiError(400, "metadata.properties must be an object")
-    return {key: (val.get("value") if isinstance(val, dict) else val)
-            for key, val in props.items()}
+    return {key: (val.get("value") if isinstance(val, dict) else val) for key, val in props.items()}
 
 
 def _upsert_properties(ctx: Ctx, page_id: int, props: dict[str, Any]) -> None:
@@ -88,8 +87,9 @@ def _upsert_properties(ctx: Ctx, page_id: int, props: dict[str, Any]) -> None:
         if current is None:
             ctx.store.create_property("content", page_id, key, value, ctx.username)
         elif current.value != value:
-            ctx.store.update_property("content", page_id, key, value, current.version + 1,
-                                      ctx.username)
+            ctx.store.update_property(
+                "content", page_id, key, value, current.version + 1, ctx.username
+            )
 
 
 @v1.route("/content", ["GET"], gone_on_cloud=True)
@@ -100,11 +100,17 @@ def list_content(ctx: Ctx) -> Response:
     if ctx.arg("spaceKey"):
         space_ids = [readable_space(ctx, str(ctx.arg("spaceKey"))).id]
     else:
-        space_ids = [s.id for s in ctx.store.spaces()
-                     if ctx.store.can(ctx.user, s.id, "read", "space")] or [-1]
-    pages = ctx.store.find_pages(space_ids=space_ids, title=ctx.arg("title"),
-                                 statuses=_statuses(ctx), types=(content_type,),
-                                 offset=start, limit=limit + 1)
+        space_ids = [
+            s.id for s in ctx.store.spaces() if ctx.store.can(ctx.user, s.id, "read", "space")
+        ] or [-1]
+    pages = ctx.store.find_pages(
+        space_ids=space_ids,
+        title=ctx.arg("title"),
+        statuses=_statuses(ctx),
+        types=(content_type,),
+        offset=start,
+        limit=limit + 1,
+    )
     results = [content_json(ctx, p, expand) for p in pages[:limit]]
     return respond(list_json(ctx, results, start=start, limit=limit, more=len(pages) > limit))
 
@@ -120,19 +126,26 @@ def create_content(ctx: Ctx) -> Response:
         raise ApiError(400, "space.key is required")
     space = ctx.store.space_by_key(str(space_key))
     if space is None or space.deleting or not ctx.store.can(ctx.user, space.id, "read", "space"):
-        raise ApiError(403, f"Space does not exist or you may not create content in it: "
-                            f"{space_key}")
+        raise ApiError(
+            403, f"Space does not exist or you may not create content in it: {space_key}"
+        )
     require(ctx, space.id, "create", content_type)
     title = data.get("title")
     if not isinstance(title, str):
         raise ApiError(400, "title is required")
     metadata = data.get("metadata") or {}
     page = ctx.store.create_page(
-        space_key=space.key, title=title, body=_body_from(data) or "", author=ctx.username,
-        parent_id=_parent_from(data), content_type=content_type,
+        space_key=space.key,
+        title=title,
+        body=_body_from(data) or "",
+        author=ctx.username,
+        parent_id=_parent_from(data),
+        content_type=content_type,
         status=data.get("status") or "current",
         message=str((data.get("version") or {}).get("message") or ""),
-        labels=_label_names(metadata) or (), properties=_inline_properties(metadata))
+        labels=_label_names(metadata) or (),
+        properties=_inline_properties(metadata),
+    )
     expand = Expand(ctx.arg("expand") or DEFAULT_EXPAND)
     return respond(content_json(ctx, page, expand))
 
@@ -147,10 +160,16 @@ def get_content(ctx: Ctx, page_id: int) -> Response:
         if row is None:
             raise ApiError(404, f"No version {wanted} of content {page_id}")
         # An old version reads like the page did then (status "historical" in Confluence).
-        page = replace(page, title=row["title"], body=row["body"], version=row["number"],
-                       updated_at=row["created_at"], updater=row["author"],
-                       message=row["message"], status="historical" if wanted != page.version
-                       else page.status)
+        page = replace(
+            page,
+            title=row["title"],
+            body=row["body"],
+            version=row["number"],
+            updated_at=row["created_at"],
+            updater=row["author"],
+            message=row["message"],
+            status="historical" if wanted != page.version else page.status,
+        )
     return respond(content_json(ctx, page, expand))
 
 
@@ -167,15 +186,20 @@ def update_content(ctx: Ctx, page_id: int) -> Response:
     except (TypeError, ValueError):
         raise ApiError(400, "version.number must be an integer") from None
     if number != page.version + 1:
-        raise Conflict(f"Version must be incremented on update. Current version is: "
-                       f"{page.version}")
+        raise Conflict(f"Version must be incremented on update. Current version is: {page.version}")
     metadata = data.get("metadata") or {}
     body = _body_from(data)
     updated = ctx.store.update_page(
-        page_id, title=str(data["title"]), version=number, author=ctx.username, body=body,
-        parent_id=_parent_from(data), status=data.get("status") or "current",
+        page_id,
+        title=str(data["title"]),
+        version=number,
+        author=ctx.username,
+        body=body,
+        parent_id=_parent_from(data),
+        status=data.get("status") or "current",
         message=str((data.get("version") or {}).get("message") or ""),
-        minor_edit=bool((data.get("version") or {}).get("minorEdit", False)))
+        minor_edit=bool((data.get("version") or {}).get("minorEdit", False)),
+    )
     labels = _label_names(metadata)
     if labels is not None:
         ctx.store.set_labels("content", page_id, labels)
@@ -210,19 +234,34 @@ def content_versions(ctx: Ctx, page_id: int) -> Response:
     page = readable_page(ctx, page_id, ("current", "trashed", "draft"))
     start, limit = paging(ctx, default=200)
     rows = ctx.store.versions(page.id)
-    results = [{"by": user_json(ctx, None, r["author"]), "when": r["created_at"],
-                "message": r["message"], "number": r["number"],
-                "minorEdit": bool(r["minor_edit"])} for r in rows[start:start + limit]]
-    return respond(list_json(ctx, results, start=start, limit=limit,
-                             more=len(rows) > start + limit))
+    results = [
+        {
+            "by": user_json(ctx, None, r["author"]),
+            "when": r["created_at"],
+            "message": r["message"],
+            "number": r["number"],
+            "minorEdit": bool(r["minor_edit"]),
+        }
+        for r in rows[start : start + limit]
+    ]
+    return respond(
+        list_json(ctx, results, start=start, limit=limit, more=len(rows) > start + limit)
+    )
 
 
 def _children_list(ctx: Ctx, pages: list[Page]) -> Response:
     start, limit = paging(ctx)
     expand = Expand(ctx.arg("expand"))
-    window = pages[start:start + limit]
-    return respond(list_json(ctx, [content_json(ctx, p, expand) for p in window],
-                             start=start, limit=limit, more=len(pages) > start + limit))
+    window = pages[start : start + limit]
+    return respond(
+        list_json(
+            ctx,
+            [content_json(ctx, p, expand) for p in window],
+            start=start,
+            limit=limit,
+            more=len(pages) > start + limit,
+        )
+    )
 
 
 @v1.route("/content/<int:page_id>/child/<content_type>", ["GET"], gone_on_cloud=True)
@@ -238,11 +277,18 @@ def content_child_map(ctx: Ctx, page_id: int) -> Response:
     expand = Expand(ctx.arg("expand") or "page")
     kids = ctx.store.children(page.id)
     results = [content_json(ctx, k, expand.sub("page")) for k in kids[:200]]
-    return respond({"page": {"results": results, "start": 0, "limit": 200,
-                             "size": len(results),
-                             "_links": {"self": f"{ctx.base}/rest/api/content/{page.id}/child/"
-                                                "page"}},
-                    "_links": {"base": ctx.base, "context": ctx.context}})
+    return respond(
+        {
+            "page": {
+                "results": results,
+                "start": 0,
+                "limit": 200,
+                "size": len(results),
+                "_links": {"self": f"{ctx.base}/rest/api/content/{page.id}/child/page"},
+            },
+            "_links": {"base": ctx.base, "context": ctx.context},
+        }
+    )
 
 
 @v1.route("/content/<int:page_id>/descendant/<content_type>", ["GET"], gone_on_cloud=True)
@@ -267,9 +313,10 @@ def move_content(ctx: Ctx, page_id: int, position: str, target_id: int) -> Respo
 def _labels_response(ctx: Ctx, page_id: int) -> Response:
     start, limit = paging(ctx, default=200)
     labels = ctx.store.labels("content", page_id, ctx.arg("prefix"))
-    window = [label_json(x) for x in labels[start:start + limit]]
-    return respond(list_json(ctx, window, start=start, limit=limit,
-                             more=len(labels) > start + limit))
+    window = [label_json(x) for x in labels[start : start + limit]]
+    return respond(
+        list_json(ctx, window, start=start, limit=limit, more=len(labels) > start + limit)
+    )
 
 
 @v1.route("/content/<int:page_id>/label", ["GET"], gone_on_cloud=True)
@@ -319,9 +366,10 @@ def list_properties(ctx: Ctx, page_id: int) -> Response:
     readable_page(ctx, page_id, ("current", "draft"))
     start, limit = paging(ctx, default=10)
     props = ctx.store.properties("content", page_id)
-    results = [property_json(ctx, p, f"content/{page_id}") for p in props[start:start + limit]]
-    return respond(list_json(ctx, results, start=start, limit=limit,
-                             more=len(props) > start + limit))
+    results = [property_json(ctx, p, f"content/{page_id}") for p in props[start : start + limit]]
+    return respond(
+        list_json(ctx, results, start=start, limit=limit, more=len(props) > start + limit)
+    )
 
 
 def _create_property(ctx: Ctx, page_id: int, key: str | None) -> Response:
@@ -365,8 +413,9 @@ def update_property(ctx: Ctx, page_id: int, key: str) -> Response:
     if not isinstance(number, int) or "value" not in data:
         raise ApiError(400, "value and version.number are required")
     # Both specs (Cloud v1, DC 10): version 1 on a missing key creates the property.
-    prop = ctx.store.update_property("content", page_id, key, data["value"], number,
-                                     ctx.username, create_missing=True)
+    prop = ctx.store.update_property(
+        "content", page_id, key, data["value"], number, ctx.username, create_missing=True
+    )
     return respond(property_json(ctx, prop, f"content/{page_id}"))
 
 

@@ -38,8 +38,9 @@ def _window(ctx: Ctx) -> tuple[int, int]:
     try:
         return int(base64.urlsafe_b64decode(cursor.encode()).decode()), limit
     except ValueError:
-        raise ApiError(400, "Provided value for 'cursor' is not the correct type. Expected "
-                            "type is Cursor.") from None
+        raise ApiError(
+            400, "Provided value for 'cursor' is not the correct type. Expected type is Cursor."
+        ) from None
 
 
 def _list(ctx: Ctx, items: Sequence[Any], offset: int, limit: int, more: bool) -> Response:
@@ -47,8 +48,9 @@ def _list(ctx: Ctx, items: Sequence[Any], offset: int, limit: int, more: bool) -
     headers: dict[str, str] = {}
     if more:
         cursor = base64.urlsafe_b64encode(str(offset + limit).encode()).decode()
-        args = [(k, v) for k, v in ctx.request.args.items(multi=True)
-                if k not in ("cursor", "limit")]
+        args = [
+            (k, v) for k, v in ctx.request.args.items(multi=True) if k not in ("cursor", "limit")
+        ]
         query = urlencode([*args, ("limit", limit), ("cursor", cursor)])
         links["next"] = f"{ctx.request.path}?{query}"
         headers["Link"] = f'<{links["next"]}>; rel="next", <{ctx.base}>; rel="base"'
@@ -57,7 +59,7 @@ def _list(ctx: Ctx, items: Sequence[Any], offset: int, limit: int, more: bool) -
 
 def paged(ctx: Ctx, items: Sequence[Any]) -> Response:
     offset, limit = _window(ctx)
-    return _list(ctx, items[offset:offset + limit], offset, limit, len(items) > offset + limit)
+    return _list(ctx, items[offset : offset + limit], offset, limit, len(items) > offset + limit)
 
 
 def _account(ctx: Ctx, username: str) -> str:
@@ -66,20 +68,30 @@ def _account(ctx: Ctx, username: str) -> str:
 
 
 def _version(ctx: Ctx, page: Page) -> dict[str, Any]:
-    return {"createdAt": page.updated_at, "message": page.message, "number": page.version,
-            "minorEdit": page.minor_edit, "authorId": _account(ctx, page.updater)}
+    return {
+        "createdAt": page.updated_at,
+        "message": page.message,
+        "number": page.version,
+        "minorEdit": page.minor_edit,
+        "authorId": _account(ctx, page.updater),
+    }
 
 
-def page_v2(ctx: Ctx, page: Page, *, single: bool = False,
-            echo_body: bool = False) -> dict[str, Any]:
+def page_v2(
+    ctx: Ctx, page: Page, *, single: bool = False, echo_body: bool = False
+) -> dict[str, Any]:
     """A v2 page; ``echo_body``: a write's answer, which carries the body it stored."""
     out: dict[str, Any] = {
-        "id": str(page.id), "status": page.status, "title": page.title,
+        "id": str(page.id),
+        "status": page.status,
+        "title": page.title,
         "spaceId": str(page.space_id),
         "parentId": str(page.parent_id) if page.parent_id is not None else None,
         "parentType": "page" if page.parent_id is not None else None,
-        "position": page.position, "authorId": _account(ctx, page.creator),
-        "ownerId": _account(ctx, page.creator), "lastOwnerId": None,
+        "position": page.position,
+        "authorId": _account(ctx, page.creator),
+        "ownerId": _account(ctx, page.creator),
+        "lastOwnerId": None,
         "createdAt": page.created_at,
     }
     if not single or ctx.arg("include-version") != "false":
@@ -96,23 +108,39 @@ def page_v2(ctx: Ctx, page: Page, *, single: bool = False,
     if single:
         if ctx.arg("include-labels") == "true":
             labels = [_label(x) for x in ctx.store.labels("content", page.id)]
-            out["labels"] = {"results": labels, "meta": {"hasMore": False, "cursor": ""},
-                             "_links": {"self": f"/wiki/api/v2/pages/{page.id}/labels"}}
+            out["labels"] = {
+                "results": labels,
+                "meta": {"hasMore": False, "cursor": ""},
+                "_links": {"self": f"/wiki/api/v2/pages/{page.id}/labels"},
+            }
         if ctx.arg("include-versions") == "true":
             rows = ctx.store.versions(page.id)
             out["versions"] = {
-                "results": [{"createdAt": r["created_at"], "message": r["message"],
-                             "number": r["number"], "minorEdit": bool(r["minor_edit"]),
-                             "authorId": _account(ctx, r["author"])} for r in rows],
+                "results": [
+                    {
+                        "createdAt": r["created_at"],
+                        "message": r["message"],
+                        "number": r["number"],
+                        "minorEdit": bool(r["minor_edit"]),
+                        "authorId": _account(ctx, r["author"]),
+                    }
+                    for r in rows
+                ],
                 "meta": {"hasMore": False, "cursor": ""},
-                "_links": {"self": f"/wiki/api/v2/pages/{page.id}/versions"}}
+                "_links": {"self": f"/wiki/api/v2/pages/{page.id}/versions"},
+            }
         if ctx.arg("include-properties") == "true":
             props = [property_v2(ctx, p) for p in ctx.store.properties("content", page.id)]
-            out["properties"] = {"results": props, "meta": {"hasMore": False, "cursor": ""},
-                                 "_links": {"self": f"/wiki/api/v2/pages/{page.id}/properties"}}
-    out["_links"] = {"webui": f"/spaces/{page.space_key}/pages/{page.id}",
-                     "editui": f"/pages/resumedraft.action?draftId={page.id}",
-                     "tinyui": f"/x/{page.id}"}
+            out["properties"] = {
+                "results": props,
+                "meta": {"hasMore": False, "cursor": ""},
+                "_links": {"self": f"/wiki/api/v2/pages/{page.id}/properties"},
+            }
+    out["_links"] = {
+        "webui": f"/spaces/{page.space_key}/pages/{page.id}",
+        "editui": f"/pages/resumedraft.action?draftId={page.id}",
+        "tinyui": f"/x/{page.id}",
+    }
     return out
 
 
@@ -121,15 +149,28 @@ def _label(label: Any) -> dict[str, Any]:
 
 
 def property_v2(ctx: Ctx, prop: Property) -> dict[str, Any]:
-    return {"id": str(prop.id), "key": prop.key, "value": prop.value,
-            "version": {"createdAt": prop.updated_at, "message": "", "number": prop.version,
-                        "minorEdit": False, "authorId": _account(ctx, prop.author)}}
+    return {
+        "id": str(prop.id),
+        "key": prop.key,
+        "value": prop.value,
+        "version": {
+            "createdAt": prop.updated_at,
+            "message": "",
+            "number": prop.version,
+            "minorEdit": False,
+            "authorId": _account(ctx, prop.author),
+        },
+    }
 
 
 def space_v2(ctx: Ctx, space: Space) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": str(space.id), "key": space.key, "name": space.name, "type": space.type,
-        "status": space.status, "authorId": _account(ctx, space.creator),
+        "id": str(space.id),
+        "key": space.key,
+        "name": space.name,
+        "type": space.type,
+        "status": space.status,
+        "authorId": _account(ctx, space.creator),
         "createdAt": space.created_at,
         "homepageId": str(space.homepage_id) if space.homepage_id else None,
         "_links": {"webui": f"/spaces/{space.key}"},
@@ -147,8 +188,16 @@ def _statuses(ctx: Ctx, default: tuple[str, ...]) -> tuple[str, ...]:
 
 def _sort(ctx: Ctx) -> str:
     sort = ctx.arg("sort") or "id"
-    if sort not in ("id", "-id", "title", "-title", "created-date", "-created-date",
-                    "modified-date", "-modified-date"):
+    if sort not in (
+        "id",
+        "-id",
+        "title",
+        "-title",
+        "created-date",
+        "-created-date",
+        "modified-date",
+        "-modified-date",
+    ):
         raise ApiError(400, f"Provided value for 'sort' is not valid: {sort}")
     return sort
 
@@ -183,12 +232,16 @@ def list_pages(ctx: Ctx) -> Response:
     offset, limit = _window(ctx)
     wanted = [int_param(v, "space-id") for v in _csv(ctx, "space-id")]
     spaces = [s for s in ctx.store.spaces(ids=wanted) if can_read(ctx, s.id)]
-    pages = ctx.store.find_pages(space_ids=[s.id for s in spaces] or [-1],
-                                 ids=_page_ids_filter(ctx), title=ctx.arg("title"),
-                                 statuses=_statuses(ctx, ("current", "archived")),
-                                 offset=offset, limit=limit + 1, order=_sort(ctx))
-    return _list(ctx, [page_v2(ctx, p) for p in pages[:limit]], offset, limit,
-                 len(pages) > limit)
+    pages = ctx.store.find_pages(
+        space_ids=[s.id for s in spaces] or [-1],
+        ids=_page_ids_filter(ctx),
+        title=ctx.arg("title"),
+        statuses=_statuses(ctx, ("current", "archived")),
+        offset=offset,
+        limit=limit + 1,
+        order=_sort(ctx),
+    )
+    return _list(ctx, [page_v2(ctx, p) for p in pages[:limit]], offset, limit, len(pages) > limit)
 
 
 @v2.route("/pages", ["POST"])
@@ -206,9 +259,14 @@ def create_page(ctx: Ctx) -> Response:
     parent_id = int_param(parent, "parentId") if parent else None
     if parent_id is None and ctx.arg("root-level") != "true":
         parent_id = space.homepage_id
-    page = ctx.store.create_page(space_key=space.key, title=title,
-                                 body=_body_value(data) or "", author=ctx.username,
-                                 parent_id=parent_id, status=status)
+    page = ctx.store.create_page(
+        space_key=space.key,
+        title=title,
+        body=_body_value(data) or "",
+        author=ctx.username,
+        parent_id=parent_id,
+        status=status,
+    )
     return respond(page_v2(ctx, page, single=True, echo_body=True))
 
 
@@ -233,10 +291,15 @@ def update_page(ctx: Ctx, page_id: int) -> Response:
         raise ApiError(400, "Changing the space of a page is not supported")
     parent = data.get("parentId")
     updated = ctx.store.update_page(
-        page_id, title=str(data["title"]), version=int_param(number, "version.number"),
-        author=ctx.username, body=_body_value(data),
-        parent_id=int_param(parent, "parentId") if parent else None, status=status,
-        message=str((data.get("version") or {}).get("message") or ""))
+        page_id,
+        title=str(data["title"]),
+        version=int_param(number, "version.number"),
+        author=ctx.username,
+        body=_body_value(data),
+        parent_id=int_param(parent, "parentId") if parent else None,
+        status=status,
+        message=str((data.get("version") or {}).get("message") or ""),
+    )
     return respond(page_v2(ctx, updated, single=True, echo_body=True))
 
 
@@ -245,8 +308,9 @@ def update_title(ctx: Ctx, page_id: int) -> Response:
     data = ctx.body_dict()
     page = readable_page(ctx, page_id)
     require_writable(ctx, page.space_id)
-    updated = ctx.store.update_page(page_id, title=str(data.get("title") or ""),
-                                    version=page.version + 1, author=ctx.username)
+    updated = ctx.store.update_page(
+        page_id, title=str(data.get("title") or ""), version=page.version + 1, author=ctx.username
+    )
     return respond(page_v2(ctx, updated, single=True))
 
 
@@ -267,8 +331,13 @@ def delete_page(ctx: Ctx, page_id: int) -> Response:
 
 
 def _child(page: Page) -> dict[str, Any]:
-    return {"id": str(page.id), "status": page.status, "title": page.title,
-            "spaceId": str(page.space_id), "childPosition": page.position}
+    return {
+        "id": str(page.id),
+        "status": page.status,
+        "title": page.title,
+        "spaceId": str(page.space_id),
+        "childPosition": page.position,
+    }
 
 
 @v2.route("/pages/<int:page_id>/children", ["GET"])
@@ -290,9 +359,17 @@ def descendants(ctx: Ctx, page_id: int) -> Response:
     base_depth = len(ctx.store.ancestors(page))
     out = []
     for d in ctx.store.descendants(page.id, depth=depth):
-        out.append({"id": str(d.id), "status": d.status, "title": d.title, "type": "page",
-                    "parentId": str(d.parent_id), "depth": len(ctx.store.ancestors(d))
-                    - base_depth, "childPosition": d.position})
+        out.append(
+            {
+                "id": str(d.id),
+                "status": d.status,
+                "title": d.title,
+                "type": "page",
+                "parentId": str(d.parent_id),
+                "depth": len(ctx.store.ancestors(d)) - base_depth,
+                "childPosition": d.position,
+            }
+        )
     return paged(ctx, out)
 
 
@@ -314,18 +391,36 @@ def page_labels(ctx: Ctx, page_id: int) -> Response:
 def page_versions(ctx: Ctx, page_id: int) -> Response:
     readable_page(ctx, page_id, ("current", "trashed", "draft"))
     rows = ctx.store.versions(page_id)
-    return paged(ctx, [{"createdAt": r["created_at"], "message": r["message"],
-                         "number": r["number"], "minorEdit": bool(r["minor_edit"]),
-                         "authorId": _account(ctx, r["author"])} for r in rows])
+    return paged(
+        ctx,
+        [
+            {
+                "createdAt": r["created_at"],
+                "message": r["message"],
+                "number": r["number"],
+                "minorEdit": bool(r["minor_edit"]),
+                "authorId": _account(ctx, r["author"]),
+            }
+            for r in rows
+        ],
+    )
 
 
 # -- spaces ------------------------------------------------------------------------------
 @v2.route("/spaces", ["GET"])
 def list_spaces(ctx: Ctx) -> Response:
     ids = [int_param(v, "ids") for v in _csv(ctx, "ids")]
-    spaces = [s for s in ctx.store.spaces(keys=_csv(ctx, "keys"), ids=ids, type=ctx.arg("type"),
-                                          status=ctx.arg("status"), order="id")
-              if can_read(ctx, s.id)]
+    spaces = [
+        s
+        for s in ctx.store.spaces(
+            keys=_csv(ctx, "keys"),
+            ids=ids,
+            type=ctx.arg("type"),
+            status=ctx.arg("status"),
+            order="id",
+        )
+        if can_read(ctx, s.id)
+    ]
     return paged(ctx, [space_v2(ctx, s) for s in spaces])
 
 
@@ -339,8 +434,9 @@ def create_space(ctx: Ctx) -> Response:
     desc = data.get("description") or {}
     if ctx.user is None:
         raise ApiError(404, "Anonymous users may not create spaces")
-    space = ctx.store.create_space(key=key, name=name, creator=ctx.user,
-                                   description=str(desc.get("value", "")))
+    space = ctx.store.create_space(
+        key=key, name=name, creator=ctx.user, description=str(desc.get("value", ""))
+    )
     body = space_v2(ctx, space)
     body["_links"]["base"] = ctx.base
     return respond(body, 201)
@@ -355,12 +451,16 @@ def get_space(ctx: Ctx, space_id: int) -> Response:
 def space_pages(ctx: Ctx, space_id: int) -> Response:
     space = readable_space_id(ctx, space_id)
     offset, limit = _window(ctx)
-    pages = ctx.store.find_pages(space_ids=[space.id], title=ctx.arg("title"),
-                                 statuses=_statuses(ctx, ("current", "archived")),
-                                 offset=offset, limit=limit + 1, order=_sort(ctx),
-                                 top_level=ctx.arg("depth") == "root")
-    return _list(ctx, [page_v2(ctx, p) for p in pages[:limit]], offset, limit,
-                 len(pages) > limit)
+    pages = ctx.store.find_pages(
+        space_ids=[space.id],
+        title=ctx.arg("title"),
+        statuses=_statuses(ctx, ("current", "archived")),
+        offset=offset,
+        limit=limit + 1,
+        order=_sort(ctx),
+        top_level=ctx.arg("depth") == "root",
+    )
+    return _list(ctx, [page_v2(ctx, p) for p in pages[:limit]], offset, limit, len(pages) > limit)
 
 
 @v2.route("/spaces/<int:space_id>/labels", ["GET"])
@@ -382,8 +482,13 @@ def space_permissions(ctx: Ctx, space_id: int) -> Response:
             principal = {"type": "group", "id": group.id if group else perm.subject}
         else:
             principal = {"type": "user", "id": "anonymous"}
-        out.append({"id": str(perm.id), "principal": principal,
-                    "operation": {"key": perm.operation, "targetType": perm.target}})
+        out.append(
+            {
+                "id": str(perm.id),
+                "principal": principal,
+                "operation": {"key": perm.operation, "targetType": perm.target},
+            }
+        )
     return paged(ctx, out)
 
 
@@ -392,8 +497,11 @@ def labels(ctx: Ctx) -> Response:
     found = ctx.store.all_labels()
     wanted = {int_param(v, "label-id") for v in _csv(ctx, "label-id")}
     prefixes = set(_csv(ctx, "prefix"))
-    found = [x for x in found if (not wanted or x.id in wanted)
-             and (not prefixes or x.prefix in prefixes)]
+    found = [
+        x
+        for x in found
+        if (not wanted or x.id in wanted) and (not prefixes or x.prefix in prefixes)
+    ]
     return paged(ctx, [_label(x) for x in found])
 
 
@@ -403,6 +511,9 @@ def label_pages(ctx: Ctx, label_id: int) -> Response:
     if not match:
         raise ApiError(404, f"No label with id {label_id}")
     ids = sorted(ctx.store.pages_with_label(match[0].name))
-    pages = [p for p in (ctx.store.page(i) for i in ids)
-             if p is not None and p.status == "current" and can_read(ctx, p.space_id)]
+    pages = [
+        p
+        for p in (ctx.store.page(i) for i in ids)
+        if p is not None and p.status == "current" and can_read(ctx, p.space_id)
+    ]
     return paged(ctx, [page_v2(ctx, p) for p in pages])

@@ -61,8 +61,9 @@ def _update_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Respon
     number = int_param((data.get("version") or {}).get("number"), "version.number")
     if data.get("key") not in (None, prop.key):
         raise ApiError(400, "The key of a property cannot be changed")
-    updated = ctx.store.update_property(kind, owner, prop.key, data.get("value"), number,
-                                        ctx.username)
+    updated = ctx.store.update_property(
+        kind, owner, prop.key, data.get("value"), number, ctx.username
+    )
     return respond(property_v2(ctx, updated))
 
 

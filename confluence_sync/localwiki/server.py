@@ -33,21 +33,40 @@ from confluence_sync.localwiki.routes_v2 import v2
 from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Store
 
 # The route modules register on import; referencing them keeps linters from dropping them.
-_ROUTE_MODULES = (routes_attachments, routes_people, routes_permissions, routes_search,
-                  routes_spaces, routes_templates, routes_v2_properties)
+_ROUTE_MODULES = (
+    routes_attachments,
+    routes_people,
+    routes_permissions,
+    routes_search,
+    routes_spaces,
+    routes_templates,
+    routes_v2_properties,
+)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 VIEWER_PREFIX = "/viewer"
 
 
 def build_core_app(store: Store, options: Options) -> WikiApp:
     """The REST core alone: no viewer, faults or journal."""
-    return WikiApp(store, options, v1=v1, v2=v2, admin=routes_people.admin,
-                   experimental=routes_templates.experimental)
+    return WikiApp(
+        store,
+        options,
+        v1=v1,
+        v2=v2,
+        admin=routes_people.admin,
+        experimental=routes_templates.experimental,
+    )
 
 
-def build_wsgi_app(store: Store, options: Options, *, faults: Sequence[str] = (),
-                   latency_ms: int = 0, journal_path: str | Path | None = None,
-                   core: WikiApp | None = None) -> WSGIApp:
+def build_wsgi_app(
+    store: Store,
+    options: Options,
+    *,
+    faults: Sequence[str] = (),
+    latency_ms: int = 0,
+    journal_path: str | Path | None = None,
+    core: WikiApp | None = None,
+) -> WSGIApp:
     """The full stack: Journal(Faults(core with the viewer mounted)); ``core`` may be built
     by the caller, to keep a handle on it (its page cache)."""
     from confluence_sync.localwiki.faults import FaultMiddleware, FaultPlan
@@ -57,8 +76,7 @@ def build_wsgi_app(store: Store, options: Options, *, faults: Sequence[str] = ()
     core = core or build_core_app(store, options)
     viewer = make_viewer(store, url_prefix=VIEWER_PREFIX)
 
-    def with_viewer(environ: dict[str, Any], start_response: Callable[..., Any]
-                    ) -> Iterable[bytes]:
+    def with_viewer(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == VIEWER_PREFIX or path.startswith(VIEWER_PREFIX + "/"):
             return viewer(environ, start_response)
@@ -80,27 +98,47 @@ class _Handler(KeepAliveHandler):
 class LocalWiki:
     """A Confluence-compatible server for tests and demos; use as a context manager."""
 
-    def __init__(self, *, db_path: str | Path = ":memory:", host: str = "127.0.0.1",
-                 port: int = 0, flavour: Literal["dc", "cloud"] = "dc", context_path: str = "",
-                 v1_removed: bool = False, latency_ms: int = 0, faults: Sequence[str] = (),
-                 journal_path: str | Path | None = None, anonymous_access: bool = False,
-                 ssl_context: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        db_path: str | Path = ":memory:",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        flavour: Literal["dc", "cloud"] = "dc",
+        context_path: str = "",
+        v1_removed: bool = False,
+        latency_ms: int = 0,
+        faults: Sequence[str] = (),
+        journal_path: str | Path | None = None,
+        anonymous_access: bool = False,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         if flavour not in ("dc", "cloud"):
             raise ValueError(f"flavour must be 'dc' or 'cloud', not {flavour!r}")
         context = "/" + context_path.strip("/") if context_path.strip("/") else ""
-        self.options = Options(flavour=flavour, context_path=context if flavour == "dc" else "",
-                               v1_removed=v1_removed, anonymous_access=anonymous_access)
+        self.options = Options(
+            flavour=flavour,
+            context_path=context if flavour == "dc" else "",
+            v1_removed=v1_removed,
+            anonymous_access=anonymous_access,
+        )
         self.store = Store(db_path)
         self.host = host
         self.port = port
         # https, as real sites are served: some clients (md2conf's v1 mode) build https URLs.
         self.ssl_context = ssl_context
         self.core = build_core_app(self.store, self.options)  # the REST core, for its cache
-        self.app = build_wsgi_app(self.store, self.options, faults=faults,
-                                  latency_ms=latency_ms, journal_path=journal_path,
-                                  core=self.core)
+        self.app = build_wsgi_app(
+            self.store,
+            self.options,
+            faults=faults,
+            latency_ms=latency_ms,
+            journal_path=journal_path,
+            core=self.core,
+        )
         self.admin: tuple[str, str] = (
-            (ADMIN_EMAIL, ADMIN_TOKEN) if flavour == "cloud" else ("admin", ADMIN_PASSWORD))
+            (ADMIN_EMAIL, ADMIN_TOKEN) if flavour == "cloud" else ("admin", ADMIN_PASSWORD)
+        )
         self._server: BaseWSGIServer | None = None
         self._connections: set[socket.socket] = set()
         self._thread: threading.Thread | None = None
@@ -109,8 +147,14 @@ class LocalWiki:
 
     def start(self) -> LocalWiki:
         """Bind and serve in a daemon thread; ``url`` and ``root_url`` are set on return."""
-        server = make_server(self.host, self.port, self.app, threaded=True,
-                             request_handler=_Handler, ssl_context=self.ssl_context)
+        server = make_server(
+            self.host,
+            self.port,
+            self.app,
+            threaded=True,
+            request_handler=_Handler,
+            ssl_context=self.ssl_context,
+        )
         # Request threads must not keep an interpreter alive after a test run.
         setattr(server, "daemon_threads", True)  # noqa: B010 - set only on the threaded mixin
         # Kept-alive connections, ended by stop() so a stopped wiki stops answering.
@@ -120,11 +164,13 @@ class LocalWiki:
         self.port = server.server_port
         scheme = "https" if self.ssl_context is not None else "http"
         self.root_url = f"{scheme}://{self.host}:{self.port}"
-        self.url = self.root_url + ("/wiki" if self.options.flavour == "cloud"
-                                    else self.options.context_path)
+        self.url = self.root_url + (
+            "/wiki" if self.options.flavour == "cloud" else self.options.context_path
+        )
         # A short poll interval makes stop() quick; idle cost is negligible.
-        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,),
-                                        name="localwiki", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(0.05,), name="localwiki", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -52,8 +52,10 @@ def parse(body: str) -> ET.Element:
             "except as the end marker of CDATA section"
         )
     text = _ENTITY_RE.sub(_entity_to_numeric, body)
-    wrapped = (f'<localwiki-root xmlns:ac="{AC_NS}" xmlns:ri="{RI_NS}" xmlns:at="{AT_NS}">'
-               f"{text}</localwiki-root>")
+    wrapped = (
+        f'<localwiki-root xmlns:ac="{AC_NS}" xmlns:ri="{RI_NS}" xmlns:at="{AT_NS}">'
+        f"{text}</localwiki-root>"
+    )
     try:
         return ET.fromstring(wrapped)
     except ET.ParseError as error:
@@ -99,8 +101,10 @@ def _qname(tag: str) -> tuple[str, str]:
 
 def _write(element: ET.Element, out: list[str], make_id: Callable[[], str]) -> None:
     name, local = _qname(str(element.tag))
-    attrs = {_qname(key)[0] if key.startswith("{") else key: value
-             for key, value in element.attrib.items()}
+    attrs = {
+        _qname(key)[0] if key.startswith("{") else key: value
+        for key, value in element.attrib.items()
+    }
     if name.startswith("ac:") and local in _MACROS and "ac:macro-id" not in attrs:
         attrs["ac:macro-id"] = make_id()
     rendered = "".join(f' {key}="{_escape_attr(value)}"' for key, value in attrs.items())

@@ -47,26 +47,41 @@ class Store(PeopleStore, FileStore):
     def __init__(self, path: str | Path = ":memory:") -> None:
         super().__init__(path)
         if self.user_by_name(ADMIN_USERNAME) is None:
-            admin = self.create_user(ADMIN_USERNAME, ADMIN_PASSWORD, email=ADMIN_EMAIL,
-                                     display_name="Local Wiki Admin", groups=())
+            admin = self.create_user(
+                ADMIN_USERNAME,
+                ADMIN_PASSWORD,
+                email=ADMIN_EMAIL,
+                display_name="Local Wiki Admin",
+                groups=(),
+            )
             for name in (*ADMIN_GROUPS, DEFAULT_GROUP):
                 self.create_group(name)
                 self.add_member(name, admin.username)
             self.create_token(admin.username, ADMIN_TOKEN)
 
     # -- spaces --------------------------------------------------------------------------
-    def create_space(self, *, key: str, name: str, creator: User, description: str = "",
-                     space_type: str = "global", home_title: str | None = None,
-                     permissions: Sequence[tuple[str, str, str, str]] | None = None,
-                     private: bool = False) -> Space:
+    def create_space(
+        self,
+        *,
+        key: str,
+        name: str,
+        creator: User,
+        description: str = "",
+        space_type: str = "global",
+        home_title: str | None = None,
+        permissions: Sequence[tuple[str, str, str, str]] | None = None,
+        private: bool = False,
+    ) -> Space:
         """Create a space with its home page; default permissions unless some are given.
 
         ``permissions`` are (subject_type, subject, operation, target); the creator always
         gets every operation so the space stays administrable.
         """
         if not SPACE_KEY_RE.match(key or ""):
-            raise Invalid("Space key must contain only alphanumeric characters (A-Z, a-z, "
-                          "0-9) and be at most 255 characters long")
+            raise Invalid(
+                "Space key must contain only alphanumeric characters (A-Z, a-z, "
+                "0-9) and be at most 255 characters long"
+            )
         if not name or not name.strip() or len(name) > 200:
             raise Invalid("Space name must be between 1 and 200 characters")
         if self.space_by_key(key) is not None:
@@ -76,22 +91,26 @@ class Store(PeopleStore, FileStore):
             cur = conn.execute(
                 "INSERT INTO spaces(key, name, description, type, status, created_at, creator) "
                 "VALUES(?,?,?,?,'current',?,?)",
-                (key, name, description, space_type, stamp, creator.username))
+                (key, name, description, space_type, stamp, creator.username),
+            )
             space_id = int(cur.lastrowid or 0)
-            grants = [("user", str(creator.id), op, target)
-                      for op, target in ALL_SPACE_OPERATIONS]
+            grants = [("user", str(creator.id), op, target) for op, target in ALL_SPACE_OPERATIONS]
             if permissions is not None:
                 grants += list(permissions)
             elif not private:
-                grants += [("group", DEFAULT_GROUP, op, target)
-                           for op, target in DEFAULT_MEMBER_OPERATIONS]
+                grants += [
+                    ("group", DEFAULT_GROUP, op, target) for op, target in DEFAULT_MEMBER_OPERATIONS
+                ]
             for subject_type, subject, op, target in grants:
-                conn.execute("INSERT OR IGNORE INTO permissions(space_id, subject_type, subject, "
-                             "operation, target) VALUES(?,?,?,?,?)",
-                             (space_id, subject_type, subject, op, target))
+                conn.execute(
+                    "INSERT OR IGNORE INTO permissions(space_id, subject_type, subject, "
+                    "operation, target) VALUES(?,?,?,?,?)",
+                    (space_id, subject_type, subject, op, target),
+                )
         self._changed()
-        home = self.create_page(space_key=key, title=home_title or name, body="",
-                                author=creator.username)
+        home = self.create_page(
+            space_key=key, title=home_title or name, body="", author=creator.username
+        )
         return self.update_space(key, homepage_id=home.id)
 
     def delete_space(self, key: str) -> LongTask:
@@ -100,9 +119,11 @@ class Store(PeopleStore, FileStore):
         task_id = str(uuid.uuid4().int % 10**9)
         with self._tx() as conn:
             conn.execute("UPDATE spaces SET deleting = 1 WHERE id = ?", (space.id,))
-            conn.execute("INSERT INTO longtasks(id, name, space_id, polls_left, finished, "
-                         "created_at) VALUES(?,?,?,?,0,?)",
-                         (task_id, "Delete space", space.id, DELETE_POLLS, now_iso()))
+            conn.execute(
+                "INSERT INTO longtasks(id, name, space_id, polls_left, finished, "
+                "created_at) VALUES(?,?,?,?,0,?)",
+                (task_id, "Delete space", space.id, DELETE_POLLS, now_iso()),
+            )
         task = self.longtask(task_id, poll=False)
         assert task is not None
         return task
@@ -118,18 +139,29 @@ class Store(PeopleStore, FileStore):
                 finished = left <= 0
                 if finished and row["space_id"] is not None:
                     self._drop_space(conn, row["space_id"])
-                conn.execute("UPDATE longtasks SET polls_left = ?, finished = ? WHERE id = ?",
-                             (max(left, 0), int(finished), task_id))
+                conn.execute(
+                    "UPDATE longtasks SET polls_left = ?, finished = ? WHERE id = ?",
+                    (max(left, 0), int(finished), task_id),
+                )
                 row = conn.execute("SELECT * FROM longtasks WHERE id = ?", (task_id,)).fetchone()
-        return LongTask(row["id"], row["name"], row["space_id"], row["polls_left"],
-                        bool(row["finished"]), row["created_at"])
+        return LongTask(
+            row["id"],
+            row["name"],
+            row["space_id"],
+            row["polls_left"],
+            bool(row["finished"]),
+            row["created_at"],
+        )
 
     def finished_task(self, name: str) -> LongTask:
         """Record a task that completed at once (for APIs that answer with a long task)."""
         task_id = str(uuid.uuid4().int % 10**9)
         with self._tx() as conn:
-            conn.execute("INSERT INTO longtasks(id, name, space_id, polls_left, finished, "
-                         "created_at) VALUES(?,?,NULL,0,1,?)", (task_id, name, now_iso()))
+            conn.execute(
+                "INSERT INTO longtasks(id, name, space_id, polls_left, finished, "
+                "created_at) VALUES(?,?,NULL,0,1,?)",
+                (task_id, name, now_iso()),
+            )
         task = self.longtask(task_id, poll=False)
         assert task is not None
         return task
@@ -140,16 +172,17 @@ class Store(PeopleStore, FileStore):
         return [t for t in (self.longtask(i, poll=False) for i in ids) if t is not None]
 
     def _drop_space(self, conn: sqlite3.Connection, space_id: int) -> None:
-        page_ids = [r[0] for r in conn.execute("SELECT id FROM content WHERE space_id = ?",
-                                               (space_id,))]
+        page_ids = [
+            r[0] for r in conn.execute("SELECT id FROM content WHERE space_id = ?", (space_id,))
+        ]
         for page_id in page_ids:
             self._purge(conn, page_id)
         conn.execute("DELETE FROM spaces WHERE id = ?", (space_id,))
         conn.execute("DELETE FROM permissions WHERE space_id = ?", (space_id,))
-        conn.execute("DELETE FROM properties WHERE owner_kind = 'space' AND owner_id = ?",
-                     (space_id,))
-        conn.execute("DELETE FROM labels WHERE owner_kind = 'space' AND owner_id = ?",
-                     (space_id,))
+        conn.execute(
+            "DELETE FROM properties WHERE owner_kind = 'space' AND owner_id = ?", (space_id,)
+        )
+        conn.execute("DELETE FROM labels WHERE owner_kind = 'space' AND owner_id = ?", (space_id,))
         conn.execute("DELETE FROM templates WHERE space_id = ?", (space_id,))
 
     # -- permissions ---------------------------------------------------------------------
@@ -164,8 +197,10 @@ class Store(PeopleStore, FileStore):
             ops = frozenset(ALL_SPACE_OPERATIONS)
         else:
             groups = self.groups_of(user.id) if user else []
-            sql = ("SELECT operation, target FROM permissions WHERE space_id = ? AND "
-                   "(subject_type = 'anonymous'")
+            sql = (
+                "SELECT operation, target FROM permissions WHERE space_id = ? AND "
+                "(subject_type = 'anonymous'"
+            )
             args: list[object] = [space_id]
             if user is not None:
                 sql += " OR (subject_type = 'user' AND subject = ?)"
@@ -185,31 +220,53 @@ class Store(PeopleStore, FileStore):
 
     def permissions(self, space_id: int) -> list[Permission]:
         with self._read() as conn:
-            rows = conn.execute("SELECT * FROM permissions WHERE space_id = ? ORDER BY id",
-                                (space_id,)).fetchall()
-        return [Permission(r["id"], r["space_id"], r["subject_type"], r["subject"],
-                           r["operation"], r["target"]) for r in rows]
+            rows = conn.execute(
+                "SELECT * FROM permissions WHERE space_id = ? ORDER BY id", (space_id,)
+            ).fetchall()
+        return [
+            Permission(
+                r["id"], r["space_id"], r["subject_type"], r["subject"], r["operation"], r["target"]
+            )
+            for r in rows
+        ]
 
-    def grant(self, space_id: int, subject_type: str, subject: str, operation: str,
-              target: str, *, fail_if_exists: bool = False) -> Permission:
+    def grant(
+        self,
+        space_id: int,
+        subject_type: str,
+        subject: str,
+        operation: str,
+        target: str,
+        *,
+        fail_if_exists: bool = False,
+    ) -> Permission:
         if (operation, target) not in ALL_SPACE_OPERATIONS:
             raise Invalid(f"Invalid operation {operation} for target {target}")
         if subject_type == "group" and self.group_by_name(subject) is None:
             raise Invalid(f"No group found with name {subject}")
         with self._tx() as conn:
-            cur = conn.execute("INSERT OR IGNORE INTO permissions(space_id, subject_type, "
-                               "subject, operation, target) VALUES(?,?,?,?,?)",
-                               (space_id, subject_type, subject, operation, target))
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO permissions(space_id, subject_type, "
+                "subject, operation, target) VALUES(?,?,?,?,?)",
+                (space_id, subject_type, subject, operation, target),
+            )
             if cur.rowcount == 0 and fail_if_exists:
                 raise Invalid("Permission already exists")
-            row = conn.execute("SELECT * FROM permissions WHERE space_id = ? AND subject_type = "
-                               "? AND subject = ? AND operation = ? AND target = ?",
-                               (space_id, subject_type, subject, operation, target)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM permissions WHERE space_id = ? AND subject_type = "
+                "? AND subject = ? AND operation = ? AND target = ?",
+                (space_id, subject_type, subject, operation, target),
+            ).fetchone()
         self._changed()
         return Permission(row["id"], space_id, subject_type, subject, operation, target)
 
-    def revoke(self, space_id: int, subject_type: str, subject: str,
-               pairs: Iterable[tuple[str, str]] | None = None) -> int:
+    def revoke(
+        self,
+        space_id: int,
+        subject_type: str,
+        subject: str,
+        pairs: Iterable[tuple[str, str]] | None = None,
+    ) -> int:
         """Remove the given pairs (all of the subject's when None; read removes all)."""
         pairs = list(pairs) if pairs is not None else None
         with self._tx() as conn:
@@ -217,16 +274,21 @@ class Store(PeopleStore, FileStore):
             if pairs is None or ("read", "space") in pairs:
                 count = conn.execute(base, (space_id, subject_type, subject)).rowcount
             else:
-                count = sum(conn.execute(base + " AND operation = ? AND target = ?",
-                                         (space_id, subject_type, subject, op, target)).rowcount
-                            for op, target in pairs)
+                count = sum(
+                    conn.execute(
+                        base + " AND operation = ? AND target = ?",
+                        (space_id, subject_type, subject, op, target),
+                    ).rowcount
+                    for op, target in pairs
+                )
         self._changed()
         return count
 
     def revoke_by_id(self, space_id: int, permission_id: int) -> None:
         with self._read() as conn:
-            row = conn.execute("SELECT * FROM permissions WHERE id = ? AND space_id = ?",
-                               (permission_id, space_id)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM permissions WHERE id = ? AND space_id = ?", (permission_id, space_id)
+            ).fetchone()
         if row is None:
             raise NotFound(f"No permission with id {permission_id}")
         if (row["operation"], row["target"]) == ("read", "space"):

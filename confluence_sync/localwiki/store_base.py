@@ -77,8 +77,14 @@ CREATE TABLE IF NOT EXISTS longtasks(
 # Ids start where a young Confluence site's would, and each kind has its own range, so a test
 # that mixes a space id with a page id fails loudly instead of hitting the wrong row.
 ID_SEEDS = {
-    "content": 65536, "spaces": 98304, "properties": 131072, "templates": 163840,
-    "permissions": 196608, "label_names": 229376, "attachments": 262144, "users": 0,
+    "content": 65536,
+    "spaces": 98304,
+    "properties": 131072,
+    "templates": 163840,
+    "permissions": 196608,
+    "label_names": 229376,
+    "attachments": 262144,
+    "users": 0,
 }
 
 
@@ -111,13 +117,15 @@ class StoreBase:
             for table, seed in ID_SEEDS.items():
                 row = conn.execute("SELECT 1 FROM sqlite_sequence WHERE name=?", (table,))
                 if row.fetchone() is None:
-                    conn.execute("INSERT INTO sqlite_sequence(name, seq) VALUES(?, ?)",
-                                 (table, seed))
+                    conn.execute(
+                        "INSERT INTO sqlite_sequence(name, seq) VALUES(?, ?)", (table, seed)
+                    )
             conn.commit()
 
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                               timeout=30.0)
+        conn = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=30.0
+        )
         conn.row_factory = sqlite3.Row
         if not self.memory:
             conn.execute("PRAGMA journal_mode=WAL")

@@ -34,8 +34,10 @@ _PAGE_SELECT = f"SELECT {_PAGE_COLS} FROM content c JOIN spaces s ON s.id = c.sp
 
 # Orders find_pages accepts (v2's sort values included; "-" means descending).
 _ORDER = {
-    "id": " ORDER BY c.id", "-id": " ORDER BY c.id DESC",
-    "title": " ORDER BY c.title, c.id", "-title": " ORDER BY c.title DESC, c.id DESC",
+    "id": " ORDER BY c.id",
+    "-id": " ORDER BY c.id DESC",
+    "title": " ORDER BY c.title, c.id",
+    "-title": " ORDER BY c.title DESC, c.id DESC",
     "position": " ORDER BY c.position, c.id",
     "created-date": " ORDER BY c.created_at, c.id",
     "-created-date": " ORDER BY c.created_at DESC, c.id DESC",
@@ -46,25 +48,45 @@ _ORDER = {
 
 def _page(row: sqlite3.Row) -> Page:
     return Page(
-        id=row["id"], type=row["type"], status=row["status"], title=row["title"],
-        space_id=row["space_id"], space_key=row["space_key"], parent_id=row["parent_id"],
-        position=row["position"], version=row["version"], body=row["body"],
-        created_at=row["created_at"], creator=row["creator"], updated_at=row["updated_at"],
-        updater=row["updater"], message=row["message"], minor_edit=bool(row["minor_edit"]),
+        id=row["id"],
+        type=row["type"],
+        status=row["status"],
+        title=row["title"],
+        space_id=row["space_id"],
+        space_key=row["space_key"],
+        parent_id=row["parent_id"],
+        position=row["position"],
+        version=row["version"],
+        body=row["body"],
+        created_at=row["created_at"],
+        creator=row["creator"],
+        updated_at=row["updated_at"],
+        updater=row["updater"],
+        message=row["message"],
+        minor_edit=bool(row["minor_edit"]),
     )
 
 
 def _space(row: sqlite3.Row) -> Space:
     return Space(
-        id=row["id"], key=row["key"], name=row["name"], description=row["description"],
-        homepage_id=row["homepage_id"], type=row["type"], status=row["status"],
-        created_at=row["created_at"], creator=row["creator"], deleting=bool(row["deleting"]),
+        id=row["id"],
+        key=row["key"],
+        name=row["name"],
+        description=row["description"],
+        homepage_id=row["homepage_id"],
+        type=row["type"],
+        status=row["status"],
+        created_at=row["created_at"],
+        creator=row["creator"],
+        deleting=bool(row["deleting"]),
     )
 
 
 def duplicate_title_message(title: str, space_key: str) -> str:
-    return (f"A page with this title already exists: A page already exists with the title "
-            f"{title} in the space with key {space_key}")
+    return (
+        f"A page with this title already exists: A page already exists with the title "
+        f"{title} in the space with key {space_key}"
+    )
 
 
 class ContentStore(MetaStore):
@@ -98,9 +120,15 @@ class ContentStore(MetaStore):
         cache[space_id] = (generation, space)
         return space
 
-    def spaces(self, *, keys: Sequence[str] = (), ids: Sequence[int] = (),
-               type: str | None = None, status: str | None = None,
-               order: str = "key") -> list[Space]:
+    def spaces(
+        self,
+        *,
+        keys: Sequence[str] = (),
+        ids: Sequence[int] = (),
+        type: str | None = None,
+        status: str | None = None,
+        order: str = "key",
+    ) -> list[Space]:
         sql, args = "SELECT * FROM spaces WHERE deleting = 0", list[Any]()
         if keys:
             sql += f" AND key IN ({','.join('?' * len(keys))})"
@@ -118,9 +146,15 @@ class ContentStore(MetaStore):
         with self._read() as conn:
             return [_space(r) for r in conn.execute(sql, args)]
 
-    def update_space(self, key: str, *, name: str | None = None,
-                     description: str | None = None, homepage_id: int | None = None,
-                     status: str | None = None) -> Space:
+    def update_space(
+        self,
+        key: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        homepage_id: int | None = None,
+        status: str | None = None,
+    ) -> Space:
         space = self._require_space(key)
         if name is not None and (not name.strip() or len(name) > 200):
             raise Invalid("Space name must be between 1 and 200 characters")
@@ -128,7 +162,9 @@ class ContentStore(MetaStore):
             conn.execute(
                 "UPDATE spaces SET name = COALESCE(?, name), description = COALESCE(?, "
                 "description), homepage_id = COALESCE(?, homepage_id), status = COALESCE(?, "
-                "status) WHERE id = ?", (name, description, homepage_id, status, space.id))
+                "status) WHERE id = ?",
+                (name, description, homepage_id, status, space.id),
+            )
         return self._require_space(key)
 
     def _require_space(self, key: str) -> Space:
@@ -149,18 +185,31 @@ class ContentStore(MetaStore):
             raise NotFound(f"No content found with id : ContentId{{id={page_id}}}")
         return page
 
-    def find_pages(self, *, space_ids: Sequence[int] = (), title: str | None = None,
-                   statuses: Sequence[str] = ("current",), types: Sequence[str] = ("page",),
-                   ids: Sequence[int] = (), parent_id: int | None = None,
-                   top_level: bool = False, offset: int = 0,
-                   limit: int = 25, after_id: int | None = None,
-                   order: str = "id") -> list[Page]:
+    def find_pages(
+        self,
+        *,
+        space_ids: Sequence[int] = (),
+        title: str | None = None,
+        statuses: Sequence[str] = ("current",),
+        types: Sequence[str] = ("page",),
+        ids: Sequence[int] = (),
+        parent_id: int | None = None,
+        top_level: bool = False,
+        offset: int = 0,
+        limit: int = 25,
+        after_id: int | None = None,
+        order: str = "id",
+    ) -> list[Page]:
         """Content matching every filter given; ``title`` matches exactly, case included."""
         sql, args = f"{_PAGE_SELECT} WHERE s.deleting = 0", []
         if "any" in statuses:
             statuses = ()
-        for column, values in (("c.space_id", space_ids), ("c.status", statuses),
-                               ("c.type", types), ("c.id", ids)):
+        for column, values in (
+            ("c.space_id", space_ids),
+            ("c.status", statuses),
+            ("c.type", types),
+            ("c.id", ids),
+        ):
             if values:
                 sql += f" AND {column} IN ({','.join('?' * len(values))})"
                 args += list(values)
@@ -185,8 +234,9 @@ class ContentStore(MetaStore):
         return len(self.find_pages(limit=1_000_000, **filters))
 
     def children(self, parent_id: int, *, statuses: Sequence[str] = ("current",)) -> list[Page]:
-        return self.find_pages(parent_id=parent_id, statuses=statuses, limit=1_000_000,
-                               order="position")
+        return self.find_pages(
+            parent_id=parent_id, statuses=statuses, limit=1_000_000, order="position"
+        )
 
     def ancestors(self, page: Page) -> list[Page]:
         """Root first, direct parent last, as Confluence orders ``ancestors``."""
@@ -215,8 +265,14 @@ class ContentStore(MetaStore):
                 frontier.append((child.id, level + 1))
         return out
 
-    def _check_title(self, conn: sqlite3.Connection, space: Space, title: str,
-                     exclude_id: int | None, content_type: str) -> None:
+    def _check_title(
+        self,
+        conn: sqlite3.Connection,
+        space: Space,
+        title: str,
+        exclude_id: int | None,
+        content_type: str,
+    ) -> None:
         if not title or not title.strip():
             raise Invalid("Title cannot be empty")
         if len(title) > MAX_TITLE:
@@ -226,15 +282,25 @@ class ContentStore(MetaStore):
         row = conn.execute(
             "SELECT id FROM content WHERE space_id = ? AND title_fold = ? AND status = 'current'"
             " AND type = 'page' AND id != ?",
-            (space.id, title.casefold(), exclude_id or 0)).fetchone()
+            (space.id, title.casefold(), exclude_id or 0),
+        ).fetchone()
         if row is not None:
             raise Invalid(duplicate_title_message(title, space.key))
 
-    def create_page(self, *, space_key: str, title: str, body: str, author: str,
-                    parent_id: int | None = None, content_type: str = "page",
-                    status: str = "current", message: str = "",
-                    labels: Iterable[str] = (),
-                    properties: dict[str, Any] | None = None) -> Page:
+    def create_page(
+        self,
+        *,
+        space_key: str,
+        title: str,
+        body: str,
+        author: str,
+        parent_id: int | None = None,
+        content_type: str = "page",
+        status: str = "current",
+        message: str = "",
+        labels: Iterable[str] = (),
+        properties: dict[str, Any] | None = None,
+    ) -> Page:
         """Create content; the body must already be validated and normalised."""
         space = self._require_space(space_key)
         stamp = now_iso()
@@ -242,43 +308,72 @@ class ContentStore(MetaStore):
             self._check_title(conn, space, title, None, content_type)
             position = 0
             if parent_id is not None:
-                parent = conn.execute("SELECT space_id, status FROM content WHERE id = ?",
-                                      (parent_id,)).fetchone()
+                parent = conn.execute(
+                    "SELECT space_id, status FROM content WHERE id = ?", (parent_id,)
+                ).fetchone()
                 if parent is None or parent["status"] != "current":
                     raise Invalid(f"Could not find parent with id {parent_id}")
                 if parent["space_id"] != space.id:
                     raise Invalid("The parent page must be in the same space as the new page")
-                row = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM content "
-                                   "WHERE parent_id = ?", (parent_id,)).fetchone()
+                row = conn.execute(
+                    "SELECT COALESCE(MAX(position), -1) + 1 FROM content WHERE parent_id = ?",
+                    (parent_id,),
+                ).fetchone()
                 position = row[0]
             cur = conn.execute(
                 "INSERT INTO content(type, status, title, title_fold, space_id, parent_id, "
                 "position, version, body, created_at, creator, updated_at, updater, message) "
                 "VALUES(?,?,?,?,?,?,?,1,?,?,?,?,?,?)",
-                (content_type, status, title, title.casefold(), space.id, parent_id, position,
-                 body, stamp, author, stamp, author, message))
+                (
+                    content_type,
+                    status,
+                    title,
+                    title.casefold(),
+                    space.id,
+                    parent_id,
+                    position,
+                    body,
+                    stamp,
+                    author,
+                    stamp,
+                    author,
+                    message,
+                ),
+            )
             page_id = int(cur.lastrowid or 0)
-            conn.execute("INSERT INTO versions(content_id, number, title, body, created_at, "
-                         "author, message) VALUES(?,1,?,?,?,?,?)",
-                         (page_id, title, body, stamp, author, message))
+            conn.execute(
+                "INSERT INTO versions(content_id, number, title, body, created_at, "
+                "author, message) VALUES(?,1,?,?,?,?,?)",
+                (page_id, title, body, stamp, author, message),
+            )
             for name in labels:
                 self._add_label(conn, "content", page_id, "global", name)
             for key, value in (properties or {}).items():
                 self._insert_property(conn, "content", page_id, key, value, author)
         return self.require_page(page_id)
 
-    def update_page(self, page_id: int, *, title: str, version: int, author: str,
-                    body: str | None = None, parent_id: int | None = None,
-                    status: str | None = None, message: str = "",
-                    minor_edit: bool = False) -> Page:
+    def update_page(
+        self,
+        page_id: int,
+        *,
+        title: str,
+        version: int,
+        author: str,
+        body: str | None = None,
+        parent_id: int | None = None,
+        status: str | None = None,
+        message: str = "",
+        minor_edit: bool = False,
+    ) -> Page:
         """Apply an update that must carry version current+1 (else Conflict)."""
         with self._tx() as conn:
             page = self.require_page(page_id)
             if page.status == "trashed" and status != "current":
                 raise NotFound(f"No content found with id : ContentId{{id={page_id}}}")
             if version != page.version + 1:
-                raise Conflict("Version must be incremented on update. Current version is: "
-                               f"{page.version}")
+                raise Conflict(
+                    f"Version must be incremented on update. Current version is: {page.version}"
+                )
             space = self.space_by_id(page.space_id)
             assert space is not None
             new_status = status or "current"
@@ -294,12 +389,25 @@ class ContentStore(MetaStore):
                 "UPDATE content SET title = ?, title_fold = ?, body = ?, version = ?, "
                 "status = ?, parent_id = ?, updated_at = ?, updater = ?, message = ?, "
                 "minor_edit = ? WHERE id = ?",
-                (title, title.casefold(), new_body, version, new_status, new_parent, stamp,
-                 author, message, int(minor_edit), page_id))
-            conn.execute("INSERT INTO versions(content_id, number, title, body, created_at, "
-                         "author, message, minor_edit) VALUES(?,?,?,?,?,?,?,?)",
-                         (page_id, version, title, new_body, stamp, author, message,
-                          int(minor_edit)))
+                (
+                    title,
+                    title.casefold(),
+                    new_body,
+                    version,
+                    new_status,
+                    new_parent,
+                    stamp,
+                    author,
+                    message,
+                    int(minor_edit),
+                    page_id,
+                ),
+            )
+            conn.execute(
+                "INSERT INTO versions(content_id, number, title, body, created_at, "
+                "author, message, minor_edit) VALUES(?,?,?,?,?,?,?,?)",
+                (page_id, version, title, new_body, stamp, author, message, int(minor_edit)),
+            )
         return self.require_page(page_id)
 
     def _check_move(self, conn: sqlite3.Connection, page: Page, parent_id: int) -> None:
@@ -318,10 +426,14 @@ class ContentStore(MetaStore):
         with self._tx() as conn:
             if position == "append":
                 self._check_move(conn, page, target.id)
-                row = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM content WHERE "
-                                   "parent_id = ?", (target.id,)).fetchone()
-                conn.execute("UPDATE content SET parent_id = ?, position = ? WHERE id = ?",
-                             (target.id, row[0], page.id))
+                row = conn.execute(
+                    "SELECT COALESCE(MAX(position), -1) + 1 FROM content WHERE parent_id = ?",
+                    (target.id,),
+                ).fetchone()
+                conn.execute(
+                    "UPDATE content SET parent_id = ?, position = ? WHERE id = ?",
+                    (target.id, row[0], page.id),
+                )
             elif position in ("before", "after"):
                 if target.parent_id is None:
                     raise Invalid("Cannot move a page next to a top-level page")
@@ -330,8 +442,10 @@ class ContentStore(MetaStore):
                 index = siblings.index(target.id) + (1 if position == "after" else 0)
                 siblings.insert(index, page.id)
                 for number, sibling in enumerate(siblings):
-                    conn.execute("UPDATE content SET parent_id = ?, position = ? WHERE id = ?",
-                                 (target.parent_id, number, sibling))
+                    conn.execute(
+                        "UPDATE content SET parent_id = ?, position = ? WHERE id = ?",
+                        (target.parent_id, number, sibling),
+                    )
             else:
                 raise Invalid(f"Invalid position {position}")
         return self.require_page(page_id)
@@ -343,8 +457,9 @@ class ContentStore(MetaStore):
                 raise NotFound(f"No content found with id : ContentId{{id={page_id}}}")
             conn.execute("UPDATE content SET status = 'trashed' WHERE id = ?", (page_id,))
             # Children of a trashed page move up to its parent, as in Confluence.
-            conn.execute("UPDATE content SET parent_id = ? WHERE parent_id = ?",
-                         (page.parent_id, page_id))
+            conn.execute(
+                "UPDATE content SET parent_id = ? WHERE parent_id = ?", (page.parent_id, page_id)
+            )
 
     def purge_page(self, page_id: int) -> None:
         with self._tx() as conn:
@@ -356,18 +471,22 @@ class ContentStore(MetaStore):
     def _purge(self, conn: sqlite3.Connection, page_id: int) -> None:
         conn.execute("DELETE FROM content WHERE id = ?", (page_id,))
         conn.execute("DELETE FROM versions WHERE content_id = ?", (page_id,))
-        conn.execute("DELETE FROM labels WHERE owner_kind = 'content' AND owner_id = ?",
-                     (page_id,))
-        conn.execute("DELETE FROM properties WHERE owner_kind = 'content' AND owner_id = ?",
-                     (page_id,))
+        conn.execute("DELETE FROM labels WHERE owner_kind = 'content' AND owner_id = ?", (page_id,))
+        conn.execute(
+            "DELETE FROM properties WHERE owner_kind = 'content' AND owner_id = ?", (page_id,)
+        )
         # A purged page takes its attachments and watches along (attachment watches are
         # keyed by the negated attachment id).
-        conn.execute("DELETE FROM watches WHERE content_id = ? OR -content_id IN "
-                     "(SELECT id FROM attachments WHERE page_id = ?)", (page_id, page_id))
+        conn.execute(
+            "DELETE FROM watches WHERE content_id = ? OR -content_id IN "
+            "(SELECT id FROM attachments WHERE page_id = ?)",
+            (page_id, page_id),
+        )
         conn.execute("DELETE FROM attachments WHERE page_id = ?", (page_id,))
 
     def versions(self, page_id: int) -> list[dict[str, Any]]:
         with self._read() as conn:
-            rows = conn.execute("SELECT * FROM versions WHERE content_id = ? ORDER BY number "
-                                "DESC", (page_id,)).fetchall()
+            rows = conn.execute(
+                "SELECT * FROM versions WHERE content_id = ? ORDER BY number DESC", (page_id,)
+            ).fetchall()
         return [dict(r) for r in rows]

@@ -15,6 +15,7 @@ from confluence_sync.localwiki.store_base import StoreBase, now_iso
 
 MAX_ATTACHMENT = 5_242_880  # the wiki's body limit caps uploads anyway
 
+
 @dataclass(frozen=True)
 class Attachment:
     id: int
@@ -30,21 +31,32 @@ class Attachment:
 
 
 def _attachment(row: sqlite3.Row) -> Attachment:
-    return Attachment(id=row["id"], page_id=row["page_id"], title=row["title"],
-                      media_type=row["media_type"], comment=row["comment"], size=row["size"],
-                      version=row["version"], created_at=row["created_at"],
-                      updated_at=row["updated_at"], author=row["author"])
+    return Attachment(
+        id=row["id"],
+        page_id=row["page_id"],
+        title=row["title"],
+        media_type=row["media_type"],
+        comment=row["comment"],
+        size=row["size"],
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        author=row["author"],
+    )
 
 
-_COLUMNS = ("id, page_id, title, media_type, comment, length(data) AS size, version, "
-            "created_at, updated_at, author")
+_COLUMNS = (
+    "id, page_id, title, media_type, comment, length(data) AS size, version, "
+    "created_at, updated_at, author"
+)
 
 
 class FileStore(StoreBase):
     """Attachment rows (table ``attachments`` in ``store_base.SCHEMA``)."""
 
-    def attachments(self, page_id: int, filename: str | None = None,
-                    media_type: str | None = None) -> list[Attachment]:
+    def attachments(
+        self, page_id: int, filename: str | None = None, media_type: str | None = None
+    ) -> list[Attachment]:
         with self._read() as conn:
             sql = f"SELECT {_COLUMNS} FROM attachments WHERE page_id = ?"
             args: list[object] = [page_id]
@@ -59,20 +71,31 @@ class FileStore(StoreBase):
 
     def attachment(self, attachment_id: int) -> Attachment | None:
         with self._read() as conn:
-            row = conn.execute(f"SELECT {_COLUMNS} FROM attachments WHERE id = ?",
-                               (attachment_id,)).fetchone()
+            row = conn.execute(
+                f"SELECT {_COLUMNS} FROM attachments WHERE id = ?", (attachment_id,)
+            ).fetchone()
         return _attachment(row) if row else None
 
     def attachment_data(self, attachment_id: int) -> bytes:
         with self._read() as conn:
-            row = conn.execute("SELECT data FROM attachments WHERE id = ?",
-                               (attachment_id,)).fetchone()
+            row = conn.execute(
+                "SELECT data FROM attachments WHERE id = ?", (attachment_id,)
+            ).fetchone()
         if row is None:
             raise NotFound(f"No attachment with id {attachment_id}")
         return bytes(row["data"])
 
-    def save_attachment(self, page_id: int, title: str, data: bytes, *, media_type: str,
-                        comment: str, author: str, mode: str) -> Attachment:
+    def save_attachment(
+        self,
+        page_id: int,
+        title: str,
+        data: bytes,
+        *,
+        media_type: str,
+        comment: str,
+        author: str,
+        mode: str,
+    ) -> Attachment:
         """``mode``: "create" (a taken name is 400), "upsert" (new or next version), or
         "update:<id>" (next version of that attachment, which must be on the page)."""
         if not title:
@@ -81,34 +104,42 @@ class FileStore(StoreBase):
             raise Invalid("The attachment is too large")
         with self._tx() as conn:
             if mode.startswith("update:"):
-                row = conn.execute("SELECT id, title FROM attachments WHERE id = ? AND "
-                                   "page_id = ?", (int(mode[7:]), page_id)).fetchone()
+                row = conn.execute(
+                    "SELECT id, title FROM attachments WHERE id = ? AND page_id = ?",
+                    (int(mode[7:]), page_id),
+                ).fetchone()
                 if row is None:
                     raise NotFound(f"No attachment with id {mode[7:]} on page {page_id}")
             else:
-                row = conn.execute("SELECT id, title FROM attachments WHERE page_id = ? AND "
-                                   "title = ?", (page_id, title)).fetchone()
+                row = conn.execute(
+                    "SELECT id, title FROM attachments WHERE page_id = ? AND title = ?",
+                    (page_id, title),
+                ).fetchone()
                 if row is not None and mode == "create":
-                    raise Invalid("Cannot add a new attachment with same file name as an "
-                                  f"existing attachment: {title}")
+                    raise Invalid(
+                        "Cannot add a new attachment with same file name as an "
+                        f"existing attachment: {title}"
+                    )
             stamp = now_iso()
             if row is None:
                 cur = conn.execute(
                     "INSERT INTO attachments(page_id, title, media_type, comment, data, version,"
                     " created_at, updated_at, author) VALUES(?,?,?,?,?,1,?,?,?)",
-                    (page_id, title, media_type, comment, data, stamp, stamp, author))
+                    (page_id, title, media_type, comment, data, stamp, stamp, author),
+                )
                 attachment_id = int(cur.lastrowid or 0)
             else:
                 attachment_id = int(row["id"])
-                conn.execute("UPDATE attachments SET media_type = ?, comment = ?, data = ?, "
-                             "version = version + 1, updated_at = ?, author = ? WHERE id = ?",
-                             (media_type, comment, data, stamp, author, attachment_id))
+                conn.execute(
+                    "UPDATE attachments SET media_type = ?, comment = ?, data = ?, "
+                    "version = version + 1, updated_at = ?, author = ? WHERE id = ?",
+                    (media_type, comment, data, stamp, author, attachment_id),
+                )
         found = self.attachment(attachment_id)
         assert found is not None
         return found
 
     def delete_attachment(self, attachment_id: int) -> None:
         with self._tx() as conn:
-            if conn.execute("DELETE FROM attachments WHERE id = ?",
-                            (attachment_id,)).rowcount == 0:
+            if conn.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,)).rowcount == 0:
                 raise NotFound(f"No attachment with id {attachment_id}")

@@ -30,16 +30,27 @@ _LABEL_RE = re.compile(r"^[^\s!#&()*,.:;<>?@\[\]^]{1,255}$")
 
 def _property(row: sqlite3.Row) -> Property:
     return Property(
-        id=row["id"], owner_kind=row["owner_kind"], owner_id=row["owner_id"], key=row["key"],
-        value=json.loads(row["value"]), version=row["version"], created_at=row["created_at"],
-        updated_at=row["updated_at"], author=row["author"],
+        id=row["id"],
+        owner_kind=row["owner_kind"],
+        owner_id=row["owner_id"],
+        key=row["key"],
+        value=json.loads(row["value"]),
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        author=row["author"],
     )
 
 
 def _template(row: sqlite3.Row) -> Template:
     return Template(
-        id=row["id"], name=row["name"], description=row["description"], type=row["type"],
-        space_id=row["space_id"], body=row["body"], labels=tuple(json.loads(row["labels"])),
+        id=row["id"],
+        name=row["name"],
+        description=row["description"],
+        type=row["type"],
+        space_id=row["space_id"],
+        body=row["body"],
+        labels=tuple(json.loads(row["labels"])),
     )
 
 
@@ -47,17 +58,20 @@ class MetaStore(StoreBase):
     """What hangs off pages and spaces: labels, properties, templates."""
 
     # -- labels --------------------------------------------------------------------------
-    def _add_label(self, conn: sqlite3.Connection, kind: str, owner: int, prefix: str,
-                   name: str) -> None:
+    def _add_label(
+        self, conn: sqlite3.Connection, kind: str, owner: int, prefix: str, name: str
+    ) -> None:
         name = name.strip().lower()
         if not _LABEL_RE.match(name):
             raise Invalid(f"Label '{name}' contains invalid characters or is too long")
-        conn.execute("INSERT OR IGNORE INTO label_names(prefix, name) VALUES(?, ?)",
-                     (prefix, name))
-        row = conn.execute("SELECT id FROM label_names WHERE prefix = ? AND name = ?",
-                           (prefix, name)).fetchone()
-        conn.execute("INSERT OR IGNORE INTO labels(owner_kind, owner_id, label_id) "
-                     "VALUES(?,?,?)", (kind, owner, row["id"]))
+        conn.execute("INSERT OR IGNORE INTO label_names(prefix, name) VALUES(?, ?)", (prefix, name))
+        row = conn.execute(
+            "SELECT id FROM label_names WHERE prefix = ? AND name = ?", (prefix, name)
+        ).fetchone()
+        conn.execute(
+            "INSERT OR IGNORE INTO labels(owner_kind, owner_id, label_id) VALUES(?,?,?)",
+            (kind, owner, row["id"]),
+        )
 
     def add_labels(self, kind: str, owner: int, labels: Iterable[tuple[str, str]]) -> None:
         with self._tx() as conn:
@@ -66,8 +80,7 @@ class MetaStore(StoreBase):
 
     def set_labels(self, kind: str, owner: int, names: Iterable[str]) -> None:
         with self._tx() as conn:
-            conn.execute("DELETE FROM labels WHERE owner_kind = ? AND owner_id = ?",
-                         (kind, owner))
+            conn.execute("DELETE FROM labels WHERE owner_kind = ? AND owner_id = ?", (kind, owner))
             for name in names:
                 self._add_label(conn, kind, owner, "global", name)
 
@@ -75,12 +88,16 @@ class MetaStore(StoreBase):
         with self._tx() as conn:
             cur = conn.execute(
                 "DELETE FROM labels WHERE owner_kind = ? AND owner_id = ? AND label_id IN "
-                "(SELECT id FROM label_names WHERE name = ?)", (kind, owner, name.lower()))
+                "(SELECT id FROM label_names WHERE name = ?)",
+                (kind, owner, name.lower()),
+            )
             return cur.rowcount > 0
 
     def labels(self, kind: str, owner: int, prefix: str | None = None) -> list[Label]:
-        sql = ("SELECT n.id, n.prefix, n.name FROM labels l JOIN label_names n ON "
-               "n.id = l.label_id WHERE l.owner_kind = ? AND l.owner_id = ?")
+        sql = (
+            "SELECT n.id, n.prefix, n.name FROM labels l JOIN label_names n ON "
+            "n.id = l.label_id WHERE l.owner_kind = ? AND l.owner_id = ?"
+        )
         args: list[Any] = [kind, owner]
         if prefix:
             sql += " AND n.prefix = ?"
@@ -101,12 +118,15 @@ class MetaStore(StoreBase):
         with self._read() as conn:
             rows = conn.execute(
                 "SELECT l.owner_id FROM labels l JOIN label_names n ON n.id = l.label_id "
-                "WHERE l.owner_kind = 'content' AND n.name = ?", (name.lower(),)).fetchall()
+                "WHERE l.owner_kind = 'content' AND n.name = ?",
+                (name.lower(),),
+            ).fetchall()
         return {r[0] for r in rows}
 
     # -- properties ----------------------------------------------------------------------
-    def _insert_property(self, conn: sqlite3.Connection, kind: str, owner: int, key: str,
-                         value: Any, author: str) -> int:
+    def _insert_property(
+        self, conn: sqlite3.Connection, kind: str, owner: int, key: str, value: Any, author: str
+    ) -> int:
         if not key or len(key) > MAX_PROPERTY_KEY:
             raise Invalid(f"Property key must be between 1 and {MAX_PROPERTY_KEY} characters")
         encoded = json.dumps(value, ensure_ascii=False)
@@ -117,14 +137,16 @@ class MetaStore(StoreBase):
             cur = conn.execute(
                 "INSERT INTO properties(owner_kind, owner_id, key, value, version, created_at, "
                 "updated_at, author) VALUES(?,?,?,?,1,?,?,?)",
-                (kind, owner, key, encoded, stamp, stamp, author))
+                (kind, owner, key, encoded, stamp, stamp, author),
+            )
         except sqlite3.IntegrityError:
-            raise Invalid(f"Cannot add a property with key '{key}': it already exists. "
-                          "Update the existing property instead.") from None
+            raise Invalid(
+                f"Cannot add a property with key '{key}': it already exists. "
+                "Update the existing property instead."
+            ) from None
         return int(cur.lastrowid or 0)
 
-    def create_property(self, kind: str, owner: int, key: str, value: Any,
-                        author: str) -> Property:
+    def create_property(self, kind: str, owner: int, key: str, value: Any, author: str) -> Property:
         with self._tx() as conn:
             prop_id = self._insert_property(conn, kind, owner, key, value, author)
         prop = self.property_by_id(prop_id)
@@ -133,8 +155,10 @@ class MetaStore(StoreBase):
 
     def property(self, kind: str, owner: int, key: str) -> Property | None:
         with self._read() as conn:
-            row = conn.execute("SELECT * FROM properties WHERE owner_kind = ? AND owner_id = ? "
-                               "AND key = ?", (kind, owner, key)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM properties WHERE owner_kind = ? AND owner_id = ? AND key = ?",
+                (kind, owner, key),
+            ).fetchone()
         return _property(row) if row else None
 
     def property_by_id(self, prop_id: int) -> Property | None:
@@ -144,16 +168,29 @@ class MetaStore(StoreBase):
 
     def properties(self, kind: str, owner: int) -> list[Property]:
         with self._read() as conn:
-            rows = conn.execute("SELECT * FROM properties WHERE owner_kind = ? AND owner_id = ? "
-                                "ORDER BY id", (kind, owner)).fetchall()
+            rows = conn.execute(
+                "SELECT * FROM properties WHERE owner_kind = ? AND owner_id = ? ORDER BY id",
+                (kind, owner),
+            ).fetchall()
         return [_property(r) for r in rows]
 
-    def update_property(self, kind: str, owner: int, key: str, value: Any, version: int,
-                        author: str, *, create_missing: bool = False) -> Property:
+    def update_property(
+        self,
+        kind: str,
+        owner: int,
+        key: str,
+        value: Any,
+        version: int,
+        author: str,
+        *,
+        create_missing: bool = False,
+    ) -> Property:
         """Property versions count on their own; the update must carry current+1."""
         with self._tx() as conn:
-            row = conn.execute("SELECT * FROM properties WHERE owner_kind = ? AND owner_id = ? "
-                               "AND key = ?", (kind, owner, key)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM properties WHERE owner_kind = ? AND owner_id = ? AND key = ?",
+                (kind, owner, key),
+            ).fetchone()
             if row is None:
                 if create_missing and version == 1:
                     self._insert_property(conn, kind, owner, key, value, author)
@@ -161,22 +198,28 @@ class MetaStore(StoreBase):
                     raise NotFound(f"No property found with key: {key}")
             else:
                 if version != row["version"] + 1:
-                    raise Conflict("Version must be incremented on update. Current version "
-                                   f"is: {row['version']}")
+                    raise Conflict(
+                        "Version must be incremented on update. Current version "
+                        f"is: {row['version']}"
+                    )
                 encoded = json.dumps(value, ensure_ascii=False)
                 if len(encoded) > MAX_PROPERTY_VALUE:
                     raise TooLarge("The property value is too large")
-                conn.execute("UPDATE properties SET value = ?, version = ?, updated_at = ?, "
-                             "author = ? WHERE id = ?",
-                             (encoded, version, now_iso(), author, row["id"]))
+                conn.execute(
+                    "UPDATE properties SET value = ?, version = ?, updated_at = ?, "
+                    "author = ? WHERE id = ?",
+                    (encoded, version, now_iso(), author, row["id"]),
+                )
         prop = self.property(kind, owner, key)
         assert prop is not None
         return prop
 
     def delete_property(self, kind: str, owner: int, key: str) -> None:
         with self._tx() as conn:
-            cur = conn.execute("DELETE FROM properties WHERE owner_kind = ? AND owner_id = ? "
-                               "AND key = ?", (kind, owner, key))
+            cur = conn.execute(
+                "DELETE FROM properties WHERE owner_kind = ? AND owner_id = ? AND key = ?",
+                (kind, owner, key),
+            )
             if cur.rowcount == 0:
                 raise NotFound(f"No property found with key: {key}")
 
@@ -185,22 +228,35 @@ class MetaStore(StoreBase):
         """Add or remove a content watch; both are idempotent, as on Confluence."""
         with self._tx() as conn:
             if watching:
-                conn.execute("INSERT OR IGNORE INTO watches(content_id, user_id) VALUES(?, ?)",
-                             (content_id, user_id))
+                conn.execute(
+                    "INSERT OR IGNORE INTO watches(content_id, user_id) VALUES(?, ?)",
+                    (content_id, user_id),
+                )
             else:
-                conn.execute("DELETE FROM watches WHERE content_id = ? AND user_id = ?",
-                             (content_id, user_id))
+                conn.execute(
+                    "DELETE FROM watches WHERE content_id = ? AND user_id = ?",
+                    (content_id, user_id),
+                )
 
     def is_watching(self, content_id: int, user_id: int) -> bool:
         with self._read() as conn:
-            row = conn.execute("SELECT 1 FROM watches WHERE content_id = ? AND user_id = ?",
-                               (content_id, user_id)).fetchone()
+            row = conn.execute(
+                "SELECT 1 FROM watches WHERE content_id = ? AND user_id = ?", (content_id, user_id)
+            ).fetchone()
         return row is not None
 
     # -- templates -----------------------------------------------------------------------
-    def save_template(self, *, name: str, body: str, description: str = "",
-                      template_type: str = "page", space_id: int | None = None,
-                      labels: Sequence[str] = (), template_id: int | None = None) -> Template:
+    def save_template(
+        self,
+        *,
+        name: str,
+        body: str,
+        description: str = "",
+        template_type: str = "page",
+        space_id: int | None = None,
+        labels: Sequence[str] = (),
+        template_id: int | None = None,
+    ) -> Template:
         if not name.strip():
             raise Invalid("Template name cannot be empty")
         if len(description) > 255:
@@ -210,14 +266,23 @@ class MetaStore(StoreBase):
                 cur = conn.execute(
                     "INSERT INTO templates(name, description, type, space_id, body, labels) "
                     "VALUES(?,?,?,?,?,?)",
-                    (name, description, template_type, space_id, body, json.dumps(list(labels))))
+                    (name, description, template_type, space_id, body, json.dumps(list(labels))),
+                )
                 template_id = int(cur.lastrowid or 0)
             else:
                 cur = conn.execute(
                     "UPDATE templates SET name = ?, description = ?, type = ?, space_id = ?, "
                     "body = ?, labels = ? WHERE id = ?",
-                    (name, description, template_type, space_id, body,
-                     json.dumps(list(labels)), template_id))
+                    (
+                        name,
+                        description,
+                        template_type,
+                        space_id,
+                        body,
+                        json.dumps(list(labels)),
+                        template_id,
+                    ),
+                )
                 if cur.rowcount == 0:
                     raise NotFound(f"No template with id {template_id}")
         found = self.template(template_id)
@@ -231,8 +296,9 @@ class MetaStore(StoreBase):
 
     def templates(self, space_id: int | None) -> list[Template]:
         with self._read() as conn:
-            rows = conn.execute("SELECT * FROM templates WHERE space_id IS ? ORDER BY id",
-                                (space_id,)).fetchall()
+            rows = conn.execute(
+                "SELECT * FROM templates WHERE space_id IS ? ORDER BY id", (space_id,)
+            ).fetchall()
         return [_template(r) for r in rows]
 
     def delete_template(self, template_id: int) -> None:

@@ -28,8 +28,10 @@ _ID_NAMESPACE = uuid.UUID("7d0c6b1e-58a4-4b8e-9a53-6c0c2f1a9e11")
 
 def _identity(username: str) -> tuple[str, str]:
     """(userKey: 32 hex digits, accountId: "557058:<uuid>") for a username."""
-    return (uuid.uuid5(_ID_NAMESPACE, f"key:{username}").hex,
-            f"557058:{uuid.uuid5(_ID_NAMESPACE, f'account:{username}')}")
+    return (
+        uuid.uuid5(_ID_NAMESPACE, f"key:{username}").hex,
+        f"557058:{uuid.uuid5(_ID_NAMESPACE, f'account:{username}')}",
+    )
 
 
 def _hash(secret: str) -> str:
@@ -59,9 +61,15 @@ class PeopleStore(ContentStore):
         self._user_cache.clear()
 
     # -- users and tokens ----------------------------------------------------------------
-    def create_user(self, username: str, password: str, *, email: str | None = None,
-                    display_name: str | None = None,
-                    groups: Iterable[str] = (DEFAULT_GROUP,)) -> User:
+    def create_user(
+        self,
+        username: str,
+        password: str,
+        *,
+        email: str | None = None,
+        display_name: str | None = None,
+        groups: Iterable[str] = (DEFAULT_GROUP,),
+    ) -> User:
         """Create a user (and put them in ``groups``; new users join confluence-users)."""
         if not username or len(username) > 255:
             raise Invalid("Username must be between 1 and 255 characters")
@@ -71,8 +79,14 @@ class PeopleStore(ContentStore):
                 cur = conn.execute(
                     "INSERT INTO users(username, email, display_name, secret, user_key, "
                     "account_id) VALUES(?,?,?,?,?,?)",
-                    (username, email, display_name or username, _hash(password),
-                     *_identity(username)))
+                    (
+                        username,
+                        email,
+                        display_name or username,
+                        _hash(password),
+                        *_identity(username),
+                    ),
+                )
             except sqlite3.IntegrityError as error:
                 raise Conflict(f"A user with the username {username} already exists") from error
             user_id = int(cur.lastrowid or 0)
@@ -94,8 +108,14 @@ class PeopleStore(ContentStore):
             row = conn.execute(f"SELECT * FROM users WHERE {where} = ?", (value,)).fetchone()
         if row is None:
             return None  # not cached: the user may be created next
-        user = User(row["id"], row["username"], row["email"], row["display_name"],
-                    row["user_key"], row["account_id"])
+        user = User(
+            row["id"],
+            row["username"],
+            row["email"],
+            row["display_name"],
+            row["user_key"],
+            row["account_id"],
+        )
         if generation == self._generation:
             self._user_cache[(where, value)] = user
         return user
@@ -117,8 +137,12 @@ class PeopleStore(ContentStore):
 
     def resolve_user(self, identifier: str) -> User | None:
         """A user named by username, user key, account id or email."""
-        return (self.user_by_name(identifier) or self.user_by_key(identifier)
-                or self.user_by_account_id(identifier) or self.user_by_email(identifier))
+        return (
+            self.user_by_name(identifier)
+            or self.user_by_key(identifier)
+            or self.user_by_account_id(identifier)
+            or self.user_by_email(identifier)
+        )
 
     def users(self) -> list[User]:
         with self._read() as conn:
@@ -127,8 +151,9 @@ class PeopleStore(ContentStore):
 
     def set_password(self, username: str, password: str) -> None:
         with self._tx() as conn:
-            conn.execute("UPDATE users SET secret = ? WHERE username = ?",
-                         (_hash(password), username))
+            conn.execute(
+                "UPDATE users SET secret = ? WHERE username = ?", (_hash(password), username)
+            )
         self._changed()
 
     def delete_user(self, username: str) -> None:
@@ -136,8 +161,7 @@ class PeopleStore(ContentStore):
         if user is None:
             raise NotFound(f"No user with username {username}")
         with self._tx() as conn:
-            for table, column in (("users", "id"), ("tokens", "user_id"),
-                                  ("members", "user_id")):
+            for table, column in (("users", "id"), ("tokens", "user_id"), ("members", "user_id")):
                 conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (user.id,))
         self._changed()
 
@@ -148,8 +172,10 @@ class PeopleStore(ContentStore):
             raise NotFound(f"No user with username {username}")
         token = token or secrets.token_urlsafe(24)
         with self._tx() as conn:
-            conn.execute("INSERT OR REPLACE INTO tokens(token, user_id) VALUES(?, ?)",
-                         (_hash(token), user.id))
+            conn.execute(
+                "INSERT OR REPLACE INTO tokens(token, user_id) VALUES(?, ?)",
+                (_hash(token), user.id),
+            )
         self._changed()  # a token given again may now belong to someone else
         return token
 
@@ -168,8 +194,12 @@ class PeopleStore(ContentStore):
             row = conn.execute("SELECT secret FROM users WHERE id = ?", (user.id,)).fetchone()
             ok = row is not None and row["secret"] == digest
             if not ok:
-                ok = conn.execute("SELECT 1 FROM tokens WHERE token = ? AND user_id = ?",
-                                  (digest, user.id)).fetchone() is not None
+                ok = (
+                    conn.execute(
+                        "SELECT 1 FROM tokens WHERE token = ? AND user_id = ?", (digest, user.id)
+                    ).fetchone()
+                    is not None
+                )
         if ok and generation == self._generation:
             self._auth_cache[cache_key] = user
         return user if ok else None
@@ -181,8 +211,9 @@ class PeopleStore(ContentStore):
             return cached
         generation = self._generation
         with self._read() as conn:
-            row = conn.execute("SELECT user_id FROM tokens WHERE token = ?",
-                               (_hash(token),)).fetchone()
+            row = conn.execute(
+                "SELECT user_id FROM tokens WHERE token = ?", (_hash(token),)
+            ).fetchone()
         if row is None:
             return None
         user = self.user_by_id(row["user_id"])
@@ -197,8 +228,10 @@ class PeopleStore(ContentStore):
         with self._tx() as conn:
             if conn.execute("SELECT 1 FROM groups_ WHERE name = ?", (name,)).fetchone():
                 raise Invalid(f"Group {name} already exists")
-            conn.execute("INSERT INTO groups_(id, name) VALUES(?, ?)",
-                         (str(uuid.uuid5(_ID_NAMESPACE, f"group:{name}")), name))
+            conn.execute(
+                "INSERT INTO groups_(id, name) VALUES(?, ?)",
+                (str(uuid.uuid5(_ID_NAMESPACE, f"group:{name}")), name),
+            )
         self._changed()
         group = self.group_by_name(name)
         assert group is not None
@@ -226,8 +259,10 @@ class PeopleStore(ContentStore):
         with self._tx() as conn:
             conn.execute("DELETE FROM groups_ WHERE id = ?", (group.id,))
             conn.execute("DELETE FROM members WHERE group_id = ?", (group.id,))
-            conn.execute("DELETE FROM permissions WHERE subject_type = 'group' AND subject = ?",
-                         (group.name,))
+            conn.execute(
+                "DELETE FROM permissions WHERE subject_type = 'group' AND subject = ?",
+                (group.name,),
+            )
         self._changed()
 
     def add_member(self, group_name: str, username: str) -> None:
@@ -235,8 +270,9 @@ class PeopleStore(ContentStore):
         if group is None or user is None:
             raise NotFound(f"No group {group_name} or user {username}")
         with self._tx() as conn:
-            conn.execute("INSERT OR IGNORE INTO members(group_id, user_id) VALUES(?, ?)",
-                         (group.id, user.id))
+            conn.execute(
+                "INSERT OR IGNORE INTO members(group_id, user_id) VALUES(?, ?)", (group.id, user.id)
+            )
         self._changed()
 
     def remove_member(self, group_name: str, username: str) -> None:
@@ -244,8 +280,9 @@ class PeopleStore(ContentStore):
         if group is None or user is None:
             raise NotFound(f"No group {group_name} or user {username}")
         with self._tx() as conn:
-            conn.execute("DELETE FROM members WHERE group_id = ? AND user_id = ?",
-                         (group.id, user.id))
+            conn.execute(
+                "DELETE FROM members WHERE group_id = ? AND user_id = ?", (group.id, user.id)
+            )
         self._changed()
 
     def members(self, group_name: str) -> list[User]:
@@ -253,14 +290,21 @@ class PeopleStore(ContentStore):
         if group is None:
             raise NotFound(f"No group with name {group_name}")
         with self._read() as conn:
-            ids = [r[0] for r in conn.execute(
-                "SELECT user_id FROM members WHERE group_id = ? ORDER BY user_id", (group.id,))]
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT user_id FROM members WHERE group_id = ? ORDER BY user_id", (group.id,)
+                )
+            ]
         return [u for u in (self.user_by_id(i) for i in ids) if u is not None]
 
     def groups_of(self, user_id: int) -> list[str]:
         with self._read() as conn:
-            rows = conn.execute("SELECT g.name FROM members m JOIN groups_ g ON g.id = "
-                                "m.group_id WHERE m.user_id = ? ORDER BY g.name", (user_id,))
+            rows = conn.execute(
+                "SELECT g.name FROM members m JOIN groups_ g ON g.id = "
+                "m.group_id WHERE m.user_id = ? ORDER BY g.name",
+                (user_id,),
+            )
             return [r[0] for r in rows]
 
     def is_admin(self, user: User | None) -> bool:

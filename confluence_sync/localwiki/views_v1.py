@@ -37,7 +37,7 @@ class Expand:
     def sub(self, path: str) -> Expand:
         """The expansions below ``path`` (``children.page.version`` → ``version``)."""
         inner = Expand(None)
-        inner.paths = [p[len(path) + 1:] for p in self.paths if p.startswith(path + ".")]
+        inner.paths = [p[len(path) + 1 :] for p in self.paths if p.startswith(path + ".")]
         inner._index()
         return inner
 
@@ -46,13 +46,25 @@ def user_json(ctx: Ctx, user: User | None, username: str = "") -> dict[str, Any]
     if user is None:
         user = ctx.store.user_by_name(username) if username else None
     if user is None:
-        return {"type": "anonymous", "displayName": username or "Anonymous",
-                "profilePicture": _picture(), "_links": {}}
-    out: dict[str, Any] = {"type": "known", "displayName": user.display_name,
-                           "profilePicture": _picture()}
+        return {
+            "type": "anonymous",
+            "displayName": username or "Anonymous",
+            "profilePicture": _picture(),
+            "_links": {},
+        }
+    out: dict[str, Any] = {
+        "type": "known",
+        "displayName": user.display_name,
+        "profilePicture": _picture(),
+    }
     if ctx.cloud:
-        out.update(accountId=user.account_id, accountType="atlassian", email=user.email,
-                   publicName=user.display_name, isExternalCollaborator=False)
+        out.update(
+            accountId=user.account_id,
+            accountType="atlassian",
+            email=user.email,
+            publicName=user.display_name,
+            isExternalCollaborator=False,
+        )
         out["_links"] = {"self": f"{ctx.base}/rest/api/user?accountId={user.account_id}"}
     else:
         out.update(username=user.username, userKey=user.user_key)
@@ -61,28 +73,40 @@ def user_json(ctx: Ctx, user: User | None, username: str = "") -> dict[str, Any]
 
 
 def _picture() -> dict[str, Any]:
-    return {"path": "/images/icons/profilepics/default.svg", "width": 48, "height": 48,
-            "isDefault": True}
+    return {
+        "path": "/images/icons/profilepics/default.svg",
+        "width": 48,
+        "height": 48,
+        "isDefault": True,
+    }
 
 
-def list_json(ctx: Ctx, results: list[Any], *, start: int, limit: int, more: bool,
-              path: str | None = None) -> dict[str, Any]:
+def list_json(
+    ctx: Ctx, results: list[Any], *, start: int, limit: int, more: bool, path: str | None = None
+) -> dict[str, Any]:
     """The v1 list envelope; ``next`` only when there are more results."""
-    path = path if path is not None else ctx.request.path[len(ctx.context):]
-    links: dict[str, Any] = {"base": ctx.base, "context": ctx.context,
-                             "self": ctx.base + path}
+    path = path if path is not None else ctx.request.path[len(ctx.context) :]
+    links: dict[str, Any] = {"base": ctx.base, "context": ctx.context, "self": ctx.base + path}
     if more:
         args = [(k, v) for k, v in ctx.request.args.items(multi=True) if k not in ("start",)]
-        args = [(k, v) for k, v in args if k != "limit"] + [("limit", str(limit)),
-                                                            ("start", str(start + limit))]
+        args = [(k, v) for k, v in args if k != "limit"] + [
+            ("limit", str(limit)),
+            ("start", str(start + limit)),
+        ]
         links["next"] = f"{path}?{urlencode(args)}"
     if start > 0:
-        args = [(k, v) for k, v in ctx.request.args.items(multi=True)
-                if k not in ("start", "limit")]
+        args = [
+            (k, v) for k, v in ctx.request.args.items(multi=True) if k not in ("start", "limit")
+        ]
         args += [("limit", str(limit)), ("start", str(max(start - limit, 0)))]
         links["prev"] = f"{path}?{urlencode(args)}"
-    return {"results": results, "start": start, "limit": limit, "size": len(results),
-            "_links": links}
+    return {
+        "results": results,
+        "start": start,
+        "limit": limit,
+        "size": len(results),
+        "_links": links,
+    }
 
 
 def paging(ctx: Ctx, *, default: int = 25, cap: int = 200) -> tuple[int, int]:
@@ -94,36 +118,56 @@ def paging(ctx: Ctx, *, default: int = 25, cap: int = 200) -> tuple[int, int]:
 
 
 def label_json(label: Label) -> dict[str, Any]:
-    return {"prefix": label.prefix, "name": label.name, "id": str(label.id),
-            "label": label.name}
+    return {"prefix": label.prefix, "name": label.name, "id": str(label.id), "label": label.name}
 
 
 def property_json(ctx: Ctx, prop: Property, owner_path: str) -> dict[str, Any]:
     return {
-        "id": str(prop.id), "key": prop.key, "value": prop.value,
-        "version": {"when": prop.updated_at, "message": "", "number": prop.version,
-                    "minorEdit": False, "by": user_json(ctx, None, prop.author)},
+        "id": str(prop.id),
+        "key": prop.key,
+        "value": prop.value,
+        "version": {
+            "when": prop.updated_at,
+            "message": "",
+            "number": prop.version,
+            "minorEdit": False,
+            "by": user_json(ctx, None, prop.author),
+        },
         "_links": {"self": f"{ctx.base}/rest/api/{owner_path}/property/{prop.key}"},
         # The owner is never expanded; Cloud's SpaceProperty requires the key.
-        "_expandable": ({"space": f"/rest/api/{owner_path}"} if owner_path.startswith("space/")
-                        else {"content": f"/rest/api/{owner_path}"}),
+        "_expandable": (
+            {"space": f"/rest/api/{owner_path}"}
+            if owner_path.startswith("space/")
+            else {"content": f"/rest/api/{owner_path}"}
+        ),
     }
 
 
-def version_json(ctx: Ctx, page: Page, number: int | None = None, when: str | None = None,
-                 by: str | None = None, message: str | None = None) -> dict[str, Any]:
+def version_json(
+    ctx: Ctx,
+    page: Page,
+    number: int | None = None,
+    when: str | None = None,
+    by: str | None = None,
+    message: str | None = None,
+) -> dict[str, Any]:
     return {
         "by": user_json(ctx, None, by or page.updater),
-        "when": when or page.updated_at, "message": page.message if message is None else message,
-        "number": number or page.version, "minorEdit": page.minor_edit,
-        "_links": {"self": f"{ctx.base}/rest/experimental/content/{page.id}/version/"
-                           f"{number or page.version}"},
+        "when": when or page.updated_at,
+        "message": page.message if message is None else message,
+        "number": number or page.version,
+        "minorEdit": page.minor_edit,
+        "_links": {
+            "self": f"{ctx.base}/rest/experimental/content/{page.id}/version/"
+            f"{number or page.version}"
+        },
     }
 
 
 def history_json(ctx: Ctx, page: Page, expand: Expand | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "latest": True, "createdBy": user_json(ctx, None, page.creator),
+        "latest": True,
+        "createdBy": user_json(ctx, None, page.creator),
         "createdDate": page.created_at,
         "lastUpdated": version_json(ctx, page),
         "_links": {"self": f"{ctx.base}/rest/api/content/{page.id}/history"},
@@ -132,18 +176,28 @@ def history_json(ctx: Ctx, page: Page, expand: Expand | None = None) -> dict[str
 
 
 def page_links(ctx: Ctx, page: Page) -> dict[str, str]:
-    webui = (f"/spaces/{page.space_key}/pages/{page.id}" if ctx.cloud
-             else f"/pages/viewpage.action?pageId={page.id}")
-    return {"webui": webui, "edit": f"/pages/resumedraft.action?draftId={page.id}",
-            "tinyui": f"/x/{page.id}", "self": f"{ctx.base}/rest/api/content/{page.id}"}
+    webui = (
+        f"/spaces/{page.space_key}/pages/{page.id}"
+        if ctx.cloud
+        else f"/pages/viewpage.action?pageId={page.id}"
+    )
+    return {
+        "webui": webui,
+        "edit": f"/pages/resumedraft.action?draftId={page.id}",
+        "tinyui": f"/x/{page.id}",
+        "self": f"{ctx.base}/rest/api/content/{page.id}",
+    }
 
 
-def content_json(ctx: Ctx, page: Page, expand: Expand, *, nested: bool = False
-                 ) -> dict[str, Any]:
+def content_json(ctx: Ctx, page: Page, expand: Expand, *, nested: bool = False) -> dict[str, Any]:
     """A Content object with the requested expansions."""
     store = ctx.store
-    out: dict[str, Any] = {"id": str(page.id), "type": page.type, "status": page.status,
-                           "title": page.title}
+    out: dict[str, Any] = {
+        "id": str(page.id),
+        "type": page.type,
+        "status": page.status,
+        "title": page.title,
+    }
     expandable: dict[str, str] = {}
     if expand.has("space"):
         space = store.space_by_id(page.space_id)
@@ -160,8 +214,9 @@ def content_json(ctx: Ctx, page: Page, expand: Expand, *, nested: bool = False
     else:
         expandable["version"] = ""
     if expand.has("ancestors"):
-        out["ancestors"] = [content_json(ctx, a, Expand(None), nested=True)
-                            for a in store.ancestors(page)]
+        out["ancestors"] = [
+            content_json(ctx, a, Expand(None), nested=True) for a in store.ancestors(page)
+        ]
     else:
         expandable["ancestors"] = ""
     if expand.has("children"):
@@ -174,8 +229,11 @@ def content_json(ctx: Ctx, page: Page, expand: Expand, *, nested: bool = False
         body: dict[str, Any] = {}
         for representation in ("storage", "view", "export_view", "styled_view", "editor"):
             if expand.has(f"body.{representation}"):
-                body[representation] = {"value": page.body, "representation": representation,
-                                        "_expandable": {"content": f"/rest/api/content/{page.id}"}}
+                body[representation] = {
+                    "value": page.body,
+                    "representation": representation,
+                    "_expandable": {"content": f"/rest/api/content/{page.id}"},
+                }
         out["body"] = body
     else:
         expandable["body"] = ""
@@ -193,8 +251,13 @@ def metadata_json(ctx: Ctx, page: Page, expand: Expand) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     if expand.has("labels"):
         labels = [label_json(label) for label in ctx.store.labels("content", page.id)]
-        meta["labels"] = {"results": labels, "start": 0, "limit": 200, "size": len(labels),
-                          "_links": {"self": f"{ctx.base}/rest/api/content/{page.id}/label"}}
+        meta["labels"] = {
+            "results": labels,
+            "start": 0,
+            "limit": 200,
+            "size": len(labels),
+            "_links": {"self": f"{ctx.base}/rest/api/content/{page.id}/label"},
+        }
     if expand.has("properties"):
         wanted = {p.split(".", 1)[1] for p in expand.paths if p.startswith("properties.")}
         props: dict[str, Any] = {}
@@ -202,8 +265,7 @@ def metadata_json(ctx: Ctx, page: Page, expand: Expand) -> dict[str, Any]:
             if not wanted or prop.key in wanted:
                 props[prop.key] = property_json(ctx, prop, f"content/{page.id}")
         meta["properties"] = props
-    meta["_expandable"] = {k: "" for k in ("labels", "properties", "currentuser")
-                           if k not in meta}
+    meta["_expandable"] = {k: "" for k in ("labels", "properties", "currentuser") if k not in meta}
     return meta
 
 
@@ -212,25 +274,40 @@ def children_json(ctx: Ctx, page: Page, expand: Expand) -> dict[str, Any]:
     if expand.has("page"):
         kids = ctx.store.children(page.id)
         results = [content_json(ctx, k, expand.sub("page"), nested=True) for k in kids[:200]]
-        out["page"] = {"results": results, "start": 0, "limit": 200, "size": len(results),
-                       "_links": {"self": f"{ctx.base}/rest/api/content/{page.id}/child/page"}}
-    out["_expandable"] = {"attachment": f"/rest/api/content/{page.id}/child/attachment",
-                          "comment": f"/rest/api/content/{page.id}/child/comment"}
+        out["page"] = {
+            "results": results,
+            "start": 0,
+            "limit": 200,
+            "size": len(results),
+            "_links": {"self": f"{ctx.base}/rest/api/content/{page.id}/child/page"},
+        }
+    out["_expandable"] = {
+        "attachment": f"/rest/api/content/{page.id}/child/attachment",
+        "comment": f"/rest/api/content/{page.id}/child/comment",
+    }
     if "page" not in out:
         out["_expandable"]["page"] = f"/rest/api/content/{page.id}/child/page"
     return out
 
 
 def space_json(ctx: Ctx, space: Space, expand: Expand) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": space.id, "key": space.key, "name": space.name,
-                           "type": space.type, "status": space.status}
+    out: dict[str, Any] = {
+        "id": space.id,
+        "key": space.key,
+        "name": space.name,
+        "type": space.type,
+        "status": space.status,
+    }
     expandable: dict[str, str] = {}
     if expand.has("description"):
         desc: dict[str, Any] = {}
         for kind in ("plain", "view"):
             if expand.has(f"description.{kind}") or expand.paths.count("description"):
-                desc[kind] = {"value": space.description, "representation": kind,
-                              "embeddedContent": []}
+                desc[kind] = {
+                    "value": space.description,
+                    "representation": kind,
+                    "embeddedContent": [],
+                }
         out["description"] = desc
     else:
         expandable["description"] = ""
@@ -242,31 +319,49 @@ def space_json(ctx: Ctx, space: Space, expand: Expand) -> dict[str, Any]:
         expandable["homepage"] = f"/rest/api/content/{space.homepage_id}"
     if expand.has("metadata"):
         labels = [label_json(x) for x in ctx.store.labels("space", space.id)]
-        out["metadata"] = {"labels": {
-            "results": labels, "start": 0, "limit": 200, "size": len(labels),
-            "_links": {"self": f"{ctx.base}/rest/api/space/{space.key}/label"}}}
+        out["metadata"] = {
+            "labels": {
+                "results": labels,
+                "start": 0,
+                "limit": 200,
+                "size": len(labels),
+                "_links": {"self": f"{ctx.base}/rest/api/space/{space.key}/label"},
+            }
+        }
     if expand.has("permissions"):
-        out["permissions"] = [permission_v1_json(ctx, p)
-                              for p in ctx.store.permissions(space.id)]
-    expandable.update({"settings": f"/rest/api/space/{space.key}/settings",
-                       "metadata": "", "operations": "", "lookAndFeel": "",
-                       "permissions": "", "icon": "", "theme": ""})
+        out["permissions"] = [permission_v1_json(ctx, p) for p in ctx.store.permissions(space.id)]
+    expandable.update(
+        {
+            "settings": f"/rest/api/space/{space.key}/settings",
+            "metadata": "",
+            "operations": "",
+            "lookAndFeel": "",
+            "permissions": "",
+            "icon": "",
+            "theme": "",
+        }
+    )
     for done in ("metadata", "permissions"):
         if done in out:
             expandable.pop(done, None)
-    out["_links"] = {"webui": f"/spaces/{space.key}" if ctx.cloud
-                     else f"/display/{space.key}",
-                     "self": f"{ctx.base}/rest/api/space/{space.key}"}
+    out["_links"] = {
+        "webui": f"/spaces/{space.key}" if ctx.cloud else f"/display/{space.key}",
+        "self": f"{ctx.base}/rest/api/space/{space.key}",
+    }
     out["_expandable"] = expandable
     return out
 
 
 # DC names a few operations differently from Cloud v1; both map onto the stored Cloud names.
-DC_TO_CLOUD = {("restrict", "space"): ("restrict_content", "space"),
-               ("delete_own", "space"): ("delete", "space"),
-               ("delete_mail", "space"): ("delete", "space")}
-CLOUD_TO_DC = {("restrict_content", "space"): ("restrict", "space"),
-               ("delete", "space"): ("delete_own", "space")}
+DC_TO_CLOUD = {
+    ("restrict", "space"): ("restrict_content", "space"),
+    ("delete_own", "space"): ("delete", "space"),
+    ("delete_mail", "space"): ("delete", "space"),
+}
+CLOUD_TO_DC = {
+    ("restrict_content", "space"): ("restrict", "space"),
+    ("delete", "space"): ("delete_own", "space"),
+}
 
 
 def subject_json(ctx: Ctx, perm: Permission) -> dict[str, Any]:
@@ -283,16 +378,26 @@ def subject_json(ctx: Ctx, perm: Permission) -> dict[str, Any]:
 def permission_v1_json(ctx: Ctx, perm: Permission) -> dict[str, Any]:
     """Cloud ``SpacePermissionV2`` / DC ``SpacePermission`` for one stored grant."""
     if ctx.cloud:
-        return {"id": perm.id, "subject": subject_json(ctx, perm),
-                "operation": {"key": perm.operation, "target": perm.target}, "_links": {}}
+        return {
+            "id": perm.id,
+            "subject": subject_json(ctx, perm),
+            "operation": {"key": perm.operation, "target": perm.target},
+            "_links": {},
+        }
     op, target = CLOUD_TO_DC.get((perm.operation, perm.target), (perm.operation, perm.target))
     space = ctx.store.space_by_id(perm.space_id)
     subject: dict[str, Any] = {"type": perm.subject_type}
     if perm.subject_type == "user":
         user = ctx.store.user_by_id(int(perm.subject))
-        subject.update(userKey=user.user_key if user else perm.subject,
-                       displayName=user.display_name if user else perm.subject)
+        subject.update(
+            userKey=user.user_key if user else perm.subject,
+            displayName=user.display_name if user else perm.subject,
+        )
     elif perm.subject_type == "group":
         subject.update(groupName=perm.subject, displayName=perm.subject)
-    return {"operation": {"targetType": target, "operationKey": op}, "subject": subject,
-            "spaceKey": space.key if space else "", "spaceId": perm.space_id}
+    return {
+        "operation": {"targetType": target, "operationKey": op},
+        "subject": subject,
+        "spaceKey": space.key if space else "",
+        "spaceId": perm.space_id,
+    }

@@ -79,8 +79,9 @@ def cloud_steps() -> list[tuple[str, Step]]:
         files = {"file": ("objects.inv", b"inv \xc3\xa4", "application/octet-stream")}
         url = f"{base}{V1}/content/{st['child']}/child/attachment"
         nocheck = {"X-Atlassian-Token": "no-check"}
-        att = field_of(s.post(url, files=files, data={"comment": "c"}, headers=nocheck),
-                       "results", 0, "id")
+        att = field_of(
+            s.post(url, files=files, data={"comment": "c"}, headers=nocheck), "results", 0, "id"
+        )
         s.put(url, files={"file": ("b.txt", b"b", "text/plain")}, headers=nocheck)
         s.post(f"{url}/{att}/data", files=files, headers=nocheck)
         s.get(f"{base}{V2}/pages/{st['child']}/attachments")

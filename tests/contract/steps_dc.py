@@ -137,8 +137,9 @@ def dc_steps(api: str = "/rest/api") -> list[tuple[str, Step]]:
         s.get(url, params={"expand": "version"})
         s.delete(f"{url}/hash")
         # Version 1 on a missing key creates it (what the Sphinx builder relies on).
-        s.put(f"{url}/builder", json={"key": "builder", "value": {"h": 1},
-                                      "version": {"number": 1}})
+        s.put(
+            f"{url}/builder", json={"key": "builder", "value": {"h": 1}, "version": {"number": 1}}
+        )
 
     def watches(s: Session, base: str, st: dict[str, Any]) -> None:
         url = f"{base}{api}/user/watch/content/{st['child']}"

@@ -31,8 +31,12 @@ def test_one_rule_can_serve_several_templates_and_unknown_rules_are_kept() -> No
 
 def test_each_flavour_counts_only_its_own_rules() -> None:
     cloud = {r.rule for r in implemented_routes("v1", spec_for("v1"))}
-    dc = {r.rule for r in implemented_routes(
-        "dc", spec_for("dc", context_path="/confluence"), context_path="/confluence")}
+    dc = {
+        r.rule
+        for r in implemented_routes(
+            "dc", spec_for("dc", context_path="/confluence"), context_path="/confluence"
+        )
+    }
     assert "/admin/user" in dc and "/admin/user" not in cloud  # DC-only
     assert "/space/<key>/permission" in cloud and "/space/<key>/permission" not in dc
 

@@ -67,10 +67,15 @@ def test_validate_json_problems(tmp_path: Path) -> None:
     assert result.exit_code == 3
     document = json.loads(result.stdout)
     assert document["valid"] is False
-    assert document["problems"] == [{
-        "file": str(bad), "line": 2, "column": 3, "path": "network.name",
-        "message": "missing required field 'name'",
-    }]
+    assert document["problems"] == [
+        {
+            "file": str(bad),
+            "line": 2,
+            "column": 3,
+            "path": "network.name",
+            "message": "missing required field 'name'",
+        }
+    ]
 
 
 def test_validate_rejects_a_malformed_today() -> None:
@@ -96,8 +101,21 @@ def test_init_writes_refuses_to_overwrite_and_forces(tmp_path: Path) -> None:
 
 def test_init_from_an_existing_network(tmp_path: Path) -> None:
     target = tmp_path / "from.yaml"
-    result = runner.invoke(app, ["init", str(target), "--name", "Umweltallianz", "--key", "UA",
-                                 "--from", str(EXAMPLE), "--language", "en"])
+    result = runner.invoke(
+        app,
+        [
+            "init",
+            str(target),
+            "--name",
+            "Umweltallianz",
+            "--key",
+            "UA",
+            "--from",
+            str(EXAMPLE),
+            "--language",
+            "en",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Arbeitskreis Energie & Klima" in result.stdout
     check = runner.invoke(app, ["validate", str(target), "--format", "json"])

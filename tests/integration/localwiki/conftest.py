@@ -39,11 +39,15 @@ class Wiki:
         assert response.status_code == 200, response.text
         return dict(response.json())
 
-    def page(self, title: str, body: str = "<p>x</p>", *, space: str = "NET",
-             parent: str | None = None) -> dict[str, Any]:
-        data: dict[str, Any] = {"type": "page", "title": title, "space": {"key": space},
-                                "body": {"storage": {"value": body,
-                                                     "representation": "storage"}}}
+    def page(
+        self, title: str, body: str = "<p>x</p>", *, space: str = "NET", parent: str | None = None
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "type": "page",
+            "title": title,
+            "space": {"key": space},
+            "body": {"storage": {"value": body, "representation": "storage"}},
+        }
         if parent:
             data["ancestors"] = [{"id": parent}]
         response = self.v1("POST", "/content", json=data)

@@ -14,13 +14,17 @@ def _v2_space(cloud: Wiki) -> dict[str, Any]:
 def test_labels_add_list_remove(wiki: Wiki) -> None:
     wiki.space()
     page = wiki.page("Labelled")
-    added = wiki.v1("POST", f"/content/{page['id']}/label",
-                    json=[{"prefix": "global", "name": "Meeting"}, {"name": "wg-energy"}])
+    added = wiki.v1(
+        "POST",
+        f"/content/{page['id']}/label",
+        json=[{"prefix": "global", "name": "Meeting"}, {"name": "wg-energy"}],
+    )
     assert added.status_code == 200
     assert sorted(x["name"] for x in added.json()["results"]) == ["meeting", "wg-energy"]
     wiki.v1("POST", f"/content/{page['id']}/label", json={"prefix": "global", "name": "x"})
-    assert wiki.v1("DELETE", f"/content/{page['id']}/label",
-                   params={"name": "x"}).status_code == 204
+    assert (
+        wiki.v1("DELETE", f"/content/{page['id']}/label", params={"name": "x"}).status_code == 204
+    )
     assert wiki.v1("DELETE", f"/content/{page['id']}/label/meeting").status_code == 204
     left = wiki.v1("GET", f"/content/{page['id']}/label").json()["results"]
     assert [x["name"] for x in left] == ["wg-energy"]
@@ -30,14 +34,25 @@ def test_labels_add_list_remove(wiki: Wiki) -> None:
 
 def test_create_with_inline_labels_and_properties_then_expand(dc: Wiki) -> None:
     dc.space()
-    created = dc.v1("POST", "/content", json={
-        "type": "page", "title": "Inline", "space": {"key": "NET"},
-        "body": {"storage": {"value": "<p>a</p>", "representation": "storage"}},
-        "metadata": {"labels": [{"prefix": "global", "name": "meeting"}],
-                     "properties": {"sync": {"value": {"hash": "h1"}}}}}).json()
-    got = dc.v1("GET", f"/content/{created['id']}",
-                params={"expand": "metadata.labels,metadata.properties.sync,version,"
-                                  "body.storage,space"}).json()
+    created = dc.v1(
+        "POST",
+        "/content",
+        json={
+            "type": "page",
+            "title": "Inline",
+            "space": {"key": "NET"},
+            "body": {"storage": {"value": "<p>a</p>", "representation": "storage"}},
+            "metadata": {
+                "labels": [{"prefix": "global", "name": "meeting"}],
+                "properties": {"sync": {"value": {"hash": "h1"}}},
+            },
+        },
+    ).json()
+    got = dc.v1(
+        "GET",
+        f"/content/{created['id']}",
+        params={"expand": "metadata.labels,metadata.properties.sync,version,body.storage,space"},
+    ).json()
     assert [x["name"] for x in got["metadata"]["labels"]["results"]] == ["meeting"]
     assert got["metadata"]["properties"]["sync"]["value"] == {"hash": "h1"}
     assert got["version"]["number"] == 1 and got["space"]["key"] == "NET"
@@ -57,8 +72,9 @@ def test_hierarchy_children_descendants_ancestors_and_move(wiki: Wiki) -> None:
     assert [k["title"] for k in kids] == ["A"]
     desc = wiki.v1("GET", f"/content/{home}/descendant/page").json()["results"]
     assert [d["title"] for d in desc] == ["A", "B", "C"]
-    expanded = wiki.v1("GET", f"/content/{a['id']}",
-                       params={"expand": "children.page,ancestors"}).json()
+    expanded = wiki.v1(
+        "GET", f"/content/{a['id']}", params={"expand": "children.page,ancestors"}
+    ).json()
     assert [k["title"] for k in expanded["children"]["page"]["results"]] == ["B"]
     if wiki.server.options.flavour == "dc":
         # Data Center has no REST move (only the UI action); the route is Cloud v1's.
@@ -75,14 +91,24 @@ def test_hierarchy_children_descendants_ancestors_and_move(wiki: Wiki) -> None:
 def test_update_moves_with_ancestors_and_restores_from_trash(dc: Wiki) -> None:
     space = dc.space()
     page = dc.page("Mover")
-    moved = dc.v1("PUT", f"/content/{page['id']}", json={
-        "type": "page", "title": "Mover", "version": {"number": 2},
-        "ancestors": [{"id": space["homepage"]["id"]}]}).json()
+    moved = dc.v1(
+        "PUT",
+        f"/content/{page['id']}",
+        json={
+            "type": "page",
+            "title": "Mover",
+            "version": {"number": 2},
+            "ancestors": [{"id": space["homepage"]["id"]}],
+        },
+    ).json()
     assert moved["ancestors"][-1]["id"] == space["homepage"]["id"]
     assert moved["body"]["storage"]["value"] == "<p>x</p>"  # body kept when not sent
     dc.v1("DELETE", f"/content/{page['id']}")
-    restored = dc.v1("PUT", f"/content/{page['id']}", json={
-        "type": "page", "title": "Mover", "status": "current", "version": {"number": 3}})
+    restored = dc.v1(
+        "PUT",
+        f"/content/{page['id']}",
+        json={"type": "page", "title": "Mover", "status": "current", "version": {"number": 3}},
+    )
     assert restored.status_code == 200 and restored.json()["status"] == "current"
 
 
@@ -90,11 +116,13 @@ def test_space_properties_v1(wiki: Wiki) -> None:
     wiki.space()
     made = wiki.v1("POST", "/space/NET/property", json={"key": "index", "value": {"n": 1}})
     assert made.status_code == 200
-    updated = wiki.v1("PUT", "/space/NET/property/index",
-                      json={"value": {"n": 2}, "version": {"number": 2}})
+    updated = wiki.v1(
+        "PUT", "/space/NET/property/index", json={"value": {"n": 2}, "version": {"number": 2}}
+    )
     assert updated.json()["version"]["number"] == 2
-    stale = wiki.v1("PUT", "/space/NET/property/index",
-                    json={"value": {"n": 3}, "version": {"number": 2}})
+    stale = wiki.v1(
+        "PUT", "/space/NET/property/index", json={"value": {"n": 3}, "version": {"number": 2}}
+    )
     assert stale.status_code == 409
     assert wiki.v1("GET", "/space/NET/property/index").json()["value"] == {"n": 2}
     assert wiki.v1("DELETE", "/space/NET/property/index").status_code == 204
@@ -103,19 +131,33 @@ def test_space_properties_v1(wiki: Wiki) -> None:
 
 def test_templates_crud(wiki: Wiki) -> None:
     wiki.space()
-    made = wiki.v1("POST", "/template", json={
-        "name": "Minutes", "templateType": "page", "description": "Protokoll",
-        "body": {"storage": {"value": "<p><b>Agenda</b></p>", "representation": "storage"}},
-        "space": {"key": "NET"}})
+    made = wiki.v1(
+        "POST",
+        "/template",
+        json={
+            "name": "Minutes",
+            "templateType": "page",
+            "description": "Protokoll",
+            "body": {"storage": {"value": "<p><b>Agenda</b></p>", "representation": "storage"}},
+            "space": {"key": "NET"},
+        },
+    )
     assert made.status_code == 200
     template = made.json()
     assert template["body"]["storage"]["value"] == "<p><strong>Agenda</strong></p>"
     listed = wiki.v1("GET", "/template/page", params={"spaceKey": "NET"}).json()["results"]
     assert [t["name"] for t in listed] == ["Minutes"]
-    updated = wiki.v1("PUT", "/template", json={
-        "templateId": template["templateId"], "name": "Minutes v2", "templateType": "page",
-        "body": {"storage": {"value": "<p/>", "representation": "storage"}},
-        "space": {"key": "NET"}})
+    updated = wiki.v1(
+        "PUT",
+        "/template",
+        json={
+            "templateId": template["templateId"],
+            "name": "Minutes v2",
+            "templateType": "page",
+            "body": {"storage": {"value": "<p/>", "representation": "storage"}},
+            "space": {"key": "NET"},
+        },
+    )
     assert updated.json()["name"] == "Minutes v2"
     assert wiki.v1("GET", f"/template/{template['templateId']}").json()["name"] == "Minutes v2"
     assert wiki.v1("DELETE", f"/template/{template['templateId']}").status_code == 204
@@ -142,7 +184,9 @@ def test_cql_search_fields_and_operators(wiki: Wiki) -> None:
     assert titles(f"ancestor = {home}") == ["Meeting 1", "Meeting 2"]
     assert titles('title ~ "Meeting" and label != meeting') == ["Meeting 2"]
     assert titles('(title = "Other" or label = meeting) and space in (NET, X)') == [
-        "Meeting 1", "Other"]
+        "Meeting 1",
+        "Other",
+    ]
     bad = wiki.v1("GET", "/content/search", params={"cql": "space = "})
     assert bad.status_code == (400 if wiki.server.options.flavour == "cloud" else 404)
     wrapped = wiki.v1("GET", "/search", params={"cql": "label = meeting"}).json()
@@ -162,24 +206,43 @@ def test_cql_paging_cursor_on_cloud(cloud: Wiki) -> None:
 
 def test_v2_page_lifecycle(cloud: Wiki) -> None:
     space = _v2_space(cloud)
-    made = cloud.v2("POST", "/pages", json={
-        "spaceId": space["id"], "status": "current", "title": "V2",
-        "body": {"representation": "storage", "value": "<p><i>x</i></p>"}})
+    made = cloud.v2(
+        "POST",
+        "/pages",
+        json={
+            "spaceId": space["id"],
+            "status": "current",
+            "title": "V2",
+            "body": {"representation": "storage", "value": "<p><i>x</i></p>"},
+        },
+    )
     assert made.status_code == 200
     page = made.json()
     got = cloud.v2("GET", f"/pages/{page['id']}", params={"body-format": "storage"}).json()
     assert got["body"]["storage"]["value"] == "<p><em>x</em></p>"
     by_title = cloud.v2("GET", "/pages", params={"space-id": space["id"], "title": "V2"}).json()
     assert [p["id"] for p in by_title["results"]] == [page["id"]]
-    update = {"id": page["id"], "status": "current", "title": "V2 renamed",
-              "body": {"representation": "storage", "value": "<p>y</p>"},
-              "version": {"number": 2, "message": "edit"}}
+    update = {
+        "id": page["id"],
+        "status": "current",
+        "title": "V2 renamed",
+        "body": {"representation": "storage", "value": "<p>y</p>"},
+        "version": {"number": 2, "message": "edit"},
+    }
     assert cloud.v2("PUT", f"/pages/{page['id']}", json=update).status_code == 200
     stale = cloud.v2("PUT", f"/pages/{page['id']}", json=update)
-    assert stale.status_code == 409 and "Current version is: 2" in stale.json()["errors"][0][
-        "detail"]
-    dup = cloud.v2("POST", "/pages", json={"spaceId": space["id"], "title": "v2 RENAMED",
-                                           "body": {"representation": "storage", "value": ""}})
+    assert (
+        stale.status_code == 409 and "Current version is: 2" in stale.json()["errors"][0]["detail"]
+    )
+    dup = cloud.v2(
+        "POST",
+        "/pages",
+        json={
+            "spaceId": space["id"],
+            "title": "v2 RENAMED",
+            "body": {"representation": "storage", "value": ""},
+        },
+    )
     assert dup.status_code == 400
     assert cloud.v2("DELETE", f"/pages/{page['id']}").status_code == 204
     assert cloud.v2("DELETE", f"/pages/{page['id']}", params={"purge": "true"}).status_code == 204
@@ -204,15 +267,22 @@ def test_v2_hierarchy_labels_and_properties(cloud: Wiki) -> None:
     assert [x["name"] for x in labels] == ["meeting"]
     single = cloud.v2("GET", f"/pages/{child['id']}", params={"include-labels": "true"}).json()
     assert single["labels"]["results"][0]["name"] == "meeting"
-    prop = cloud.v2("POST", f"/pages/{child['id']}/properties",
-                    json={"key": "sync", "value": {"h": 1}}).json()
+    prop = cloud.v2(
+        "POST", f"/pages/{child['id']}/properties", json={"key": "sync", "value": {"h": 1}}
+    ).json()
     found = cloud.v2("GET", f"/pages/{child['id']}/properties", params={"key": "sync"}).json()
     assert found["results"][0]["id"] == prop["id"]
-    put = cloud.v2("PUT", f"/pages/{child['id']}/properties/{prop['id']}",
-                   json={"key": "sync", "value": {"h": 2}, "version": {"number": 2}})
+    put = cloud.v2(
+        "PUT",
+        f"/pages/{child['id']}/properties/{prop['id']}",
+        json={"key": "sync", "value": {"h": 2}, "version": {"number": 2}},
+    )
     assert put.status_code == 200 and put.json()["version"]["number"] == 2
-    stale = cloud.v2("PUT", f"/pages/{child['id']}/properties/{prop['id']}",
-                     json={"key": "sync", "value": {"h": 3}, "version": {"number": 2}})
+    stale = cloud.v2(
+        "PUT",
+        f"/pages/{child['id']}/properties/{prop['id']}",
+        json={"key": "sync", "value": {"h": 3}, "version": {"number": 2}},
+    )
     assert stale.status_code == 409
     all_labels = cloud.v2("GET", "/labels").json()["results"]
     assert "meeting" in [x["name"] for x in all_labels]
@@ -226,8 +296,9 @@ def test_v2_spaces_and_space_properties(cloud: Wiki) -> None:
     assert got.json()["description"]["plain"]["representation"] == "plain"
     pages = cloud.v2("GET", f"/spaces/{space['id']}/pages").json()["results"]
     assert [p["id"] for p in pages] == [space["homepageId"]]
-    prop = cloud.v2("POST", f"/spaces/{space['id']}/properties",
-                    json={"key": "index", "value": [1]}).json()
+    prop = cloud.v2(
+        "POST", f"/spaces/{space['id']}/properties", json={"key": "index", "value": [1]}
+    ).json()
     assert prop["version"]["number"] == 1
     listed = cloud.v2("GET", f"/spaces/{space['id']}/properties").json()["results"]
     assert [p["key"] for p in listed] == ["index"]
@@ -240,8 +311,11 @@ def test_v2_spaces_and_space_properties(cloud: Wiki) -> None:
 def test_groups_and_users_admin(dc: Wiki) -> None:
     made = dc.v1("POST", "/admin/group", json={"name": "wg-air", "type": "group"})
     assert made.status_code == 200 and made.json()["name"] == "wg-air"
-    user = dc.v1("POST", "/admin/user", json={"userName": "carla", "password": "pw",
-                                              "email": "c@x.invalid", "fullName": "Carla"})
+    user = dc.v1(
+        "POST",
+        "/admin/user",
+        json={"userName": "carla", "password": "pw", "email": "c@x.invalid", "fullName": "Carla"},
+    )
     assert user.status_code == 201
     assert dc.v1("PUT", "/user/carla/group/wg-air").status_code == 204
     members = dc.v1("GET", "/group/wg-air/member").json()["results"]
@@ -262,9 +336,15 @@ def test_v2_single_page_includes(cloud: Wiki) -> None:
     space = _v2_space(cloud)
     page = cloud.page("Inc", parent=space["homepageId"])
     cloud.v1("POST", f"/content/{page['id']}/property", json={"key": "k", "value": 1})
-    got = cloud.v2("GET", f"/pages/{page['id']}", params={
-        "include-versions": "true", "include-properties": "true",
-        "include-version": "false"}).json()
+    got = cloud.v2(
+        "GET",
+        f"/pages/{page['id']}",
+        params={
+            "include-versions": "true",
+            "include-properties": "true",
+            "include-version": "false",
+        },
+    ).json()
     assert "version" not in got
     assert [v["number"] for v in got["versions"]["results"]] == [1]
     assert [p["key"] for p in got["properties"]["results"]] == ["k"]
@@ -273,9 +353,13 @@ def test_v2_single_page_includes(cloud: Wiki) -> None:
 def test_cql_date_comparisons(dc: Wiki) -> None:
     dc.space()
     dc.page("Dated")
-    hits = dc.v1("GET", "/content/search",
-                 params={"cql": 'title = "Dated" and created >= "2000-01-01" '
-                                'and lastmodified < "2999-01-01"'}).json()
+    hits = dc.v1(
+        "GET",
+        "/content/search",
+        params={
+            "cql": 'title = "Dated" and created >= "2000-01-01" and lastmodified < "2999-01-01"'
+        },
+    ).json()
     assert [r["title"] for r in hits["results"]] == ["Dated"]
 
 
@@ -284,8 +368,9 @@ def test_root_depth_pages_page_correctly(cloud: Wiki) -> None:
     home = space["homepageId"]
     for n in range(3):
         cloud.page(f"Child {n}", parent=home)
-    roots = cloud.v2("GET", f"/spaces/{space['id']}/pages",
-                     params={"depth": "root", "limit": 1}).json()
+    roots = cloud.v2(
+        "GET", f"/spaces/{space['id']}/pages", params={"depth": "root", "limit": 1}
+    ).json()
     assert [p["id"] for p in roots["results"]] == [home] and "next" not in roots["_links"]
 
 
@@ -303,16 +388,28 @@ def test_cloud_groups_by_id_and_membership_by_account(cloud: Wiki) -> None:
     made = cloud.v1("POST", "/group", json={"name": "wg-boden"})
     assert made.status_code == 201
     group_id = made.json()["id"]
-    added = cloud.v1("POST", "/group/userByGroupId", params={"groupId": group_id},
-                     json={"accountId": user.account_id})
+    added = cloud.v1(
+        "POST",
+        "/group/userByGroupId",
+        params={"groupId": group_id},
+        json={"accountId": user.account_id},
+    )
     assert added.status_code == 201
     members = cloud.v1("GET", f"/group/{group_id}/membersByGroupId").json()["results"]
     assert [m["accountId"] for m in members] == [user.account_id]
-    assert cloud.v1("GET", "/user", params={"accountId": user.account_id}).json()[
-        "displayName"] == "dora"
+    assert (
+        cloud.v1("GET", "/user", params={"accountId": user.account_id}).json()["displayName"]
+        == "dora"
+    )
     assert cloud.v1("GET", "/group/by-id", params={"id": group_id}).json()["name"] == "wg-boden"
-    assert cloud.v1("DELETE", "/group/userByGroupId",
-                    params={"groupId": group_id, "accountId": user.account_id}).status_code == 204
+    assert (
+        cloud.v1(
+            "DELETE",
+            "/group/userByGroupId",
+            params={"groupId": group_id, "accountId": user.account_id},
+        ).status_code
+        == 204
+    )
     assert cloud.v1("DELETE", "/group/by-id", params={"id": group_id}).status_code == 204
     assert cloud.v1("POST", "/admin/group", json={"name": "x"}).status_code == 404  # DC only
 
@@ -322,9 +419,15 @@ def test_space_list_update_archive_and_labels(wiki: Wiki) -> None:
     wiki.space("A", "Alpha")
     listed = wiki.v1("GET", "/space", params={"expand": "description.plain"}).json()
     assert [s["key"] for s in listed["results"]] == ["A", "B"]
-    updated = wiki.v1("PUT", "/space/A", json={
-        "key": "A", "name": "Alpha 2",
-        "description": {"plain": {"value": "Über uns", "representation": "plain"}}}).json()
+    updated = wiki.v1(
+        "PUT",
+        "/space/A",
+        json={
+            "key": "A",
+            "name": "Alpha 2",
+            "description": {"plain": {"value": "Über uns", "representation": "plain"}},
+        },
+    ).json()
     assert updated["name"] == "Alpha 2"
     assert updated["description"]["plain"]["value"] == "Über uns"
     if wiki.server.options.flavour == "dc":
@@ -333,6 +436,7 @@ def test_space_list_update_archive_and_labels(wiki: Wiki) -> None:
         assert [s["key"] for s in archived] == ["A"]
         assert wiki.v1("PUT", "/space/A/restore").status_code == 204
     else:
-        labelled = wiki.v1("POST", "/space/A/label", json=[{"prefix": "global",
-                                                            "name": "netzwerk"}])
+        labelled = wiki.v1(
+            "POST", "/space/A/label", json=[{"prefix": "global", "name": "netzwerk"}]
+        )
         assert [x["name"] for x in labelled.json()["results"]] == ["netzwerk"]

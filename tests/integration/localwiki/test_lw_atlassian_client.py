@@ -31,8 +31,9 @@ def test_dc_client_spaces_pages_labels_properties(dc: Wiki) -> None:
     c.create_space("NET", "Netzwerk")
     space = c.get_space("NET", expand="description.plain,homepage")
     assert space["homepage"]["title"] == "Netzwerk"
-    page = c.create_page("NET", "Treffen", "<p><b>Agenda</b></p>",
-                         parent_id=space["homepage"]["id"])
+    page = c.create_page(
+        "NET", "Treffen", "<p><b>Agenda</b></p>", parent_id=space["homepage"]["id"]
+    )
     child = c.create_page("NET", "Protokoll", "<p>x</p>", parent_id=page["id"])
     assert c.page_exists("NET", "Treffen") and not c.page_exists("NET", "treffen")
     # 5.0.5's Server client returns the whole result list here.
@@ -51,8 +52,9 @@ def test_dc_client_spaces_pages_labels_properties(dc: Wiki) -> None:
     c.remove_page_label(page["id"], "meeting")
     assert c.get_page_labels(page["id"])["results"] == []
     c.set_page_property(page["id"], {"key": "sync", "value": {"hash": "a"}})
-    c.update_page_property(page["id"], {"key": "sync", "value": {"hash": "b"},
-                                        "version": {"number": 2}})
+    c.update_page_property(
+        page["id"], {"key": "sync", "value": {"hash": "b"}, "version": {"number": 2}}
+    )
     assert c.get_page_property(page["id"], "sync")["value"] == {"hash": "b"}
     hits = c.cql('space = NET and label = meeting or title = "Protokoll"')
     assert [r["content"]["id"] for r in hits["results"]] == [child["id"]]
@@ -63,9 +65,16 @@ def test_dc_client_stale_update_is_conflict(dc: Wiki) -> None:
     c.create_space("NET", "Netzwerk")
     page = c.create_page("NET", "Treffen", "<p>a</p>")
     dc.server.store.update_page(int(page["id"]), title="Treffen", version=2, author="admin")
-    response = dc.v1("PUT", f"/content/{page['id']}", json={
-        "type": "page", "title": "Treffen", "version": {"number": 2},
-        "body": {"storage": {"value": "<p>b</p>", "representation": "storage"}}})
+    response = dc.v1(
+        "PUT",
+        f"/content/{page['id']}",
+        json={
+            "type": "page",
+            "title": "Treffen",
+            "version": {"number": 2},
+            "body": {"storage": {"value": "<p>b</p>", "representation": "storage"}},
+        },
+    )
     assert response.status_code == 409
     # The library reads the current version from /history, so its update still lands.
     assert c.update_page(page["id"], "Treffen", "<p>c</p>")["version"]["number"] == 3
@@ -88,8 +97,11 @@ def test_dc_client_templates_permissions_groups_and_space_delete(dc: Wiki) -> No
     with pytest.raises(HTTPError) as cloud_only:
         c.add_space_permissions("NET", "group", "wg-energie", "read", "space")
     assert cloud_only.value.response.status_code == 404
-    dc.v1("PUT", "/space/NET/permissions/group/wg-energie/grant",
-          json=[{"operationKey": "read", "targetType": "space"}]).raise_for_status()
+    dc.v1(
+        "PUT",
+        "/space/NET/permissions/group/wg-energie/grant",
+        json=[{"operationKey": "read", "targetType": "space"}],
+    ).raise_for_status()
     grants = c.get_all_space_permissions("NET")
     assert any(g["subject"].get("groupName") == "wg-energie" for g in grants)
     c.delete_space("NET")
@@ -125,14 +137,17 @@ def test_cloud_v2_client_pages_properties_labels(cloud: Wiki) -> None:
     space = v2.get_space_by_key("NET")
     page = v2.create_page(space_id=space["id"], title="Treffen", body="<p>a</p>")
     assert page["parentId"] == space["homepageId"]
-    child = v2.create_page(space_id=space["id"], title="Protokoll", body="<p/>",
-                           parent_id=page["id"])
+    child = v2.create_page(
+        space_id=space["id"], title="Protokoll", body="<p/>", parent_id=page["id"]
+    )
     assert v2.get_page_by_title("NET", "Treffen")["results"][0]["id"] == page["id"]
     assert v2.get_page_by_title("NET", "treffen")["results"] == []
     assert v2.get_page_id("NET", "Protokoll") == child["id"]
     assert v2.get_page_by_id(page["id"])["title"] == "Treffen"
-    assert v2.update_page(page_id=page["id"], title="Treffen", body="<p>b</p>")["version"][
-        "number"] == 2
+    assert (
+        v2.update_page(page_id=page["id"], title="Treffen", body="<p>b</p>")["version"]["number"]
+        == 2
+    )
     with pytest.raises(HTTPError) as stale:
         v2.update_page(page_id=page["id"], title="Treffen", body="<p>c</p>", version=1)
     assert stale.value.response.status_code == 409
@@ -178,8 +193,11 @@ def test_dc_client_permission_methods_that_work_and_faithful_failures(dc: Wiki) 
     c = _dc_client(dc)
     c.create_space("NET", "Netzwerk")
     dc.server.store.create_group("wg-energie")
-    dc.v1("PUT", "/space/NET/permissions/group/wg-energie/grant",
-          json=[{"operationKey": "read", "targetType": "space"}]).raise_for_status()
+    dc.v1(
+        "PUT",
+        "/space/NET/permissions/group/wg-energie/grant",
+        json=[{"operationKey": "read", "targetType": "space"}],
+    ).raise_for_status()
     granted = c.get_permissions_granted_to_group_for_space("NET", "wg-energie")
     assert [g["operation"] for g in granted] == [{"targetType": "space", "operationKey": "read"}]
     admin_key = dc.server.store.user_by_name("admin").user_key  # type: ignore[union-attr]
@@ -211,8 +229,9 @@ def test_cloud_server_client_v1_properties_labels_templates_permissions(cloud: W
     space = v2.get_space_by_key("NET")
     page_id = v2.create_page(space_id=space["id"], title="Treffen", body="<p>a</p>")["id"]
     server_v1.set_page_property(page_id, {"key": "sync", "value": {"hash": "ä"}})
-    server_v1.update_page_property(page_id, {"key": "sync", "value": {"hash": "ö"},
-                                             "version": {"number": 2}})
+    server_v1.update_page_property(
+        page_id, {"key": "sync", "value": {"hash": "ö"}, "version": {"number": 2}}
+    )
     assert server_v1.get_page_property(page_id, "sync")["value"] == {"hash": "ö"}
     assert [p["key"] for p in v2.get_page_properties(page_id)] == ["sync"]
     server_v1.delete_page_property(page_id, "sync")

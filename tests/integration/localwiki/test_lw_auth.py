@@ -15,8 +15,9 @@ def test_no_or_wrong_credentials_are_401_with_challenge(wiki: Wiki) -> None:
     assert anonymous.headers["WWW-Authenticate"].startswith("Basic")
     wrong = requests.get(wiki.url + "/rest/api/space", auth=("admin", "nope"))
     assert wrong.status_code == 401
-    bearer = requests.get(wiki.url + "/rest/api/space",
-                          headers={"Authorization": "Bearer not-a-token"})
+    bearer = requests.get(
+        wiki.url + "/rest/api/space", headers={"Authorization": "Bearer not-a-token"}
+    )
     assert bearer.status_code == 401
 
 
@@ -36,21 +37,27 @@ def test_basic_with_email_and_api_token_cloud(cloud: Wiki) -> None:
 
 
 def test_bearer_personal_access_token_dc(dc: Wiki) -> None:
-    response = requests.get(dc.url + "/rest/api/user/current",
-                            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    response = requests.get(
+        dc.url + "/rest/api/user/current", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    )
     assert response.status_code == 200 and response.json()["username"] == "admin"
 
 
 def test_admin_endpoint_creates_users_with_tokens(dc: Wiki) -> None:
-    made = dc.http.post(dc.server.root_url + "/__localwiki/users",
-                        json={"username": "erika", "password": "pw"})
+    made = dc.http.post(
+        dc.server.root_url + "/__localwiki/users", json={"username": "erika", "password": "pw"}
+    )
     assert made.status_code == 201
     token = made.json()["token"]
-    me = requests.get(dc.url + "/rest/api/user/current",
-                      headers={"Authorization": f"Bearer {token}"})
+    me = requests.get(
+        dc.url + "/rest/api/user/current", headers={"Authorization": f"Bearer {token}"}
+    )
     assert me.json()["username"] == "erika"
-    as_erika = requests.post(dc.server.root_url + "/__localwiki/users", auth=("erika", "pw"),
-                             json={"username": "x", "password": "y"})
+    as_erika = requests.post(
+        dc.server.root_url + "/__localwiki/users",
+        auth=("erika", "pw"),
+        json={"username": "x", "password": "y"},
+    )
     assert as_erika.status_code == 403
 
 
@@ -77,11 +84,15 @@ def test_read_without_write_is_403(dc: Wiki) -> None:
     store.grant(space.id, "user", str(reader.id), "read", "space")
     as_reader = dc.as_user("reader", "pw")
     assert as_reader.v1("GET", f"/content/{page['id']}").status_code == 200
-    create = as_reader.v1("POST", "/content", json={"type": "page", "title": "No",
-                                                    "space": {"key": "NET"}})
+    create = as_reader.v1(
+        "POST", "/content", json={"type": "page", "title": "No", "space": {"key": "NET"}}
+    )
     assert create.status_code == 403
-    update = as_reader.v1("PUT", f"/content/{page['id']}",
-                          json={"type": "page", "title": "X", "version": {"number": 2}})
+    update = as_reader.v1(
+        "PUT",
+        f"/content/{page['id']}",
+        json={"type": "page", "title": "X", "version": {"number": 2}},
+    )
     assert update.status_code == 403
     label = as_reader.v1("POST", f"/content/{page['id']}/label", json={"name": "x"})
     assert label.status_code == 403
@@ -91,8 +102,12 @@ def test_default_members_can_write_and_admins_bypass_permissions(dc: Wiki) -> No
     dc.space()
     store = dc.server.store
     store.create_user("member", "pw")  # joins confluence-users, which the space grants
-    assert dc.as_user("member", "pw").v1("POST", "/content", json={
-        "type": "page", "title": "Mine", "space": {"key": "NET"}}).status_code == 200
+    assert (
+        dc.as_user("member", "pw")
+        .v1("POST", "/content", json={"type": "page", "title": "Mine", "space": {"key": "NET"}})
+        .status_code
+        == 200
+    )
     store.create_user("boss", "pw", groups=("confluence-administrators",))
     space = store.space_by_key("NET")
     assert space is not None
@@ -106,22 +121,36 @@ def test_cloud_permission_add_and_delete_need_admin(cloud: Wiki) -> None:
     store = cloud.server.store
     user = store.create_user("anna", "pw", groups=())
     store.create_group("wg-energy")
-    grant = {"subject": {"type": "user", "identifier": user.account_id},
-             "operation": {"key": "create", "target": "page"}}
+    grant = {
+        "subject": {"type": "user", "identifier": user.account_id},
+        "operation": {"key": "create", "target": "page"},
+    }
     # Read must come first.
     assert cloud.v1("POST", "/space/NET/permission", json=grant).status_code == 400
-    read = cloud.v1("POST", "/space/NET/permission", json={
-        "subject": {"type": "user", "identifier": user.account_id},
-        "operation": {"key": "read", "target": "space"}})
-    assert read.status_code == 200 and read.json()["operation"] == {"key": "read",
-                                                                      "target": "space"}
+    read = cloud.v1(
+        "POST",
+        "/space/NET/permission",
+        json={
+            "subject": {"type": "user", "identifier": user.account_id},
+            "operation": {"key": "read", "target": "space"},
+        },
+    )
+    assert read.status_code == 200 and read.json()["operation"] == {
+        "key": "read",
+        "target": "space",
+    }
     assert cloud.v1("POST", "/space/NET/permission", json=grant).status_code == 200
     assert cloud.v1("POST", "/space/NET/permission", json=grant).status_code == 400  # exists
     as_anna = cloud.as_user(user.email, "pw")
     assert as_anna.v1("GET", "/space/NET").status_code == 200
-    denied = as_anna.v1("POST", "/space/NET/permission", json={
-        "subject": {"type": "group", "identifier": "wg-energy"},
-        "operation": {"key": "read", "target": "space"}})
+    denied = as_anna.v1(
+        "POST",
+        "/space/NET/permission",
+        json={
+            "subject": {"type": "group", "identifier": "wg-energy"},
+            "operation": {"key": "read", "target": "space"},
+        },
+    )
     assert denied.status_code == 403
     removed = cloud.v1("DELETE", f"/space/NET/permission/{read.json()['id']}")
     assert removed.status_code == 204
@@ -133,20 +162,34 @@ def test_dc_permission_grant_revoke_and_set(dc: Wiki) -> None:
     store = dc.server.store
     user = store.create_user("bernd", "pw", groups=())
     store.create_group("wg-water")
-    ops = [{"operationKey": "read", "targetType": "space"},
-           {"operationKey": "create", "targetType": "page"}]
+    ops = [
+        {"operationKey": "read", "targetType": "space"},
+        {"operationKey": "create", "targetType": "page"},
+    ]
     grant = dc.v1("PUT", f"/space/NET/permissions/user/{user.user_key}/grant", json=ops)
     assert grant.status_code == 204
     listed = dc.v1("GET", f"/space/NET/permissions/user/{user.user_key}").json()
     assert {(p["operation"]["operationKey"], p["operation"]["targetType"]) for p in listed} == {
-        ("read", "space"), ("create", "page")}
-    revoke = dc.v1("PUT", f"/space/NET/permissions/user/{user.user_key}/revoke",
-                   json=[{"operationKey": "create", "targetType": "page"}])
+        ("read", "space"),
+        ("create", "page"),
+    }
+    revoke = dc.v1(
+        "PUT",
+        f"/space/NET/permissions/user/{user.user_key}/revoke",
+        json=[{"operationKey": "create", "targetType": "page"}],
+    )
     assert revoke.status_code == 204
     assert len(dc.v1("GET", f"/space/NET/permissions/user/{user.user_key}").json()) == 1
-    replaced = dc.v1("POST", "/space/NET/permissions", json=[
-        {"groupName": "wg-water", "operations": [{"operationKey": "read",
-                                                  "targetType": "space"}]}])
+    replaced = dc.v1(
+        "POST",
+        "/space/NET/permissions",
+        json=[
+            {
+                "groupName": "wg-water",
+                "operations": [{"operationKey": "read", "targetType": "space"}],
+            }
+        ],
+    )
     assert replaced.status_code == 200
     everything = dc.v1("GET", "/space/NET/permissions").json()
     assert any(p["subject"].get("groupName") == "wg-water" for p in everything)
@@ -159,8 +202,9 @@ def test_anonymous_access_mode_lets_bad_tokens_through_as_anonymous() -> None:
         session = requests.Session()
         session.auth = server.admin
         for key in ("OPEN", "CLOSED"):
-            session.post(server.url + "/rest/api/space",
-                         json={"key": key, "name": key}).raise_for_status()
+            session.post(
+                server.url + "/rest/api/space", json={"key": key, "name": key}
+            ).raise_for_status()
         store = server.store
         space = store.space_by_key("OPEN")
         assert space is not None
@@ -169,8 +213,10 @@ def test_anonymous_access_mode_lets_bad_tokens_through_as_anonymous() -> None:
         assert requests.get(server.url + "/rest/api/space/OPEN", headers=bad_pat).ok
         assert requests.get(server.url + "/rest/api/space/OPEN").ok
         assert requests.get(server.url + "/rest/api/space/CLOSED").status_code == 404
-        assert requests.get(server.url + "/rest/api/space/OPEN",
-                            auth=("admin", "wrong")).status_code == 401
+        assert (
+            requests.get(server.url + "/rest/api/space/OPEN", auth=("admin", "wrong")).status_code
+            == 401
+        )
         me = requests.get(server.url + "/rest/api/user/current").json()
         assert me["type"] == "anonymous"
         create = requests.post(server.url + "/rest/api/space", json={"key": "A", "name": "A"})

@@ -21,9 +21,14 @@ AUTH = {"Authorization": "Basic " + base64.b64encode(b"admin:admin").decode()}
 JSON = {**AUTH, "Content-Type": "application/json"}
 
 
-def _exchange(conn: http.client.HTTPConnection, method: str, path: str,
-              body: bytes | Iterable[bytes] | None = None, headers: dict[str, str] | None = None,
-              **kwargs: bool) -> tuple[int, bytes, http.client.HTTPResponse]:
+def _exchange(
+    conn: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    body: bytes | Iterable[bytes] | None = None,
+    headers: dict[str, str] | None = None,
+    **kwargs: bool,
+) -> tuple[int, bytes, http.client.HTTPResponse]:
     conn.request(method, path, body=body, headers=headers or AUTH, **kwargs)
     response = conn.getresponse()
     return response.status, response.read(), response
@@ -32,8 +37,9 @@ def _exchange(conn: http.client.HTTPConnection, method: str, path: str,
 def test_one_connection_serves_a_sequence_of_requests() -> None:
     with LocalWiki(flavour="dc") as wiki:
         conn = http.client.HTTPConnection("127.0.0.1", wiki.port, timeout=10)
-        status, body, answer = _exchange(conn, "POST", "/rest/api/space",
-                                         b'{"key": "NET", "name": "Netz \xc3\xa4"}', JSON)
+        status, body, answer = _exchange(
+            conn, "POST", "/rest/api/space", b'{"key": "NET", "name": "Netz \xc3\xa4"}', JSON
+        )
         assert status == 200 and answer.getheader("Connection") is None
         assert int(answer.getheader("Content-Length") or -1) == len(body)
         sock = conn.sock
@@ -43,9 +49,14 @@ def test_one_connection_serves_a_sequence_of_requests() -> None:
         assert _exchange(conn, "POST", "/rest/api/nothing", b"x" * 200_000, AUTH)[0] == 404
         # Too large: 413, and the rest of the body is drained, not read as a request line.
         assert _exchange(conn, "POST", "/rest/api/content", b"y" * 5_300_000, JSON)[0] == 413
-        status, body, _ = _exchange(conn, "POST", "/rest/api/space",
-                                    iter([b'{"key": "TWO",', b' "name": "Zwei"}']), JSON,
-                                    encode_chunked=True)
+        status, body, _ = _exchange(
+            conn,
+            "POST",
+            "/rest/api/space",
+            iter([b'{"key": "TWO",', b' "name": "Zwei"}']),
+            JSON,
+            encode_chunked=True,
+        )
         assert status == 200, body
         status, body, _ = _exchange(conn, "GET", "/rest/api/space/TWO")
         assert status == 200 and json.loads(body)["name"] == "Zwei"
@@ -56,8 +67,11 @@ def test_one_connection_serves_a_sequence_of_requests() -> None:
 def test_client_connection_close_is_honoured() -> None:
     with LocalWiki(flavour="cloud") as wiki:
         conn = http.client.HTTPConnection("127.0.0.1", wiki.port, timeout=10)
-        headers = {"Authorization": "Basic " + base64.b64encode(
-            b"admin@localwiki.invalid:localwiki-admin-token").decode(), "Connection": "close"}
+        headers = {
+            "Authorization": "Basic "
+            + base64.b64encode(b"admin@localwiki.invalid:localwiki-admin-token").decode(),
+            "Connection": "close",
+        }
         status, _, answer = _exchange(conn, "GET", "/wiki/rest/api/space", headers=headers)
         assert status == 200 and answer.getheader("Connection") == "close"
         conn.close()
@@ -76,7 +90,8 @@ def test_stop_ends_kept_alive_connections() -> None:
 
 
 def test_an_idle_connection_times_out_without_an_error_line(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     from confluence_sync.localwiki.keepalive import KeepAliveHandler
 
     monkeypatch.setattr(KeepAliveHandler, "timeout", 0.2)

@@ -16,8 +16,9 @@ from .conftest import Wiki
 EXPAND = {"expand": "body.storage,version,space"}
 
 
-def _cached(wiki: Wiki, page_id: str, session: requests.Session | None = None,
-            **kwargs: Any) -> requests.Response:
+def _cached(
+    wiki: Wiki, page_id: str, session: requests.Session | None = None, **kwargs: Any
+) -> requests.Response:
     """GET the page twice; the second answer must be a cache hit equal to the first."""
     http = session or wiki.http
     url = f"{wiki.url}/rest/api/content/{page_id}"
@@ -32,8 +33,12 @@ def _cached(wiki: Wiki, page_id: str, session: requests.Session | None = None,
 
 
 def _update(wiki: Wiki, page: dict[str, Any], version: int, body: str) -> None:
-    update = {"type": "page", "title": page["title"], "version": {"number": version},
-              "body": {"storage": {"value": body, "representation": "storage"}}}
+    update = {
+        "type": "page",
+        "title": page["title"],
+        "version": {"number": version},
+        "body": {"storage": {"value": body, "representation": "storage"}},
+    }
     assert wiki.v1("PUT", f"/content/{page['id']}", json=update).status_code == 200
 
 
@@ -104,11 +109,19 @@ def test_the_cache_is_per_credentials(wiki: Wiki) -> None:
     wiki.server.store.create_user("outsider", "pw", groups=())
     outsider = wiki.as_user("outsider", "pw")
     assert outsider.v1("GET", f"/content/{page['id']}", params=EXPAND).status_code == 404
-    wrong = requests.get(f"{wiki.url}/rest/api/content/{page['id']}", params=EXPAND,
-                         auth=(wiki.server.admin[0], "falsch"), timeout=5)
+    wrong = requests.get(
+        f"{wiki.url}/rest/api/content/{page['id']}",
+        params=EXPAND,
+        auth=(wiki.server.admin[0], "falsch"),
+        timeout=5,
+    )
     assert wrong.status_code == 401
-    assert requests.get(f"{wiki.url}/rest/api/content/{page['id']}", params=EXPAND,
-                        timeout=5).status_code == 401
+    assert (
+        requests.get(
+            f"{wiki.url}/rest/api/content/{page['id']}", params=EXPAND, timeout=5
+        ).status_code
+        == 401
+    )
 
 
 def test_a_renamed_space_shows_in_a_cached_expansion(dc: Wiki) -> None:
@@ -124,8 +137,12 @@ def test_the_host_asked_for_is_part_of_the_key(dc: Wiki) -> None:
     dc.space()
     page = dc.page("Plan")
     _cached(dc, page["id"])
-    other = dc.v1("GET", f"/content/{page['id']}", params=EXPAND,
-                  headers={"Host": f"localhost:{dc.server.port}"})
+    other = dc.v1(
+        "GET",
+        f"/content/{page['id']}",
+        params=EXPAND,
+        headers={"Host": f"localhost:{dc.server.port}"},
+    )
     assert other.json()["_links"]["self"].startswith(f"http://localhost:{dc.server.port}/")
 
 

@@ -39,28 +39,46 @@ def test_put_property_version_one_creates_it_on_both_flavours(wiki: Wiki) -> Non
     wiki.space()
     page = wiki.page("Mit Eigenschaft")
     path = f"/content/{page['id']}/property/builder"
-    created = wiki.v1("PUT", path, json={"key": "builder", "value": {"hash": "ä1"},
-                                         "version": {"number": 1}})
+    created = wiki.v1(
+        "PUT", path, json={"key": "builder", "value": {"hash": "ä1"}, "version": {"number": 1}}
+    )
     assert created.status_code == 200, created.text
     assert wiki.v1("GET", path).json()["value"] == {"hash": "ä1"}
-    missing = wiki.v1("PUT", f"/content/{page['id']}/property/other",
-                      json={"key": "other", "value": 1, "version": {"number": 2}})
+    missing = wiki.v1(
+        "PUT",
+        f"/content/{page['id']}/property/other",
+        json={"key": "other", "value": 1, "version": {"number": 2}},
+    )
     assert missing.status_code == 404
-    space = wiki.v1("PUT", "/space/NET/property/flag",
-                    json={"key": "flag", "value": True, "version": {"number": 1}})
+    space = wiki.v1(
+        "PUT",
+        "/space/NET/property/flag",
+        json={"key": "flag", "value": True, "version": {"number": 1}},
+    )
     assert space.status_code == 200, space.text
 
 
 def test_v2_writes_answer_with_the_storage_body(cloud: Wiki) -> None:
     space = cloud.v2("POST", "/spaces", json={"key": "NET", "name": "Netz"}).json()
     body = {"representation": "storage", "value": "<p>Grüße</p>"}
-    created = cloud.v2("POST", "/pages", json={"spaceId": space["id"], "status": "current",
-                                               "title": "Größe", "body": body})
+    created = cloud.v2(
+        "POST",
+        "/pages",
+        json={"spaceId": space["id"], "status": "current", "title": "Größe", "body": body},
+    )
     assert created.json()["body"]["storage"]["value"] == "<p>Grüße</p>"
     page_id = created.json()["id"]
-    updated = cloud.v2("PUT", f"/pages/{page_id}", json={
-        "id": page_id, "status": "current", "title": "Größe",
-        "body": {"representation": "storage", "value": "<p>Maß</p>"}, "version": {"number": 2}})
+    updated = cloud.v2(
+        "PUT",
+        f"/pages/{page_id}",
+        json={
+            "id": page_id,
+            "status": "current",
+            "title": "Größe",
+            "body": {"representation": "storage", "value": "<p>Maß</p>"},
+            "version": {"number": 2},
+        },
+    )
     assert updated.json()["body"]["storage"]["value"] == "<p>Maß</p>"
     # A read without body-format still has an empty body, as Cloud answers.
     assert cloud.v2("GET", f"/pages/{page_id}").json()["body"] == {}
@@ -72,10 +90,29 @@ def test_v2_writes_answer_with_the_storage_body(cloud: Wiki) -> None:
 def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     try:
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                        "-keyout", str(key), "-out", str(cert), "-days", "1",
-                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
     except (OSError, subprocess.CalledProcessError) as error:
         pytest.skip(f"openssl cannot make a test certificate: {error}")
     return cert, key
@@ -87,8 +124,9 @@ def test_https_when_given_an_ssl_context(tmp_path: Path) -> None:
     context.load_cert_chain(cert, key)
     with LocalWiki(flavour="dc", ssl_context=context) as server:
         assert server.url.startswith("https://127.0.0.1:")
-        answer = requests.get(server.url + "/rest/api/space", auth=server.admin,
-                              verify=str(cert), timeout=10)
+        answer = requests.get(
+            server.url + "/rest/api/space", auth=server.admin, verify=str(cert), timeout=10
+        )
         assert answer.status_code == 200
 
 
@@ -123,8 +161,12 @@ def test_attachments_upload_list_version_and_v2(cloud: Wiki) -> None:
     listed = cloud.v1("GET", url, params={"filename": "objects.inv"}).json()["results"]
     assert [a["id"] for a in listed] == [att["id"]]
     assert cloud.v1("GET", url, params={"filename": "other"}).json()["results"] == []
-    updated = cloud.v1("POST", f"{url}/{att['id']}/data", headers=nocheck,
-                       files={"file": ("objects.inv", b"neu", "text/plain")})
+    updated = cloud.v1(
+        "POST",
+        f"{url}/{att['id']}/data",
+        headers=nocheck,
+        files={"file": ("objects.inv", b"neu", "text/plain")},
+    )
     assert updated.status_code == 200 and updated.json()["version"]["number"] == 2
     put = cloud.v1("PUT", url, headers=nocheck, files={"file": ("b.txt", b"b", "text/plain")})
     assert put.json()["results"][0]["version"]["number"] == 1
@@ -142,9 +184,12 @@ def test_attachments_upload_list_version_and_v2(cloud: Wiki) -> None:
 def test_purging_a_page_removes_its_attachments(dc: Wiki) -> None:
     dc.space()
     page = dc.page("Weg damit")
-    made = dc.v1("POST", f"/content/{page['id']}/child/attachment",
-                 headers={"X-Atlassian-Token": "no-check"},
-                 files={"file": ("a.txt", b"a", "text/plain")})
+    made = dc.v1(
+        "POST",
+        f"/content/{page['id']}/child/attachment",
+        headers={"X-Atlassian-Token": "no-check"},
+        files={"file": ("a.txt", b"a", "text/plain")},
+    )
     assert made.status_code == 200, made.text
     assert dc.v1("DELETE", f"/content/{page['id']}").status_code == 200
     assert dc.v1("DELETE", f"/content/{page['id']}", params={"status": "trashed"}).ok

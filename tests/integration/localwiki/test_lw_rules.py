@@ -12,12 +12,17 @@ from .conftest import Wiki
 def test_stale_version_is_409_with_confluence_message(wiki: Wiki) -> None:
     wiki.space()
     page = wiki.page("Plan")
-    update = {"type": "page", "title": "Plan", "version": {"number": 3},
-              "body": {"storage": {"value": "<p>y</p>", "representation": "storage"}}}
+    update = {
+        "type": "page",
+        "title": "Plan",
+        "version": {"number": 3},
+        "body": {"storage": {"value": "<p>y</p>", "representation": "storage"}},
+    }
     response = wiki.v1("PUT", f"/content/{page['id']}", json=update)
     assert response.status_code == 409
-    assert response.json()["message"] == ("Version must be incremented on update. "
-                                          "Current version is: 1")
+    assert response.json()["message"] == (
+        "Version must be incremented on update. Current version is: 1"
+    )
     assert response.json()["statusCode"] == 409
     update["version"] = {"number": 2}
     assert wiki.v1("PUT", f"/content/{page['id']}", json=update).status_code == 200
@@ -39,13 +44,21 @@ def test_title_unique_case_insensitively_but_lookup_is_case_sensitive(wiki: Wiki
     assert found.status_code == 200 and found.json()["results"] == []
     exact = wiki.v1("GET", "/content", params={"spaceKey": "NET", "title": "Übersicht"})
     assert [r["title"] for r in exact.json()["results"]] == ["Übersicht"]
-    duplicate = wiki.v1("POST", "/content", json={
-        "type": "page", "title": "übersicht", "space": {"key": "NET"},
-        "body": {"storage": {"value": "", "representation": "storage"}}})
+    duplicate = wiki.v1(
+        "POST",
+        "/content",
+        json={
+            "type": "page",
+            "title": "übersicht",
+            "space": {"key": "NET"},
+            "body": {"storage": {"value": "", "representation": "storage"}},
+        },
+    )
     assert duplicate.status_code == 400
     assert duplicate.json()["message"] == (
         "A page with this title already exists: A page already exists with the title "
-        "übersicht in the space with key NET")
+        "übersicht in the space with key NET"
+    )
 
 
 def test_trash_frees_the_title_and_second_delete_purges(wiki: Wiki) -> None:
@@ -73,9 +86,16 @@ def test_purging_a_current_page_is_refused(dc: Wiki) -> None:
 def test_body_over_5_mib_is_413(wiki: Wiki) -> None:
     wiki.space()
     big = "<p>" + "x" * 5_242_880 + "</p>"
-    response = wiki.v1("POST", "/content", json={
-        "type": "page", "title": "Big", "space": {"key": "NET"},
-        "body": {"storage": {"value": big, "representation": "storage"}}})
+    response = wiki.v1(
+        "POST",
+        "/content",
+        json={
+            "type": "page",
+            "title": "Big",
+            "space": {"key": "NET"},
+            "body": {"storage": {"value": big, "representation": "storage"}},
+        },
+    )
     assert response.status_code == 413
 
 
@@ -93,8 +113,9 @@ def test_space_key_of_255_alphanumerics_is_fine_and_duplicates_are_400(dc: Wiki)
 def test_name_and_title_limits(dc: Wiki) -> None:
     assert dc.v1("POST", "/space", json={"key": "N", "name": "n" * 201}).status_code == 400
     dc.space()
-    response = dc.v1("POST", "/content", json={"type": "page", "title": "t" * 256,
-                                               "space": {"key": "NET"}})
+    response = dc.v1(
+        "POST", "/content", json={"type": "page", "title": "t" * 256, "space": {"key": "NET"}}
+    )
     assert response.status_code == 400
 
 
@@ -124,7 +145,7 @@ def test_v2_limit_cap_and_cursor_links(cloud: Wiki) -> None:
     body = response.json()
     assert len(body["results"]) == 250
     assert body["_links"]["next"].startswith("/wiki/api/v2/pages?")
-    assert response.headers["Link"].startswith(f"<{body['_links']['next']}>; rel=\"next\"")
+    assert response.headers["Link"].startswith(f'<{body["_links"]["next"]}>; rel="next"')
     rest = cloud.http.get(cloud.server.root_url + body["_links"]["next"]).json()
     assert len(rest["results"]) == 261 - 250 and "next" not in rest["_links"]
     bad = cloud.v2("GET", "/pages", params={"cursor": "!!!"})
@@ -134,19 +155,25 @@ def test_v2_limit_cap_and_cursor_links(cloud: Wiki) -> None:
 def test_property_versions_are_independent_of_page_versions(wiki: Wiki) -> None:
     wiki.space()
     page = wiki.page("Props")
-    created = wiki.v1("POST", f"/content/{page['id']}/property",
-                      json={"key": "sync", "value": {"hash": "a"}})
+    created = wiki.v1(
+        "POST", f"/content/{page['id']}/property", json={"key": "sync", "value": {"hash": "a"}}
+    )
     assert created.status_code == 200 and created.json()["version"]["number"] == 1
-    ok = wiki.v1("PUT", f"/content/{page['id']}/property/sync",
-                 json={"value": {"hash": "b"}, "version": {"number": 2}})
+    ok = wiki.v1(
+        "PUT",
+        f"/content/{page['id']}/property/sync",
+        json={"value": {"hash": "b"}, "version": {"number": 2}},
+    )
     assert ok.status_code == 200 and ok.json()["value"] == {"hash": "b"}
-    stale = wiki.v1("PUT", f"/content/{page['id']}/property/sync",
-                    json={"value": {"hash": "c"}, "version": {"number": 2}})
+    stale = wiki.v1(
+        "PUT",
+        f"/content/{page['id']}/property/sync",
+        json={"value": {"hash": "c"}, "version": {"number": 2}},
+    )
     assert stale.status_code == 409
     history = wiki.v1("GET", f"/content/{page['id']}/history").json()
     assert history["lastUpdated"]["number"] == 1
-    duplicate = wiki.v1("POST", f"/content/{page['id']}/property",
-                        json={"key": "sync", "value": 1})
+    duplicate = wiki.v1("POST", f"/content/{page['id']}/property", json={"key": "sync", "value": 1})
     assert duplicate.status_code == 400
 
 
@@ -170,9 +197,16 @@ def test_space_delete_is_a_long_task(wiki: Wiki) -> None:
 @pytest.mark.parametrize("body", ["<p>unclosed", "<p>a</br></p>", "<p>&bogus;</p>"])
 def test_malformed_storage_is_400(wiki: Wiki, body: str) -> None:
     wiki.space()
-    response = wiki.v1("POST", "/content", json={
-        "type": "page", "title": "Bad", "space": {"key": "NET"},
-        "body": {"storage": {"value": body, "representation": "storage"}}})
+    response = wiki.v1(
+        "POST",
+        "/content",
+        json={
+            "type": "page",
+            "title": "Bad",
+            "space": {"key": "NET"},
+            "body": {"storage": {"value": body, "representation": "storage"}},
+        },
+    )
     assert response.status_code == 400
     assert response.json()["message"].startswith("Error parsing xhtml")
 
@@ -195,13 +229,26 @@ def test_v1_create_without_ancestors_is_top_level(wiki: Wiki) -> None:
 
 def test_v2_create_without_parent_goes_under_the_home_page(cloud: Wiki) -> None:
     space = cloud.v2("POST", "/spaces", json={"key": "NET", "name": "Netz"}).json()
-    page = cloud.v2("POST", "/pages", json={"spaceId": space["id"], "title": "Child",
-                                            "body": {"representation": "storage",
-                                                     "value": "<p/>"}}).json()
+    page = cloud.v2(
+        "POST",
+        "/pages",
+        json={
+            "spaceId": space["id"],
+            "title": "Child",
+            "body": {"representation": "storage", "value": "<p/>"},
+        },
+    ).json()
     assert page["parentId"] == space["homepageId"]
-    root = cloud.v2("POST", "/pages", params={"root-level": "true"},
-                    json={"spaceId": space["id"], "title": "Root",
-                          "body": {"representation": "storage", "value": ""}}).json()
+    root = cloud.v2(
+        "POST",
+        "/pages",
+        params={"root-level": "true"},
+        json={
+            "spaceId": space["id"],
+            "title": "Root",
+            "body": {"representation": "storage", "value": ""},
+        },
+    ).json()
     assert root["parentId"] is None
 
 
@@ -215,8 +262,10 @@ def test_unknown_route_is_404_and_logged(dc: Wiki, caplog: pytest.LogCaptureFixt
         response = dc.v1("GET", "/no/such/thing")
     assert response.status_code == 404
     assert response.json()["statusCode"] == 404
-    assert any("unimplemented route: GET /confluence/rest/api/no/such/thing" in r.message
-               for r in caplog.records)
+    assert any(
+        "unimplemented route: GET /confluence/rest/api/no/such/thing" in r.message
+        for r in caplog.records
+    )
 
 
 def test_v1_removed_switch_answers_410_gone() -> None:
@@ -227,13 +276,21 @@ def test_v1_removed_switch_answers_410_gone() -> None:
 
         session = requests.Session()
         session.auth = server.admin
-        assert session.post(server.url + "/rest/api/space",
-                            json={"key": "NET", "name": "N"}).status_code == 200
+        assert (
+            session.post(
+                server.url + "/rest/api/space", json={"key": "NET", "name": "N"}
+            ).status_code
+            == 200
+        )
         gone = session.get(server.url + "/rest/api/content", params={"spaceKey": "NET"})
         assert gone.status_code == 410
         assert "GoneException" in gone.json()["message"]
-        assert session.get(server.url + "/rest/api/content/search",
-                           params={"cql": "space = NET"}).status_code == 200
+        assert (
+            session.get(
+                server.url + "/rest/api/content/search", params={"cql": "space = NET"}
+            ).status_code
+            == 200
+        )
         assert session.get(server.url + "/rest/api/space/NET").status_code == 200
         assert session.get(server.url + "/rest/api/space/NET/property").status_code == 410
         assert session.get(server.url + "/api/v2/spaces").status_code == 200
@@ -252,9 +309,15 @@ def test_concurrent_updates_with_one_version_let_exactly_one_win(dc: Wiki) -> No
     def update(n: int) -> None:
         session = requests.Session()
         session.auth = dc.server.admin
-        response = session.put(f"{dc.url}/rest/api/content/{page['id']}", json={
-            "type": "page", "title": "Race", "version": {"number": 2},
-            "body": {"storage": {"value": f"<p>{n}</p>", "representation": "storage"}}})
+        response = session.put(
+            f"{dc.url}/rest/api/content/{page['id']}",
+            json={
+                "type": "page",
+                "title": "Race",
+                "version": {"number": 2},
+                "body": {"storage": {"value": f"<p>{n}</p>", "representation": "storage"}},
+            },
+        )
         with lock:
             statuses.append(response.status_code)
 
@@ -270,11 +333,19 @@ def test_concurrent_updates_with_one_version_let_exactly_one_win(dc: Wiki) -> No
 def test_old_versions_can_be_read(dc: Wiki) -> None:
     dc.space()
     page = dc.page("Versioned", "<p>one</p>")
-    dc.v1("PUT", f"/content/{page['id']}", json={
-        "type": "page", "title": "Versioned", "version": {"number": 2},
-        "body": {"storage": {"value": "<p>two</p>", "representation": "storage"}}})
-    old = dc.v1("GET", f"/content/{page['id']}",
-                params={"version": 1, "expand": "body.storage,version"}).json()
+    dc.v1(
+        "PUT",
+        f"/content/{page['id']}",
+        json={
+            "type": "page",
+            "title": "Versioned",
+            "version": {"number": 2},
+            "body": {"storage": {"value": "<p>two</p>", "representation": "storage"}},
+        },
+    )
+    old = dc.v1(
+        "GET", f"/content/{page['id']}", params={"version": 1, "expand": "body.storage,version"}
+    ).json()
     assert old["body"]["storage"]["value"] == "<p>one</p>" and old["version"]["number"] == 1
     assert dc.v1("GET", f"/content/{page['id']}", params={"version": 9}).status_code == 404
 
@@ -282,8 +353,9 @@ def test_old_versions_can_be_read(dc: Wiki) -> None:
 def test_oversized_property_value_is_413_and_deep_expand_is_400(dc: Wiki) -> None:
     dc.space()
     page = dc.page("Props")
-    big = dc.v1("POST", f"/content/{page['id']}/property",
-                json={"key": "big", "value": "x" * 200_000})
+    big = dc.v1(
+        "POST", f"/content/{page['id']}/property", json={"key": "big", "value": "x" * 200_000}
+    )
     assert big.status_code == 413
     deep = dc.v1("GET", f"/content/{page['id']}", params={"expand": "a.b.c.d.e.f.g.h.i"})
     assert deep.status_code == 400
@@ -294,8 +366,12 @@ def test_body_of_the_wrong_shape_is_400_not_500(wiki: Wiki) -> None:
     for body in ({"type": "page", "title": "T", "space": "NET"}, ["not", "an", "object"]):
         response = wiki.v1("POST", "/content", json=body)
         assert response.status_code == 400, response.text
-    assert wiki.v1("POST", "/content", data=b"{not json",
-                   headers={"Content-Type": "application/json"}).status_code == 400
+    assert (
+        wiki.v1(
+            "POST", "/content", data=b"{not json", headers={"Content-Type": "application/json"}
+        ).status_code
+        == 400
+    )
 
 
 def test_dc_space_trash_lists_with_a_cursor_and_empties(dc: Wiki) -> None:

@@ -13,8 +13,12 @@ from confluence_sync.localwiki.server import LocalWiki
 def test_faults_journal_and_viewer_are_wired(tmp_path: Path) -> None:
     journal = tmp_path / "journal.jsonl"
     fault = "429:retry-after=1:path=/confluence/rest/api/space*:count=1"
-    with LocalWiki(context_path="/confluence", faults=[fault], journal_path=journal,
-                   db_path=tmp_path / "wiki.db") as wiki:
+    with LocalWiki(
+        context_path="/confluence",
+        faults=[fault],
+        journal_path=journal,
+        db_path=tmp_path / "wiki.db",
+    ) as wiki:
         session = requests.Session()
         session.auth = wiki.admin
         limited = session.get(wiki.url + "/rest/api/space")
@@ -27,8 +31,9 @@ def test_faults_journal_and_viewer_are_wired(tmp_path: Path) -> None:
 def test_file_store_survives_a_restart(tmp_path: Path) -> None:
     db = tmp_path / "wiki.db"
     with LocalWiki(db_path=db) as wiki:
-        requests.post(wiki.url + "/rest/api/space", auth=wiki.admin,
-                      json={"key": "NET", "name": "Netz"}).raise_for_status()
+        requests.post(
+            wiki.url + "/rest/api/space", auth=wiki.admin, json={"key": "NET", "name": "Netz"}
+        ).raise_for_status()
     with LocalWiki(db_path=db) as wiki:
         again = requests.get(wiki.url + "/rest/api/space/NET", auth=wiki.admin)
         assert again.status_code == 200 and again.json()["name"] == "Netz"

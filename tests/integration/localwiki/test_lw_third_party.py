@@ -25,14 +25,16 @@ from confluence_sync.localwiki.server import LocalWiki
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("md2conf") is None,
-    reason="markdown-to-confluence is not installed (pip install -e '.[dev]' brings it)")
+    reason="markdown-to-confluence is not installed (pip install -e '.[dev]' brings it)",
+)
 
 ROOT, CHILD = "Netzwerk Übersicht", "Arbeitsgruppe Qualität"
 
 
 def _write_docs(folder: Path) -> None:
     (folder / "sub").mkdir(parents=True)
-    (folder / "index.md").write_text(textwrap.dedent(f"""\
+    (folder / "index.md").write_text(
+        textwrap.dedent(f"""\
         ---
         title: {ROOT}
         tags: [netzwerk, treffen]
@@ -42,8 +44,11 @@ def _write_docs(folder: Path) -> None:
         Grüße aus Köln: Größe, Maß, Straße.
 
         * [Unterseite](sub/index.md)
-        """), encoding="utf-8")
-    (folder / "sub" / "index.md").write_text(textwrap.dedent(f"""\
+        """),
+        encoding="utf-8",
+    )
+    (folder / "sub" / "index.md").write_text(
+        textwrap.dedent(f"""\
         ---
         title: {CHILD}
         ---
@@ -52,33 +57,65 @@ def _write_docs(folder: Path) -> None:
         | Name | Rolle |
         |------|-------|
         | Jürgen | Leitung |
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
 
 
-def _publish(folder: Path, where: list[str], user: str, secret: str,
-             env: dict[str, str]) -> None:
+def _publish(folder: Path, where: list[str], user: str, secret: str, env: dict[str, str]) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "md2conf", str(folder), *where, "-u", user, "-a", secret,
-         "-s", "DOCS", "--keep-hierarchy", "-l", "warning"],
-        env=env, capture_output=True, text=True, timeout=240)
+        [
+            sys.executable,
+            "-m",
+            "md2conf",
+            str(folder),
+            *where,
+            "-u",
+            user,
+            "-a",
+            secret,
+            "-s",
+            "DOCS",
+            "--keep-hierarchy",
+            "-l",
+            "warning",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
 
 
 def _find(wiki: LocalWiki, title: str, verify: str | bool) -> dict[str, Any]:
-    answer = requests.get(wiki.url + "/rest/api/content", auth=wiki.admin, verify=verify,
-                          timeout=30, params={"spaceKey": "DOCS", "title": title,
-                                              "expand": "version,ancestors,body.storage,"
-                                                        "metadata.labels"})
+    answer = requests.get(
+        wiki.url + "/rest/api/content",
+        auth=wiki.admin,
+        verify=verify,
+        timeout=30,
+        params={
+            "spaceKey": "DOCS",
+            "title": title,
+            "expand": "version,ancestors,body.storage,metadata.labels",
+        },
+    )
     assert answer.status_code == 200, answer.text
     results = answer.json()["results"]
     assert len(results) == 1, f"{title!r} not published"
     return dict(results[0])
 
 
-def _round_trip(tmp_path: Path, wiki: LocalWiki, where: list[str], env: dict[str, str],
-                verify: str | bool) -> None:
-    made = requests.post(wiki.url + "/rest/api/space", auth=wiki.admin, verify=verify,
-                         json={"key": "DOCS", "name": "Dokumentation"}, timeout=30)
+def _round_trip(
+    tmp_path: Path, wiki: LocalWiki, where: list[str], env: dict[str, str], verify: str | bool
+) -> None:
+    made = requests.post(
+        wiki.url + "/rest/api/space",
+        auth=wiki.admin,
+        verify=verify,
+        json={"key": "DOCS", "name": "Dokumentation"},
+        timeout=30,
+    )
     assert made.status_code == 200, made.text
     docs = tmp_path / "docs"
     _write_docs(docs)
@@ -91,8 +128,9 @@ def _round_trip(tmp_path: Path, wiki: LocalWiki, where: list[str], env: dict[str
     assert {x["name"] for x in first["metadata"]["labels"]["results"]} >= {"netzwerk", "treffen"}
 
     index = docs / "index.md"
-    index.write_text(index.read_text(encoding="utf-8").replace("Größe,", "Größe (neu),"),
-                     encoding="utf-8")
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("Größe,", "Größe (neu),"), encoding="utf-8"
+    )
     _publish(docs, where, user, secret, env)
     second = _find(wiki, ROOT, verify)
     assert second["id"] == first["id"]  # updated in place, not published twice
@@ -115,10 +153,29 @@ def test_md2conf_publishes_to_cloud_v2(tmp_path: Path) -> None:
 def test_md2conf_publishes_to_data_center_v1_over_https(tmp_path: Path) -> None:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     try:
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                        "-keyout", str(key), "-out", str(cert), "-days", "1",
-                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
     except (OSError, subprocess.CalledProcessError) as error:
         pytest.skip(f"md2conf's v1 mode needs https; openssl cannot make a certificate: {error}")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -152,8 +152,16 @@ def unlock(site: Site) -> tuple[int, str]:
     flavour = "cloud" if site.cloud else "datacenter"
     result = runner.invoke(
         app,
-        ["unlock", str(site.path), "--url", site.wiki.url, "--flavour", flavour,
-         "--username", site.wiki.admin[0]],
+        [
+            "unlock",
+            str(site.path),
+            "--url",
+            site.wiki.url,
+            "--flavour",
+            flavour,
+            "--username",
+            site.wiki.admin[0],
+        ],
         env={"CONFLUENCE_API_TOKEN": site.wiki.admin[1], "CONFLUENCE_URL": ""},
     )
     return result.exit_code, result.output
@@ -172,8 +180,13 @@ def test_unlock_removes_a_killed_runs_lock_and_names_it(site: Site) -> None:
     wanted = load_wanted(site.path, site.options(), templates_supported=site.cloud)
     state = observe(backend.reader, wanted)
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    acquire(backend.reader, backend.writer(), state.spaces["PUU"], now=started,
-            holder="cron@box pid 4711")
+    acquire(
+        backend.reader,
+        backend.writer(),
+        state.spaces["PUU"],
+        now=started,
+        holder="cron@box pid 4711",
+    )
     site.write_config()
     code, output = invoke(site, "sync", str(site.path))
     assert code != 0 and "cron@box pid 4711" in output and "confluence-sync unlock" in output

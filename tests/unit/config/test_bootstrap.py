@@ -16,8 +16,9 @@ from .conftest import EXAMPLE, TODAY
 
 def test_from_scratch_writes_a_commented_config_that_validates(tmp_path: Path) -> None:
     target = tmp_path / "neu.yaml"
-    config = write_starter(target, name='Umweltallianz „Sachsen-Anhalt“ & "Freunde"',
-                           key="UASA", today=TODAY)
+    config = write_starter(
+        target, name='Umweltallianz „Sachsen-Anhalt“ & "Freunde"', key="UASA", today=TODAY
+    )
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=")
     assert load_config(target, today=TODAY) == config
@@ -31,8 +32,9 @@ def test_from_scratch_writes_a_commented_config_that_validates(tmp_path: Path) -
 
 
 def test_english_starter(tmp_path: Path) -> None:
-    config = write_starter(tmp_path / "n.yaml", name="Green Network", key="GN",
-                           language="en", today=TODAY)
+    config = write_starter(
+        tmp_path / "n.yaml", name="Green Network", key="GN", language="en", today=TODAY
+    )
     assert config.network.language == "en"
     assert config.working_groups[0].meetings[0].title == "Kick-off"
 
@@ -40,8 +42,7 @@ def test_english_starter(tmp_path: Path) -> None:
 def test_from_keeps_the_groups_and_drops_organisations_and_contacts(tmp_path: Path) -> None:
     source = load_config(EXAMPLE, today=TODAY)
     target = tmp_path / "from.yaml"
-    config = write_starter(target, name="Umweltallianz", key="UA", source_path=EXAMPLE,
-                           today=TODAY)
+    config = write_starter(target, name="Umweltallianz", key="UA", source_path=EXAMPLE, today=TODAY)
     assert load_config(target, today=TODAY) == config
     assert config.network.language == source.network.language
     kept = ["key", "name", "purpose", "topics", "visibility"]

@@ -47,10 +47,16 @@ def test_example_config_is_valid() -> None:
 
 
 def test_several_problems_in_one_file_are_all_reported() -> None:
-    text = MINIMAL.replace("key: PUU", "key: puu").replace(
-        "members: [hansa-flex, deutsche-see, atlas-elektronik]",
-        "members: [hansa-flex, deutsch-see, atlas-elektronik]\n    visibility: alle",
-    ).replace("    name: Deutsche See GmbH\n", "    name: Deutsche See GmbH\n    citty: Bremen\n")
+    text = (
+        MINIMAL.replace("key: PUU", "key: puu")
+        .replace(
+            "members: [hansa-flex, deutsche-see, atlas-elektronik]",
+            "members: [hansa-flex, deutsch-see, atlas-elektronik]\n    visibility: alle",
+        )
+        .replace(
+            "    name: Deutsche See GmbH\n", "    name: Deutsche See GmbH\n    citty: Bremen\n"
+        )
+    )
     problems = _problems(text)
     paths = [path for _, path, _ in problems]
     assert "network.key" in paths  # rule
@@ -86,8 +92,9 @@ def test_duplicate_key_is_an_error_not_a_merge() -> None:
 
 
 def test_unknown_field_suggests_the_close_one() -> None:
-    problems = {path: message for _, path, message in _problems(
-        MINIMAL.replace("    lead:", "    laed:"))}
+    problems = {
+        path: message for _, path, message in _problems(MINIMAL.replace("    lead:", "    laed:"))
+    }
     assert "did you mean 'lead'" in problems["working_groups[0].laed"]
     assert problems["working_groups[0].lead"] == "missing required field 'lead'"
 
@@ -95,12 +102,15 @@ def test_unknown_field_suggests_the_close_one() -> None:
 def test_unicode_is_normal_input_and_round_trips(write_config: WriteConfig) -> None:
     name = 'Bäckerei Großmann & Söhne „Weserblick“ KG 🐟 \'s "Beste"'
     text = MINIMAL.replace("name: Deutsche See GmbH", f"name: {yaml.safe_dump(name)[:-1]}")
-    text = text.replace("    name: Arbeitskreis Umweltperspektiven",
-                        "    name: Arbeitskreis Maßnahmen & Öko-„Bilanz“ 🌍")
+    text = text.replace(
+        "    name: Arbeitskreis Umweltperspektiven",
+        "    name: Arbeitskreis Maßnahmen & Öko-„Bilanz“ 🌍",
+    )
     config = load_config(write_config(text), today=TODAY)
     assert config.organisations[1].name == name
-    dumped = yaml.safe_dump(config.model_dump(mode="json", exclude_none=True),
-                            allow_unicode=True, sort_keys=False)
+    dumped = yaml.safe_dump(
+        config.model_dump(mode="json", exclude_none=True), allow_unicode=True, sort_keys=False
+    )
     again = load_config(write_config(dumped, "again.yaml"), today=TODAY)
     assert again == config
 
@@ -138,8 +148,10 @@ def test_positions_are_one_based_and_paths_use_dots_and_indexes() -> None:
 
 
 def test_aliases_are_followed() -> None:
-    text = MINIMAL.replace("    members: [hansa-flex, deutsche-see, atlas-elektronik]",
-                           "    members: &all [hansa-flex, deutsche-see, atlas-elektronik]")
+    text = MINIMAL.replace(
+        "    members: [hansa-flex, deutsche-see, atlas-elektronik]",
+        "    members: &all [hansa-flex, deutsche-see, atlas-elektronik]",
+    )
     text += "  - key: EUK\n    name: Energie\n    lead: christian.herm@hansa-flex.example\n"
     text += "    members: *all\n"
     config = load_config_text(text, today=TODAY)
@@ -148,7 +160,8 @@ def test_aliases_are_followed() -> None:
 
 def test_empty_values_and_unknown_tags_are_named() -> None:
     text = MINIMAL.replace("  key: PUU", "  key: !custom PUU").replace(
-        "  name: Partnerschaft Umwelt Unternehmen", "  name:")
+        "  name: Partnerschaft Umwelt Unternehmen", "  name:"
+    )
     problems = {path: message for _, path, message in _problems(text + "    meetings:\n")}
     assert problems == {
         "network.key": "unsupported tag !custom",

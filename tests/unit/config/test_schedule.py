@@ -15,8 +15,10 @@ D = dt.date
 
 
 def _config(schedule: str, meetings: str = "", language: str = "de") -> NetworkConfig:
-    text = MINIMAL.replace("  name: Partnerschaft Umwelt Unternehmen\n",
-                           f"  name: Partnerschaft Umwelt Unternehmen\n  language: {language}\n")
+    text = MINIMAL.replace(
+        "  name: Partnerschaft Umwelt Unternehmen\n",
+        f"  name: Partnerschaft Umwelt Unternehmen\n  language: {language}\n",
+    )
     text += "    schedule:\n" + "".join(f"      {line}\n" for line in schedule.splitlines())
     if meetings:
         text += "    meetings:\n" + "".join(f"      {line}\n" for line in meetings.splitlines())
@@ -107,8 +109,9 @@ def test_without_rotation_the_leads_organisation_hosts() -> None:
 
 def test_generated_titles_follow_the_language() -> None:
     de = _expand(_config("months: [3]\nhorizon: 1\nstart: 2026-03-01"), D(2026, 1, 5))
-    en = _expand(_config("months: [3]\nhorizon: 1\nstart: 2026-03-01", language="en"),
-                 D(2026, 1, 5))
+    en = _expand(
+        _config("months: [3]\nhorizon: 1\nstart: 2026-03-01", language="en"), D(2026, 1, 5)
+    )
     assert de[0].title == "Treffen bei HANSA-FLEX AG"
     assert en[0].title == "Meeting at HANSA-FLEX AG"
     assert de[0].place == "Bremen"  # the host's city when no place is given

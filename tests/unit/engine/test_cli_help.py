@@ -43,8 +43,15 @@ def test_help_names_the_environment_and_the_local_wiki(command: str) -> None:
 @pytest.mark.parametrize("command", ["sync", "plan"])
 def test_help_lists_every_exit_code(command: str) -> None:
     text = _help(command)
-    for code in ("0 done", "2 usage error", "3 invalid config", "4 unsafe plan refused",
-                 "5 some items failed", "6 another sync is running", "1 unexpected error"):
+    for code in (
+        "0 done",
+        "2 usage error",
+        "3 invalid config",
+        "4 unsafe plan refused",
+        "5 some items failed",
+        "6 another sync is running",
+        "1 unexpected error",
+    ):
         assert code in text, code
 
 

@@ -72,8 +72,18 @@ def test_order_by_is_parsed() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "space =", "title > x", "space = NET and", "bogus = x", "(space = NET",
-             "space NET", "label in (a,", "title = 'unterminated"],
+    "text",
+    [
+        "",
+        "space =",
+        "title > x",
+        "space = NET and",
+        "bogus = x",
+        "(space = NET",
+        "space NET",
+        "label in (a,",
+        "title = 'unterminated",
+    ],
 )
 def test_invalid_cql_raises(text: str) -> None:
     with pytest.raises(cql.CqlError, match="Could not parse cql"):

@@ -8,39 +8,57 @@ import pytest
 
 from confluence_sync.localwiki.response_cache import PageResponseCache, page_path_pattern
 
-DC_MOUNTS = [("/confluence/rest/api", "v1"), ("/confluence/rest/experimental", "experimental"),
-             ("/__localwiki", "admin")]
+DC_MOUNTS = [
+    ("/confluence/rest/api", "v1"),
+    ("/confluence/rest/experimental", "experimental"),
+    ("/__localwiki", "admin"),
+]
 CLOUD_MOUNTS = [("/wiki/rest/api", "v1"), ("/wiki/api/v2", "v2"), ("/__localwiki", "admin")]
 
 
 def _environ(path: str, method: str = "GET", **extra: Any) -> dict[str, Any]:
-    return {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "expand=version",
-            "HTTP_HOST": "127.0.0.1:1", "wsgi.url_scheme": "http",
-            "HTTP_AUTHORIZATION": "Basic eDp5", **extra}
+    return {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "expand=version",
+        "HTTP_HOST": "127.0.0.1:1",
+        "wsgi.url_scheme": "http",
+        "HTTP_AUTHORIZATION": "Basic eDp5",
+        **extra,
+    }
 
 
-@pytest.mark.parametrize(("mounts", "path", "cacheable"), [
-    (DC_MOUNTS, "/confluence/rest/api/content/65537", True),
-    (DC_MOUNTS, "/rest/api/content/65537", False),  # not below this site's context path
-    (DC_MOUNTS, "/confluence/rest/api/content/65537/", False),
-    (DC_MOUNTS, "/confluence/rest/api/content/65537/child/page", False),
-    (DC_MOUNTS, "/confluence/rest/api/content", False),
-    (DC_MOUNTS, "/confluence/rest/experimental/content/65537", False),
-    (CLOUD_MOUNTS, "/wiki/rest/api/content/65537", True),
-    (CLOUD_MOUNTS, "/wiki/api/v2/pages/65537", True),
-    (CLOUD_MOUNTS, "/wiki/api/v2/pages/65537/labels", False),
-    (CLOUD_MOUNTS, "/__localwiki/ping", False),
-])
-def test_only_single_page_reads_are_cacheable(mounts: list[tuple[str, str]], path: str,
-                                              cacheable: bool) -> None:
+@pytest.mark.parametrize(
+    ("mounts", "path", "cacheable"),
+    [
+        (DC_MOUNTS, "/confluence/rest/api/content/65537", True),
+        (DC_MOUNTS, "/rest/api/content/65537", False),  # not below this site's context path
+        (DC_MOUNTS, "/confluence/rest/api/content/65537/", False),
+        (DC_MOUNTS, "/confluence/rest/api/content/65537/child/page", False),
+        (DC_MOUNTS, "/confluence/rest/api/content", False),
+        (DC_MOUNTS, "/confluence/rest/experimental/content/65537", False),
+        (CLOUD_MOUNTS, "/wiki/rest/api/content/65537", True),
+        (CLOUD_MOUNTS, "/wiki/api/v2/pages/65537", True),
+        (CLOUD_MOUNTS, "/wiki/api/v2/pages/65537/labels", False),
+        (CLOUD_MOUNTS, "/__localwiki/ping", False),
+    ],
+)
+def test_only_single_page_reads_are_cacheable(
+    mounts: list[tuple[str, str]], path: str, cacheable: bool
+) -> None:
     cache = PageResponseCache(page_path_pattern(mounts))
     assert (cache.key(_environ(path)) is not None) is cacheable
 
 
-@pytest.mark.parametrize("extra", [
-    {"REQUEST_METHOD": "HEAD"}, {"REQUEST_METHOD": "PUT"}, {"CONTENT_LENGTH": "2"},
-    {"HTTP_TRANSFER_ENCODING": "chunked"},
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"REQUEST_METHOD": "HEAD"},
+        {"REQUEST_METHOD": "PUT"},
+        {"CONTENT_LENGTH": "2"},
+        {"HTTP_TRANSFER_ENCODING": "chunked"},
+    ],
+)
 def test_requests_other_than_a_plain_get_are_not_cached(extra: dict[str, str]) -> None:
     cache = PageResponseCache(page_path_pattern(CLOUD_MOUNTS))
     assert cache.key(_environ("/wiki/rest/api/content/1", **extra)) is None
@@ -49,8 +67,12 @@ def test_requests_other_than_a_plain_get_are_not_cached(extra: dict[str, str]) -
 def test_key_tells_credentials_query_and_host_apart() -> None:
     cache = PageResponseCache(page_path_pattern(CLOUD_MOUNTS))
     base = cache.key(_environ("/wiki/rest/api/content/1"))
-    for change in ({"HTTP_AUTHORIZATION": "Basic eTp6"}, {"QUERY_STRING": ""},
-                   {"HTTP_HOST": "localhost:1"}, {"wsgi.url_scheme": "https"}):
+    for change in (
+        {"HTTP_AUTHORIZATION": "Basic eTp6"},
+        {"QUERY_STRING": ""},
+        {"HTTP_HOST": "localhost:1"},
+        {"wsgi.url_scheme": "https"},
+    ):
         assert cache.key(_environ("/wiki/rest/api/content/1", **change)) != base
 
 

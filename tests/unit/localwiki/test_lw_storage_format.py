@@ -17,8 +17,7 @@ def fixed_id() -> str:
 
 
 def test_namespaces_and_html_entities_are_accepted() -> None:
-    body = ('<p>a&nbsp;b &auml; &amp;</p><ac:link><ri:page ri:content-title="X" />'
-            "</ac:link>")
+    body = '<p>a&nbsp;b &auml; &amp;</p><ac:link><ri:page ri:content-title="X" /></ac:link>'
     validate(body)
     assert "\u00a0" in normalise(body)
     assert "ä" in normalise(body)
@@ -26,8 +25,14 @@ def test_namespaces_and_html_entities_are_accepted() -> None:
 
 @pytest.mark.parametrize(
     "body",
-    ["<p>unclosed", "<p>a</br></p>", "<p a=b>x</p>", "<p>&bogus;</p>", "<p>a ]]> b</p>",
-     "<x:y>undeclared prefix</x:y>"],
+    [
+        "<p>unclosed",
+        "<p>a</br></p>",
+        "<p a=b>x</p>",
+        "<p>&bogus;</p>",
+        "<p>a ]]> b</p>",
+        "<x:y>undeclared prefix</x:y>",
+    ],
 )
 def test_malformed_bodies_raise_confluence_message(body: str) -> None:
     with pytest.raises(StorageFormatError, match=r"^Error parsing xhtml"):
@@ -52,8 +57,10 @@ def test_macros_gain_a_macro_id_and_keep_an_existing_one() -> None:
 
 
 def test_plain_text_bodies_are_stored_as_cdata() -> None:
-    body = ('<ac:structured-macro ac:name="code"><ac:plain-text-body><![CDATA[a < b]]>'
-            "</ac:plain-text-body></ac:structured-macro>")
+    body = (
+        '<ac:structured-macro ac:name="code"><ac:plain-text-body><![CDATA[a < b]]>'
+        "</ac:plain-text-body></ac:structured-macro>"
+    )
     out = normalise(body, new_id=fixed_id)
     assert "<ac:plain-text-body><![CDATA[a < b]]></ac:plain-text-body>" in out
 
