@@ -291,6 +291,9 @@ _BLOCKS: Final = frozenset(
     at:declarations at:string at:textarea at:list at:option cs-storage-root""".split()  # noqa: SIM905
 )
 _VERBATIM: Final = frozenset({"pre", "ac:plain-text-body"})
+# Wrappers that mark where something hangs off the text (an inline comment) without changing
+# the words: a member commenting on a sentence in a region has not edited it.
+_UNWRAPPED: Final = frozenset({"ac:inline-comment-marker"})
 _UNWRAP_SINGLE_P: Final = frozenset({"li", "td", "th", "ac:task-body"})
 _SPACE_RE: Final = re.compile(r"[ \t\r\n]+")
 
@@ -303,7 +306,10 @@ def _name(tag: str) -> str:
 def _items(element: ET.Element) -> list[str | ET.Element]:
     items: list[str | ET.Element] = [element.text or ""]
     for child in element:
-        items.append(child)
+        if _name(str(child.tag)) in _UNWRAPPED:
+            items.extend(_items(child))  # its words stay, in place; the wrapper goes
+        else:
+            items.append(child)
         items.append(child.tail or "")
     return items
 

@@ -234,3 +234,14 @@ def test_editor_break_next_to_an_anchor_keeps_the_region() -> None:
     body = page().replace("</ac:structured-macro></p>", "</ac:structured-macro><br /></p>")
     assert find_regions(body)["facts"].content == FACTS
     assert replace_region(body, "facts", "<p/>").count("<br />") == 4
+
+
+def test_an_inline_comment_marker_is_not_an_edit() -> None:
+    plain = "<p>Hallo Welt, wir treffen uns in Bremen.</p>"
+    commented = (
+        '<p>Hallo <ac:inline-comment-marker ac:ref="c0ffee">Welt</ac:inline-comment-marker>, '
+        "wir treffen uns in Bremen.</p>"
+    )
+    assert region_hash(commented) == region_hash(plain)
+    edited = commented.replace("Bremen", "Hamburg")
+    assert region_hash(edited) != region_hash(plain)
