@@ -16,9 +16,7 @@ client trusts through ``SSL_CERT_FILE``. Nothing of the clients is changed or pa
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -34,6 +32,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from confluence_sync.localwiki.server import LocalWiki
+from tests.integration.localwiki.publishing import client_env, self_signed, server_context
 
 SPACE = "DOCS"
 ROOT, CHILD = "Netzwerk Übersicht", "Arbeitsgruppe Qualität"
@@ -75,33 +74,6 @@ def make_venv(root: Path, client: str) -> tuple[Path, float]:
     if installed.returncode != 0:
         raise SystemExit(f"cannot install {CLIENTS[client]}:\n{installed.stderr[-3000:]}")
     return venv / "bin", time.perf_counter() - started
-
-
-def self_signed(root: Path) -> tuple[Path, Path]:
-    cert, key = root / "cert.pem", root / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
 
 
 def write_markdown(folder: Path) -> None:
@@ -288,12 +260,10 @@ def run_case(
     case: Case, bindir: Path, root: Path, tls: tuple[Path, Path] | None, verbose: bool
 ) -> None:
     context = None
-    env = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper()}
-    env["NO_PROXY"] = "127.0.0.1,localhost"
+    # With TLS the client trusts the throwaway certificate.
+    env = client_env(tls[0] if tls else None)
     if tls is not None:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(*tls)
-        env["SSL_CERT_FILE"] = str(tls[0])  # the client trusts the throwaway certificate
+        context = server_context(*tls)
     verify: str | bool = str(tls[0]) if tls else True
     work = root / f"{case.client}-{case.flavour}-{case.mode}"
     writer: Callable[[Path], None] = write_markdown if case.client == "md2conf" else write_sphinx

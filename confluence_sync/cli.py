@@ -8,15 +8,19 @@ Exit codes: 0 done, 1 unexpected error, 2 usage error, 3 invalid config, 4 unsaf
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 import typer.core
 
 from confluence_sync.errors import ConfluenceSyncError
+
+if TYPE_CHECKING:  # the engine is imported inside the commands, to keep --help fast
+    from confluence_sync.engine import Outcome
 
 app = typer.Typer(
     name="confluence-sync",
@@ -274,22 +278,25 @@ _WORKERS_HELP = "Spaces worked on in parallel (one shared rate limit)."
 DEFAULT_WORKERS = 8
 
 
+@dataclass(frozen=True)
+class _RunFlags:
+    """The options ``plan`` and ``sync`` share, as given on the command line."""
+
+    today: datetime | None
+    url: str | None
+    flavour: str | None
+    username: str | None
+    data_dir: Path | None
+    overwrite_conflicts: bool
+    allow_removals: bool
+    force: bool
+    adopt: bool
+    workers: int
+
+
 def _engine_call(
-    file: Path,
-    *,
-    today: datetime | None,
-    url: str | None,
-    flavour: str | None,
-    username: str | None,
-    data_dir: Path | None,
-    overwrite_conflicts: bool,
-    allow_removals: bool,
-    adopt: bool,
-    strict: bool,
-    workers: int,
-    dry_run: bool,
-    show_progress: bool,
-) -> tuple[object, int]:
+    file: Path, flags: _RunFlags, *, strict: bool, dry_run: bool, show_progress: bool
+) -> tuple[Outcome, int]:
     """Build settings and options, run one engine command, map domain errors to exits."""
     from datetime import date
 
@@ -297,12 +304,13 @@ def _engine_call(
     from confluence_sync.settings import Settings
 
     options = RunOptions(
-        today=today.date() if today else date.today(),
-        overwrite_conflicts=overwrite_conflicts,
-        allow_removals=allow_removals,
-        adopt=adopt,
+        today=flags.today.date() if flags.today else date.today(),
+        # --force is both of the narrower flags.
+        overwrite_conflicts=flags.overwrite_conflicts or flags.force,
+        allow_removals=flags.allow_removals or flags.force,
+        adopt=flags.adopt,
         strict=strict,
-        workers=max(1, workers),
+        workers=max(1, flags.workers),
     )
     hooks: dict[str, object] = {}
     progress_bar = None
@@ -317,7 +325,7 @@ def _engine_call(
             hooks["on_plan"] = lambda plan: progress_bar.update(task, total=len(plan.changes))
             hooks["progress"] = lambda result: progress_bar.advance(task)
     try:
-        settings = Settings.from_env(url=url, flavour=flavour, username=username)
+        settings = Settings.from_env(url=flags.url, flavour=flags.flavour, username=flags.username)
         if progress_bar is not None:
             progress_bar.start()
         try:
@@ -325,7 +333,7 @@ def _engine_call(
                 file,
                 options,
                 settings=settings,
-                data_dir=data_dir,
+                data_dir=flags.data_dir,
                 dry_run=dry_run,
                 **hooks,  # type: ignore[arg-type]
             )
@@ -355,51 +363,54 @@ class _FlagHelp(typer.core.TyperCommand):
         return option
 
 
+# Options plan and sync both take, declared once. A flag's metavar "": it takes no value, and
+# typer would otherwise print "<bool>" after it.
+_File = Annotated[Path, typer.Argument(help="The network's YAML config file.")]
+_Today = Annotated[
+    datetime | None,
+    typer.Option("--today", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=_TODAY_HELP),
+]
+_Url = Annotated[str | None, typer.Option("--url", help=_URL_HELP)]
+_Flavour = Annotated[
+    str | None, typer.Option("--flavour", help=_FLAVOUR_HELP, callback=_flavour_option)
+]
+_Username = Annotated[str | None, typer.Option("--username", help=_USERNAME_HELP)]
+_DataDir = Annotated[Path | None, typer.Option("--data-dir", help=_DATA_DIR_HELP)]
+_Overwrite = Annotated[
+    bool, typer.Option("--overwrite-conflicts", metavar="", help=_OVERWRITE_HELP)
+]
+_Removals = Annotated[bool, typer.Option("--allow-removals", metavar="", help=_REMOVALS_HELP)]
+_Force = Annotated[bool, typer.Option("--force", metavar="", help=_FORCE_HELP)]
+_Workers = Annotated[int, typer.Option("--workers", help=_WORKERS_HELP)]
+
+
 @app.command(cls=_FlagHelp, epilog=_PLAN_EPILOG)
 def plan(
-    file: Path = typer.Argument(..., help="The network's YAML config file."),
+    file: _File,
     output_format: PlanFormat = typer.Option(
         PlanFormat.table, "--format", help="table, json, markdown."
     ),
-    today: datetime | None = typer.Option(
-        None, "--today", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=_TODAY_HELP
-    ),
-    url: str | None = typer.Option(None, "--url", help=_URL_HELP),
-    flavour: str | None = typer.Option(
-        None, "--flavour", help=_FLAVOUR_HELP, callback=_flavour_option
-    ),
-    username: str | None = typer.Option(None, "--username", help=_USERNAME_HELP),
-    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
+    today: _Today = None,
+    url: _Url = None,
+    flavour: _Flavour = None,
+    username: _Username = None,
+    data_dir: _DataDir = None,
     adopt: bool = typer.Option(
         False, "--adopt", metavar="", help="Plan to take over unmarked pages."
     ),
-    overwrite_conflicts: bool = typer.Option(
-        False, "--overwrite-conflicts", metavar="", help=_OVERWRITE_HELP
-    ),
-    allow_removals: bool = typer.Option(False, "--allow-removals", metavar="", help=_REMOVALS_HELP),
-    force: bool = typer.Option(False, "--force", metavar="", help=_FORCE_HELP),
-    workers: int = typer.Option(DEFAULT_WORKERS, "--workers", help=_WORKERS_HELP),
+    overwrite_conflicts: _Overwrite = False,
+    allow_removals: _Removals = False,
+    force: _Force = False,
+    workers: _Workers = DEFAULT_WORKERS,
 ) -> None:
     """Show what a sync would change and why; reads only (exit 4 if the plan is unsafe)."""
     from confluence_sync import report
-    from confluence_sync.engine import Outcome
 
-    outcome, code = _engine_call(
-        file,
-        today=today,
-        url=url,
-        flavour=flavour,
-        username=username,
-        data_dir=data_dir,
-        overwrite_conflicts=overwrite_conflicts or force,
-        allow_removals=allow_removals or force,
-        adopt=adopt,
-        strict=False,
-        workers=workers,
-        dry_run=True,
-        show_progress=False,
-    )
-    assert isinstance(outcome, Outcome)
+    flags = _RunFlags(
+        today, url, flavour, username, data_dir, overwrite_conflicts, allow_removals, force,
+        adopt, workers,
+    )  # fmt: skip
+    outcome, code = _engine_call(file, flags, strict=False, dry_run=True, show_progress=False)
     result = outcome.result
     if output_format is PlanFormat.json:
         typer.echo(report.to_json(result))
@@ -416,16 +427,13 @@ def plan(
 
 @app.command(cls=_FlagHelp, epilog=_SYNC_EPILOG)
 def sync(
-    file: Path = typer.Argument(..., help="The network's YAML config file."),
-    # metavar "": a flag takes no value, and typer would otherwise print "<bool>" after it.
+    file: _File,
     dry_run: bool = typer.Option(
         False, "--dry-run", metavar="", help="Plan only; nothing is written."
     ),
-    overwrite_conflicts: bool = typer.Option(
-        False, "--overwrite-conflicts", metavar="", help=_OVERWRITE_HELP
-    ),
-    allow_removals: bool = typer.Option(False, "--allow-removals", metavar="", help=_REMOVALS_HELP),
-    force: bool = typer.Option(False, "--force", metavar="", help=_FORCE_HELP),
+    overwrite_conflicts: _Overwrite = False,
+    allow_removals: _Removals = False,
+    force: _Force = False,
     adopt: bool = typer.Option(
         False, "--adopt", metavar="", help="Take over pages without our marker."
     ),
@@ -433,39 +441,23 @@ def sync(
         False, "--strict", metavar="", help="Conflicts and blocked pages exit 5."
     ),
     report_path: Path | None = typer.Option(None, "--report", help="Write a JSON report here."),
-    today: datetime | None = typer.Option(
-        None, "--today", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=_TODAY_HELP
-    ),
-    url: str | None = typer.Option(None, "--url", help=_URL_HELP),
-    flavour: str | None = typer.Option(
-        None, "--flavour", help=_FLAVOUR_HELP, callback=_flavour_option
-    ),
-    username: str | None = typer.Option(None, "--username", help=_USERNAME_HELP),
-    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
-    workers: int = typer.Option(DEFAULT_WORKERS, "--workers", help=_WORKERS_HELP),
+    today: _Today = None,
+    url: _Url = None,
+    flavour: _Flavour = None,
+    username: _Username = None,
+    data_dir: _DataDir = None,
+    workers: _Workers = DEFAULT_WORKERS,
 ) -> None:
     """Make the wiki match FILE; members' words are kept. Tokens come from the environment."""
     from rich.console import Console
 
     from confluence_sync import report
-    from confluence_sync.engine import Outcome
 
-    outcome, code = _engine_call(
-        file,
-        today=today,
-        url=url,
-        flavour=flavour,
-        username=username,
-        data_dir=data_dir,
-        overwrite_conflicts=overwrite_conflicts or force,
-        allow_removals=allow_removals or force,
-        adopt=adopt,
-        strict=strict,
-        workers=workers,
-        dry_run=dry_run,
-        show_progress=True,
-    )
-    assert isinstance(outcome, Outcome)
+    flags = _RunFlags(
+        today, url, flavour, username, data_dir, overwrite_conflicts, allow_removals, force,
+        adopt, workers,
+    )  # fmt: skip
+    outcome, code = _engine_call(file, flags, strict=strict, dry_run=dry_run, show_progress=True)
     result = outcome.result
     if report_path is not None:
         report.write_report(result, report_path)

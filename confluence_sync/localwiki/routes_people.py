@@ -123,7 +123,11 @@ def remove_watch(ctx: Ctx, content_id: str) -> Response:
 @v1.route("/user/list", ["GET"], flavours=DC)
 def list_users(ctx: Ctx) -> Response:
     start, limit = paging(ctx, default=200)
-    users = ctx.store.users()
+    return _user_page(ctx, ctx.store.users(), start, limit)
+
+
+def _user_page(ctx: Ctx, users: list[User], start: int, limit: int) -> Response:
+    """One page of ``users`` as a v1 list; the user list and group members share this."""
     return respond(
         list_json(
             ctx,
@@ -176,16 +180,7 @@ def get_group(ctx: Ctx, name: str) -> Response:
 
 def _members(ctx: Ctx, group: Group) -> Response:
     start, limit = paging(ctx, default=200, cap=200)
-    users = ctx.store.members(group.name)
-    return respond(
-        list_json(
-            ctx,
-            [user_json(ctx, u) for u in users[start : start + limit]],
-            start=start,
-            limit=limit,
-            more=len(users) > start + limit,
-        )
-    )
+    return _user_page(ctx, ctx.store.members(group.name), start, limit)
 
 
 @v1.route("/group/<name>/member", ["GET"])

@@ -8,7 +8,6 @@ attachment listings, https, and the journal file closed on stop.
 from __future__ import annotations
 
 import json
-import ssl
 import subprocess
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import requests
 from confluence_sync.localwiki.server import LocalWiki
 
 from .conftest import Wiki
+from .publishing import self_signed, server_context
 
 
 def test_watch_add_check_remove(wiki: Wiki) -> None:
@@ -87,41 +87,12 @@ def test_v2_writes_answer_with_the_storage_body(cloud: Wiki) -> None:
     assert cloud.v2("GET", "/pages/999999/attachments").status_code == 404
 
 
-def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+def test_https_when_given_an_ssl_context(tmp_path: Path) -> None:
     try:
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                str(key),
-                "-out",
-                str(cert),
-                "-days",
-                "1",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        cert, key = self_signed(tmp_path)
     except (OSError, subprocess.CalledProcessError) as error:
         pytest.skip(f"openssl cannot make a test certificate: {error}")
-    return cert, key
-
-
-def test_https_when_given_an_ssl_context(tmp_path: Path) -> None:
-    cert, key = _self_signed(tmp_path)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
+    context = server_context(cert, key)
     with LocalWiki(flavour="dc", ssl_context=context) as server:
         assert server.url.startswith("https://127.0.0.1:")
         answer = requests.get(

@@ -10,8 +10,6 @@ reads the result back through the REST API as any reader would.
 from __future__ import annotations
 
 import importlib.util
-import os
-import ssl
 import subprocess
 import sys
 import textwrap
@@ -22,6 +20,8 @@ import pytest
 import requests
 
 from confluence_sync.localwiki.server import LocalWiki
+
+from .publishing import client_env, self_signed, server_context
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("md2conf") is None,
@@ -138,50 +138,19 @@ def _round_trip(
     assert "Größe (neu)" in second["body"]["storage"]["value"]
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper()}
-    env["NO_PROXY"] = "127.0.0.1,localhost"
-    return env
-
-
 def test_md2conf_publishes_to_cloud_v2(tmp_path: Path) -> None:
     with LocalWiki(flavour="cloud") as wiki:
         where = ["--api-url", wiki.url + "/", "-d", "127.0.0.1", "-p", "/wiki/"]
-        _round_trip(tmp_path, wiki, where, _env(), True)
+        _round_trip(tmp_path, wiki, where, client_env(), True)
 
 
 def test_md2conf_publishes_to_data_center_v1_over_https(tmp_path: Path) -> None:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     try:
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                str(key),
-                "-out",
-                str(cert),
-                "-days",
-                "1",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        cert, key = self_signed(tmp_path)
     except (OSError, subprocess.CalledProcessError) as error:
         pytest.skip(f"md2conf's v1 mode needs https; openssl cannot make a certificate: {error}")
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    env = _env()
-    env["SSL_CERT_FILE"] = str(cert)
+    context = server_context(cert, key)
+    env = client_env(cert)
     with LocalWiki(flavour="dc", ssl_context=context) as wiki:
         where = ["--api-version", "v1", "-d", f"127.0.0.1:{wiki.port}", "-p", "/"]
         _round_trip(tmp_path, wiki, where, env, str(cert))

@@ -12,7 +12,8 @@ REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "config.example.yaml"
 TODAY = dt.date(2026, 1, 5)
 
-MINIMAL = """\
+# The network and its first two organisations (one contact), shared with other tests' configs.
+NETWORK_HEAD = """\
 network:
   key: PUU
   name: Partnerschaft Umwelt Unternehmen
@@ -26,6 +27,11 @@ organisations:
         account: cherm
   - id: deutsche-see
     name: Deutsche See GmbH
+"""
+
+MINIMAL = (
+    NETWORK_HEAD
+    + """\
   - id: atlas-elektronik
     name: ATLAS ELEKTRONIK GmbH
 working_groups:
@@ -34,6 +40,7 @@ working_groups:
     lead: christian.herm@hansa-flex.example
     members: [hansa-flex, deutsche-see, atlas-elektronik]
 """
+)
 
 
 @pytest.fixture

@@ -12,24 +12,14 @@ from confluence_sync.config.schedule import is_past_slot, is_slot
 from confluence_sync.desired import build_desired
 from confluence_sync.plan import ArchivePage
 from confluence_sync.wanted import Wanted, wanted_from_desired
+from tests.unit.config.conftest import NETWORK_HEAD
 
 from .conftest import sync
 from .fake import FakeWiki
 
-CONFIG = """\
-network:
-  key: PUU
-  name: Partnerschaft Umwelt Unternehmen
-organisations:
-  - id: hansa-flex
-    name: HANSA-FLEX AG
-    city: Bremen
-    contacts:
-      - name: Christian Herm
-        email: christian.herm@hansa-flex.example
-        account: cherm
-  - id: deutsche-see
-    name: Deutsche See GmbH
+CONFIG = (
+    NETWORK_HEAD
+    + """\
 working_groups:
   - key: UPX
     name: Arbeitskreis Umweltperspektiven
@@ -39,6 +29,7 @@ working_groups:
       months: [3, 9]
       horizon: 2
 """
+)
 MEETING_DAY = dt.date(2026, 3, 12)  # the second Thursday of March 2026
 MARCH = "group/UPX/meeting/2026-03"
 
