@@ -276,6 +276,11 @@ _DATA_DIR_HELP = "Folder of the embedded local wiki (default: .confluence-sync n
 # still half the HTTP pool (16), and a 429 makes every worker wait at the shared gate.
 _WORKERS_HELP = "Spaces worked on in parallel (one shared rate limit)."
 DEFAULT_WORKERS = 8
+# Opt-in: Confluence adds no page version for an inline comment but puts its marker in the body.
+_TRUST_VERSIONS_HELP = (
+    "Skip reading pages whose version is unchanged since our last write; faster, but an "
+    "inline comment added since then outside the managed regions would be detached."
+)
 
 
 @dataclass(frozen=True)
@@ -292,6 +297,7 @@ class _RunFlags:
     force: bool
     adopt: bool
     workers: int
+    trust_versions: bool = False
 
 
 def _engine_call(
@@ -311,6 +317,7 @@ def _engine_call(
         adopt=flags.adopt,
         strict=strict,
         workers=max(1, flags.workers),
+        trust_versions=flags.trust_versions,
     )
     hooks: dict[str, object] = {}
     progress_bar = None
@@ -382,6 +389,9 @@ _Overwrite = Annotated[
 _Removals = Annotated[bool, typer.Option("--allow-removals", metavar="", help=_REMOVALS_HELP)]
 _Force = Annotated[bool, typer.Option("--force", metavar="", help=_FORCE_HELP)]
 _Workers = Annotated[int, typer.Option("--workers", help=_WORKERS_HELP)]
+_TrustVersions = Annotated[
+    bool, typer.Option("--trust-versions", metavar="", help=_TRUST_VERSIONS_HELP)
+]
 
 
 @app.command(cls=_FlagHelp, epilog=_PLAN_EPILOG)
@@ -402,13 +412,14 @@ def plan(
     allow_removals: _Removals = False,
     force: _Force = False,
     workers: _Workers = DEFAULT_WORKERS,
+    trust_versions: _TrustVersions = False,
 ) -> None:
     """Show what a sync would change and why; reads only (exit 4 if the plan is unsafe)."""
     from confluence_sync import report
 
     flags = _RunFlags(
         today, url, flavour, username, data_dir, overwrite_conflicts, allow_removals, force,
-        adopt, workers,
+        adopt, workers, trust_versions,
     )  # fmt: skip
     outcome, code = _engine_call(file, flags, strict=False, dry_run=True, show_progress=False)
     result = outcome.result
@@ -447,6 +458,7 @@ def sync(
     username: _Username = None,
     data_dir: _DataDir = None,
     workers: _Workers = DEFAULT_WORKERS,
+    trust_versions: _TrustVersions = False,
 ) -> None:
     """Make the wiki match FILE; members' words are kept. Tokens come from the environment."""
     from rich.console import Console
@@ -455,7 +467,7 @@ def sync(
 
     flags = _RunFlags(
         today, url, flavour, username, data_dir, overwrite_conflicts, allow_removals, force,
-        adopt, workers,
+        adopt, workers, trust_versions,
     )  # fmt: skip
     outcome, code = _engine_call(file, flags, strict=strict, dry_run=dry_run, show_progress=True)
     result = outcome.result

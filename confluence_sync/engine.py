@@ -48,6 +48,9 @@ class RunOptions:
     workers: int = 8  # the CLI default; see cli.DEFAULT_WORKERS
     self_accounts: tuple[str, ...] = ()
     template_dir: Path | None = None
+    # Opt-in: skip reading a page whose version is unchanged since our last write. Confluence
+    # adds no version for an inline comment, so such a comment's marker would be dropped.
+    trust_versions: bool = False
 
 
 @dataclass
@@ -167,7 +170,13 @@ def _count(result: RunResult, counter: RequestCounter, start: dict[str, int]) ->
 def plan_run(reader: WikiReader, wanted: Wanted, options: RunOptions) -> RunResult:
     """Observe and plan; never writes (it has no writer to write with)."""
     start = reader.counter.by_method()
-    state = observe(reader, wanted, adopt=options.adopt, workers=options.workers)
+    state = observe(
+        reader,
+        wanted,
+        adopt=options.adopt,
+        workers=options.workers,
+        trust_versions=options.trust_versions,
+    )
     plan = _named(_plan(wanted, state, options, reader), reader)
     result = RunResult(plan, _planned(plan) + _unchanged(wanted, plan))
     try:
@@ -235,7 +244,13 @@ def sync_run(
 
     reader = backend.reader
     start = reader.counter.by_method()
-    state = observe(reader, wanted, adopt=options.adopt, workers=options.workers)
+    state = observe(
+        reader,
+        wanted,
+        adopt=options.adopt,
+        workers=options.workers,
+        trust_versions=options.trust_versions,
+    )
     plan = _named(_plan(wanted, state, options, reader), reader)
     result = RunResult(plan)
     if on_plan:

@@ -6,10 +6,14 @@ property. Everything else is read only where the index cannot answer:
 
 * a page body — only for pages the plan may rewrite and where the index cannot vouch for
   it: the version differs from the one we wrote (someone saved it since), or our last write
-  was a splice around words we did not render. A page still at the version of our last
-  whole-body write, whose config rendering agrees outside the regions with that write, is not
-  read: the planner renders it whole (``fresh``); the write carries our version as base, so
-  an edit in between still gets a 409 and a re-check;
+  was a splice around words we did not render. By default every page we may rewrite is read
+  and only our regions are spliced: Confluence adds no page version when a member adds an
+  inline comment, but inserts its ``ac:inline-comment-marker`` into the body, so an
+  unchanged version does not prove an unchanged body. Only with ``trust_versions`` (opt-in,
+  ``--trust-versions``) is a page still at the version of our last whole-body write, whose
+  config rendering agrees outside the regions with that write, left unread: the planner
+  renders it whole (``fresh``); the write carries our version as base, so a versioned edit
+  in between still gets a 409 and a re-check, but such a comment marker would be dropped;
 * a page marker — for a listed page that is not in the index but carries a title we want
   (a crash after a create, or a page someone else made), and for an index entry whose page
   is no longer listed (the marker decides whether it still exists);
@@ -104,11 +108,22 @@ class WikiState:
 
 
 def observe(
-    reader: WikiReader, wanted: Wanted, *, adopt: bool = False, workers: int = 4
+    reader: WikiReader,
+    wanted: Wanted,
+    *,
+    adopt: bool = False,
+    workers: int = 4,
+    trust_versions: bool = False,
 ) -> WikiState:
-    """Read the state of every space the config describes (spaces in parallel)."""
+    """Read the state of every space the config describes (spaces in parallel).
+
+    ``trust_versions``: let the planner render a page whole without reading it when its
+    version is unchanged since our last write (see the module docstring for the risk).
+    """
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        observed = list(pool.map(lambda s: _observe_space(reader, s, adopt), wanted.spaces))
+        observed = list(
+            pool.map(lambda s: _observe_space(reader, s, adopt, trust_versions), wanted.spaces)
+        )
         spaces = {space.key: space for space in observed}
         hub = spaces.get(wanted.hub_key)
         known_groups = hub.index.groups if hub else {}
@@ -125,7 +140,9 @@ def observe(
     return WikiState(reader.capabilities, spaces, groups, wanted.hub_key, orphans)
 
 
-def _observe_space(reader: WikiReader, space: WantedSpace, adopt: bool) -> ObservedSpace:
+def _observe_space(
+    reader: WikiReader, space: WantedSpace, adopt: bool, trust_versions: bool
+) -> ObservedSpace:
     info = reader.get_space(space.key)
     state = ObservedSpace(space.key, info)
     if info is None:
@@ -134,7 +151,7 @@ def _observe_space(reader: WikiReader, space: WantedSpace, adopt: bool) -> Obser
     state.index_prop = reader.get_space_property(space.key, INDEX_KEY)
     state.index = index_from_json(state.index_prop.value) if state.index_prop else SpaceIndex()
     _resolve_records(reader, space, state)
-    _read_bodies(reader, space, state, adopt)
+    _read_bodies(reader, space, state, trust_versions)
     if state.index.grants is None or state.index.grants != space.grants:
         state.grants = frozenset(reader.list_grants(space.key))
     if space.templates and reader.capabilities.supports_templates:
@@ -197,7 +214,9 @@ def _resolve_records(reader: WikiReader, space: WantedSpace, state: ObservedSpac
             state.foreign[title_key(listed.title)] = listed
 
 
-def _read_bodies(reader: WikiReader, space: WantedSpace, state: ObservedSpace, adopt: bool) -> None:
+def _read_bodies(
+    reader: WikiReader, space: WantedSpace, state: ObservedSpace, trust_versions: bool
+) -> None:
     """Bodies of the pages the planner may rewrite or must check; nothing else."""
     wanted_ids: set[str] = set()
     for page in space.pages:
@@ -222,8 +241,11 @@ def _read_bodies(reader: WikiReader, space: WantedSpace, state: ObservedSpace, a
         )
         if not changed:
             continue
+        # Opt-in only: Confluence adds no version when a member adds an inline comment,
+        # yet its marker lands in the body; a whole rewrite without a read would detach it.
         if (
-            not record.archived
+            trust_versions
+            and not record.archived
             and info.version == record.version
             and record.outside
             and record.outside == outside_hash(page.body)

@@ -121,17 +121,29 @@ def network(
 
 
 def plan_for(
-    wiki: FakeWiki, wanted: Wanted, *, force: bool = False, adopt: bool = False
+    wiki: FakeWiki,
+    wanted: Wanted,
+    *,
+    force: bool = False,
+    adopt: bool = False,
+    trust_versions: bool = False,
 ) -> tuple[Plan, WikiState]:
-    state = observe(wiki, wanted, adopt=adopt, workers=2)
+    state = observe(wiki, wanted, adopt=adopt, workers=2, trust_versions=trust_versions)
     return make_plan(wanted, state, force=force, adopt=adopt, self_accounts=["sync-bot"]), state
 
 
 def sync(
-    wiki: FakeWiki, wanted: Wanted, *, force: bool = False, adopt: bool = False
+    wiki: FakeWiki,
+    wanted: Wanted,
+    *,
+    force: bool = False,
+    adopt: bool = False,
+    trust_versions: bool = False,
 ) -> tuple[Plan, list[ItemResult]]:
-    """observe → plan → apply → write the hub index (as the engine does, without the lock)."""
-    plan, state = plan_for(wiki, wanted, force=force, adopt=adopt)
+    """observe → plan → apply → write the hub index (as the engine does, without the lock).
+
+    ``trust_versions``: the opt-in no-read path (``RunOptions.trust_versions``)."""
+    plan, state = plan_for(wiki, wanted, force=force, adopt=adopt, trust_versions=trust_versions)
     applier = Applier(wanted, state, wiki, wiki, workers=2)
     results = applier.run(plan)
     if state.spaces[HUB].info is not None:

@@ -1,8 +1,9 @@
-"""Updates without a needless read, and the marker written only when ownership changes.
+"""Updates without a needless read (opt-in), and the marker written only when ownership changes.
 
-A page still at the version our last whole write produced, whose config rendering agrees with
-that write outside the regions, is written whole without a GET. Every other path reads and
-splices — and on none of them is a member's word lost.
+By default every update reads the page and splices our regions into it. With
+``trust_versions`` a page still at the version our last whole write produced, whose config
+rendering agrees with that write outside the regions, is written whole without a GET. Every
+other path reads and splices — and on none of them is a member's versioned word lost.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def test_region_change_of_an_untouched_page_is_written_whole_without_a_read(
     sync(wiki, network())
     wiki.body_reads.clear()
     wiki.marker_writes.clear()
-    plan, results = sync(wiki, network(facts="Hamburg"))
+    plan, results = sync(wiki, network(facts="Hamburg"), trust_versions=True)
     changed = updates(plan)
     assert MEETING in changed and all(c.fresh for c in changed.values())
     assert wiki.body_reads == []  # no GET of any page body
@@ -58,8 +59,24 @@ def test_region_change_of_an_untouched_page_is_written_whole_without_a_read(
     assert {s for s, _ in statuses(results).values()} <= {"updated"}
     assert plan_for(wiki, network(facts="Hamburg"))[0].empty  # the index has the versions
     # and the next change is again written without a read
-    _, _ = sync(wiki, network(facts="Berlin"))
+    _, _ = sync(wiki, network(facts="Berlin"), trust_versions=True)
     assert wiki.body_reads == []
+
+
+def test_by_default_an_untouched_page_is_read_and_spliced(wiki: FakeWiki) -> None:
+    sync(wiki, network())
+    wiki.body_reads.clear()
+    wiki.marker_writes.clear()
+    plan, results = sync(wiki, network(facts="Hamburg"))
+    changed = updates(plan)
+    assert MEETING in changed and not any(c.fresh for c in changed.values())
+    assert meeting(wiki) in wiki.body_reads
+    assert wiki.marker_writes == []
+    page = wiki.pages[meeting(wiki)]
+    assert "Hamburg" in find_regions(page.body)["facts"].content
+    assert "<h2>Protokoll</h2>" in page.body
+    assert {s for s, _ in statuses(results).values()} <= {"updated"}
+    assert plan_for(wiki, network(facts="Hamburg"))[0].empty
 
 
 def test_member_edit_outside_regions_is_read_and_kept_on_every_later_update(
@@ -69,12 +86,12 @@ def test_member_edit_outside_regions_is_read_and_kept_on_every_later_update(
     page_id = meeting(wiki)
     wiki.member_edit(page_id, wiki.pages[page_id].body + "<p>Protokoll: alles gut</p>")
     wiki.body_reads.clear()
-    plan, _ = sync(wiki, network(facts="Hamburg"))
+    plan, _ = sync(wiki, network(facts="Hamburg"), trust_versions=True)
     assert page_id in wiki.body_reads and not updates(plan)[MEETING].fresh
     assert "<p>Protokoll: alles gut</p>" in wiki.pages[page_id].body
     # Our last write was a splice around the member's words: the next update reads again.
     wiki.body_reads.clear()
-    plan, _ = sync(wiki, network(facts="Berlin"))
+    plan, _ = sync(wiki, network(facts="Berlin"), trust_versions=True)
     assert page_id in wiki.body_reads and not updates(plan)[MEETING].fresh
     body = wiki.pages[page_id].body
     assert "<p>Protokoll: alles gut</p>" in body and "Berlin" in body
@@ -84,14 +101,14 @@ def test_member_save_between_observe_and_write_is_spliced_around(wiki: FakeWiki)
     sync(wiki, network())
     page_id = meeting(wiki)
     wiki.edit_before_update[page_id] = wiki.pages[page_id].body + "<p>Gerade eben</p>"
-    plan, results = sync(wiki, network(facts="Hamburg"))
+    plan, results = sync(wiki, network(facts="Hamburg"), trust_versions=True)
     assert updates(plan)[MEETING].fresh  # planned without a read …
     body = wiki.pages[page_id].body  # … the 409 re-read the page and spliced into it
     assert "<p>Gerade eben</p>" in body and "Hamburg" in find_regions(body)["facts"].content
     assert statuses(results)[f"page {MEETING}"][0] == "updated"
     # The page now holds words we did not render: the next update reads it first.
     wiki.body_reads.clear()
-    sync(wiki, network(facts="Berlin"))
+    sync(wiki, network(facts="Berlin"), trust_versions=True)
     assert page_id in wiki.body_reads and "<p>Gerade eben</p>" in wiki.pages[page_id].body
 
 
@@ -118,7 +135,7 @@ def test_scaffold_changed_in_the_templates_is_not_rewritten(wiki: FakeWiki) -> N
     page_id = meeting(wiki)
     wiki.body_reads.clear()
     changed = with_scaffold(network(facts="Hamburg"), "<h2>Protokoll</h2>", "<h2>Notizen</h2>")
-    plan, _ = sync(wiki, changed)
+    plan, _ = sync(wiki, changed, trust_versions=True)
     # The rendering differs outside the regions: read and splice, never a fresh body.
     assert page_id in wiki.body_reads and not updates(plan)[MEETING].fresh
     body = wiki.pages[page_id].body
@@ -132,7 +149,7 @@ def test_adopted_page_keeps_its_own_text_on_later_updates(wiki: FakeWiki) -> Non
     info = wiki.create_page(GROUP, "2026-03-12 Treffen", "<p>Eigene Notizen</p>", parent_id=parent)
     sync(wiki, network(), adopt=True)
     wiki.body_reads.clear()
-    plan, _ = sync(wiki, network(facts="Hamburg"))
+    plan, _ = sync(wiki, network(facts="Hamburg"), trust_versions=True)
     assert info.id in wiki.body_reads and not updates(plan)[MEETING].fresh
     assert "<p>Eigene Notizen</p>" in wiki.pages[info.id].body
 
@@ -200,7 +217,7 @@ def test_a_kept_conflict_is_never_rendered_over_by_a_later_update(wiki: FakeWiki
     assert "<p>2</p>" in find_regions(two.body)["b"].content
     # The page is at the version we wrote, but region a is the member's: read, not fresh.
     wiki.body_reads.clear()
-    plan, results = sync(wiki, two_regions("3", "3"))
+    plan, results = sync(wiki, two_regions("3", "3"), trust_versions=True)
     assert two.info.id in wiki.body_reads and not updates(plan)["hub/two"].fresh
     assert "vom Mitglied" in find_regions(two.body)["a"].content
     assert any(r.item == "page hub/two" and r.status == "conflict" for r in results)
@@ -212,10 +229,10 @@ def test_an_index_without_outside_hashes_is_read_once_then_fresh(wiki: FakeWiki)
     for entry in prop.value["pages"].values():  # type: ignore[index, union-attr]
         entry.pop("o", None)  # as an index written before outside hashes existed
     wiki.body_reads.clear()
-    plan, _ = sync(wiki, network(facts="Hamburg"))
+    plan, _ = sync(wiki, network(facts="Hamburg"), trust_versions=True)
     assert meeting(wiki) in wiki.body_reads and not updates(plan)[MEETING].fresh
     # Outside the regions the page matched the rendering (canonically): recorded as such.
     wiki.body_reads.clear()
-    plan, _ = sync(wiki, network(facts="Berlin"))
+    plan, _ = sync(wiki, network(facts="Berlin"), trust_versions=True)
     assert wiki.body_reads == [] and updates(plan)[MEETING].fresh
     assert "<h2>Protokoll</h2>" in wiki.pages[meeting(wiki)].body
