@@ -93,7 +93,7 @@ def test_date_change_updates_only_pages_whose_content_changes(site: Site) -> Non
     before = {p.id: p.version for p in site.backend().reader.list_pages(GROUP)}
     hub_before = {p.id: p.version for p in site.backend().reader.list_pages(HUB)}
     site.write_config(["2026-03-19", "2026-09-10"])
-    result = site.sync()
+    result = site.sync(trust_versions=True)  # the opt-in no-read path
     updated = {r.item for r in result.results if r.status == "updated"}
     assert "page group/UPX/meeting/2026-03" in updated
     assert "page group/UPX/meeting/2026-09" not in updated
@@ -109,6 +109,22 @@ def test_date_change_updates_only_pages_whose_content_changes(site: Site) -> Non
     # the reads are observe's 3 per space, the writes the pages, the lock and the indexes.
     assert result.by_method.get("GET") == 3 * 2
     pages_written = sum(1 for r in result.results if r.status == "updated")
+    assert result.writes == pages_written + 3  # lock, hub index (releases it), group index
+
+
+def test_date_change_by_default_reads_each_changed_page_once(site: Site) -> None:
+    site.write_config()
+    site.sync()
+    site.write_config(["2026-03-19", "2026-09-10"])
+    result = site.sync()
+    assert not failures(result), failures(result)
+    pages_written = sum(1 for r in result.results if r.status == "updated")
+    assert "page group/UPX/meeting/2026-03" in {
+        r.item for r in result.results if r.status == "updated"
+    }
+    # Safe by default: observe's 3 reads per space plus one body read per changed page (an
+    # inline comment adds no version, so an unchanged version does not vouch for the body).
+    assert result.by_method.get("GET") == 3 * 2 + pages_written
     assert result.writes == pages_written + 3  # lock, hub index (releases it), group index
 
 
