@@ -87,3 +87,30 @@ def test_another_running_sync_exits_6(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert EXIT_LOCKED == 6 and LockedError("x").exit_code == EXIT_LOCKED
     assert result.exit_code == EXIT_LOCKED, result.output
     assert "another sync holds the lock" in result.output
+
+
+@pytest.mark.parametrize("command", ["sync", "plan"])
+def test_trust_versions_help_says_what_it_trades(command: str) -> None:
+    text = " ".join(_help(command).replace("│", " ").split())  # a wrapped help spans box rows
+    assert "--trust-versions" in text
+    assert "Skip reading pages whose version is unchanged since our last write" in text
+    assert "inline comment added since then outside the managed regions would be detached" in text
+
+
+@pytest.mark.parametrize("command", ["sync", "plan"])
+@pytest.mark.parametrize(("flag", "trusted"), [([], False), (["--trust-versions"], True)])
+def test_trust_versions_reaches_the_run_options(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: str, flag: list[str], trusted: bool
+) -> None:
+    seen: list[engine.RunOptions] = []
+
+    def capture(file: Path, options: engine.RunOptions, **kwargs: Any) -> Any:
+        seen.append(options)
+        raise LockedError("stop here", hint="test")
+
+    monkeypatch.setattr(engine, "execute", capture)
+    result = runner.invoke(
+        app, [command, str(tmp_path / "n.yaml"), *flag], env={"CONFLUENCE_URL": ""}
+    )
+    assert result.exit_code == EXIT_LOCKED, result.output
+    assert [o.trust_versions for o in seen] == [trusted]
