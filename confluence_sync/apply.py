@@ -80,7 +80,9 @@ def _join(jobs: Sequence[Future[None]]) -> None:
     interrupted ``Thread.join`` marks a still running thread as stopped."""
     while True:
         try:
-            wait(jobs)
+            # A job cancelled by ``shutdown(cancel_futures=True)`` never reaches a worker, so
+            # ``wait`` would never see it finish: wait only for the ones that can.
+            wait([job for job in jobs if not job.cancelled()])
             return
         except KeyboardInterrupt:
             continue
