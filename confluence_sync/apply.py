@@ -37,6 +37,7 @@ from confluence_sync.plan import (
     CreatePage,
     CreateSpace,
     EnsureGroup,
+    KeptGrants,
     MemberChange,
     Note,
     Plan,
@@ -134,6 +135,11 @@ class Applier(PageApplier, IndexWriter):
             key: dict(space.records) for key, space in state.spaces.items()
         }
         self.grants: dict[str, frozenset[Grant]] = {}
+        # Grants the sync did not make and keeps (adopted spaces), per space, as the index
+        # records them; spaces created by this run, recorded in the hub index.
+        self.extra: dict[str, frozenset[Grant]] = {}
+        self.kept: dict[str, set[Grant]] = {}
+        self.created: set[str] = set()
         self.templates: dict[str, dict[str, tuple[str, str]]] = {
             key: dict(space.index.templates) for key, space in state.spaces.items()
         }
@@ -201,6 +207,8 @@ class Applier(PageApplier, IndexWriter):
         by_group: dict[str, list[EnsureGroup | MemberChange]] = {}
         for change in plan.changes:
             if isinstance(change, Note):
+                if isinstance(change, KeptGrants):
+                    self.kept.setdefault(change.space, set()).update(change.grants)
                 self._record(change, change.status)
             elif isinstance(change, CreateSpace):
                 created[change.space] = change
@@ -248,6 +256,8 @@ class Applier(PageApplier, IndexWriter):
     def _create_space(self, change: CreateSpace) -> None:
         info = self.writer.create_space(change.space, change.name, change.description)
         self.state.spaces[change.space].info = info
+        with self._lock:
+            self.created.add(change.space)
 
     def _group(self, change: EnsureGroup | MemberChange) -> None:
         if isinstance(change, EnsureGroup):
@@ -277,7 +287,15 @@ class Applier(PageApplier, IndexWriter):
             self.create_space(create)
         wait(groups)
         observed = self.state.spaces[key]
+        # What the index records of grants the sync did not make: renewed where they were
+        # listed, created or revoked this run (else the index's record stands).
+        listed = (
+            observed.grants is not None
+            or key in self.created
+            or any(isinstance(c, RevokeGrant) and c.extra for c in changes)
+        )
         granted = still_recorded(observed) if observed.info else set()
+        extra = set(self.kept.get(key, set()))  # what stays of the grants the sync did not make
         batching = self.writer.capabilities.batch_grants
         batches = _by_subject(changes) if batching else {}
         for change in changes:
@@ -285,13 +303,17 @@ class Applier(PageApplier, IndexWriter):
                 self._record(change, "failed", f"space {key} could not be created")
                 continue
             if isinstance(change, AddGrant | RevokeGrant) and batching:
-                self._grant_batch(key, batches.pop(_subject_of(change), []), granted)
+                batch = batches.pop(_subject_of(change), [])
+                if batch and not self._grant_batch(key, batch, granted):
+                    extra |= {c.grant for c in batch if isinstance(c, RevokeGrant) and c.extra}
             elif isinstance(change, AddGrant):
                 if self._run(change, lambda c=change: self.writer.grant(key, c.grant)):  # type: ignore[misc]
                     granted.add(change.grant)
             elif isinstance(change, RevokeGrant):
                 if self._run(change, lambda c=change: self.writer.revoke(key, c.grant)):  # type: ignore[misc]
                     granted.discard(change.grant)
+                elif change.extra:
+                    extra.add(change.grant)
             elif isinstance(change, SaveTemplate):
                 self._run(change, lambda c=change: self._template(c))  # type: ignore[misc]
             elif isinstance(change, CreatePage):
@@ -301,6 +323,8 @@ class Applier(PageApplier, IndexWriter):
             elif isinstance(change, ArchivePage):
                 self._run(change, lambda c=change: self._archive(observed, c))  # type: ignore[misc]
         self.grants[key] = frozenset(granted)
+        if listed:
+            self.extra[key] = frozenset(extra)
         if key != self.wanted.hub_key and observed.info is not None:
             placeholder = Note(key, subject=f"index of space {key}", status="index")
             try:
@@ -310,10 +334,9 @@ class Applier(PageApplier, IndexWriter):
 
     def _grant_batch(
         self, key: str, batch: list[AddGrant | RevokeGrant], granted: set[Grant]
-    ) -> None:
-        """Every grant (or revoke) of one subject in one request; each item gets the result."""
-        if not batch:
-            return  # sent with the subject's first item
+    ) -> bool:
+        """Every grant (or revoke) of one subject in one request; each item gets the result.
+        False when the request failed."""
         grants = [c.grant for c in batch]
         add = isinstance(batch[0], AddGrant)
         try:
@@ -324,13 +347,14 @@ class Applier(PageApplier, IndexWriter):
         except ConfluenceSyncError as error:
             for change in batch:
                 self._record(change, "failed", str(error))
-            return
+            return False
         for change in batch:
             self._record(change, STATUS[change.kind])
         if add:
             granted.update(grants)
         else:
             granted.difference_update(grants)
+        return True
 
     def _template(self, change: SaveTemplate) -> None:
         saved = self.writer.save_template(change.space, change.template)

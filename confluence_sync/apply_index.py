@@ -38,6 +38,8 @@ class IndexWriter:
     writer: WikiWriter
     records: dict[str, dict[str, PageRecord]]
     grants: dict[str, frozenset[Grant]]
+    extra: dict[str, frozenset[Grant]]
+    created: set[str]
     templates: dict[str, dict[str, tuple[str, str]]]
     groups: dict[str, frozenset[str]]
     held: HeldLock | None
@@ -50,11 +52,23 @@ class IndexWriter:
             grants = frozenset(still_recorded(observed))
         groups: dict[str, frozenset[str]] = {}
         spaces: tuple[str, ...] = ()
+        created: tuple[str, ...] = ()
         if key == self.wanted.hub_key:
             groups = {name: self.groups.get(name, frozenset()) for name in self.wanted.groups}
             others = {space.key for space in self.wanted.spaces if space.key != key}
             spaces = tuple(sorted(others | set(self.state.orphans)))
-        return SpaceIndex(self.records[key], grants, self.templates[key], groups, None, spaces)
+            created = tuple(sorted({*observed.index.created, *self.created}))
+        extra = self.extra.get(key, observed.index.extra)
+        return SpaceIndex(
+            self.records[key],
+            grants,
+            self.templates[key],
+            groups,
+            None,
+            spaces,
+            created,
+            extra,
+        )
 
     def write_index(
         self, key: str, index: SpaceIndex, *, lock: dict[str, Any] | None = None

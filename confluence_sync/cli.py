@@ -283,6 +283,13 @@ _TRUST_VERSIONS_HELP = (
 )
 
 
+_REVOKE_EXTRA_HELP = (
+    "Also revoke, on spaces that existed before the sync, grants it did not make and the "
+    "config does not name (site defaults, hand-made grants); without it they are reported "
+    "and kept. On spaces the sync created they are always revoked."
+)
+
+
 @dataclass(frozen=True)
 class _RunFlags:
     """The options ``plan`` and ``sync`` share, as given on the command line."""
@@ -298,6 +305,7 @@ class _RunFlags:
     adopt: bool
     workers: int
     trust_versions: bool = False
+    revoke_extra_grants: bool = False
 
 
 def _engine_call(
@@ -318,6 +326,7 @@ def _engine_call(
         strict=strict,
         workers=max(1, flags.workers),
         trust_versions=flags.trust_versions,
+        revoke_extra_grants=flags.revoke_extra_grants,
     )
     hooks: dict[str, object] = {}
     progress_bar = None
@@ -389,6 +398,9 @@ _Overwrite = Annotated[
 _Removals = Annotated[bool, typer.Option("--allow-removals", metavar="", help=_REMOVALS_HELP)]
 _Force = Annotated[bool, typer.Option("--force", metavar="", help=_FORCE_HELP)]
 _Workers = Annotated[int, typer.Option("--workers", help=_WORKERS_HELP)]
+_RevokeExtra = Annotated[
+    bool, typer.Option("--revoke-extra-grants", metavar="", help=_REVOKE_EXTRA_HELP)
+]
 _TrustVersions = Annotated[
     bool, typer.Option("--trust-versions", metavar="", help=_TRUST_VERSIONS_HELP)
 ]
@@ -413,13 +425,14 @@ def plan(
     force: _Force = False,
     workers: _Workers = DEFAULT_WORKERS,
     trust_versions: _TrustVersions = False,
+    revoke_extra_grants: _RevokeExtra = False,
 ) -> None:
     """Show what a sync would change and why; reads only (exit 4 if the plan is unsafe)."""
     from confluence_sync import report
 
     flags = _RunFlags(
         today, url, flavour, username, data_dir, overwrite_conflicts, allow_removals, force,
-        adopt, workers, trust_versions,
+        adopt, workers, trust_versions, revoke_extra_grants,
     )  # fmt: skip
     outcome, code = _engine_call(file, flags, strict=False, dry_run=True, show_progress=False)
     result = outcome.result
@@ -459,6 +472,7 @@ def sync(
     data_dir: _DataDir = None,
     workers: _Workers = DEFAULT_WORKERS,
     trust_versions: _TrustVersions = False,
+    revoke_extra_grants: _RevokeExtra = False,
 ) -> None:
     """Make the wiki match FILE; members' words are kept. Tokens come from the environment."""
     from rich.console import Console
@@ -467,7 +481,7 @@ def sync(
 
     flags = _RunFlags(
         today, url, flavour, username, data_dir, overwrite_conflicts, allow_removals, force,
-        adopt, workers, trust_versions,
+        adopt, workers, trust_versions, revoke_extra_grants,
     )  # fmt: skip
     outcome, code = _engine_call(file, flags, strict=strict, dry_run=dry_run, show_progress=True)
     result = outcome.result

@@ -23,7 +23,15 @@ from confluence_sync.errors import (
     UnsafePlanError,
 )
 from confluence_sync.observe import WikiState, observe
-from confluence_sync.plan import CreateSpace, Note, PageChange, Plan, RemoveMember, RevokeGrant
+from confluence_sync.plan import (
+    CreateSpace,
+    KeptGrants,
+    Note,
+    PageChange,
+    Plan,
+    RemoveMember,
+    RevokeGrant,
+)
 from confluence_sync.planner import make_plan
 from confluence_sync.wanted import Wanted
 
@@ -51,6 +59,9 @@ class RunOptions:
     # Opt-in: skip reading a page whose version is unchanged since our last write. Confluence
     # adds no version for an inline comment, so such a comment's marker would be dropped.
     trust_versions: bool = False
+    # Revoke, on spaces that existed before the sync, grants it did not make and the config
+    # does not name (site defaults, hand-made grants); reported and kept otherwise.
+    revoke_extra_grants: bool = False
 
 
 @dataclass
@@ -201,11 +212,13 @@ def _plan(wanted: Wanted, state: WikiState, options: RunOptions, reader: WikiRea
             adopt=options.adopt,
             force=options.overwrite_conflicts or options.force,
             self_accounts=me,
+            revoke_extra=options.revoke_extra_grants,
         )
 
     plan = planned(options.self_accounts)
     if not any(
-        isinstance(c, RevokeGrant | RemoveMember) or (isinstance(c, Note) and c.status == "blocked")
+        isinstance(c, RevokeGrant | RemoveMember | KeptGrants)
+        or (isinstance(c, Note) and c.status == "blocked")
         for c in plan.changes
     ):
         return plan
@@ -282,7 +295,8 @@ def sync_run(
             _count(result, reader.counter, start)
             return result
     others = [space.key for space in wanted.spaces]
-    held = lock.acquire(reader, writer, hub, now=now(), spaces=others, ttl=ttl)
+    created = [c.space for c in plan.changes if isinstance(c, CreateSpace)]
+    held = lock.acquire(reader, writer, hub, now=now(), spaces=others, created=created, ttl=ttl)
     applier.held = running = lock.HeldLock(reader, writer, hub, held, now=now, ttl=ttl)
     result.applied = True
     try:

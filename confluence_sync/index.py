@@ -128,6 +128,14 @@ class SpaceIndex:
     # hub only: the other spaces this network's syncs manage, so that a working group taken
     # out of the config is still known (and reported, never deleted)
     spaces: tuple[str, ...] = ()
+    # hub only: the spaces (the hub included) a sync created itself, private. Every grant on
+    # them is the sync's to manage; a space that existed before (adopted) keeps grants the
+    # sync did not make unless the admin asks for their removal.
+    created: tuple[str, ...] = ()
+    # Grants last seen on the space that the sync neither made nor wants (site defaults or
+    # added by hand), so a run that does not list grants can still report them. None: the
+    # grants were never listed by a sync that records them.
+    extra: frozenset[Grant] | None = None
 
     def to_json(self) -> JSON:
         pages: dict[str, JSON] = {}
@@ -156,6 +164,10 @@ class SpaceIndex:
             value["lock"] = dict(self.lock)
         if self.spaces:
             value["spaces"] = _strs(sorted(self.spaces))
+        if self.created:
+            value["created"] = _strs(sorted(self.created))
+        if self.extra is not None:
+            value["extra"] = [grant_json(g) for g in sorted(self.extra)]
         return value
 
     def without_lock(self) -> SpaceIndex:
@@ -173,6 +185,8 @@ def merge_index(theirs: SpaceIndex, ours: SpaceIndex) -> SpaceIndex:
         templates={**theirs.templates, **ours.templates},
         groups={**theirs.groups, **ours.groups},
         spaces=tuple(sorted({*theirs.spaces, *ours.spaces})),
+        created=tuple(sorted({*theirs.created, *ours.created})),
+        extra=ours.extra if ours.extra is not None else theirs.extra,
     )
 
 
@@ -199,10 +213,8 @@ def index_from_json(value: JSON) -> SpaceIndex:
             str(raw.get("mid") or ""),
             str(raw.get("o") or ""),
         )
-    grants: frozenset[Grant] | None = None
-    if isinstance(value.get("grants"), list):
-        parsed = (grant_from_json(item) for item in value["grants"])  # type: ignore[union-attr]
-        grants = frozenset(g for g in parsed if g is not None)
+    grants = _grant_set(value.get("grants"))
+    extra = _grant_set(value.get("extra"))
     templates: dict[str, tuple[str, str]] = {}
     raw_templates = value.get("templates")
     if isinstance(raw_templates, dict):
@@ -216,8 +228,23 @@ def index_from_json(value: JSON) -> SpaceIndex:
             if isinstance(members, list):
                 groups[name] = frozenset(str(m) for m in members)
     lock = value.get("lock")
-    raw_spaces = value.get("spaces")
-    spaces = tuple(str(k) for k in raw_spaces) if isinstance(raw_spaces, list) else ()
     return SpaceIndex(
-        pages, grants, templates, groups, lock if isinstance(lock, dict) else None, spaces
+        pages,
+        grants,
+        templates,
+        groups,
+        lock if isinstance(lock, dict) else None,
+        _keys(value.get("spaces")),
+        _keys(value.get("created")),
+        extra,
     )
+
+
+def _grant_set(raw: JSON) -> frozenset[Grant] | None:
+    if not isinstance(raw, list):
+        return None
+    return frozenset(g for g in (grant_from_json(item) for item in raw) if g is not None)
+
+
+def _keys(raw: JSON) -> tuple[str, ...]:
+    return tuple(str(k) for k in raw) if isinstance(raw, list) else ()

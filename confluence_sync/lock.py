@@ -146,11 +146,14 @@ def acquire(
     ttl: dt.timedelta = DEFAULT_TTL,
     holder: str | None = None,
     spaces: Iterable[str] = (),
+    created: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Take the lock at the version observe read; 409 (or a lost create race) → LockedError.
 
-    ``spaces``: the network's other spaces this run wants. The same write records them in
-    the hub index, so a space a killed run created is known as ours on the next run."""
+    ``spaces``: the network's other spaces this run wants; ``created``: those this run
+    creates (and the hub, if it just did). The same write records them in the hub index, so
+    a space a killed run created is known as ours — and as the sync's own creation, whose
+    every grant it manages — on the next run."""
     check(hub, now)
     lock = {
         "holder": holder or holder_name(),
@@ -160,7 +163,8 @@ def acquire(
         "expires": _stamp(now + ttl),
     }
     recorded = tuple(sorted({*hub.index.spaces, *spaces} - {hub.key}))
-    value = replace(hub.index, lock=lock, spaces=recorded).to_json()
+    made = tuple(sorted({*hub.index.created, *created}))
+    value = replace(hub.index, lock=lock, spaces=recorded, created=made).to_json()
     try:
         hub.index_prop = writer.set_space_property(
             hub.key, INDEX_KEY, value, current=hub.index_prop

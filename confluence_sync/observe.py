@@ -152,7 +152,10 @@ def _observe_space(
     state.index = index_from_json(state.index_prop.value) if state.index_prop else SpaceIndex()
     _resolve_records(reader, space, state)
     _read_bodies(reader, space, state, trust_versions)
-    if state.index.grants is None or state.index.grants != space.grants:
+    index = state.index
+    # Listed where the config differs from what the index recorded, and once where the index
+    # does not yet say which grants the sync did not make (an index of an older version).
+    if index.grants is None or index.grants != space.grants or index.extra is None:
         state.grants = frozenset(reader.list_grants(space.key))
     if space.templates and reader.capabilities.supports_templates:
         recorded = state.index.templates

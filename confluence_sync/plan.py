@@ -187,9 +187,23 @@ class AddGrant(GrantChange):
 
 @dataclass(frozen=True, repr=False)
 class RevokeGrant(GrantChange):
+    """Revoke a grant: one the sync made that the config no longer gives (``extra`` False),
+    or one it never made — on a space the sync created itself, or with
+    ``--revoke-extra-grants`` (``requested``: the admin asked for exactly this, so it does not
+    count towards the safety share)."""
+
+    extra: bool = False
+    requested: bool = False
     kind: ClassVar[str] = "revoke"
     phase: ClassVar[int] = PHASE_REVOKE
-    because: ClassVar[str] = "no longer in the config"
+
+    @property
+    def reason(self) -> str:
+        if not self.extra:
+            return "no longer in the config"
+        if self.requested:
+            return "not in the config, not made by the sync (--revoke-extra-grants)"
+        return "not in the config (a site default or added by hand) on a space the sync created"
 
 
 @dataclass(frozen=True, repr=False)
@@ -268,6 +282,15 @@ class Note(Change):
         return f"{self.status} {self.subject} ({self.text})"
 
 
+@dataclass(frozen=True, repr=False)
+class KeptGrants(Note):
+    """Grants of one subject on a space that existed before the sync (adopted): neither made
+    by the sync nor named by the config. Reported and kept; ``--revoke-extra-grants`` revokes
+    them."""
+
+    grants: tuple[Grant, ...] = ()
+
+
 @dataclass(frozen=True)
 class Plan:
     """Sorted changes plus what the safety check compares them with."""
@@ -321,7 +344,11 @@ class Plan:
             return
         checks = (
             ("pages", self.managed_pages, sum(isinstance(c, ArchivePage) for c in self.changes)),
-            ("grants", self.managed_grants, sum(isinstance(c, RevokeGrant) for c in self.changes)),
+            (
+                "grants",
+                self.managed_grants,
+                sum(isinstance(c, RevokeGrant) and not c.requested for c in self.changes),
+            ),
             (
                 "group memberships",
                 self.managed_members,

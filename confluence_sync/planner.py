@@ -19,6 +19,7 @@ from confluence_sync.plan import (
     Change,
     CreateSpace,
     EnsureGroup,
+    KeptGrants,
     Note,
     Plan,
     RemoveMember,
@@ -43,8 +44,12 @@ def make_plan(
     adopt: bool = False,
     force: bool = False,
     self_accounts: Iterable[str] = (),
+    revoke_extra: bool = False,
 ) -> Plan:
-    """The changes that bring the wiki to ``wanted``; notes for what must not be touched."""
+    """The changes that bring the wiki to ``wanted``; notes for what must not be touched.
+
+    ``revoke_extra``: also revoke, on spaces that existed before the sync, the grants the sync
+    did not make and the config does not name (on spaces it created they always go)."""
     me = frozenset(self_accounts)
     # Every identity of the sync account (DC username or user key, Cloud accountId or
     # e-mail); usernames and e-mails compare case-insensitively.
@@ -63,6 +68,7 @@ def make_plan(
     ]
     managed_pages = managed_grants = managed_members = 0
     recorded_groups = state.hub.index.groups if state.hub_key in state.spaces else {}
+    created = set(state.hub.index.created) if state.hub_key in state.spaces else set()
     for space in wanted.spaces:
         observed = state.spaces[space.key]
         if observed.info is None:
@@ -72,7 +78,13 @@ def make_plan(
         changes += plan_pages(
             space, observed, adopt=adopt, force=force, recorded=recorded, me=folded
         )
-        changes += _grants(space, observed, folded)
+        changes += _grants(
+            space,
+            observed,
+            folded,
+            created=space.key in created or observed.info is None,
+            revoke_extra=revoke_extra,
+        )
         changes += _templates(space, observed, state.capabilities.supports_templates)
         managed_pages += sum(not r.archived for r in observed.records.values())
         managed_grants += len(_managed_grants(space, observed))
@@ -118,19 +130,60 @@ def _managed_grants(space: WantedSpace, observed: ObservedSpace) -> frozenset[Gr
     return (recorded | space.grants) & observed.grants
 
 
-def _grants(space: WantedSpace, observed: ObservedSpace, me: frozenset[str]) -> list[Change]:
-    current = (
-        observed.grants if observed.grants is not None else (observed.index.grants or frozenset())
-    )
+def _grants(
+    space: WantedSpace,
+    observed: ObservedSpace,
+    me: frozenset[str],
+    *,
+    created: bool,
+    revoke_extra: bool,
+) -> list[Change]:
+    """Grants equal to the config plus the sync account's own rights.
+
+    What the sync granted and the config dropped is revoked. A grant the sync never made (a
+    site default, one added by hand) is revoked on a space the sync created (private, so only
+    a person can have added it); on a space that existed before, it is reported and kept
+    unless ``revoke_extra``. The sync account's own rights are never revoked."""
     if observed.info is None:
-        current = frozenset()
+        return [AddGrant(space.key, grant=g) for g in sorted(space.grants)]
     recorded = observed.index.grants or frozenset()
+    current = observed.grants if observed.grants is not None else recorded
     changes: list[Change] = [AddGrant(space.key, grant=g) for g in sorted(space.grants - current)]
     for grant in sorted((recorded & current) - space.grants):
+        if grant.subject.casefold() not in me:
+            changes.append(RevokeGrant(space.key, grant=grant))
+    extra = extra_grants(space, observed)
+    kept: dict[tuple[str, str], list[Grant]] = {}
+    for grant in sorted(extra):
         if grant.subject.casefold() in me:
-            continue  # never remove the sync account's own rights
-        changes.append(RevokeGrant(space.key, grant=grant))
+            continue
+        if created or revoke_extra:
+            changes.append(RevokeGrant(space.key, grant=grant, extra=True, requested=not created))
+        else:
+            kept.setdefault((grant.subject_type, grant.subject), []).append(grant)
+    for (subject_type, subject), grants in kept.items():
+        operations = ", ".join(g.operation for g in grants)
+        changes.append(
+            KeptGrants(
+                space.key,
+                subject=f"{operations} for {subject_type} {subject} on {space.key}",
+                status="skipped",
+                text="not in the config and not made by the sync (a site default or added by "
+                "hand; the space existed before the sync): kept — --revoke-extra-grants "
+                "revokes it",
+                grants=tuple(grants),
+            )
+        )
     return changes
+
+
+def extra_grants(space: WantedSpace, observed: ObservedSpace) -> frozenset[Grant]:
+    """Grants on the space that the sync neither made nor wants: from the listing when observe
+    listed them, else as the index last recorded them."""
+    if observed.grants is None:
+        return observed.index.extra or frozenset()
+    recorded = observed.index.grants or frozenset()
+    return observed.grants - recorded - space.grants
 
 
 def _templates(space: WantedSpace, observed: ObservedSpace, supported: bool) -> list[Change]:

@@ -140,9 +140,13 @@ class RestWriter(WikiWriter, Generic[ReaderT]):
     # --- shared writes ------------------------------------------------------------------
 
     def create_space(self, key: str, name: str, description: str = "") -> SpaceInfo:
+        # Private: a plain create gives the space the site's default space permissions
+        # (typically every licensed user reads and writes), and a working group's minutes
+        # are members-only. ``/space/_private`` (Cloud v1 and DC) leaves only the creator —
+        # the sync account — whose rights stay; the config's grants follow.
         data = self.transport.call(
             "POST",
-            f"{V1}/space",
+            f"{V1}/space/_private",
             what=f"space {key}",
             json=space_create_payload(key, name, description),
             find_existing=lambda: self.reader.get_space(key, fresh=True),

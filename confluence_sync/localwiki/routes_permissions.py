@@ -44,6 +44,35 @@ def grant_from_v1(ctx: Ctx, item: Any) -> tuple[str, str, str, str]:
         ) from None
 
 
+def grants_from_space_create(ctx: Ctx, items: Any) -> list[tuple[str, str, str, str]]:
+    """Cloud v1 ``SpaceCreate.permissions``: ``SpacePermissionCreate`` items, each an
+    ``operation {operation, targetType}`` for ``subjects.user/group.results`` (and
+    ``anonymousAccess``) — cloud-v1.json ``#/components/schemas/SpacePermissionCreate``."""
+    if not isinstance(items, list):
+        raise ApiError(400, "permissions must be a list of SpacePermissionCreate")
+    grants: list[tuple[str, str, str, str]] = []
+    for item in items:
+        try:
+            operation = item["operation"]
+            op, target = str(operation["operation"]), str(operation["targetType"])
+            subjects = item.get("subjects") or {}
+            users = (subjects.get("user") or {}).get("results") or []
+            groups = (subjects.get("group") or {}).get("results") or []
+            for user in users:
+                grants.append((*_subject(ctx, "user", str(user["accountId"])), op, target))
+            for group in groups:
+                name = str(group.get("name") or group.get("id") or "")
+                grants.append((*_subject(ctx, "group", name), op, target))
+            if item.get("anonymousAccess") is True:
+                grants.append(("anonymous", "", op, target))
+        except (KeyError, TypeError, AttributeError):
+            raise ApiError(
+                400,
+                "A space permission needs operation{operation,targetType} and subjects",
+            ) from None
+    return grants
+
+
 def _admin_space(ctx: Ctx, key: str) -> Space:
     space = readable_space(ctx, key)
     require(ctx, space.id, "administer", "space")

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import readable_space, require
 from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, respond
-from confluence_sync.localwiki.routes_permissions import grant_from_v1
+from confluence_sync.localwiki.routes_permissions import grants_from_space_create
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.views_v1 import (
     Expand,
@@ -54,8 +54,12 @@ def _create_space(ctx: Ctx, private: bool) -> Response:
     if not isinstance(key, str) or not isinstance(name, str):
         raise ApiError(400, "key and name are required to create a space")
     grants = None
-    if data.get("permissions"):
-        grants = [grant_from_v1(ctx, item) for item in data["permissions"]]
+    # Cloud: "if permissions are provided, the space is created with only the provided set of
+    # permissions, not including the default space permissions" (cloud-v1.json SpaceCreate).
+    # Data Center documents no permissions in a create (dc-10.0.3.json createSpace takes a
+    # Space, whose ``permissions`` is the read-only expansion): ignored, defaults apply.
+    if ctx.cloud and data.get("permissions") is not None and not private:
+        grants = grants_from_space_create(ctx, data["permissions"])
     if ctx.user is None:
         raise ApiError(403, "Anonymous users may not create spaces")
     space = ctx.store.create_space(

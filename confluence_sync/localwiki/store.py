@@ -72,10 +72,12 @@ class Store(PeopleStore, FileStore):
         permissions: Sequence[tuple[str, str, str, str]] | None = None,
         private: bool = False,
     ) -> Space:
-        """Create a space with its home page; default permissions unless some are given.
+        """Create a space with its home page.
 
-        ``permissions`` are (subject_type, subject, operation, target); the creator always
-        gets every operation so the space stays administrable.
+        Permissions: ``permissions`` (subject_type, subject, operation, target) given → exactly
+        those (Cloud's create "with only the provided set", not even the creator's); else the
+        creator gets every operation, plus — unless ``private`` ("viewable only by its
+        creator", both specs' ``/space/_private``) — the site's default space permissions.
         """
         if not SPACE_KEY_RE.match(key or ""):
             raise Invalid(
@@ -96,7 +98,7 @@ class Store(PeopleStore, FileStore):
             space_id = int(cur.lastrowid or 0)
             grants = [("user", str(creator.id), op, target) for op, target in ALL_SPACE_OPERATIONS]
             if permissions is not None:
-                grants += list(permissions)
+                grants = list(permissions)
             elif not private:
                 grants += [
                     ("group", DEFAULT_GROUP, op, target) for op, target in DEFAULT_MEMBER_OPERATIONS

@@ -88,3 +88,26 @@ def test_exit_codes() -> None:
     failed = ItemResult("PUU", "page x", "create", "failed", "")
     assert RunResult(Plan(()), [failed]).exit_code() == EXIT_PARTIAL
     assert RunResult(Plan(()), [], refused="too much").exit_code() == EXIT_UNSAFE
+
+
+def test_revokes_the_admin_asked_for_do_not_count_towards_the_safety_share() -> None:
+    """``--revoke-extra-grants`` names exactly these revokes (site defaults on an adopted
+    space); the share still guards revokes of what the sync granted."""
+    import pytest
+
+    from confluence_sync.errors import UnsafePlanError
+
+    extras = tuple(
+        RevokeGrant(
+            "PUUUPX", grant=Grant("group", "confluence-users", op), extra=True, requested=True
+        )
+        for op in ("read", "write", "comment", "attach", "delete_own")
+    )
+    Plan(extras, managed_grants=10).raise_if_unsafe()
+    ours = tuple(
+        RevokeGrant("PUUUPX", grant=Grant("group", "puu-upx-members", op))
+        for op in ("read", "write", "comment")
+    )
+    with pytest.raises(UnsafePlanError):
+        Plan(ours, managed_grants=10).raise_if_unsafe()
+    assert "--revoke-extra-grants" in extras[0].reason
