@@ -15,7 +15,9 @@ Pure, like the planner that calls it. The rules (DOMAIN.md, "Who owns which word
 
 from __future__ import annotations
 
-from confluence_sync.backends.base import PageInfo
+from dataclasses import replace
+
+from confluence_sync.backends.base import Page, PageInfo
 from confluence_sync.index import PageRecord
 from confluence_sync.observe import ObservedSpace
 from confluence_sync.page_rules import (
@@ -175,6 +177,9 @@ def _existing_page(
     wanted_hashes = region_hashes(page)
     parent_id = observed.parent_id(page)
     move = not page.home and (record.archived or parent_id is None or info.parent_id != parent_id)
+    # Labels we set that the page no longer carries (removed by a member, or dropped by the
+    # site) are set again; the wiki says so where its answer holds the labels.
+    record = replace(record, labels=record.labels & present_labels(info, body, record))
     label_fix = page.labels != record.labels or record.archived
     if record.page_id in observed.fresh:
         return [_fresh_update(page, record, info, depth, move=move, label_fix=label_fix)]
@@ -280,6 +285,13 @@ def _existing_page(
         outside=outside_hash(page.body) if same_outside else "",
     )
     return [*notes, change]
+
+
+def present_labels(info: PageInfo, body: Page | None, record: PageRecord) -> frozenset[str]:
+    """The labels on the page as the wiki last told (the body read if there was one, else
+    the listing); the record's labels when neither answer carried them."""
+    seen = body.info.labels if body is not None and body.info.labels is not None else info.labels
+    return record.labels if seen is None else seen
 
 
 def _fresh_update(

@@ -48,6 +48,11 @@ class PageInfo:
     # Who saved ``version`` (DC username / Cloud accountId; "" when the answer omits it), so a
     # conflict can name the member who edited.
     last_editor: str = ""
+    # When ``version`` was saved (ISO 8601 as the wiki gives it; "" when not said).
+    saved_at: str = field(default="", compare=False)
+    # The page's global labels where the answer carried them (DC's listing expands them,
+    # Cloud's page read includes them); None: not known from this answer.
+    labels: frozenset[str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

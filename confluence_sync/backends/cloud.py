@@ -30,7 +30,9 @@ from .common import (
     V1,
     editor_of,
     global_labels,
+    labels_of,
     q,
+    saved_at,
     version_of,
 )
 from .http import Transport
@@ -107,6 +109,8 @@ class CloudReader(RestReader):
             version=version_of(data),
             status=str(data.get("status", "current")),
             last_editor=editor_of(data),
+            saved_at=saved_at(data),
+            labels=labels_of(data.get("labels")),
         )
 
     def list_pages(self, space_key: str) -> list[PageInfo]:
@@ -122,7 +126,9 @@ class CloudReader(RestReader):
             "GET",
             f"{V2}/pages/{q(page_id)}",
             what=f"page {page_id}",
-            params={"body-format": "storage"},
+            # Its labels in the same answer (v2's listing has none): a managed label missing
+            # from a page the sync reads is put back.
+            params={"body-format": "storage", "include-labels": "true"},
         )
         body = ((data.get("body") or {}).get("storage") or {}).get("value", "")
         return Page(info=self._page_info(data), body=str(body))

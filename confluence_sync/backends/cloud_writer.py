@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from confluence_sync.errors import BadRequestError, NotFoundError, WikiError
+from confluence_sync.errors import BadRequestError, NotFoundError
 
 from . import permissions
 from .base import (
-    JSON,
     Grant,
     PageInfo,
     PageUpdate,
@@ -21,7 +19,6 @@ from .base import (
 from .cloud import V2, CloudReader, property_of, template_of
 from .common import (
     V1,
-    add_labels_v1,
     label_payload,
     q,
 )
@@ -33,17 +30,7 @@ _NO_SPACE = SpaceInfo(key="", id="", name="", homepage_id=None)
 class CloudWriter(RestWriter[CloudReader]):
     """Writes to a Cloud site; reads it needs go through its reader."""
 
-    def create_page(
-        self,
-        space_key: str,
-        title: str,
-        body: str,
-        *,
-        parent_id: str | None = None,
-        labels: Iterable[str] = (),
-        properties: Mapping[str, JSON] | None = None,
-        find_existing: Callable[[], PageInfo | None] | None = None,
-    ) -> PageInfo:
+    def _post_page(self, space_key: str, title: str, body: str, parent_id: str | None) -> PageInfo:
         payload: dict[str, Any] = {
             "spaceId": self.reader.space_id(space_key),
             "status": "current",
@@ -52,71 +39,10 @@ class CloudWriter(RestWriter[CloudReader]):
         }
         if parent_id:
             payload["parentId"] = parent_id
-
-        def created() -> tuple[PageInfo, bool]:
-            data = self.transport.send_once(
-                "POST", f"{V2}/pages", what=f"page {title!r} in space {space_key}", json=payload
-            )
-            return self.reader._page_info(data, space_key), True
-
-        lookup = None
-        if find_existing is not None:
-            caller_lookup = find_existing
-
-            def lookup() -> tuple[PageInfo, bool] | None:
-                found = caller_lookup()
-                if found is not None:
-                    return found, False  # complete already: it carries our marker
-                # v2 cannot take the marker inline, so a create that committed before the
-                # failure left a page without it; recognise that one by what we just sent.
-                orphan = self._fresh_orphan(space_key, title, parent_id)
-                return (orphan, True) if orphan is not None else None
-
-        page, needs_extras = self.transport.retrier.run(
-            "POST", f"page {title!r} in {space_key}", created, find_existing=lookup
+        data = self.transport.send_once(
+            "POST", f"{V2}/pages", what=f"page {title!r} in space {space_key}", json=payload
         )
-        if needs_extras:
-            self._complete(page, labels, properties or {})
-        return page
-
-    def _fresh_orphan(self, space_key: str, title: str, parent_id: str | None) -> PageInfo | None:
-        """The page our failed attempt created: this title, version 1, the parent we asked
-        for, written by the sync account, and no properties yet."""
-        page = self.reader.find_page_by_title(space_key, title)
-        if page is None or page.version != 1:
-            return None
-        expected_parent = parent_id or (self.reader.get_space(space_key) or _NO_SPACE).homepage_id
-        if page.parent_id != expected_parent:
-            return None
-        data = self.transport.call("GET", f"{V2}/pages/{q(page.id)}", what=f"page {page.id}")
-        me = self.transport.call("GET", f"{V1}/user/current", what="the sync account")
-        if str(data.get("authorId", "")) != str(me.get("accountId", "")):
-            return None
-        existing = self.transport.call(
-            "GET", f"{V2}/pages/{q(page.id)}/properties", what=f"properties of page {page.id}"
-        )
-        return None if existing.get("results") else page
-
-    def _complete(
-        self, page: PageInfo, labels: Iterable[str], properties: Mapping[str, JSON]
-    ) -> None:
-        """v2 takes neither labels nor properties in a create: add them; the marker first, so
-        an interrupted create is still recognisably ours."""
-        try:
-            for key, value in properties.items():
-                self.transport.call(
-                    "POST",
-                    f"{V2}/pages/{q(page.id)}/properties",
-                    what=f"property {key} of page {page.id}",
-                    json={"key": key, "value": value},
-                )
-            if label_payload(labels):
-                add_labels_v1(
-                    self.transport, page.id, labels, lambda: self.reader.get_labels(page.id)
-                )
-        except WikiError as error:
-            error.message += f" (page {page.id} was created; the next sync completes it)"
-            raise
+        return self.reader._page_info(data, space_key)
 
     def _put(self, update: PageUpdate, version: int) -> PageInfo:
         payload: dict[str, Any] = {
@@ -124,6 +50,8 @@ class CloudWriter(RestWriter[CloudReader]):
             "status": "current",
             "title": update.title,
             "body": {"representation": "storage", "value": update.body},
+            # v2's PageUpdateRequest version takes number and message only: no minorEdit, so
+            # watchers are notified of every update (DC's writer sends minor edits).
             "version": {"number": version, "message": update.message},
         }
         if update.parent_id:

@@ -125,6 +125,28 @@ def editor_of(data: dict[str, Any]) -> str:
     return str(by.get("username") or by.get("accountId") or by.get("displayName") or "")
 
 
+def saved_at(data: dict[str, Any]) -> str:
+    """When the version in a content object was saved: DC/v1 ``version.when``, v2
+    ``version.createdAt``."""
+    version = data.get("version") or {}
+    if not isinstance(version, dict):
+        return ""
+    return str(version.get("when") or version.get("createdAt") or "")
+
+
+def labels_of(container: Any) -> frozenset[str] | None:
+    """Global label names from a labels container (v1 ``metadata.labels``, v2 ``labels``)
+    holding them all; None when it is missing or says more are left."""
+    if not isinstance(container, dict) or not isinstance(container.get("results"), list):
+        return None
+    meta, links = container.get("meta"), container.get("_links")
+    if (isinstance(meta, dict) and meta.get("hasMore")) or (
+        isinstance(links, dict) and links.get("next")
+    ):
+        return None
+    return global_labels(item for item in container["results"] if isinstance(item, dict))
+
+
 def write_with_recheck(
     page_id: str,
     update: PageUpdate,

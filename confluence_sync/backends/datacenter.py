@@ -2,8 +2,10 @@
 
 Everything goes through ``/rest/api`` below the context root.
 
-Creates carry labels and properties inline (``metadata.labels`` / ``metadata.properties``), so
-a new page costs one request. Space permissions use the DC REST grant/revoke endpoints
+Data Center ignores labels and properties in a create, so a new page costs the create, its
+marker property and (if it has any) one label request (``RestWriter.create_page``). The page
+listing expands each page's labels, so a label missing from a page is seen without a read
+per page. Space permissions use the DC REST grant/revoke endpoints
 (``/space/{key}/permissions/{user|group}/…/grant``), which take the userKey for users and
 every operation of one subject in one request (``batch_grants``).
 Templates have no REST API on DC: ``supports_templates`` is False.
@@ -32,7 +34,9 @@ from .common import (
     V1,
     editor_of,
     global_labels,
+    labels_of,
     q,
+    saved_at,
     version_of,
 )
 from .http import Transport
@@ -41,11 +45,11 @@ from .rest import RestReader
 CAPABILITIES = Capabilities(
     flavour="datacenter",
     supports_templates=False,
-    inline_labels_on_create=True,
-    inline_properties_on_create=True,
+    inline_labels_on_create=False,
+    inline_properties_on_create=False,
     batch_grants=True,
 )
-_PAGE_EXPAND = "version,ancestors,space"
+_PAGE_EXPAND = "version,ancestors,space,metadata.labels"
 _LIST_LIMIT = 200
 
 
@@ -61,6 +65,8 @@ def page_info(data: dict[str, Any], space_key: str = "") -> PageInfo:
         version=version_of(data),
         status=str(data.get("status", "current")),
         last_editor=editor_of(data),
+        saved_at=saved_at(data),
+        labels=labels_of((data.get("metadata") or {}).get("labels")),
     )
 
 
@@ -98,7 +104,9 @@ class DataCenterReader(RestReader):
             "spaceKey": space_key,
             "type": "page",
             "status": "current",
-            "expand": "version,ancestors",
+            # Labels in the same answer: a managed label a member removed (or the site
+            # dropped) is noticed with no request per page.
+            "expand": "version,ancestors,metadata.labels",
             "limit": _LIST_LIMIT,
         }
         results = self.transport.paginate(

@@ -3,14 +3,13 @@ properties ride inline in a page create. See ``datacenter`` for the reading half
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from confluence_sync.errors import ConflictError
 
 from . import permissions
 from .base import (
-    JSON,
     Grant,
     PageInfo,
     PageUpdate,
@@ -21,7 +20,6 @@ from .base import (
 )
 from .common import (
     V1,
-    label_payload,
     q,
 )
 from .datacenter import DataCenterReader, page_info, property_of
@@ -31,17 +29,9 @@ from .rest import RestWriter
 class DataCenterWriter(RestWriter[DataCenterReader]):
     """Writes to a Data Center site; reads it needs go through its reader."""
 
-    def create_page(
-        self,
-        space_key: str,
-        title: str,
-        body: str,
-        *,
-        parent_id: str | None = None,
-        labels: Iterable[str] = (),
-        properties: Mapping[str, JSON] | None = None,
-        find_existing: Callable[[], PageInfo | None] | None = None,
-    ) -> PageInfo:
+    def _post_page(self, space_key: str, title: str, body: str, parent_id: str | None) -> PageInfo:
+        # No ``metadata``: Data Center ignores labels and properties in a create (see
+        # ``RestWriter.create_page``); they follow in their own requests.
         payload: dict[str, Any] = {
             "type": "page",
             "title": title,
@@ -51,23 +41,13 @@ class DataCenterWriter(RestWriter[DataCenterReader]):
         }
         if parent_id:
             payload["ancestors"] = [{"id": parent_id}]
-        metadata: dict[str, Any] = {}
-        if label_list := label_payload(labels):
-            metadata["labels"] = label_list
-        if properties:
-            metadata["properties"] = {k: {"key": k, "value": v} for k, v in properties.items()}
-        if metadata:
-            payload["metadata"] = metadata
-
-        def created() -> PageInfo:
-            data = self.transport.send_once(
-                "POST", f"{V1}/content", what=f"page {title!r} in space {space_key}", json=payload
-            )
-            return page_info(data, space_key)
-
-        return self.transport.retrier.run(
-            "POST", f"page {title!r} in {space_key}", created, find_existing=find_existing
+        data = self.transport.send_once(
+            "POST", f"{V1}/content", what=f"page {title!r} in space {space_key}", json=payload
         )
+        return page_info(data, space_key)
+
+    def _default_parent(self, space_key: str) -> str | None:
+        return None  # v1/DC: a create without ``ancestors`` is a top-level page
 
     def _put(self, update: PageUpdate, version: int) -> PageInfo:
         payload: dict[str, Any] = {
@@ -75,7 +55,9 @@ class DataCenterWriter(RestWriter[DataCenterReader]):
             "type": "page",
             "title": update.title,
             "status": "current",
-            "version": {"number": version, "message": update.message, "minorEdit": False},
+            # A minor edit: the sync's rewrites of key facts and directories send watchers no
+            # mail (DC Version.minorEdit). Cloud v2 has no such flag (see cloud_writer).
+            "version": {"number": version, "message": update.message, "minorEdit": True},
             "body": {"storage": {"value": update.body, "representation": "storage"}},
         }
         if update.parent_id:

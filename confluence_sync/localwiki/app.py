@@ -28,6 +28,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from confluence_sync.localwiki.journal import ENVIRON_NOTIFIES
 from confluence_sync.localwiki.model import StoreError, User
 from confluence_sync.localwiki.response_cache import PageResponseCache, page_path_pattern
 from confluence_sync.localwiki.store import Store
@@ -130,6 +131,10 @@ class Ctx:
     @property
     def username(self) -> str:
         return self.user.username if self.user else "anonymous"
+
+    def notify_watchers(self) -> None:
+        """This request's write notifies the page's watchers (for the journal)."""
+        self.request.environ[ENVIRON_NOTIFIES] = True
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         return self.request.args.get(name, default)

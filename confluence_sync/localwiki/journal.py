@@ -3,7 +3,10 @@
 Tests and benchmarks count what a sync really sent ("a write is any request that is not GET,
 HEAD or OPTIONS"), and compare it with the sync's own report. Each entry holds ``time`` (UTC,
 ISO 8601), ``method``, ``path``, ``query``, ``status`` (0 when the connection was dropped),
-``duration_ms``, ``fault`` (whether a fault was injected) and ``fault_kind``.
+``duration_ms``, ``fault`` (whether a fault was injected), ``fault_kind`` and ``notifies``:
+whether the write sends the page's watchers a notification — a page created, or updated
+other than as a minor edit (DC ``version.minorEdit``; Cloud v2 has no such flag, so every v2
+update notifies). A move, a label or a property notifies nobody.
 
 The journal sits outside the fault middleware so it sees injected faults too. Its own admin
 route, ``/__localwiki/journal`` (GET: entries and counts; DELETE: clear), and every other
@@ -28,6 +31,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Set (to True) in the WSGI environ by a route whose write notifies watchers.
+ENVIRON_NOTIFIES = "localwiki.notifies"
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class RequestCounts:
     writes: int = 0
     faults: int = 0
     by_method: dict[str, int] = field(default_factory=dict)
+    notifies: int = 0  # writes that sent watchers a notification
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -48,19 +54,23 @@ class RequestCounts:
             "writes": self.writes,
             "faults": self.faults,
             "by_method": dict(self.by_method),
+            "notifies": self.notifies,
         }
 
 
 def count_requests(entries: Iterable[dict[str, Any]]) -> RequestCounts:
     """Count journal entries: total, reads, writes (not GET/HEAD/OPTIONS), faults, per method."""
     by_method: Counter[str] = Counter()
-    faults = 0
+    faults = notifies = 0
     for entry in entries:
         by_method[str(entry["method"]).upper()] += 1
         faults += bool(entry.get("fault"))
+        notifies += bool(entry.get("notifies"))
     reads = sum(n for method, n in by_method.items() if method in READ_METHODS)
     total = sum(by_method.values())
-    return RequestCounts(total, reads, total - reads, faults, dict(sorted(by_method.items())))
+    return RequestCounts(
+        total, reads, total - reads, faults, dict(sorted(by_method.items())), notifies
+    )
 
 
 def read_journal(path: str | Path) -> list[dict[str, Any]]:
@@ -196,6 +206,7 @@ class JournalMiddleware:
                     "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                     "fault": fault is not None,
                     "fault_kind": fault,
+                    "notifies": bool(environ.get(ENVIRON_NOTIFIES)),
                 }
             )
 

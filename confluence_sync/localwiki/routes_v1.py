@@ -134,6 +134,14 @@ def create_content(ctx: Ctx) -> Response:
     if not isinstance(title, str):
         raise ApiError(400, "title is required")
     metadata = data.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise ApiError(400, "metadata must be an object")
+    if not ctx.cloud:
+        # Data Center takes neither labels nor properties in a create; they need their own
+        # requests (sphinx-contrib/confluencebuilder#664: "only Confluence Cloud's REST API
+        # supports providing metadata information in this request type"; on Server "actual
+        # properties stay empty", MrRefactoring/confluence.js#55).
+        metadata = {}
     page = ctx.store.create_page(
         space_key=space.key,
         title=title,
@@ -146,6 +154,7 @@ def create_content(ctx: Ctx) -> Response:
         labels=_label_names(metadata) or (),
         properties=_inline_properties(metadata),
     )
+    ctx.notify_watchers()  # a new page: the space's watchers hear of it
     expand = Expand(ctx.arg("expand") or DEFAULT_EXPAND)
     return respond(content_json(ctx, page, expand))
 
@@ -200,6 +209,8 @@ def update_content(ctx: Ctx, page_id: int) -> Response:
         message=str((data.get("version") or {}).get("message") or ""),
         minor_edit=bool((data.get("version") or {}).get("minorEdit", False)),
     )
+    if not updated.minor_edit:  # DC Version.minorEdit: watchers get no mail for a minor edit
+        ctx.notify_watchers()
     labels = _label_names(metadata)
     if labels is not None:
         ctx.store.set_labels("content", page_id, labels)

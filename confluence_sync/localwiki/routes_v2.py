@@ -267,6 +267,7 @@ def create_page(ctx: Ctx) -> Response:
         parent_id=parent_id,
         status=status,
     )
+    ctx.notify_watchers()
     return respond(page_v2(ctx, page, single=True, echo_body=True))
 
 
@@ -300,6 +301,9 @@ def update_page(ctx: Ctx, page_id: int) -> Response:
         status=status,
         message=str((data.get("version") or {}).get("message") or ""),
     )
+    # v2's PageUpdateRequest has no minorEdit (its version takes number and message only):
+    # every update notifies the page's watchers.
+    ctx.notify_watchers()
     return respond(page_v2(ctx, updated, single=True, echo_body=True))
 
 
@@ -311,6 +315,7 @@ def update_title(ctx: Ctx, page_id: int) -> Response:
     updated = ctx.store.update_page(
         page_id, title=str(data.get("title") or ""), version=page.version + 1, author=ctx.username
     )
+    ctx.notify_watchers()
     return respond(page_v2(ctx, updated, single=True))
 
 

@@ -32,7 +32,9 @@ def test_labels_add_list_remove(wiki: Wiki) -> None:
     assert bad.status_code == 400
 
 
-def test_create_with_inline_labels_and_properties_then_expand(dc: Wiki) -> None:
+def test_dc_create_ignores_inline_labels_and_properties_then_expand(dc: Wiki) -> None:
+    """Data Center takes no ``metadata`` in a create (confluencebuilder#664, confluence.js#55):
+    the page is created, its labels and properties are not."""
     dc.space()
     created = dc.v1(
         "POST",
@@ -53,8 +55,9 @@ def test_create_with_inline_labels_and_properties_then_expand(dc: Wiki) -> None:
         f"/content/{created['id']}",
         params={"expand": "metadata.labels,metadata.properties.sync,version,body.storage,space"},
     ).json()
-    assert [x["name"] for x in got["metadata"]["labels"]["results"]] == ["meeting"]
-    assert got["metadata"]["properties"]["sync"]["value"] == {"hash": "h1"}
+    assert got["metadata"]["labels"]["results"] == []
+    assert "sync" not in got["metadata"].get("properties", {})
+    assert dc.v1("GET", f"/content/{created['id']}/property/sync").status_code == 404
     assert got["version"]["number"] == 1 and got["space"]["key"] == "NET"
     assert got["body"]["storage"]["value"] == "<p>a</p>"
     plain = dc.v1("GET", f"/content/{created['id']}").json()

@@ -71,6 +71,7 @@ def test_journal_records_requests_faults_and_counts(served: Served) -> None:
         "writes": 3,
         "faults": 1,
         "by_method": {"GET": 1, "POST": 2, "PUT": 1},
+        "notifies": 0,  # a stub app behind the journal: nothing says it notified anyone
     }
     assert served.journal.path is not None
     assert read_journal(served.journal.path) == entries

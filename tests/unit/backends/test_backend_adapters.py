@@ -65,15 +65,23 @@ def test_reader_cannot_write_by_construction(wiki: ScriptedWiki, policy: RetryPo
 
 def test_capabilities_per_flavour(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
     assert dc(wiki, policy).reader.capabilities.supports_templates is False
-    assert dc(wiki, policy).reader.capabilities.inline_properties_on_create is True
+    assert dc(wiki, policy).reader.capabilities.inline_properties_on_create is False
     assert cloud(wiki, policy).reader.capabilities.supports_templates is True
     assert cloud(wiki, policy).reader.capabilities.inline_properties_on_create is False
 
 
-def test_dc_create_page_is_one_request_with_labels_and_marker(
+def test_dc_create_page_sends_marker_then_labels_in_their_own_requests(
     wiki: ScriptedWiki, policy: RetryPolicy
 ) -> None:
+    """Data Center ignores ``metadata`` in a create (confluencebuilder#664): nothing rides
+    inline; the marker follows first, then the labels."""
     wiki.route("POST", "/rest/api/content", (200, dc_page("77", 1, parent="10"), {}))
+    wiki.route(
+        "POST",
+        "/rest/api/content/77/property",
+        (200, {"key": "confluence-sync", "value": {}, "version": {"number": 1}}, {}),
+    )
+    wiki.route("POST", "/rest/api/content/77/label", (200, {"results": []}, {}))
     backend = dc(wiki, policy)
     page = backend.writer().create_page(
         "UPX",
@@ -84,16 +92,18 @@ def test_dc_create_page_is_one_request_with_labels_and_marker(
         properties={"confluence-sync": {"id": "group/UPX/meeting/2026-03"}},
     )
     assert page == PageInfo("77", "Page 77", "UPX", "10", 1)
-    (sent,) = wiki.seen
-    assert sent.body["ancestors"] == [{"id": "10"}]
-    assert sent.body["metadata"]["labels"] == [
+    create, marker, labels = wiki.seen
+    assert create.body["ancestors"] == [{"id": "10"}]
+    assert "metadata" not in create.body
+    assert marker.body == {
+        "key": "confluence-sync",
+        "value": {"id": "group/UPX/meeting/2026-03"},
+    }
+    assert labels.body == [
         {"prefix": "global", "name": "meeting"},
         {"prefix": "global", "name": "upx"},
     ]
-    assert sent.body["metadata"]["properties"]["confluence-sync"]["value"] == {
-        "id": "group/UPX/meeting/2026-03"
-    }
-    assert backend.counter.requests == 1
+    assert backend.counter.requests == 3
 
 
 def test_dc_list_pages_paginates_and_reads_parents(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
