@@ -39,6 +39,7 @@ from confluence_sync.backends.base import (
     Template,
     WikiReader,
 )
+from confluence_sync.config.titles import title_key
 from confluence_sync.errors import NotFoundError
 from confluence_sync.index import (
     INDEX_KEY,
@@ -54,7 +55,6 @@ from confluence_sync.wanted import (
     WantedSpace,
     outside_hash,
     region_hashes,
-    title_key,
 )
 
 
@@ -73,6 +73,9 @@ class ObservedSpace:
     grants: frozenset[Grant] | None = None  # None: not listed, the index is trusted
     templates: list[Template] | None = None  # None: not listed
     vanished: list[str] = field(default_factory=list)  # identities whose page is gone
+    # identity → our page, which someone archived in the wiki (kept in ``records``; its title
+    # stays taken, so it is left archived and reported, never created again)
+    archived: dict[str, PageInfo] = field(default_factory=dict)
     # page ids the planner may render whole instead of splicing into a body read
     fresh: set[str] = field(default_factory=set)
 
@@ -184,19 +187,22 @@ def _resolve_records(reader: WikiReader, space: WantedSpace, state: ObservedSpac
         if record.page_id in state.listed:
             state.records[identity] = record
             continue
-        # Not listed: moved to another space, trashed or deleted. The marker decides.
-        marker = _marker(reader, record.page_id)
-        page = None
-        if marker is not None and marker.identity == identity:
-            try:
-                page = reader.get_page(record.page_id)
-            except NotFoundError:
-                page = None
-        if (
-            marker is not None
-            and page is not None
-            and page.info.space_key == space.key
-            and page.info.status == "current"
+        # Not listed: archived, moved to another space, trashed or deleted.
+        try:
+            page: Page | None = reader.get_page(record.page_id, any_status=True)
+        except NotFoundError:
+            page = None
+        if page is None or page.info.space_key != space.key:
+            state.vanished.append(identity)
+        elif page.info.status == "archived":
+            # Archived in the wiki (the sync's own archiving keeps a page current, moved
+            # under the archive page): a person did it.
+            state.records[identity] = record
+            state.archived[identity] = page.info
+        elif page.info.status != "current":
+            state.vanished.append(identity)  # trashed: its title is free, make it again
+        elif (marker := _marker(reader, record.page_id)) is not None and (
+            marker.identity == identity
         ):
             state.listed[page.info.id] = page.info
             state.records[identity] = marker
@@ -224,6 +230,8 @@ def _read_bodies(
     wanted_ids: set[str] = set()
     for page in space.pages:
         record = state.records.get(page.identity)
+        if page.identity in state.archived:
+            continue  # left as someone archived it
         if record is None:
             foreign = state.foreign.get(title_key(page.title))
             home_id = state.homepage_id

@@ -18,10 +18,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from confluence_sync.backends.base import Page, PageInfo
+from confluence_sync.config.titles import title_key
 from confluence_sync.index import PageRecord
 from confluence_sync.observe import ObservedSpace
 from confluence_sync.page_rules import (
     adopt_body,
+    archived_note,
     create_change,
     edited,
     editor,
@@ -45,7 +47,6 @@ from confluence_sync.wanted import (
     outside_hash,
     region_hashes,
     same_outside_regions,
-    title_key,
 )
 
 
@@ -66,6 +67,19 @@ def plan_pages(
     for page in space.pages:
         depth = space.depth(page.identity)
         record = observed.records.get(page.identity)
+        if page.identity in observed.archived:
+            changes.append(archived_note(page, observed.archived[page.identity]))
+            continue
+        if record is None and (parent := _archived_ancestor(space, observed, page)):
+            changes.append(
+                note(
+                    space.key,
+                    page.identity,
+                    "skipped",
+                    f"not created: its parent page {parent} is archived in the wiki",
+                )
+            )
+            continue
         try:
             if record is None:
                 changes.append(
@@ -84,7 +98,7 @@ def plan_pages(
             changes.append(note(space.key, identity, "skipped", "page vanished; created again"))
     archive = space.archive_page
     for identity, record in sorted(observed.records.items()):
-        if space.page(identity) is not None or record.archived:
+        if space.page(identity) is not None or record.archived or identity in observed.archived:
             continue
         if space.kept_as_is(identity):
             # A generated meeting whose day has passed (or, seen from an earlier day, one
@@ -109,6 +123,19 @@ def plan_pages(
             )
         )
     return changes
+
+
+def _archived_ancestor(space: WantedSpace, observed: ObservedSpace, page: WantedPage) -> str:
+    """The identity of the nearest wanted ancestor someone archived in the wiki, or ""."""
+    parent = page.parent
+    for _ in range(64):
+        if parent is None:
+            return ""
+        if parent in observed.archived:
+            return parent
+        above = space.page(parent)
+        parent = above.parent if above is not None else None
+    return ""
 
 
 def _new_page(

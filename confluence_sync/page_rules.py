@@ -29,6 +29,19 @@ def note(space: str, identity: str, status: str, text: str) -> Note:
     return Note(space, subject=f"page {identity}", status=status, text=text)
 
 
+def archived_note(page: WantedPage, info: PageInfo) -> Note:
+    """One line for a page of ours that someone archived in the wiki: left archived."""
+    when = f" on {info.saved_at[:10]}" if info.saved_at else ""
+    return note(
+        page.space_key,
+        page.identity,
+        "skipped",
+        f"page {info.id} '{info.title}' is archived in the wiki (last saved by {editor(info)}"
+        f"{when}, version {info.version}); left archived — restore it in Confluence for the "
+        "sync to keep it up to date",
+    )
+
+
 def editor(info: PageInfo) -> str:
     """Who saved the page version we found (a member, as far as we can tell)."""
     return info.last_editor or "someone (the wiki did not say who)"

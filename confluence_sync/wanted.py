@@ -11,7 +11,6 @@ titles: a renamed meeting keeps its identity and becomes an update.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -22,11 +21,6 @@ from confluence_sync.config.schedule import is_slot
 from confluence_sync.desired import DesiredPage, DesiredWiki
 
 PageKind = Literal["managed", "scaffold"]
-
-
-def title_key(title: str) -> str:
-    """How Confluence compares titles within a space: case-insensitively after NFC."""
-    return unicodedata.normalize("NFC", title).casefold()
 
 
 @dataclass(frozen=True)

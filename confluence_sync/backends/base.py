@@ -195,8 +195,9 @@ class WikiReader(ABC):
         paginating in pages of the largest size the API allows."""
 
     @abstractmethod
-    def get_page(self, page_id: str) -> Page:
-        """Must return the page with its storage body; NotFoundError if missing."""
+    def get_page(self, page_id: str, *, any_status: bool = False) -> Page:
+        """Must return the current page with its storage body; NotFoundError if missing.
+        ``any_status``: also an archived or trashed page (its ``info.status`` says which)."""
 
     @abstractmethod
     def find_page_by_title(self, space_key: str, title: str) -> PageInfo | None:

@@ -121,7 +121,9 @@ class CloudReader(RestReader):
         )
         return [self._page_info(item, space_key) for item in results]
 
-    def get_page(self, page_id: str) -> Page:
+    def get_page(self, page_id: str, *, any_status: bool = False) -> Page:
+        # v2 answers for a page of any status unless told otherwise (``any_status`` is what
+        # it does anyway); callers check ``info.status``.
         data = self.transport.call(
             "GET",
             f"{V2}/pages/{q(page_id)}",

@@ -114,12 +114,12 @@ class DataCenterReader(RestReader):
         )
         return [page_info(item, space_key) for item in results]
 
-    def get_page(self, page_id: str) -> Page:
+    def get_page(self, page_id: str, *, any_status: bool = False) -> Page:
+        params = {"expand": f"body.storage,{_PAGE_EXPAND}"}
+        if any_status:
+            params["status"] = "any"  # v1 finds only current content unless asked
         data = self.transport.call(
-            "GET",
-            f"{V1}/content/{q(page_id)}",
-            what=f"page {page_id}",
-            params={"expand": f"body.storage,{_PAGE_EXPAND}"},
+            "GET", f"{V1}/content/{q(page_id)}", what=f"page {page_id}", params=params
         )
         body = ((data.get("body") or {}).get("storage") or {}).get("value", "")
         return Page(info=page_info(data), body=str(body))

@@ -28,6 +28,8 @@ from confluence_sync.errors import (
 
 from .retry import parse_retry_after
 
+# v2 says it without the title: "A page already exists with the same TITLE in this space".
+_TITLE_EXISTS_V2 = "already exists with the same title in this space"
 # "A page already exists with the title <T> in the space with key <K>" (v1 / DC wording).
 _TITLE_EXISTS = re.compile(
     r"already exists with the title (?P<title>.+?) in the space with key (?P<space>[~\w]+)",
@@ -165,10 +167,19 @@ def error_for(
             object,
             status,
             f"a page titled {title!r} already exists in space {space}",
-            f"another page in space {space} (maybe trashed, maybe differing only in case) "
-            f"has the title {title!r}; rename one of them, or adopt the page",
+            f"another page or folder in space {space} (maybe archived, maybe differing only "
+            f"in upper and lower case) has the title {title!r}; rename one of them, or adopt "
+            "the page",
             title=title,
             space_key=space,
+        )
+    if status == 400 and _TITLE_EXISTS_V2 in said.lower():
+        return TitleExistsError(
+            object,
+            status,
+            "a page with the same title already exists in the space",
+            "another page or folder of the space (maybe archived, maybe differing only in "
+            "upper and lower case) has this title; rename one of them, or adopt the page",
         )
     return BadRequestError(
         object,

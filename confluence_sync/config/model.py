@@ -25,7 +25,6 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_SPACE_NAME = 200  # Confluence refuses longer space names
 MAX_SPACE_KEY = 255
-MAX_PAGE_TITLE = 255
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 

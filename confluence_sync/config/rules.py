@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from confluence_sync.config.loader import Loc, format_path
 from confluence_sync.config.model import (
-    MAX_PAGE_TITLE,
     MAX_SPACE_KEY,
     MAX_SPACE_NAME,
     Network,
@@ -31,11 +30,13 @@ from confluence_sync.config.schedule import expand_meetings
 from confluence_sync.config.titles import (
     GROUP_FIXED_PAGES,
     HUB_FIXED_PAGES,
+    MAX_TITLE_LENGTH,
     fixed_title,
     group_home_title,
     hub_home_title,
     meeting_page_title,
     title_key,
+    title_length,
 )
 
 Finding = tuple[Loc, str]
@@ -247,14 +248,23 @@ def _title_rules(view: ConfigView, today: dt.date) -> Iterator[Finding]:
                 loc: Loc = (*view.at((*here, "meetings"), m), field_name)
             else:
                 loc = (*here, "schedule")
-            title = meeting_page_title(meeting)
-            if len(title) > MAX_PAGE_TITLE:
-                yield loc, f"page title '{title[:40]}…' is longer than {MAX_PAGE_TITLE} characters"
-            pages.append((title, loc))
+            pages.append((meeting_page_title(meeting), loc))
         yield from _collisions(pages, space_key(network, group))
 
 
+def _too_long(title: str, loc: Loc | None) -> Iterator[Finding]:
+    """Confluence counts a title in UTF-16 units (an emoji is two), at most 255."""
+    if loc is not None and (length := title_length(title)) > MAX_TITLE_LENGTH:
+        yield (
+            loc,
+            f"page title '{title[:40]}…' is {length} characters long as Confluence counts "
+            f"them (UTF-16; an emoji counts twice); at most {MAX_TITLE_LENGTH}",
+        )
+
+
 def _collisions(pages: list[tuple[str, Loc | None]], space: str) -> Iterator[Finding]:
+    for title, loc in pages:
+        yield from _too_long(title, loc)
     seen: dict[str, tuple[str, Loc | None]] = {}
     for title, loc in pages:
         key = title_key(title)
@@ -270,7 +280,7 @@ def _collisions(pages: list[tuple[str, Loc | None]], space: str) -> Iterator[Fin
                 here,
                 (
                     f"page title '{shown[0]}' clashes with '{shown[1]}' ({where}) in space "
-                    f"{space}; Confluence ignores case in titles"
+                    f"{space}; Confluence ignores upper and lower case in titles"
                 ),
             )
         else:

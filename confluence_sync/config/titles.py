@@ -1,14 +1,16 @@
-"""Page titles: the one place that says what each generated page is called.
+"""Page titles: the one place that says what each generated page is called, and Confluence's
+rule for titles — the one rule validation, observe and the planner all use.
 
-The validation rule "no two pages of one space share a title" and the sync engine must agree on
-titles, so both call these functions. Confluence compares titles within a space without regard
-to case; ``title_key`` is the form we compare (Unicode NFC, then lower case).
+Confluence keeps titles unique per space by comparing them lower-cased the way Java's
+``String.toLowerCase`` does (``ß`` stays ``ß``, so "Straße" and "STRASSE" are two titles; no
+Unicode normalisation), and counts a title's length in Java ``char``s (UTF-16 code units), at
+most 255 (cloud-v1.json ``ContentCreate.title`` maxLength; a code point beyond the BMP, such
+as an emoji, is two). ``title_key`` and ``title_length`` are that rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from typing import Final, Literal, Protocol
 
 from confluence_sync.config.model import Language, Network, WorkingGroup
@@ -84,6 +86,15 @@ def meeting_page_title(meeting: _DatedTitled) -> str:
     return f"{meeting.date.isoformat()} {meeting.title}"
 
 
+MAX_TITLE_LENGTH: Final = 255  # UTF-16 code units (Java chars)
+
+
 def title_key(title: str) -> str:
-    """The form in which Confluence treats two titles of one space as the same."""
-    return unicodedata.normalize("NFC", title).strip().lower()
+    """The form in which Confluence treats two titles of one space as the same: lower-cased
+    as Java lower-cases (Python's ``str.lower`` agrees: ``ß`` stays, unlike ``casefold``)."""
+    return title.lower()
+
+
+def title_length(title: str) -> int:
+    """A title's length as Confluence counts it: UTF-16 code units."""
+    return len(title.encode("utf-16-le")) // 2

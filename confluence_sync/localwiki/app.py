@@ -378,7 +378,8 @@ class WikiApp:
         except ApiError as error:
             return error_response(error_api, error.status, error.message, error.headers)
         except StoreError as error:
-            return error_response(error_api, error.status, error.message)
+            message = getattr(error, "v2_message", None) if error_api == "v2" else None
+            return error_response(error_api, error.status, message or error.message)
         except (ValueError, AttributeError, TypeError, KeyError) as error:
             # A body of the wrong shape (a string where an object belongs, ...) is the
             # client's mistake: Confluence answers 400, not 500.

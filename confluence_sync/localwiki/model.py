@@ -54,6 +54,19 @@ class Invalid(StoreError):
     status = 400
 
 
+class DuplicateTitle(Invalid):
+    """A title another page (or folder) of the space holds; v1/DC and v2 word it apart."""
+
+    def __init__(self, title: str, space_key: str) -> None:
+        # v1/DC: seen on real sites (shared/reference/confluence-api.md §4.1, TITLE-EXISTS).
+        super().__init__(
+            f"A page with this title already exists: A page already exists with the title "
+            f"{title} in the space with key {space_key}"
+        )
+        # v2 words it without the title (shared/reference/real-confluence.md, issue notes).
+        self.v2_message = "A page already exists with the same TITLE in this space"
+
+
 class Forbidden(StoreError):
     status = 403
 

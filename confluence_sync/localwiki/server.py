@@ -18,7 +18,9 @@ from typing import Any, Literal
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from confluence_sync.localwiki import (
+    routes_archive,
     routes_attachments,
+    routes_folders,
     routes_people,
     routes_permissions,
     routes_search,
@@ -34,7 +36,9 @@ from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_T
 
 # The route modules register on import; referencing them keeps linters from dropping them.
 _ROUTE_MODULES = (
+    routes_archive,
     routes_attachments,
+    routes_folders,
     routes_people,
     routes_permissions,
     routes_search,

@@ -1,9 +1,10 @@
 """Spaces and pages in the local wiki's store.
 
 Confluence's rules live here, not in the routes, so every flavour enforces them the same way:
-titles unique per space among current pages (case-insensitively, while lookups stay exact),
-updates carry version current+1, delete trashes and a second delete purges, property versions
-count independently of page versions.
+titles unique per space among current and archived pages and folders (lower-cased as Java
+lower-cases, while lookups stay exact), at most 255 UTF-16 units long; updates carry version
+current+1, delete trashes and a second delete purges, property versions count independently
+of page versions.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from confluence_sync.localwiki.model import (
     Conflict,
+    DuplicateTitle,
     Invalid,
     NotFound,
     Page,
@@ -23,7 +25,25 @@ from confluence_sync.localwiki.model import (
 from confluence_sync.localwiki.store_base import now_iso
 from confluence_sync.localwiki.store_meta import MetaStore
 
-MAX_TITLE = 255
+MAX_TITLE = 255  # UTF-16 code units: Java counts chars (cloud-v1.json ContentCreate.title)
+# What holds a title in a space: on Cloud an archived page and a folder block it too
+# (support.atlassian.com/confluence-cloud/docs/archive-pages/: archived pages keep their
+# place and title; folders share the page tree's titles). Applied on both flavours: stricter.
+_TITLE_HOLDERS = ("page", "folder")
+_TITLE_STATUSES = ("current", "archived")
+_SCHEMA_VERSION = 1  # PRAGMA user_version: 1 = title_fold is title.lower()
+
+
+def title_fold(title: str) -> str:
+    """How Confluence compares titles: lower-cased as Java's ``String.toLowerCase`` does
+    (``ß`` stays ``ß``, "Straße" and "STRASSE" are two titles); no Unicode normalisation."""
+    return title.lower()
+
+
+def title_units(title: str) -> int:
+    return len(title.encode("utf-16-le")) // 2
+
+
 _PAGE_COLS = (
     "c.id, c.type, c.status, c.title, c.space_id, s.key AS space_key, c.parent_id, c.position, "
     "c.version, c.body, c.created_at, c.creator, c.updated_at, c.updater, c.message, "
@@ -82,19 +102,25 @@ def _space(row: sqlite3.Row) -> Space:
     )
 
 
-def duplicate_title_message(title: str, space_key: str) -> str:
-    return (
-        f"A page with this title already exists: A page already exists with the title "
-        f"{title} in the space with key {space_key}"
-    )
-
-
 class ContentStore(MetaStore):
     """Spaces and pages; labels, properties and templates come from ``MetaStore``."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         super().__init__(path)
         self._space_cache: dict[int, tuple[int, Space]] = {}  # id → (write generation, space)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """A database an older local wiki wrote folded titles with ``casefold``: fold again."""
+        with self._tx() as conn:
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= _SCHEMA_VERSION:
+                return
+            for row in conn.execute("SELECT id, title FROM content").fetchall():
+                conn.execute(
+                    "UPDATE content SET title_fold = ? WHERE id = ?",
+                    (title_fold(row["title"]), row["id"]),
+                )
+            conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
 
     # -- spaces --------------------------------------------------------------------------
     def space_by_key(self, key: str) -> Space | None:
@@ -275,17 +301,17 @@ class ContentStore(MetaStore):
     ) -> None:
         if not title or not title.strip():
             raise Invalid("Title cannot be empty")
-        if len(title) > MAX_TITLE:
+        if title_units(title) > MAX_TITLE:
             raise Invalid(f"Title cannot exceed {MAX_TITLE} characters")
-        if content_type != "page":
+        if content_type not in _TITLE_HOLDERS:
             return
         row = conn.execute(
-            "SELECT id FROM content WHERE space_id = ? AND title_fold = ? AND status = 'current'"
-            " AND type = 'page' AND id != ?",
-            (space.id, title.casefold(), exclude_id or 0),
+            "SELECT id FROM content WHERE space_id = ? AND title_fold = ? AND status IN (?, ?)"
+            " AND type IN (?, ?) AND id != ?",
+            (space.id, title_fold(title), *_TITLE_STATUSES, *_TITLE_HOLDERS, exclude_id or 0),
         ).fetchone()
         if row is not None:
-            raise Invalid(duplicate_title_message(title, space.key))
+            raise DuplicateTitle(title, space.key)
 
     def create_page(
         self,
@@ -328,7 +354,7 @@ class ContentStore(MetaStore):
                     content_type,
                     status,
                     title,
-                    title.casefold(),
+                    title_fold(title),
                     space.id,
                     parent_id,
                     position,
@@ -391,7 +417,7 @@ class ContentStore(MetaStore):
                 "minor_edit = ? WHERE id = ?",
                 (
                     title,
-                    title.casefold(),
+                    title_fold(title),
                     new_body,
                     version,
                     new_status,
@@ -449,6 +475,19 @@ class ContentStore(MetaStore):
             else:
                 raise Invalid(f"Invalid position {position}")
         return self.require_page(page_id)
+
+    def archive_page(self, page_id: int) -> None:
+        """Archive a current page: it leaves listings of current pages, keeps its place,
+        title (which stays taken) and versions; no version is added."""
+        with self._tx() as conn:
+            page = self.require_page(page_id)
+            if page.type != "page":
+                raise Invalid(f"Content {page_id} is not a page")
+            if page.status == "archived":
+                raise Invalid(f"Page {page_id} is already archived")
+            if page.status != "current":
+                raise NotFound(f"No content found with id : ContentId{{id={page_id}}}")
+            conn.execute("UPDATE content SET status = 'archived' WHERE id = ?", (page_id,))
 
     def trash_page(self, page_id: int) -> None:
         with self._tx() as conn:

@@ -28,8 +28,8 @@ from confluence_sync.backends.base import (
     WikiReader,
     WikiWriter,
 )
+from confluence_sync.config.titles import title_key
 from confluence_sync.errors import ConflictError, NotFoundError, TitleExistsError
-from confluence_sync.wanted import title_key
 
 
 @dataclass
@@ -100,7 +100,7 @@ class FakeWiki(WikiReader, WikiWriter):
         self._hit("GET")
         return [p.info for p in self.pages.values() if p.info.space_key == space_key]
 
-    def get_page(self, page_id: str) -> Page:
+    def get_page(self, page_id: str, *, any_status: bool = False) -> Page:
         self._hit("GET")
         if page_id not in self.pages:
             raise NotFoundError(f"page {page_id}", 404, "not found")
