@@ -21,6 +21,7 @@ from confluence_sync.localwiki.model import Page, Property, Space
 
 v2 = RouteTable()
 V2_CAP = 250
+INCLUDE_CAP = 50
 
 
 def int_param(value: Any, name: str) -> int:
@@ -109,8 +110,10 @@ def page_v2(
         if ctx.arg("include-labels") == "true":
             labels = [_label(x) for x in ctx.store.labels("content", page.id)]
             out["labels"] = {
-                "results": labels,
-                "meta": {"hasMore": False, "cursor": ""},
+                # "include-*" lists hold at most 50 items; meta.hasMore says more are left
+                # (cloud-v2.json GET /pages/{id} include-labels; confluence-api.md §4.2).
+                "results": labels[:INCLUDE_CAP],
+                "meta": {"hasMore": len(labels) > INCLUDE_CAP, "cursor": ""},
                 "_links": {"self": f"/wiki/api/v2/pages/{page.id}/labels"},
             }
         if ctx.arg("include-versions") == "true":
