@@ -11,18 +11,11 @@ from typer.testing import CliRunner
 from confluence_sync.cli import app
 from confluence_sync.config.titles import title_key, title_length
 
-CONFIG = """\
-network:
-  key: PUU
-  name: Partnerschaft Umwelt Unternehmen
-organisations:
-  - id: hansa-flex
-    name: HANSA-FLEX AG
-    contacts:
-      - name: Christian Herm
-        email: christian.herm@hansa-flex.example
-  - id: deutsche-see
-    name: Deutsche See GmbH
+from .conftest import NETWORK_HEAD
+
+CONFIG = (
+    NETWORK_HEAD
+    + """\
 working_groups:
   - key: UPX
     name: "2026-03-12 {home}"
@@ -33,6 +26,7 @@ working_groups:
         host: hansa-flex
         title: "{meeting}"
 """
+)
 
 
 def validate(tmp_path: Path, home: str, meeting: str) -> int:
