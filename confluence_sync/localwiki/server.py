@@ -19,6 +19,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from confluence_sync.localwiki import (
     routes_attachments,
+    routes_editor,
     routes_people,
     routes_permissions,
     routes_search,
@@ -35,6 +36,7 @@ from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_T
 # The route modules register on import; referencing them keeps linters from dropping them.
 _ROUTE_MODULES = (
     routes_attachments,
+    routes_editor,
     routes_people,
     routes_permissions,
     routes_search,
