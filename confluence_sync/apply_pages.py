@@ -24,7 +24,7 @@ from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.index import MARKER_KEY, PageRecord, record_from_marker
 from confluence_sync.observe import ObservedSpace
 from confluence_sync.plan import ArchivePage, CreatePage, UpdatePage
-from confluence_sync.regions import region_hash, replace_region, scan_regions
+from confluence_sync.regions import recorded_matches, region_hash, replace_region, scan_regions
 from confluence_sync.wanted import Wanted
 
 
@@ -132,10 +132,13 @@ class PageApplier:
                 region = found.get(name)
                 if region is None or name not in page.regions:
                     return None
-                current = region_hash(region.content)
+                current = region_hash(region.content, space=change.space)
                 if current == target:
                     continue
-                if current != record.regions.get(name) and name not in change.overwritten:
+                ours = recorded_matches(
+                    region.content, record.regions.get(name), space=change.space
+                )
+                if not ours and name not in change.overwritten:
                     # A member edited it while this run worked: keep it, say who and when.
                     editor = fresh.info.last_editor or "someone (the wiki did not say who)"
                     raise ConflictError(
