@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from confluence_sync.backends.base import PageInfo
 from confluence_sync.index import PageRecord
+from confluence_sync.inline_comments import rewrite_region
 from confluence_sync.observe import ObservedSpace
 from confluence_sync.page_rules import (
     adopt_body,
@@ -34,7 +35,6 @@ from confluence_sync.regions import (
     insert_missing_region,
     recorded_matches,
     region_hash,
-    replace_region,
     scan_regions,
 )
 from confluence_sync.storage import StorageFormatError
@@ -242,9 +242,11 @@ def _existing_page(
                     conflicted = True
                     continue
                 overwritten.append(name)
-            new_body = replace_region(new_body, name, content)
+            # Members' inline comments stay on the words that stay; the plan names the others.
+            new_body, detached = rewrite_region(new_body, name, content, space=page.space_key)
             written[name] = wanted_hashes[name]
             why.append(f"region {name}")
+            why.extend(comment.describe() for comment in detached)
         except RegionError as error:
             notes.append(note(page.space_key, page.identity, "conflict", error.message))
             conflicted = True

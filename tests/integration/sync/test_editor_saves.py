@@ -3,13 +3,16 @@
 The local wiki's ``/__localwiki/editor-save`` re-serialises the whole body the way the Cloud or
 the Data Center editor does (our regions included), as every real save does. A member who
 writes only outside our regions must not freeze the page; an edit of our words must still be
-a conflict.
+a conflict; and inline comments on our words must survive a region update where the words do.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
+from confluence_sync import report
 from confluence_sync.canonical_legacy import legacy_region_hash
 from confluence_sync.engine import RunResult
 from confluence_sync.index import INDEX_KEY, index_from_json
@@ -72,6 +75,54 @@ def test_an_edit_of_our_words_saved_in_the_editor_is_a_conflict_and_kept(site: S
     assert len(conflicts) == 1 and "region 'facts' edited by" in conflicts[0]
     facts = find_regions(site.page(GROUP, MEETING).body)["facts"].content
     assert "Halle 4 (Eingang Süd)" in facts and "Halle 5" not in facts
+
+
+def comment(site: Site, page_id: str, words: str, ref: str) -> None:
+    """A member comments on ``words`` in the facts region: Confluence puts the marker in the
+    body and adds no page version, which no REST call can do — so into the store directly."""
+    store = site.wiki.store
+    with store._tx() as conn:  # a write transaction, so the server's caches see it
+        (body,) = conn.execute("SELECT body FROM content WHERE id = ?", (int(page_id),)).fetchone()
+        facts = find_regions(body)["facts"]
+        assert f">{words}<" in facts.content
+        marked = facts.content.replace(
+            f">{words}<",
+            f'><ac:inline-comment-marker ac:ref="{ref}">{words}</ac:inline-comment-marker><',
+            1,
+        )
+        data = body.encode()
+        new = data[: facts.content_start] + marked.encode() + data[facts.content_end :]
+        conn.execute("UPDATE content SET body = ? WHERE id = ?", (new.decode(), int(page_id)))
+
+
+@pytest.mark.parametrize("conflict", [False, True], ids=["planned", "after-409"])
+def test_inline_comments_on_kept_words_survive_and_removed_ones_are_named(
+    site: Site, conflict: bool
+) -> None:
+    with_place(site, "Halle 3")
+    site.sync()
+    meeting = site.page(GROUP, MEETING)
+    comment(site, meeting.info.id, "Gastgeber", "c-kept")
+    comment(site, meeting.info.id, "Halle 3", "c-gone")
+
+    with_place(site, "Halle 5")
+    plan = site.plan()
+    named = "inline comment c-gone on 'Halle 3' in region facts loses its words"
+    assert any(named in r for r in statuses(plan, "planned"))
+    assert named in report.to_markdown(plan)
+    assert "c-kept" not in report.to_markdown(plan)
+
+    if conflict:  # the write meets a 409: re-read, re-checked and spliced by apply instead
+        site.faults.add(f"409:path=*/{meeting.info.id}")
+    result = site.sync()
+    assert any(named in r for r in statuses(result, "updated"))
+    if conflict:
+        assert site.journal.counts().faults == 1
+        last = site.wiki.store.versions(int(meeting.info.id))[0]  # newest first
+        assert last["message"].count(named) == 1
+    facts = find_regions(site.page(GROUP, MEETING).body)["facts"].content
+    assert '<ac:inline-comment-marker ac:ref="c-kept">Gastgeber</ac:inline-comment-marker>' in facts
+    assert "c-gone" not in facts and "Halle 5" in facts
 
 
 def legacy_index(site: Site, space: str) -> None:
