@@ -51,6 +51,7 @@ from confluence_sync.canonical_legacy import legacy_region_hash
 from confluence_sync.storage import parse_storage, qname
 
 _RENAMES: Final = {"b": "strong", "i": "em", "ac:plain-text-link-body": "ac:link-body"}
+# Attributes the server or an editor adds or rewrites by itself; none changes what members read.
 _IGNORED_ATTRS: Final = frozenset(
     """ac:macro-id ac:schema-version ac:local-id local-id ri:local-id ac:task-uuid
     ri:version-at-save ac:card-appearance ac:breakout-mode ac:breakout-width style

@@ -226,3 +226,9 @@ def test_delimiters_are_found_as_the_editors_leave_them() -> None:
         ' data-layout="default"',
     ).replace("</ac:structured-macro></p>", "</ac:structured-macro>&nbsp;</p>")
     assert find_regions(saved)["facts"].content == "<p>Halle 3</p>"
+    # A member turned the page into a layout: the region moved into a cell, whole.
+    laid_out = (
+        '<ac:layout><ac:layout-section ac:type="single" ac:breakout-mode="default">'
+        f"<ac:layout-cell>{saved}</ac:layout-cell></ac:layout-section></ac:layout>"
+    )
+    assert find_regions(laid_out)["facts"].content == "<p>Halle 3</p>"
