@@ -22,9 +22,10 @@ from confluence_sync.backends.base import (
 )
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.index import MARKER_KEY, PageRecord, record_from_marker
+from confluence_sync.inline_comments import rewrite_region
 from confluence_sync.observe import ObservedSpace
 from confluence_sync.plan import ArchivePage, CreatePage, UpdatePage
-from confluence_sync.regions import region_hash, replace_region, scan_regions
+from confluence_sync.regions import recorded_matches, region_hash, scan_regions
 from confluence_sync.wanted import Wanted
 
 
@@ -126,16 +127,19 @@ class PageApplier:
         def recheck(fresh: Page) -> PageUpdate | None:
             if page is None or record is None:
                 return None
-            body = fresh.body
+            body, detached = fresh.body, []
             found = scan_regions(body).regions
             for name, target in change.regions.items():
                 region = found.get(name)
                 if region is None or name not in page.regions:
                     return None
-                current = region_hash(region.content)
+                current = region_hash(region.content, space=change.space)
                 if current == target:
                     continue
-                if current != record.regions.get(name) and name not in change.overwritten:
+                ours = recorded_matches(
+                    region.content, record.regions.get(name), space=change.space
+                )
+                if not ours and name not in change.overwritten:
                     # A member edited it while this run worked: keep it, say who and when.
                     editor = fresh.info.last_editor or "someone (the wiki did not say who)"
                     raise ConflictError(
@@ -146,14 +150,16 @@ class PageApplier:
                         "wrote; kept",
                         hint="reported until resolved; --overwrite-conflicts overwrites it",
                     )
-                body = replace_region(body, name, page.regions[name])
+                body, lost = rewrite_region(body, name, page.regions[name], space=change.space)
+                detached += [c.describe() for c in lost if c.describe() not in change.reason]
             return PageUpdate(
                 fresh.info.id,
                 change.title,
                 body,
                 fresh.info.version,
                 parent_id=None,
-                message="confluence-sync: " + change.reason,
+                # A comment anchored since the plan was made is named where it can be: here.
+                message="confluence-sync: " + "; ".join([change.reason, *detached]),
             )
 
         return recheck

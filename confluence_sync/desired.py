@@ -237,7 +237,9 @@ class _Builder:
         rendered = self.renderer.render(template, {**self.base, **context})
         version = rendered.template_version
         regions = tuple(
-            DesiredRegion(name, content, region_hash(content), _input_hash(content, version))
+            DesiredRegion(
+                name, content, region_hash(content, space=space), _input_hash(content, version)
+            )
             for name, content in rendered.regions.items()
         )
         return DesiredPage(

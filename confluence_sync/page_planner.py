@@ -20,6 +20,7 @@ from dataclasses import replace
 from confluence_sync.backends.base import Page, PageInfo
 from confluence_sync.config.titles import title_key
 from confluence_sync.index import PageRecord
+from confluence_sync.inline_comments import rewrite_region
 from confluence_sync.observe import ObservedSpace
 from confluence_sync.page_rules import (
     adopt_body,
@@ -36,8 +37,8 @@ from confluence_sync.plan import ArchivePage, Change, UpdatePage
 from confluence_sync.regions import (
     RegionError,
     insert_missing_region,
+    recorded_matches,
     region_hash,
-    replace_region,
     scan_regions,
 )
 from confluence_sync.storage import StorageFormatError
@@ -167,7 +168,7 @@ def _new_page(
     )
     # Exactly the body we would write: our own create or take-over whose marker write was
     # lost. Recording it loses no member's word.
-    ours = body is not None and same_body(body.body, page.body)
+    ours = body is not None and same_body(body.body, page.body, space=page.space_key)
     if body is None or not (adopt or ours or fresh_home):
         return note(
             page.space_key,
@@ -252,14 +253,15 @@ def _existing_page(
                 written[name] = wanted_hashes[name]
                 why.append(f"new region {name}")
                 continue
-            current = region_hash(region.content)
+            current = region_hash(region.content, space=page.space_key)
             if current == wanted_hashes[name]:
                 written[name] = current
                 continue
             stored = record.regions.get(name)
             # No stored hash for a region on the page (the template dropped it once and now
             # brings it back; a region pasted in by hand): we cannot tell its words are ours.
-            if stored is None or current != stored:
+            # A stored hash of an earlier release's canonical form still counts.
+            if not recorded_matches(region.content, stored, space=page.space_key):
                 if not force:
                     notes.append(
                         note(
@@ -272,9 +274,11 @@ def _existing_page(
                     conflicted = True
                     continue
                 overwritten.append(name)
-            new_body = replace_region(new_body, name, content)
+            # Members' inline comments stay on the words that stay; the plan names the others.
+            new_body, detached = rewrite_region(new_body, name, content, space=page.space_key)
             written[name] = wanted_hashes[name]
             why.append(f"region {name}")
+            why.extend(comment.describe() for comment in detached)
         except RegionError as error:
             notes.append(note(page.space_key, page.identity, "conflict", error.message))
             conflicted = True
@@ -305,7 +309,7 @@ def _existing_page(
         new_body,
         written,
         record.labels,
-        why=tuple(why) or (f"record version {info.version} (edited outside our regions)",),
+        why=tuple(why) or (_record_only(info, record),),
         overwritten=tuple(overwritten),
         move=move,
         labels_remove=removed,
@@ -337,8 +341,9 @@ def _fresh_update(
     wanted_hashes = region_hashes(page)
     why = [
         f"region {name}" if name in record.regions else f"new region {name}"
-        for name in page.regions
+        for name, content in page.regions.items()
         if record.regions.get(name) != wanted_hashes[name]
+        and not recorded_matches(content, record.regions.get(name), space=page.space_key)
     ]
     if info.title != page.title:
         why.append(f"title was '{info.title}'")
@@ -351,11 +356,19 @@ def _fresh_update(
         info,
         None,
         depth,
-        page.body,
+        page.body if why else None,  # nothing to write but the hashes' current form
         wanted_hashes,
         record.labels,
-        why=tuple(why) or ("rendering",),
+        why=tuple(why) or (_record_only(info, record),),
         move=move,
-        fresh=True,
+        fresh=bool(why),
         outside=record.outside,
     )
+
+
+def _record_only(info: PageInfo, record: PageRecord) -> str:
+    """Why a page whose regions and title stay is updated: only its record changes."""
+    if info.version != record.version:
+        return f"record version {info.version} (edited outside our regions)"
+    # Hashes stored by an earlier release (canonical_legacy): recorded once in today's form.
+    return "record region hashes in the current canonical form"

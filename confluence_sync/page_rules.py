@@ -93,10 +93,11 @@ def name_editors(plan: Plan, resolve: Callable[[str], UserInfo | None]) -> Plan:
     return plan if changes == plan.changes else replace(plan, changes=changes)
 
 
-def same_body(current: str, wanted: str) -> bool:
-    """Whether two bodies are equal under Confluence's storage normalisation."""
+def same_body(current: str, wanted: str, *, space: str | None = None) -> bool:
+    """Whether two bodies are equal under Confluence's storage normalisation and editor
+    saves (``space``: the pages' space key, see ``canonical``)."""
     try:
-        return canonical(current) == canonical(wanted)
+        return canonical(current, space=space) == canonical(wanted, space=space)
     except StorageFormatError:
         return False
 

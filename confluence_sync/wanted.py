@@ -115,7 +115,9 @@ def region_hashes(page: WantedPage) -> dict[str, str]:
 
     if page.hashes.keys() == page.regions.keys():
         return dict(page.hashes)
-    return {name: region_hash(content) for name, content in page.regions.items()}
+    return {
+        name: region_hash(content, space=page.space_key) for name, content in page.regions.items()
+    }
 
 
 def _outside(body: str) -> list[bytes] | None:

@@ -20,6 +20,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from confluence_sync.localwiki import (
     routes_archive,
     routes_attachments,
+    routes_editor,
     routes_folders,
     routes_people,
     routes_permissions,
@@ -38,6 +39,7 @@ from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_T
 _ROUTE_MODULES = (
     routes_archive,
     routes_attachments,
+    routes_editor,
     routes_folders,
     routes_people,
     routes_permissions,

@@ -81,7 +81,11 @@ def validate(body: str) -> None:
 
 def normalise(body: str, *, new_id: Callable[[], str] | None = None) -> str:
     """Return the body as Confluence would store it (parse first; raises on bad XML)."""
-    root = parse(body)
+    return serialise(parse(body), new_id=new_id)
+
+
+def serialise(root: ET.Element, *, new_id: Callable[[], str] | None = None) -> str:
+    """The children of a parsed (and maybe rewritten) root, written as Confluence stores them."""
     make_id = new_id or (lambda: str(uuid.uuid4()))
     out: list[str] = [_escape_text(root.text or "")]
     for child in root:

@@ -190,7 +190,10 @@ def test_unicode_round_trip_through_find_and_replace() -> None:
     body = "<p>ü</p>" + wrap_region("u", content) + "<p>ß</p>"
     assert find_regions(body)["u"].content == content
     assert replace_region(body, "u", content) == body
-    assert canonical(content) == "<p>Ärger &amp; Öl, Maß, „Anführung“ 'x' \"y\" 🚢\xa0</p>"
+    # The no-break space at the paragraph's edge renders as nothing (DC's editor adds one
+    # after a trailing date or macro), so the canonical form drops it.
+    assert canonical(content) == "<p>Ärger &amp; Öl, Maß, „Anführung“ 'x' \"y\" 🚢</p>"
+    assert canonical(content.replace("&nbsp;</p>", "&nbsp;!</p>")).endswith("🚢\xa0!</p>")
 
 
 def test_canonical_ignores_task_ids_and_whitespace_at_block_edges() -> None:

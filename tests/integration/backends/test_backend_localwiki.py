@@ -83,8 +83,17 @@ def test_update_with_version_then_conflict_rereads_and_asks(site: Site) -> None:
     page = writer.create_page("UPX", "Verzeichnis", "<p>v1</p>")
     updated = writer.update_page(PageUpdate(page.id, "Verzeichnis", "<p>v2</p>", page.version))
     assert updated.version == 2
-    # A member edits in between: our write based on version 1 is stale.
-    writer.update_page(PageUpdate(page.id, "Verzeichnis", "<p>member</p>", 2))
+    # A member edits in between (saves in the editor): our write based on version 1 is stale.
+    member = site.admin_call("/__localwiki/users", {"username": "member", "password": "pw"})
+    # The space is private (the sync creates spaces so): the member needs its grants.
+    subject = str(member["accountId"]) if site.cloud else "member"
+    for operation in ("read", "write"):
+        writer.grant("UPX", Grant("user", subject, operation))
+    saved = site.admin_call(
+        "/__localwiki/editor-save",
+        {"pageId": page.id, "username": "member", "body": "<p>member</p>"},
+    )
+    assert saved["version"] == 3 and "member</p>" in saved["body"]
     seen: list[Page] = []
 
     def recheck(current: Page) -> PageUpdate | None:
@@ -96,9 +105,9 @@ def test_update_with_version_then_conflict_rereads_and_asks(site: Site) -> None:
     result = writer.update_page(
         PageUpdate(page.id, "Verzeichnis", "<p>ours</p>", 1), recheck=recheck
     )
-    assert seen[0].body == "<p>member</p>" and seen[0].info.version == 3
+    assert seen[0].body == saved["body"] and seen[0].info.version == 3
     assert result.version == 4
-    assert site.backend.reader.get_page(page.id).body == "<p>member</p><p>ours</p>"
+    assert site.backend.reader.get_page(page.id).body == saved["body"] + "<p>ours</p>"
     with pytest.raises(ConflictError):
         writer.update_page(
             PageUpdate(page.id, "Verzeichnis", "<p>x</p>", 1), recheck=lambda _p: None

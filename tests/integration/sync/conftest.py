@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from pydantic import SecretStr
 
 from confluence_sync.backends import open_backend
@@ -117,13 +118,28 @@ class Site:
         return backend
 
     def member_backend(self, name: str) -> Backend:
-        """A backend with a member's credentials, to edit pages as that member would."""
+        """A backend with a member's credentials (what a member's script or app would use)."""
         settings = self.settings().model_copy(
             update={"username": name, "api_token": SecretStr("pw-" + name)}
         )
         backend = open_backend(settings, policy=retry_policy())
         self.backends.append(backend)
         return backend
+
+    def member_save(self, name: str, page: Page, body: str) -> Page:
+        """Member ``name`` opens ``page`` in the editor, makes it read ``body`` and presses
+        Save: the flavour's editor re-serialises the whole body (our regions included) and it
+        becomes the next version, saved by that member (``/__localwiki/editor-save``)."""
+        answer = requests.post(
+            self.wiki.root_url + "/__localwiki/editor-save",
+            json={"pageId": page.info.id, "username": name, "body": body},
+            auth=self.wiki.admin,
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        saved = self.backend().reader.get_page(page.info.id)
+        assert saved.info.version == page.info.version + 1
+        return saved
 
     def write_config(
         self,

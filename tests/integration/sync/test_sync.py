@@ -71,16 +71,12 @@ def test_member_words_outside_regions_survive_config_changes(site: Site) -> None
     site.write_config()
     site.sync()
     meeting = site.page(GROUP, MEETING)
-    writer = site.backend().writer()
-    from confluence_sync.backends.base import PageUpdate
-
     words = "<p>Protokoll: Rundgang durch die Halle, Fragen zu ISO 50001 &amp; Co.</p>"
-    writer.update_page(
-        PageUpdate(meeting.info.id, meeting.info.title, meeting.body + words, meeting.info.version)
-    )
+    site.member_save("sluedtke", meeting, meeting.body + words)
     site.write_config(["2026-03-19", "2026-09-10"])
     result = site.sync()
     assert not failures(result), failures(result)
+    assert not [r for r in result.results if r.status == "conflict"]
     moved = site.page(GROUP, "2026-03-19 Frühjahrstreffen bei HANSA-FLEX")
     assert moved.info.id == meeting.info.id  # a date change is an update, not a new page
     assert "Rundgang durch die Halle" in moved.body
@@ -134,11 +130,7 @@ def test_edit_inside_a_region_is_reported_and_kept_force_overwrites(site: Site) 
     meeting = site.page(GROUP, MEETING)
     name = sorted(find_regions(meeting.body))[0]
     edited = replace_region(meeting.body, name, "<p>Ort geändert von Hand</p>")
-    from confluence_sync.backends.base import PageUpdate
-
-    site.member_backend("cherm").writer().update_page(
-        PageUpdate(meeting.info.id, meeting.info.title, edited, meeting.info.version)
-    )
+    site.member_save("cherm", meeting, edited)
     site.write_config(["2026-03-19", "2026-09-10"])
     result = site.sync()
     conflicts = [r for r in result.results if r.status == "conflict"]
@@ -187,9 +179,8 @@ def test_page_with_our_title_but_no_marker_is_blocked_until_adopt(site: Site) ->
         "<p>Unsere eigene Seite</p>",
         parent_id=meetings.info.id,
     )
-    from confluence_sync.backends.base import PageUpdate
-
-    writer.update_page(PageUpdate(own.id, own.title, "<p>Unsere eigene Seite!</p>", 1))
+    own_page = site.backend().reader.get_page(own.id)
+    site.member_save("sluedtke", own_page, "<p>Unsere eigene Seite!</p>")
     site.write_config()
     result = site.sync()
     blocked = [r for r in result.results if r.status == "blocked"]

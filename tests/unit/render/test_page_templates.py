@@ -134,7 +134,8 @@ def test_region_hashes_survive_confluence_normalisation(
         found = find_regions(stored)
         assert sorted(found) == sorted(r.name for r in page.regions), page.identity
         for region in page.regions:
-            assert region_hash(found[region.name].content) == region.content_hash, (
+            content = found[region.name].content
+            assert region_hash(content, space=page.space_key) == region.content_hash, (
                 page.identity,
                 region.name,
             )
@@ -146,7 +147,8 @@ def test_region_hashes_survive_the_local_wiki_normaliser(config: NetworkConfig) 
     for page in wiki.pages:
         found = find_regions(localwiki_storage.normalise(page.body))
         for region in page.regions:
-            assert region_hash(found[region.name].content) == region.content_hash
+            content = found[region.name].content
+            assert region_hash(content, space=page.space_key) == region.content_hash
 
 
 def test_rendering_is_deterministic(config: NetworkConfig) -> None:
