@@ -41,6 +41,7 @@ from confluence_sync.plan import (
     MemberChange,
     Note,
     Plan,
+    RecordMember,
     RemoveMember,
     RevokeGrant,
     SaveTemplate,
@@ -58,6 +59,7 @@ STATUS = {
     "create-group": "created",
     "add-member": "added",
     "remove-member": "removed",
+    "record-member": "recorded",
     "template": "saved",
 }
 
@@ -212,7 +214,7 @@ class Applier(PageApplier, IndexWriter):
                 self._record(change, change.status)
             elif isinstance(change, CreateSpace):
                 created[change.space] = change
-            elif isinstance(change, EnsureGroup | AddMember | RemoveMember):
+            elif isinstance(change, EnsureGroup | MemberChange):
                 by_group.setdefault(change.group, []).append(change)
             else:
                 by_space.setdefault(change.space, []).append(change)
@@ -272,6 +274,8 @@ class Applier(PageApplier, IndexWriter):
                 members |= {change.account}
             elif isinstance(change, RemoveMember):
                 members -= {change.account}
+            elif isinstance(change, RecordMember):
+                members |= {change.account}  # nothing to send: the hub index records it
             self.groups[change.group] = members
 
     def _space(

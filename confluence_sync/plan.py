@@ -235,6 +235,17 @@ class AddMember(MemberChange):
 
 
 @dataclass(frozen=True, repr=False)
+class RecordMember(MemberChange):
+    """A member the config wants who is in the group, but not in the hub index's record of
+    what the sync added (an add that landed although its answer was lost). Nothing is sent:
+    the hub index records the member as the sync's, so dropping them from the config later
+    removes them again."""
+
+    kind: ClassVar[str] = "record-member"
+    because: ClassVar[str] = "in the group as the config wants; recorded as added by the sync"
+
+
+@dataclass(frozen=True, repr=False)
 class RemoveMember(MemberChange):
     kind: ClassVar[str] = "remove-member"
     phase: ClassVar[int] = PHASE_REVOKE

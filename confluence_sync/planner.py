@@ -22,6 +22,7 @@ from confluence_sync.plan import (
     KeptGrants,
     Note,
     Plan,
+    RecordMember,
     RemoveMember,
     RevokeGrant,
     SaveTemplate,
@@ -95,6 +96,10 @@ def make_plan(
             current = frozenset()
         managed_members += len(current)
         changes += [AddMember("", group=group, account=a) for a in sorted(members - current)]
+        ours = recorded_groups.get(group, frozenset())
+        changes += [
+            RecordMember("", group=group, account=a) for a in sorted((members & current) - ours)
+        ]
         changes += _removals(group, current - members, recorded_groups.get(group), folded)
     return Plan(tuple(changes), managed_pages, managed_grants, managed_members)
 

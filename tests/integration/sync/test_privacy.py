@@ -167,3 +167,24 @@ def test_an_adopted_space_reports_grants_the_sync_did_not_make(site: Site) -> No
     assert not {g for g in site.backend().reader.list_grants(GROUP) if g.subject == DEFAULT_GROUP}
     fourth = site.sync()
     assert not [r for r in fourth.results if DEFAULT_GROUP in r.item]
+
+
+def test_a_member_add_that_landed_unseen_is_recorded_and_removed_later(site: Site) -> None:
+    """The add reached the wiki but its answer was lost (500 after the commit): the next run
+    sees the member in the group and records them as the sync's, so dropping the contact
+    from the config takes the access away again."""
+    site.write_config()
+    adds = "*/group/userByGroupId*" if site.cloud else "*/user/*/group/*"
+    site.faults.add(f"commit-500:path={adds}:method=POST,PUT")
+    first = site.sync()
+    assert [r for r in first.results if r.status == "failed" and "member" in r.item]
+    site.faults.clear()
+    second = site.sync()
+    assert [r for r in second.results if r.status == "recorded"]
+    site.write_config(atlas=False)
+    third = site.sync()
+    assert not [r for r in third.results if r.status == "failed"]
+    members = {u.id for u in site.backend().reader.list_group_members("puu-upx-members")}
+    assert site.accounts["moeztuerk"] not in members
+    contacts = {u.id for u in site.backend().reader.list_group_members("puu-contacts")}
+    assert site.accounts["moeztuerk"] not in contacts
