@@ -123,6 +123,17 @@ class FakeWiki(WikiReader, WikiWriter):
         self._hit("GET")
         return self.space_props.get((space_key, key))
 
+    def list_space_properties(self, space_key: str, prefix: str) -> list[Property]:
+        self._hit("GET")
+        return self._properties(space_key, prefix)
+
+    def _properties(self, space_key: str, prefix: str) -> list[Property]:
+        return [
+            prop
+            for (space, key), prop in sorted(self.space_props.items())
+            if space == space_key and (key == prefix or key.startswith(prefix + "."))
+        ]
+
     def get_page_property(self, page_id: str, key: str) -> Property | None:
         self._hit("GET")
         if page_id not in self.pages:
