@@ -29,6 +29,7 @@ from confluence_sync.backends.base import (
     WikiWriter,
 )
 from confluence_sync.errors import ConflictError, NotFoundError, TitleExistsError
+from confluence_sync.index import INDEX_KEY
 from confluence_sync.wanted import title_key
 
 
@@ -83,6 +84,15 @@ class FakeWiki(WikiReader, WikiWriter):
         return next(
             p for p in self.pages.values() if p.info.space_key == space and p.info.title == title
         )
+
+    def index_props(self, space: str) -> list[Property]:
+        """The index's head and shards on ``space`` (not counted as a request)."""
+        return self._properties(space, INDEX_KEY)
+
+    def drop_index(self, space: str) -> None:
+        """Someone deletes the space's index (its head and every shard)."""
+        for prop in self.index_props(space):
+            del self.space_props[(space, prop.key)]
 
     def member_edit(self, page_id: str, body: str, editor: str = "erika") -> None:
         """A member saves a new version of the page in the editor."""
