@@ -7,7 +7,7 @@ hashes, labels) — written at creation, adoption, archiving and un-archiving on
 page of the space: the version our last write produced, the region hashes as written, our
 labels and the hash of the body outside the regions when we wrote it whole; plus the grants
 and templates we manage. A region-only update therefore costs the page write and nothing per
-page (the index is written once per space), and a no-op run reads one property per space.
+page (the index is written once per space), and a no-op run reads it in one request per space.
 
 Why the marker is not rewritten on every update: everything the engine needs from it after
 creation is in the index. When the index is lost or stale, a page's marker still proves it is
@@ -16,9 +16,9 @@ compares region hashes: a region equal to the config or to what the marker recor
 anything else is reported as a conflict and kept (never overwritten on a guess). On the hub
 the index also holds the memberships of our groups and the run lock (see ``lock``).
 
-Confluence documents at most 32 KB of JSON per property, so the index is not one property:
-``index_store`` keeps the page records (and the hub's group members) in shards next to a small
-head that holds every other field and, on the hub, the run lock.
+Confluence documents at most 32 KB of JSON per property, so a big index is not one property:
+``index_store`` moves the page records (and the hub's group members) to shards next to a head
+that holds every other field and, on the hub, the run lock.
 """
 
 from __future__ import annotations
