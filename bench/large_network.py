@@ -3,7 +3,9 @@ network").
 
 The default shape is 40 working groups × 45 meetings and 60 organisations with one or two
 contacts each: about 2,000 pages in 41 spaces (the hub plus one space per group). ``--groups 4``
-gives the same shape at about 200 pages, the other side of the memory ratio. Names carry
+gives the same shape at about 200 pages, the other side of the memory ratio. ``GROUP_300`` is
+one group with 300 meetings (``--groups 1 --meetings 300 --organisations 12``): a space whose
+index is far over Confluence's 32 KB per property. Names carry
 umlauts, ``&`` and quotes, as real ones do, so the renderers and the wiki's title handling are
 exercised the way a real network exercises them.
 
@@ -129,6 +131,9 @@ class Shape:
 LARGE = Shape()
 SMALL = Shape(groups=4)
 TINY = Shape(groups=2, meetings=3, organisations=5, members_per_group=3)
+# One group that has met for 25 years: about 305 pages in one space, an index of about 55 KB
+# (90 KB in the single-property form), well over Confluence's 32 KB per property.
+GROUP_300 = Shape(groups=1, meetings=300, organisations=12)
 
 
 def _org_id(number: int) -> str:

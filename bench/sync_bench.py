@@ -1,10 +1,13 @@
 """Sync benchmarks of TARGETS.md, measured against the local Confluence, each next to its target.
 
 Per flavour (Data Center and Cloud) and network (``config.example.yaml``, the 200-page and the
-2,000-page network of ``bench/large_network.py``):
+2,000-page network of ``bench/large_network.py``, and its one group with 300 meetings):
 
 * first sync: requests, writes, pages created, requests per page created (≤ 1.5 DC, ≤ 2.5 Cloud);
-* no-op re-sync: writes (0) and requests vs the allowance (3 per space + 1 per 100 managed pages);
+* no-op re-sync: writes (0) and requests vs the allowance (3 per space + 1 per 100 managed pages;
+  for the 300-meeting group 3 per space + 1 per 250 pages);
+* index: bytes per page (vs the single-property form of earlier versions), properties and the
+  largest one vs Confluence's 32 KB;
 * one meeting moved to another date in the YAML: pages written, requests ≤ no-op + 3 per page;
 * memory: peak RSS of the sync process, 200 vs 2,000 pages (≤ 1.5×);
 * throughput: 50 ms added to every request, first sync of 2,000 pages:
@@ -40,7 +43,7 @@ from urllib.parse import urlsplit
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from large_network import LARGE, SMALL, Shape, account_names, write_network
+from large_network import GROUP_300, LARGE, SMALL, Shape, account_names, write_network
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[1]
@@ -48,7 +51,7 @@ EXAMPLE = REPO / "config.example.yaml"
 TODAY = "2026-01-15"  # fixed, so every run plans the same meetings as upcoming
 LATENCY_MS = 50
 PER_PAGE_TARGET = {"dc": 1.5, "cloud": 2.5}
-SCENARIOS = ("example", "small", "large", "latency")
+SCENARIOS = ("example", "small", "large", "group300", "latency")
 _ACCOUNT_RE = re.compile(r"^(\s*-?\s*account:\s*)['\"]?([^'\"#\s]+)['\"]?", re.MULTILINE)
 _DATE_RE = re.compile(r"(date:\s*)(\d{4}-\d{2}-\d{2})")
 
@@ -58,7 +61,10 @@ def log(message: str) -> None:
 
 
 def command() -> list[str]:
-    script = shutil.which("confluence-sync")
+    # The one installed with this interpreter first: a ``confluence-sync`` found earlier on
+    # PATH (another install, an older checkout) would measure other code.
+    beside = Path(sys.executable).parent / "confluence-sync"
+    script = str(beside) if beside.exists() else shutil.which("confluence-sync")
     return [script] if script else [sys.executable, "-m", "confluence_sync"]
 
 
@@ -230,6 +236,44 @@ def run_sync(wiki: Wiki, config: Path, workers: int, step: str) -> SyncRun:
     )
 
 
+def index_sizes(wiki: Wiki, config: Path) -> tuple[int, int, int, int, int]:
+    """The index as stored, read back like the sync reads it: properties, pages recorded,
+    bytes in all, the largest property's bytes, and what the same records took in the
+    single-property form of earlier versions (compact JSON, UTF-8)."""
+    from confluence_sync import index_store
+    from confluence_sync.backends import open_backend
+    from confluence_sync.config import load_config
+    from confluence_sync.settings import Settings
+
+    sys.path.insert(0, str(REPO))
+    from tests.unit.engine.legacy import legacy_value
+
+    def measured(value: Any) -> int:
+        return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+    network = load_config(config, today=dt.date.fromisoformat(TODAY)).network.key
+    groups = load_config(config, today=dt.date.fromisoformat(TODAY)).working_groups
+    keys = [network] + [network + g.key for g in groups]
+    flavour = "cloud" if wiki.flavour == "cloud" else "datacenter"
+    settings = Settings.from_env(
+        {}, url=wiki.url, flavour=flavour, username=wiki.admin[0], api_token=wiki.admin[1]
+    )
+    backend = open_backend(settings)
+    try:
+        props = pages = total = largest = single = 0
+        for key in keys:
+            stored = index_store.read(backend.reader, key)
+            found = [p for p in (stored.head, *stored.shards.values()) if p is not None]
+            sizes = [measured(p.value) for p in found]
+            props, total = props + len(found), total + sum(sizes)
+            largest = max([largest, *sizes])
+            pages += len(stored.index.pages)
+            single += measured(legacy_value(stored.index.without_lock()))
+        return props, pages, total, largest, single
+    finally:
+        backend.close()
+
+
 # --- configs -------------------------------------------------------------------------------
 def example_config(accounts: Mapping[str, str], folder: Path) -> Path:
     """config.example.yaml with its accounts written as the site knows them."""
@@ -369,6 +413,7 @@ class Bench:
         full: bool = True,
         latency_ms: int = 0,
         workers: int | None = None,
+        per_pages: int = 100,
     ) -> dict[str, SyncRun]:
         """Fresh wiki; first sync, and with ``full`` a no-op re-sync and a moved meeting."""
         folder = Path(tempfile.mkdtemp(prefix=f"{flavour}-{name}-", dir=self.folder))
@@ -408,7 +453,7 @@ class Bench:
             noop = runs["noop"] = run_sync(wiki, config, self.workers, "noop")
             self.counted(flavour, name, "no-op", noop)
             managed = noop.pages("unchanged", "updated", "created")
-            allowance = 3 * spaces_of(config) + managed // 100
+            allowance = 3 * spaces_of(config) + managed // per_pages
             self.add(
                 flavour,
                 name,
@@ -422,8 +467,24 @@ class Bench:
                 name,
                 "no-op: requests",
                 f"{noop.reached}",
-                f"≤ {allowance} (3 × {spaces_of(config)} spaces + {managed} pages / 100)",
+                f"≤ {allowance} (3 × {spaces_of(config)} spaces + {managed} pages / {per_pages})",
                 noop.reached <= allowance,
+            )
+            props, recorded, total, largest, single = index_sizes(wiki, config)
+            self.add(
+                flavour,
+                name,
+                "index: bytes per page",
+                f"{total / max(recorded, 1):.0f} ({total:,} B in {props} properties for "
+                f"{recorded} pages; single-property form {single / max(recorded, 1):.0f})",
+            )
+            self.add(
+                flavour,
+                name,
+                "index: largest property",
+                f"{largest:,} B",
+                "≤ 32,768",
+                largest <= 32_768,
             )
             moved = move_one_meeting(config)
             log(f"{flavour} {name}: one meeting moved ({moved})")
@@ -459,6 +520,10 @@ class Bench:
             return write_network(folder / "network.yaml", shape, accounts)
 
         return self.network(flavour, name, make, account_names(shape), **kw)
+
+    def group300(self, flavour: str) -> None:
+        """One group with 300 meetings: an index far over 32 KB, in shards."""
+        self.generated(flavour, GROUP_300, "300 meetings", per_pages=250)
 
     def memory(self, flavour: str, small: SyncRun, large: SyncRun) -> None:
         ratio = large.peak_rss_mib / small.peak_rss_mib
@@ -569,6 +634,8 @@ def main() -> None:
                 if "large" in chosen
                 else None
             )
+            if "group300" in chosen:
+                attempt(bench.group300, flavour)
             if small and large:
                 bench.memory(flavour, small["first"], large["first"])
             if "latency" in chosen:

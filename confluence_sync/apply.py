@@ -41,6 +41,7 @@ from confluence_sync.plan import (
     MemberChange,
     Note,
     Plan,
+    RecordGrants,
     RecordMember,
     RemoveMember,
     RevokeGrant,
@@ -60,6 +61,7 @@ STATUS = {
     "add-member": "added",
     "remove-member": "removed",
     "record-member": "recorded",
+    "record-grants": "recorded",
     "template": "saved",
 }
 
@@ -326,6 +328,8 @@ class Applier(PageApplier, IndexWriter):
                 self._run(change, lambda c=change: self._update_page(observed, c))  # type: ignore[misc]
             elif isinstance(change, ArchivePage):
                 self._run(change, lambda c=change: self._archive(observed, c))  # type: ignore[misc]
+            elif isinstance(change, RecordGrants):
+                self._run(change, lambda: None)  # the index below records them
         self.grants[key] = frozenset(granted)
         if listed:
             self.extra[key] = frozenset(extra)

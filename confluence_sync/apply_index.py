@@ -3,9 +3,10 @@ another writer changed it since observe read it.
 
 A mixin of :class:`confluence_sync.apply.Applier`. The index records only what the sync
 added (grants and group members that stood before stay unrecorded, so they are never
-removed later). A write that meets a 409 re-reads the index; while a run lock is held it
-first checks that the lock on the hub is still this run's (``lock.HeldLock``) and stops
-with ``LockLostError`` otherwise, then merges the other writer's records into its own.
+removed later). It is written as a head and shards (``index_store``), only the properties
+that changed. A write that meets a 409 re-reads them all; while a run lock is held it first
+checks that the lock on the hub is still this run's (``lock.HeldLock``) and stops with
+``LockLostError`` otherwise, then merges the other writer's records into its own.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from confluence_sync import index_store
 from confluence_sync.backends.base import Grant, WikiReader, WikiWriter
 from confluence_sync.errors import ConflictError
-from confluence_sync.index import INDEX_KEY, PageRecord, SpaceIndex, index_from_json, merge_index
+from confluence_sync.index import PageRecord, SpaceIndex, merge_index
+from confluence_sync.index_store import StoredIndex
 from confluence_sync.lock import HeldLock
 from confluence_sync.observe import ObservedSpace, WikiState
 from confluence_sync.wanted import Wanted
@@ -73,25 +76,24 @@ class IndexWriter:
     def write_index(
         self, key: str, index: SpaceIndex, *, lock: dict[str, Any] | None = None
     ) -> None:
-        """Write the index if it differs from what observe read (409: re-read, write once more)."""
+        """Write the index properties that differ from what observe read, shards before the
+        head (409: re-read them all, merge, write once more)."""
         observed = self.state.spaces[key]
-        value = replace(index, lock=lock).to_json()
-        if observed.index_prop is not None and observed.index_prop.value == value:
-            return
+        ours = replace(index, lock=lock)
+        stored = StoredIndex(observed.index, observed.index_prop, dict(observed.index_shards))
         try:
-            prop = self.writer.set_space_property(
-                key, INDEX_KEY, value, current=observed.index_prop
-            )
-        except ConflictError:
-            # Someone wrote it since: if our run lock is gone (we outlived it, another run
-            # holds it) stop without writing; else merge their records into ours and write.
-            current = self.reader.get_space_property(key, INDEX_KEY)
-            if self.held is not None and key == self.wanted.hub_key:
-                self.held.check(current)
-            elif self.held is not None:
-                self.held.verify()
-            if current is not None:
-                theirs = index_from_json(current.value)
-                value = merge_index(theirs, replace(index, lock=lock)).to_json()
-            prop = self.writer.set_space_property(key, INDEX_KEY, value, current=current)
-        observed.index_prop = prop
+            try:
+                index_store.write(self.writer, key, ours, stored)
+            except ConflictError:
+                # Someone wrote it since: if our run lock is gone (we outlived it, another run
+                # holds it) stop without writing; else merge their records into ours and write.
+                stored = index_store.read(self.reader, key)
+                if self.held is not None and key == self.wanted.hub_key:
+                    self.held.check(stored.head)
+                elif self.held is not None:
+                    self.held.verify()
+                index_store.write(self.writer, key, merge_index(stored.index, ours), stored)
+        finally:
+            # What landed counts, even when a later property failed: the next write (release
+            # tries again) goes on from the versions written.
+            observed.index_prop, observed.index_shards = stored.head, stored.shards

@@ -7,7 +7,7 @@ hashes, labels) — written at creation, adoption, archiving and un-archiving on
 page of the space: the version our last write produced, the region hashes as written, our
 labels and the hash of the body outside the regions when we wrote it whole; plus the grants
 and templates we manage. A region-only update therefore costs the page write and nothing per
-page (the index is written once per space), and a no-op run reads one property per space.
+page (the index is written once per space), and a no-op run reads it in one request per space.
 
 Why the marker is not rewritten on every update: everything the engine needs from it after
 creation is in the index. When the index is lost or stale, a page's marker still proves it is
@@ -16,13 +16,14 @@ compares region hashes: a region equal to the config or to what the marker recor
 anything else is reported as a conflict and kept (never overwritten on a guess). On the hub
 the index also holds the memberships of our groups and the run lock (see ``lock``).
 
-Property values are JSON; Confluence limits a property value to about 32 KB on some sites,
-so the index keeps short keys.
+Confluence documents at most 32 KB of JSON per property, so a big index is not one property:
+``index_store`` moves the page records (and the hub's group members) to shards next to a head
+that holds every other field and, on the hub, the run lock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -118,7 +119,11 @@ def grant_from_json(item: Any) -> Grant | None:
 
 @dataclass(frozen=True)
 class SpaceIndex:
-    """The index property of one space. ``grants`` None: we have never recorded them."""
+    """The index of one space. ``grants`` None: we have never recorded them.
+
+    ``pages`` and ``groups`` are stored in shards (``index_store``); every other field in the
+    head property, through :data:`HEAD_FIELDS` (a new field needs a line there, and a merge
+    rule in :func:`merge_index`)."""
 
     pages: Mapping[str, PageRecord] = field(default_factory=dict)
     grants: frozenset[Grant] | None = None
@@ -136,39 +141,6 @@ class SpaceIndex:
     # added by hand), so a run that does not list grants can still report them. None: the
     # grants were never listed by a sync that records them.
     extra: frozenset[Grant] | None = None
-
-    def to_json(self) -> JSON:
-        pages: dict[str, JSON] = {}
-        for identity, record in sorted(self.pages.items()):
-            entry: dict[str, JSON] = {
-                "id": record.page_id,
-                "v": record.version,
-                "k": record.kind,
-                "r": dict(sorted(record.regions.items())),
-                "l": _strs(sorted(record.labels)),
-                "a": record.archived,
-                "mv": record.marker_version,
-                "mid": record.marker_id,
-            }
-            if record.outside:
-                entry["o"] = record.outside
-            pages[identity] = entry
-        value: dict[str, JSON] = {"format": FORMAT, "pages": pages}
-        if self.grants is not None:
-            grants: list[JSON] = [grant_json(g) for g in sorted(self.grants)]
-            value["grants"] = grants
-        value["templates"] = {n: _strs((i, h)) for n, (i, h) in sorted(self.templates.items())}
-        if self.groups:
-            value["groups"] = {n: _strs(sorted(m)) for n, m in sorted(self.groups.items())}
-        if self.lock is not None:
-            value["lock"] = dict(self.lock)
-        if self.spaces:
-            value["spaces"] = _strs(sorted(self.spaces))
-        if self.created:
-            value["created"] = _strs(sorted(self.created))
-        if self.extra is not None:
-            value["extra"] = [grant_json(g) for g in sorted(self.extra)]
-        return value
 
     def without_lock(self) -> SpaceIndex:
         return replace(self, lock=None)
@@ -190,8 +162,63 @@ def merge_index(theirs: SpaceIndex, ours: SpaceIndex) -> SpaceIndex:
     )
 
 
+# --- the head's fields -------------------------------------------------------------------
+
+
+def _grants(value: JSON) -> frozenset[Grant] | None:
+    if not isinstance(value, list):
+        return None
+    return frozenset(g for g in (grant_from_json(item) for item in value) if g is not None)
+
+
+def _templates(value: JSON) -> dict[str, tuple[str, str]]:
+    pairs = value.items() if isinstance(value, dict) else ()
+    return {n: (str(p[0]), str(p[1])) for n, p in pairs if isinstance(p, list) and len(p) == 2}
+
+
+def _list(value: JSON) -> list[JSON]:
+    return value if isinstance(value, list) else []
+
+
+@dataclass(frozen=True)
+class HeadField:
+    """How one field of :class:`SpaceIndex` is kept in the head property, under its own name.
+    A field at its default value is left out (an older sync reads it as the default too)."""
+
+    name: str
+    encode: Callable[[Any], JSON]
+    decode: Callable[[JSON], Any]
+
+
+HEAD_FIELDS: Final = (
+    HeadField("grants", lambda gs: [grant_json(g) for g in sorted(gs)], _grants),
+    HeadField("templates", lambda ts: {n: _strs(p) for n, p in sorted(ts.items())}, _templates),
+    HeadField("lock", dict, lambda v: v if isinstance(v, dict) else None),
+    HeadField("spaces", lambda ks: _strs(sorted(ks)), lambda v: tuple(map(str, _list(v)))),
+    HeadField("created", lambda ks: _strs(sorted(ks)), lambda v: tuple(map(str, _list(v)))),
+    HeadField("extra", lambda gs: [grant_json(g) for g in sorted(gs)], _grants),
+)
+_DEFAULTS: Final = {f.name: getattr(SpaceIndex(), f.name) for f in HEAD_FIELDS}
+
+
+def head_fields(index: SpaceIndex, **changed: Any) -> dict[str, JSON | None]:
+    """The head's fields of ``index`` (with ``changed`` applied) as JSON; None where a field is
+    at its default, meaning "leave the key out"."""
+    values = {f.name: changed.get(f.name, getattr(index, f.name)) for f in HEAD_FIELDS}
+    return {
+        f.name: None if values[f.name] == _DEFAULTS[f.name] else f.encode(values[f.name])
+        for f in HEAD_FIELDS
+    }
+
+
+def head_from_json(value: Mapping[str, JSON]) -> dict[str, Any]:
+    """The :class:`SpaceIndex` fields a head value holds (keyword arguments)."""
+    return {f.name: f.decode(value[f.name]) for f in HEAD_FIELDS if value.get(f.name) is not None}
+
+
 def index_from_json(value: JSON) -> SpaceIndex:
-    """Parse an index property value; anything unreadable yields an empty index."""
+    """Parse an index kept in one property (the format before shards, which an older sync
+    still writes: pages and groups in the head); anything unreadable yields an empty index."""
     if not isinstance(value, dict) or value.get("format") != FORMAT:
         return SpaceIndex()
     pages: dict[str, PageRecord] = {}
@@ -213,38 +240,9 @@ def index_from_json(value: JSON) -> SpaceIndex:
             str(raw.get("mid") or ""),
             str(raw.get("o") or ""),
         )
-    grants = _grant_set(value.get("grants"))
-    extra = _grant_set(value.get("extra"))
-    templates: dict[str, tuple[str, str]] = {}
-    raw_templates = value.get("templates")
-    if isinstance(raw_templates, dict):
-        for name, pair in raw_templates.items():
-            if isinstance(pair, list) and len(pair) == 2:
-                templates[name] = (str(pair[0]), str(pair[1]))
     groups: dict[str, frozenset[str]] = {}
     raw_groups = value.get("groups")
-    if isinstance(raw_groups, dict):
-        for name, members in raw_groups.items():
-            if isinstance(members, list):
-                groups[name] = frozenset(str(m) for m in members)
-    lock = value.get("lock")
-    return SpaceIndex(
-        pages,
-        grants,
-        templates,
-        groups,
-        lock if isinstance(lock, dict) else None,
-        _keys(value.get("spaces")),
-        _keys(value.get("created")),
-        extra,
-    )
-
-
-def _grant_set(raw: JSON) -> frozenset[Grant] | None:
-    if not isinstance(raw, list):
-        return None
-    return frozenset(g for g in (grant_from_json(item) for item in raw) if g is not None)
-
-
-def _keys(raw: JSON) -> tuple[str, ...]:
-    return tuple(str(k) for k in raw) if isinstance(raw, list) else ()
+    for name, members in raw_groups.items() if isinstance(raw_groups, dict) else []:
+        if isinstance(members, list):
+            groups[name] = frozenset(str(m) for m in members)
+    return SpaceIndex(pages=pages, groups=groups, **head_from_json(value))

@@ -1,7 +1,8 @@
 """The run lock: one sync per network at a time.
 
-The lock is a field of the hub's index property (a versioned space property), so taking it
-costs one write and checking it costs nothing extra: observe reads that property anyway. It
+The lock is a field of the head of the hub's index (a versioned space property; the index's
+shards are other properties), so taking it costs one write and checking it costs nothing
+extra: observe reads that property anyway. It
 holds who runs (user, host, process), since when, and until when it counts (expiry).
 
 Acquire writes the property at *the version observe read*. If another sync wrote it since —
@@ -28,12 +29,12 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import Any, Final
 
 from confluence_sync.backends.base import JSON, Property, WikiReader, WikiWriter
 from confluence_sync.errors import EXIT_LOCKED, ConflictError, ConfluenceSyncError, WikiError
 from confluence_sync.index import INDEX_KEY, SpaceIndex
+from confluence_sync.index_store import patched_head
 from confluence_sync.observe import ObservedSpace
 
 DEFAULT_TTL: Final = dt.timedelta(hours=2)
@@ -164,7 +165,8 @@ def acquire(
     }
     recorded = tuple(sorted({*hub.index.spaces, *spaces} - {hub.key}))
     made = tuple(sorted({*hub.index.created, *created}))
-    value = replace(hub.index, lock=lock, spaces=recorded, created=made).to_json()
+    # Only the head is written, with the lock and the spaces: its shards stay as they are.
+    value = patched_head(hub.index_prop, hub.index, lock=lock, spaces=recorded, created=made)
     try:
         hub.index_prop = writer.set_space_property(
             hub.key, INDEX_KEY, value, current=hub.index_prop

@@ -2,7 +2,8 @@
 
 Cheap by design (TARGETS: a no-op re-sync costs about 3 requests per space). Per space:
 the space, the page list (ids, titles, parents, versions; paginated in bulk) and our index
-property. Everything else is read only where the index cannot answer:
+(its head and shards: one listing of the space's properties). Everything else is read only
+where the index cannot answer:
 
 * a page body — only for pages the plan may rewrite and where the index cannot vouch for
   it: the version differs from the one we wrote (someone saved it since), or our last write
@@ -20,7 +21,7 @@ property. Everything else is read only where the index cannot answer:
 * grants, templates and group memberships — only where what the config wants differs from
   what the index says we set (no-op runs trust the index; a change run lists and compares).
 
-The hub's index property also carries the run lock, so the lock costs no extra read.
+The hub's index head also carries the run lock, so the lock costs no extra read.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
+from confluence_sync import index_store
 from confluence_sync.backends.base import (
     Capabilities,
     Grant,
@@ -41,14 +43,7 @@ from confluence_sync.backends.base import (
 )
 from confluence_sync.config.titles import title_key
 from confluence_sync.errors import NotFoundError
-from confluence_sync.index import (
-    INDEX_KEY,
-    MARKER_KEY,
-    PageRecord,
-    SpaceIndex,
-    index_from_json,
-    record_from_marker,
-)
+from confluence_sync.index import MARKER_KEY, PageRecord, SpaceIndex, record_from_marker
 from confluence_sync.wanted import (
     Wanted,
     WantedPage,
@@ -66,7 +61,8 @@ class ObservedSpace:
     info: SpaceInfo | None = None
     listed: dict[str, PageInfo] = field(default_factory=dict)  # page id → page
     index: SpaceIndex = field(default_factory=SpaceIndex)
-    index_prop: Property | None = None
+    index_prop: Property | None = None  # the index's head (on the hub: with the run lock)
+    index_shards: dict[str, Property] = field(default_factory=dict)  # key → shard as read
     records: dict[str, PageRecord] = field(default_factory=dict)  # identity → ours
     bodies: dict[str, Page] = field(default_factory=dict)  # page id → page with body
     foreign: dict[str, PageInfo] = field(default_factory=dict)  # title key → page not ours
@@ -151,8 +147,8 @@ def _observe_space(
     if info is None:
         return state
     state.listed = {page.id: page for page in reader.list_pages(space.key)}
-    state.index_prop = reader.get_space_property(space.key, INDEX_KEY)
-    state.index = index_from_json(state.index_prop.value) if state.index_prop else SpaceIndex()
+    stored = index_store.read(reader, space.key)  # head and shards in one listing
+    state.index, state.index_prop, state.index_shards = stored.index, stored.head, stored.shards
     _resolve_records(reader, space, state)
     _read_bodies(reader, space, state, trust_versions)
     index = state.index

@@ -294,6 +294,21 @@ class Note(Change):
 
 
 @dataclass(frozen=True, repr=False)
+class RecordGrants(Change):
+    """The space's index does not yet say which of its grants the sync did not make (an
+    index of an earlier release): observe listed them once; nothing is sent, the index
+    records them, so later runs need not list them again."""
+
+    kind: ClassVar[str] = "record-grants"
+    phase: ClassVar[int] = PHASE_GRANT
+    because: ClassVar[str] = "grants listed once; the index records which are not the sync's"
+
+    @property
+    def item(self) -> str:
+        return f"grants of space {self.space}"
+
+
+@dataclass(frozen=True, repr=False)
 class KeptGrants(Note):
     """Grants of one subject on a space that existed before the sync (adopted): neither made
     by the sync nor named by the config. Reported and kept; ``--revoke-extra-grants`` revokes

@@ -22,6 +22,7 @@ from confluence_sync.plan import (
     KeptGrants,
     Note,
     Plan,
+    RecordGrants,
     RecordMember,
     RemoveMember,
     RevokeGrant,
@@ -157,6 +158,8 @@ def _grants(
     for grant in sorted((recorded & current) - space.grants):
         if grant.subject.casefold() not in me:
             changes.append(RevokeGrant(space.key, grant=grant))
+    if observed.grants is not None and observed.index.extra is None:
+        changes.append(RecordGrants(space.key))
     extra = extra_grants(space, observed)
     kept: dict[tuple[str, str], list[Grant]] = {}
     for grant in sorted(extra):

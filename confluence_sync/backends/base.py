@@ -208,6 +208,13 @@ class WikiReader(ABC):
         """Must return the space property (e.g. the engine's page index) or None."""
 
     @abstractmethod
+    def list_space_properties(self, space_key: str, prefix: str) -> list[Property]:
+        """Must return every property of the space whose key is ``prefix`` or starts with
+        ``prefix + "."`` (the engine's index head and its shards), values included, from one
+        listing of the space's properties at the largest page size the API allows (no
+        request per property); [] when there are none."""
+
+    @abstractmethod
     def get_page_property(self, page_id: str, key: str) -> Property | None:
         """Must return the page's property (e.g. our marker) or None."""
 

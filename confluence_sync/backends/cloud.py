@@ -151,6 +151,20 @@ class CloudReader(RestReader):
             return None
         return self._property(f"{V2}/spaces/{q(space.id)}/properties", key, f"space {space_key}")
 
+    def list_space_properties(self, space_key: str, prefix: str) -> list[Property]:
+        # v2 ``GET /spaces/{id}/properties`` lists SpaceProperty objects with their values,
+        # 25 a page by default and 250 at most; it filters by one exact key only.
+        space = self.get_space(space_key)
+        if space is None:
+            return []
+        results = self.transport.paginate(
+            f"{V2}/spaces/{q(space.id)}/properties",
+            what=f"properties of space {space_key}",
+            params={"limit": _LIMIT},
+        )
+        found = [property_of(item) for item in results]
+        return [p for p in found if p.key == prefix or p.key.startswith(prefix + ".")]
+
     def get_page_property(self, page_id: str, key: str) -> Property | None:
         return self._property(f"{V2}/pages/{q(page_id)}/properties", key, f"page {page_id}")
 

@@ -143,6 +143,20 @@ class DataCenterReader(RestReader):
     def get_space_property(self, space_key: str, key: str) -> Property | None:
         return self._property(f"{V1}/space/{q(space_key)}/property/{q(key)}", f"space {space_key}")
 
+    def list_space_properties(self, space_key: str, prefix: str) -> list[Property]:
+        # DC 10 ``GET /space/{key}/property`` lists values with the version expanded, 10 a page
+        # by default: ask for the list cap, so one request holds the index and its shards.
+        try:
+            results = self.transport.paginate(
+                f"{V1}/space/{q(space_key)}/property",
+                what=f"properties of space {space_key}",
+                params={"expand": "version", "limit": _LIST_LIMIT},
+            )
+            found = [property_of(item) for item in results]
+        except NotFoundError:
+            return []
+        return [p for p in found if p.key == prefix or p.key.startswith(prefix + ".")]
+
     def get_page_property(self, page_id: str, key: str) -> Property | None:
         return self._property(f"{V1}/content/{q(page_id)}/property/{q(key)}", f"page {page_id}")
 

@@ -1,15 +1,41 @@
 """Cloud v2 content properties of pages and spaces, addressed by numeric property id
 (``/pages/{page-id}/properties[/{property-id}]``, ``/spaces/{space-id}/properties[...]``).
-Versions count on their own: an update must carry current+1, else 409."""
+Versions count on their own: an update must carry current+1, else 409. A value over 32 KB of
+JSON is refused with 400, the client error the v2 spec lists for these writes (v1/DC: 413;
+see ``store_meta.MAX_PROPERTY_VALUE``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import readable_page, readable_space_id
 from confluence_sync.localwiki.app import ApiError, Ctx, respond
-from confluence_sync.localwiki.model import Property
+from confluence_sync.localwiki.model import Property, TooLarge
 from confluence_sync.localwiki.routes_v2 import int_param, paged, property_v2, require_writable, v2
+
+
+def _json(ctx: Ctx, kind: str, prop: Property) -> dict[str, Any]:
+    out = property_v2(ctx, prop)
+    if kind != "space":
+        return out
+    # The spec's SpaceProperty is not a page's ContentProperty: createdAt and createdBy on the
+    # property and in its version, no authorId or minorEdit.
+    author = out["version"]["authorId"]
+    return {
+        "id": out["id"],
+        "key": out["key"],
+        "value": out["value"],
+        "createdAt": prop.created_at,
+        "createdBy": author,
+        "version": {
+            "createdAt": prop.updated_at,
+            "createdBy": author,
+            "message": "",
+            "number": prop.version,
+        },
+    }
 
 
 def _owner(ctx: Ctx, kind: str, owner_id: int, write: bool = False) -> int:
@@ -29,7 +55,7 @@ def _list_properties(ctx: Ctx, kind: str, owner_id: int) -> Response:
     props = ctx.store.properties(kind, owner)
     if ctx.arg("key"):
         props = [p for p in props if p.key == ctx.arg("key")]
-    return paged(ctx, [property_v2(ctx, p) for p in props])
+    return paged(ctx, [_json(ctx, kind, p) for p in props])
 
 
 def _create_property(ctx: Ctx, kind: str, owner_id: int) -> Response:
@@ -37,9 +63,12 @@ def _create_property(ctx: Ctx, kind: str, owner_id: int) -> Response:
     data = ctx.body_dict()
     if not isinstance(data.get("key"), str):
         raise ApiError(400, "key is required")
-    prop = ctx.store.create_property(kind, owner, data["key"], data.get("value"), ctx.username)
+    try:
+        prop = ctx.store.create_property(kind, owner, data["key"], data.get("value"), ctx.username)
+    except TooLarge as error:
+        raise ApiError(400, error.message) from None
     # The v2 spec documents 200 for page properties but 201 for space properties.
-    return respond(property_v2(ctx, prop), 201 if kind == "space" else 200)
+    return respond(_json(ctx, kind, prop), 201 if kind == "space" else 200)
 
 
 def _prop_or_404(ctx: Ctx, kind: str, owner: int, prop_id: int) -> Property:
@@ -51,7 +80,7 @@ def _prop_or_404(ctx: Ctx, kind: str, owner: int, prop_id: int) -> Property:
 
 def _get_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Response:
     owner = _owner(ctx, kind, owner_id)
-    return respond(property_v2(ctx, _prop_or_404(ctx, kind, owner, prop_id)))
+    return respond(_json(ctx, kind, _prop_or_404(ctx, kind, owner, prop_id)))
 
 
 def _update_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Response:
@@ -61,10 +90,13 @@ def _update_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Respon
     number = int_param((data.get("version") or {}).get("number"), "version.number")
     if data.get("key") not in (None, prop.key):
         raise ApiError(400, "The key of a property cannot be changed")
-    updated = ctx.store.update_property(
-        kind, owner, prop.key, data.get("value"), number, ctx.username
-    )
-    return respond(property_v2(ctx, updated))
+    try:
+        updated = ctx.store.update_property(
+            kind, owner, prop.key, data.get("value"), number, ctx.username
+        )
+    except TooLarge as error:
+        raise ApiError(400, error.message) from None
+    return respond(_json(ctx, kind, updated))
 
 
 def _delete_property(ctx: Ctx, kind: str, owner_id: int, prop_id: int) -> Response:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from confluence_sync.index import INDEX_KEY, index_from_json
+from confluence_sync import index_store
 from confluence_sync.localwiki.server import LocalWiki
 from tests.integration.sync.conftest import ACCOUNTS, Site
 
@@ -75,9 +75,9 @@ def indexes(site: Site) -> dict[str, Any]:
     reader = site.backend().reader
     result: dict[str, Any] = {}
     for key in GROUP_SPACES:
-        prop = reader.get_space_property(key, INDEX_KEY)
-        assert prop is not None, f"no index on {key}"
-        index = index_from_json(prop.value)
+        stored = index_store.read(reader, key)
+        assert stored.head is not None, f"no index on {key}"
+        index = stored.index
         titles = {p.id: p.title for p in reader.list_pages(key)}
         result[key] = sorted(
             (

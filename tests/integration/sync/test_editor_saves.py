@@ -12,12 +12,13 @@ from dataclasses import replace
 
 import pytest
 
-from confluence_sync import report
+from confluence_sync import index_store, report
 from confluence_sync.canonical_legacy import legacy_region_hash
 from confluence_sync.engine import RunResult
-from confluence_sync.index import INDEX_KEY, index_from_json
+from confluence_sync.index import INDEX_KEY
 from confluence_sync.regions import find_regions
 
+from ...unit.engine.legacy import legacy_value
 from .conftest import ATLAS, CONFIG, GROUP, HUB, MEETINGS, Site
 
 MEETING = "2026-03-12 Frühjahrstreffen bei HANSA-FLEX"
@@ -128,16 +129,17 @@ def test_inline_comments_on_kept_words_survive_and_removed_ones_are_named(
 def legacy_index(site: Site, space: str) -> None:
     """The space's index as an earlier release wrote it: region hashes in the old form."""
     backend = site.backend()
-    prop = backend.reader.get_space_property(space, INDEX_KEY)
-    assert prop is not None
-    index = index_from_json(prop.value)
+    stored = index_store.read(backend.reader, space)
+    prop, index = stored.head, stored.index
+    assert prop is not None and not stored.shards
     pages = {}
     for identity, record in index.pages.items():
         found = find_regions(backend.reader.get_page(record.page_id).body)
         regions = {name: legacy_region_hash(found[name].content) for name in record.regions}
         pages[identity] = replace(record, regions=regions)
     legacy = replace(index, pages=pages)
-    backend.writer().set_space_property(space, INDEX_KEY, legacy.to_json(), current=prop)
+    value = legacy_value(legacy)  # an earlier release kept the index in one property
+    backend.writer().set_space_property(space, INDEX_KEY, value, current=prop)
 
 
 def test_an_index_from_an_earlier_release_is_taken_over_without_conflicts(site: Site) -> None:

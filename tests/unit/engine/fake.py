@@ -30,6 +30,7 @@ from confluence_sync.backends.base import (
 )
 from confluence_sync.config.titles import title_key
 from confluence_sync.errors import ConflictError, NotFoundError, TitleExistsError
+from confluence_sync.index import INDEX_KEY
 
 
 @dataclass
@@ -84,6 +85,15 @@ class FakeWiki(WikiReader, WikiWriter):
             p for p in self.pages.values() if p.info.space_key == space and p.info.title == title
         )
 
+    def index_props(self, space: str) -> list[Property]:
+        """The index's head and shards on ``space`` (not counted as a request)."""
+        return self._properties(space, INDEX_KEY)
+
+    def drop_index(self, space: str) -> None:
+        """Someone deletes the space's index (its head and every shard)."""
+        for prop in self.index_props(space):
+            del self.space_props[(space, prop.key)]
+
     def member_edit(self, page_id: str, body: str, editor: str = "erika") -> None:
         """A member saves a new version of the page in the editor."""
         page = self.pages[page_id]
@@ -122,6 +132,17 @@ class FakeWiki(WikiReader, WikiWriter):
     def get_space_property(self, space_key: str, key: str) -> Property | None:
         self._hit("GET")
         return self.space_props.get((space_key, key))
+
+    def list_space_properties(self, space_key: str, prefix: str) -> list[Property]:
+        self._hit("GET")
+        return self._properties(space_key, prefix)
+
+    def _properties(self, space_key: str, prefix: str) -> list[Property]:
+        return [
+            prop
+            for (space, key), prop in sorted(self.space_props.items())
+            if space == space_key and (key == prefix or key.startswith(prefix + "."))
+        ]
 
     def get_page_property(self, page_id: str, key: str) -> Property | None:
         self._hit("GET")

@@ -158,7 +158,7 @@ def test_index_lost_the_markers_still_prove_ownership(wiki: FakeWiki) -> None:
     sync(wiki, network())
     sync(wiki, network(facts="Hamburg"))  # pages at version 2; markers still say version 1
     pages_before = set(wiki.pages)
-    del wiki.space_props[(GROUP, INDEX_KEY)]
+    wiki.drop_index(GROUP)
     wiki.body_reads.clear()
     plan, results = sync(wiki, network(facts="Hamburg"))
     assert set(wiki.pages) == pages_before  # nothing created twice
@@ -173,7 +173,7 @@ def test_index_lost_and_config_changed_keeps_regions_it_cannot_vouch_for(
 ) -> None:
     sync(wiki, network())
     sync(wiki, network(facts="Hamburg"))
-    del wiki.space_props[(GROUP, INDEX_KEY)]
+    wiki.drop_index(GROUP)
     page_id = meeting(wiki)
     _, results = sync(wiki, network(facts="Berlin"))
     # The marker knows the region as created (Bremen); the page says Hamburg, which might be a
@@ -225,9 +225,9 @@ def test_a_kept_conflict_is_never_rendered_over_by_a_later_update(wiki: FakeWiki
 
 def test_an_index_without_outside_hashes_is_read_once_then_fresh(wiki: FakeWiki) -> None:
     sync(wiki, network())
-    prop = wiki.space_props[(GROUP, INDEX_KEY)]
-    for entry in prop.value["pages"].values():  # type: ignore[index, union-attr]
-        entry.pop("o", None)  # as an index written before outside hashes existed
+    for prop in wiki.index_props(GROUP):
+        for entry in prop.value.get("p", {}).values():  # type: ignore[union-attr]
+            entry.pop("o", None)  # as an index written before outside hashes existed
     wiki.body_reads.clear()
     plan, _ = sync(wiki, network(facts="Hamburg"), trust_versions=True)
     assert meeting(wiki) in wiki.body_reads and not updates(plan)[MEETING].fresh

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from confluence_sync.index import INDEX_KEY, MARKER_KEY
+from confluence_sync.index import MARKER_KEY
 from confluence_sync.regions import wrap_region
 from confluence_sync.wanted import Wanted
 
@@ -73,7 +73,7 @@ def test_the_home_page_of_a_space_the_hub_index_records_is_taken() -> None:
     # its home page and index were written); the hub index still records it as ours.
     for page_id in [i for i, p in wiki.pages.items() if p.info.space_key == GROUP]:
         del wiki.pages[page_id]
-    del wiki.space_props[(GROUP, INDEX_KEY)]
+    wiki.drop_index(GROUP)
     info = wiki.create_space(GROUP, "Arbeitskreis")
     _, results = sync(wiki, network())
     row = [r for r in results if r.item == "page group/UPX/home"]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from confluence_sync import index_store
 from confluence_sync.backends.base import Grant
-from confluence_sync.index import INDEX_KEY, index_from_json
 from confluence_sync.plan import RemoveMember, RevokeGrant
 from confluence_sync.wanted import Wanted
 
@@ -27,10 +27,9 @@ def with_grant(wanted: Wanted, grant: Grant) -> Wanted:
 
 
 def recorded_index(wiki: FakeWiki, key: str) -> tuple[frozenset[Grant], dict[str, frozenset[str]]]:
-    prop = wiki.get_space_property(key, INDEX_KEY)
-    assert prop is not None
-    index = index_from_json(prop.value)
-    return index.grants or frozenset(), dict(index.groups)
+    stored = index_store.read(wiki, key)
+    assert stored.head is not None
+    return stored.index.grants or frozenset(), dict(stored.index.groups)
 
 
 def test_a_member_added_by_hand_survives_repeated_syncs() -> None:
