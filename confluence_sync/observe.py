@@ -1,9 +1,10 @@
 """Observe: read what the wiki holds now into a :class:`WikiState`, with reads only.
 
-Cheap by design (TARGETS: a no-op re-sync costs about 3 requests per space). Per space:
-the space, the page list (ids, titles, parents, versions; paginated in bulk) and our index
-(its head and shards: one listing of the space's properties). Everything else is read only
-where the index cannot answer:
+Cheap by design (TARGETS: a no-op re-sync costs at most 2 requests per space + 1 per 250
+pages). Every space in one listing (per 100 keys); then per space the page list (ids, titles,
+parents, versions, on Data Center labels; paginated in bulk) and our index (its head and
+shards: one listing of the space's properties). Everything else is read only where the index
+cannot answer:
 
 * a page body — only for pages the plan may rewrite and where the index cannot vouch for
   it: the version differs from the one we wrote (someone saved it since), or our last write
@@ -119,6 +120,9 @@ def observe(
     ``trust_versions``: let the planner render a page whole without reading it when its
     version is unchanged since our last write (see the module docstring for the risk).
     """
+    # Every space in one listing (per 100 keys), not one read each: a no-op run then costs
+    # two requests per space — its pages and its index.
+    reader.get_spaces([space.key for space in wanted.spaces])
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         observed = list(
             pool.map(lambda s: _observe_space(reader, s, adopt, trust_versions), wanted.spaces)
@@ -135,7 +139,9 @@ def observe(
         )
     recorded = hub.index.spaces if hub else ()
     # One read per such space and run: a space deleted by hand drops out of the record.
-    orphans = tuple(k for k in recorded if k not in spaces and reader.get_space(k) is not None)
+    candidates = [k for k in recorded if k not in spaces]
+    found = reader.get_spaces(candidates) if candidates else {}
+    orphans = tuple(k for k in candidates if found.get(k) is not None)
     return WikiState(reader.capabilities, spaces, groups, wanted.hub_key, orphans)
 
 

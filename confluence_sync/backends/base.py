@@ -189,6 +189,11 @@ class WikiReader(ABC):
     def get_space(self, key: str) -> SpaceInfo | None:
         """Must return the space (None if missing or invisible); cached per key."""
 
+    def get_spaces(self, keys: Sequence[str]) -> dict[str, SpaceInfo | None]:
+        """Every space of ``keys`` (None where missing or invisible), in as few requests as
+        the API allows; later ``get_space`` calls are answered from what this read."""
+        return {key: self.get_space(key) for key in keys}
+
     @abstractmethod
     def list_pages(self, space_key: str) -> list[PageInfo]:
         """Must return every current page of the space with id, title, parent and version,

@@ -11,6 +11,7 @@ labels or properties in a page create, so a new page costs 1 request + 1 for its
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from confluence_sync.errors import NotFoundError
@@ -70,15 +71,16 @@ class CloudReader(RestReader):
         )
         # Keys are matched case-insensitively (Cloud allows lower-case keys; lookups differ).
         results = [r for r in data.get("results") or [] if str(r.get("key")).upper() == key.upper()]
-        if not results:
-            return None
-        item = results[0]
-        return SpaceInfo(
-            key=str(item["key"]),
-            id=str(item["id"]),
-            name=str(item.get("name", "")),
-            homepage_id=str(item["homepageId"]) if item.get("homepageId") else None,
+        return _space(results[0]) if results else None
+
+    def _fetch_spaces(self, keys: Sequence[str]) -> list[SpaceInfo]:
+        # ``keys`` takes up to 250, comma-separated (cloud-v2.json GET /spaces).
+        results = self.transport.paginate(
+            f"{V2}/spaces",
+            what=f"spaces {', '.join(keys)}",
+            params={"keys": ",".join(keys), "limit": _LIMIT},
         )
+        return [_space(item) for item in results]
 
     def remember_space(self, key: str, space: SpaceInfo) -> None:
         super().remember_space(key, space)
@@ -265,6 +267,15 @@ class CloudReader(RestReader):
             params={"spaceKey": space_key, "expand": "body", "limit": 100},
         )
         return [template_of(item) for item in results]
+
+
+def _space(item: dict[str, Any]) -> SpaceInfo:
+    return SpaceInfo(
+        key=str(item["key"]),
+        id=str(item["id"]),
+        name=str(item.get("name", "")),
+        homepage_id=str(item["homepageId"]) if item.get("homepageId") else None,
+    )
 
 
 def _user(data: dict[str, Any]) -> UserInfo:

@@ -14,6 +14,7 @@ Templates have no REST API on DC: ``supports_templates`` is False.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from confluence_sync.errors import NotFoundError
@@ -91,13 +92,16 @@ class DataCenterReader(RestReader):
             )
         except NotFoundError:
             return None
-        homepage = data.get("homepage") or {}
-        return SpaceInfo(
-            key=str(data["key"]),
-            id=str(data["id"]),
-            name=str(data.get("name", "")),
-            homepage_id=str(homepage["id"]) if homepage.get("id") else None,
+        return _space(data)
+
+    def _fetch_spaces(self, keys: Sequence[str]) -> list[SpaceInfo]:
+        # ``spaceKey`` repeats (dc-10.0.3.json GET /rest/api/space: an array of keys).
+        results = self.transport.paginate(
+            f"{V1}/space",
+            what=f"spaces {', '.join(keys)}",
+            params={"spaceKey": list(keys), "expand": "homepage", "limit": _LIST_LIMIT},
         )
+        return [_space(item) for item in results]
 
     def list_pages(self, space_key: str) -> list[PageInfo]:
         params = {
@@ -261,6 +265,16 @@ class DataCenterReader(RestReader):
             "page templates cannot be read or written over REST on Confluence Data Center",
             hint="create the templates in the space's settings by hand; the plan lists them",
         )
+
+
+def _space(data: dict[str, Any]) -> SpaceInfo:
+    homepage = data.get("homepage") or {}
+    return SpaceInfo(
+        key=str(data["key"]),
+        id=str(data["id"]),
+        name=str(data.get("name", "")),
+        homepage_id=str(homepage["id"]) if homepage.get("id") else None,
+    )
 
 
 def _user(data: dict[str, Any]) -> UserInfo:

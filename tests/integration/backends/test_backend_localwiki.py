@@ -287,3 +287,18 @@ def test_user_grants_are_listed_by_username_not_display_name(site: Site) -> None
     listed = {g.subject for g in reader.list_grants("UPX") if g.subject_type == "user"}
     assert who in listed
     assert "Jana Weiß" not in listed
+
+
+def test_spaces_are_read_in_one_listing_and_answered_from_it(site: Site) -> None:
+    site.space("UPX")
+    site.space("EUK", "Energie und Klima")
+    fresh = connect(site.wiki, site.flavour)  # a new run: nothing cached
+    try:
+        reader = fresh.reader
+        found = reader.get_spaces(["UPX", "EUK", "NOPE"])
+        assert fresh.counter.requests == 1
+        assert found["UPX"] is not None and found["EUK"] is not None and found["NOPE"] is None
+        assert reader.get_space("EUK") == found["EUK"] and reader.get_space("NOPE") is None
+        assert fresh.counter.requests == 1  # both answered from the listing
+    finally:
+        fresh.close()

@@ -50,7 +50,7 @@ def test_first_sync_creates_everything_and_the_second_writes_nothing(site: Site)
     assert counts.writes == 0 and second.writes == 0
     managed = sum(1 for r in second.results if r.status == "unchanged")
     spaces = 2
-    assert counts.total <= 3 * spaces + managed // 100, counts  # TARGETS.md
+    assert counts.total <= 2 * spaces + -(-managed // 250), counts  # TARGETS.md
     assert second.requests == counts.total
 
 
@@ -102,8 +102,9 @@ def test_date_change_updates_only_pages_whose_content_changes(site: Site) -> Non
     hub_after = {p.id: p.version for p in site.backend().reader.list_pages(HUB)}
     assert sum(hub_after[p] != hub_before[p] for p in hub_before) <= 1  # the home page only
     # Nobody edited since our writes: no page body is read, and no marker is rewritten —
-    # the reads are observe's 3 per space, the writes the pages, the lock and the indexes.
-    assert result.by_method.get("GET") == 3 * 2
+    # the reads are observe's (the spaces in one listing, then per space its pages and its
+    # index), the writes the pages, the lock and the indexes.
+    assert result.by_method.get("GET") == 1 + 2 * 2
     pages_written = sum(1 for r in result.results if r.status == "updated")
     assert result.writes == pages_written + 3  # lock, hub index (releases it), group index
 
@@ -118,9 +119,9 @@ def test_date_change_by_default_reads_each_changed_page_once(site: Site) -> None
     assert "page group/UPX/meeting/2026-03" in {
         r.item for r in result.results if r.status == "updated"
     }
-    # Safe by default: observe's 3 reads per space plus one body read per changed page (an
-    # inline comment adds no version, so an unchanged version does not vouch for the body).
-    assert result.by_method.get("GET") == 3 * 2 + pages_written
+    # Safe by default: observe's reads plus one body read per changed page (an inline comment
+    # adds no version, so an unchanged version does not vouch for the body).
+    assert result.by_method.get("GET") == 1 + 2 * 2 + pages_written
     assert result.writes == pages_written + 3  # lock, hub index (releases it), group index
 
 

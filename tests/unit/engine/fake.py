@@ -62,6 +62,7 @@ class FakeWiki(WikiReader, WikiWriter):
     body_reads: list[str] = field(default_factory=list)  # page ids, in order
     marker_writes: list[str] = field(default_factory=list)  # page ids, in order
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
+    _listed: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.capabilities = Capabilities(
@@ -102,8 +103,18 @@ class FakeWiki(WikiReader, WikiWriter):
 
     # --- reader -------------------------------------------------------------------------
 
-    def get_space(self, key: str) -> SpaceInfo | None:
+    def get_spaces(self, keys: Sequence[str]) -> dict[str, SpaceInfo | None]:
+        """One listing; the next ``get_space`` of each of these keys is answered from it (as
+        the REST readers cache it for the run)."""
         self._hit("GET")
+        self._listed.update(keys)
+        return {key: self.spaces.get(key) for key in keys}
+
+    def get_space(self, key: str) -> SpaceInfo | None:
+        if key in self._listed:
+            self._listed.discard(key)
+        else:
+            self._hit("GET")
         return self.spaces.get(key)
 
     def list_pages(self, space_key: str) -> list[PageInfo]:
