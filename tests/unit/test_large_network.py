@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -12,19 +10,14 @@ import pytest
 
 from confluence_sync.config import expand_meetings, load_config
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from ..bench_scripts import bench_module
+
 TODAY = dt.date(2026, 1, 15)
 
 
 @pytest.fixture(scope="module")
 def generator() -> ModuleType:
-    # bench/ is a folder of scripts, not a package: load the file by path.
-    spec = importlib.util.spec_from_file_location("large_network", BENCH / "large_network.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while building
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("large_network")
 
 
 def test_tiny_shape_validates_and_has_the_expected_size(

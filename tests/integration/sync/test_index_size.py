@@ -6,11 +6,8 @@ An index in the single-property form of earlier versions is trusted as it is, th
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -22,22 +19,10 @@ from confluence_sync.index_store import LIMIT, size
 from confluence_sync.localwiki.server import LocalWiki
 from tests.unit.engine.legacy import legacy_value
 
+from ...bench_scripts import bench_module
 from .conftest import GROUP, HUB, Site
 
-BENCH = Path(__file__).resolve().parents[3] / "bench"
-
-
-def generator() -> ModuleType:
-    # bench/ is a folder of scripts, not a package: load the generator by path.
-    spec = importlib.util.spec_from_file_location("large_network", BENCH / "large_network.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while building
-    spec.loader.exec_module(module)
-    return module
-
-
-NETWORK = generator()
+NETWORK = bench_module("large_network")
 SHAPE = NETWORK.GROUP_300
 
 
