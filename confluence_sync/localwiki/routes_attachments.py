@@ -19,7 +19,8 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import readable_page, require
-from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, respond
+from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, bad_id, respond
+from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.routes_v2 import paged, require_writable, v2
 from confluence_sync.localwiki.store_files import Attachment
@@ -28,11 +29,12 @@ from confluence_sync.localwiki.views_v1 import list_json, paging, user_json
 XSRF_MESSAGE = "XSRF check failed"
 
 
-def _attachment_id(raw: str) -> int:
-    number = raw[3:] if raw.startswith("att") else raw
-    if not number.isdigit():
-        raise ApiError(404, f"No attachment with id {raw}")
-    return int(number)
+def _attachment_id(ctx: Ctx, raw: str) -> int:
+    number = parse_long(raw[3:] if raw.startswith("att") else raw)
+    if number is None:
+        # v2 types the id as a number and refuses others with 400 (app.bad_id); v1 has none.
+        raise bad_id(ctx.api, raw) if ctx.api == "v2" else ApiError(404, f"No attachment {raw}")
+    return number
 
 
 def _download(ctx: Ctx, att: Attachment) -> str:
@@ -145,7 +147,7 @@ def create_or_update_attachments(ctx: Ctx, page_id: int) -> Response:
 
 @v1.route("/content/<int:page_id>/child/attachment/<att_id>/data", ["POST"], gone_on_cloud=True)
 def update_attachment_data(ctx: Ctx, page_id: int, att_id: str) -> Response:
-    saved = _save(ctx, page_id, f"update:{_attachment_id(att_id)}")
+    saved = _save(ctx, page_id, f"update:{_attachment_id(ctx, att_id)}")
     return respond(attachment_v1(ctx, saved[0]))
 
 
@@ -157,7 +159,7 @@ def page_attachments(ctx: Ctx, page_id: int) -> Response:
 
 
 def _readable_attachment(ctx: Ctx, raw: str) -> Attachment:
-    att = ctx.store.attachment(_attachment_id(raw))
+    att = ctx.store.attachment(_attachment_id(ctx, raw))
     if att is None:
         raise ApiError(404, f"No attachment with id {raw}")
     readable_page(ctx, att.page_id, ("current", "draft"))

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from confluence_sync.localwiki.access import readable_page
 from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.model import Group, User
+from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.views_v1 import list_json, paging, user_json
 
@@ -75,15 +76,17 @@ def member_of(ctx: Ctx) -> Response:
 
 def _watched(ctx: Ctx, content_id: str) -> int:
     """The row key of a watched page, or (negated, its own id range) attachment ``att<n>``."""
-    if content_id.startswith("att") and content_id[3:].isdigit():
-        att = ctx.store.attachment(int(content_id[3:]))
+    attachment_id = parse_long(content_id[3:]) if content_id.startswith("att") else None
+    if attachment_id is not None:
+        att = ctx.store.attachment(attachment_id)
         if att is None:
             raise ApiError(404, f"No content with id {content_id}")
         readable_page(ctx, att.page_id, ("current", "draft"))
         return -att.id
-    if not content_id.isdigit():
+    page_id = parse_long(content_id)
+    if page_id is None:
         raise ApiError(404, f"No content with id {content_id}")
-    return readable_page(ctx, int(content_id), ("current", "draft")).id
+    return readable_page(ctx, page_id, ("current", "draft")).id
 
 
 def _watcher(ctx: Ctx) -> User:

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import readable_space, require
 from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, respond
+from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_permissions import grant_from_v1
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.views_v1 import (
@@ -85,6 +86,15 @@ def get_space(ctx: Ctx, key: str) -> Response:
     return respond(space_json(ctx, space, Expand(ctx.arg("expand"))))
 
 
+def _homepage_id(raw: Any) -> int | None:
+    if not raw:
+        return None
+    number = parse_long(raw)
+    if number is None:
+        raise ApiError(400, "homepage.id must be a content id")
+    return number
+
+
 @v1.route("/space/<key>", ["PUT"])
 def update_space(ctx: Ctx, key: str) -> Response:
     space = readable_space(ctx, key)
@@ -95,7 +105,7 @@ def update_space(ctx: Ctx, key: str) -> Response:
         space.key,
         name=data.get("name"),
         description=_description(data),
-        homepage_id=int(home) if home else None,
+        homepage_id=_homepage_id(home),
         status=data.get("status"),
     )
     return respond(space_json(ctx, updated, Expand("description.plain,homepage")))
@@ -285,7 +295,7 @@ def space_trash(ctx: Ctx, key: str) -> Response:
     limit = min(max(ctx.int_arg("limit", 25), 1), 200)
     cursor = ctx.arg("cursor") or ""
     # Cursors look like Confluence's ("cursortype:false:<last id>"): resume after that id.
-    after = int(cursor.rsplit(":", 1)[-1]) if cursor.rsplit(":", 1)[-1].isdigit() else None
+    after = parse_long(cursor.rsplit(":", 1)[-1])
     pages = ctx.store.find_pages(
         space_ids=[space.id],
         statuses=("trashed",),

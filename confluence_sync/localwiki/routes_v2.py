@@ -18,29 +18,36 @@ from confluence_sync.localwiki.access import can_read, readable_page, readable_s
 from confluence_sync.localwiki.access import storage_body as _storage
 from confluence_sync.localwiki.app import ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.model import Page, Property, Space
+from confluence_sync.localwiki.numbers import INT_MAX, V2PathId, parse_int, parse_long
 
-v2 = RouteTable()
+v2 = RouteTable(path_id=V2PathId)
 V2_CAP = 250
+CURSOR_ERROR = "Provided value for 'cursor' is not the correct type. Expected type is Cursor."
 
 
 def int_param(value: Any, name: str) -> int:
+    """An id from a query or body: the v2 spec types them int64 (Java long)."""
+    number = parse_long(value)
+    if number is None:
+        raise ApiError(400, f"Provided value for '{name}' is not the correct type.")
+    return number
+
+
+def decode_cursor(cursor: str) -> int:
+    """The offset in one of our cursors; anything else is not a cursor (400)."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ApiError(400, f"Provided value for '{name}' is not the correct type.") from None
+        offset = parse_int(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except ValueError:
+        offset = None
+    if offset is None or not 0 <= offset <= INT_MAX:
+        raise ApiError(400, CURSOR_ERROR)
+    return offset
 
 
 def _window(ctx: Ctx) -> tuple[int, int]:
     limit = min(max(ctx.int_arg("limit", 25), 1), V2_CAP)
     cursor = ctx.arg("cursor")
-    if not cursor:
-        return 0, limit
-    try:
-        return int(base64.urlsafe_b64decode(cursor.encode()).decode()), limit
-    except ValueError:
-        raise ApiError(
-            400, "Provided value for 'cursor' is not the correct type. Expected type is Cursor."
-        ) from None
+    return (decode_cursor(cursor) if cursor else 0), limit
 
 
 def _list(ctx: Ctx, items: Sequence[Any], offset: int, limit: int, more: bool) -> Response:
