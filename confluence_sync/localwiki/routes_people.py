@@ -262,6 +262,18 @@ def remove_member_dc(ctx: Ctx, username: str, group: str) -> Response:
     return respond(None, 204)
 
 
+def _text_fields(data: dict[str, Any], *names: str) -> dict[str, str | None]:
+    """Optional string fields of a user body; a list, object or number where the spec types
+    a string is a 400 (Jackson refuses to bind it on DC), not a value to store."""
+    values: dict[str, str | None] = {}
+    for name in names:
+        value = data.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ApiError(400, f"{name} must be a string")
+        values[name] = value
+    return values
+
+
 @v1.route("/admin/user", ["POST"], flavours=DC)
 def create_user_dc(ctx: Ctx) -> Response:
     _require_admin(ctx)
@@ -269,8 +281,9 @@ def create_user_dc(ctx: Ctx) -> Response:
     username, password = data.get("userName") or data.get("username"), data.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise ApiError(400, "userName and password are required")
+    fields = _text_fields(data, "email", "fullName")
     user = ctx.store.create_user(
-        username, password, email=data.get("email"), display_name=data.get("fullName")
+        username, password, email=fields["email"], display_name=fields["fullName"]
     )
     return respond(user_json(ctx, user), 201)
 
@@ -278,6 +291,11 @@ def create_user_dc(ctx: Ctx) -> Response:
 @v1.route("/admin/user/<username>", ["DELETE"], flavours=DC)
 def delete_user_dc(ctx: Ctx, username: str) -> Response:
     _require_admin(ctx)
+    if ctx.user is not None and ctx.store.user_by_name(username) == ctx.user:
+        # The account making the request cannot delete itself (else the only admin locks
+        # everyone out). DC 10.0.3 documents 202/401/403/404 here, a refusal being 403 "The
+        # calling user does not have permission to perform this action".
+        raise ApiError(403, "The calling user does not have permission to delete their own account")
     ctx.store.delete_user(username)
     # DC answers with a long task; the deletion here is immediate, so the task is finished.
     task = ctx.store.finished_task("Delete user")
@@ -301,12 +319,16 @@ def admin_create_user(ctx: Ctx) -> Response:
     username, password = data.get("username"), data.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise ApiError(400, "username and password are required")
+    fields = _text_fields(data, "email", "displayName")
+    groups = data.get("groups", ["confluence-users"])
+    if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+        raise ApiError(400, "groups must be a list of group names")
     user = ctx.store.create_user(
         username,
         password,
-        email=data.get("email"),
-        display_name=data.get("displayName"),
-        groups=data.get("groups", ["confluence-users"]),
+        email=fields["email"],
+        display_name=fields["displayName"],
+        groups=groups,
     )
     token = ctx.store.create_token(user.username)
     return respond(
