@@ -8,8 +8,9 @@ with one or more ``file`` parts (plus ``comment``, ``minorEdit``) and need the h
 new version.
 Ids read ``att<number>`` as on Confluence; the number alone is accepted too.
 
-v2 (Cloud): ``GET /pages/{id}/attachments`` (``filename``, ``mediaType``),
-``GET|DELETE /attachments/{id}``. Files are kept, not served for download.
+v2 (Cloud): ``GET /pages/{id}/attachments`` (``filename``, ``mediaType``, ``status``),
+``GET|DELETE /attachments/{id}``: a delete trashes, ``purge=true`` on a trashed one purges.
+Files are kept, not served for download.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def attachment_v1(ctx: Ctx, att: Attachment) -> dict[str, Any]:
     return {
         "id": f"att{att.id}",
         "type": "attachment",
-        "status": "current",
+        "status": att.status,
         "title": att.title,
         "version": {
             "by": user_json(ctx, None, att.author),
@@ -73,7 +74,7 @@ def attachment_v2(ctx: Ctx, att: Attachment) -> dict[str, Any]:
     user = ctx.store.user_by_name(att.author)
     return {
         "id": f"att{att.id}",
-        "status": "current",
+        "status": att.status,
         "title": att.title,
         "createdAt": att.created_at,
         "pageId": str(att.page_id),
@@ -154,7 +155,11 @@ def update_attachment_data(ctx: Ctx, page_id: int, att_id: str) -> Response:
 @v2.route("/pages/<int:page_id>/attachments", ["GET"])
 def page_attachments(ctx: Ctx, page_id: int) -> Response:
     readable_page(ctx, page_id)
-    found = ctx.store.attachments(page_id, ctx.arg("filename"), ctx.arg("mediaType"))
+    # The v2 spec: "By default, `current` and `archived` are used"; trashed on request.
+    statuses = [v for item in ctx.request.args.getlist("status") for v in item.split(",") if v]
+    found = ctx.store.attachments(
+        page_id, ctx.arg("filename"), ctx.arg("mediaType"), statuses or ("current", "archived")
+    )
     return paged(ctx, [attachment_v2(ctx, a) for a in found])
 
 
@@ -173,8 +178,20 @@ def get_attachment(ctx: Ctx, att_id: str) -> Response:
 
 @v2.route("/attachments/<att_id>", ["DELETE"])
 def delete_attachment(ctx: Ctx, att_id: str) -> Response:
+    """The v2 spec: "Deleting an attachment moves the attachment to the trash ... To
+    permanently delete an attachment (or "purge" it), the endpoint must be called on a
+    **trashed** attachment with ... `purge=true`", which also needs space admin."""
     att = _readable_attachment(ctx, att_id)
     page = readable_page(ctx, att.page_id, ("current", "draft"))
     require_writable(ctx, page.space_id, "delete", "attachment")  # v2: 404, not 403
-    ctx.store.delete_attachment(att.id)
+    if ctx.arg("purge") == "true":
+        if att.status != "trashed":
+            raise ApiError(400, "Only trashed attachments can be purged")
+        require_writable(ctx, page.space_id, "administer", "space")
+        ctx.store.delete_attachment(att.id)
+    elif att.status != "current":
+        # As for pages: a trashed attachment is not deleted again, it is purged or left.
+        raise ApiError(404, f"No current attachment with id {att_id}")
+    else:
+        ctx.store.trash_attachment(att.id)
     return respond(None, 204)

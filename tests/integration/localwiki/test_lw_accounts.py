@@ -3,6 +3,7 @@ database it wrote (found by the spec-driven fuzz, tests/fuzz)."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,30 @@ def test_admin_endpoint_user_with_wrong_types_is_400(dc: Wiki, extra: dict[str, 
     )
     assert response.status_code == 400, response.text
     assert dc.server.store.user_by_name("erika") is None
+
+
+def test_a_database_from_before_attachments_had_a_status_opens(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    with LocalWiki(flavour="cloud", db_path=db) as wiki:
+        admin = wiki.store.user_by_name("admin")
+        assert admin is not None
+        space = wiki.store.create_space(key="OLD", name="Alt", creator=admin)
+        assert space.homepage_id is not None
+        wiki.store.save_attachment(
+            space.homepage_id,
+            "a.txt",
+            b"a",
+            media_type="text/plain",
+            comment="",
+            author="admin",
+            mode="create",
+        )
+    with sqlite3.connect(db) as conn:  # the table as an earlier release wrote it
+        conn.execute("ALTER TABLE attachments DROP COLUMN status")
+    with LocalWiki(flavour="cloud", db_path=db) as again:
+        listed = requests.get(
+            f"{again.url}/api/v2/pages/{space.homepage_id}/attachments", auth=again.admin
+        )
+        assert [(a["title"], a["status"]) for a in listed.json()["results"]] == [
+            ("a.txt", "current")
+        ]
