@@ -20,7 +20,7 @@ from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, RouteTable, 
 from confluence_sync.localwiki.model import Group, User
 from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
-from confluence_sync.localwiki.views_v1 import list_json, paging, user_json
+from confluence_sync.localwiki.views_v1 import group_json, list_json, paging, user_json
 
 admin = RouteTable()
 
@@ -28,15 +28,6 @@ admin = RouteTable()
 def _require_admin(ctx: Ctx) -> None:
     if not ctx.store.is_admin(ctx.user):
         raise ApiError(403, "Only Confluence administrators may do this")
-
-
-def group_json(ctx: Ctx, group: Group) -> dict[str, Any]:
-    return {
-        "type": "group",
-        "name": group.name,
-        "id": group.id,
-        "_links": {"self": f"{ctx.base}/rest/api/group/{group.name}"},
-    }
 
 
 def _user_or_404(ctx: Ctx) -> User:

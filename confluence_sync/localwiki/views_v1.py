@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from confluence_sync.localwiki.app import ApiError, Ctx
-from confluence_sync.localwiki.model import Label, Page, Permission, Property, Space, User
+from confluence_sync.localwiki.model import Group, Label, Page, Permission, Property, Space, User
 
 MAX_EXPANSIONS = 8
 
@@ -329,7 +329,8 @@ def space_json(ctx: Ctx, space: Space, expand: Expand) -> dict[str, Any]:
             }
         }
     if expand.has("permissions"):
-        out["permissions"] = [permission_v1_json(ctx, p) for p in ctx.store.permissions(space.id)]
+        shape = space_permission_cloud if ctx.cloud else permission_v1_json
+        out["permissions"] = [shape(ctx, p) for p in ctx.store.permissions(space.id)]
     expandable.update(
         {
             "settings": f"/rest/api/space/{space.key}/settings",
@@ -373,6 +374,38 @@ def subject_json(ctx: Ctx, perm: Permission) -> dict[str, Any]:
         group = ctx.store.group_by_name(perm.subject)
         return {"type": "group", "identifier": group.id if (group and ctx.cloud) else perm.subject}
     return {"type": "anonymous", "identifier": "anonymous"}
+
+
+def group_json(ctx: Ctx, group: Group) -> dict[str, Any]:
+    return {
+        "type": "group",
+        "name": group.name,
+        "id": group.id,
+        "_links": {"self": f"{ctx.base}/rest/api/group/{group.name}"},
+    }
+
+
+def space_permission_cloud(ctx: Ctx, perm: Permission) -> dict[str, Any]:
+    """Cloud v1 ``SpacePermission``, the shape of a Space's ``expand=permissions`` (cloud-v1
+    schema ``Space.permissions``): subjects as user/group lists, ``operation.operation`` and
+    ``targetType``, ``anonymousAccess``. Not the ``SpacePermissionV2`` that
+    ``POST /space/{key}/permission`` answers."""
+    subjects: dict[str, Any] = {}
+    if perm.subject_type == "user":
+        user = ctx.store.user_by_id(int(perm.subject))
+        users = [user_json(ctx, user)] if user else []
+        subjects["user"] = {"results": users, "size": len(users)}
+    elif perm.subject_type == "group":
+        group = ctx.store.group_by_name(perm.subject)
+        groups = [group_json(ctx, group)] if group else []
+        subjects["group"] = {"results": groups, "size": len(groups)}
+    return {
+        "id": perm.id,
+        "subjects": subjects,
+        "operation": {"operation": perm.operation, "targetType": perm.target},
+        "anonymousAccess": perm.subject_type == "anonymous",
+        "unlicensedAccess": False,
+    }
 
 
 def permission_v1_json(ctx: Ctx, perm: Permission) -> dict[str, Any]:
