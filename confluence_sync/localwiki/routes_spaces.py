@@ -101,6 +101,9 @@ def update_space(ctx: Ctx, key: str) -> Response:
     require(ctx, space.id, "administer", "space")
     data = ctx.body_dict()
     home = (data.get("homepage") or {}).get("id")
+    # Both specs type status as a string; a space is current or archived.
+    if data.get("status") not in (None, "current", "archived"):
+        raise ApiError(400, "status must be current or archived")
     updated = ctx.store.update_space(
         space.key,
         name=data.get("name"),
