@@ -25,7 +25,7 @@ from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.routes_v2 import paged, require_writable, v2
 from confluence_sync.localwiki.store_files import Attachment
-from confluence_sync.localwiki.views_v1 import list_json, paging, user_json
+from confluence_sync.localwiki.views_v1 import entity, list_json, paging, user_json
 
 XSRF_MESSAGE = "XSRF check failed"
 
@@ -149,7 +149,7 @@ def create_or_update_attachments(ctx: Ctx, page_id: int) -> Response:
 @v1.route("/content/<int:page_id>/child/attachment/<att_id>/data", ["POST"], gone_on_cloud=True)
 def update_attachment_data(ctx: Ctx, page_id: int, att_id: str) -> Response:
     saved = _save(ctx, page_id, f"update:{_attachment_id(ctx, att_id)}")
-    return respond(attachment_v1(ctx, saved[0]))
+    return respond(entity(ctx, attachment_v1(ctx, saved[0]), "/rest/api/content"))
 
 
 @v2.route("/pages/<int:page_id>/attachments", ["GET"])
@@ -173,7 +173,9 @@ def _readable_attachment(ctx: Ctx, raw: str) -> Attachment:
 
 @v2.route("/attachments/<att_id>", ["GET"])
 def get_attachment(ctx: Ctx, att_id: str) -> Response:
-    return respond(attachment_v2(ctx, _readable_attachment(ctx, att_id)))
+    body = attachment_v2(ctx, _readable_attachment(ctx, att_id))
+    body["_links"]["base"] = ctx.base  # a single entity, as the spec's 200 schema adds it
+    return respond(body)
 
 
 @v2.route("/attachments/<att_id>", ["DELETE"])

@@ -14,6 +14,7 @@ from confluence_sync.localwiki.routes_permissions import grant_from_v1
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.views_v1 import (
     Expand,
+    entity,
     label_json,
     list_json,
     paging,
@@ -30,6 +31,9 @@ def _description(data: dict[str, Any]) -> str | None:
         plain = desc.get("plain") or desc.get("view") or {}
         return str(plain.get("value", "")) if isinstance(plain, dict) else ""
     return str(desc)
+
+
+SPACES = "/rest/api/space"  # _links.collection of a space answer
 
 
 # Space reads still answer on Cloud sites whose v1 content routes are gone (reference §1).
@@ -67,7 +71,9 @@ def _create_space(ctx: Ctx, private: bool) -> Response:
         permissions=grants,
         private=private,
     )
-    return respond(space_json(ctx, space, Expand("description.plain,homepage")))
+    return respond(
+        entity(ctx, space_json(ctx, space, Expand("description.plain,homepage")), SPACES)
+    )
 
 
 @v1.route("/space", ["POST"])
@@ -83,7 +89,7 @@ def create_private_space(ctx: Ctx) -> Response:
 @v1.route("/space/<key>", ["GET"])
 def get_space(ctx: Ctx, key: str) -> Response:
     space = readable_space(ctx, key)
-    return respond(space_json(ctx, space, Expand(ctx.arg("expand"))))
+    return respond(entity(ctx, space_json(ctx, space, Expand(ctx.arg("expand"))), SPACES))
 
 
 def _homepage_id(raw: Any) -> int | None:
@@ -111,7 +117,9 @@ def update_space(ctx: Ctx, key: str) -> Response:
         homepage_id=_homepage_id(home),
         status=data.get("status"),
     )
-    return respond(space_json(ctx, updated, Expand("description.plain,homepage")))
+    return respond(
+        entity(ctx, space_json(ctx, updated, Expand("description.plain,homepage")), SPACES)
+    )
 
 
 @v1.route("/space/<key>", ["DELETE"])
@@ -210,7 +218,7 @@ def _create_space_property(ctx: Ctx, key: str, prop_key: str | None) -> Response
     if not isinstance(prop_key, str) or "value" not in data:
         raise ApiError(400, "key and value are required")
     prop = ctx.store.create_property("space", space.id, prop_key, data["value"], ctx.username)
-    return respond(property_json(ctx, prop, f"space/{space.key}"))
+    return respond(entity(ctx, property_json(ctx, prop, f"space/{space.key}")))
 
 
 @v1.route("/space/<key>/property", ["POST"], gone_on_cloud=True)
@@ -229,7 +237,7 @@ def get_space_property(ctx: Ctx, key: str, prop_key: str) -> Response:
     prop = ctx.store.property("space", space.id, prop_key)
     if prop is None:
         raise ApiError(404, f"No property found with key: {prop_key}")
-    return respond(property_json(ctx, prop, f"space/{space.key}"))
+    return respond(entity(ctx, property_json(ctx, prop, f"space/{space.key}")))
 
 
 @v1.route("/space/<key>/property/<prop_key>", ["PUT"], gone_on_cloud=True)
@@ -244,7 +252,7 @@ def update_space_property(ctx: Ctx, key: str, prop_key: str) -> Response:
     prop = ctx.store.update_property(
         "space", space.id, prop_key, data["value"], number, ctx.username, create_missing=True
     )
-    return respond(property_json(ctx, prop, f"space/{space.key}"))
+    return respond(entity(ctx, property_json(ctx, prop, f"space/{space.key}")))
 
 
 @v1.route("/space/<key>/property/<prop_key>", ["DELETE"], gone_on_cloud=True)

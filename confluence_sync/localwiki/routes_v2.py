@@ -146,8 +146,14 @@ def page_v2(
     out["_links"] = {
         "webui": f"/spaces/{page.space_key}/pages/{page.id}",
         "editui": f"/pages/resumedraft.action?draftId={page.id}",
+        "edituiv2": f"/spaces/{page.space_key}/pages/edit-v2/{page.id}",
         "tinyui": f"/x/{page.id}",
     }
+    if single:
+        # The v2 spec's 200 answers of every single-entity read and write add `_links.base`
+        # to the entity (allOf [...Single, {_links: {base}}]); list elements have none, their
+        # list carries it. Captured page answers (text2confl, see views_v1.page_links) agree.
+        out["_links"]["base"] = ctx.base
     return out
 
 
@@ -170,7 +176,7 @@ def property_v2(ctx: Ctx, prop: Property) -> dict[str, Any]:
     }
 
 
-def space_v2(ctx: Ctx, space: Space) -> dict[str, Any]:
+def space_v2(ctx: Ctx, space: Space, *, single: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": str(space.id),
         "key": space.key,
@@ -182,6 +188,8 @@ def space_v2(ctx: Ctx, space: Space) -> dict[str, Any]:
         "homepageId": str(space.homepage_id) if space.homepage_id else None,
         "_links": {"webui": f"/spaces/{space.key}"},
     }
+    if single:  # as for pages: the spec's single-space answers add _links.base
+        out["_links"]["base"] = ctx.base
     fmt = ctx.arg("description-format")
     if fmt in ("plain", "view"):
         out["description"] = {fmt: {"representation": fmt, "value": space.description}}
@@ -444,14 +452,12 @@ def create_space(ctx: Ctx) -> Response:
     space = ctx.store.create_space(
         key=key, name=name, creator=ctx.user, description=str(desc.get("value", ""))
     )
-    body = space_v2(ctx, space)
-    body["_links"]["base"] = ctx.base
-    return respond(body, 201)
+    return respond(space_v2(ctx, space, single=True), 201)
 
 
 @v2.route("/spaces/<int:space_id>", ["GET"])
 def get_space(ctx: Ctx, space_id: int) -> Response:
-    return respond(space_v2(ctx, readable_space_id(ctx, space_id)))
+    return respond(space_v2(ctx, readable_space_id(ctx, space_id), single=True))
 
 
 @v2.route("/spaces/<int:space_id>/pages", ["GET"])

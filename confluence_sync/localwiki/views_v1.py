@@ -176,17 +176,43 @@ def history_json(ctx: Ctx, page: Page, expand: Expand | None = None) -> dict[str
 
 
 def page_links(ctx: Ctx, page: Page) -> dict[str, str]:
-    webui = (
-        f"/spaces/{page.space_key}/pages/{page.id}"
-        if ctx.cloud
-        else f"/pages/viewpage.action?pageId={page.id}"
-    )
+    """A content object's links, relative to ``_links.base`` (``self`` is absolute).
+
+    DC names the edit link ``edit``, Cloud ``editui`` plus ``edituiv2`` (captured answers:
+    a DC ``GET /rest/api/content/{id}`` in KelkooGroup/theGardener's test data, Cloud v1 and
+    v2 page answers in zeldigas/text2confl's ``src/test/resources/data/responses``).
+    """
+    draft = f"/pages/resumedraft.action?draftId={page.id}"
+    if ctx.cloud:
+        return {
+            "webui": f"/spaces/{page.space_key}/pages/{page.id}",
+            "editui": draft,
+            "edituiv2": f"/spaces/{page.space_key}/pages/edit-v2/{page.id}",
+            "tinyui": f"/x/{page.id}",
+            "self": f"{ctx.base}/rest/api/content/{page.id}",
+        }
     return {
-        "webui": webui,
-        "edit": f"/pages/resumedraft.action?draftId={page.id}",
+        "webui": f"/pages/viewpage.action?pageId={page.id}",
+        "edit": draft,
         "tinyui": f"/x/{page.id}",
         "self": f"{ctx.base}/rest/api/content/{page.id}",
     }
+
+
+def entity(ctx: Ctx, body: dict[str, Any], collection: str | None = None) -> dict[str, Any]:
+    """``body`` as the top-level object of an answer: Confluence adds ``base`` and ``context``
+    (and for content and spaces ``collection``) to its ``_links``, which clients join the
+    relative links to (``base + webui``). Objects inside lists get them on the list only.
+
+    DC 10.0.3 lists base/context/self under ``_links`` of Content, JsonContentProperty and
+    JsonSpaceProperty; the captured single-content answers above carry all three plus
+    ``collection``.
+    """
+    links = body.setdefault("_links", {})
+    links.update(base=ctx.base, context=ctx.context)
+    if collection is not None:
+        links["collection"] = collection
+    return body
 
 
 def content_json(ctx: Ctx, page: Page, expand: Expand, *, nested: bool = False) -> dict[str, Any]:
