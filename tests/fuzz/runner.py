@@ -43,6 +43,7 @@ class TreeReport:
 
     api: str
     operations: int
+    undocumented: int = 0  # implemented routes the spec has no operation for: not generated
     seconds: float = 0.0
     statuses: Counter[int] = field(default_factory=Counter)
     server_errors: list[str] = field(default_factory=list)  # "METHOD path?query → status"
@@ -59,8 +60,8 @@ class TreeReport:
     def summary(self) -> str:
         top = ", ".join(f"{status}: {n}" for status, n in sorted(self.statuses.items()))
         return (
-            f"[{self.api}] {self.operations} operations, {self.requests} requests in "
-            f"{self.seconds:.1f} s ({top})"
+            f"[{self.api}] {self.operations} operations ({self.undocumented} routes not in the "
+            f"spec), {self.requests} requests in {self.seconds:.1f} s ({top})"
         )
 
 
@@ -110,7 +111,7 @@ def run_tree(wiki: LocalWiki, plan: Plan) -> TreeReport:
     schema = schemathesis.openapi.from_dict(
         plan.document, config=config_for(plan, base_url, wiki.admin)
     )
-    report = TreeReport(plan.api, len(plan.operations))
+    report = TreeReport(plan.api, len(plan.operations), len(plan.undocumented))
     started = time.perf_counter()
     for event in schemathesis.engine.from_schema(schema).execute():
         if isinstance(event, events.NonFatalError):
