@@ -20,7 +20,8 @@ from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, RouteTable, 
 from confluence_sync.localwiki.model import Group, User
 from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
-from confluence_sync.localwiki.views_v1 import group_json, list_json, paging, user_json
+from confluence_sync.localwiki.views_people import group_json, user_json
+from confluence_sync.localwiki.views_v1 import list_json, paging
 
 admin = RouteTable()
 
