@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from confluence_sync.localwiki.journal import ENVIRON_NOTIFIES
 from confluence_sync.localwiki.model import StoreError, User
+from confluence_sync.localwiki.numbers import BadId, PathId, parse_int
 from confluence_sync.localwiki.response_cache import PageResponseCache, page_path_pattern
 from confluence_sync.localwiki.store import Store
 
@@ -140,13 +141,15 @@ class Ctx:
         return self.request.args.get(name, default)
 
     def int_arg(self, name: str, default: int) -> int:
+        """A numeric query parameter; Confluence's are Java ints (start, limit, depth,
+        version), so a value beyond one is as malformed as text."""
         raw = self.request.args.get(name)
         if raw is None or raw == "":
             return default
-        try:
-            return int(raw)
-        except ValueError:
-            raise ApiError(400, f"Invalid value for parameter {name}: {raw}") from None
+        number = parse_int(raw)
+        if number is None:
+            raise ApiError(400, f"Invalid value for parameter {name}: {raw}")
+        return number
 
     def json(self) -> Any:
         """The request's JSON body (400 when it is not JSON)."""
@@ -166,6 +169,23 @@ class Ctx:
 
 
 Handler = Callable[..., Response]
+
+
+def bad_id(api: str, raw: str) -> ApiError:
+    """The refusal of a path id that is no Java long.
+
+    v2 answers 400 INVALID_REQUEST_PARAMETER ("Provided value {…} for 'id' is not the correct
+    type. Expected type is ContentId", Cloud's answer to a non-numeric attachment id as quoted
+    in published client tests); v1/DC are JAX-RS resources, where a path parameter that does
+    not convert is a 404 (JAX-RS 1.1 §3.2), the same as a missing id.
+    """
+    if api == "v2":
+        return ApiError(
+            400,
+            f"Provided value {{{raw}}} for 'id' is not the correct type. "
+            "Expected type is ContentId",
+        )
+    return ApiError(404, f"No content found with id : ContentId{{id={raw}}}")
 
 
 def respond(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -219,9 +239,14 @@ class RouteTable:
     A rule can be limited to one flavour: Cloud-only v1 routes (one-at-a-time permissions,
     group-by-id, move) do not exist on Data Center and vice versa (admin, 9.1+ permissions,
     archive, trash), so a client that uses the wrong one gets the 404 a real site gives.
+
+    ``<int:...>`` in a rule is a Confluence id, not werkzeug's unbounded int: ``path_id``
+    (default ``numbers.PathId``) turns one beyond a Java long into a ``BadId``, which the
+    dispatcher refuses (see ``numbers.py``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, path_id: type[BaseConverter] = PathId) -> None:
+        self.converters: dict[str, type[BaseConverter]] = {"int": path_id}
         self.rules: list[Rule] = []
         self.rule_flavours: list[tuple[str, ...]] = []  # parallel to ``rules``
         self.handlers: dict[str, Handler] = {}
@@ -267,6 +292,7 @@ class RouteTable:
                         [rule.empty() for rule in self.rules_for(flavour)],
                         strict_slashes=False,
                         merge_slashes=True,
+                        converters=self.converters,
                     )
                     self._maps[flavour] = current
         return current
@@ -362,6 +388,9 @@ class WikiApp:
                 return self._unimplemented(request, error_api)
             handler = table.handlers[str(endpoint)]
             ctx.user = self._authenticate(request, error_api)
+            bad = next((raw for raw in args.values() if isinstance(raw, BadId)), None)
+            if bad is not None:
+                raise bad_id(error_api, bad)
             if (
                 api == "v1"
                 and self.options.flavour == "cloud"
@@ -380,6 +409,11 @@ class WikiApp:
         except StoreError as error:
             message = getattr(error, "v2_message", None) if error_api == "v2" else None
             return error_response(error_api, error.status, message or error.message)
+        except OverflowError as error:
+            # A number from a body beyond SQLite's (and Java's) 64 bits: the client's mistake,
+            # like a value of the wrong type below.
+            log.debug("number out of range %s %s: %r", request.method, request.path, error)
+            return error_response(error_api, 400, "Invalid request: a number is out of range")
         except (ValueError, AttributeError, TypeError, KeyError) as error:
             # A body of the wrong shape (a string where an object belongs, ...) is the
             # client's mistake: Confluence answers 400, not 500.

@@ -8,8 +8,9 @@ with one or more ``file`` parts (plus ``comment``, ``minorEdit``) and need the h
 new version.
 Ids read ``att<number>`` as on Confluence; the number alone is accepted too.
 
-v2 (Cloud): ``GET /pages/{id}/attachments`` (``filename``, ``mediaType``),
-``GET|DELETE /attachments/{id}``. Files are kept, not served for download.
+v2 (Cloud): ``GET /pages/{id}/attachments`` (``filename``, ``mediaType``, ``status``),
+``GET|DELETE /attachments/{id}``: a delete trashes, ``purge=true`` on a trashed one purges.
+Files are kept, not served for download.
 """
 
 from __future__ import annotations
@@ -19,20 +20,22 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import readable_page, require
-from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, respond
+from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, bad_id, respond
+from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.routes_v2 import paged, require_writable, v2
 from confluence_sync.localwiki.store_files import Attachment
-from confluence_sync.localwiki.views_v1 import list_json, paging, user_json
+from confluence_sync.localwiki.views_v1 import entity, list_json, paging, user_json
 
 XSRF_MESSAGE = "XSRF check failed"
 
 
-def _attachment_id(raw: str) -> int:
-    number = raw[3:] if raw.startswith("att") else raw
-    if not number.isdigit():
-        raise ApiError(404, f"No attachment with id {raw}")
-    return int(number)
+def _attachment_id(ctx: Ctx, raw: str) -> int:
+    number = parse_long(raw[3:] if raw.startswith("att") else raw)
+    if number is None:
+        # v2 types the id as a number and refuses others with 400 (app.bad_id); v1 has none.
+        raise bad_id(ctx.api, raw) if ctx.api == "v2" else ApiError(404, f"No attachment {raw}")
+    return number
 
 
 def _download(ctx: Ctx, att: Attachment) -> str:
@@ -47,7 +50,7 @@ def attachment_v1(ctx: Ctx, att: Attachment) -> dict[str, Any]:
     return {
         "id": f"att{att.id}",
         "type": "attachment",
-        "status": "current",
+        "status": att.status,
         "title": att.title,
         "version": {
             "by": user_json(ctx, None, att.author),
@@ -71,7 +74,7 @@ def attachment_v2(ctx: Ctx, att: Attachment) -> dict[str, Any]:
     user = ctx.store.user_by_name(att.author)
     return {
         "id": f"att{att.id}",
-        "status": "current",
+        "status": att.status,
         "title": att.title,
         "createdAt": att.created_at,
         "pageId": str(att.page_id),
@@ -145,19 +148,23 @@ def create_or_update_attachments(ctx: Ctx, page_id: int) -> Response:
 
 @v1.route("/content/<int:page_id>/child/attachment/<att_id>/data", ["POST"], gone_on_cloud=True)
 def update_attachment_data(ctx: Ctx, page_id: int, att_id: str) -> Response:
-    saved = _save(ctx, page_id, f"update:{_attachment_id(att_id)}")
-    return respond(attachment_v1(ctx, saved[0]))
+    saved = _save(ctx, page_id, f"update:{_attachment_id(ctx, att_id)}")
+    return respond(entity(ctx, attachment_v1(ctx, saved[0]), "/rest/api/content"))
 
 
 @v2.route("/pages/<int:page_id>/attachments", ["GET"])
 def page_attachments(ctx: Ctx, page_id: int) -> Response:
     readable_page(ctx, page_id)
-    found = ctx.store.attachments(page_id, ctx.arg("filename"), ctx.arg("mediaType"))
+    # The v2 spec: "By default, `current` and `archived` are used"; trashed on request.
+    statuses = [v for item in ctx.request.args.getlist("status") for v in item.split(",") if v]
+    found = ctx.store.attachments(
+        page_id, ctx.arg("filename"), ctx.arg("mediaType"), statuses or ("current", "archived")
+    )
     return paged(ctx, [attachment_v2(ctx, a) for a in found])
 
 
 def _readable_attachment(ctx: Ctx, raw: str) -> Attachment:
-    att = ctx.store.attachment(_attachment_id(raw))
+    att = ctx.store.attachment(_attachment_id(ctx, raw))
     if att is None:
         raise ApiError(404, f"No attachment with id {raw}")
     readable_page(ctx, att.page_id, ("current", "draft"))
@@ -166,13 +173,27 @@ def _readable_attachment(ctx: Ctx, raw: str) -> Attachment:
 
 @v2.route("/attachments/<att_id>", ["GET"])
 def get_attachment(ctx: Ctx, att_id: str) -> Response:
-    return respond(attachment_v2(ctx, _readable_attachment(ctx, att_id)))
+    body = attachment_v2(ctx, _readable_attachment(ctx, att_id))
+    body["_links"]["base"] = ctx.base  # a single entity, as the spec's 200 schema adds it
+    return respond(body)
 
 
 @v2.route("/attachments/<att_id>", ["DELETE"])
 def delete_attachment(ctx: Ctx, att_id: str) -> Response:
+    """The v2 spec: "Deleting an attachment moves the attachment to the trash ... To
+    permanently delete an attachment (or "purge" it), the endpoint must be called on a
+    **trashed** attachment with ... `purge=true`", which also needs space admin."""
     att = _readable_attachment(ctx, att_id)
     page = readable_page(ctx, att.page_id, ("current", "draft"))
     require_writable(ctx, page.space_id, "delete", "attachment")  # v2: 404, not 403
-    ctx.store.delete_attachment(att.id)
+    if ctx.arg("purge") == "true":
+        if att.status != "trashed":
+            raise ApiError(400, "Only trashed attachments can be purged")
+        require_writable(ctx, page.space_id, "administer", "space")
+        ctx.store.delete_attachment(att.id)
+    elif att.status != "current":
+        # As for pages: a trashed attachment is not deleted again, it is purged or left.
+        raise ApiError(404, f"No current attachment with id {att_id}")
+    else:
+        ctx.store.trash_attachment(att.id)
     return respond(None, 204)

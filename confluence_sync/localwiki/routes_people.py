@@ -18,8 +18,10 @@ from werkzeug.wrappers import Response
 from confluence_sync.localwiki.access import readable_page
 from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.model import Group, User
+from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
-from confluence_sync.localwiki.views_v1 import list_json, paging, user_json
+from confluence_sync.localwiki.views_people import group_json, user_json
+from confluence_sync.localwiki.views_v1 import list_json, paging
 
 admin = RouteTable()
 
@@ -27,15 +29,6 @@ admin = RouteTable()
 def _require_admin(ctx: Ctx) -> None:
     if not ctx.store.is_admin(ctx.user):
         raise ApiError(403, "Only Confluence administrators may do this")
-
-
-def group_json(ctx: Ctx, group: Group) -> dict[str, Any]:
-    return {
-        "type": "group",
-        "name": group.name,
-        "id": group.id,
-        "_links": {"self": f"{ctx.base}/rest/api/group/{group.name}"},
-    }
 
 
 def _user_or_404(ctx: Ctx) -> User:
@@ -75,15 +68,17 @@ def member_of(ctx: Ctx) -> Response:
 
 def _watched(ctx: Ctx, content_id: str) -> int:
     """The row key of a watched page, or (negated, its own id range) attachment ``att<n>``."""
-    if content_id.startswith("att") and content_id[3:].isdigit():
-        att = ctx.store.attachment(int(content_id[3:]))
+    attachment_id = parse_long(content_id[3:]) if content_id.startswith("att") else None
+    if attachment_id is not None:
+        att = ctx.store.attachment(attachment_id)
         if att is None:
             raise ApiError(404, f"No content with id {content_id}")
         readable_page(ctx, att.page_id, ("current", "draft"))
         return -att.id
-    if not content_id.isdigit():
+    page_id = parse_long(content_id)
+    if page_id is None:
         raise ApiError(404, f"No content with id {content_id}")
-    return readable_page(ctx, int(content_id), ("current", "draft")).id
+    return readable_page(ctx, page_id, ("current", "draft")).id
 
 
 def _watcher(ctx: Ctx) -> User:
@@ -259,6 +254,18 @@ def remove_member_dc(ctx: Ctx, username: str, group: str) -> Response:
     return respond(None, 204)
 
 
+def _text_fields(data: dict[str, Any], *names: str) -> dict[str, str | None]:
+    """Optional string fields of a user body; a list, object or number where the spec types
+    a string is a 400 (Jackson refuses to bind it on DC), not a value to store."""
+    values: dict[str, str | None] = {}
+    for name in names:
+        value = data.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ApiError(400, f"{name} must be a string")
+        values[name] = value
+    return values
+
+
 @v1.route("/admin/user", ["POST"], flavours=DC)
 def create_user_dc(ctx: Ctx) -> Response:
     _require_admin(ctx)
@@ -266,8 +273,9 @@ def create_user_dc(ctx: Ctx) -> Response:
     username, password = data.get("userName") or data.get("username"), data.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise ApiError(400, "userName and password are required")
+    fields = _text_fields(data, "email", "fullName")
     user = ctx.store.create_user(
-        username, password, email=data.get("email"), display_name=data.get("fullName")
+        username, password, email=fields["email"], display_name=fields["fullName"]
     )
     return respond(user_json(ctx, user), 201)
 
@@ -275,6 +283,11 @@ def create_user_dc(ctx: Ctx) -> Response:
 @v1.route("/admin/user/<username>", ["DELETE"], flavours=DC)
 def delete_user_dc(ctx: Ctx, username: str) -> Response:
     _require_admin(ctx)
+    if ctx.user is not None and ctx.store.user_by_name(username) == ctx.user:
+        # The account making the request cannot delete itself (else the only admin locks
+        # everyone out). DC 10.0.3 documents 202/401/403/404 here, a refusal being 403 "The
+        # calling user does not have permission to perform this action".
+        raise ApiError(403, "The calling user does not have permission to delete their own account")
     ctx.store.delete_user(username)
     # DC answers with a long task; the deletion here is immediate, so the task is finished.
     task = ctx.store.finished_task("Delete user")
@@ -298,12 +311,16 @@ def admin_create_user(ctx: Ctx) -> Response:
     username, password = data.get("username"), data.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise ApiError(400, "username and password are required")
+    fields = _text_fields(data, "email", "displayName")
+    groups = data.get("groups", ["confluence-users"])
+    if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+        raise ApiError(400, "groups must be a list of group names")
     user = ctx.store.create_user(
         username,
         password,
-        email=data.get("email"),
-        display_name=data.get("displayName"),
-        groups=data.get("groups", ["confluence-users"]),
+        email=fields["email"],
+        display_name=fields["displayName"],
+        groups=groups,
     )
     token = ctx.store.create_token(user.username)
     return respond(

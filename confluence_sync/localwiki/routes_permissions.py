@@ -13,20 +13,26 @@ from confluence_sync.localwiki.access import readable_space, require
 from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, respond
 from confluence_sync.localwiki.model import ALL_SPACE_OPERATIONS, Space, User
 from confluence_sync.localwiki.routes_v1 import v1
-from confluence_sync.localwiki.views_v1 import DC_TO_CLOUD, permission_v1_json
+from confluence_sync.localwiki.views_people import DC_TO_CLOUD, permission_v1_json
 
 
 def _subject(ctx: Ctx, subject_type: str, identifier: str) -> tuple[str, str]:
-    """Stored (subject_type, subject) for a user (any identifier) or group (name or id)."""
+    """Stored (subject_type, subject) for a user (any identifier) or group (name or id).
+
+    An unknown one is 400 on Cloud ("No group found with the given groupName or groupId",
+    cloud-v1 POST /space/{key}/permission) and 404 on DC ("Returned if user or group with
+    specified key not found", dc-10.0.3 on every /space/{key}/permissions route).
+    """
+    missing = 400 if ctx.cloud else 404
     if subject_type == "user":
         user: User | None = ctx.store.resolve_user(identifier)
         if user is None:
-            raise ApiError(400, f"No user found with identifier {identifier}")
+            raise ApiError(missing, f"No user found with identifier {identifier}")
         return "user", str(user.id)
     if subject_type == "group":
         group = ctx.store.group_by_name(identifier) or ctx.store.group_by_id(identifier)
         if group is None:
-            raise ApiError(400, f"No group found with identifier {identifier}")
+            raise ApiError(missing, f"No group found with identifier {identifier}")
         return "group", group.name
     if subject_type == "anonymous" or identifier == "anonymous":
         return "anonymous", ""
@@ -131,14 +137,16 @@ def dc_set_permissions(ctx: Ctx, key: str) -> Response:
     items = ctx.json()
     if not isinstance(items, list) or len(items) > 40:
         raise ApiError(400, "Send a list of at most 40 subjects")
-    for item in items:
+    changes = []
+    for item in items:  # every subject and operation checked before anything changes
         if item.get("userKey"):
             subject = _subject(ctx, "user", str(item["userKey"]))
         elif item.get("groupName"):
             subject = _subject(ctx, "group", str(item["groupName"]))
         else:
             subject = ("anonymous", "")
-        pairs = _dc_pairs(item.get("operations", []))
+        changes.append((subject, _dc_pairs(item.get("operations", []))))
+    for subject, pairs in changes:
         ctx.store.revoke(space.id, *subject)
         for op, target in pairs:
             ctx.store.grant(space.id, subject[0], subject[1], op, target)
@@ -146,8 +154,11 @@ def dc_set_permissions(ctx: Ctx, key: str) -> Response:
     return respond([permission_v1_json(ctx, p) for p in ctx.store.permissions(space.id)])
 
 
-def _dc_grant_or_revoke(ctx: Ctx, key: str, subject: tuple[str, str], action: str) -> Response:
-    space = _admin_space(ctx, key)
+def _dc_grant_or_revoke(
+    ctx: Ctx, key: str, subject_type: str, identifier: str, action: str
+) -> Response:
+    space = _admin_space(ctx, key)  # the space and the caller's right first, then the subject
+    subject = _subject(ctx, subject_type, identifier)
     pairs = _dc_pairs(ctx.json())
     if action == "grant":
         for op, target in pairs:
@@ -161,21 +172,22 @@ def _dc_grant_or_revoke(ctx: Ctx, key: str, subject: tuple[str, str], action: st
 
 @v1.route("/space/<key>/permissions/user/<user_key>/<action>", ["PUT"], flavours=DC)
 def dc_user_permission(ctx: Ctx, key: str, user_key: str, action: str) -> Response:
-    return _dc_grant_or_revoke(ctx, key, _subject(ctx, "user", user_key), action)
+    return _dc_grant_or_revoke(ctx, key, "user", user_key, action)
 
 
 @v1.route("/space/<key>/permissions/group/<group>/<action>", ["PUT"], flavours=DC)
 def dc_group_permission(ctx: Ctx, key: str, group: str, action: str) -> Response:
-    return _dc_grant_or_revoke(ctx, key, _subject(ctx, "group", group), action)
+    return _dc_grant_or_revoke(ctx, key, "group", group, action)
 
 
 @v1.route("/space/<key>/permissions/anonymous/<action>", ["PUT"], flavours=DC)
 def dc_anonymous_permission(ctx: Ctx, key: str, action: str) -> Response:
-    return _dc_grant_or_revoke(ctx, key, ("anonymous", ""), action)
+    return _dc_grant_or_revoke(ctx, key, "anonymous", "anonymous", action)
 
 
-def _dc_subject_permissions(ctx: Ctx, key: str, subject: tuple[str, str]) -> Response:
+def _dc_subject_permissions(ctx: Ctx, key: str, subject_type: str, identifier: str) -> Response:
     space = _admin_space(ctx, key)
+    subject = _subject(ctx, subject_type, identifier)
     return respond(
         [
             permission_v1_json(ctx, p)
@@ -187,14 +199,14 @@ def _dc_subject_permissions(ctx: Ctx, key: str, subject: tuple[str, str]) -> Res
 
 @v1.route("/space/<key>/permissions/anonymous", ["GET"], flavours=DC)
 def dc_anonymous_permissions(ctx: Ctx, key: str) -> Response:
-    return _dc_subject_permissions(ctx, key, ("anonymous", ""))
+    return _dc_subject_permissions(ctx, key, "anonymous", "anonymous")
 
 
 @v1.route("/space/<key>/permissions/group/<group>", ["GET"], flavours=DC)
 def dc_group_permissions(ctx: Ctx, key: str, group: str) -> Response:
-    return _dc_subject_permissions(ctx, key, _subject(ctx, "group", group))
+    return _dc_subject_permissions(ctx, key, "group", group)
 
 
 @v1.route("/space/<key>/permissions/user/<user_key>", ["GET"], flavours=DC)
 def dc_user_permissions(ctx: Ctx, key: str, user_key: str) -> Response:
-    return _dc_subject_permissions(ctx, key, _subject(ctx, "user", user_key))
+    return _dc_subject_permissions(ctx, key, "user", user_key)

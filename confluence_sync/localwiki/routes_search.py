@@ -15,6 +15,7 @@ from confluence_sync.localwiki import cql, storage_format
 from confluence_sync.localwiki.app import ApiError, Ctx, respond
 from confluence_sync.localwiki.model import Page
 from confluence_sync.localwiki.routes_v1 import v1
+from confluence_sync.localwiki.routes_v2 import decode_cursor
 from confluence_sync.localwiki.store import Store
 from confluence_sync.localwiki.views_v1 import Expand, content_json, list_json, paging
 
@@ -89,12 +90,7 @@ def _window(ctx: Ctx) -> tuple[int, int]:
     start, limit = paging(ctx, default=25, cap=200 if not ctx.cloud else 250)
     cursor = ctx.arg("cursor")
     if cursor:
-        try:
-            start = int(base64.urlsafe_b64decode(cursor.encode()).decode())
-        except ValueError:
-            raise ApiError(
-                400, "Provided value for 'cursor' is not the correct type. Expected type is Cursor."
-            ) from None
+        start = decode_cursor(cursor)
     return start, limit
 
 

@@ -9,10 +9,12 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import readable_space, require
 from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, respond
+from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_permissions import grants_from_space_create
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.views_v1 import (
     Expand,
+    entity,
     label_json,
     list_json,
     paging,
@@ -29,6 +31,9 @@ def _description(data: dict[str, Any]) -> str | None:
         plain = desc.get("plain") or desc.get("view") or {}
         return str(plain.get("value", "")) if isinstance(plain, dict) else ""
     return str(desc)
+
+
+SPACES = "/rest/api/space"  # _links.collection of a space answer
 
 
 # Space reads still answer on Cloud sites whose v1 content routes are gone (reference §1).
@@ -70,7 +75,9 @@ def _create_space(ctx: Ctx, private: bool) -> Response:
         permissions=grants,
         private=private,
     )
-    return respond(space_json(ctx, space, Expand("description.plain,homepage")))
+    return respond(
+        entity(ctx, space_json(ctx, space, Expand("description.plain,homepage")), SPACES)
+    )
 
 
 @v1.route("/space", ["POST"])
@@ -86,7 +93,16 @@ def create_private_space(ctx: Ctx) -> Response:
 @v1.route("/space/<key>", ["GET"])
 def get_space(ctx: Ctx, key: str) -> Response:
     space = readable_space(ctx, key)
-    return respond(space_json(ctx, space, Expand(ctx.arg("expand"))))
+    return respond(entity(ctx, space_json(ctx, space, Expand(ctx.arg("expand"))), SPACES))
+
+
+def _homepage_id(raw: Any) -> int | None:
+    if not raw:
+        return None
+    number = parse_long(raw)
+    if number is None:
+        raise ApiError(400, "homepage.id must be a content id")
+    return number
 
 
 @v1.route("/space/<key>", ["PUT"])
@@ -95,14 +111,19 @@ def update_space(ctx: Ctx, key: str) -> Response:
     require(ctx, space.id, "administer", "space")
     data = ctx.body_dict()
     home = (data.get("homepage") or {}).get("id")
+    # Both specs type status as a string; a space is current or archived.
+    if data.get("status") not in (None, "current", "archived"):
+        raise ApiError(400, "status must be current or archived")
     updated = ctx.store.update_space(
         space.key,
         name=data.get("name"),
         description=_description(data),
-        homepage_id=int(home) if home else None,
+        homepage_id=_homepage_id(home),
         status=data.get("status"),
     )
-    return respond(space_json(ctx, updated, Expand("description.plain,homepage")))
+    return respond(
+        entity(ctx, space_json(ctx, updated, Expand("description.plain,homepage")), SPACES)
+    )
 
 
 @v1.route("/space/<key>", ["DELETE"])
@@ -201,7 +222,7 @@ def _create_space_property(ctx: Ctx, key: str, prop_key: str | None) -> Response
     if not isinstance(prop_key, str) or "value" not in data:
         raise ApiError(400, "key and value are required")
     prop = ctx.store.create_property("space", space.id, prop_key, data["value"], ctx.username)
-    return respond(property_json(ctx, prop, f"space/{space.key}"))
+    return respond(entity(ctx, property_json(ctx, prop, f"space/{space.key}")))
 
 
 @v1.route("/space/<key>/property", ["POST"], gone_on_cloud=True)
@@ -220,7 +241,7 @@ def get_space_property(ctx: Ctx, key: str, prop_key: str) -> Response:
     prop = ctx.store.property("space", space.id, prop_key)
     if prop is None:
         raise ApiError(404, f"No property found with key: {prop_key}")
-    return respond(property_json(ctx, prop, f"space/{space.key}"))
+    return respond(entity(ctx, property_json(ctx, prop, f"space/{space.key}")))
 
 
 @v1.route("/space/<key>/property/<prop_key>", ["PUT"], gone_on_cloud=True)
@@ -235,7 +256,7 @@ def update_space_property(ctx: Ctx, key: str, prop_key: str) -> Response:
     prop = ctx.store.update_property(
         "space", space.id, prop_key, data["value"], number, ctx.username, create_missing=True
     )
-    return respond(property_json(ctx, prop, f"space/{space.key}"))
+    return respond(entity(ctx, property_json(ctx, prop, f"space/{space.key}")))
 
 
 @v1.route("/space/<key>/property/<prop_key>", ["DELETE"], gone_on_cloud=True)
@@ -289,7 +310,7 @@ def space_trash(ctx: Ctx, key: str) -> Response:
     limit = min(max(ctx.int_arg("limit", 25), 1), 200)
     cursor = ctx.arg("cursor") or ""
     # Cursors look like Confluence's ("cursortype:false:<last id>"): resume after that id.
-    after = int(cursor.rsplit(":", 1)[-1]) if cursor.rsplit(":", 1)[-1].isdigit() else None
+    after = parse_long(cursor.rsplit(":", 1)[-1])
     pages = ctx.store.find_pages(
         space_ids=[space.id],
         statuses=("trashed",),

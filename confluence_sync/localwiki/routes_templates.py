@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from confluence_sync.localwiki.access import readable_space, require, storage_body
 from confluence_sync.localwiki.app import ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.model import Template
+from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.views_v1 import Expand, list_json, paging
 
@@ -53,10 +54,9 @@ def _save_template(ctx: Ctx, update: bool) -> Response:
         raise ApiError(403, "Only administrators may manage global templates")
     template_id = None
     if update:
-        try:
-            template_id = int(data.get("templateId") or "")
-        except ValueError:
-            raise ApiError(400, "templateId is required to update a template") from None
+        template_id = parse_long(data.get("templateId"))
+        if template_id is None:
+            raise ApiError(400, "templateId is required to update a template")
         if ctx.store.template(template_id) is None:
             raise ApiError(403, f"No template with id {template_id}")
     labels = [str(x.get("name") if isinstance(x, dict) else x) for x in data.get("labels") or []]
@@ -100,7 +100,8 @@ def blueprint_templates(ctx: Ctx) -> Response:
 
 
 def _template_or_403(ctx: Ctx, template_id: str) -> Template:
-    template = ctx.store.template(int(template_id)) if template_id.isdigit() else None
+    number = parse_long(template_id)
+    template = ctx.store.template(number) if number is not None else None
     if template is None:
         # Confluence answers a missing template id with 403, not 404 (reference note §7).
         raise ApiError(403, f"No template with id {template_id}")

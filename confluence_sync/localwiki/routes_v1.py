@@ -22,6 +22,7 @@ from confluence_sync.localwiki.model import Conflict, Page
 from confluence_sync.localwiki.views_v1 import (
     Expand,
     content_json,
+    entity,
     history_json,
     label_json,
     list_json,
@@ -33,6 +34,7 @@ from confluence_sync.localwiki.views_v1 import (
 v1 = RouteTable()
 DEFAULT_EXPAND = "body.storage,history,space,container.history,container.version,version,ancestors"
 CONTENT_TYPES = ("page", "blogpost")
+CONTENT = "/rest/api/content"  # _links.collection of a content answer
 
 
 def _statuses(ctx: Ctx, default: str = "current") -> tuple[str, ...]:
@@ -156,7 +158,7 @@ def create_content(ctx: Ctx) -> Response:
     )
     ctx.notify_watchers()  # a new page: the space's watchers hear of it
     expand = Expand(ctx.arg("expand") or DEFAULT_EXPAND)
-    return respond(content_json(ctx, page, expand))
+    return respond(entity(ctx, content_json(ctx, page, expand), CONTENT))
 
 
 @v1.route("/content/<int:page_id>", ["GET"], gone_on_cloud=True)
@@ -179,7 +181,7 @@ def get_content(ctx: Ctx, page_id: int) -> Response:
             message=row["message"],
             status="historical" if wanted != page.version else page.status,
         )
-    return respond(content_json(ctx, page, expand))
+    return respond(entity(ctx, content_json(ctx, page, expand), CONTENT))
 
 
 @v1.route("/content/<int:page_id>", ["PUT"], gone_on_cloud=True)
@@ -215,7 +217,8 @@ def update_content(ctx: Ctx, page_id: int) -> Response:
     if labels is not None:
         ctx.store.set_labels("content", page_id, labels)
     _upsert_properties(ctx, page_id, _inline_properties(metadata))
-    return respond(content_json(ctx, updated, Expand(ctx.arg("expand") or DEFAULT_EXPAND)))
+    expand = Expand(ctx.arg("expand") or DEFAULT_EXPAND)
+    return respond(entity(ctx, content_json(ctx, updated, expand), CONTENT))
 
 
 @v1.route("/content/<int:page_id>", ["DELETE"], gone_on_cloud=True)
@@ -393,7 +396,7 @@ def _create_property(ctx: Ctx, page_id: int, key: str | None) -> Response:
     if "value" not in data:
         raise ApiError(400, "value is required")
     prop = ctx.store.create_property("content", page_id, key, data["value"], ctx.username)
-    return respond(property_json(ctx, prop, f"content/{page_id}"))
+    return respond(entity(ctx, property_json(ctx, prop, f"content/{page_id}")))
 
 
 @v1.route("/content/<int:page_id>/property", ["POST"], gone_on_cloud=True)
@@ -412,7 +415,7 @@ def get_property(ctx: Ctx, page_id: int, key: str) -> Response:
     prop = ctx.store.property("content", page_id, key)
     if prop is None:
         raise ApiError(404, f"No property found with key: {key}")
-    return respond(property_json(ctx, prop, f"content/{page_id}"))
+    return respond(entity(ctx, property_json(ctx, prop, f"content/{page_id}")))
 
 
 @v1.route("/content/<int:page_id>/property/<key>", ["PUT"], gone_on_cloud=True)
@@ -427,7 +430,7 @@ def update_property(ctx: Ctx, page_id: int, key: str) -> Response:
     prop = ctx.store.update_property(
         "content", page_id, key, data["value"], number, ctx.username, create_missing=True
     )
-    return respond(property_json(ctx, prop, f"content/{page_id}"))
+    return respond(entity(ctx, property_json(ctx, prop, f"content/{page_id}")))
 
 
 @v1.route("/content/<int:page_id>/property/<key>", ["DELETE"], gone_on_cloud=True)

@@ -18,30 +18,37 @@ from confluence_sync.localwiki.access import can_read, readable_page, readable_s
 from confluence_sync.localwiki.access import storage_body as _storage
 from confluence_sync.localwiki.app import ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.model import Page, Property, Space
+from confluence_sync.localwiki.numbers import INT_MAX, V2PathId, parse_int, parse_long
 
-v2 = RouteTable()
+v2 = RouteTable(path_id=V2PathId)
 V2_CAP = 250
 INCLUDE_CAP = 50
+CURSOR_ERROR = "Provided value for 'cursor' is not the correct type. Expected type is Cursor."
 
 
 def int_param(value: Any, name: str) -> int:
+    """An id from a query or body: the v2 spec types them int64 (Java long)."""
+    number = parse_long(value)
+    if number is None:
+        raise ApiError(400, f"Provided value for '{name}' is not the correct type.")
+    return number
+
+
+def decode_cursor(cursor: str) -> int:
+    """The offset in one of our cursors; anything else is not a cursor (400)."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ApiError(400, f"Provided value for '{name}' is not the correct type.") from None
+        offset = parse_int(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except ValueError:
+        offset = None
+    if offset is None or not 0 <= offset <= INT_MAX:
+        raise ApiError(400, CURSOR_ERROR)
+    return offset
 
 
 def _window(ctx: Ctx) -> tuple[int, int]:
     limit = min(max(ctx.int_arg("limit", 25), 1), V2_CAP)
     cursor = ctx.arg("cursor")
-    if not cursor:
-        return 0, limit
-    try:
-        return int(base64.urlsafe_b64decode(cursor.encode()).decode()), limit
-    except ValueError:
-        raise ApiError(
-            400, "Provided value for 'cursor' is not the correct type. Expected type is Cursor."
-        ) from None
+    return (decode_cursor(cursor) if cursor else 0), limit
 
 
 def _list(ctx: Ctx, items: Sequence[Any], offset: int, limit: int, more: bool) -> Response:
@@ -142,8 +149,14 @@ def page_v2(
     out["_links"] = {
         "webui": f"/spaces/{page.space_key}/pages/{page.id}",
         "editui": f"/pages/resumedraft.action?draftId={page.id}",
+        "edituiv2": f"/spaces/{page.space_key}/pages/edit-v2/{page.id}",
         "tinyui": f"/x/{page.id}",
     }
+    if single:
+        # The v2 spec's 200 answers of every single-entity read and write add `_links.base`
+        # to the entity (allOf [...Single, {_links: {base}}]); list elements have none, their
+        # list carries it. Captured page answers (text2confl, see views_v1.page_links) agree.
+        out["_links"]["base"] = ctx.base
     return out
 
 
@@ -166,7 +179,7 @@ def property_v2(ctx: Ctx, prop: Property) -> dict[str, Any]:
     }
 
 
-def space_v2(ctx: Ctx, space: Space) -> dict[str, Any]:
+def space_v2(ctx: Ctx, space: Space, *, single: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": str(space.id),
         "key": space.key,
@@ -178,6 +191,8 @@ def space_v2(ctx: Ctx, space: Space) -> dict[str, Any]:
         "homepageId": str(space.homepage_id) if space.homepage_id else None,
         "_links": {"webui": f"/spaces/{space.key}"},
     }
+    if single:  # as for pages: the spec's single-space answers add _links.base
+        out["_links"]["base"] = ctx.base
     fmt = ctx.arg("description-format")
     if fmt in ("plain", "view"):
         out["description"] = {fmt: {"representation": fmt, "value": space.description}}
@@ -445,14 +460,12 @@ def create_space(ctx: Ctx) -> Response:
     space = ctx.store.create_space(
         key=key, name=name, creator=ctx.user, description=str(desc.get("value", ""))
     )
-    body = space_v2(ctx, space)
-    body["_links"]["base"] = ctx.base
-    return respond(body, 201)
+    return respond(space_v2(ctx, space, single=True), 201)
 
 
 @v2.route("/spaces/<int:space_id>", ["GET"])
 def get_space(ctx: Ctx, space_id: int) -> Response:
-    return respond(space_v2(ctx, readable_space_id(ctx, space_id)))
+    return respond(space_v2(ctx, readable_space_id(ctx, space_id), single=True))
 
 
 @v2.route("/spaces/<int:space_id>/pages", ["GET"])

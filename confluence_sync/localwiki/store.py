@@ -46,17 +46,23 @@ class Store(PeopleStore, FileStore):
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         super().__init__(path)
+        self._bootstrap()
+
+    def _bootstrap(self) -> None:
+        """The built-in groups and the admin account, each created only where missing, so a
+        database this store wrote opens again whatever was done to it since (a deleted admin
+        comes back; its groups are not created twice)."""
+        for name in (*ADMIN_GROUPS, DEFAULT_GROUP):
+            if self.group_by_name(name) is None:
+                self.create_group(name)
         if self.user_by_name(ADMIN_USERNAME) is None:
             admin = self.create_user(
                 ADMIN_USERNAME,
                 ADMIN_PASSWORD,
                 email=ADMIN_EMAIL,
                 display_name="Local Wiki Admin",
-                groups=(),
+                groups=(*ADMIN_GROUPS, DEFAULT_GROUP),
             )
-            for name in (*ADMIN_GROUPS, DEFAULT_GROUP):
-                self.create_group(name)
-                self.add_member(name, admin.username)
             self.create_token(admin.username, ADMIN_TOKEN)
 
     # -- spaces --------------------------------------------------------------------------

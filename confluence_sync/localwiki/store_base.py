@@ -68,11 +68,15 @@ CREATE TABLE IF NOT EXISTS attachments(
     id INTEGER PRIMARY KEY AUTOINCREMENT, page_id INTEGER NOT NULL, title TEXT NOT NULL,
     media_type TEXT NOT NULL, comment TEXT NOT NULL, data BLOB NOT NULL,
     version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-    author TEXT NOT NULL, UNIQUE(page_id, title));
+    author TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'current', UNIQUE(page_id, title));
 CREATE TABLE IF NOT EXISTS longtasks(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, space_id INTEGER, polls_left INTEGER NOT NULL,
     finished INTEGER NOT NULL, created_at TEXT NOT NULL);
 """
+
+# Columns added after databases were first written: added to an older database on open, so a
+# wiki starts on any database it wrote (table, column, declaration).
+ADDED_COLUMNS = (("attachments", "status", "TEXT NOT NULL DEFAULT 'current'"),)
 
 # Ids start where a young Confluence site's would, and each kind has its own range, so a test
 # that mixes a space id with a page id fails loudly instead of hitting the wrong row.
@@ -114,6 +118,10 @@ class StoreBase:
         conn = self._conn()
         with self._write_lock:
             conn.executescript(SCHEMA)
+            for table, column, declaration in ADDED_COLUMNS:
+                have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
             for table, seed in ID_SEEDS.items():
                 row = conn.execute("SELECT 1 FROM sqlite_sequence WHERE name=?", (table,))
                 if row.fetchone() is None:

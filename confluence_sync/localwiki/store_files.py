@@ -3,11 +3,16 @@
 Confluence keeps one attachment per (page, file name); uploading the same name again is a new
 version of it (through ``PUT .../child/attachment`` or ``POST .../{id}/data``), while a plain
 ``POST`` with a name already there is refused. Only the newest data is kept here.
+
+Deleting moves an attachment to the trash (status ``trashed``), from where only a purge
+removes it, as the v2 spec documents for ``DELETE /attachments/{id}``; a new version of a
+trashed attachment brings it back.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from confluence_sync.localwiki.model import Invalid, NotFound
@@ -28,6 +33,7 @@ class Attachment:
     created_at: str
     updated_at: str
     author: str
+    status: str = "current"
 
 
 def _attachment(row: sqlite3.Row) -> Attachment:
@@ -42,12 +48,13 @@ def _attachment(row: sqlite3.Row) -> Attachment:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         author=row["author"],
+        status=row["status"],
     )
 
 
 _COLUMNS = (
     "id, page_id, title, media_type, comment, length(data) AS size, version, "
-    "created_at, updated_at, author"
+    "created_at, updated_at, author, status"
 )
 
 
@@ -55,11 +62,18 @@ class FileStore(StoreBase):
     """Attachment rows (table ``attachments`` in ``store_base.SCHEMA``)."""
 
     def attachments(
-        self, page_id: int, filename: str | None = None, media_type: str | None = None
+        self,
+        page_id: int,
+        filename: str | None = None,
+        media_type: str | None = None,
+        statuses: Sequence[str] = ("current",),
     ) -> list[Attachment]:
+        if not statuses:
+            return []
         with self._read() as conn:
-            sql = f"SELECT {_COLUMNS} FROM attachments WHERE page_id = ?"
-            args: list[object] = [page_id]
+            marks = ",".join("?" * len(statuses))
+            sql = f"SELECT {_COLUMNS} FROM attachments WHERE page_id = ? AND status IN ({marks})"
+            args: list[object] = [page_id, *statuses]
             if filename is not None:
                 sql += " AND title = ?"
                 args.append(filename)
@@ -132,14 +146,25 @@ class FileStore(StoreBase):
                 attachment_id = int(row["id"])
                 conn.execute(
                     "UPDATE attachments SET media_type = ?, comment = ?, data = ?, "
-                    "version = version + 1, updated_at = ?, author = ? WHERE id = ?",
+                    "version = version + 1, updated_at = ?, author = ?, status = 'current' "
+                    "WHERE id = ?",
                     (media_type, comment, data, stamp, author, attachment_id),
                 )
         found = self.attachment(attachment_id)
         assert found is not None
         return found
 
+    def trash_attachment(self, attachment_id: int) -> None:
+        with self._tx() as conn:
+            done = conn.execute(
+                "UPDATE attachments SET status = 'trashed' WHERE id = ? AND status = 'current'",
+                (attachment_id,),
+            )
+            if done.rowcount == 0:
+                raise NotFound(f"No current attachment with id {attachment_id}")
+
     def delete_attachment(self, attachment_id: int) -> None:
+        """Purge: the attachment and its data are gone."""
         with self._tx() as conn:
             if conn.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,)).rowcount == 0:
                 raise NotFound(f"No attachment with id {attachment_id}")

@@ -1,4 +1,5 @@
-"""JSON shapes of the v1 / Data Center REST API (Content, Space, User, lists, ``expand``).
+"""JSON shapes of the v1 / Data Center REST API (Content, Space, lists, ``expand``; users,
+groups and permissions are in ``views_people``).
 
 Fields that were not asked for through ``expand=`` appear under ``_expandable``, as in
 Confluence. ``_links.next`` is relative to ``_links.base`` (no context path in it), which is
@@ -11,7 +12,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from confluence_sync.localwiki.app import ApiError, Ctx
-from confluence_sync.localwiki.model import Label, Page, Permission, Property, Space, User
+from confluence_sync.localwiki.model import Label, Page, Property, Space
+from confluence_sync.localwiki.views_people import permission_v1_json, space_permission_cloud
+from confluence_sync.localwiki.views_people import user_json as user_json  # re-exported
 
 MAX_EXPANSIONS = 8
 
@@ -40,45 +43,6 @@ class Expand:
         inner.paths = [p[len(path) + 1 :] for p in self.paths if p.startswith(path + ".")]
         inner._index()
         return inner
-
-
-def user_json(ctx: Ctx, user: User | None, username: str = "") -> dict[str, Any]:
-    if user is None:
-        user = ctx.store.user_by_name(username) if username else None
-    if user is None:
-        return {
-            "type": "anonymous",
-            "displayName": username or "Anonymous",
-            "profilePicture": _picture(),
-            "_links": {},
-        }
-    out: dict[str, Any] = {
-        "type": "known",
-        "displayName": user.display_name,
-        "profilePicture": _picture(),
-    }
-    if ctx.cloud:
-        out.update(
-            accountId=user.account_id,
-            accountType="atlassian",
-            email=user.email,
-            publicName=user.display_name,
-            isExternalCollaborator=False,
-        )
-        out["_links"] = {"self": f"{ctx.base}/rest/api/user?accountId={user.account_id}"}
-    else:
-        out.update(username=user.username, userKey=user.user_key)
-        out["_links"] = {"self": f"{ctx.base}/rest/api/user?key={user.user_key}"}
-    return out
-
-
-def _picture() -> dict[str, Any]:
-    return {
-        "path": "/images/icons/profilepics/default.svg",
-        "width": 48,
-        "height": 48,
-        "isDefault": True,
-    }
 
 
 def list_json(
@@ -176,17 +140,43 @@ def history_json(ctx: Ctx, page: Page, expand: Expand | None = None) -> dict[str
 
 
 def page_links(ctx: Ctx, page: Page) -> dict[str, str]:
-    webui = (
-        f"/spaces/{page.space_key}/pages/{page.id}"
-        if ctx.cloud
-        else f"/pages/viewpage.action?pageId={page.id}"
-    )
+    """A content object's links, relative to ``_links.base`` (``self`` is absolute).
+
+    DC names the edit link ``edit``, Cloud ``editui`` plus ``edituiv2`` (captured answers:
+    a DC ``GET /rest/api/content/{id}`` in KelkooGroup/theGardener's test data, Cloud v1 and
+    v2 page answers in zeldigas/text2confl's ``src/test/resources/data/responses``).
+    """
+    draft = f"/pages/resumedraft.action?draftId={page.id}"
+    if ctx.cloud:
+        return {
+            "webui": f"/spaces/{page.space_key}/pages/{page.id}",
+            "editui": draft,
+            "edituiv2": f"/spaces/{page.space_key}/pages/edit-v2/{page.id}",
+            "tinyui": f"/x/{page.id}",
+            "self": f"{ctx.base}/rest/api/content/{page.id}",
+        }
     return {
-        "webui": webui,
-        "edit": f"/pages/resumedraft.action?draftId={page.id}",
+        "webui": f"/pages/viewpage.action?pageId={page.id}",
+        "edit": draft,
         "tinyui": f"/x/{page.id}",
         "self": f"{ctx.base}/rest/api/content/{page.id}",
     }
+
+
+def entity(ctx: Ctx, body: dict[str, Any], collection: str | None = None) -> dict[str, Any]:
+    """``body`` as the top-level object of an answer: Confluence adds ``base`` and ``context``
+    (and for content and spaces ``collection``) to its ``_links``, which clients join the
+    relative links to (``base + webui``). Objects inside lists get them on the list only.
+
+    DC 10.0.3 lists base/context/self under ``_links`` of Content, JsonContentProperty and
+    JsonSpaceProperty; the captured single-content answers above carry all three plus
+    ``collection``.
+    """
+    links = body.setdefault("_links", {})
+    links.update(base=ctx.base, context=ctx.context)
+    if collection is not None:
+        links["collection"] = collection
+    return body
 
 
 def content_json(ctx: Ctx, page: Page, expand: Expand, *, nested: bool = False) -> dict[str, Any]:
@@ -329,7 +319,8 @@ def space_json(ctx: Ctx, space: Space, expand: Expand) -> dict[str, Any]:
             }
         }
     if expand.has("permissions"):
-        out["permissions"] = [permission_v1_json(ctx, p) for p in ctx.store.permissions(space.id)]
+        shape = space_permission_cloud if ctx.cloud else permission_v1_json
+        out["permissions"] = [shape(ctx, p) for p in ctx.store.permissions(space.id)]
     expandable.update(
         {
             "settings": f"/rest/api/space/{space.key}/settings",
@@ -350,54 +341,3 @@ def space_json(ctx: Ctx, space: Space, expand: Expand) -> dict[str, Any]:
     }
     out["_expandable"] = expandable
     return out
-
-
-# DC names a few operations differently from Cloud v1; both map onto the stored Cloud names.
-DC_TO_CLOUD = {
-    ("restrict", "space"): ("restrict_content", "space"),
-    ("delete_own", "space"): ("delete", "space"),
-    ("delete_mail", "space"): ("delete", "space"),
-}
-CLOUD_TO_DC = {
-    ("restrict_content", "space"): ("restrict", "space"),
-    ("delete", "space"): ("delete_own", "space"),
-}
-
-
-def subject_json(ctx: Ctx, perm: Permission) -> dict[str, Any]:
-    if perm.subject_type == "user":
-        user = ctx.store.user_by_id(int(perm.subject))
-        identifier = (user.account_id if ctx.cloud else user.user_key) if user else perm.subject
-        return {"type": "user", "identifier": identifier}
-    if perm.subject_type == "group":
-        group = ctx.store.group_by_name(perm.subject)
-        return {"type": "group", "identifier": group.id if (group and ctx.cloud) else perm.subject}
-    return {"type": "anonymous", "identifier": "anonymous"}
-
-
-def permission_v1_json(ctx: Ctx, perm: Permission) -> dict[str, Any]:
-    """Cloud ``SpacePermissionV2`` / DC ``SpacePermission`` for one stored grant."""
-    if ctx.cloud:
-        return {
-            "id": perm.id,
-            "subject": subject_json(ctx, perm),
-            "operation": {"key": perm.operation, "target": perm.target},
-            "_links": {},
-        }
-    op, target = CLOUD_TO_DC.get((perm.operation, perm.target), (perm.operation, perm.target))
-    space = ctx.store.space_by_id(perm.space_id)
-    subject: dict[str, Any] = {"type": perm.subject_type}
-    if perm.subject_type == "user":
-        user = ctx.store.user_by_id(int(perm.subject))
-        subject.update(
-            userKey=user.user_key if user else perm.subject,
-            displayName=user.display_name if user else perm.subject,
-        )
-    elif perm.subject_type == "group":
-        subject.update(groupName=perm.subject, displayName=perm.subject)
-    return {
-        "operation": {"targetType": target, "operationKey": op},
-        "subject": subject,
-        "spaceKey": space.key if space else "",
-        "spaceId": perm.space_id,
-    }

@@ -28,6 +28,7 @@ def cloud_steps() -> list[tuple[str, Step]]:
 
     def space_v1(s: Session, base: str, st: dict[str, Any]) -> None:
         s.get(f"{base}{V1}/space/{KEY}", params={"expand": "description.plain,homepage"})
+        s.get(f"{base}{V1}/space/{KEY}", params={"expand": "permissions"})
         s.get(f"{base}{V1}/space", params={"spaceKey": KEY})
         s.put(f"{base}{V1}/space/{KEY}", json={"name": "Cloud Ä&B 2"})
         s.post(f"{base}{V1}/space/{KEY}/label", json=[{"prefix": "global", "name": "netz"}])

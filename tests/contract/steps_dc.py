@@ -190,6 +190,11 @@ def dc_steps(api: str = "/rest/api") -> list[tuple[str, Step]]:
     def missing(s: Session, base: str, st: dict[str, Any]) -> None:
         s.get(f"{base}{api}/content/999999")
         s.get(f"{base}{api}/space/NOPE")
+        # An unknown permission subject is 404 on DC (400 on Cloud).
+        url = f"{base}{api}/space/{KEY}/permissions"
+        s.get(f"{url}/group/no-such-group")
+        s.put(f"{url}/user/nobody/grant", json=[{"targetType": "space", "operationKey": "read"}])
+        s.post(url, json=[{"groupName": "no-such-group", "operations": []}])
 
     def trash(s: Session, base: str, st: dict[str, Any]) -> None:
         s.delete(f"{base}{api}/content/{st['child']}")

@@ -255,4 +255,6 @@ def test_cloud_server_client_v1_properties_labels_templates_permissions(cloud: W
     group = cloud.server.store.create_group("wg-wasser")
     server_v1.add_space_permissions("NET", "group", group.id, "read", "space")
     listed = server_v1.get_space("NET", expand="permissions")["permissions"]
-    assert {"type": "group", "identifier": group.id} in [p["subject"] for p in listed]
+    # Cloud v1's Space.permissions items: subjects as lists, operation{operation, targetType}.
+    read = [p for p in listed if "group" in p["subjects"] and p["operation"]["operation"] == "read"]
+    assert group.id in [g["id"] for p in read for g in p["subjects"]["group"]["results"]]

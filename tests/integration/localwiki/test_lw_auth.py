@@ -221,3 +221,30 @@ def test_anonymous_access_mode_lets_bad_tokens_through_as_anonymous() -> None:
         assert me["type"] == "anonymous"
         create = requests.post(server.url + "/rest/api/space", json={"key": "A", "name": "A"})
         assert create.status_code == 403
+
+
+def test_unknown_permission_subject_is_404_on_dc_and_400_on_cloud(wiki: Wiki) -> None:
+    wiki.space()
+    read = [{"targetType": "space", "operationKey": "read"}]
+    if wiki.server.options.flavour == "cloud":
+        grant = {
+            "subject": {"type": "group", "identifier": "no-such-group"},
+            "operation": {"key": "read", "target": "space"},
+        }
+        assert wiki.v1("POST", "/space/NET/permission", json=grant).status_code == 400
+        return
+    url = "/space/NET/permissions"
+    assert wiki.v1("GET", f"{url}/group/no-such-group").status_code == 404
+    assert wiki.v1("PUT", f"{url}/user/nobody/revoke", json=read).status_code == 404
+    before = wiki.v1("GET", url).json()
+    # A set with one unknown subject changes nothing, also not for the subjects before it.
+    mixed = [
+        {"groupName": "confluence-users", "operations": []},
+        {"groupName": "no-such-group", "operations": read},
+    ]
+    assert wiki.v1("POST", url, json=mixed).status_code == 404
+    assert wiki.v1("GET", url).json() == before
+    # The caller's right to change permissions is checked before the subject.
+    wiki.server.store.create_user("member", "pw")
+    member = wiki.as_user("member", "pw")
+    assert member.v1("GET", f"{url}/group/no-such-group").status_code == 403

@@ -148,8 +148,48 @@ def test_attachments_upload_list_version_and_v2(cloud: Wiki) -> None:
     assert [(a["title"], a["fileSize"]) for a in v2_list] == [("objects.inv", 3), ("b.txt", 1)]
     assert cloud.v2("GET", f"/attachments/{att['id']}").json()["mediaType"] == "text/plain"
     assert cloud.v2("DELETE", f"/attachments/{att['id']}").status_code == 204
-    assert cloud.v2("GET", f"/attachments/{att['id']}").status_code == 404
+    assert cloud.v2("GET", f"/attachments/{att['id']}").json()["status"] == "trashed"
     assert cloud.server.store.attachments(int(page["id"]))[0].title == "b.txt"
+
+
+def test_v2_attachment_delete_trashes_and_only_a_purge_of_a_trashed_one_removes_it(
+    cloud: Wiki,
+) -> None:
+    cloud.space()
+    page = cloud.page("Anhang")
+    made = cloud.v1(
+        "POST",
+        f"/content/{page['id']}/child/attachment",
+        headers={"X-Atlassian-Token": "no-check"},
+        files={"file": ("a.txt", b"a", "text/plain")},
+    )
+    att = made.json()["results"][0]["id"]
+    listing = f"/pages/{page['id']}/attachments"
+    # Purging needs the attachment in the trash first.
+    assert cloud.v2("DELETE", f"/attachments/{att}", params={"purge": "true"}).status_code == 400
+    assert cloud.v2("DELETE", f"/attachments/{att}").status_code == 204
+    trashed = cloud.v2("GET", f"/attachments/{att}")
+    assert trashed.status_code == 200 and trashed.json()["status"] == "trashed"
+    assert cloud.v2("GET", listing).json()["results"] == []
+    in_trash = cloud.v2("GET", listing, params={"status": "trashed"}).json()["results"]
+    assert [a["id"] for a in in_trash] == [att]
+    assert cloud.v1("GET", f"/content/{page['id']}/child/attachment").json()["results"] == []
+    assert cloud.v2("DELETE", f"/attachments/{att}").status_code == 404  # not deleted twice
+    assert cloud.v2("DELETE", f"/attachments/{att}", params={"purge": "true"}).status_code == 204
+    assert cloud.v2("GET", f"/attachments/{att}").status_code == 404
+
+
+def test_a_new_version_of_a_trashed_attachment_brings_it_back(cloud: Wiki) -> None:
+    cloud.space()
+    page = cloud.page("Anhang")
+    url = f"/content/{page['id']}/child/attachment"
+    nocheck = {"X-Atlassian-Token": "no-check"}
+    att = cloud.v1("POST", url, headers=nocheck, files={"file": ("a.txt", b"a", "text/plain")})
+    att_id = att.json()["results"][0]["id"]
+    assert cloud.v2("DELETE", f"/attachments/{att_id}").status_code == 204
+    again = cloud.v1("PUT", url, headers=nocheck, files={"file": ("a.txt", b"b", "text/plain")})
+    assert again.json()["results"][0]["status"] == "current"
+    assert again.json()["results"][0]["version"]["number"] == 2
 
 
 def test_purging_a_page_removes_its_attachments(dc: Wiki) -> None:

@@ -386,3 +386,13 @@ def test_dc_space_trash_lists_with_a_cursor_and_empties(dc: Wiki) -> None:
     assert dc.v1("DELETE", "/space/NET/trash").status_code == 204
     assert dc.v1("GET", "/space/NET/trash").json()["results"] == []
     assert dc.v1("GET", f"/content/{ids[0]}", params={"status": "any"}).status_code == 404
+
+
+@pytest.mark.parametrize("status", [{"value": "archived"}, ["current"], "gone"])
+def test_space_update_with_a_status_that_is_no_space_status_is_400(
+    wiki: Wiki, status: object
+) -> None:
+    wiki.space()
+    response = wiki.v1("PUT", "/space/NET", json={"name": "Netz", "status": status})
+    assert response.status_code == 400, response.text
+    assert wiki.v1("GET", "/space/NET").json()["status"] == "current"
