@@ -55,6 +55,18 @@ class Wiki:
         return dict(response.json())
 
 
+def attach(wiki: Wiki, page_id: str, name: str = "a.txt", data: bytes = b"a") -> str:
+    """Upload one attachment to a page (v1, both flavours); its id."""
+    made = wiki.v1(
+        "POST",
+        f"/content/{page_id}/child/attachment",
+        headers={"X-Atlassian-Token": "no-check"},
+        files={"file": (name, data, "text/plain")},
+    )
+    assert made.status_code == 200, made.text
+    return str(made.json()["results"][0]["id"])
+
+
 def _serve(**options: Any) -> Iterator[Wiki]:
     with LocalWiki(**options) as server:
         session = requests.Session()

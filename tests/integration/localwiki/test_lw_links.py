@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from atlassian import Confluence
 
-from .conftest import Wiki
+from .conftest import Wiki, attach
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -85,13 +85,7 @@ def test_v2_single_entities_carry_base_and_list_elements_do_not(cloud: Wiki) -> 
 def test_v2_single_attachment_carries_base(cloud: Wiki) -> None:
     cloud.space()
     page = cloud.page("Anhang")
-    made = cloud.v1(
-        "POST",
-        f"/content/{page['id']}/child/attachment",
-        headers={"X-Atlassian-Token": "no-check"},
-        files={"file": ("a.txt", b"a", "text/plain")},
-    )
-    att = made.json()["results"][0]["id"]
+    att = attach(cloud, page["id"])
     links = cloud.v2("GET", f"/attachments/{att}").json()["_links"]
     assert links["base"] == cloud.url and links["download"].startswith("/download/attachments/")
 

@@ -16,7 +16,7 @@ import requests
 
 from confluence_sync.localwiki.server import LocalWiki
 
-from .conftest import Wiki
+from .conftest import Wiki, attach
 from .publishing import self_signed, server_context
 
 
@@ -157,13 +157,7 @@ def test_v2_attachment_delete_trashes_and_only_a_purge_of_a_trashed_one_removes_
 ) -> None:
     cloud.space()
     page = cloud.page("Anhang")
-    made = cloud.v1(
-        "POST",
-        f"/content/{page['id']}/child/attachment",
-        headers={"X-Atlassian-Token": "no-check"},
-        files={"file": ("a.txt", b"a", "text/plain")},
-    )
-    att = made.json()["results"][0]["id"]
+    att = attach(cloud, page["id"])
     listing = f"/pages/{page['id']}/attachments"
     # Purging needs the attachment in the trash first.
     assert cloud.v2("DELETE", f"/attachments/{att}", params={"purge": "true"}).status_code == 400
@@ -195,13 +189,7 @@ def test_a_new_version_of_a_trashed_attachment_brings_it_back(cloud: Wiki) -> No
 def test_purging_a_page_removes_its_attachments(dc: Wiki) -> None:
     dc.space()
     page = dc.page("Weg damit")
-    made = dc.v1(
-        "POST",
-        f"/content/{page['id']}/child/attachment",
-        headers={"X-Atlassian-Token": "no-check"},
-        files={"file": ("a.txt", b"a", "text/plain")},
-    )
-    assert made.status_code == 200, made.text
+    attach(dc, page["id"])
     assert dc.v1("DELETE", f"/content/{page['id']}").status_code == 200
     assert dc.v1("DELETE", f"/content/{page['id']}", params={"status": "trashed"}).ok
     assert dc.server.store.attachments(int(page["id"])) == []
