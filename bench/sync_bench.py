@@ -244,10 +244,10 @@ def index_sizes(wiki: Wiki, config: Path) -> tuple[int, int, int, int, int]:
     """The index as stored, read back like the sync reads it: properties, pages recorded,
     bytes in all, the largest property's bytes, and what the same records took in the
     single-property form of earlier versions (compact JSON, UTF-8)."""
-    from confluence_sync import index_store
     from confluence_sync.backends import open_backend
     from confluence_sync.config import load_config
     from confluence_sync.settings import Settings
+    from confluence_sync.state import ledger_store as index_store
 
     sys.path.insert(0, str(REPO))
     from tests.unit.engine.legacy import legacy_value

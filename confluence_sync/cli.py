@@ -20,7 +20,7 @@ import typer.core
 from confluence_sync.errors import ConfluenceSyncError
 
 if TYPE_CHECKING:  # the engine is imported inside the commands, to keep --help fast
-    from confluence_sync.engine import Outcome
+    from confluence_sync.run import Outcome
 
 app = typer.Typer(
     name="confluence-sync",
@@ -74,8 +74,8 @@ def _unexpected(error: Exception) -> int:
     text = f"{type(error).__name__}: {error}"
     if os.environ.get("CONFLUENCE_SYNC_DEBUG"):
         text = "".join(traceback.format_exception(error))
-    if "confluence_sync.backends.http" in sys.modules:  # secrets are only known once connected
-        from confluence_sync.backends.http import install_redaction
+    if "confluence_sync.backends.transport" in sys.modules:  # secrets are only known once connected
+        from confluence_sync.backends.transport import install_redaction
 
         text = install_redaction(()).redact(text)
     typer.echo(f"unexpected error: {text}", err=True)
@@ -209,7 +209,7 @@ def schema(
         typer.echo(f"wrote {output}")
 
 
-# --- sync commands: plan, sync (confluence_sync.engine) ------------------------------------
+# --- sync commands: plan, sync (confluence_sync.run) ------------------------------------
 
 
 class PlanFormat(StrEnum):
@@ -314,7 +314,7 @@ def _engine_call(
     """Build settings and options, run one engine command, map domain errors to exits."""
     from datetime import date
 
-    from confluence_sync.engine import RunOptions, execute
+    from confluence_sync.run import RunOptions, execute
     from confluence_sync.settings import Settings
 
     options = RunOptions(
@@ -510,7 +510,7 @@ def unlock(
     data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
 ) -> None:
     """Remove the lock a killed sync left behind (says whose it was and since when)."""
-    from confluence_sync.engine import unlock as unlock_network
+    from confluence_sync.run import unlock as unlock_network
     from confluence_sync.settings import Settings
 
     try:

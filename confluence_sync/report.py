@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from confluence_sync.engine import RunResult
+from confluence_sync.run import RunResult
 
 if TYPE_CHECKING:
     from rich.table import Table

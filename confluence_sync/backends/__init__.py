@@ -1,6 +1,6 @@
 """Backends: the only code that talks HTTP to Confluence.
 
-``open_backend(settings)`` returns a :class:`~confluence_sync.backends.base.Backend` whose
+``open_backend(settings)`` returns a :class:`~confluence_sync.backends.contract.Backend` whose
 ``reader`` serves observation and dry runs and whose ``writer()`` serves apply. Cloud and
 Data Center adapters share one transport, retry policy and request counter per backend.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from confluence_sync.settings import Settings
 
-from .base import Backend, RequestCounter
+from .contract import Backend, RequestCounter
 from .retry import Retrier, RetryPolicy
 
 
@@ -34,7 +34,7 @@ def open_backend(
     from .cloud_writer import CloudWriter
     from .datacenter import DataCenterReader
     from .datacenter_writer import DataCenterWriter
-    from .http import Transport
+    from .transport import Transport
 
     if settings.url is None:
         raise ValueError("open_backend needs a URL; start the local wiki first")

@@ -15,10 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from confluence_sync.errors import NotFoundError
-
-from . import permissions
-from .base import (
-    Capabilities,
+from confluence_sync.wiki.values import (
     Grant,
     Page,
     PageInfo,
@@ -27,6 +24,8 @@ from .base import (
     Template,
     UserInfo,
 )
+
+from . import permissions
 from .common import (
     V1,
     editor_of,
@@ -36,8 +35,9 @@ from .common import (
     saved_at,
     version_of,
 )
-from .http import Transport
+from .contract import Capabilities
 from .rest import RestReader
+from .transport import Transport
 
 V2 = "api/v2"
 CAPABILITIES = Capabilities(

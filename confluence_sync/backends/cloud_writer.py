@@ -6,16 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from confluence_sync.errors import BadRequestError, NotFoundError
+from confluence_sync.wiki.values import Grant, PageInfo, PageUpdate, Property, SpaceInfo, Template
 
 from . import permissions
-from .base import (
-    Grant,
-    PageInfo,
-    PageUpdate,
-    Property,
-    SpaceInfo,
-    Template,
-)
 from .cloud import V2, CloudReader, property_of, template_of
 from .common import (
     V1,

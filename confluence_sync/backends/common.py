@@ -8,9 +8,10 @@ from typing import Any
 from urllib.parse import quote
 
 from confluence_sync.errors import BadRequestError, ConflictError, NotFoundError
+from confluence_sync.wiki.values import Page, PageInfo, PageUpdate, Property, SpaceInfo
 
-from .base import Page, PageInfo, PageUpdate, Property, Recheck, SpaceInfo
-from .http import Transport
+from .contract import Recheck
+from .transport import Transport
 
 V1 = "rest/api"
 

@@ -18,19 +18,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from confluence_sync.errors import NotFoundError
-
-from . import permissions
-from .base import (
-    Capabilities,
+from confluence_sync.wiki.values import (
     Grant,
     Page,
     PageInfo,
     Property,
     SpaceInfo,
     Template,
-    UnsupportedOperationError,
     UserInfo,
 )
+
+from . import permissions
 from .common import (
     V1,
     editor_of,
@@ -40,8 +38,9 @@ from .common import (
     saved_at,
     version_of,
 )
-from .http import Transport
+from .contract import Capabilities, UnsupportedOperationError
 from .rest import RestReader
+from .transport import Transport
 
 CAPABILITIES = Capabilities(
     flavour="datacenter",

@@ -7,21 +7,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from confluence_sync.errors import ConflictError
+from confluence_sync.wiki.values import Grant, PageInfo, PageUpdate, Property, Template
 
 from . import permissions
-from .base import (
-    Grant,
-    PageInfo,
-    PageUpdate,
-    Property,
-    Template,
-    UnsupportedOperationError,
-    single_subject,
-)
 from .common import (
     V1,
     q,
 )
+from .contract import UnsupportedOperationError, single_subject
 from .datacenter import DataCenterReader, page_info, property_of
 from .rest import RestWriter
 

@@ -15,20 +15,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from confluence_sync.errors import NotFoundError, WikiError
-
-from .base import (
+from confluence_sync.wiki.values import (
     JSON,
-    Capabilities,
     Page,
     PageInfo,
     PageUpdate,
     Property,
-    Recheck,
     SpaceInfo,
     UserInfo,
-    WikiReader,
-    WikiWriter,
 )
+
 from .common import (
     V1,
     add_labels_v1,
@@ -40,7 +36,8 @@ from .common import (
     space_from_create,
     write_with_recheck,
 )
-from .http import Transport
+from .contract import Capabilities, Recheck, WikiReader, WikiWriter
+from .transport import Transport
 
 _SPACES_AT_ONCE = 100  # keys per space listing: well inside v2's 250 and a URL's length
 

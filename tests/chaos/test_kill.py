@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from confluence_sync import index_store
 from confluence_sync.localwiki.server import LocalWiki
+from confluence_sync.state import ledger_store as index_store
 from tests.integration.sync.conftest import ACCOUNTS, Site
 
 from .test_sync_chaos import GROUP_SPACES, snapshot

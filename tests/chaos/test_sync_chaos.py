@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from confluence_sync.errors import ConfluenceSyncError
-from confluence_sync.index import MARKER_KEY
-from confluence_sync.regions import find_regions, region_hash
+from confluence_sync.state.ledger import MARKER_KEY
+from confluence_sync.wiki.regions import find_regions, region_hash
 
 from .conftest import Site
 

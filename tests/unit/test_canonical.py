@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from confluence_sync.canonical import canonical, recorded_matches, region_hash
-from confluence_sync.canonical_legacy import legacy_region_hash
-from confluence_sync.regions import find_regions, wrap_region
+from confluence_sync.wiki.canonical import canonical, recorded_matches, region_hash
+from confluence_sync.wiki.canonical_legacy import legacy_region_hash
+from confluence_sync.wiki.regions import find_regions, wrap_region
 
 SPACE = "PUUUPX"
 LINK = (
@@ -30,7 +30,7 @@ OURS = (
     "<ac:rich-text-body><p>Von confluence-sync.</p></ac:rich-text-body></ac:structured-macro>"
 )
 
-# One rewrite at a time, as the editors make them (sources in confluence_sync.canonical).
+# One rewrite at a time, as the editors make them (sources in confluence_sync.wiki.canonical).
 ROW = '<tr><th>Datum</th><td><time datetime="2026-03-12" /></td></tr>'
 REPORT_PARAMS = (
     '<ac:parameter ac:name="cql">label = "treffen"</ac:parameter>\n'

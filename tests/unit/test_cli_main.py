@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from confluence_sync import cli
-from confluence_sync.backends.http import install_redaction
+from confluence_sync.backends.transport import install_redaction
 
 SECRET = "s3cr3t-token-value-1234"
 
@@ -52,4 +52,4 @@ def test_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SystemExit) as leaving:
         cli.main()
     assert leaving.value.code == 130
-    assert "confluence_sync.backends.http" in sys.modules
+    assert "confluence_sync.backends.transport" in sys.modules

@@ -9,7 +9,12 @@ import pytest
 
 from confluence_sync.config import NetworkConfig, load_config, load_config_text
 from confluence_sync.config.titles import fixed_title, meeting_page_title, title_key
-from confluence_sync.desired import LEVEL_OPERATIONS, DesiredGrant, DesiredWiki, build_desired
+from confluence_sync.target.desired import (
+    LEVEL_OPERATIONS,
+    DesiredGrant,
+    DesiredWiki,
+    build_desired,
+)
 
 TODAY = dt.date(2026, 1, 15)
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.yaml"

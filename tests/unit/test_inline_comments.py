@@ -3,8 +3,8 @@ the comments whose words it removes."""
 
 from __future__ import annotations
 
-from confluence_sync.inline_comments import carry_markers, rewrite_region
-from confluence_sync.regions import find_regions, region_hash, replace_region, wrap_region
+from confluence_sync.wiki.inline_comments import carry_markers, rewrite_region
+from confluence_sync.wiki.regions import find_regions, region_hash, replace_region, wrap_region
 
 
 def marked(ref: str, words: str) -> str:

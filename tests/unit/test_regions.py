@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confluence_sync.regions import (
+from confluence_sync.wiki.regions import (
     RegionDamagedError,
     RegionError,
     canonical,
@@ -16,7 +16,7 @@ from confluence_sync.regions import (
     scan_regions,
     wrap_region,
 )
-from confluence_sync.storage import StorageFormatError
+from confluence_sync.wiki.storage import StorageFormatError
 
 FACTS = (
     "<h2>Eckdaten &amp; Tagesordnung</h2>"

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from confluence_sync.backends import open_backend
-from confluence_sync.backends.base import Backend, SpaceInfo
+from confluence_sync.backends.contract import Backend
 from confluence_sync.backends.retry import RetryPolicy
 from confluence_sync.localwiki.server import LocalWiki
 from confluence_sync.settings import Settings
+from confluence_sync.wiki.values import SpaceInfo
 
 
 @dataclass

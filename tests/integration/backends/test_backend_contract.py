@@ -20,7 +20,7 @@ from openapi_schema_validator import OAS30Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from confluence_sync.backends.base import Grant, PageUpdate, Template
+from confluence_sync.wiki.values import Grant, PageUpdate, Template
 
 from .conftest import Site
 

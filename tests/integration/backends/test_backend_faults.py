@@ -8,9 +8,10 @@ from contextlib import contextmanager
 
 import pytest
 
-from confluence_sync.backends.base import Backend, Page, PageInfo, PageUpdate
+from confluence_sync.backends.contract import Backend
 from confluence_sync.errors import ServerError
 from confluence_sync.localwiki.server import LocalWiki
+from confluence_sync.wiki.values import Page, PageInfo, PageUpdate
 
 from .conftest import connect
 

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confluence_sync.backends.base import (
-    Grant,
-    Page,
-    PageUpdate,
-    Template,
-    UnsupportedOperationError,
-)
+from confluence_sync.backends.contract import UnsupportedOperationError
 from confluence_sync.errors import (
     AuthenticationError,
     ConflictError,
@@ -19,6 +13,7 @@ from confluence_sync.errors import (
     TitleExistsError,
 )
 from confluence_sync.localwiki.server import LocalWiki
+from confluence_sync.wiki.values import Grant, Page, PageUpdate, Template
 
 from .conftest import Site, connect
 

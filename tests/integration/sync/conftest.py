@@ -17,11 +17,12 @@ import requests
 from pydantic import SecretStr
 
 from confluence_sync.backends import open_backend
-from confluence_sync.backends.base import Backend, Page
+from confluence_sync.backends.contract import Backend
 from confluence_sync.backends.retry import RetryPolicy
-from confluence_sync.engine import RunOptions, RunResult, load_wanted, plan_run, sync_run
 from confluence_sync.localwiki.server import LocalWiki
+from confluence_sync.run import RunOptions, RunResult, load_wanted, plan_run, sync_run
 from confluence_sync.settings import Settings
+from confluence_sync.wiki.values import Page
 
 TODAY = dt.date(2026, 1, 15)
 # Our own minutes template without at: variables (see templates/de/minutes_template.j2).

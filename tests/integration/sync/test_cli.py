@@ -170,9 +170,9 @@ def unlock(site: Site) -> tuple[int, str]:
 def test_unlock_removes_a_killed_runs_lock_and_names_it(site: Site) -> None:
     import datetime as dt
 
-    from confluence_sync.engine import load_wanted
-    from confluence_sync.lock import acquire
-    from confluence_sync.observe import observe
+    from confluence_sync.apply.lock import acquire
+    from confluence_sync.run import load_wanted
+    from confluence_sync.state.observe import observe
 
     site.write_config(["2026-03-12"])
     site.sync()

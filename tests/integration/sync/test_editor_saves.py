@@ -12,11 +12,12 @@ from dataclasses import replace
 
 import pytest
 
-from confluence_sync import index_store, report
-from confluence_sync.canonical_legacy import legacy_region_hash
-from confluence_sync.engine import RunResult
-from confluence_sync.index import INDEX_KEY
-from confluence_sync.regions import find_regions
+from confluence_sync import report
+from confluence_sync.run import RunResult
+from confluence_sync.state import ledger_store as index_store
+from confluence_sync.state.ledger import INDEX_KEY
+from confluence_sync.wiki.canonical_legacy import legacy_region_hash
+from confluence_sync.wiki.regions import find_regions
 
 from ...unit.engine.legacy import legacy_value
 from .conftest import ATLAS, CONFIG, GROUP, HUB, MEETINGS, Site

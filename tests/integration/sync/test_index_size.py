@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from confluence_sync import index_store
 from confluence_sync.backends.common import V1, q
-from confluence_sync.index import INDEX_KEY
-from confluence_sync.index_store import LIMIT, size
 from confluence_sync.localwiki.server import LocalWiki
+from confluence_sync.state import ledger_store as index_store
+from confluence_sync.state.ledger import INDEX_KEY
+from confluence_sync.state.ledger_store import LIMIT, size
 from tests.unit.engine.legacy import legacy_value
 
 from ...bench_scripts import bench_module

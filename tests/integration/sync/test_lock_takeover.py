@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from confluence_sync.apply import ItemResult
-from confluence_sync.engine import load_wanted, sync_run
-from confluence_sync.index import INDEX_KEY
-from confluence_sync.lock import LockLostError, acquire, check
-from confluence_sync.observe import observe
+from confluence_sync.apply.applier import ItemResult
+from confluence_sync.apply.lock import LockLostError, acquire, check
+from confluence_sync.run import load_wanted, sync_run
+from confluence_sync.state.ledger import INDEX_KEY
+from confluence_sync.state.observe import observe
 
 from .conftest import HUB, Site
 

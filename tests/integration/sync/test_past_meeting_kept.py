@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from confluence_sync.engine import RunResult, load_wanted, sync_run
+from confluence_sync.run import RunResult, load_wanted, sync_run
 
 from .conftest import ACCOUNTS, Site
 

@@ -11,8 +11,9 @@ import pytest
 from pydantic import SecretStr
 
 from confluence_sync.backends import open_backend
-from confluence_sync.backends.base import Backend, Grant
-from confluence_sync.engine import RunResult, load_wanted, sync_run
+from confluence_sync.backends.contract import Backend
+from confluence_sync.run import RunResult, load_wanted, sync_run
+from confluence_sync.wiki.values import Grant
 
 from .conftest import GROUP, HUB, Site, retry_policy
 

@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from confluence_sync.engine import RunResult
-from confluence_sync.index import MARKER_KEY
-from confluence_sync.lock import LockedError, acquire
-from confluence_sync.observe import observe
-from confluence_sync.regions import find_regions, replace_region
-from confluence_sync.wanted import Wanted
+from confluence_sync.apply.lock import LockedError, acquire
+from confluence_sync.run import RunResult
+from confluence_sync.state.ledger import MARKER_KEY
+from confluence_sync.state.observe import observe
+from confluence_sync.target.wanted import Wanted
+from confluence_sync.wiki.regions import find_regions, replace_region
 
 from .conftest import GROUP, HUB, Site
 
@@ -198,7 +198,7 @@ def test_the_lock_refuses_a_second_run(site: Site) -> None:
     site.write_config(["2026-03-12"])
     site.sync()
     backend = site.backend()
-    from confluence_sync.engine import load_wanted
+    from confluence_sync.run import load_wanted
 
     wanted: Wanted = load_wanted(site.path, site.options(), templates_supported=site.cloud)
     state = observe(backend.reader, wanted)
@@ -209,6 +209,6 @@ def test_the_lock_refuses_a_second_run(site: Site) -> None:
         site.sync()
     # a lock past its expiry is stale and taken over
     state = observe(backend.reader, wanted)
-    from confluence_sync.lock import check
+    from confluence_sync.apply.lock import check
 
     assert "stale" in check(state.spaces[HUB], now + dt.timedelta(hours=3))

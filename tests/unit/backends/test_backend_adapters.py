@@ -9,12 +9,13 @@ import pytest
 from werkzeug.wrappers import Request
 
 from confluence_sync.backends import open_backend
-from confluence_sync.backends.base import Backend, Grant, Page, PageInfo, PageUpdate, Property
 from confluence_sync.backends.cloud import CloudReader
+from confluence_sync.backends.contract import Backend
 from confluence_sync.backends.datacenter import DataCenterReader
 from confluence_sync.backends.retry import RetryPolicy
 from confluence_sync.errors import ConflictError, ServerError
 from confluence_sync.settings import Settings
+from confluence_sync.wiki.values import Grant, Page, PageInfo, PageUpdate, Property
 
 from .conftest import ScriptedWiki
 

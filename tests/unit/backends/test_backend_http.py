@@ -14,9 +14,9 @@ from email.utils import format_datetime
 import pytest
 from werkzeug.wrappers import Request
 
-from confluence_sync.backends.base import RequestCounter
-from confluence_sync.backends.http import RedactingFilter, Transport
+from confluence_sync.backends.contract import RequestCounter
 from confluence_sync.backends.retry import Retrier, RetryPolicy
+from confluence_sync.backends.transport import RedactingFilter, Transport
 from confluence_sync.errors import (
     AuthenticationError,
     NotFoundError,
@@ -241,7 +241,7 @@ def test_token_never_reaches_logs_errors_or_tracebacks(
             dead.call("POST", "rest/api/content", what="page", json={})
         except TransportError as error:
             errors.append(error)
-        logging.getLogger("confluence_sync.backends.http").debug(
+        logging.getLogger("confluence_sync.backends.transport").debug(
             "headers %s", {"Authorization": f"Bearer {TOKEN}"}
         )
     assert len(errors) == 3

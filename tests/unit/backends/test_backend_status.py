@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from confluence_sync.backends.status import error_for, message_of
+from confluence_sync.backends.http_errors import error_for, message_of
 from confluence_sync.errors import (
     AuthenticationError,
     BadRequestError,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from confluence_sync.backends.base import SpaceInfo
 from confluence_sync.backends.common import space_from_create
+from confluence_sync.wiki.values import SpaceInfo
 
 
 def test_expanded_home_page() -> None:

@@ -6,13 +6,13 @@ from collections.abc import Iterable
 
 import pytest
 
-from confluence_sync.apply import Applier, ItemResult
-from confluence_sync.backends.base import Grant
-from confluence_sync.observe import WikiState, observe
-from confluence_sync.plan import Plan
-from confluence_sync.planner import make_plan
-from confluence_sync.regions import wrap_region
-from confluence_sync.wanted import Wanted, WantedPage, WantedSpace
+from confluence_sync.apply.applier import Applier, ItemResult
+from confluence_sync.plan.changes import Plan
+from confluence_sync.plan.planner import make_plan
+from confluence_sync.state.observe import WikiState, observe
+from confluence_sync.target.wanted import Wanted, WantedPage, WantedSpace
+from confluence_sync.wiki.regions import wrap_region
+from confluence_sync.wiki.values import Grant
 
 from .fake import FakeWiki
 

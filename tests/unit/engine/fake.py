@@ -11,26 +11,28 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from confluence_sync.backends.base import (
-    JSON,
+from confluence_sync.backends.contract import (
     Backend,
     Capabilities,
-    Grant,
-    Page,
-    PageInfo,
-    PageUpdate,
-    Property,
     RequestCounter,
-    SpaceInfo,
-    Template,
     UnsupportedOperationError,
-    UserInfo,
     WikiReader,
     WikiWriter,
 )
 from confluence_sync.config.titles import title_key
 from confluence_sync.errors import ConflictError, NotFoundError, TitleExistsError
-from confluence_sync.index import INDEX_KEY
+from confluence_sync.state.ledger import INDEX_KEY
+from confluence_sync.wiki.values import (
+    JSON,
+    Grant,
+    Page,
+    PageInfo,
+    PageUpdate,
+    Property,
+    SpaceInfo,
+    Template,
+    UserInfo,
+)
 
 
 @dataclass

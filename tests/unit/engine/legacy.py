@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from confluence_sync.index import SpaceIndex
+from confluence_sync.state.ledger import SpaceIndex
 
 
 def legacy_value(index: SpaceIndex) -> dict[str, Any]:

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from confluence_sync import engine
+from confluence_sync import run as engine
+from confluence_sync.apply.lock import LockedError
 from confluence_sync.cli import app
 from confluence_sync.errors import EXIT_LOCKED, EXIT_USAGE
-from confluence_sync.lock import LockedError
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "200"}

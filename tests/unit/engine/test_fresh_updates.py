@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from confluence_sync.index import INDEX_KEY, MARKER_KEY
-from confluence_sync.plan import CreatePage, Note, UpdatePage
-from confluence_sync.regions import find_regions, replace_region
-from confluence_sync.wanted import Wanted, WantedSpace
+from confluence_sync.plan.changes import CreatePage, Note, UpdatePage
+from confluence_sync.state.ledger import INDEX_KEY, MARKER_KEY
+from confluence_sync.target.wanted import Wanted, WantedSpace
+from confluence_sync.wiki.regions import find_regions, replace_region
 
 from .conftest import GROUP, HUB, network, page, plan_for, sync
 from .fake import FakeWiki

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from confluence_sync import index_store
-from confluence_sync.backends.base import JSON, Property
-from confluence_sync.engine import RunOptions, sync_run
-from confluence_sync.index import INDEX_KEY
-from confluence_sync.index_store import LIMIT, size
-from confluence_sync.lock import LockLostError, acquire
+from confluence_sync.apply.lock import LockLostError, acquire
+from confluence_sync.run import RunOptions, sync_run
+from confluence_sync.state import ledger_store as index_store
+from confluence_sync.state.ledger import INDEX_KEY
+from confluence_sync.state.ledger_store import LIMIT, size
+from confluence_sync.wiki.values import JSON, Property
 
 from .conftest import GROUP, HUB, network, plan_for
 from .fake import FakeWiki

@@ -9,11 +9,11 @@ import itertools
 import json
 from dataclasses import replace
 
-from confluence_sync import index_store
-from confluence_sync.backends.base import Grant, Property
-from confluence_sync.index import INDEX_KEY, PageRecord, SpaceIndex
-from confluence_sync.index_codec import encode_pages
-from confluence_sync.index_store import LIMIT, StoredIndex, layout, parse, patched_head, size
+from confluence_sync.state import ledger_store as index_store
+from confluence_sync.state.ledger import INDEX_KEY, PageRecord, SpaceIndex
+from confluence_sync.state.ledger_codec import encode_pages
+from confluence_sync.state.ledger_store import LIMIT, StoredIndex, layout, parse, patched_head, size
+from confluence_sync.wiki.values import Grant, Property
 
 from .fake import FakeWiki
 from .legacy import legacy_value

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from confluence_sync.regions import find_regions
+from confluence_sync.wiki.regions import find_regions
 
 from .conftest import GROUP, network, sync
 from .fake import FakeWiki

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from confluence_sync.backends.base import JSON, PageInfo, Property
-from confluence_sync.engine import RunOptions, sync_run
-from confluence_sync.index import INDEX_KEY
+from confluence_sync.run import RunOptions, sync_run
+from confluence_sync.state.ledger import INDEX_KEY
+from confluence_sync.wiki.values import JSON, PageInfo, Property
 
 from .conftest import GROUP, HUB, network
 from .fake import FakeWiki

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from confluence_sync.apply import _join
+from confluence_sync.apply.applier import _join
 
 
 def test_join_returns_when_queued_jobs_were_cancelled() -> None:

@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from confluence_sync.index import INDEX_KEY
-from confluence_sync.lock import LockedError, acquire, check, dead_holder
+from confluence_sync.apply.lock import LockedError, acquire, check, dead_holder
+from confluence_sync.state.ledger import INDEX_KEY
 
 from .conftest import HUB, network, plan_for, sync
 from .fake import FakeWiki

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from confluence_sync.apply import ItemResult
-from confluence_sync.backends.base import JSON
-from confluence_sync.engine import RunOptions, sync_run
-from confluence_sync.index import INDEX_KEY
-from confluence_sync.lock import LockedError, LockLostError, acquire, check
+from confluence_sync.apply.applier import ItemResult
+from confluence_sync.apply.lock import LockedError, LockLostError, acquire, check
+from confluence_sync.run import RunOptions, sync_run
+from confluence_sync.state.ledger import INDEX_KEY
+from confluence_sync.wiki.values import JSON
 
 from .conftest import HUB, network, plan_for
 from .fake import FakeWiki

@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from confluence_sync.apply import Applier
-from confluence_sync.backends.base import Grant, SpaceInfo
+from confluence_sync.apply.applier import Applier
+from confluence_sync.wiki.values import Grant, SpaceInfo
 
 from .conftest import GROUP, HUB, network, plan_for
 from .fake import FakeWiki

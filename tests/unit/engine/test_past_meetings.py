@@ -9,9 +9,9 @@ import datetime as dt
 
 from confluence_sync.config import load_config_text
 from confluence_sync.config.schedule import is_past_slot, is_slot
-from confluence_sync.desired import build_desired
-from confluence_sync.plan import ArchivePage
-from confluence_sync.wanted import Wanted, wanted_from_desired
+from confluence_sync.plan.changes import ArchivePage
+from confluence_sync.target.desired import build_desired
+from confluence_sync.target.wanted import Wanted, wanted_from_desired
 from tests.unit.config.conftest import NETWORK_HEAD
 
 from .conftest import sync

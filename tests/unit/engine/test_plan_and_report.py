@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from confluence_sync import report
-from confluence_sync.backends.base import Grant
-from confluence_sync.engine import RunResult
 from confluence_sync.errors import EXIT_OK, EXIT_PARTIAL, EXIT_UNSAFE
-from confluence_sync.plan import AddGrant, CreatePage, CreateSpace, Note, Plan, RevokeGrant
+from confluence_sync.plan.changes import AddGrant, CreatePage, CreateSpace, Note, Plan, RevokeGrant
+from confluence_sync.run import RunResult
+from confluence_sync.wiki.values import Grant
 
 from .conftest import network, plan_for
 from .fake import FakeWiki
@@ -51,7 +51,7 @@ def test_markdown_escapes_cells_and_says_nothing_to_change() -> None:
     result = RunResult(sample(), [])
     wiki = FakeWiki()
     plan, _ = plan_for(wiki, network())
-    from confluence_sync.engine import _planned
+    from confluence_sync.run import _planned
 
     result = RunResult(plan, _planned(plan))
     text = report.to_markdown(result)
@@ -63,7 +63,7 @@ def test_markdown_escapes_cells_and_says_nothing_to_change() -> None:
 
 
 def test_report_json_has_status_reason_per_item_and_counts() -> None:
-    from confluence_sync.apply import ItemResult
+    from confluence_sync.apply.applier import ItemResult
 
     result = RunResult(sample(), [ItemResult("PUU", "page hub/home", "create", "failed", "boom")])
     result.requests, result.writes, result.applied = 7, 3, True
@@ -80,7 +80,7 @@ def test_report_json_has_status_reason_per_item_and_counts() -> None:
 
 
 def test_exit_codes() -> None:
-    from confluence_sync.apply import ItemResult
+    from confluence_sync.apply.applier import ItemResult
 
     conflict = ItemResult("PUU", "page x", "note", "conflict", "")
     assert RunResult(Plan(()), [conflict]).exit_code() == EXIT_OK

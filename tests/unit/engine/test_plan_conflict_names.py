@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from confluence_sync.backends.base import UserInfo
-from confluence_sync.engine import RunOptions, plan_run
 from confluence_sync.errors import PermissionDeniedError
-from confluence_sync.page_rules import name_editors
-from confluence_sync.plan import Note, Plan
-from confluence_sync.regions import replace_region
+from confluence_sync.plan.changes import Note, Plan
+from confluence_sync.plan.page_rules import name_editors
+from confluence_sync.run import RunOptions, plan_run
+from confluence_sync.wiki.regions import replace_region
+from confluence_sync.wiki.values import UserInfo
 
 from .conftest import GROUP, network, sync
 from .fake import FakeWiki

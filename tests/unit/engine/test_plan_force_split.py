@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from confluence_sync.engine import RunOptions, plan_run
-from confluence_sync.plan import Note, UpdatePage
-from confluence_sync.regions import replace_region
+from confluence_sync.plan.changes import Note, UpdatePage
+from confluence_sync.run import RunOptions, plan_run
+from confluence_sync.wiki.regions import replace_region
 
 from .conftest import GROUP, network, sync
 from .fake import FakeWiki

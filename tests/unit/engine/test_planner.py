@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from confluence_sync.backends.base import Grant
 from confluence_sync.errors import UnsafePlanError
-from confluence_sync.index import MARKER_KEY
-from confluence_sync.plan import (
+from confluence_sync.plan.changes import (
     AddGrant,
     ArchivePage,
     CreatePage,
@@ -17,7 +15,9 @@ from confluence_sync.plan import (
     RevokeGrant,
     UpdatePage,
 )
-from confluence_sync.regions import find_regions, region_hash, replace_region
+from confluence_sync.state.ledger import MARKER_KEY
+from confluence_sync.wiki.regions import find_regions, region_hash, replace_region
+from confluence_sync.wiki.values import Grant
 
 from .conftest import GROUP, HUB, network, plan_for, sync
 from .fake import FakeWiki
@@ -223,7 +223,7 @@ def test_a_failed_parent_fails_its_children_and_the_rest_goes_on(wiki: FakeWiki)
 def test_two_runs_that_read_the_same_hub_cannot_both_take_the_lock(wiki: FakeWiki) -> None:
     import datetime as dt
 
-    from confluence_sync.lock import LockedError, acquire, check, released
+    from confluence_sync.apply.lock import LockedError, acquire, check, released
 
     sync(wiki, network())
     now = dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from confluence_sync.index import MARKER_KEY
-from confluence_sync.regions import wrap_region
-from confluence_sync.wanted import Wanted
+from confluence_sync.state.ledger import MARKER_KEY
+from confluence_sync.target.wanted import Wanted
+from confluence_sync.wiki.regions import wrap_region
 
 from .conftest import GROUP, network, sync
 from .fake import FakeWiki

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from confluence_sync import lock
-from confluence_sync.backends.base import Grant
-from confluence_sync.index import INDEX_KEY
-from confluence_sync.observe import observe
-from confluence_sync.plan import Note, RemoveMember, RevokeGrant
-from confluence_sync.planner import make_plan
+from confluence_sync.apply import lock
+from confluence_sync.plan.changes import Note, RemoveMember, RevokeGrant
+from confluence_sync.plan.planner import make_plan
+from confluence_sync.state.ledger import INDEX_KEY
+from confluence_sync.state.observe import observe
+from confluence_sync.wiki.values import Grant
 
 from .conftest import GROUP, HUB, network, sync
 from .fake import FakeWiki

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 from confluence_sync import report
-from confluence_sync.apply import ItemResult
-from confluence_sync.engine import RunResult
-from confluence_sync.plan import Plan
+from confluence_sync.apply.applier import ItemResult
+from confluence_sync.plan.changes import Plan
+from confluence_sync.run import RunResult
 
 NOTE = (
     "Data Center has no REST API for page templates: the minutes template is provided as a "

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from confluence_sync import index_store
-from confluence_sync.backends.base import Grant
-from confluence_sync.plan import RemoveMember, RevokeGrant
-from confluence_sync.wanted import Wanted
+from confluence_sync.plan.changes import RemoveMember, RevokeGrant
+from confluence_sync.state import ledger_store as index_store
+from confluence_sync.target.wanted import Wanted
+from confluence_sync.wiki.values import Grant
 
 from .conftest import GROUP, HUB, network, sync
 from .fake import FakeWiki

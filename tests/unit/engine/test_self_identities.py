@@ -8,10 +8,10 @@ from typing import Any, cast
 
 import pytest
 
-from confluence_sync.backends.base import RequestCounter
 from confluence_sync.backends.cloud import CloudReader
+from confluence_sync.backends.contract import RequestCounter
 from confluence_sync.backends.datacenter import DataCenterReader
-from confluence_sync.backends.http import Transport
+from confluence_sync.backends.transport import Transport
 
 
 class Answering:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from confluence_sync.engine import RunOptions, load_desired
 from confluence_sync.errors import ConfluenceSyncError
+from confluence_sync.run import RunOptions, load_desired
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "config.example.yaml"

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from confluence_sync.backends.base import Property
-from confluence_sync.index import INDEX_KEY
-from confluence_sync.lock import LockedError, acquire, break_lock, check
+from confluence_sync.apply.lock import LockedError, acquire, break_lock, check
+from confluence_sync.state.ledger import INDEX_KEY
+from confluence_sync.wiki.values import Property
 
 from .conftest import HUB, network, plan_for, sync
 from .fake import FakeWiki

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from confluence_sync.config import NetworkConfig, load_config_text
-from confluence_sync.storage import parse_storage, qname
+from confluence_sync.wiki.storage import parse_storage, qname
 
 TODAY = dt.date(2026, 1, 15)
 

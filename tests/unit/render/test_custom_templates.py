@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from confluence_sync.desired import build_desired
-from confluence_sync.render import Renderer, TemplateError
-from confluence_sync.storage import StorageFormatError
+from confluence_sync.target.desired import build_desired
+from confluence_sync.target.render import Renderer, TemplateError
+from confluence_sync.wiki.storage import StorageFormatError
 
 from .conftest import TODAY, nasty_config
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from confluence_sync.canonical_legacy import legacy_region_hash
 from confluence_sync.config import NetworkConfig
-from confluence_sync.desired import build_desired
 from confluence_sync.localwiki.editor_save import SaveContext, save
-from confluence_sync.regions import region_hash, scan_regions
+from confluence_sync.target.desired import build_desired
+from confluence_sync.wiki.canonical_legacy import legacy_region_hash
+from confluence_sync.wiki.regions import region_hash, scan_regions
 
 from .conftest import TODAY
 

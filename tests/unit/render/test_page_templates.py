@@ -10,10 +10,10 @@ from importlib.resources import files
 import pytest
 
 from confluence_sync.config import NetworkConfig
-from confluence_sync.desired import DesiredWiki, build_desired
-from confluence_sync.regions import find_regions, region_hash
-from confluence_sync.render import PAGE_TEMPLATES, TEMPLATE_PACKAGE
-from confluence_sync.storage import check_storage, parse_storage
+from confluence_sync.target.desired import DesiredWiki, build_desired
+from confluence_sync.target.render import PAGE_TEMPLATES, TEMPLATE_PACKAGE
+from confluence_sync.wiki.regions import find_regions, region_hash
+from confluence_sync.wiki.storage import check_storage, parse_storage
 
 from .conftest import TODAY
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from confluence_sync.labels import is_valid_label, normalise_label, topic_labels
-from confluence_sync.storage import StorageFormatError, check_storage, parse_storage, scan
+from confluence_sync.target.labels import is_valid_label, normalise_label, topic_labels
+from confluence_sync.wiki.storage import StorageFormatError, check_storage, parse_storage, scan
 
 
 def test_namespaces_and_html_entities_are_accepted() -> None:

@@ -1,7 +1,7 @@
 """The canonical form of releases up to the editor-tolerant one, frozen: do not change it.
 
 Region hashes stored in existing wikis (space index, page markers) were made with this form.
-``confluence_sync.canonical.recorded_matches`` accepts a stored hash when it equals either the
+``confluence_sync.wiki.canonical.recorded_matches`` accepts a stored hash when it equals either the
 current form's hash or this one's, so an upgrade does not turn every region into a conflict;
 every region the sync writes afterwards is recorded in the current form. Any change here would
 make those stored hashes meaningless again.
@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import Final
 
-from confluence_sync.storage import parse_storage, qname
+from confluence_sync.wiki.storage import parse_storage, qname
 
 # Same meaning, different spelling: the editor may store a link's text either way.
 _RENAMES: Final = {"b": "strong", "i": "em", "ac:plain-text-link-body": "ac:link-body"}

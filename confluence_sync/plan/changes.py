@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
-from confluence_sync.backends.base import Grant, Template
 from confluence_sync.errors import UnsafePlanError
+from confluence_sync.wiki.values import Grant, Template
 
 # Refuse when more than this share of the managed objects would go …
 MAX_REMOVAL_SHARE: Final = 0.25

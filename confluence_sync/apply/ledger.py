@@ -1,7 +1,7 @@
 """Writing the per-space index at the end of a run: what it records, and what happens when
 another writer changed it since observe read it.
 
-A mixin of :class:`confluence_sync.apply.Applier`. The index records only what the sync
+A mixin of :class:`confluence_sync.apply.applier.Applier`. The index records only what the sync
 added (grants and group members that stood before stay unrecorded, so they are never
 removed later). It is written as a head and shards (``index_store``), only the properties
 that changed. A write that meets a 409 re-reads them all; while a run lock is held it first
@@ -14,14 +14,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from confluence_sync import index_store
-from confluence_sync.backends.base import Grant, WikiReader, WikiWriter
+from confluence_sync.apply.lock import HeldLock
+from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import ConflictError
-from confluence_sync.index import PageRecord, SpaceIndex, merge_index
-from confluence_sync.index_store import StoredIndex
-from confluence_sync.lock import HeldLock
-from confluence_sync.observe import ObservedSpace, WikiState
-from confluence_sync.wanted import Wanted
+from confluence_sync.state import ledger_store as index_store
+from confluence_sync.state.ledger import PageRecord, SpaceIndex, merge_index
+from confluence_sync.state.ledger_store import StoredIndex
+from confluence_sync.state.observe import ObservedSpace, WikiState
+from confluence_sync.target.wanted import Wanted
+from confluence_sync.wiki.values import Grant
 
 
 def still_recorded(observed: ObservedSpace) -> set[Grant]:

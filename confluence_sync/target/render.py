@@ -8,7 +8,7 @@ checkout and an installed wheel behave the same.
 Every environment escapes for XML (autoescape on for every template, whatever its name) and
 uses ``StrictUndefined``, so a config string can never inject markup and a typo in a template
 fails loudly instead of rendering an empty cell. Every rendered body is parsed strictly
-(:func:`confluence_sync.storage.scan`) before anyone sees it.
+(:func:`confluence_sync.wiki.storage.scan`) before anyone sees it.
 
 An admin may point the config at a folder of their own templates (same layout). Then the
 environment is a :class:`jinja2.sandbox.SandboxedEnvironment`: attribute tricks such as
@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from confluence_sync.config.model import Language
 from confluence_sync.errors import ConfluenceSyncError
-from confluence_sync.regions import RegionError, delimiter, scan_regions
+from confluence_sync.wiki.regions import RegionError, delimiter, scan_regions
 
 TEMPLATE_PACKAGE: Final = "confluence_sync.templates"
 COMMON: Final = "common"

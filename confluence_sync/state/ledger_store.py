@@ -35,9 +35,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from confluence_sync.backends.base import JSON, Property, WikiReader, WikiWriter
+from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import ConfluenceSyncError
-from confluence_sync.index import (
+from confluence_sync.state.ledger import (
     FORMAT,
     INDEX_KEY,
     SpaceIndex,
@@ -45,7 +45,8 @@ from confluence_sync.index import (
     head_from_json,
     index_from_json,
 )
-from confluence_sync.index_codec import SHARDED, ShardedField
+from confluence_sync.state.ledger_codec import SHARDED, ShardedField
+from confluence_sync.wiki.values import JSON, Property
 
 LIMIT: Final = 32_768  # bytes of JSON per property (the Atlassian documents cited above)
 # What one shard may hold before the shards double: below the limit however a server counts.

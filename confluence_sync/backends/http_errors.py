@@ -83,7 +83,7 @@ def error_for(
     Authorization header, and the message reaches the terminal and the report. ``now``:
     wall-clock epoch seconds for an HTTP-date ``Retry-After`` (injectable for tests)."""
     # Imported here: ``http`` imports this module, and owns the process-wide redactor.
-    from .http import redact
+    from .transport import redact
 
     said = redact(message_of(body))
     detail = f"{method} {path}: {said}" if said else f"{method} {path}"

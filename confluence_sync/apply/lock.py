@@ -31,11 +31,12 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
-from confluence_sync.backends.base import JSON, Property, WikiReader, WikiWriter
+from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import EXIT_LOCKED, ConflictError, ConfluenceSyncError, WikiError
-from confluence_sync.index import INDEX_KEY, SpaceIndex
-from confluence_sync.index_store import patched_head
-from confluence_sync.observe import ObservedSpace
+from confluence_sync.state.ledger import INDEX_KEY, SpaceIndex
+from confluence_sync.state.ledger_store import patched_head
+from confluence_sync.state.observe import ObservedSpace
+from confluence_sync.wiki.values import JSON, Property
 
 DEFAULT_TTL: Final = dt.timedelta(hours=2)
 RENEW_EVERY: Final = dt.timedelta(minutes=5)

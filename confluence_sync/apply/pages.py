@@ -1,7 +1,7 @@
 """Applying page changes: create (or take over a new space's home page), update managed
 regions, archive, and keep each page's marker property in step.
 
-A mixin of :class:`confluence_sync.apply.Applier`, which owns the bookkeeping; kept apart so
+A mixin of :class:`confluence_sync.apply.applier.Applier`, which owns the bookkeeping; kept apart so
 each module reads on its own. Every write here is safe to repeat on the next run: a create is
 looked up by our marker before it is sent again, an update after a 409 is re-checked against
 what members changed meanwhile, and a marker whose remembered version is stale is re-read.
@@ -12,21 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from confluence_sync.backends.base import (
-    Page,
-    PageInfo,
-    PageUpdate,
-    Property,
-    WikiReader,
-    WikiWriter,
-)
+from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
-from confluence_sync.index import MARKER_KEY, PageRecord, record_from_marker
-from confluence_sync.inline_comments import rewrite_region
-from confluence_sync.observe import ObservedSpace
-from confluence_sync.plan import ArchivePage, CreatePage, UpdatePage
-from confluence_sync.regions import recorded_matches, region_hash, scan_regions
-from confluence_sync.wanted import Wanted
+from confluence_sync.plan.changes import ArchivePage, CreatePage, UpdatePage
+from confluence_sync.state.ledger import MARKER_KEY, PageRecord, record_from_marker
+from confluence_sync.state.observe import ObservedSpace
+from confluence_sync.target.wanted import Wanted
+from confluence_sync.wiki.inline_comments import rewrite_region
+from confluence_sync.wiki.regions import recorded_matches, region_hash, scan_regions
+from confluence_sync.wiki.values import Page, PageInfo, PageUpdate, Property
 
 
 class SkipError(ConfluenceSyncError):

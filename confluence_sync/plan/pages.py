@@ -17,12 +17,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from confluence_sync.backends.base import Page, PageInfo
 from confluence_sync.config.titles import title_key
-from confluence_sync.index import PageRecord
-from confluence_sync.inline_comments import rewrite_region
-from confluence_sync.observe import ObservedSpace
-from confluence_sync.page_rules import (
+from confluence_sync.plan.changes import ArchivePage, Change, UpdatePage
+from confluence_sync.plan.page_rules import (
     adopt_body,
     archived_note,
     create_change,
@@ -33,22 +30,25 @@ from confluence_sync.page_rules import (
     unreadable,
     update_change,
 )
-from confluence_sync.plan import ArchivePage, Change, UpdatePage
-from confluence_sync.regions import (
-    RegionError,
-    insert_missing_region,
-    recorded_matches,
-    region_hash,
-    scan_regions,
-)
-from confluence_sync.storage import StorageFormatError
-from confluence_sync.wanted import (
+from confluence_sync.state.ledger import PageRecord
+from confluence_sync.state.observe import ObservedSpace
+from confluence_sync.target.wanted import (
     WantedPage,
     WantedSpace,
     outside_hash,
     region_hashes,
     same_outside_regions,
 )
+from confluence_sync.wiki.inline_comments import rewrite_region
+from confluence_sync.wiki.regions import (
+    RegionError,
+    insert_missing_region,
+    recorded_matches,
+    region_hash,
+    scan_regions,
+)
+from confluence_sync.wiki.storage import StorageFormatError
+from confluence_sync.wiki.values import Page, PageInfo
 
 
 def plan_pages(

@@ -18,18 +18,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
-from confluence_sync.apply_index import IndexWriter, still_recorded
-from confluence_sync.apply_pages import PageApplier
-from confluence_sync.backends.base import (
-    Grant,
-    WikiReader,
-    WikiWriter,
-)
+from confluence_sync.apply.ledger import IndexWriter, still_recorded
+from confluence_sync.apply.lock import HeldLock, LockLostError
+from confluence_sync.apply.pages import PageApplier
+from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
-from confluence_sync.index import PageRecord
-from confluence_sync.lock import HeldLock, LockLostError
-from confluence_sync.observe import WikiState
-from confluence_sync.plan import (
+from confluence_sync.plan.changes import (
     AddGrant,
     AddMember,
     ArchivePage,
@@ -48,7 +42,10 @@ from confluence_sync.plan import (
     SaveTemplate,
     UpdatePage,
 )
-from confluence_sync.wanted import Wanted
+from confluence_sync.state.ledger import PageRecord
+from confluence_sync.state.observe import WikiState
+from confluence_sync.target.wanted import Wanted
+from confluence_sync.wiki.values import Grant
 
 STATUS = {
     "create-space": "created",

@@ -22,9 +22,9 @@ from atlassian.rest_client import AtlassianRestAPI
 from confluence_sync.errors import TransportError
 from confluence_sync.settings import BasicAuth, BearerAuth
 
-from .base import RequestCounter
+from .contract import RequestCounter
+from .http_errors import error_for
 from .retry import Retrier
-from .status import error_for
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ T = TypeVar("T")
 _WATCHED_LOGGERS = (
     "atlassian.rest_client",
     "urllib3.connectionpool",
-    "confluence_sync.backends.http",
+    "confluence_sync.backends.transport",
     "confluence_sync.backends.retry",
 )
 _AUTH_HEADER = re.compile(

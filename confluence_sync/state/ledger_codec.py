@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from confluence_sync.backends.base import JSON
-from confluence_sync.index import PageRecord
+from confluence_sync.state.ledger import PageRecord
+from confluence_sync.wiki.values import JSON
 
 
 def _pack_digest(digest: str) -> str:

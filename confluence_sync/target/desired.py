@@ -1,7 +1,7 @@
 """What the wiki should be: the config turned into plain, frozen values.
 
 Pure: no requests, no clock (``today`` is an argument); the only files read are the page
-templates, through :mod:`confluence_sync.render`.
+templates, through :mod:`confluence_sync.target.render`.
 
 ``build_desired(config, today=...)`` returns a :class:`DesiredWiki`: spaces, pages, page
 templates, Confluence groups and space-permission grants. Every object has an *identity*
@@ -46,9 +46,9 @@ from confluence_sync.config.titles import (
     hub_home_title,
     meeting_page_title,
 )
-from confluence_sync.labels import ARCHIVED_LABEL, GROUP_LABEL, MEETING_LABEL, topic_labels
-from confluence_sync.regions import region_hash
-from confluence_sync.render import Renderer
+from confluence_sync.target.labels import ARCHIVED_LABEL, GROUP_LABEL, MEETING_LABEL, topic_labels
+from confluence_sync.target.render import Renderer
+from confluence_sync.wiki.regions import region_hash
 
 PageKind = Literal["managed", "scaffold"]
 Level = Literal["read", "write", "admin"]

@@ -31,27 +31,19 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from confluence_sync import index_store
-from confluence_sync.backends.base import (
-    Capabilities,
-    Grant,
-    Page,
-    PageInfo,
-    Property,
-    SpaceInfo,
-    Template,
-    WikiReader,
-)
+from confluence_sync.backends.contract import Capabilities, WikiReader
 from confluence_sync.config.titles import title_key
 from confluence_sync.errors import NotFoundError
-from confluence_sync.index import MARKER_KEY, PageRecord, SpaceIndex, record_from_marker
-from confluence_sync.wanted import (
+from confluence_sync.state import ledger_store as index_store
+from confluence_sync.state.ledger import MARKER_KEY, PageRecord, SpaceIndex, record_from_marker
+from confluence_sync.target.wanted import (
     Wanted,
     WantedPage,
     WantedSpace,
     outside_hash,
     region_hashes,
 )
+from confluence_sync.wiki.values import Grant, Page, PageInfo, Property, SpaceInfo, Template
 
 
 @dataclass
@@ -170,7 +162,7 @@ def _observe_space(
 
 
 def _template_drift(space: WantedSpace, recorded: Mapping[str, tuple[str, str]]) -> bool:
-    from confluence_sync.planner import template_digest
+    from confluence_sync.plan.planner import template_digest
 
     return any(recorded[t.name][1] != template_digest(t) for t in space.templates)
 

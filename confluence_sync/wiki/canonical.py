@@ -47,8 +47,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import Final
 
-from confluence_sync.canonical_legacy import legacy_region_hash
-from confluence_sync.storage import parse_storage, qname
+from confluence_sync.wiki.canonical_legacy import legacy_region_hash
+from confluence_sync.wiki.storage import parse_storage, qname
 
 _RENAMES: Final = {"b": "strong", "i": "em", "ac:plain-text-link-body": "ac:link-body"}
 # Attributes the server or an editor adds or rewrites by itself; none changes what members read.

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from confluence_sync.apply import Applier, ItemResult
-from confluence_sync.backends.base import Backend, RequestCounter, WikiReader
+from confluence_sync.apply.applier import Applier, ItemResult
+from confluence_sync.backends.contract import Backend, RequestCounter, WikiReader
 from confluence_sync.errors import (
     EXIT_OK,
     EXIT_PARTIAL,
@@ -22,8 +22,7 @@ from confluence_sync.errors import (
     ConfluenceSyncError,
     UnsafePlanError,
 )
-from confluence_sync.observe import WikiState, observe
-from confluence_sync.plan import (
+from confluence_sync.plan.changes import (
     CreateSpace,
     KeptGrants,
     Note,
@@ -32,13 +31,14 @@ from confluence_sync.plan import (
     RemoveMember,
     RevokeGrant,
 )
-from confluence_sync.planner import make_plan
-from confluence_sync.wanted import Wanted
+from confluence_sync.plan.planner import make_plan
+from confluence_sync.state.observe import WikiState, observe
+from confluence_sync.target.wanted import Wanted
 
 if TYPE_CHECKING:
     from confluence_sync.config.model import NetworkConfig
-    from confluence_sync.desired import DesiredWiki
     from confluence_sync.settings import Settings
+    from confluence_sync.target.desired import DesiredWiki
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def load_desired(config_path: Path, options: RunOptions) -> tuple[DesiredWiki, N
     """Load and validate the config (ConfigError before any request) and render it. The
     config comes back too: ``wanted_from_desired`` needs its schedules (past meeting slots)."""
     from confluence_sync.config import load_config
-    from confluence_sync.desired import build_desired
+    from confluence_sync.target.desired import build_desired
 
     config = load_config(config_path, today=options.today)
     folder = template_dir(config_path, config, options)
@@ -136,7 +136,7 @@ def template_dir(config_path: Path, config: NetworkConfig, options: RunOptions) 
 
 def load_wanted(config_path: Path, options: RunOptions, *, templates_supported: bool) -> Wanted:
     """``load_desired`` seen by the engine, for a flavour with or without template API."""
-    from confluence_sync.wanted import wanted_from_desired
+    from confluence_sync.target.wanted import wanted_from_desired
 
     desired, config = load_desired(config_path, options)
     return wanted_from_desired(desired, templates_supported=templates_supported, config=config)
@@ -231,7 +231,7 @@ def _named(plan: Plan, reader: WikiReader) -> Plan:
     account). DC usernames are readable already, and cost no request this way."""
     if reader.capabilities.flavour != "cloud":
         return plan
-    from confluence_sync.page_rules import name_editors
+    from confluence_sync.plan.page_rules import name_editors
 
     return name_editors(plan, reader.resolve_user)
 
@@ -251,7 +251,7 @@ def sync_run(
     The lock (``lock_ttl``, default ``lock.DEFAULT_TTL``) is renewed between changes; the
     release waits for every worker and never overwrites a lock another run took meanwhile
     (``LockLostError`` instead)."""
-    from confluence_sync import lock
+    from confluence_sync.apply import lock
 
     ttl = lock_ttl or lock.DEFAULT_TTL
 
@@ -342,7 +342,7 @@ def execute(
 
     from confluence_sync.backends import open_backend
     from confluence_sync.embedded import embedded_wiki
-    from confluence_sync.wanted import wanted_from_desired
+    from confluence_sync.target.wanted import wanted_from_desired
 
     desired, config = load_desired(config_path, options)
     with ExitStack() as stack:
@@ -367,7 +367,7 @@ def unlock(config_path: Path, *, settings: Settings, data_dir: Path | None = Non
     """``confluence-sync unlock FILE``: remove the run lock a killed sync left on the hub."""
     from contextlib import ExitStack
 
-    from confluence_sync import lock
+    from confluence_sync.apply import lock
     from confluence_sync.backends import open_backend
     from confluence_sync.config import load_config
     from confluence_sync.embedded import embedded_wiki

@@ -1,6 +1,6 @@
 """What the engine wants the wiki to hold: the planner's input, in plain frozen values.
 
-The desired-wiki builder (``confluence_sync.desired``) speaks the config's language; this
+The desired-wiki builder (``confluence_sync.target.desired``) speaks the config's language; this
 module is the engine's narrower view of it, so the planner, observer and tests depend on a
 handful of fields only. ``engine.wanted_from_desired`` converts one into the other.
 
@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from confluence_sync.backends.base import Grant, Template
 from confluence_sync.config.model import NetworkConfig, WorkingGroup, space_key
 from confluence_sync.config.schedule import is_slot
-from confluence_sync.desired import DesiredPage, DesiredWiki
+from confluence_sync.target.desired import DesiredPage, DesiredWiki
+from confluence_sync.wiki.values import Grant, Template
 
 PageKind = Literal["managed", "scaffold"]
 
@@ -111,7 +111,7 @@ class Wanted:
 
 def region_hashes(page: WantedPage) -> dict[str, str]:
     """Normalisation-proof hash of each managed region as the config renders it."""
-    from confluence_sync.regions import region_hash
+    from confluence_sync.wiki.regions import region_hash
 
     if page.hashes.keys() == page.regions.keys():
         return dict(page.hashes)
@@ -122,8 +122,8 @@ def region_hashes(page: WantedPage) -> dict[str, str]:
 
 def _outside(body: str) -> list[bytes] | None:
     """``body`` split at its regions' contents (delimiters kept); None if damaged."""
-    from confluence_sync.regions import scan_regions
-    from confluence_sync.storage import StorageFormatError
+    from confluence_sync.wiki.regions import scan_regions
+    from confluence_sync.wiki.storage import StorageFormatError
 
     try:
         scanned = scan_regions(body)
@@ -143,8 +143,8 @@ def _outside(body: str) -> list[bytes] | None:
 def same_outside_regions(read: str, rendered: str) -> bool:
     """Whether a body as read and our rendering say the same outside the regions, under
     Confluence's storage normalisation (``regions.canonical``)."""
-    from confluence_sync.regions import canonical
-    from confluence_sync.storage import StorageFormatError
+    from confluence_sync.wiki.regions import canonical
+    from confluence_sync.wiki.storage import StorageFormatError
 
     mine, theirs = _outside(rendered), _outside(read)
     if mine is None or theirs is None:

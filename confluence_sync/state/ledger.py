@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
-from confluence_sync.backends.base import JSON, Grant, Property
+from confluence_sync.wiki.values import JSON, Grant, Property
 
 MARKER_KEY: Final = "confluence-sync"
 INDEX_KEY: Final = "confluence-sync.index"

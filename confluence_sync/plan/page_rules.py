@@ -8,20 +8,20 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from confluence_sync.backends.base import Page, PageInfo, UserInfo
 from confluence_sync.errors import WikiError
-from confluence_sync.index import PageRecord
-from confluence_sync.observe import ObservedSpace
-from confluence_sync.plan import Change, CreatePage, Note, Plan, UpdatePage
-from confluence_sync.regions import (
+from confluence_sync.plan.changes import Change, CreatePage, Note, Plan, UpdatePage
+from confluence_sync.state.ledger import PageRecord
+from confluence_sync.state.observe import ObservedSpace
+from confluence_sync.target.wanted import WantedPage, outside_hash
+from confluence_sync.wiki.regions import (
     RegionError,
     canonical,
     insert_missing_region,
     replace_region,
     scan_regions,
 )
-from confluence_sync.storage import StorageFormatError
-from confluence_sync.wanted import WantedPage, outside_hash
+from confluence_sync.wiki.storage import StorageFormatError
+from confluence_sync.wiki.values import Page, PageInfo, UserInfo
 
 
 def note(space: str, identity: str, status: str, text: str) -> Note:

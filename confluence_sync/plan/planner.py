@@ -10,10 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from confluence_sync.backends.base import Grant, Template
-from confluence_sync.observe import ObservedSpace, WikiState
-from confluence_sync.page_planner import plan_pages
-from confluence_sync.plan import (
+from confluence_sync.plan.changes import (
     AddGrant,
     AddMember,
     Change,
@@ -28,7 +25,10 @@ from confluence_sync.plan import (
     RevokeGrant,
     SaveTemplate,
 )
-from confluence_sync.wanted import Wanted, WantedSpace
+from confluence_sync.plan.pages import plan_pages
+from confluence_sync.state.observe import ObservedSpace, WikiState
+from confluence_sync.target.wanted import Wanted, WantedSpace
+from confluence_sync.wiki.values import Grant, Template
 
 
 def template_digest(template: Template) -> str:

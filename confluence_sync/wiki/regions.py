@@ -22,10 +22,10 @@ missing delimiter is therefore *reported* (:class:`RegionDamagedError`), never r
 guessed place. The wrapping ``<p>`` is ours on purpose: the Cloud editor wraps a lone inline
 macro in a paragraph anyway, so the stored form and the written form agree.
 
-Finding regions uses :func:`confluence_sync.storage.scan`, which keeps byte offsets, so
+Finding regions uses :func:`confluence_sync.wiki.storage.scan`, which keeps byte offsets, so
 :func:`replace_region` splices one byte range and never re-serialises the page.
 
-Change detection lives in :mod:`confluence_sync.canonical` (re-exported here): a region's hash
+Change detection lives in :mod:`confluence_sync.wiki.canonical` (re-exported here): a region's hash
 is the same as the sync wrote it, as the server normalised it and as either editor re-saved
 it, and differs for an edit of its words.
 """
@@ -37,9 +37,9 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from confluence_sync.canonical import canonical, recorded_matches, region_hash
 from confluence_sync.errors import ConfluenceSyncError
-from confluence_sync.storage import Event, check_storage, scan
+from confluence_sync.wiki.canonical import canonical, recorded_matches, region_hash
+from confluence_sync.wiki.storage import Event, check_storage, scan
 
 __all__ = [
     "MARKER",

@@ -26,9 +26,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Final
 
-from confluence_sync.canonical import canonical
-from confluence_sync.regions import find_regions, replace_region
-from confluence_sync.storage import StorageFormatError, parse_storage, qname
+from confluence_sync.wiki.canonical import canonical
+from confluence_sync.wiki.regions import find_regions, replace_region
+from confluence_sync.wiki.storage import StorageFormatError, parse_storage, qname
 
 MARKER: Final = "ac:inline-comment-marker"
 _BLOCKS: Final = frozenset("p h1 h2 h3 h4 h5 h6 li td th pre blockquote".split())  # noqa: SIM905

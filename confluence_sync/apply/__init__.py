@@ -1,0 +1,1 @@
+"""Applying a plan: the applier, page writes, the ledger writer and the run lock."""
