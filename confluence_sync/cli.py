@@ -75,7 +75,7 @@ def _unexpected(error: Exception) -> int:
     if os.environ.get("CONFLUENCE_SYNC_DEBUG"):
         text = "".join(traceback.format_exception(error))
     if "confluence_sync.backends.transport" in sys.modules:  # secrets are only known once connected
-        from confluence_sync.backends.transport import install_redaction
+        from confluence_sync.backends.redaction import install_redaction
 
         text = install_redaction(()).redact(text)
     typer.echo(f"unexpected error: {text}", err=True)

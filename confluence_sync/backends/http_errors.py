@@ -26,6 +26,7 @@ from confluence_sync.errors import (
     WikiError,
 )
 
+from .redaction import redact
 from .retry import parse_retry_after
 
 # v2 says it without the title: "A page already exists with the same TITLE in this space".
@@ -82,9 +83,6 @@ def error_for(
     The server's text is redacted: a proxy or a debugging endpoint may echo the request's
     Authorization header, and the message reaches the terminal and the report. ``now``:
     wall-clock epoch seconds for an HTTP-date ``Retry-After`` (injectable for tests)."""
-    # Imported here: ``http`` imports this module, and owns the process-wide redactor.
-    from .transport import redact
-
     said = redact(message_of(body))
     detail = f"{method} {path}: {said}" if said else f"{method} {path}"
     if status == 401:

@@ -10,8 +10,6 @@ and go through ``backends.status``.
 from __future__ import annotations
 
 import logging
-import re
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -24,82 +22,12 @@ from confluence_sync.settings import BasicAuth, BearerAuth
 
 from .contract import RequestCounter
 from .http_errors import error_for
+from .redaction import install_redaction
 from .retry import Retrier
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-# Loggers that may see request details; the redaction filter is attached to each, because a
-# logger's filters do not apply to records propagated from its children.
-_WATCHED_LOGGERS = (
-    "atlassian.rest_client",
-    "urllib3.connectionpool",
-    "confluence_sync.backends.transport",
-    "confluence_sync.backends.retry",
-)
-_AUTH_HEADER = re.compile(
-    r"(Authorization['\"]?\s*[:=]\s*['\"]?)(Basic|Bearer)?\s*[^'\"\s,}]+", re.I
-)
-_SCHEME_TOKEN = re.compile(r"\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{8,}")
-REDACTED = "[redacted]"
-
-
-class RedactingFilter(logging.Filter):
-    """Replaces Authorization values and the registered secrets in every log record."""
-
-    # Shorter "secrets" are not replaced literally: they would shred ordinary words. The
-    # header patterns still catch them where they matter.
-    MIN_LITERAL = 6
-
-    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
-        super().__init__()
-        self._lock = threading.Lock()
-        self.secrets: set[str] = set()
-        self.register(secrets)
-
-    def register(self, secrets: tuple[str, ...]) -> None:
-        with self._lock:
-            self.secrets.update(s for s in secrets if len(s) >= self.MIN_LITERAL)
-
-    def redact(self, text: str) -> str:
-        with self._lock:
-            secrets = sorted(self.secrets, key=len, reverse=True)
-        for secret in secrets:
-            text = text.replace(secret, REDACTED)
-        text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
-        return _SCHEME_TOKEN.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = self.redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
-
-
-# One filter for the process, attached once; every transport registers its secrets with it.
-_REDACTOR = RedactingFilter()
-for _name in _WATCHED_LOGGERS:
-    logging.getLogger(_name).addFilter(_REDACTOR)
-
-
-def install_redaction(secrets: tuple[str, ...]) -> RedactingFilter:
-    """Make the process-wide filter hide these secrets too."""
-    _REDACTOR.register(secrets)
-    return _REDACTOR
-
-
-def redact(text: str) -> str:
-    """``text`` with Authorization values and every registered secret replaced."""
-    return _REDACTOR.redact(text)
-
-
-def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Headers safe to log."""
-    return {
-        k: (REDACTED if k.lower() in ("authorization", "cookie") else v) for k, v in headers.items()
-    }
 
 
 class Transport:

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from confluence_sync import cli
-from confluence_sync.backends.transport import install_redaction
+from confluence_sync.backends.redaction import install_redaction
 
 SECRET = "s3cr3t-token-value-1234"
 

@@ -15,8 +15,9 @@ import pytest
 from werkzeug.wrappers import Request
 
 from confluence_sync.backends.contract import RequestCounter
+from confluence_sync.backends.redaction import RedactingFilter
 from confluence_sync.backends.retry import Retrier, RetryPolicy
-from confluence_sync.backends.transport import RedactingFilter, Transport
+from confluence_sync.backends.transport import Transport
 from confluence_sync.errors import (
     AuthenticationError,
     NotFoundError,
