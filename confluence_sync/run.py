@@ -33,12 +33,11 @@ from confluence_sync.plan.changes import (
 )
 from confluence_sync.plan.planner import make_plan
 from confluence_sync.state.observe import WikiState, observe
-from confluence_sync.target.wanted import Wanted
+from confluence_sync.target.model import Target
 
 if TYPE_CHECKING:
     from confluence_sync.config.model import NetworkConfig
     from confluence_sync.settings import Settings
-    from confluence_sync.target.desired import DesiredWiki
 
 
 @dataclass(frozen=True)
@@ -107,15 +106,14 @@ class RunResult:
         }
 
 
-def load_desired(config_path: Path, options: RunOptions) -> tuple[DesiredWiki, NetworkConfig]:
-    """Load and validate the config (ConfigError before any request) and render it. The
-    config comes back too: ``wanted_from_desired`` needs its schedules (past meeting slots)."""
+def load_target(config_path: Path, options: RunOptions) -> Target:
+    """Load and validate the config (ConfigError before any request) and build the target."""
     from confluence_sync.config import load_config
-    from confluence_sync.target.desired import build_desired
+    from confluence_sync.target.build import build_target
 
     config = load_config(config_path, today=options.today)
     folder = template_dir(config_path, config, options)
-    return build_desired(config, today=options.today, template_dir=folder), config
+    return build_target(config, today=options.today, template_dir=folder)
 
 
 def template_dir(config_path: Path, config: NetworkConfig, options: RunOptions) -> Path | None:
@@ -134,15 +132,12 @@ def template_dir(config_path: Path, config: NetworkConfig, options: RunOptions) 
     return folder
 
 
-def load_wanted(config_path: Path, options: RunOptions, *, templates_supported: bool) -> Wanted:
-    """``load_desired`` seen by the engine, for a flavour with or without template API."""
-    from confluence_sync.target.wanted import wanted_from_desired
-
-    desired, config = load_desired(config_path, options)
-    return wanted_from_desired(desired, templates_supported=templates_supported, config=config)
+def _on_flavour(target: Target, reader: WikiReader) -> Target:
+    """The target as this flavour can hold it (no template API: the stand-in pages)."""
+    return target if reader.capabilities.supports_templates else target.without_template_api()
 
 
-def _unchanged(wanted: Wanted, plan: Plan) -> list[ItemResult]:
+def _unchanged(wanted: Target, plan: Plan) -> list[ItemResult]:
     """Pages the plan leaves alone, so the report names every wanted page."""
     touched = {(c.space, c.identity) for c in plan.changes if isinstance(c, PageChange)}
     touched |= {
@@ -178,8 +173,9 @@ def _count(result: RunResult, counter: RequestCounter, start: dict[str, int]) ->
     )
 
 
-def plan_run(reader: WikiReader, wanted: Wanted, options: RunOptions) -> RunResult:
+def plan_run(reader: WikiReader, target: Target, options: RunOptions) -> RunResult:
     """Observe and plan; never writes (it has no writer to write with)."""
+    wanted = _on_flavour(target, reader)
     start = reader.counter.by_method()
     state = observe(
         reader,
@@ -198,7 +194,7 @@ def plan_run(reader: WikiReader, wanted: Wanted, options: RunOptions) -> RunResu
     return result
 
 
-def _plan(wanted: Wanted, state: WikiState, options: RunOptions, reader: WikiReader) -> Plan:
+def _plan(wanted: Target, state: WikiState, options: RunOptions, reader: WikiReader) -> Plan:
     """The plan, with every identity of the sync account where it matters.
 
     Those decide only revokes, member removals and blocked home pages; a plan with none of
@@ -238,7 +234,7 @@ def _named(plan: Plan, reader: WikiReader) -> Plan:
 
 def sync_run(
     backend: Backend,
-    wanted: Wanted,
+    target: Target,
     options: RunOptions,
     *,
     progress: Callable[[ItemResult], None] | None = None,
@@ -256,6 +252,7 @@ def sync_run(
     ttl = lock_ttl or lock.DEFAULT_TTL
 
     reader = backend.reader
+    wanted = _on_flavour(target, reader)
     start = reader.counter.by_method()
     state = observe(
         reader,
@@ -342,9 +339,8 @@ def execute(
 
     from confluence_sync.backends import open_backend
     from confluence_sync.embedded import embedded_wiki
-    from confluence_sync.target.wanted import wanted_from_desired
 
-    desired, config = load_desired(config_path, options)
+    target = load_target(config_path, options)
     with ExitStack() as stack:
         outcome_db, viewer = None, ""
         if settings.embedded:
@@ -354,12 +350,10 @@ def execute(
         stack.callback(backend.close)
         me = tuple(a for a in (*options.self_accounts, settings.username) if a)
         run_options = RunOptions(**{**options.__dict__, "self_accounts": me})
-        supported = backend.reader.capabilities.supports_templates
-        wanted = wanted_from_desired(desired, templates_supported=supported, config=config)
         if dry_run:
-            result = plan_run(backend.reader, wanted, run_options)
+            result = plan_run(backend.reader, target, run_options)
         else:
-            result = sync_run(backend, wanted, run_options, progress=progress, on_plan=on_plan)
+            result = sync_run(backend, target, run_options, progress=progress, on_plan=on_plan)
         return Outcome(result, outcome_db, viewer)
 
 

@@ -44,7 +44,7 @@ from confluence_sync.plan.changes import (
 )
 from confluence_sync.state.ledger import PageRecord
 from confluence_sync.state.observe import WikiState
-from confluence_sync.target.wanted import Wanted
+from confluence_sync.target.model import Target
 from confluence_sync.wiki.values import Grant
 
 STATUS = {
@@ -119,7 +119,7 @@ class Applier(PageApplier, IndexWriter):
 
     def __init__(
         self,
-        wanted: Wanted,
+        wanted: Target,
         state: WikiState,
         reader: WikiReader,
         writer: WikiWriter,

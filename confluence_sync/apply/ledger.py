@@ -21,7 +21,7 @@ from confluence_sync.state import ledger_store as index_store
 from confluence_sync.state.ledger import PageRecord, SpaceIndex, merge_index
 from confluence_sync.state.ledger_store import StoredIndex
 from confluence_sync.state.observe import ObservedSpace, WikiState
-from confluence_sync.target.wanted import Wanted
+from confluence_sync.target.model import Target
 from confluence_sync.wiki.values import Grant
 
 
@@ -36,7 +36,7 @@ def still_recorded(observed: ObservedSpace) -> set[Grant]:
 class IndexWriter:
     """Index operations; needs the bookkeeping of the class it is mixed into."""
 
-    wanted: Wanted
+    wanted: Target
     state: WikiState
     reader: WikiReader
     writer: WikiWriter

@@ -17,7 +17,7 @@ from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.plan.changes import ArchivePage, CreatePage, UpdatePage
 from confluence_sync.state.ledger import MARKER_KEY, PageRecord, record_from_marker
 from confluence_sync.state.observe import ObservedSpace
-from confluence_sync.target.wanted import Wanted
+from confluence_sync.target.model import Target
 from confluence_sync.wiki.inline_comments import rewrite_region
 from confluence_sync.wiki.regions import recorded_matches, region_hash, scan_regions
 from confluence_sync.wiki.values import Page, PageInfo, PageUpdate, Property
@@ -31,7 +31,7 @@ class PageApplier:
     """Page operations; needs ``wanted``, ``reader``, ``writer`` and ``records`` (per space:
     identity → record) from the class it is mixed into."""
 
-    wanted: Wanted
+    wanted: Target
     reader: WikiReader
     writer: WikiWriter
     records: dict[str, dict[str, PageRecord]]
@@ -144,7 +144,8 @@ class PageApplier:
                         "wrote; kept",
                         hint="reported until resolved; --overwrite-conflicts overwrites it",
                     )
-                body, lost = rewrite_region(body, name, page.regions[name], space=change.space)
+                wanted = page.regions[name].content
+                body, lost = rewrite_region(body, name, wanted, space=change.space)
                 detached += [c.describe() for c in lost if c.describe() not in change.reason]
             return PageUpdate(
                 fresh.info.id,

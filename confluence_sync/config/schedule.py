@@ -15,11 +15,12 @@ The rules (also in the README):
   horizon); the others become generated meetings.
 * **Explicit meetings** always stay in the list, past ones too: they have pages.
 * **Past slots.** A generated meeting whose day has passed is no longer expanded, yet it is
-  not removed from the config (``is_past_slot``); nor is a slot beyond the horizon as seen
-  from an earlier day (a run in another time zone). ``is_slot`` tells the planner to leave
-  such pages alone; only a month the schedule no longer covers is archived.
-* **Identity.** Every meeting is identified by its group and month (``UPX/2026-03``), so moving a
-  meeting within its month, or retitling it, updates its page instead of making a new one.
+  not removed from the config; nor is a slot beyond the horizon as seen from an earlier day
+  (a run in another time zone). Every listed month from ``first_slot`` on is a slot, and the
+  planner leaves such pages alone; only a month the schedule no longer covers is archived.
+* **Identity.** Every meeting is identified by its group and month
+  (``group/UPX/meeting/2026-03``, see ``identities``), so moving a meeting within its month, or
+  retitling it, updates its page instead of making a new one.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from confluence_sync.config.identities import PageIdentity
 from confluence_sync.config.model import Meeting, NetworkConfig, Schedule, WorkingGroup
 from confluence_sync.config.titles import default_meeting_title
 
@@ -44,7 +46,7 @@ class PlannedMeeting:
     """One concrete meeting of a working group, explicit or generated."""
 
     group: str
-    identity: str
+    identity: PageIdentity
     date: dt.date
     host: str
     title: str
@@ -53,9 +55,10 @@ class PlannedMeeting:
     source: MeetingSource
 
 
-def meeting_identity(group: WorkingGroup, day: dt.date) -> str:
-    """Stable identity of the meeting of ``group`` in the month of ``day``: ``UPX/2026-03``."""
-    return f"{group.key}/{day.year:04d}-{day.month:02d}"
+def meeting_identity(group: WorkingGroup, day: dt.date) -> PageIdentity:
+    """Stable identity of the meeting of ``group`` in the month of ``day``:
+    ``group/UPX/meeting/2026-03``."""
+    return PageIdentity.meeting(group.key, day.year, day.month)
 
 
 def meeting_day(schedule: Schedule, year: int, month: int) -> dt.date:
@@ -102,25 +105,18 @@ def _slots_from(schedule: Schedule, today: dt.date) -> Iterator[tuple[int, int, 
         year += 1
 
 
-def is_slot(group: WorkingGroup, year: int, month: int) -> bool:
-    """Whether (``year``, ``month``) is a slot of the group's current schedule: a listed month,
-    not before ``schedule.start``. Independent of the day of the run."""
+def first_slot(group: WorkingGroup) -> tuple[int, int] | None:
+    """(year, month) of slot 0 of the group's schedule — ``schedule.start``'s first listed
+    month, or the first listed month of the year 2000 — or None without a schedule or members.
+    Every listed month from there on is a slot, whatever the day of the run."""
     schedule = group.schedule
-    if schedule is None or not group.members or month not in schedule.months:
-        return False
-    return _slot_number(schedule, year, month) >= 0
-
-
-def is_past_slot(group: WorkingGroup, year: int, month: int, today: dt.date) -> bool:
-    """Whether (``year``, ``month``) is a slot of the group's current schedule whose meeting
-    day lies before ``today``.
-
-    Such a meeting drops out of :func:`expand_meetings` the day after it took place, but the
-    config did not remove it: its page (the minutes members write) stays where it is."""
-    schedule = group.schedule
-    if schedule is None or not is_slot(group, year, month):
-        return False
-    return meeting_day(schedule, year, month) < today
+    if schedule is None or not group.members:
+        return None
+    months = _months(schedule)
+    if schedule.start is None:
+        return EPOCH_YEAR, months[0]
+    later = [m for m in months if m >= schedule.start.month]
+    return (schedule.start.year, later[0]) if later else (schedule.start.year + 1, months[0])
 
 
 def _fixed_host(config: NetworkConfig, group: WorkingGroup) -> str:

@@ -12,7 +12,8 @@ from confluence_sync.errors import WikiError
 from confluence_sync.plan.changes import Change, CreatePage, Note, Plan, UpdatePage
 from confluence_sync.state.ledger import PageRecord
 from confluence_sync.state.observe import ObservedSpace
-from confluence_sync.target.wanted import WantedPage, outside_hash
+from confluence_sync.target.model import TargetPage
+from confluence_sync.wiki.outside import outside_hash
 from confluence_sync.wiki.regions import (
     RegionError,
     canonical,
@@ -29,7 +30,7 @@ def note(space: str, identity: str, status: str, text: str) -> Note:
     return Note(space, subject=f"page {identity}", status=status, text=text)
 
 
-def archived_note(page: WantedPage, info: PageInfo) -> Note:
+def archived_note(page: TargetPage, info: PageInfo) -> Note:
     """One line for a page of ours that someone archived in the wiki: left archived."""
     when = f" on {info.saved_at[:10]}" if info.saved_at else ""
     return note(
@@ -102,14 +103,15 @@ def same_body(current: str, wanted: str, *, space: str | None = None) -> bool:
         return False
 
 
-def adopt_body(body: str, page: WantedPage) -> str:
+def adopt_body(body: str, page: TargetPage) -> str:
     """A foreign page gets our regions added; its own words stay (the home page of a space
     we just created holds Confluence's default text only: replaced)."""
     scanned = scan_regions(body)
     if not scanned.regions and not scanned.problems and not body.strip():
         return page.body
     new_body = body
-    for name, content in page.regions.items():
+    for name, region_of in page.regions.items():
+        content = region_of.content
         if name in scanned.regions:
             new_body = replace_region(new_body, name, content)
         else:
@@ -118,7 +120,7 @@ def adopt_body(body: str, page: WantedPage) -> str:
 
 
 def unreadable(
-    page: WantedPage,
+    page: TargetPage,
     observed: ObservedSpace,
     record: PageRecord | None,
     error: StorageFormatError | RegionError,
@@ -135,7 +137,7 @@ def unreadable(
 
 
 def create_change(
-    page: WantedPage, depth: int, hashes: Mapping[str, str], *, home: bool = False
+    page: TargetPage, depth: int, hashes: Mapping[str, str], *, home: bool = False
 ) -> CreatePage:
     """Create the page; ``home``: it is the home page of a space created in this run."""
     return CreatePage(
@@ -154,7 +156,7 @@ def create_change(
 
 
 def update_change(
-    page: WantedPage,
+    page: TargetPage,
     info: PageInfo,
     body: Page | None,
     depth: int,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from confluence_sync.config.identities import PageIdentity
 from confluence_sync.config.titles import title_key
 from confluence_sync.plan.changes import ArchivePage, Change, UpdatePage
 from confluence_sync.plan.page_rules import (
@@ -32,14 +33,9 @@ from confluence_sync.plan.page_rules import (
 )
 from confluence_sync.state.ledger import PageRecord
 from confluence_sync.state.observe import ObservedSpace
-from confluence_sync.target.wanted import (
-    WantedPage,
-    WantedSpace,
-    outside_hash,
-    region_hashes,
-    same_outside_regions,
-)
+from confluence_sync.target.model import TargetPage, TargetSpace
 from confluence_sync.wiki.inline_comments import rewrite_region
+from confluence_sync.wiki.outside import outside_hash, same_outside_regions
 from confluence_sync.wiki.regions import (
     RegionError,
     insert_missing_region,
@@ -52,7 +48,7 @@ from confluence_sync.wiki.values import Page, PageInfo
 
 
 def plan_pages(
-    space: WantedSpace,
+    space: TargetSpace,
     observed: ObservedSpace,
     *,
     adopt: bool,
@@ -101,7 +97,7 @@ def plan_pages(
     for identity, record in sorted(observed.records.items()):
         if space.page(identity) is not None or record.archived or identity in observed.archived:
             continue
-        if space.kept_as_is(identity):
+        if space.kept_as_is(PageIdentity(identity)):
             # A generated meeting whose day has passed (or, seen from an earlier day, one
             # beyond the horizon): the config did not remove it, so its page — the minutes
             # members write there — stays where it is, untouched.
@@ -126,7 +122,7 @@ def plan_pages(
     return changes
 
 
-def _archived_ancestor(space: WantedSpace, observed: ObservedSpace, page: WantedPage) -> str:
+def _archived_ancestor(space: TargetSpace, observed: ObservedSpace, page: TargetPage) -> str:
     """The identity of the nearest wanted ancestor someone archived in the wiki, or ""."""
     parent = page.parent
     for _ in range(64):
@@ -140,7 +136,7 @@ def _archived_ancestor(space: WantedSpace, observed: ObservedSpace, page: Wanted
 
 
 def _new_page(
-    page: WantedPage,
+    page: TargetPage,
     observed: ObservedSpace,
     depth: int,
     *,
@@ -148,7 +144,7 @@ def _new_page(
     recorded: bool,
     me: frozenset[str],
 ) -> Change:
-    hashes = region_hashes(page)
+    hashes = page.hashes
     if observed.info is None:
         return create_change(page, depth, hashes, home=page.home)
     foreign = observed.foreign.get(title_key(page.title))
@@ -192,7 +188,7 @@ def _new_page(
 
 
 def _existing_page(
-    page: WantedPage,
+    page: TargetPage,
     record: PageRecord,
     observed: ObservedSpace,
     depth: int,
@@ -202,7 +198,7 @@ def _existing_page(
 ) -> list[Change]:
     info = observed.listed[record.page_id]
     body = observed.bodies.get(record.page_id)
-    wanted_hashes = region_hashes(page)
+    wanted_hashes = page.hashes
     parent_id = observed.parent_id(page)
     move = not page.home and (record.archived or parent_id is None or info.parent_id != parent_id)
     # Labels we set that the page no longer carries (removed by a member, or dropped by the
@@ -232,7 +228,8 @@ def _existing_page(
     new_body, written, why, overwritten = body.body, dict(record.regions), [], []
     scanned = scan_regions(body.body)
     conflicted = False
-    for name, content in page.regions.items():
+    for name, region_of in page.regions.items():
+        content = region_of.content
         region = scanned.regions.get(name)
         problem = scanned.problem(name)
         if region is None and (problem is not None or name in record.regions):
@@ -326,7 +323,7 @@ def present_labels(info: PageInfo, body: Page | None, record: PageRecord) -> fro
 
 
 def _fresh_update(
-    page: WantedPage,
+    page: TargetPage,
     record: PageRecord,
     info: PageInfo,
     depth: int,
@@ -338,12 +335,12 @@ def _fresh_update(
     outside the regions): the config's whole rendering is that page with the new regions.
     Nothing can conflict — nobody saved since — and a save in between is caught by the
     version check of the write (409 → re-read, re-check, splice)."""
-    wanted_hashes = region_hashes(page)
+    wanted_hashes = page.hashes
     why = [
         f"region {name}" if name in record.regions else f"new region {name}"
-        for name, content in page.regions.items()
+        for name, region in page.regions.items()
         if record.regions.get(name) != wanted_hashes[name]
-        and not recorded_matches(content, record.regions.get(name), space=page.space_key)
+        and not recorded_matches(region.content, record.regions.get(name), space=page.space_key)
     ]
     if info.title != page.title:
         why.append(f"title was '{info.title}'")

@@ -7,8 +7,8 @@ Only what we granted is revoked, and never anything of the sync account itself.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
+from dataclasses import replace
 
 from confluence_sync.plan.changes import (
     AddGrant,
@@ -27,20 +27,12 @@ from confluence_sync.plan.changes import (
 )
 from confluence_sync.plan.pages import plan_pages
 from confluence_sync.state.observe import ObservedSpace, WikiState
-from confluence_sync.target.wanted import Wanted, WantedSpace
-from confluence_sync.wiki.values import Grant, Template
-
-
-def template_digest(template: Template) -> str:
-    """What decides whether a saved template must be written again."""
-    text = "\0".join(
-        (template.name, template.description, ",".join(template.labels), template.body)
-    )
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+from confluence_sync.target.model import Target, TargetSpace
+from confluence_sync.wiki.values import Grant
 
 
 def make_plan(
-    wanted: Wanted,
+    wanted: Target,
     state: WikiState,
     *,
     adopt: bool = False,
@@ -129,7 +121,7 @@ def _removals(
     return changes
 
 
-def _managed_grants(space: WantedSpace, observed: ObservedSpace) -> frozenset[Grant]:
+def _managed_grants(space: TargetSpace, observed: ObservedSpace) -> frozenset[Grant]:
     recorded = observed.index.grants or frozenset()
     if observed.grants is None:
         return recorded
@@ -137,7 +129,7 @@ def _managed_grants(space: WantedSpace, observed: ObservedSpace) -> frozenset[Gr
 
 
 def _grants(
-    space: WantedSpace,
+    space: TargetSpace,
     observed: ObservedSpace,
     me: frozenset[str],
     *,
@@ -185,7 +177,7 @@ def _grants(
     return changes
 
 
-def extra_grants(space: WantedSpace, observed: ObservedSpace) -> frozenset[Grant]:
+def extra_grants(space: TargetSpace, observed: ObservedSpace) -> frozenset[Grant]:
     """Grants on the space that the sync neither made nor wants: from the listing when observe
     listed them, else as the index last recorded them."""
     if observed.grants is None:
@@ -194,25 +186,19 @@ def extra_grants(space: WantedSpace, observed: ObservedSpace) -> frozenset[Grant
     return observed.grants - recorded - space.grants
 
 
-def _templates(space: WantedSpace, observed: ObservedSpace, supported: bool) -> list[Change]:
+def _templates(space: TargetSpace, observed: ObservedSpace, supported: bool) -> list[Change]:
     if not supported or not space.templates:
         return []
     existing = {t.name: t for t in observed.templates or []}
     changes: list[Change] = []
-    for template in space.templates:
-        digest = template_digest(template)
+    for template in (t.template for t in space.templates):
+        digest = template.digest()
         recorded = observed.index.templates.get(template.name)
         if observed.templates is None and recorded and recorded[1] == digest:
             continue
         found = existing.get(template.name)
         if recorded and recorded[1] == digest and found is not None:
             continue
-        with_id = Template(
-            template.name,
-            template.body,
-            template.description,
-            template.labels,
-            found.id if found else "",
-        )
+        with_id = replace(template, id=found.id if found else "")
         changes.append(SaveTemplate(space.key, template=with_id, digest=digest))
     return changes

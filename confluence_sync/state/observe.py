@@ -36,13 +36,8 @@ from confluence_sync.config.titles import title_key
 from confluence_sync.errors import NotFoundError
 from confluence_sync.state import ledger_store as index_store
 from confluence_sync.state.ledger import MARKER_KEY, PageRecord, SpaceIndex, record_from_marker
-from confluence_sync.target.wanted import (
-    Wanted,
-    WantedPage,
-    WantedSpace,
-    outside_hash,
-    region_hashes,
-)
+from confluence_sync.target.model import Target, TargetPage, TargetSpace
+from confluence_sync.wiki.outside import outside_hash
 from confluence_sync.wiki.values import Grant, Page, PageInfo, Property, SpaceInfo, Template
 
 
@@ -72,7 +67,7 @@ class ObservedSpace:
     def homepage_id(self) -> str | None:
         return self.info.homepage_id if self.info else None
 
-    def parent_id(self, page: WantedPage) -> str | None:
+    def parent_id(self, page: TargetPage) -> str | None:
         """The page id the wanted page should sit under now (None: not created yet)."""
         if page.home:
             return None
@@ -101,7 +96,7 @@ class WikiState:
 
 def observe(
     reader: WikiReader,
-    wanted: Wanted,
+    wanted: Target,
     *,
     adopt: bool = False,
     workers: int = 4,
@@ -138,7 +133,7 @@ def observe(
 
 
 def _observe_space(
-    reader: WikiReader, space: WantedSpace, adopt: bool, trust_versions: bool
+    reader: WikiReader, space: TargetSpace, adopt: bool, trust_versions: bool
 ) -> ObservedSpace:
     info = reader.get_space(space.key)
     state = ObservedSpace(space.key, info)
@@ -156,15 +151,11 @@ def _observe_space(
         state.grants = frozenset(reader.list_grants(space.key))
     if space.templates and reader.capabilities.supports_templates:
         recorded = state.index.templates
-        if any(t.name not in recorded for t in space.templates) or _template_drift(space, recorded):
+        wanted = [t.template for t in space.templates]
+        # Listed when one is not recorded, or its rendering changed since it was saved.
+        if any(recorded.get(t.name, ("", ""))[1] != t.digest() for t in wanted):
             state.templates = reader.list_templates(space.key)
     return state
-
-
-def _template_drift(space: WantedSpace, recorded: Mapping[str, tuple[str, str]]) -> bool:
-    from confluence_sync.plan.planner import template_digest
-
-    return any(recorded[t.name][1] != template_digest(t) for t in space.templates)
 
 
 def _marker(reader: WikiReader, page_id: str) -> PageRecord | None:
@@ -175,7 +166,7 @@ def _marker(reader: WikiReader, page_id: str) -> PageRecord | None:
     return record_from_marker(page_id, prop) if prop else None
 
 
-def _resolve_records(reader: WikiReader, space: WantedSpace, state: ObservedSpace) -> None:
+def _resolve_records(reader: WikiReader, space: TargetSpace, state: ObservedSpace) -> None:
     """Our pages: index entries whose page is listed, then markers where the index is silent."""
     for identity, record in state.index.pages.items():
         if record.page_id in state.listed:
@@ -218,7 +209,7 @@ def _resolve_records(reader: WikiReader, space: WantedSpace, state: ObservedSpac
 
 
 def _read_bodies(
-    reader: WikiReader, space: WantedSpace, state: ObservedSpace, trust_versions: bool
+    reader: WikiReader, space: TargetSpace, state: ObservedSpace, trust_versions: bool
 ) -> None:
     """Bodies of the pages the planner may rewrite or must check; nothing else."""
     wanted_ids: set[str] = set()
@@ -242,7 +233,7 @@ def _read_bodies(
             or info.version != record.version
             or info.title != page.title
             or info.parent_id != state.parent_id(page)
-            or dict(record.regions) != region_hashes(page)
+            or dict(record.regions) != page.hashes
         )
         if not changed:
             continue

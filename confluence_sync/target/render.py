@@ -18,7 +18,6 @@ folder falls back to ours, per file.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
@@ -35,17 +34,6 @@ from confluence_sync.wiki.regions import RegionError, delimiter, scan_regions
 
 TEMPLATE_PACKAGE: Final = "confluence_sync.templates"
 COMMON: Final = "common"
-# The page templates every language provides; ``<name>.j2`` in ``templates/<language>/``.
-PAGE_TEMPLATES: Final = (
-    "hub_home",
-    "member_directory",
-    "group_home",
-    "meetings",
-    "meeting",
-    "group_members",
-    "archive",
-    "minutes_template",
-)
 
 
 class TemplateError(ConfluenceSyncError):
@@ -54,12 +42,11 @@ class TemplateError(ConfluenceSyncError):
 
 @dataclass(frozen=True)
 class RenderedPage:
-    """One rendered page body, its managed regions by name, and the template's version."""
+    """One rendered page body and its managed regions by name."""
 
     template: str
     body: str
     regions: Mapping[str, str]
-    template_version: str
 
 
 class _PackageLoader(jinja2.BaseLoader):
@@ -127,28 +114,6 @@ class Renderer:
         self.language = language
         self.template_dir = template_dir
         self.environment = make_environment(language, template_dir)
-        self._versions: dict[str, str] = {}
-
-    def template_version(self, template: str) -> str:
-        """Short hash of the template's source and of the common macros it builds on."""
-        if template not in self._versions:
-            digest = hashlib.sha256()
-            for name in (f"{template}.j2", "macros.j2"):
-                source = self._source(name)
-                digest.update(name.encode() + b"\0" + source.encode() + b"\0")
-            self._versions[template] = digest.hexdigest()[:16]
-        return self._versions[template]
-
-    def _source(self, name: str) -> str:
-        loader = self.environment.loader
-        assert loader is not None
-        try:
-            return loader.get_source(self.environment, name)[0]
-        except jinja2.TemplateNotFound:
-            raise TemplateError(
-                f"template {name!r} not found for language {self.language!r}",
-                hint="a custom template folder needs <language>/<page>.j2 or falls back to ours",
-            ) from None
 
     def render(self, template: str, context: Mapping[str, object]) -> RenderedPage:
         """Render ``<template>.j2`` with ``context``; the body is checked storage format."""
@@ -181,4 +146,4 @@ class Renderer:
         if found.problems:
             raise TemplateError(f"{where}: " + "; ".join(p.message for p in found.problems))
         regions = {name: region.content for name, region in found.regions.items()}
-        return RenderedPage(template, body, regions, self.template_version(template))
+        return RenderedPage(template, body, regions)

@@ -8,6 +8,7 @@ Imports nothing of the project.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -89,6 +90,11 @@ class Template:
     description: str = ""
     labels: tuple[str, ...] = ()
     id: str = ""
+
+    def digest(self) -> str:
+        """What decides whether a saved template must be written again (its id aside)."""
+        text = "\0".join((self.name, self.description, ",".join(self.labels), self.body))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,9 @@ def test_validate_json_summary() -> None:
     assert [s["key"] for s in summary["spaces"]] == ["PUU", "PUUUPX", "PUUEUK"]
     upx = summary["working_groups"][0]["meetings"]
     assert [(m["identity"], m["host"], m["source"]) for m in upx] == [
-        ("UPX/2025-09", "thyssenkrupp", "config"),
-        ("UPX/2026-03", "hansa-flex", "config"),
-        ("UPX/2026-09", "atlas-elektronik", "schedule"),
+        ("group/UPX/meeting/2025-09", "thyssenkrupp", "config"),
+        ("group/UPX/meeting/2026-03", "hansa-flex", "config"),
+        ("group/UPX/meeting/2026-09", "atlas-elektronik", "schedule"),
     ]
 
 

@@ -56,10 +56,13 @@ def test_rotation_is_stable_as_time_passes() -> None:
     early = {m.identity: m.host for m in _expand(config, D(2026, 1, 5))}
     late = {m.identity: m.host for m in _expand(config, D(2026, 6, 1))}
     shared = early.keys() & late.keys()
-    assert shared == {"UPX/2026-09", "UPX/2027-03"}
+    assert shared == {"group/UPX/meeting/2026-09", "group/UPX/meeting/2027-03"}
     assert all(early[key] == late[key] for key in shared)
     # Without start the sequence counts from March 2000: slot (2026-09) = 26 * 2 + 1 = 53.
-    assert early["UPX/2026-09"] == ["hansa-flex", "deutsche-see", "atlas-elektronik"][53 % 3]
+    assert (
+        early["group/UPX/meeting/2026-09"]
+        == ["hansa-flex", "deutsche-see", "atlas-elektronik"][53 % 3]
+    )
 
 
 def test_explicit_meeting_replaces_the_generated_one_of_its_month() -> None:
@@ -72,7 +75,7 @@ def test_explicit_meeting_replaces_the_generated_one_of_its_month() -> None:
         ("2026-03-20", "atlas-elektronik", "config"),
         ("2026-09-10", "deutsche-see", "schedule"),  # the rotation keeps its place
     ]
-    assert meetings[0].identity == "UPX/2026-03"
+    assert meetings[0].identity == "group/UPX/meeting/2026-03"
     assert meeting_page_title(meetings[0]) == "2026-03-20 Frühjahrstreffen"
 
 
@@ -99,7 +102,11 @@ def test_year_boundary() -> None:
         ("2027-11-11", "atlas-elektronik", "schedule"),
         ("2028-02-10", "hansa-flex", "schedule"),
     ]
-    assert [m.identity for m in meetings] == ["UPX/2027-02", "UPX/2027-11", "UPX/2028-02"]
+    assert [m.identity for m in meetings] == [
+        "group/UPX/meeting/2027-02",
+        "group/UPX/meeting/2027-11",
+        "group/UPX/meeting/2028-02",
+    ]
 
 
 def test_without_rotation_the_leads_organisation_hosts() -> None:

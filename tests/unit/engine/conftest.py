@@ -1,22 +1,31 @@
-"""A small wanted network built by hand (no config, no templates) and a fake wiki."""
+"""A small target network built by hand (no config, no templates) and a fake wiki; runs go
+through the engine's own entry points (``plan_run``, ``sync_run``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import pytest
 
-from confluence_sync.apply.applier import Applier, ItemResult
+from confluence_sync.apply.applier import ItemResult
+from confluence_sync.config.identities import PageIdentity
 from confluence_sync.plan.changes import Plan
 from confluence_sync.plan.planner import make_plan
+from confluence_sync.run import RunOptions, sync_run
 from confluence_sync.state.observe import WikiState, observe
-from confluence_sync.target.wanted import Wanted, WantedPage, WantedSpace
-from confluence_sync.wiki.regions import wrap_region
+from confluence_sync.target.model import Region, Target, TargetPage, TargetSpace
+from confluence_sync.wiki.regions import region_hash, wrap_region
 from confluence_sync.wiki.values import Grant
 
 from .fake import FakeWiki
 
 HUB, GROUP = "PUU", "PUUUPX"
+
+
+def target_regions(space: str, contents: dict[str, str]) -> dict[str, Region]:
+    """Managed regions as the builder makes them: content and its hash."""
+    return {name: Region(c, region_hash(c, space=space)) for name, c in contents.items()}
 
 
 def page(
@@ -30,15 +39,15 @@ def page(
     labels: Iterable[str] = (),
     home: bool = False,
     archive: bool = False,
-) -> WantedPage:
+) -> TargetPage:
     body = "".join(wrap_region(name, content) for name, content in regions.items()) + scaffold
-    return WantedPage(
-        identity=identity,
+    return TargetPage(
+        identity=PageIdentity(identity),
         space_key=space,
         title=title,
         body=body,
-        parent=parent,
-        regions=regions,
+        parent=PageIdentity(parent) if parent else None,
+        regions=target_regions(space, regions),
         labels=frozenset(labels),
         kind="scaffold" if scaffold else "managed",
         home=home,
@@ -52,7 +61,7 @@ def network(
     members: Iterable[str] = ("cherm", "sluedtke"),
     facts: str = "Bremen",
     extra_pages: int = 0,
-) -> Wanted:
+) -> Target:
     """Hub with home + directory; one group space with home, meetings, archive, meetings."""
     members = tuple(members)
     hub_pages = (
@@ -106,10 +115,10 @@ def network(
     admins = frozenset(
         {Grant("user", "netzwerkbuero", "admin"), Grant("user", "netzwerkbuero", "read")}
     )
-    hub = WantedSpace(
+    hub = TargetSpace(
         HUB, "PUU", pages=hub_pages, grants=admins | {Grant("group", "puu-contacts", "read")}
     )
-    group = WantedSpace(
+    group = TargetSpace(
         GROUP,
         "Arbeitskreis",
         pages=tuple(group_pages),
@@ -117,38 +126,44 @@ def network(
         | {Grant("group", "puu-upx-members", "read"), Grant("group", "puu-upx-members", "write")},
     )
     groups = {"puu-contacts": frozenset(members), "puu-upx-members": frozenset(members)}
-    return Wanted(HUB, (hub, group), groups)
+    return Target(HUB, (hub, group), groups)
 
 
 def plan_for(
     wiki: FakeWiki,
-    wanted: Wanted,
+    wanted: Target,
     *,
     force: bool = False,
     adopt: bool = False,
     trust_versions: bool = False,
 ) -> tuple[Plan, WikiState]:
+    """Observe and plan as a dry run does (the state comes back for tests that look at it)."""
     state = observe(wiki, wanted, adopt=adopt, workers=2, trust_versions=trust_versions)
     return make_plan(wanted, state, force=force, adopt=adopt, self_accounts=["sync-bot"]), state
 
 
 def sync(
     wiki: FakeWiki,
-    wanted: Wanted,
+    wanted: Target,
     *,
     force: bool = False,
     adopt: bool = False,
     trust_versions: bool = False,
 ) -> tuple[Plan, list[ItemResult]]:
-    """observe → plan → apply → write the hub index (as the engine does, without the lock).
+    """One ``sync_run`` on the fake wiki (lock, apply, release), the plan and what it did.
 
     ``trust_versions``: the opt-in no-read path (``RunOptions.trust_versions``)."""
-    plan, state = plan_for(wiki, wanted, force=force, adopt=adopt, trust_versions=trust_versions)
-    applier = Applier(wanted, state, wiki, wiki, workers=2)
-    results = applier.run(plan)
-    if state.spaces[HUB].info is not None:
-        applier.write_index(HUB, applier.index_for(HUB))
-    return plan, results
+    options = RunOptions(
+        today=dt.date(2026, 1, 15),
+        overwrite_conflicts=force,
+        allow_removals=force,
+        adopt=adopt,
+        workers=2,
+        self_accounts=("sync-bot",),
+        trust_versions=trust_versions,
+    )
+    result = sync_run(wiki.backend(), wanted, options)
+    return result.plan, [r for r in result.results if r.status != "unchanged"]
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from confluence_sync.config import load_config_text
-from confluence_sync.config.schedule import is_past_slot, is_slot
+from confluence_sync.config.identities import PageIdentity
 from confluence_sync.plan.changes import ArchivePage
-from confluence_sync.target.desired import build_desired
-from confluence_sync.target.wanted import Wanted, wanted_from_desired
+from confluence_sync.target.build import build_target
+from confluence_sync.target.model import Target
 from tests.unit.config.conftest import NETWORK_HEAD
 
 from .conftest import sync
@@ -34,19 +34,17 @@ MEETING_DAY = dt.date(2026, 3, 12)  # the second Thursday of March 2026
 MARCH = "group/UPX/meeting/2026-03"
 
 
-def wanted_on(today: dt.date, text: str = CONFIG) -> Wanted:
+def wanted_on(today: dt.date, text: str = CONFIG) -> Target:
     config = load_config_text(text, today=today)
-    desired = build_desired(config, today=today)
-    return wanted_from_desired(desired, templates_supported=False, config=config)
+    return build_target(config, today=today).without_template_api()
 
 
-def test_a_slot_is_past_only_after_its_day_and_only_if_the_schedule_lists_it() -> None:
-    group = load_config_text(CONFIG, today=MEETING_DAY).working_groups[0]
-    assert not is_past_slot(group, 2026, 3, MEETING_DAY)  # the day itself: still upcoming
-    assert is_past_slot(group, 2026, 3, MEETING_DAY + dt.timedelta(days=1))
-    assert not is_past_slot(group, 2026, 4, dt.date(2026, 5, 1))  # April is no slot
-    assert not is_past_slot(group, 2026, 9, MEETING_DAY)  # September is still ahead
-    assert is_slot(group, 2027, 3) and not is_slot(group, 2027, 4)
+def test_the_schedule_s_slots_are_the_listed_months_from_its_first_slot_on() -> None:
+    space = wanted_on(MEETING_DAY).spaces[1]
+    assert space.slots is not None and space.slots.first == (2000, 3)  # no start: March 2000
+    for month, kept in ((3, True), (9, True), (4, False)):
+        assert space.kept_as_is(PageIdentity.meeting("UPX", 2027, month)) is kept
+    assert not space.kept_as_is(PageIdentity.group("UPX", "members"))
 
 
 def test_the_minutes_page_stays_across_midnight_after_the_meeting() -> None:

@@ -6,16 +6,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from confluence_sync.state.ledger import MARKER_KEY
-from confluence_sync.target.wanted import Wanted
+from confluence_sync.target.model import Target
 from confluence_sync.wiki.regions import wrap_region
 
-from .conftest import GROUP, network, sync
+from .conftest import GROUP, network, sync, target_regions
 from .fake import FakeWiki
 
 MEETING = "group/UPX/meeting/2026-03"
 
 
-def with_meeting_regions(wanted: Wanted, regions: dict[str, str]) -> Wanted:
+def with_meeting_regions(wanted: Target, regions: dict[str, str]) -> Target:
     """The network, with the March meeting rendered from these regions only."""
     spaces = []
     for space in wanted.spaces:
@@ -23,7 +23,7 @@ def with_meeting_regions(wanted: Wanted, regions: dict[str, str]) -> Wanted:
         for page in space.pages:
             if page.identity == MEETING:
                 body = "".join(wrap_region(n, c) for n, c in regions.items()) + "<h2>P</h2><p></p>"
-                page = replace(page, regions=regions, body=body, hashes={})
+                page = replace(page, regions=target_regions(space.key, regions), body=body)
             pages.append(page)
         spaces.append(replace(space, pages=tuple(pages)))
     return replace(wanted, spaces=tuple(spaces))

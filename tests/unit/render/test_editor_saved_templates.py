@@ -12,7 +12,7 @@ import pytest
 
 from confluence_sync.config import NetworkConfig
 from confluence_sync.localwiki.editor_save import SaveContext, save
-from confluence_sync.target.desired import build_desired
+from confluence_sync.target.build import build_target
 from confluence_sync.wiki.canonical_legacy import legacy_region_hash
 from confluence_sync.wiki.regions import region_hash, scan_regions
 
@@ -21,7 +21,7 @@ from .conftest import TODAY
 
 @pytest.mark.parametrize("flavour", ["cloud", "dc"])
 def test_region_hashes_survive_an_editor_save(config: NetworkConfig, flavour: str) -> None:
-    wiki = build_desired(config, today=TODAY)
+    wiki = build_target(config, today=TODAY)
     legacy_misses = 0
     for number, page in enumerate(wiki.pages, start=1):
         saved = save(flavour, page.body, SaveContext(number, 2, page.space_key))
@@ -29,12 +29,12 @@ def test_region_hashes_survive_an_editor_save(config: NetworkConfig, flavour: st
         for body in (saved, again):
             found = scan_regions(body)
             assert not found.problems, (page.identity, found.problems)
-            assert sorted(found.regions) == sorted(r.name for r in page.regions)
-            for region in page.regions:
-                content = found.regions[region.name].content
-                assert region_hash(content, space=page.space_key) == region.content_hash, (
+            assert sorted(found.regions) == sorted(page.regions)
+            for name, region in page.regions.items():
+                content = found.regions[name].content
+                assert region_hash(content, space=page.space_key) == region.hash, (
                     page.identity,
-                    region.name,
+                    name,
                 )
                 legacy_misses += legacy_region_hash(content) != legacy_region_hash(region.content)
     assert legacy_misses > 0  # what the earlier form reported as member edits

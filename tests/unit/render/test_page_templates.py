@@ -10,8 +10,9 @@ from importlib.resources import files
 import pytest
 
 from confluence_sync.config import NetworkConfig
-from confluence_sync.target.desired import DesiredWiki, build_desired
-from confluence_sync.target.render import PAGE_TEMPLATES, TEMPLATE_PACKAGE
+from confluence_sync.target.build import build_target
+from confluence_sync.target.model import Target
+from confluence_sync.target.render import TEMPLATE_PACKAGE
 from confluence_sync.wiki.regions import find_regions, region_hash
 from confluence_sync.wiki.storage import check_storage, parse_storage
 
@@ -23,24 +24,27 @@ except ImportError:  # pragma: no cover - depends on another engineer's module
     localwiki_storage = None  # type: ignore[assignment]
 
 
-def bodies(wiki: DesiredWiki) -> dict[str, str]:
+def bodies(wiki: Target) -> dict[str, str]:
     found = {page.identity: page.body for page in wiki.pages}
     for template in wiki.templates:
-        found[template.identity] = template.body
-        found[template.fallback_page.identity] = template.fallback_page.body
+        found[template.identity] = template.template.body
+        found[template.fallback.identity] = template.fallback.body
     return found
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_every_page_template_ships_as_package_data(language: str) -> None:
     root = files(TEMPLATE_PACKAGE)
-    for name in PAGE_TEMPLATES:
+    # The pages build_target renders, by template name: every language ships each of them.
+    names = {"hub_home", "member_directory", "group_home", "meetings", "meeting"}
+    names |= {"group_members", "archive", "minutes_template"}
+    for name in sorted(names):
         assert root.joinpath(language, f"{name}.j2").is_file(), name
     assert root.joinpath("common", "macros.j2").is_file()
 
 
 def test_every_rendered_body_is_well_formed(config: NetworkConfig) -> None:
-    wiki = build_desired(config, today=TODAY)
+    wiki = build_target(config, today=TODAY)
     rendered = bodies(wiki)
     assert len(rendered) == len(wiki.pages) + 2 * len(wiki.templates)
     for identity, body in rendered.items():
@@ -49,21 +53,21 @@ def test_every_rendered_body_is_well_formed(config: NetworkConfig) -> None:
 
 @pytest.mark.skipif(localwiki_storage is None, reason="local wiki not present")
 def test_local_wiki_accepts_every_page_body(config: NetworkConfig) -> None:
-    wiki = build_desired(config, today=TODAY)
+    wiki = build_target(config, today=TODAY)
     for page in wiki.pages:
         localwiki_storage.validate(page.body)
     for template in wiki.templates:  # the DC template page is a normal page
-        localwiki_storage.validate(template.fallback_page.body)
+        localwiki_storage.validate(template.fallback.body)
 
 
 @pytest.mark.skipif(localwiki_storage is None, reason="local wiki not present")
 def test_local_wiki_accepts_the_cloud_template_body(config: NetworkConfig) -> None:
-    for template in build_desired(config, today=TODAY).templates:
-        localwiki_storage.validate(template.body)
+    for template in build_target(config, today=TODAY).templates:
+        localwiki_storage.validate(template.template.body)
 
 
 def test_config_strings_are_escaped_never_interpreted(config: NetworkConfig) -> None:
-    wiki = build_desired(config, today=TODAY)
+    wiki = build_target(config, today=TODAY)
     everything = "\n".join(bodies(wiki).values())
     assert "<script>" not in everything and "&lt;script&gt;" in everything
     assert "<Grün>" not in everything and "&lt;Grün&gt;" in everything
@@ -79,10 +83,10 @@ def test_config_strings_are_escaped_never_interpreted(config: NetworkConfig) -> 
 def test_meeting_page_has_facts_in_page_properties_and_member_sections() -> None:
     from .conftest import nasty_config
 
-    wiki = build_desired(nasty_config("de"), today=TODAY)
+    wiki = build_target(nasty_config("de"), today=TODAY)
     page = wiki.page("group/UPX/meeting/2026-03")
-    facts = page.region("facts").content
-    assert [r.name for r in page.regions] == ["facts"]
+    facts = page.regions["facts"].content
+    assert list(page.regions) == ["facts"]
     assert 'ac:name="details"' in facts
     for key in ("Datum", "Gastgeber", "Ort", "Eingeladen", "Tagesordnung"):
         assert f"<th>{key}</th>" in facts
@@ -96,8 +100,8 @@ def test_meeting_page_has_facts_in_page_properties_and_member_sections() -> None
 def test_group_home_reports_are_scoped_to_the_space() -> None:
     from .conftest import nasty_config
 
-    wiki = build_desired(nasty_config("en"), today=TODAY)
-    reports = wiki.page("group/UPX/home").region("reports").content
+    wiki = build_target(nasty_config("en"), today=TODAY)
+    reports = wiki.page("group/UPX/home").regions["reports"].content
     summary = re.search(r'ac:name="detailssummary".*?</ac:structured-macro>', reports, re.S)
     assert summary is not None
     assert 'label = "meeting" and space = "PUUUPX"' in summary.group(0).replace("&#34;", '"')
@@ -107,53 +111,51 @@ def test_group_home_reports_are_scoped_to_the_space() -> None:
     assert '<ac:parameter ac:name="spaces">PUUUPX</ac:parameter>' in tasks.group(0)
     assert '<ac:parameter ac:name="status">incomplete</ac:parameter>' in tasks.group(0)
     # The index headings are the th cells of the meeting pages' details table.
-    facts = wiki.page("group/UPX/meeting/2026-03").region("facts").content
+    facts = wiki.page("group/UPX/meeting/2026-03").regions["facts"].content
     assert all(f"<th>{h}</th>" in facts for h in ("Date", "Host", "Place"))
 
 
 def test_minutes_template_uses_variables_on_cloud_and_placeholders_on_the_dc_page(
     config: NetworkConfig,
 ) -> None:
-    wiki = build_desired(config, today=TODAY)
-    template = next(t for t in wiki.templates if t.space_key == "PUUUPX")
+    wiki = build_target(config, today=TODAY)
+    found = next(t for t in wiki.templates if t.fallback.space_key == "PUUUPX")
+    template = found.template
     assert "<at:declarations>" in template.body and "<at:var " in template.body
     assert 'ac:name="details"' in template.body and "<ac:task-list>" in template.body
-    fallback = template.fallback_page.body
+    fallback = found.fallback.body
     assert "at:" not in fallback and "<ac:placeholder>" in fallback
-    assert "Data Center" in template.note and "PUUUPX" in template.note
+    assert "Data Center" in found.note and "PUUUPX" in found.note
     assert template.labels == (("treffen",) if config.network.language == "de" else ("meeting",))
 
 
 def test_region_hashes_survive_confluence_normalisation(
     config: NetworkConfig, normalise: Callable[[str], str]
 ) -> None:
-    wiki = build_desired(config, today=TODAY)
+    wiki = build_target(config, today=TODAY)
     for page in wiki.pages:
         stored = normalise(page.body)
         assert stored != page.body
         found = find_regions(stored)
-        assert sorted(found) == sorted(r.name for r in page.regions), page.identity
-        for region in page.regions:
-            content = found[region.name].content
-            assert region_hash(content, space=page.space_key) == region.content_hash, (
-                page.identity,
-                region.name,
-            )
+        assert sorted(found) == sorted(page.regions), page.identity
+        for name, region in page.regions.items():
+            content = found[name].content
+            assert region_hash(content, space=page.space_key) == region.hash, (page.identity, name)
 
 
 @pytest.mark.skipif(localwiki_storage is None, reason="local wiki not present")
 def test_region_hashes_survive_the_local_wiki_normaliser(config: NetworkConfig) -> None:
-    wiki = build_desired(config, today=TODAY)
+    wiki = build_target(config, today=TODAY)
     for page in wiki.pages:
         found = find_regions(localwiki_storage.normalise(page.body))
-        for region in page.regions:
-            content = found[region.name].content
-            assert region_hash(content, space=page.space_key) == region.content_hash
+        for name, region in page.regions.items():
+            content = found[name].content
+            assert region_hash(content, space=page.space_key) == region.hash
 
 
 def test_rendering_is_deterministic(config: NetworkConfig) -> None:
-    first = build_desired(config, today=TODAY)
-    second = build_desired(config, today=TODAY)
+    first = build_target(config, today=TODAY)
+    second = build_target(config, today=TODAY)
     assert first.pages == second.pages and first.templates == second.templates
-    later = build_desired(config, today=dt.date(2026, 2, 1))
+    later = build_target(config, today=dt.date(2026, 2, 1))
     assert later.page("hub/directory") == first.page("hub/directory")
