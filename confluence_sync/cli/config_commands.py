@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from confluence_sync.cli.exits import fail
+from confluence_sync.cli.exits import fail, fail_config
 from confluence_sync.cli.options import ConfigFile, Today
 from confluence_sync.errors import ConfigError, ConfluenceSyncError
 
@@ -54,11 +54,8 @@ def validate(
         if as_json:
             problems = [p.as_dict() for p in error.problems]
             typer.echo(json.dumps({"valid": False, "problems": problems}, ensure_ascii=False))
-        else:
-            for problem in error.problems:
-                typer.echo(str(problem), err=True)
-            typer.echo(f"{error.message}; {error.hint}", err=True)
-        raise typer.Exit(error.exit_code) from None
+            raise typer.Exit(error.exit_code) from None
+        fail_config(error)
     summary = summarise(config, day)
     if as_json:
         typer.echo(json.dumps({"valid": True, "summary": summary}, ensure_ascii=False, indent=2))

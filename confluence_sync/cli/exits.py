@@ -12,7 +12,7 @@ from typing import NoReturn
 
 import typer
 
-from confluence_sync.errors import EXIT_UNEXPECTED, ConfluenceSyncError
+from confluence_sync.errors import EXIT_UNEXPECTED, ConfigError, ConfluenceSyncError
 
 INTERRUPTED = 130  # what a shell reports for a process ended by SIGINT
 
@@ -21,6 +21,14 @@ def fail(error: ConfluenceSyncError) -> NoReturn:
     """Print a domain error for a person and leave with its exit code."""
     typer.echo(f"error: {error}", err=True)
     raise typer.Exit(error.exit_code)
+
+
+def fail_config(error: ConfigError) -> NoReturn:
+    """List every problem of an invalid config (file:line first), then what to do; exit 3."""
+    for problem in error.problems:
+        typer.echo(str(problem), err=True)
+    typer.echo(f"{error.message}; {error.hint}", err=True)
+    raise typer.Exit(error.exit_code) from None
 
 
 def unmapped(error: ConfluenceSyncError) -> int:

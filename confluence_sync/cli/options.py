@@ -6,7 +6,8 @@ Imports typer only: this module is loaded for every ``--help``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -88,8 +89,16 @@ class RunFlags:
     force: bool
     adopt: bool
     workers: int
-    trust_versions: bool = False
-    revoke_extra_grants: bool = False
+    trust_versions: bool
+    revoke_extra_grants: bool
+
+    @classmethod
+    def of(cls, arguments: Mapping[str, Any]) -> RunFlags:
+        """Take the shared options out of a command's arguments by name (the command passes
+        its ``locals()``; other names are ignored). plan and sync each declare them, in their
+        own order for ``--help``; by name, twelve values of four types cannot be handed on in
+        a wrong order, and a command that lacks one fails on its first run, in the tests."""
+        return cls(**{field.name: arguments[field.name] for field in fields(cls)})
 
 
 class FlagHelp(typer.core.TyperCommand):

@@ -8,13 +8,15 @@ inside a command, so ``--help`` stays fast.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from confluence_sync.cli.exits import fail
+from confluence_sync.cli.exits import fail, fail_config
 from confluence_sync.cli.options import (
     DEFAULT_WORKERS,
     AllowRemovals,
@@ -31,7 +33,7 @@ from confluence_sync.cli.options import (
     Username,
     Workers,
 )
-from confluence_sync.errors import ConfluenceSyncError
+from confluence_sync.errors import ConfigError, ConfluenceSyncError
 
 if TYPE_CHECKING:  # the engine is imported inside the commands, to keep --help fast
     from confluence_sync.engine import Outcome
@@ -101,10 +103,7 @@ def plan(
     """Show what a sync would change and why; reads only (exit 4 if the plan is unsafe)."""
     from confluence_sync import report
 
-    flags = RunFlags(
-        today, url, flavour, username, data_dir, overwrite_conflicts, allow_removals, force,
-        adopt, workers, trust_versions, revoke_extra_grants,
-    )  # fmt: skip
+    flags = RunFlags.of(locals())
     outcome, code = _run(file, flags, strict=False, dry_run=True, show_progress=False)
     result = outcome.result
     if output_format is PlanFormat.json:
@@ -149,10 +148,7 @@ def sync(
 
     from confluence_sync import report
 
-    flags = RunFlags(
-        today, url, flavour, username, data_dir, overwrite_conflicts, allow_removals, force,
-        adopt, workers, trust_versions, revoke_extra_grants,
-    )  # fmt: skip
+    flags = RunFlags.of(locals())
     outcome, code = _run(file, flags, strict=strict, dry_run=dry_run, show_progress=True)
     result = outcome.result
     if report_path is not None:
@@ -190,7 +186,8 @@ def unlock(
 def _run(
     file: Path, flags: RunFlags, *, strict: bool, dry_run: bool, show_progress: bool
 ) -> tuple[Outcome, int]:
-    """Build settings and options, run one engine command, map domain errors to exits."""
+    """Run one engine command as the flags say; return its outcome and exit code. A domain
+    error leaves here, with its message and exit code."""
     from datetime import date
 
     from confluence_sync.engine import RunOptions, execute
@@ -207,41 +204,34 @@ def _run(
         trust_versions=flags.trust_versions,
         revoke_extra_grants=flags.revoke_extra_grants,
     )
-    hooks: dict[str, object] = {}
-    progress_bar = None
-    if show_progress:
+    try:
+        settings = Settings.from_env(url=flags.url, flavour=flags.flavour, username=flags.username)
+        with _progress(show_progress) as hooks:
+            outcome = execute(
+                file, options, settings=settings, data_dir=flags.data_dir, dry_run=dry_run, **hooks
+            )
+    except ConfigError as error:
+        fail_config(error)
+    except ConfluenceSyncError as error:
+        fail(error)
+    return outcome, outcome.result.exit_code(strict=strict)
+
+
+@contextmanager
+def _progress(show: bool) -> Iterator[dict[str, Any]]:
+    """``execute``'s hooks for a transient progress bar on stderr, one step per planned change;
+    none unless asked for and a person watches a terminal (never into a log)."""
+    if show:
         from rich.console import Console
         from rich.progress import Progress
 
         console = Console(stderr=True)
-        if console.is_terminal:  # progress only for a person watching, never in logs
-            progress_bar = Progress(console=console, transient=True)
-            task = progress_bar.add_task("syncing", total=None)
-            hooks["on_plan"] = lambda plan: progress_bar.update(task, total=len(plan.changes))
-            hooks["progress"] = lambda result: progress_bar.advance(task)
-    try:
-        settings = Settings.from_env(url=flags.url, flavour=flags.flavour, username=flags.username)
-        if progress_bar is not None:
-            progress_bar.start()
-        try:
-            outcome = execute(
-                file,
-                options,
-                settings=settings,
-                data_dir=flags.data_dir,
-                dry_run=dry_run,
-                **hooks,  # type: ignore[arg-type]
-            )
-        finally:
-            if progress_bar is not None:
-                progress_bar.stop()
-    except ConfluenceSyncError as error:
-        from confluence_sync.errors import ConfigError
-
-        if isinstance(error, ConfigError):
-            for problem in error.problems:
-                typer.echo(str(problem), err=True)
-            typer.echo(f"{error.message}; {error.hint}", err=True)
-            raise typer.Exit(error.exit_code) from None
-        fail(error)
-    return outcome, outcome.result.exit_code(strict=strict)
+        if console.is_terminal:
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task("syncing", total=None)
+                yield {
+                    "on_plan": lambda plan: bar.update(task, total=len(plan.changes)),
+                    "progress": lambda result: bar.advance(task),
+                }
+            return
+    yield {}
