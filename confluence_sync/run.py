@@ -52,7 +52,7 @@ class RunOptions:
     force: bool = False
     adopt: bool = False
     strict: bool = False
-    workers: int = 8  # the CLI default; see cli.DEFAULT_WORKERS
+    workers: int = 8  # the CLI default; see cli.options.DEFAULT_WORKERS
     self_accounts: tuple[str, ...] = ()
     template_dir: Path | None = None
     # Opt-in: skip reading a page whose version is unchanged since our last write. Confluence

@@ -4,7 +4,7 @@ timeouts, counting, rate gate, retries and error mapping on top.
 atlassian-python-api is used for what it is good at (session, auth, URL joining); its own
 retry layers (``backoff_and_retry`` and the 429 ``retry_with_header``) are switched off so
 ``backends.retry`` stays the only retry owner. Responses come back raw (``advanced_mode``)
-and go through ``backends.status``.
+and go through ``backends.http_errors``.
 """
 
 from __future__ import annotations

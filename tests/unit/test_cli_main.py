@@ -8,6 +8,7 @@ import pytest
 
 from confluence_sync import cli
 from confluence_sync.backends.redaction import install_redaction
+from confluence_sync.cli import entry
 
 SECRET = "s3cr3t-token-value-1234"
 
@@ -20,7 +21,7 @@ def test_unexpected_error_is_one_redacted_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     install_redaction((SECRET,))
-    monkeypatch.setattr(cli, "app", _boom)
+    monkeypatch.setattr(entry, "app", _boom)
     monkeypatch.delenv("CONFLUENCE_SYNC_DEBUG", raising=False)
     with pytest.raises(SystemExit) as leaving:
         cli.main()
@@ -35,7 +36,7 @@ def test_debug_shows_a_redacted_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     install_redaction((SECRET,))
-    monkeypatch.setattr(cli, "app", _boom)
+    monkeypatch.setattr(entry, "app", _boom)
     monkeypatch.setenv("CONFLUENCE_SYNC_DEBUG", "1")
     with pytest.raises(SystemExit):
         cli.main()
@@ -48,7 +49,7 @@ def test_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted() -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "app", interrupted)
+    monkeypatch.setattr(entry, "app", interrupted)
     with pytest.raises(SystemExit) as leaving:
         cli.main()
     assert leaving.value.code == 130

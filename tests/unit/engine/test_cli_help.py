@@ -3,6 +3,7 @@ a wrong ``--flavour`` is blamed on the flag; a held lock has its own exit code."
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +115,37 @@ def test_trust_versions_reaches_the_run_options(
     )
     assert result.exit_code == EXIT_LOCKED, result.output
     assert [o.trust_versions for o in seen] == [trusted]
+
+
+@pytest.mark.parametrize("command", ["sync", "plan"])
+def test_every_run_flag_reaches_the_engine(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: str
+) -> None:
+    """plan and sync hand their shared options on by name: each one arrives where it belongs."""
+    seen: dict[str, Any] = {}
+
+    def capture(file: Path, options: engine.RunOptions, **kwargs: Any) -> Any:
+        seen.update(kwargs, file=file, options=options)
+        raise LockedError("stop here", hint="test")
+
+    monkeypatch.setattr(engine, "execute", capture)
+    flags = ["--today", "2026-03-01", "--url", "https://wiki.example.org", "--flavour", "cloud"]
+    flags += ["--username", "office@example.org", "--data-dir", str(tmp_path / "wiki")]
+    flags += ["--adopt", "--force", "--workers", "0", "--revoke-extra-grants"]
+    env = {"CONFLUENCE_URL": "", "CONFLUENCE_API_TOKEN": "t"}
+    result = runner.invoke(app, [command, str(tmp_path / "n.yaml"), *flags], env=env)
+    assert result.exit_code == EXIT_LOCKED, result.output
+    options = seen["options"]
+    assert options.today == date(2026, 3, 1)
+    assert options.adopt
+    assert options.overwrite_conflicts and options.allow_removals  # --force is both
+    assert options.workers == 1  # at least one
+    assert options.revoke_extra_grants and not options.trust_versions
+    assert seen["data_dir"] == tmp_path / "wiki"
+    assert seen["dry_run"] is (command == "plan")
+    settings = seen["settings"]
+    assert (settings.url, settings.flavour, settings.username) == (
+        "https://wiki.example.org",
+        "cloud",
+        "office@example.org",
+    )

@@ -1,0 +1,121 @@
+"""The commands about the config file: ``validate`` checks one, ``init`` writes a starter,
+``schema`` prints its JSON Schema. None of them talks to a wiki.
+
+Imports typer, ``cli.options`` and ``cli.exits``; ``confluence_sync.config`` only inside a
+command, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from confluence_sync.cli.exits import fail, fail_config
+from confluence_sync.cli.options import ConfigFile, Today
+from confluence_sync.errors import ConfigError, ConfluenceSyncError
+
+
+class OutputFormat(StrEnum):
+    """How ``validate`` prints its result."""
+
+    text = "text"
+    json = "json"
+
+
+class LanguageChoice(StrEnum):
+    """Language of generated pages."""
+
+    de = "de"
+    en = "en"
+
+
+def validate(
+    file: ConfigFile,
+    today: Today = None,
+    output_format: OutputFormat = typer.Option(
+        OutputFormat.text, "--format", help="text for people, json for scripts."
+    ),
+) -> None:
+    """Check a config file; print what it describes, or every problem in it (exit 3)."""
+    import json
+    from datetime import date
+
+    from confluence_sync.config import load_config
+    from confluence_sync.config.summary import render_text, summarise
+
+    day = today.date() if today else date.today()
+    as_json = output_format is OutputFormat.json
+    try:
+        config = load_config(file, today=day)
+    except ConfigError as error:
+        if as_json:
+            problems = [p.as_dict() for p in error.problems]
+            typer.echo(json.dumps({"valid": False, "problems": problems}, ensure_ascii=False))
+            raise typer.Exit(error.exit_code) from None
+        fail_config(error)
+    summary = summarise(config, day)
+    if as_json:
+        typer.echo(json.dumps({"valid": True, "summary": summary}, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_text(summary))
+
+
+def init(
+    file: Path = typer.Argument(..., help="Where to write the new config."),
+    name: str = typer.Option(..., "--name", help="Name of the new network."),
+    key: str = typer.Option(..., "--key", help="Network key: capital letters A-Z and digits."),
+    language: LanguageChoice | None = typer.Option(
+        None, "--language", help="Language of generated pages (default: de, or --from's)."
+    ),
+    source: Path | None = typer.Option(
+        None,
+        "--from",
+        help="Take the working groups of this existing config (no organisations, contacts, "
+        "accounts or meetings).",
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
+    today: datetime | None = typer.Option(
+        None,
+        "--today",
+        formats=["%Y-%m-%d"],
+        metavar="YYYY-MM-DD",
+        help="Day the kick-off is planned from (default: today).",
+    ),
+) -> None:
+    """Write a commented starter config that validates (never overwrites without --force)."""
+    from confluence_sync.config.bootstrap import write_starter
+
+    try:
+        config = write_starter(
+            file,
+            name=name,
+            key=key,
+            language=language.value if language else None,
+            source_path=source,
+            force=force,
+            today=today.date() if today else None,
+        )
+    except ConfluenceSyncError as error:
+        fail(error)
+    groups = ", ".join(g.name for g in config.working_groups) or "none"
+    typer.echo(f"wrote {file}: network {config.network.key}, working groups: {groups}")
+    typer.echo(f"next: replace the placeholders, then run: confluence-sync validate {file}")
+
+
+def schema(
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the schema to this file instead of stdout."
+    ),
+) -> None:
+    """Print the JSON Schema of the config file (for editor completion and checks)."""
+    from confluence_sync.config.schema import config_schema_text
+
+    text = config_schema_text()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}")

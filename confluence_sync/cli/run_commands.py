@@ -1,0 +1,237 @@
+"""The commands that work on a wiki: ``plan`` shows what a sync would change, ``sync`` makes the
+wiki match the config, ``unlock`` removes the lock a killed sync left behind; with the help
+epilogues that teach a first-time admin how to connect and what the exit codes mean.
+
+Imports typer, ``cli.options`` and ``cli.exits``; the engine, the settings and the report only
+inside a command, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from confluence_sync.cli.exits import fail, fail_config
+from confluence_sync.cli.options import (
+    DEFAULT_WORKERS,
+    AllowRemovals,
+    ConfigFile,
+    DataDir,
+    Flavour,
+    Force,
+    OverwriteConflicts,
+    RevokeExtraGrants,
+    RunFlags,
+    Today,
+    TrustVersions,
+    Url,
+    Username,
+    Workers,
+)
+from confluence_sync.errors import ConfigError, ConfluenceSyncError
+
+if TYPE_CHECKING:  # the engine is imported inside the commands, to keep --help fast
+    from confluence_sync.run import Outcome
+
+# Shown under plan/sync/unlock --help: what a first-time admin needs besides the options.
+_CONNECT = (
+    "[bold]Connecting[/bold]: CONFLUENCE_URL (the site; unset: an embedded local wiki in "
+    ".confluence-sync next to FILE, nothing leaves the machine), CONFLUENCE_FLAVOUR (cloud or "
+    "datacenter), CONFLUENCE_USERNAME with CONFLUENCE_API_TOKEN (Cloud: e-mail + API token), "
+    "or CONFLUENCE_TOKEN (Data Center personal access token). Tokens are read only from the "
+    "environment, never from options."
+)
+_EXIT_CODES = (
+    "[bold]Exit codes[/bold]: 0 done; 2 usage error; 3 invalid config (nothing sent); "
+    "4 unsafe plan refused (see --allow-removals); 5 some items failed (the rest applied; with "
+    "--strict also conflicts); 6 another sync is running (its lock; see unlock); "
+    "1 unexpected error."
+)
+SYNC_EPILOG = (
+    f"{_CONNECT}\n\n{_EXIT_CODES}\n\n"
+    "[bold]Examples[/bold]: confluence-sync sync network.yaml --dry-run  |  "
+    "CONFLUENCE_URL=https://wiki.example.org CONFLUENCE_TOKEN=… confluence-sync sync "
+    "network.yaml --report report.json"
+)
+_PLAN_EXAMPLES = (
+    "[bold]Examples[/bold]: confluence-sync plan network.yaml  |  "
+    "confluence-sync plan network.yaml --format markdown > plan.md"
+)
+PLAN_EPILOG = f"{_CONNECT}\n\n{_EXIT_CODES}\n\n{_PLAN_EXAMPLES}"
+UNLOCK_EPILOG = (
+    f"{_CONNECT}\n\n"
+    "[bold]Exit codes[/bold]: 0 removed (or no lock held); 2 usage error; 3 invalid config; "
+    "1 unexpected error.\n\n"
+    "[bold]Example[/bold]: confluence-sync unlock network.yaml (only when no sync is running: "
+    "a live sync keeps its lock fresh)"
+)
+
+
+class PlanFormat(StrEnum):
+    """How ``plan`` prints: a table for people, json or markdown for CI."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def plan(
+    file: ConfigFile,
+    output_format: PlanFormat = typer.Option(
+        PlanFormat.table, "--format", help="table, json, markdown."
+    ),
+    today: Today = None,
+    url: Url = None,
+    flavour: Flavour = None,
+    username: Username = None,
+    data_dir: DataDir = None,
+    adopt: bool = typer.Option(
+        False, "--adopt", metavar="", help="Plan to take over unmarked pages."
+    ),
+    overwrite_conflicts: OverwriteConflicts = False,
+    allow_removals: AllowRemovals = False,
+    force: Force = False,
+    workers: Workers = DEFAULT_WORKERS,
+    trust_versions: TrustVersions = False,
+    revoke_extra_grants: RevokeExtraGrants = False,
+) -> None:
+    """Show what a sync would change and why; reads only (exit 4 if the plan is unsafe)."""
+    from confluence_sync import report
+
+    flags = RunFlags.of(locals())
+    outcome, code = _run(file, flags, strict=False, dry_run=True, show_progress=False)
+    result = outcome.result
+    if output_format is PlanFormat.json:
+        typer.echo(report.to_json(result))
+    elif output_format is PlanFormat.markdown:
+        typer.echo(report.to_markdown(result))
+    else:
+        from rich.console import Console
+
+        Console().print(report.table(result, title=f"plan for {file}"))
+        if result.refused:
+            typer.echo(f"refused: {result.refused}", err=True)
+    raise typer.Exit(code)
+
+
+def sync(
+    file: ConfigFile,
+    dry_run: bool = typer.Option(
+        False, "--dry-run", metavar="", help="Plan only; nothing is written."
+    ),
+    overwrite_conflicts: OverwriteConflicts = False,
+    allow_removals: AllowRemovals = False,
+    force: Force = False,
+    adopt: bool = typer.Option(
+        False, "--adopt", metavar="", help="Take over pages without our marker."
+    ),
+    strict: bool = typer.Option(
+        False, "--strict", metavar="", help="Conflicts and blocked pages exit 5."
+    ),
+    report_path: Path | None = typer.Option(None, "--report", help="Write a JSON report here."),
+    today: Today = None,
+    url: Url = None,
+    flavour: Flavour = None,
+    username: Username = None,
+    data_dir: DataDir = None,
+    workers: Workers = DEFAULT_WORKERS,
+    trust_versions: TrustVersions = False,
+    revoke_extra_grants: RevokeExtraGrants = False,
+) -> None:
+    """Make the wiki match FILE; members' words are kept. Tokens come from the environment."""
+    from rich.console import Console
+
+    from confluence_sync import report
+
+    flags = RunFlags.of(locals())
+    outcome, code = _run(file, flags, strict=strict, dry_run=dry_run, show_progress=True)
+    result = outcome.result
+    if report_path is not None:
+        report.write_report(result, report_path)
+    Console().print(report.table(result, title=("dry run" if dry_run else "sync") + f" of {file}"))
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    if result.refused:
+        typer.echo(f"refused: {result.refused}", err=True)
+    if outcome.db_path is not None:
+        typer.echo(f"local wiki data: {outcome.db_path}")
+        typer.echo(f"browse it: confluence-sync serve --db {outcome.db_path}")
+        typer.echo("then open http://127.0.0.1:8090/viewer (serve's default port)")
+    raise typer.Exit(code)
+
+
+def unlock(
+    file: ConfigFile,
+    url: Url = None,
+    flavour: Flavour = None,
+    username: Username = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Remove the lock a killed sync left behind (says whose it was and since when)."""
+    from confluence_sync.run import unlock as unlock_network
+    from confluence_sync.settings import Settings
+
+    try:
+        settings = Settings.from_env(url=url, flavour=flavour, username=username)
+        typer.echo(unlock_network(file, settings=settings, data_dir=data_dir))
+    except ConfluenceSyncError as error:
+        fail(error)
+
+
+def _run(
+    file: Path, flags: RunFlags, *, strict: bool, dry_run: bool, show_progress: bool
+) -> tuple[Outcome, int]:
+    """Run one engine command as the flags say; return its outcome and exit code. A domain
+    error leaves here, with its message and exit code."""
+    from datetime import date
+
+    from confluence_sync.run import RunOptions, execute
+    from confluence_sync.settings import Settings
+
+    options = RunOptions(
+        today=flags.today.date() if flags.today else date.today(),
+        # --force is both of the narrower flags.
+        overwrite_conflicts=flags.overwrite_conflicts or flags.force,
+        allow_removals=flags.allow_removals or flags.force,
+        adopt=flags.adopt,
+        strict=strict,
+        workers=max(1, flags.workers),
+        trust_versions=flags.trust_versions,
+        revoke_extra_grants=flags.revoke_extra_grants,
+    )
+    try:
+        settings = Settings.from_env(url=flags.url, flavour=flags.flavour, username=flags.username)
+        with _progress(show_progress) as hooks:
+            outcome = execute(
+                file, options, settings=settings, data_dir=flags.data_dir, dry_run=dry_run, **hooks
+            )
+    except ConfigError as error:
+        fail_config(error)
+    except ConfluenceSyncError as error:
+        fail(error)
+    return outcome, outcome.result.exit_code(strict=strict)
+
+
+@contextmanager
+def _progress(show: bool) -> Iterator[dict[str, Any]]:
+    """``execute``'s hooks for a transient progress bar on stderr, one step per planned change;
+    none unless asked for and a person watches a terminal (never into a log)."""
+    if show:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        console = Console(stderr=True)
+        if console.is_terminal:
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task("syncing", total=None)
+                yield {
+                    "on_plan": lambda plan: bar.update(task, total=len(plan.changes)),
+                    "progress": lambda result: bar.advance(task),
+                }
+            return
+    yield {}
