@@ -293,8 +293,9 @@ def sync_run(
             return result
     others = [space.key for space in wanted.spaces]
     created = [c.space for c in plan.changes if isinstance(c, CreateSpace)]
-    held = lock.acquire(reader, writer, hub, now=now(), spaces=others, created=created, ttl=ttl)
-    applier.held = running = lock.HeldLock(reader, writer, hub, held, now=now, ttl=ttl)
+    applier.held = held = lock.acquire(
+        reader, writer, hub, now=now(), spaces=others, created=created, ttl=ttl, clock=now
+    )
     result.applied = True
     try:
         applier.run(rest)  # returns (or raises) only once every worker has finished
@@ -303,13 +304,7 @@ def sync_run(
         _count(result, reader.counter, start)
         if applier.lost is not None:
             raise applier.lost  # another run holds the lock now: leave it alone
-        hub_index = applier.index_for(wanted.hub_key)
-        lock.release(
-            reader,
-            lambda: applier.write_index(wanted.hub_key, hub_index, lock=running.released()),
-            hub,
-            held=held,
-        )
+        held.release(applier.index_for(wanted.hub_key))  # the hub's index, lock released
         _count(result, reader.counter, start)
     return result
 

@@ -135,6 +135,9 @@ class Applier(PageApplier, IndexWriter):
         self.records: dict[str, dict[str, PageRecord]] = {
             key: dict(space.records) for key, space in state.spaces.items()
         }
+        self.homes: dict[str, str | None] = {
+            key: space.homepage_id for key, space in state.spaces.items()
+        }
         self.grants: dict[str, frozenset[Grant]] = {}
         # Grants the sync did not make and keeps (adopted spaces), per space, as the index
         # records them; spaces created by this run, recorded in the hub index.
@@ -256,9 +259,9 @@ class Applier(PageApplier, IndexWriter):
 
     def _create_space(self, change: CreateSpace) -> None:
         info = self.writer.create_space(change.space, change.name, change.description)
-        self.state.spaces[change.space].info = info
         with self._lock:
             self.created.add(change.space)
+            self.homes[change.space] = info.homepage_id
 
     def _group(self, change: EnsureGroup | MemberChange) -> None:
         if isinstance(change, EnsureGroup):
@@ -290,6 +293,7 @@ class Applier(PageApplier, IndexWriter):
             self.create_space(create)
         wait(groups)
         observed = self.state.spaces[key]
+        exists = observed.info is not None or key in self.created
         # What the index records of grants the sync did not make: renewed where they were
         # listed, created or revoked this run (else the index's record stands).
         listed = (
@@ -320,17 +324,17 @@ class Applier(PageApplier, IndexWriter):
             elif isinstance(change, SaveTemplate):
                 self._run(change, lambda c=change: self._template(c))  # type: ignore[misc]
             elif isinstance(change, CreatePage):
-                self._run(change, lambda c=change: self._create_page(observed, c))  # type: ignore[misc]
+                self._run(change, lambda c=change: self._create_page(key, c))  # type: ignore[misc]
             elif isinstance(change, UpdatePage):
-                self._run(change, lambda c=change: self._update_page(observed, c))  # type: ignore[misc]
+                self._run(change, lambda c=change: self._update_page(key, c))  # type: ignore[misc]
             elif isinstance(change, ArchivePage):
-                self._run(change, lambda c=change: self._archive(observed, c))  # type: ignore[misc]
+                self._run(change, lambda c=change: self._archive(key, c))  # type: ignore[misc]
             elif isinstance(change, RecordGrants):
                 self._run(change, lambda: None)  # the index below records them
         self.grants[key] = frozenset(granted)
         if listed:
             self.extra[key] = frozenset(extra)
-        if key != self.wanted.hub_key and observed.info is not None:
+        if key != self.wanted.hub_key and exists:
             placeholder = Note(key, subject=f"index of space {key}", status="index")
             try:
                 self.write_index(key, self.index_for(key))

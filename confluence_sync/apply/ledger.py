@@ -11,15 +11,10 @@ checks that the lock on the hub is still this run's (``lock.HeldLock``) and stop
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
-
 from confluence_sync.apply.lock import HeldLock
 from confluence_sync.backends.contract import WikiReader, WikiWriter
-from confluence_sync.errors import ConflictError
-from confluence_sync.state import ledger_store as index_store
-from confluence_sync.state.ledger import PageRecord, SpaceIndex, merge_index
-from confluence_sync.state.ledger_store import StoredIndex
+from confluence_sync.state.ledger import PageRecord, SpaceIndex
+from confluence_sync.state.ledger_store import StoredIndex, write_checked
 from confluence_sync.state.observe import ObservedSpace, WikiState
 from confluence_sync.target.model import Target
 from confluence_sync.wiki.values import Grant
@@ -74,27 +69,16 @@ class IndexWriter:
             extra,
         )
 
-    def write_index(
-        self, key: str, index: SpaceIndex, *, lock: dict[str, Any] | None = None
-    ) -> None:
-        """Write the index properties that differ from what observe read, shards before the
-        head (409: re-read them all, merge, write once more)."""
+    def write_index(self, key: str, index: SpaceIndex) -> None:
+        """Write the index properties of a working group's space that differ from what this
+        run last saw of them, shards before the head (409: re-read them all; if our run lock
+        is gone, stop; else merge and write once more). The hub's index is the lock's to
+        write (``HeldLock.release``)."""
         observed = self.state.spaces[key]
-        ours = replace(index, lock=lock)
         stored = StoredIndex(observed.index, observed.index_prop, dict(observed.index_shards))
-        try:
-            try:
-                index_store.write(self.writer, key, ours, stored)
-            except ConflictError:
-                # Someone wrote it since: if our run lock is gone (we outlived it, another run
-                # holds it) stop without writing; else merge their records into ours and write.
-                stored = index_store.read(self.reader, key)
-                if self.held is not None and key == self.wanted.hub_key:
-                    self.held.check(stored.head)
-                elif self.held is not None:
-                    self.held.verify()
-                index_store.write(self.writer, key, merge_index(stored.index, ours), stored)
-        finally:
-            # What landed counts, even when a later property failed: the next write (release
-            # tries again) goes on from the versions written.
-            observed.index_prop, observed.index_shards = stored.head, stored.shards
+
+        def still_ours(_current: StoredIndex) -> None:
+            if self.held is not None:
+                self.held.verify()
+
+        write_checked(self.reader, self.writer, key, index, stored, check=still_ours)

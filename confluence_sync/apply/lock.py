@@ -29,12 +29,14 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any, Final
 
 from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import EXIT_LOCKED, ConflictError, ConfluenceSyncError, WikiError
+from confluence_sync.state import ledger_store as index_store
 from confluence_sync.state.ledger import INDEX_KEY, SpaceIndex
-from confluence_sync.state.ledger_store import patched_head
+from confluence_sync.state.ledger_store import StoredIndex, patched_head, write_checked
 from confluence_sync.state.observe import ObservedSpace
 from confluence_sync.wiki.values import JSON, Property
 
@@ -149,13 +151,15 @@ def acquire(
     holder: str | None = None,
     spaces: Iterable[str] = (),
     created: Iterable[str] = (),
-) -> dict[str, Any]:
+    clock: Callable[[], dt.datetime] | None = None,
+) -> HeldLock:
     """Take the lock at the version observe read; 409 (or a lost create race) → LockedError.
 
     ``spaces``: the network's other spaces this run wants; ``created``: those this run
     creates (and the hub, if it just did). The same write records them in the hub index, so
     a space a killed run created is known as ours — and as the sync's own creation, whose
-    every grant it manages — on the next run."""
+    every grant it manages — on the next run. ``clock`` tells the held lock the time (for
+    renewals); without it the lock's time stands still at ``now``."""
     check(hub, now)
     lock = {
         "holder": holder or holder_name(),
@@ -169,72 +173,49 @@ def acquire(
     # Only the head is written, with the lock and the spaces: its shards stay as they are.
     value = patched_head(hub.index_prop, hub.index, lock=lock, spaces=recorded, created=made)
     try:
-        hub.index_prop = writer.set_space_property(
-            hub.key, INDEX_KEY, value, current=hub.index_prop
-        )
+        head = writer.set_space_property(hub.key, INDEX_KEY, value, current=hub.index_prop)
     except WikiError as error:
-        if error.status not in (400, 409):
-            # No answer or a 5xx: the write may have landed. It is ours if it holds our lock.
-            current = reader.get_space_property(hub.key, INDEX_KEY)
-            value_now = current.value if current is not None else None
-            if isinstance(value_now, dict) and value_now.get("lock") == lock:
-                hub.index_prop = current
-                return lock
+        if error.status in (400, 409):
+            raise LockedError(
+                "another sync took the lock or changed the wiki after this run read it",
+                hint="run again; nothing was changed by this run",
+            ) from None
+        # No answer or a 5xx: the write may have landed. It is ours if it holds our lock.
+        current = reader.get_space_property(hub.key, INDEX_KEY)
+        value_now = current.value if current is not None else None
+        if current is None or not isinstance(value_now, dict) or value_now.get("lock") != lock:
             raise
-        raise LockedError(
-            "another sync took the lock or changed the wiki after this run read it",
-            hint="run again; nothing was changed by this run",
-        ) from None
-    return lock
-
-
-def release(
-    reader: WikiReader,
-    write: Callable[[], None],
-    hub: ObservedSpace,
-    attempts: int = 5,
-    *,
-    held: dict[str, Any] | None = None,
-) -> None:
-    """Run ``write`` (the index with the lock released) until it lands: a lock left behind
-    would stop every sync until it expires. After a failure the property is re-read, so a
-    write that landed although we saw an error is not repeated; and if the lock read is no
-    longer ``held`` (another run took it over), nothing is written: LockLostError."""
-    for attempt in range(attempts):
-        try:
-            write()
-            return
-        except WikiError:
-            if attempt == attempts - 1:
-                raise
-            with contextlib.suppress(WikiError):
-                hub.index_prop = reader.get_space_property(hub.key, INDEX_KEY)
-            value = hub.index_prop.value if hub.index_prop is not None else None
-            if held is not None and hub.index_prop is not None and not is_ours(value, held):
-                raise lost(held, value) from None
+        head = current
+    index = replace(hub.index, lock=lock, spaces=recorded, created=made)
+    stored = StoredIndex(index, head, dict(hub.index_shards))
+    return HeldLock(reader, writer, hub.key, lock, stored, now=clock or (lambda: now), ttl=ttl)
 
 
 class HeldLock:
-    """The lock of a running sync: renewed between changes, checked before a contested write.
+    """The lock of a running sync: renewed between changes, checked before a contested write,
+    released with the hub's index in one write. It owns the run's cursor of the hub's index
+    (``stored``: the head and shards as last written), so the observation stays as read.
 
     Thread-safe: workers call :meth:`renew_if_due` between changes; one renews at a time. It
-    writes the hub's index as last written with the expiry moved on, at the version last
-    written (``hub.index_prop``), so another run's write in between is never overwritten.
+    writes the hub's head as last written with the expiry moved on, at the version last
+    written, so another run's write in between is never overwritten.
     """
 
     def __init__(
         self,
         reader: WikiReader,
         writer: WikiWriter,
-        hub: ObservedSpace,
+        hub_key: str,
         lock: dict[str, Any],
+        stored: StoredIndex,
         *,
         now: Callable[[], dt.datetime],
         ttl: dt.timedelta = DEFAULT_TTL,
         every: dt.timedelta | None = None,
     ) -> None:
-        self.reader, self.writer, self.hub = reader, writer, hub
+        self.reader, self.writer, self.hub_key = reader, writer, hub_key
         self.lock = dict(lock)
+        self.stored = stored
         self.now, self.ttl = now, ttl
         # Often enough that a few failed renewals still leave time (at most 5 minutes apart).
         self.every = every if every is not None else min(ttl / 8, RENEW_EVERY)
@@ -253,7 +234,7 @@ class HeldLock:
 
     def verify(self) -> None:
         """Re-read the hub index and check the lock is still ours."""
-        self.check(self.reader.get_space_property(self.hub.key, INDEX_KEY))
+        self.check(self.reader.get_space_property(self.hub_key, INDEX_KEY))
 
     def renew_if_due(self) -> None:
         """Move the expiry on once ``every`` has passed since the last renewal. A failed
@@ -266,24 +247,53 @@ class HeldLock:
             lock = {**self.lock, "expires": _stamp(moment + self.ttl)}
             try:
                 try:
-                    prop = self._write(self.hub.index_prop, lock)
+                    prop = self._write(self.stored.head, lock)
                 except ConflictError:
-                    current = self.reader.get_space_property(self.hub.key, INDEX_KEY)
+                    current = self.reader.get_space_property(self.hub_key, INDEX_KEY)
                     self.check(current)
                     prop = self._write(current, lock)
             except LockLostError:
                 raise
             except WikiError:
                 return
-            self.hub.index_prop, self.lock, self._renewed = prop, lock, moment
+            self.stored = replace(self.stored, head=prop)
+            self.lock, self._renewed = lock, moment
             self.renewals += 1
 
     def _write(self, current: Property | None, lock: dict[str, Any]) -> Property:
         value = current.value if current is not None else None
         base = dict(value) if isinstance(value, dict) else {}
         return self.writer.set_space_property(
-            self.hub.key, INDEX_KEY, {**base, "lock": lock}, current=current
+            self.hub_key, INDEX_KEY, {**base, "lock": lock}, current=current
         )
+
+    def release(self, index: SpaceIndex, attempts: int = 5) -> None:
+        """Write the hub's index (``index``) with the lock released, until it lands: a lock
+        left behind would stop every sync until it expires. After a failure the index is
+        read again, so a write that landed although we saw an error is not repeated; and if
+        the lock read is no longer ours (another run took it over), nothing is written:
+        LockLostError."""
+        for attempt in range(attempts):
+            try:
+                self.stored = write_checked(
+                    self.reader,
+                    self.writer,
+                    self.hub_key,
+                    replace(index, lock=self.released()),
+                    self.stored,
+                    check=lambda stored: self.check(stored.head),
+                )
+                return
+            except LockLostError:
+                raise
+            except WikiError:
+                if attempt == attempts - 1:
+                    raise
+                with contextlib.suppress(WikiError):
+                    self.stored = index_store.read(self.reader, self.hub_key)
+                head = self.stored.head
+                if head is not None and not is_ours(head.value, self.lock):
+                    raise lost(self.lock, head.value) from None
 
 
 def released(lock: dict[str, Any], now: dt.datetime) -> dict[str, Any]:

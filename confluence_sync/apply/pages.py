@@ -16,7 +16,6 @@ from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.plan.changes import ArchivePage, CreatePage, UpdatePage
 from confluence_sync.state.ledger import MARKER_KEY, PageRecord, record_from_marker
-from confluence_sync.state.observe import ObservedSpace
 from confluence_sync.target.model import Target
 from confluence_sync.wiki.inline_comments import rewrite_region
 from confluence_sync.wiki.regions import recorded_matches, region_hash, scan_regions
@@ -35,13 +34,18 @@ class PageApplier:
     reader: WikiReader
     writer: WikiWriter
     records: dict[str, dict[str, PageRecord]]
+    homes: dict[str, str | None]  # space key → its home page id (a space created: its own)
 
-    def _parent_id(self, observed: ObservedSpace, parent: str | None) -> str:
+    def _home_id(self, key: str) -> str:
+        home = self.homes.get(key)
+        if home is None:
+            raise SkipError(f"space {key} has no home page to put the page under")
+        return home
+
+    def _parent_id(self, key: str, parent: str | None) -> str:
         if parent is None:
-            if observed.homepage_id is None:
-                raise SkipError(f"space {observed.key} has no home page to put the page under")
-            return observed.homepage_id
-        record = self.records[observed.key].get(parent)
+            return self._home_id(key)
+        record = self.records[key].get(parent)
         if record is None:
             raise SkipError(f"parent page {parent} does not exist (failed or blocked)")
         return record.page_id
@@ -59,7 +63,7 @@ class PageApplier:
 
         return find_existing
 
-    def _create_page(self, observed: ObservedSpace, change: CreatePage) -> str | None:
+    def _create_page(self, key: str, change: CreatePage) -> str | None:
         record = PageRecord(
             change.identity,
             "",
@@ -70,9 +74,7 @@ class PageApplier:
             outside=change.outside,
         )
         if change.home:
-            if observed.homepage_id is None:
-                raise SkipError(f"space {observed.key} has no home page")
-            home = self.reader.get_page(observed.homepage_id)
+            home = self.reader.get_page(self._home_id(key))
             update = PageUpdate(
                 home.info.id,
                 change.title,
@@ -97,18 +99,18 @@ class PageApplier:
                 self.writer.add_labels(info.id, sorted(change.labels))
             record = replace(record, marker_version=prop.version, marker_id=prop.id)
         else:
-            parent_id = self._parent_id(observed, change.parent)
+            parent_id = self._parent_id(key, change.parent)
             info = self.writer.create_page(
-                observed.key,
+                key,
                 change.title,
                 change.body,
                 parent_id=parent_id,
                 labels=sorted(change.labels),
                 properties={MARKER_KEY: record.marker_value()},
-                find_existing=self._finder(observed.key, change.title, change.identity),
+                find_existing=self._finder(key, change.title, change.identity),
             )
             record = replace(record, page_id=info.id, version=info.version)
-        self.records[observed.key][change.identity] = record
+        self.records[key][change.identity] = record
         return None
 
     def _recheck(
@@ -159,9 +161,9 @@ class PageApplier:
 
         return recheck
 
-    def _update_page(self, observed: ObservedSpace, change: UpdatePage) -> str | None:
-        old = self.records[observed.key].get(change.identity)
-        parent_id = self._parent_id(observed, change.parent) if change.move else None
+    def _update_page(self, key: str, change: UpdatePage) -> str | None:
+        old = self.records[key].get(change.identity)
+        parent_id = self._parent_id(key, change.parent) if change.move else None
         version = change.base_version
         expected = change.base_version  # the version if nobody saves in between
         if change.body is not None:
@@ -197,18 +199,18 @@ class PageApplier:
             # The marker proves ownership: written when the page becomes ours (adopted, or
             # our create whose marker was lost) or leaves the archive. A plain update only
             # changes the index (see ``index``): one request per changed page saved.
-            self._write_marker(observed, record, old)
+            self._write_marker(key, record, old)
         else:
             record = replace(record, marker_version=old.marker_version, marker_id=old.marker_id)
-            self.records[observed.key][record.identity] = record
+            self.records[key][record.identity] = record
         return None
 
     def _move_bump(self) -> int:
         return 1 if self.writer.capabilities.move_adds_version else 0
 
-    def _archive(self, observed: ObservedSpace, change: ArchivePage) -> str | None:
-        old = self.records[observed.key][change.identity]
-        archive_id = self._parent_id(observed, change.archive)
+    def _archive(self, key: str, change: ArchivePage) -> str | None:
+        old = self.records[key][change.identity]
+        archive_id = self._parent_id(key, change.archive)
         info = self.writer.move_page(change.page_id, archive_id)
         self.writer.add_labels(change.page_id, [change.label])
         record = replace(
@@ -219,12 +221,10 @@ class PageApplier:
             # Any other version means someone saved in between: read the page next time.
             outside=old.outside if info.version == old.version + self._move_bump() else "",
         )
-        self._write_marker(observed, record, old)
+        self._write_marker(key, record, old)
         return None
 
-    def _write_marker(
-        self, observed: ObservedSpace, record: PageRecord, old: PageRecord | None
-    ) -> None:
+    def _write_marker(self, key: str, record: PageRecord, old: PageRecord | None) -> None:
         current: Property | None = None
         if old is not None and old.page_id == record.page_id:
             current = old.marker_property()
@@ -241,4 +241,4 @@ class PageApplier:
                 record.page_id, MARKER_KEY, record.marker_value(), current=current
             )
         record = replace(record, marker_version=prop.version, marker_id=prop.id)
-        self.records[observed.key][record.identity] = record
+        self.records[key][record.identity] = record

@@ -31,12 +31,12 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from confluence_sync.backends.contract import WikiReader, WikiWriter
-from confluence_sync.errors import ConfluenceSyncError
+from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.state.ledger import (
     FORMAT,
     INDEX_KEY,
@@ -44,6 +44,7 @@ from confluence_sync.state.ledger import (
     head_fields,
     head_from_json,
     index_from_json,
+    merge_index,
 )
 from confluence_sync.state.ledger_codec import SHARDED, ShardedField
 from confluence_sync.wiki.values import JSON, Property
@@ -80,6 +81,10 @@ class StoredIndex:
     index: SpaceIndex = field(default_factory=SpaceIndex)
     head: Property | None = None
     shards: dict[str, Property] = field(default_factory=dict)
+
+    def copy(self) -> StoredIndex:
+        """A cursor of its own: writes update the copy, never what observe read."""
+        return StoredIndex(self.index, self.head, dict(self.shards))
 
     def numbers(self, letter: str) -> list[int]:
         found = (_SHARD_RE.fullmatch(key) for key in self.shards)
@@ -196,6 +201,29 @@ def write(writer: WikiWriter, space_key: str, index: SpaceIndex, stored: StoredI
             stored.shards[key] = prop
         written += 1
     return written
+
+
+def write_checked(
+    reader: WikiReader,
+    writer: WikiWriter,
+    space_key: str,
+    index: SpaceIndex,
+    stored: StoredIndex,
+    *,
+    check: Callable[[StoredIndex], None],
+) -> StoredIndex:
+    """Write ``index`` over what ``stored`` holds and return the index as it then stands. On a
+    409 someone wrote since: read it again, let ``check`` refuse (a run that lost its lock
+    must not write over the other run's), merge their records into ours and write once more.
+    ``stored`` itself is never changed."""
+    cursor = stored.copy()
+    try:
+        write(writer, space_key, index, cursor)
+    except ConflictError:
+        cursor = read(reader, space_key)
+        check(cursor)
+        write(writer, space_key, merge_index(cursor.index, index), cursor)
+    return cursor
 
 
 def patched_head(head: Property | None, index: SpaceIndex, **changed: Any) -> dict[str, JSON]:

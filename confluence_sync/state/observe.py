@@ -41,27 +41,28 @@ from confluence_sync.wiki.outside import outside_hash
 from confluence_sync.wiki.values import Grant, Page, PageInfo, Property, SpaceInfo, Template
 
 
-@dataclass
+@dataclass(frozen=True)
 class ObservedSpace:
-    """One space as read. ``info`` None: the space does not exist (or is invisible to us)."""
+    """One space as read; never changed afterwards (apply keeps its own cursors). ``info``
+    None: the space does not exist (or is invisible to us)."""
 
     key: str
     info: SpaceInfo | None = None
-    listed: dict[str, PageInfo] = field(default_factory=dict)  # page id → page
+    listed: Mapping[str, PageInfo] = field(default_factory=dict)  # page id → page
     index: SpaceIndex = field(default_factory=SpaceIndex)
     index_prop: Property | None = None  # the index's head (on the hub: with the run lock)
-    index_shards: dict[str, Property] = field(default_factory=dict)  # key → shard as read
-    records: dict[str, PageRecord] = field(default_factory=dict)  # identity → ours
-    bodies: dict[str, Page] = field(default_factory=dict)  # page id → page with body
-    foreign: dict[str, PageInfo] = field(default_factory=dict)  # title key → page not ours
+    index_shards: Mapping[str, Property] = field(default_factory=dict)  # key → shard as read
+    records: Mapping[str, PageRecord] = field(default_factory=dict)  # identity → ours
+    bodies: Mapping[str, Page] = field(default_factory=dict)  # page id → page with body
+    foreign: Mapping[str, PageInfo] = field(default_factory=dict)  # title key → not ours
     grants: frozenset[Grant] | None = None  # None: not listed, the index is trusted
-    templates: list[Template] | None = None  # None: not listed
-    vanished: list[str] = field(default_factory=list)  # identities whose page is gone
+    templates: tuple[Template, ...] | None = None  # None: not listed
+    vanished: tuple[str, ...] = ()  # identities whose page is gone
     # identity → our page, which someone archived in the wiki (kept in ``records``; its title
     # stays taken, so it is left archived and reported, never created again)
-    archived: dict[str, PageInfo] = field(default_factory=dict)
+    archived: Mapping[str, PageInfo] = field(default_factory=dict)
     # page ids the planner may render whole instead of splicing into a body read
-    fresh: set[str] = field(default_factory=set)
+    fresh: frozenset[str] = frozenset()
 
     @property
     def homepage_id(self) -> str | None:
@@ -77,14 +78,25 @@ class ObservedSpace:
         return record.page_id if record else None
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Records:
+    """What the index and the markers say of a space's pages (``_resolve_records``)."""
+
+    records: dict[str, PageRecord]
+    listed: dict[str, PageInfo]  # pages found by their marker although not listed
+    vanished: tuple[str, ...]
+    archived: dict[str, PageInfo]
+    foreign: dict[str, PageInfo]
+
+
+@dataclass(frozen=True)
 class WikiState:
     """Everything observe read: spaces by key, and the members of our groups."""
 
     capabilities: Capabilities
-    spaces: dict[str, ObservedSpace]
+    spaces: Mapping[str, ObservedSpace]
     # group → accounts; None when the group does not exist
-    groups: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    groups: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
     hub_key: str = ""
     # spaces the hub index records but the config no longer names, and that still exist
     orphans: tuple[str, ...] = ()
@@ -136,26 +148,38 @@ def _observe_space(
     reader: WikiReader, space: TargetSpace, adopt: bool, trust_versions: bool
 ) -> ObservedSpace:
     info = reader.get_space(space.key)
-    state = ObservedSpace(space.key, info)
     if info is None:
-        return state
-    state.listed = {page.id: page for page in reader.list_pages(space.key)}
+        return ObservedSpace(space.key)
+    listed = {page.id: page for page in reader.list_pages(space.key)}
     stored = index_store.read(reader, space.key)  # head and shards in one listing
-    state.index, state.index_prop, state.index_shards = stored.index, stored.head, stored.shards
-    _resolve_records(reader, space, state)
-    _read_bodies(reader, space, state, trust_versions)
-    index = state.index
+    found = _resolve_records(reader, space, stored.index, listed)
+    observed = ObservedSpace(
+        space.key,
+        info,
+        {**listed, **found.listed},
+        stored.index,
+        stored.head,
+        dict(stored.shards),
+        found.records,
+        foreign=found.foreign,
+        vanished=found.vanished,
+        archived=found.archived,
+    )
+    bodies, fresh = _read_bodies(reader, space, observed, trust_versions)
+    index = stored.index
+    grants = None
     # Listed where the config differs from what the index recorded, and once where the index
     # does not yet say which grants the sync did not make (an index of an older version).
     if index.grants is None or index.grants != space.grants or index.extra is None:
-        state.grants = frozenset(reader.list_grants(space.key))
+        grants = frozenset(reader.list_grants(space.key))
+    templates = None
     if space.templates and reader.capabilities.supports_templates:
-        recorded = state.index.templates
+        recorded = index.templates
         wanted = [t.template for t in space.templates]
         # Listed when one is not recorded, or its rendering changed since it was saved.
         if any(recorded.get(t.name, ("", ""))[1] != t.digest() for t in wanted):
-            state.templates = reader.list_templates(space.key)
-    return state
+            templates = tuple(reader.list_templates(space.key))
+    return replace(observed, bodies=bodies, fresh=fresh, grants=grants, templates=templates)
 
 
 def _marker(reader: WikiReader, page_id: str) -> PageRecord | None:
@@ -166,11 +190,17 @@ def _marker(reader: WikiReader, page_id: str) -> PageRecord | None:
     return record_from_marker(page_id, prop) if prop else None
 
 
-def _resolve_records(reader: WikiReader, space: TargetSpace, state: ObservedSpace) -> None:
+def _resolve_records(
+    reader: WikiReader, space: TargetSpace, index: SpaceIndex, listed: Mapping[str, PageInfo]
+) -> _Records:
     """Our pages: index entries whose page is listed, then markers where the index is silent."""
-    for identity, record in state.index.pages.items():
-        if record.page_id in state.listed:
-            state.records[identity] = record
+    records: dict[str, PageRecord] = {}
+    found_listed: dict[str, PageInfo] = {}
+    vanished: list[str] = []
+    archived: dict[str, PageInfo] = {}
+    for identity, record in index.pages.items():
+        if record.page_id in listed:
+            records[identity] = record
             continue
         # Not listed: archived, moved to another space, trashed or deleted.
         try:
@@ -178,41 +208,45 @@ def _resolve_records(reader: WikiReader, space: TargetSpace, state: ObservedSpac
         except NotFoundError:
             page = None
         if page is None or page.info.space_key != space.key:
-            state.vanished.append(identity)
+            vanished.append(identity)
         elif page.info.status == "archived":
             # Archived in the wiki (the sync's own archiving keeps a page current, moved
             # under the archive page): a person did it.
-            state.records[identity] = record
-            state.archived[identity] = page.info
+            records[identity] = record
+            archived[identity] = page.info
         elif page.info.status != "current":
-            state.vanished.append(identity)  # trashed: its title is free, make it again
+            vanished.append(identity)  # trashed: its title is free, make it again
         elif (marker := _marker(reader, record.page_id)) is not None and (
             marker.identity == identity
         ):
-            state.listed[page.info.id] = page.info
-            state.records[identity] = marker
+            found_listed[page.info.id] = page.info
+            records[identity] = marker
         else:
-            state.vanished.append(identity)
-    known = {record.page_id for record in state.records.values()}
+            vanished.append(identity)
+    known = {record.page_id for record in records.values()}
     wanted_titles = {title_key(p.title) for p in space.pages}
-    for listed in list(state.listed.values()):
-        if listed.id in known or title_key(listed.title) not in wanted_titles:
+    foreign: dict[str, PageInfo] = {}
+    for page_info in [*listed.values(), *found_listed.values()]:
+        if page_info.id in known or title_key(page_info.title) not in wanted_titles:
             continue
-        found = _marker(reader, listed.id)
-        if found is not None and found.identity not in state.records:
+        found = _marker(reader, page_info.id)
+        if found is not None and found.identity not in records:
             # Not in the index: the run that made it failed part-way (on Cloud labels are
             # added after the create). Its labels are unknown, so the planner adds them all.
-            state.records[found.identity] = replace(found, labels=frozenset())
-            known.add(listed.id)
+            records[found.identity] = replace(found, labels=frozenset())
+            known.add(page_info.id)
         elif found is None:
-            state.foreign[title_key(listed.title)] = listed
+            foreign[title_key(page_info.title)] = page_info
+    return _Records(records, found_listed, tuple(vanished), archived, foreign)
 
 
 def _read_bodies(
     reader: WikiReader, space: TargetSpace, state: ObservedSpace, trust_versions: bool
-) -> None:
-    """Bodies of the pages the planner may rewrite or must check; nothing else."""
+) -> tuple[dict[str, Page], frozenset[str]]:
+    """Bodies of the pages the planner may rewrite or must check, nothing else; and the pages
+    the planner may render whole without a read (``trust_versions``)."""
     wanted_ids: set[str] = set()
+    fresh: set[str] = set()
     for page in space.pages:
         record = state.records.get(page.identity)
         if page.identity in state.archived:
@@ -246,11 +280,10 @@ def _read_bodies(
             and record.outside
             and record.outside == outside_hash(page.body)
         ):
-            state.fresh.add(record.page_id)
+            fresh.add(record.page_id)
         else:
             wanted_ids.add(record.page_id)
-    for page_id in sorted(wanted_ids):
-        state.bodies[page_id] = reader.get_page(page_id)
+    return {page_id: reader.get_page(page_id) for page_id in sorted(wanted_ids)}, frozenset(fresh)
 
 
 def _observe_group(

@@ -42,7 +42,7 @@ def test_a_run_that_outlived_its_lock_leaves_the_next_runs_lock(site: Site) -> N
         wanted = load_target(site.path, options)
         state = observe(backend.reader, wanted)
         assert "stale lock" in check(state.spaces[HUB], later)
-        taken.append(acquire(backend.reader, backend.writer(), state.spaces[HUB], now=later))
+        taken.append(acquire(backend.reader, backend.writer(), state.spaces[HUB], now=later).lock)
 
     backend = site.backend()
     wanted = load_target(site.path, options)

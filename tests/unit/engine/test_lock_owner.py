@@ -31,7 +31,7 @@ def locked_by(wiki: FakeWiki, *, host: str, pid: int) -> None:
     """Take the lock, then rewrite its owner as a run of ``host``/``pid`` would have left it."""
     sync(wiki, network())
     _, state = plan_for(wiki, network())
-    lock = acquire(wiki, wiki, state.spaces[HUB], now=NOW)
+    lock = acquire(wiki, wiki, state.spaces[HUB], now=NOW).lock
     assert lock["host"] == socket.gethostname() and lock["pid"] == os.getpid()
     prop = wiki.space_props[(HUB, INDEX_KEY)]
     value = dict(prop.value)  # type: ignore[arg-type]

@@ -236,7 +236,7 @@ def test_two_runs_that_read_the_same_hub_cannot_both_take_the_lock(wiki: FakeWik
     with pytest.raises(LockedError, match="another sync is running since 2026-01-15T12:00:00"):
         check(third.spaces[HUB], now)
     assert check(third.spaces[HUB], now + dt.timedelta(hours=3)).startswith("took over a stale")
-    assert released(held, now)["released"]
+    assert released(held.lock, now)["released"]
 
 
 def test_batched_grants_one_call_per_subject_each_item_reported() -> None:

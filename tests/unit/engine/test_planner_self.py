@@ -46,13 +46,18 @@ def test_every_identity_of_the_sync_account_is_self() -> None:
     wiki.grants[GROUP].add(own)
     wiki.groups["puu-upx-members"].add("Sync-Bot@Example.org")
     state = observe(wiki, wanted, workers=1)
-    hub = state.spaces[wanted.hub_key]
-    hub.index = replace(
-        hub.index,
-        groups={**hub.index.groups, "puu-upx-members": frozenset({"Sync-Bot@Example.org"})},
+    hub, space = state.spaces[wanted.hub_key], state.spaces[GROUP]
+    # As if the sync had recorded both (the observation is never changed; a new one is made).
+    groups = {**hub.index.groups, "puu-upx-members": frozenset({"Sync-Bot@Example.org"})}
+    grants = (space.index.grants or frozenset()) | {own}
+    state = replace(
+        state,
+        spaces={
+            **state.spaces,
+            hub.key: replace(hub, index=replace(hub.index, groups=groups)),
+            space.key: replace(space, index=replace(space.index, grants=grants)),
+        },
     )
-    space = state.spaces[GROUP]
-    space.index = replace(space.index, grants=(space.index.grants or frozenset()) | {own})
     plan = make_plan(wanted, state, self_accounts=("sync-bot@example.org", "557058:abc-sync"))
     assert not [c for c in plan.changes if isinstance(c, RevokeGrant)]
     assert not [c for c in plan.changes if isinstance(c, RemoveMember)]
@@ -78,7 +83,7 @@ def test_a_killed_runs_new_space_is_recorded_by_the_lock_and_its_home_page_taken
     wiki.create_space(HUB, "Partnerschaft Umwelt Unternehmen")
     state = observe(wiki, network())
     held = lock.acquire(wiki, wiki, state.hub, now=NOW, spaces=[HUB, GROUP])
-    assert held["holder"]
+    assert held.lock["holder"]
     recorded = wiki.get_space_property(HUB, INDEX_KEY)
     assert recorded is not None and isinstance(recorded.value, dict)
     assert recorded.value["spaces"] == [GROUP]
