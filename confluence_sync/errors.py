@@ -11,7 +11,8 @@ Hierarchy::
         ├── PermissionDeniedError  403: the sync account may not do this
         ├── NotFoundError          404: missing, or hidden by a restriction
         ├── BadRequestError        other 4xx: the request was wrong
-        │   └── TitleExistsError   400: a page with this title already exists in the space
+        │   ├── TitleExistsError   400: a page with this title already exists in the space
+        │   └── AlreadyExistsError 400: what we create (a property, a permission) is there
         ├── ConflictError          409: someone changed the object since we read it
         ├── GoneError              410: the endpoint was removed (Cloud v1)
         ├── PayloadTooLargeError   413: body or property value too large
@@ -123,6 +124,10 @@ class NotFoundError(WikiError):
 
 class BadRequestError(WikiError):
     """A 4xx the others do not cover: the wiki rejected what we sent."""
+
+
+class AlreadyExistsError(BadRequestError):
+    """400: the property, permission or group we create exists already."""
 
 
 class TitleExistsError(BadRequestError):

@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from confluence_sync.apply.applier import ItemResult
+from confluence_sync.plan.changes import grant_item
 from confluence_sync.run import RunResult
 
 if TYPE_CHECKING:
@@ -35,28 +37,28 @@ def _rows(result: RunResult, *, all_items: bool) -> list[Row]:
     """The rows people read: one per item, except that the grants (or revokes) of one subject
     on one space share a row, and notes that differ only in a group's name or space key (the
     per-group manual template step) share one. JSON and ``--report`` keep every item."""
-    rows = [
-        (r.status, r.kind, r.space, r.item, r.reason)
-        for r in result.results
-        if all_items or r.status != "unchanged"
-    ]
-    return _merge_alike(_merge_grants(rows))
+    shown = [r for r in result.results if all_items or r.status != "unchanged"]
+    return _merge_alike(_merge_grants(shown))
 
 
-def _merge_grants(rows: list[Row]) -> list[Row]:
-    """ "read, write for group g on S": grant items read "<operation> for <subject> on <space>"."""
-    # key: the row with its item cut to the subject, and -1; other rows keep their position
-    operations: dict[tuple[Row, int], list[str]] = {}
-    for number, (status, kind, space, item, reason) in enumerate(rows):
-        operation, sep, subject = item.partition(" for ")
-        if kind in ("grant", "revoke") and sep:
-            key = ((status, kind, space, subject, reason), -1)
-            operations.setdefault(key, []).append(operation)
-        else:
-            operations[(rows[number], number)] = []
+def _merge_grants(results: list[ItemResult]) -> list[Row]:
+    """One row per subject's grants (or revokes) on a space: "read, write for group g on S"."""
+    rows: dict[object, tuple[ItemResult, list[str]]] = {}
+    for number, r in enumerate(results):
+        if r.grant is None:
+            rows[number] = (r, [])
+            continue
+        key = (r.status, r.kind, r.space, r.grant.subject_type, r.grant.subject, r.reason)
+        rows.setdefault(key, (r, []))[1].append(r.grant.operation)
     return [
-        (status, kind, space, f"{', '.join(ops)} for {item}" if ops else item, why)
-        for ((status, kind, space, item, why), _), ops in operations.items()
+        (
+            r.status,
+            r.kind,
+            r.space,
+            grant_item(ops, r.grant, r.space) if r.grant else r.item,
+            r.reason,
+        )
+        for r, ops in rows.values()
     ]
 
 

@@ -140,9 +140,7 @@ def _on_flavour(target: Target, reader: WikiReader) -> Target:
 def _unchanged(wanted: Target, plan: Plan) -> list[ItemResult]:
     """Pages the plan leaves alone, so the report names every wanted page."""
     touched = {(c.space, c.identity) for c in plan.changes if isinstance(c, PageChange)}
-    touched |= {
-        (c.space, c.subject.removeprefix("page ")) for c in plan.changes if isinstance(c, Note)
-    }
+    touched |= {(c.space, c.identity) for c in plan.changes if isinstance(c, Note)}
     return [
         ItemResult(space.key, f"page {page.identity}", "page", "unchanged", "")
         for space in wanted.spaces
@@ -152,16 +150,7 @@ def _unchanged(wanted: Target, plan: Plan) -> list[ItemResult]:
 
 
 def _planned(plan: Plan) -> list[ItemResult]:
-    return [
-        ItemResult(
-            c.space,
-            c.item,
-            Plan.kind_of(c),
-            c.status if isinstance(c, Note) else "planned",
-            c.reason,
-        )
-        for c in plan.changes
-    ]
+    return [ItemResult.of(c, c.status if isinstance(c, Note) else "planned") for c in plan.changes]
 
 
 def _count(result: RunResult, counter: RequestCounter, start: dict[str, int]) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from confluence_sync.apply.ledger import IndexWriter, still_recorded
 from confluence_sync.apply.lock import HeldLock, LockLostError
@@ -31,6 +31,7 @@ from confluence_sync.plan.changes import (
     CreatePage,
     CreateSpace,
     EnsureGroup,
+    GrantChange,
     KeptGrants,
     MemberChange,
     Note,
@@ -92,13 +93,21 @@ def _join(jobs: Sequence[Future[None]]) -> None:
 
 @dataclass(frozen=True)
 class ItemResult:
-    """What happened to one plan item."""
+    """What happened to one plan item. ``grant``: the permission a grant or revoke is about,
+    so a report can put one subject's operations on one row without reading ``item``."""
 
     space: str
     item: str
     kind: str
     status: str  # created updated archived granted … | conflict blocked skipped manual | failed
     reason: str
+    grant: Grant | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, change: Change, status: str, reason: str = "") -> ItemResult:
+        grant = change.grant if isinstance(change, GrantChange) else None
+        kind = Plan.kind_of(change)
+        return cls(change.space, change.item, kind, status, reason or change.reason, grant)
 
     @property
     def failed(self) -> bool:
@@ -165,9 +174,7 @@ class Applier(PageApplier, IndexWriter):
     # --- bookkeeping ------------------------------------------------------------------
 
     def _record(self, change: Change, status: str, reason: str = "") -> None:
-        result = ItemResult(
-            change.space, change.item, Plan.kind_of(change), status, reason or change.reason
-        )
+        result = ItemResult.of(change, status, reason)
         with self._lock:
             self.results.append(result)
         if self.progress:

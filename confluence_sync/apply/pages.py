@@ -148,7 +148,7 @@ class PageApplier:
                     )
                 wanted = page.regions[name].content
                 body, lost = rewrite_region(body, name, wanted, space=change.space)
-                detached += [c.describe() for c in lost if c.describe() not in change.reason]
+                detached += [c.describe() for c in lost if c.ref not in change.detached]
             return PageUpdate(
                 fresh.info.id,
                 change.title,

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from confluence_sync.errors import BadRequestError, NotFoundError
+from confluence_sync.errors import AlreadyExistsError, NotFoundError
 from confluence_sync.wiki.values import Grant, PageInfo, PageUpdate, Property, SpaceInfo, Template
 
 from . import permissions
@@ -90,7 +91,8 @@ class CloudWriter(RestWriter[CloudReader]):
         def already() -> bool | None:
             return True if grant in self.reader.list_grants(space_key) else None
 
-        try:
+        # Cloud answers 400 when the permission is already there; that is the goal.
+        with contextlib.suppress(AlreadyExistsError):
             self.transport.call(
                 "POST",
                 f"{V1}/space/{q(space_key)}/permission",
@@ -101,10 +103,6 @@ class CloudWriter(RestWriter[CloudReader]):
                 },
                 find_existing=already,
             )
-        except BadRequestError as error:
-            # Cloud answers 400 when the permission is already there; that is the goal.
-            if "already" not in error.message.lower():
-                raise
 
     def revoke(self, space_key: str, grant: Grant) -> None:
         native_id = grant.native_id

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
-from confluence_sync.errors import BadRequestError, ConflictError, NotFoundError
+from confluence_sync.errors import AlreadyExistsError, ConflictError, NotFoundError
 from confluence_sync.wiki.values import Page, PageInfo, PageUpdate, Property, SpaceInfo
 
 from .contract import Recheck
@@ -198,9 +198,7 @@ def create_property(
     taking the lock) got there first, which the caller must treat as a conflict."""
     try:
         return transport.retrier.run("POST", what, create, find_existing=lookup)
-    except BadRequestError as error:
-        if "already exist" not in error.message.lower():
-            raise
+    except AlreadyExistsError as error:
         raise ConflictError(
             what,
             error.status,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 
 from confluence_sync.errors import (
+    AlreadyExistsError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -178,6 +179,14 @@ def error_for(
             "a page with the same title already exists in the space",
             "another page or folder of the space (maybe archived, maybe differing only in "
             "upper and lower case) has this title; rename one of them, or adopt the page",
+        )
+    if status == 400 and "already exist" in said.lower():
+        # Confluence's 400 for a property key taken, a permission granted, a group made.
+        return AlreadyExistsError(
+            object,
+            status,
+            f"already there ({detail})",
+            "someone (another sync run, a person) made it first; read it again",
         )
     return BadRequestError(
         object,

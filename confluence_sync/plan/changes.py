@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
@@ -137,6 +137,7 @@ class UpdatePage(PageChange):
     adopt: bool = False
     fresh: bool = False  # body rendered whole, without reading the page
     outside: str = ""  # what to record as the outside hash if the write lands as planned
+    detached: tuple[str, ...] = ()  # refs of the inline comments ``why`` names as detached
     kind: ClassVar[str] = "update"
     phase: ClassVar[int] = PHASE_PAGE
 
@@ -163,6 +164,11 @@ class ArchivePage(PageChange):
     because: ClassVar[str] = "no longer in the config; kept, moved under the archive"
 
 
+def grant_item(operations: Iterable[str], grant: Grant, space: str) -> str:
+    """How a grant item reads: ``read, write for group puu-upx-members on PUUUPX``."""
+    return f"{', '.join(operations)} for {grant.subject_type} {grant.subject} on {space}"
+
+
 @dataclass(frozen=True, repr=False)
 class GrantChange(Change):
     grant: Grant = field(default_factory=lambda: Grant("user", "", "read"))
@@ -171,8 +177,7 @@ class GrantChange(Change):
 
     @property
     def item(self) -> str:
-        g = self.grant
-        return f"{g.operation} for {g.subject_type} {g.subject} on {self.space}"
+        return grant_item((self.grant.operation,), self.grant, self.space)
 
     def sort_key(self) -> tuple[Any, ...]:
         # read first: Confluence refuses other permissions for a subject without read
@@ -268,13 +273,25 @@ class SaveTemplate(Change):
         return "changed" if self.template.id else "new"
 
 
+EDITOR: Final = "{editor}"  # where a note's text names who saved the page
+UNKNOWN_EDITOR: Final = "someone (the wiki did not say who)"
+
+
 @dataclass(frozen=True, repr=False)
 class Note(Change):
-    """Reported, never applied: a conflict, a blocked page, a manual step, a kept edit."""
+    """Reported, never applied: a conflict, a blocked page, a manual step, a kept edit.
+
+    ``identity``: the page the note is about, if any. ``editor``: the account that saved the
+    page version the note speaks of; the text names them at :data:`EDITOR`, by
+    ``editor_name`` once someone looked the person up (Cloud's accountIds mean nothing to
+    an admin), else by the account."""
 
     subject: str = ""
     status: str = "skipped"  # conflict | blocked | skipped | manual
     text: str = ""
+    identity: str = ""
+    editor: str = ""
+    editor_name: str = ""
     kind: ClassVar[str] = "note"
     writes: ClassVar[bool] = False
 
@@ -284,7 +301,7 @@ class Note(Change):
 
     @property
     def reason(self) -> str:
-        return self.text
+        return self.text.replace(EDITOR, self.editor_name or self.editor or UNKNOWN_EDITOR)
 
     def to_json(self) -> dict[str, Any]:
         return {**super().to_json(), "kind": self.status}

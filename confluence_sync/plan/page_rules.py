@@ -4,12 +4,11 @@ update changes are built."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from confluence_sync.errors import WikiError
-from confluence_sync.plan.changes import Change, CreatePage, Note, Plan, UpdatePage
+from confluence_sync.plan.changes import EDITOR, Change, CreatePage, Note, Plan, UpdatePage
 from confluence_sync.state.ledger import PageRecord
 from confluence_sync.state.observe import ObservedSpace
 from confluence_sync.target.model import TargetPage
@@ -25,9 +24,11 @@ from confluence_sync.wiki.storage import StorageFormatError
 from confluence_sync.wiki.values import Page, PageInfo, UserInfo
 
 
-def note(space: str, identity: str, status: str, text: str) -> Note:
-    """A reported, never applied item about one page (conflict, blocked, skipped)."""
-    return Note(space, subject=f"page {identity}", status=status, text=text)
+def note(space: str, identity: str, status: str, text: str, *, editor: str = "") -> Note:
+    """A reported, never applied item about one page (conflict, blocked, skipped); ``text``
+    names ``editor`` (who saved the page) at ``EDITOR``."""
+    subject = f"page {identity}"
+    return Note(space, subject=subject, status=status, text=text, identity=identity, editor=editor)
 
 
 def archived_note(page: TargetPage, info: PageInfo) -> Note:
@@ -37,35 +38,27 @@ def archived_note(page: TargetPage, info: PageInfo) -> Note:
         page.space_key,
         page.identity,
         "skipped",
-        f"page {info.id} '{info.title}' is archived in the wiki (last saved by {editor(info)}"
+        f"page {info.id} '{info.title}' is archived in the wiki (last saved by {EDITOR}"
         f"{when}, version {info.version}); left archived — restore it in Confluence for the "
         "sync to keep it up to date",
+        editor=info.last_editor,
     )
 
 
-def editor(info: PageInfo) -> str:
-    """Who saved the page version we found (a member, as far as we can tell)."""
-    return info.last_editor or "someone (the wiki did not say who)"
-
-
 def edited(name: str, info: PageInfo, record: PageRecord) -> str:
-    """The conflict text for a region a member changed: who, which version, what we wrote."""
+    """The conflict text for a region a member changed: who (at ``EDITOR``), which version,
+    what we wrote."""
     if record.from_marker:
         # No index entry: the marker knows only the write that set it, maybe not our last.
         return (
             f"region {name!r} differs from what the page's marker recorded (version "
             f"{record.version}) and the space index has no newer entry; last saved by "
-            f"{editor(info)} (page version {info.version}); kept, --overwrite-conflicts "
-            "overwrites"
+            f"{EDITOR} (page version {info.version}); kept, --overwrite-conflicts overwrites"
         )
     return (
-        f"region {name!r} edited by {editor(info)} (page version {info.version}, we wrote "
+        f"region {name!r} edited by {EDITOR} (page version {info.version}, we wrote "
         f"{record.version}); kept, --overwrite-conflicts overwrites"
     )
-
-
-# Where ``edited`` puts the saver's account: Cloud gives an accountId, DC a username.
-_SAVED_BY = re.compile(r"(edited by|last saved by) (\S+) \(page version")
 
 
 def name_editors(plan: Plan, resolve: Callable[[str], UserInfo | None]) -> Plan:
@@ -85,10 +78,9 @@ def name_editors(plan: Plan, resolve: Callable[[str], UserInfo | None]) -> Plan:
         return names[account]
 
     def named(change: Change) -> Change:
-        if not (isinstance(change, Note) and change.status == "conflict"):
+        if not (isinstance(change, Note) and change.editor and change.status == "conflict"):
             return change
-        text = _SAVED_BY.sub(lambda m: f"{m[1]} {name(m[2])} (page version", change.text)
-        return change if text == change.text else replace(change, text=text)
+        return replace(change, editor_name=name(change.editor))
 
     changes = tuple(named(c) for c in plan.changes)
     return plan if changes == plan.changes else replace(plan, changes=changes)
@@ -171,6 +163,7 @@ def update_change(
     labels_remove: frozenset[str] = frozenset(),
     fresh: bool = False,
     outside: str = "",
+    detached: tuple[str, ...] = (),
 ) -> UpdatePage:
     if fresh:
         write_body: str | None = new_body
@@ -198,4 +191,5 @@ def update_change(
         adopt=adopt,
         fresh=fresh,
         outside=outside,
+        detached=detached,
     )

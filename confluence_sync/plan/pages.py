@@ -19,13 +19,12 @@ from dataclasses import replace
 
 from confluence_sync.config.identities import PageIdentity
 from confluence_sync.config.titles import title_key
-from confluence_sync.plan.changes import ArchivePage, Change, UpdatePage
+from confluence_sync.plan.changes import EDITOR, ArchivePage, Change, UpdatePage
 from confluence_sync.plan.page_rules import (
     adopt_body,
     archived_note,
     create_change,
     edited,
-    editor,
     note,
     same_body,
     unreadable,
@@ -226,6 +225,7 @@ def _existing_page(
         ]
     notes: list[Change] = []
     new_body, written, why, overwritten = body.body, dict(record.regions), [], []
+    detached_refs: list[str] = []
     scanned = scan_regions(body.body)
     conflicted = False
     for name, region_of in page.regions.items():
@@ -239,7 +239,8 @@ def _existing_page(
                     page.space_key,
                     page.identity,
                     "conflict",
-                    f"{text} (version {info.version} by {editor(info)}); kept",
+                    f"{text} (version {info.version} by {EDITOR}); kept",
+                    editor=info.last_editor,
                 )
             )
             conflicted = True
@@ -266,6 +267,7 @@ def _existing_page(
                             page.identity,
                             "conflict",
                             edited(name, info, record),
+                            editor=info.last_editor,
                         )
                     )
                     conflicted = True
@@ -276,6 +278,7 @@ def _existing_page(
             written[name] = wanted_hashes[name]
             why.append(f"region {name}")
             why.extend(comment.describe() for comment in detached)
+            detached_refs.extend(comment.ref for comment in detached)
         except RegionError as error:
             notes.append(note(page.space_key, page.identity, "conflict", error.message))
             conflicted = True
@@ -311,6 +314,7 @@ def _existing_page(
         move=move,
         labels_remove=removed,
         outside=outside_hash(page.body) if same_outside else "",
+        detached=tuple(detached_refs),
     )
     return [*notes, change]
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from confluence_sync.errors import PermissionDeniedError
-from confluence_sync.plan.changes import Note, Plan
+from confluence_sync.plan.changes import EDITOR, Note, Plan
 from confluence_sync.plan.page_rules import name_editors
 from confluence_sync.run import RunOptions, plan_run
 from confluence_sync.wiki.regions import replace_region
@@ -21,8 +21,8 @@ ACCOUNT = "5b10ac8d82e05b22cc7d4ef5"
 
 
 def _conflict(identity: str, account: str) -> Note:
-    text = f"region 'facts' edited by {account} (page version 3, we wrote 2); kept"
-    return Note(GROUP, subject=f"page {identity}", status="conflict", text=text)
+    text = f"region 'facts' edited by {EDITOR} (page version 3, we wrote 2); kept"
+    return Note(GROUP, subject=f"page {identity}", status="conflict", text=text, editor=account)
 
 
 def test_each_account_is_looked_up_once_and_named() -> None:
@@ -35,7 +35,7 @@ def test_each_account_is_looked_up_once_and_named() -> None:
     plan = Plan((_conflict("a", ACCOUNT), _conflict("b", ACCOUNT)))
     named = name_editors(plan, resolve)
     assert asked == [ACCOUNT]
-    texts = [c.text for c in named.changes if isinstance(c, Note)]
+    texts = [c.reason for c in named.changes if isinstance(c, Note)]
     assert all("edited by Erika Mustermann (page version 3" in t for t in texts), texts
     assert not any(ACCOUNT in t for t in texts)
 
@@ -67,6 +67,6 @@ def test_a_run_names_the_editor_on_cloud_only(cloud: bool, monkeypatch: pytest.M
     plan = plan_run(wiki, network(facts="Hamburg"), RunOptions(dt.date(2026, 1, 5))).plan
     conflict = next(c for c in plan.changes if isinstance(c, Note) and c.status == "conflict")
     if cloud:
-        assert "edited by Erika Mustermann (page version" in conflict.text and asked == [ACCOUNT]
+        assert "edited by Erika Mustermann (page version" in conflict.reason and asked == [ACCOUNT]
     else:
-        assert f"edited by {ACCOUNT} (page version" in conflict.text and asked == []
+        assert f"edited by {ACCOUNT} (page version" in conflict.reason and asked == []

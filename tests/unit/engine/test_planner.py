@@ -72,7 +72,7 @@ def test_edit_inside_a_region_is_a_conflict_and_kept_until_force(wiki: FakeWiki)
     wiki.member_edit(home.info.id, edited)
     plan, _ = sync(wiki, network(facts="Hamburg"))
     conflict = [c for c in plan.changes if isinstance(c, Note) and c.status == "conflict"]
-    assert conflict and "region 'facts' edited by erika" in conflict[0].text
+    assert conflict and "region 'facts' edited by erika" in conflict[0].reason
     assert "page version 3, we wrote 2" in conflict[0].text
     assert "Von Hand geändert" in home.body
     # still reported on the next run, not forgotten

@@ -7,7 +7,8 @@ import json
 
 from confluence_sync import report
 from confluence_sync.apply.applier import ItemResult
-from confluence_sync.plan.changes import Plan
+from confluence_sync.plan.changes import AddGrant, Plan, RevokeGrant
+from confluence_sync.wiki.values import Grant
 from confluence_sync.run import RunResult
 
 NOTE = (
@@ -18,13 +19,14 @@ NOTE = (
 
 def result() -> RunResult:
     items = [
-        ItemResult("PUUUPX", f"{op} for group puu-upx-members on PUUUPX", "grant", "planned", "")
+        ItemResult.of(AddGrant("PUUUPX", grant=Grant("group", "puu-upx-members", op)), "planned")
         for op in ("read", "write", "comment", "attach")
     ]
-    items.append(ItemResult("PUUUPX", "read for user j.weiss on PUUUPX", "grant", "planned", ""))
     items.append(
-        ItemResult("PUUUPX", "blog for group puu-upx-members on PUUUPX", "revoke", "planned", "")
+        ItemResult.of(AddGrant("PUUUPX", grant=Grant("user", "j.weiss", "read")), "planned")
     )
+    revoke = RevokeGrant("PUUUPX", grant=Grant("group", "puu-upx-members", "blog"))
+    items.append(ItemResult.of(revoke, "planned", "no longer in the config"))
     items += [
         ItemResult("", f"template group/{g}/template/minutes", "manual", "manual", NOTE.format(g))
         for g in ("EUK", "UPX")
@@ -38,9 +40,10 @@ def test_markdown_groups_grants_per_subject_and_repeated_notes() -> None:
     rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     assert rows[1:] == [
         "| planned | grant | PUUUPX | read, write, comment, attach for group puu-upx-members "
-        "on PUUUPX |  |",
-        "| planned | grant | PUUUPX | read for user j.weiss on PUUUPX |  |",
-        "| planned | revoke | PUUUPX | blog for group puu-upx-members on PUUUPX |  |",
+        "on PUUUPX | the config gives it |",
+        "| planned | grant | PUUUPX | read for user j.weiss on PUUUPX | the config gives it |",
+        "| planned | revoke | PUUUPX | blog for group puu-upx-members on PUUUPX | no longer in "
+        "the config |",
         "| manual | manual |  | template group/{EUK,UPX}/template/minutes | "
         + NOTE.format("{EUK,UPX}").replace("PUU{EUK,UPX}", "{PUUEUK,PUUUPX}")
         + " |",
