@@ -46,15 +46,12 @@ class RunOptions:
 
     today: dt.date
     # Two separate decisions: overwrite member edits inside managed regions, and allow a
-    # plan that archives/revokes more than the safety share. ``force`` is the shorthand for both.
+    # plan that archives/revokes more than the safety share (the CLI's --force sets both).
     overwrite_conflicts: bool = False
     allow_removals: bool = False
-    force: bool = False
     adopt: bool = False
-    strict: bool = False
     workers: int = 8  # the CLI default; see cli.options.DEFAULT_WORKERS
     self_accounts: tuple[str, ...] = ()
-    template_dir: Path | None = None
     # Opt-in: skip reading a page whose version is unchanged since our last write. Confluence
     # adds no version for an inline comment, so such a comment's marker would be dropped.
     trust_versions: bool = False
@@ -112,15 +109,13 @@ def load_target(config_path: Path, options: RunOptions) -> Target:
     from confluence_sync.target.build import build_target
 
     config = load_config(config_path, today=options.today)
-    folder = template_dir(config_path, config, options)
+    folder = template_dir(config_path, config)
     return build_target(config, today=options.today, template_dir=folder)
 
 
-def template_dir(config_path: Path, config: NetworkConfig, options: RunOptions) -> Path | None:
-    """The page-template folder: ``RunOptions.template_dir`` if given, else the config's
-    ``network.templates`` (relative to the config file), else None (the built-in ones)."""
-    if options.template_dir is not None:
-        return options.template_dir
+def template_dir(config_path: Path, config: NetworkConfig) -> Path | None:
+    """The page-template folder: the config's ``network.templates`` (relative to the config
+    file), else None (the built-in ones)."""
     if config.network.templates is None:
         return None
     folder = (config_path.parent / config.network.templates).resolve()
@@ -176,7 +171,7 @@ def plan_run(reader: WikiReader, target: Target, options: RunOptions) -> RunResu
     plan = _named(_plan(wanted, state, options, reader), reader)
     result = RunResult(plan, _planned(plan) + _unchanged(wanted, plan))
     try:
-        plan.raise_if_unsafe(allow_removals=options.allow_removals or options.force)
+        plan.raise_if_unsafe(allow_removals=options.allow_removals)
     except UnsafePlanError as error:  # shown, not raised, for `plan`
         result.refused = str(error)
     _count(result, reader.counter, start)
@@ -195,7 +190,7 @@ def _plan(wanted: Target, state: WikiState, options: RunOptions, reader: WikiRea
             wanted,
             state,
             adopt=options.adopt,
-            force=options.overwrite_conflicts or options.force,
+            force=options.overwrite_conflicts,
             self_accounts=me,
             revoke_extra=options.revoke_extra_grants,
         )
@@ -255,7 +250,7 @@ def sync_run(
     if on_plan:
         on_plan(plan)
     try:
-        plan.raise_if_unsafe(allow_removals=options.allow_removals or options.force)
+        plan.raise_if_unsafe(allow_removals=options.allow_removals)
     except UnsafePlanError as error:
         result.refused = str(error)
         result.results = _planned(plan)

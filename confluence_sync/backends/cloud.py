@@ -43,8 +43,6 @@ V2 = "api/v2"
 CAPABILITIES = Capabilities(
     flavour="cloud",
     supports_templates=True,
-    inline_labels_on_create=False,
-    inline_properties_on_create=False,
     move_adds_version=False,
 )
 _LIMIT = 250  # v2's maximum page size

@@ -39,9 +39,6 @@ class Capabilities:
 
     flavour: Literal["cloud", "datacenter"]
     supports_templates: bool
-    inline_labels_on_create: bool
-    inline_properties_on_create: bool
-    supports_group_admin: bool = True
     # Several operations of one subject in one request (DC 9.1+ ``…/grant`` and ``…/revoke``
     # take a list); Cloud v1 takes one permission per request.
     batch_grants: bool = False

@@ -45,8 +45,6 @@ from .transport import Transport
 CAPABILITIES = Capabilities(
     flavour="datacenter",
     supports_templates=False,
-    inline_labels_on_create=False,
-    inline_properties_on_create=False,
     batch_grants=True,
 )
 _PAGE_EXPAND = "version,ancestors,space,metadata.labels"

@@ -199,7 +199,6 @@ def _run(
         overwrite_conflicts=flags.overwrite_conflicts or flags.force,
         allow_removals=flags.allow_removals or flags.force,
         adopt=flags.adopt,
-        strict=strict,
         workers=max(1, flags.workers),
         trust_versions=flags.trust_versions,
         revoke_extra_grants=flags.revoke_extra_grants,

@@ -1,4 +1,4 @@
-"""The plan: a plain, sorted list of changes with counts, a JSON form and a checksum.
+"""The plan: a plain, sorted list of changes with counts and a checksum.
 
 Printing a plan is the job of ``report``; executing it is the job of ``apply``. Each change
 type is tiny: what it touches, an ordering key (parents before children, grants of read
@@ -362,21 +362,10 @@ class Plan:
     def kind_of(change: Change) -> str:
         return change.status if isinstance(change, Note) else change.kind
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "changes": [c.to_json() for c in self.changes],
-            "counts": self.counts(),
-            "managed": {
-                "pages": self.managed_pages,
-                "grants": self.managed_grants,
-                "members": self.managed_members,
-            },
-            "checksum": self.checksum,
-        }
-
     @property
     def checksum(self) -> str:
-        """Stable digest of the changes, so apply can insist on the plan that was reviewed."""
+        """Stable digest of the changes, shown with a plan (``plan --format markdown`` and the
+        JSON report), so two plans can be told apart at a glance."""
         data = json.dumps([c.to_json() for c in self.changes], sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(data.encode()).hexdigest()[:16]
 

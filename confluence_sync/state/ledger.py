@@ -142,9 +142,6 @@ class SpaceIndex:
     # grants were never listed by a sync that records them.
     extra: frozenset[Grant] | None = None
 
-    def without_lock(self) -> SpaceIndex:
-        return replace(self, lock=None)
-
 
 def merge_index(theirs: SpaceIndex, ours: SpaceIndex) -> SpaceIndex:
     """``ours`` written over an index another writer changed since we read it: their

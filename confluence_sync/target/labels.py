@@ -60,8 +60,3 @@ def topic_labels(topics: list[str] | tuple[str, ...], *, fold_ascii: bool = Fals
         if label:
             seen.setdefault(label, None)
     return list(seen)
-
-
-def is_valid_label(label: str) -> bool:
-    """Whether Confluence would accept ``label`` unchanged."""
-    return bool(label) and normalise_label(label) == label

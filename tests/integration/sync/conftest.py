@@ -36,6 +36,7 @@ network:
   name: Partnerschaft Umwelt Unternehmen
   language: de
   description: Bremer Unternehmen, die freiwillig mehr für Umwelt & Klima tun.
+  templates: "{templates}"
   admins:
     - account: "{netzwerkbuero}"
 organisations:
@@ -149,15 +150,11 @@ class Site:
         atlas: bool = True,
         raw: str | None = None,
     ) -> Path:
-        members = ["hansa-flex", "deutsche-see"] + (["atlas-elektronik"] if atlas else [])
         text = (
             raw
             if raw is not None
-            else CONFIG.format(
-                extra_orgs=ATLAS.format(**self.accounts).rstrip("\n") if atlas else "",
-                members=", ".join(members),
-                meetings="".join(MEETINGS[m] for m in meetings) or "      []\n",
-                **self.accounts,
+            else self.config_text(
+                "".join(MEETINGS[m] for m in meetings) or "      []\n", atlas=atlas
             )
         )
         if not meetings and raw is None:
@@ -165,14 +162,19 @@ class Site:
         self.path.write_text(text, encoding="utf-8")
         return self.path
 
-    def options(self, **kw: Any) -> RunOptions:
-        return RunOptions(
-            today=TODAY,
-            workers=2,
-            self_accounts=(self.wiki.admin[0],),
-            template_dir=TEMPLATE_DIR,
-            **kw,
+    def config_text(self, meetings: str, *, atlas: bool = True) -> str:
+        """The test network's config with these ``meetings`` (YAML list items)."""
+        members = ["hansa-flex", "deutsche-see"] + (["atlas-elektronik"] if atlas else [])
+        return CONFIG.format(
+            extra_orgs=ATLAS.format(**self.accounts).rstrip("\n") if atlas else "",
+            members=", ".join(members),
+            meetings=meetings,
+            templates=TEMPLATE_DIR,
+            **self.accounts,
         )
+
+    def options(self, **kw: Any) -> RunOptions:
+        return RunOptions(today=TODAY, workers=2, self_accounts=(self.wiki.admin[0],), **kw)
 
     def sync(self, **kw: Any) -> RunResult:
         backend = self.backend()

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from confluence_sync.cli import app
 
-from .conftest import ATLAS, CONFIG, TODAY, Site
+from .conftest import TODAY, Site
 
 runner = CliRunner()
 
@@ -41,13 +41,7 @@ def many_meetings(site: Site, months: int) -> Path:
     meetings = "".join(
         f"      - date: 2026-{m:02d}-14\n        host: hansa-flex\n" for m in range(1, months + 1)
     )
-    text = CONFIG.format(
-        extra_orgs=ATLAS.format(**site.accounts).rstrip("\n"),
-        members="hansa-flex, deutsche-see, atlas-elektronik",
-        meetings=meetings,
-        **site.accounts,
-    )
-    return site.write_config(raw=text)
+    return site.write_config(raw=site.config_text(meetings))
 
 
 def test_sync_then_a_no_op_with_report(site: Site, tmp_path: Path) -> None:

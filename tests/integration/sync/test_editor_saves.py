@@ -20,7 +20,7 @@ from confluence_sync.wiki.canonical_legacy import legacy_region_hash
 from confluence_sync.wiki.regions import find_regions
 
 from ...unit.engine.legacy import legacy_value
-from .conftest import ATLAS, CONFIG, GROUP, HUB, MEETINGS, Site
+from .conftest import GROUP, HUB, MEETINGS, Site
 
 MEETING = "2026-03-12 Frühjahrstreffen bei HANSA-FLEX"
 MINUTES = "<p><ac:placeholder>Was wurde besprochen?</ac:placeholder></p>"
@@ -30,14 +30,7 @@ WORDS = "<p>Protokoll: Rundgang durch die Halle, Abwärme &amp; ISO 50001.</p>"
 def with_place(site: Site, place: str) -> None:
     """The usual network, the spring meeting held at ``place``."""
     meetings = MEETINGS["2026-03-12"] + f"        place: {place}\n" + MEETINGS["2026-09-10"]
-    site.write_config(
-        raw=CONFIG.format(
-            extra_orgs=ATLAS.format(**site.accounts).rstrip("\n"),
-            members="hansa-flex, deutsche-see, atlas-elektronik",
-            meetings=meetings,
-            **site.accounts,
-        )
-    )
+    site.write_config(raw=site.config_text(meetings))
 
 
 def statuses(result: RunResult, status: str) -> list[str]:

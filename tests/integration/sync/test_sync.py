@@ -147,7 +147,7 @@ def test_edit_inside_a_region_is_reported_and_kept_force_overwrites(site: Site) 
     assert result.exit_code() == 0 and result.exit_code(strict=True) == 5
     kept = site.page(GROUP, "2026-03-19 Frühjahrstreffen bei HANSA-FLEX")
     assert "Ort geändert von Hand" in kept.body
-    forced = site.sync(force=True)
+    forced = site.sync(overwrite_conflicts=True)
     assert any("--overwrite-conflicts overwrites" in r.reason for r in forced.results)
     assert "Ort geändert von Hand" not in site.page(GROUP, kept.info.title).body
 

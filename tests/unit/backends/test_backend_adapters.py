@@ -66,9 +66,7 @@ def test_reader_cannot_write_by_construction(wiki: ScriptedWiki, policy: RetryPo
 
 def test_capabilities_per_flavour(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
     assert dc(wiki, policy).reader.capabilities.supports_templates is False
-    assert dc(wiki, policy).reader.capabilities.inline_properties_on_create is False
     assert cloud(wiki, policy).reader.capabilities.supports_templates is True
-    assert cloud(wiki, policy).reader.capabilities.inline_properties_on_create is False
 
 
 def test_dc_create_page_sends_marker_then_labels_in_their_own_requests(

@@ -70,8 +70,6 @@ class FakeWiki(WikiReader, WikiWriter):
         self.capabilities = Capabilities(
             "cloud" if self.cloud else "datacenter",
             supports_templates=self.cloud,
-            inline_labels_on_create=True,
-            inline_properties_on_create=True,
             batch_grants=self.batch_grants,
         )
 

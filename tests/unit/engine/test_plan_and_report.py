@@ -41,8 +41,8 @@ def test_counts_checksum_and_json() -> None:
     assert plan.counts() == {"conflict": 1, "create": 1, "create-space": 1, "grant": 1, "revoke": 1}
     assert plan.checksum == Plan(tuple(reversed(plan.changes))).checksum
     assert plan.checksum != Plan(plan.changes[:-1]).checksum
-    data = plan.to_json()
-    assert data["changes"][2]["identity"] == "group/UPX/meetings"
+    data = [c.to_json() for c in plan.changes]
+    assert data[2]["identity"] == "group/UPX/meetings"
     json.dumps(data)  # JSON-ready
     assert not plan.empty and Plan((plan.changes[-1],)).empty
 

@@ -33,7 +33,7 @@ def test_overwrite_conflicts_overwrites_and_says_so_but_allow_removals_does_not(
     _member_edits_facts(wiki)
     assert not _overwrites(RunOptions(TODAY, allow_removals=True), wiki)
     assert _overwrites(RunOptions(TODAY, overwrite_conflicts=True), wiki)
-    assert _overwrites(RunOptions(TODAY, force=True), wiki)
+    assert _overwrites(RunOptions(TODAY, overwrite_conflicts=True, allow_removals=True), wiki)
     kept = plan_run(wiki, network(MANY, facts="Hamburg"), RunOptions(TODAY)).plan
     conflict = next(c for c in kept.changes if isinstance(c, Note) and c.status == "conflict")
     assert "--overwrite-conflicts overwrites" in conflict.text
@@ -48,4 +48,9 @@ def test_allow_removals_allows_a_large_archive_but_overwrite_conflicts_does_not(
     assert "archive or revoke 8 of" in refused.refused
     assert "--allow-removals" in refused.refused
     assert plan_run(wiki, few, RunOptions(TODAY, allow_removals=True)).refused == ""
-    assert plan_run(wiki, few, RunOptions(TODAY, force=True)).refused == ""
+    assert (
+        plan_run(
+            wiki, few, RunOptions(TODAY, overwrite_conflicts=True, allow_removals=True)
+        ).refused
+        == ""
+    )

@@ -8,8 +8,8 @@ import json
 from confluence_sync import report
 from confluence_sync.apply.applier import ItemResult
 from confluence_sync.plan.changes import AddGrant, Plan, RevokeGrant
-from confluence_sync.wiki.values import Grant
 from confluence_sync.run import RunResult
+from confluence_sync.wiki.values import Grant
 
 NOTE = (
     "Data Center has no REST API for page templates: the minutes template is provided as a "
