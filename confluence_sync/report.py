@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from confluence_sync.apply.applier import ItemResult
+from confluence_sync.apply.results import ItemResult
 from confluence_sync.plan.changes import grant_item
 from confluence_sync.run import RunResult
 

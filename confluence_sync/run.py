@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from confluence_sync.apply.applier import Applier, ItemResult
+from confluence_sync.apply.applier import Applier
+from confluence_sync.apply.results import ItemResult
 from confluence_sync.backends.contract import Backend, RequestCounter, WikiReader
 from confluence_sync.errors import (
     EXIT_OK,
@@ -277,9 +278,10 @@ def sync_run(
             return result
     others = [space.key for space in wanted.spaces]
     created = [c.space for c in plan.changes if isinstance(c, CreateSpace)]
-    applier.held = held = lock.acquire(
+    held = lock.acquire(
         reader, writer, hub, now=now(), spaces=others, created=created, ttl=ttl, clock=now
     )
+    applier.hold(held)
     result.applied = True
     try:
         applier.run(rest)  # returns (or raises) only once every worker has finished

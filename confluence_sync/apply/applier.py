@@ -9,6 +9,11 @@ of a page that could not be created) fail with that reason.
 
 The hub's index is not written here: it carries the run lock, and the engine writes it once
 when it releases the lock (:meth:`Applier.index_for`).
+
+The applier owns the order, the threads, the results and stopping; the page writes are
+:class:`~confluence_sync.apply.pages.PageWriter`'s and the index writes
+:class:`~confluence_sync.apply.ledger.IndexWriter`'s, the three sharing one
+:class:`~confluence_sync.apply.books.Books`.
 """
 
 from __future__ import annotations
@@ -16,11 +21,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 
+from confluence_sync.apply.books import Books
 from confluence_sync.apply.ledger import IndexWriter, still_recorded
 from confluence_sync.apply.lock import HeldLock, LockLostError
-from confluence_sync.apply.pages import PageApplier
+from confluence_sync.apply.pages import PageWriter
+from confluence_sync.apply.results import ItemResult
 from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.plan.changes import (
@@ -31,7 +37,6 @@ from confluence_sync.plan.changes import (
     CreatePage,
     CreateSpace,
     EnsureGroup,
-    GrantChange,
     KeptGrants,
     MemberChange,
     Note,
@@ -43,25 +48,10 @@ from confluence_sync.plan.changes import (
     SaveTemplate,
     UpdatePage,
 )
-from confluence_sync.state.ledger import PageRecord
+from confluence_sync.state.ledger import SpaceIndex
 from confluence_sync.state.observe import WikiState
 from confluence_sync.target.model import Target
 from confluence_sync.wiki.values import Grant
-
-STATUS = {
-    "create-space": "created",
-    "create": "created",
-    "update": "updated",
-    "archive": "archived",
-    "grant": "granted",
-    "revoke": "revoked",
-    "create-group": "created",
-    "add-member": "added",
-    "remove-member": "removed",
-    "record-member": "recorded",
-    "record-grants": "recorded",
-    "template": "saved",
-}
 
 
 def _subject_of(change: AddGrant | RevokeGrant) -> tuple[str, str, str]:
@@ -91,39 +81,7 @@ def _join(jobs: Sequence[Future[None]]) -> None:
             continue
 
 
-@dataclass(frozen=True)
-class ItemResult:
-    """What happened to one plan item. ``grant``: the permission a grant or revoke is about,
-    so a report can put one subject's operations on one row without reading ``item``."""
-
-    space: str
-    item: str
-    kind: str
-    status: str  # created updated archived granted … | conflict blocked skipped manual | failed
-    reason: str
-    grant: Grant | None = field(default=None, compare=False)
-
-    @classmethod
-    def of(cls, change: Change, status: str, reason: str = "") -> ItemResult:
-        grant = change.grant if isinstance(change, GrantChange) else None
-        kind = Plan.kind_of(change)
-        return cls(change.space, change.item, kind, status, reason or change.reason, grant)
-
-    @property
-    def failed(self) -> bool:
-        return self.status == "failed"
-
-    def to_json(self) -> dict[str, str]:
-        return {
-            "space": self.space,
-            "item": self.item,
-            "kind": self.kind,
-            "status": self.status,
-            "reason": self.reason,
-        }
-
-
-class Applier(PageApplier, IndexWriter):
+class Applier:
     """Runs one plan. ``progress`` is called once per finished item (from worker threads)."""
 
     def __init__(
@@ -136,45 +94,34 @@ class Applier(PageApplier, IndexWriter):
         workers: int = 4,
         progress: Callable[[ItemResult], None] | None = None,
     ) -> None:
-        self.wanted, self.state, self.reader, self.writer = wanted, state, reader, writer
+        self.wanted, self.state, self.writer = wanted, state, writer
         self.workers = max(1, workers)
         self.progress = progress
         self.results: list[ItemResult] = []
         self._lock = threading.Lock()
-        self.records: dict[str, dict[str, PageRecord]] = {
-            key: dict(space.records) for key, space in state.spaces.items()
-        }
-        self.homes: dict[str, str | None] = {
-            key: space.homepage_id for key, space in state.spaces.items()
-        }
-        self.grants: dict[str, frozenset[Grant]] = {}
-        # Grants the sync did not make and keeps (adopted spaces), per space, as the index
-        # records them; spaces created by this run, recorded in the hub index.
-        self.extra: dict[str, frozenset[Grant]] = {}
-        self.kept: dict[str, set[Grant]] = {}
-        self.created: set[str] = set()
-        self.templates: dict[str, dict[str, tuple[str, str]]] = {
-            key: dict(space.index.templates) for key, space in state.spaces.items()
-        }
-        # Members we record as ours: those the hub index already records and those the
-        # config wants; someone added by hand is neither, so a later run never removes them.
-        hub = state.spaces.get(wanted.hub_key)
-        recorded = hub.index.groups if hub is not None else {}
-        self.groups: dict[str, frozenset[str]] = {
-            name: (members or frozenset())
-            & (recorded.get(name, frozenset()) | wanted.groups.get(name, frozenset()))
-            for name, members in state.groups.items()
-        }
+        self.books = Books.start(wanted, state)
+        self.pages = PageWriter(wanted, reader, writer, self.books)
+        self.index = IndexWriter(wanted, state, reader, writer, self.books)
         self.failed_spaces: set[str] = set()
         # Set by Ctrl-C or a lost lock: workers stop between changes (the rest: "skipped").
         self.stop = threading.Event()
         self.held: HeldLock | None = None  # the run lock, renewed between changes
         self.lost: LockLostError | None = None
 
+    def hold(self, held: HeldLock) -> None:
+        """The run lock is taken: renew it between changes, check it before index retries."""
+        self.held = self.index.held = held
+
+    def index_for(self, key: str) -> SpaceIndex:
+        """The index of space ``key`` as this run leaves it (lock excluded)."""
+        return self.index.index_for(key)
+
     # --- bookkeeping ------------------------------------------------------------------
 
     def _record(self, change: Change, status: str, reason: str = "") -> None:
-        result = ItemResult.of(change, status, reason)
+        self._report(ItemResult.of(change, status, reason))
+
+    def _report(self, result: ItemResult) -> None:
         with self._lock:
             self.results.append(result)
         if self.progress:
@@ -207,7 +154,7 @@ class Applier(PageApplier, IndexWriter):
         except ConfluenceSyncError as error:
             self._record(change, "failed", str(error))
             return False
-        self._record(change, STATUS.get(change.kind, "done"), reason or "")
+        self._report(ItemResult.done(change, reason or ""))
         return True
 
     # --- the run ----------------------------------------------------------------------
@@ -219,7 +166,7 @@ class Applier(PageApplier, IndexWriter):
         for change in plan.changes:
             if isinstance(change, Note):
                 if isinstance(change, KeptGrants):
-                    self.kept.setdefault(change.space, set()).update(change.grants)
+                    self.books.kept.setdefault(change.space, set()).update(change.grants)
                 self._record(change, change.status)
             elif isinstance(change, CreateSpace):
                 created[change.space] = change
@@ -266,9 +213,7 @@ class Applier(PageApplier, IndexWriter):
 
     def _create_space(self, change: CreateSpace) -> None:
         info = self.writer.create_space(change.space, change.name, change.description)
-        with self._lock:
-            self.created.add(change.space)
-            self.homes[change.space] = info.homepage_id
+        self.books.space_created(change.space, info.homepage_id)
 
     def _group(self, change: EnsureGroup | MemberChange) -> None:
         if isinstance(change, EnsureGroup):
@@ -277,15 +222,13 @@ class Applier(PageApplier, IndexWriter):
             self.writer.add_group_member(change.group, change.account)
         elif isinstance(change, RemoveMember):
             self.writer.remove_group_member(change.group, change.account)
-        with self._lock:  # one group per worker, but the dict is shared
-            members = self.groups.get(change.group, frozenset())
-            if isinstance(change, AddMember):
-                members |= {change.account}
-            elif isinstance(change, RemoveMember):
-                members -= {change.account}
-            elif isinstance(change, RecordMember):
-                members |= {change.account}  # nothing to send: the hub index records it
-            self.groups[change.group] = members
+        # RecordMember: nothing to send, the hub index records the member as ours.
+        if isinstance(change, AddMember | RecordMember):
+            self.books.change_members(change.group, add=frozenset({change.account}))
+        elif isinstance(change, RemoveMember):
+            self.books.change_members(change.group, remove=frozenset({change.account}))
+        else:
+            self.books.change_members(change.group)  # a group created: recorded, no one yet
 
     def _space(
         self,
@@ -299,17 +242,18 @@ class Applier(PageApplier, IndexWriter):
         if create is not None:
             self.create_space(create)
         wait(groups)
+        books = self.books
         observed = self.state.spaces[key]
-        exists = observed.info is not None or key in self.created
+        exists = observed.info is not None or key in books.created
         # What the index records of grants the sync did not make: renewed where they were
         # listed, created or revoked this run (else the index's record stands).
         listed = (
             observed.grants is not None
-            or key in self.created
+            or key in books.created
             or any(isinstance(c, RevokeGrant) and c.extra for c in changes)
         )
         granted = still_recorded(observed) if observed.info else set()
-        extra = set(self.kept.get(key, set()))  # what stays of the grants the sync did not make
+        extra = set(books.kept.get(key, set()))  # what stays of the grants the sync did not make
         batching = self.writer.capabilities.batch_grants
         batches = _by_subject(changes) if batching else {}
         for change in changes:
@@ -331,20 +275,20 @@ class Applier(PageApplier, IndexWriter):
             elif isinstance(change, SaveTemplate):
                 self._run(change, lambda c=change: self._template(c))  # type: ignore[misc]
             elif isinstance(change, CreatePage):
-                self._run(change, lambda c=change: self._create_page(key, c))  # type: ignore[misc]
+                self._run(change, lambda c=change: self.pages.create(key, c))  # type: ignore[misc]
             elif isinstance(change, UpdatePage):
-                self._run(change, lambda c=change: self._update_page(key, c))  # type: ignore[misc]
+                self._run(change, lambda c=change: self.pages.update(key, c))  # type: ignore[misc]
             elif isinstance(change, ArchivePage):
-                self._run(change, lambda c=change: self._archive(key, c))  # type: ignore[misc]
+                self._run(change, lambda c=change: self.pages.archive(key, c))  # type: ignore[misc]
             elif isinstance(change, RecordGrants):
                 self._run(change, lambda: None)  # the index below records them
-        self.grants[key] = frozenset(granted)
+        books.grants[key] = frozenset(granted)  # one space per worker: its own keys
         if listed:
-            self.extra[key] = frozenset(extra)
+            books.extra[key] = frozenset(extra)
         if key != self.wanted.hub_key and exists:
             placeholder = Note(key, subject=f"index of space {key}", status="index")
             try:
-                self.write_index(key, self.index_for(key))
+                self.index.write(key, self.index.index_for(key))
             except ConfluenceSyncError as error:
                 self._record(placeholder, "failed", f"{error} (the next sync rebuilds it)")
 
@@ -365,7 +309,7 @@ class Applier(PageApplier, IndexWriter):
                 self._record(change, "failed", str(error))
             return False
         for change in batch:
-            self._record(change, STATUS[change.kind])
+            self._report(ItemResult.done(change))
         if add:
             granted.update(grants)
         else:
@@ -374,4 +318,5 @@ class Applier(PageApplier, IndexWriter):
 
     def _template(self, change: SaveTemplate) -> None:
         saved = self.writer.save_template(change.space, change.template)
-        self.templates[change.space][saved.name or change.template.name] = (saved.id, change.digest)
+        name = saved.name or change.template.name
+        self.books.templates[change.space][name] = (saved.id, change.digest)

@@ -1,19 +1,21 @@
 """Writing the per-space index at the end of a run: what it records, and what happens when
 another writer changed it since observe read it.
 
-A mixin of :class:`confluence_sync.apply.applier.Applier`. The index records only what the sync
-added (grants and group members that stood before stay unrecorded, so they are never
-removed later). It is written as a head and shards (``index_store``), only the properties
-that changed. A write that meets a 409 re-reads them all; while a run lock is held it first
-checks that the lock on the hub is still this run's (``lock.HeldLock``) and stops with
-``LockLostError`` otherwise, then merges the other writer's records into its own.
+Owns the index writes of a run; reads the shared :class:`~confluence_sync.apply.books.Books`,
+never changes them. The index records only what the sync added (grants and group members that
+stood before stay unrecorded, so they are never removed later). It is written as a head and
+shards (``state.ledger_store``), only the properties that changed. A write that meets a 409
+re-reads them all; while a run lock is held it first checks that the lock on the hub is still
+this run's (``lock.HeldLock``) and stops with ``LockLostError`` otherwise, then merges the
+other writer's records into its own.
 """
 
 from __future__ import annotations
 
+from confluence_sync.apply.books import Books
 from confluence_sync.apply.lock import HeldLock
 from confluence_sync.backends.contract import WikiReader, WikiWriter
-from confluence_sync.state.ledger import PageRecord, SpaceIndex
+from confluence_sync.state.ledger import SpaceIndex
 from confluence_sync.state.ledger_store import StoredIndex, write_checked
 from confluence_sync.state.observe import ObservedSpace, WikiState
 from confluence_sync.target.model import Target
@@ -29,39 +31,36 @@ def still_recorded(observed: ObservedSpace) -> set[Grant]:
 
 
 class IndexWriter:
-    """Index operations; needs the bookkeeping of the class it is mixed into."""
+    """The index operations of one run. ``held``: the run lock, set once it is taken; a write
+    that meets another writer first checks the lock is still this run's."""
 
-    wanted: Target
-    state: WikiState
-    reader: WikiReader
-    writer: WikiWriter
-    records: dict[str, dict[str, PageRecord]]
-    grants: dict[str, frozenset[Grant]]
-    extra: dict[str, frozenset[Grant]]
-    created: set[str]
-    templates: dict[str, dict[str, tuple[str, str]]]
-    groups: dict[str, frozenset[str]]
-    held: HeldLock | None
+    def __init__(
+        self, wanted: Target, state: WikiState, reader: WikiReader, writer: WikiWriter, books: Books
+    ) -> None:
+        self.wanted, self.state, self.reader, self.writer = wanted, state, reader, writer
+        self.books = books
+        self.held: HeldLock | None = None
 
     def index_for(self, key: str) -> SpaceIndex:
         """The index of space ``key`` as this run leaves it (lock excluded)."""
         observed = self.state.spaces[key]
-        grants = self.grants.get(key)
+        books = self.books
+        grants = books.grants.get(key)
         if grants is None and (observed.grants is not None or observed.index.grants is not None):
             grants = frozenset(still_recorded(observed))
         groups: dict[str, frozenset[str]] = {}
         spaces: tuple[str, ...] = ()
         created: tuple[str, ...] = ()
         if key == self.wanted.hub_key:
-            groups = {name: self.groups.get(name, frozenset()) for name in self.wanted.groups}
+            groups = {name: books.groups.get(name, frozenset()) for name in self.wanted.groups}
             others = {space.key for space in self.wanted.spaces if space.key != key}
             spaces = tuple(sorted(others | set(self.state.orphans)))
-            created = tuple(sorted({*observed.index.created, *self.created}))
-        extra = self.extra.get(key, observed.index.extra)
+            created = tuple(sorted({*observed.index.created, *books.created}))
+        extra = books.extra.get(key, observed.index.extra)
         return SpaceIndex(
-            self.records[key],
+            books.records[key],
             grants,
-            self.templates[key],
+            books.templates[key],
             groups,
             None,
             spaces,
@@ -69,7 +68,7 @@ class IndexWriter:
             extra,
         )
 
-    def write_index(self, key: str, index: SpaceIndex) -> None:
+    def write(self, key: str, index: SpaceIndex) -> None:
         """Write the index properties of a working group's space that differ from what this
         run last saw of them, shards before the head (409: re-read them all; if our run lock
         is gone, stop; else merge and write once more). The hub's index is the lock's to

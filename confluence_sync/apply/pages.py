@@ -1,10 +1,12 @@
 """Applying page changes: create (or take over a new space's home page), update managed
 regions, archive, and keep each page's marker property in step.
 
-A mixin of :class:`confluence_sync.apply.applier.Applier`, which owns the bookkeeping; kept apart so
-each module reads on its own. Every write here is safe to repeat on the next run: a create is
-looked up by our marker before it is sent again, an update after a 409 is re-checked against
-what members changed meanwhile, and a marker whose remembered version is stale is re-read.
+Owns the page writes of a run; the applier hands it the changes one by one and the shared
+:class:`~confluence_sync.apply.books.Books`, where it keeps each page's record. Every write here
+is safe to repeat on the next run: a create is looked up by our marker before it is sent again,
+an update after a 409 is re-checked against what members changed meanwhile, and a marker whose
+remembered version is stale is re-read. May import wiki/, state/, target/, plan/ and the
+backend contract; nothing above apply/.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from confluence_sync.apply.books import Books
 from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.plan.changes import ArchivePage, CreatePage, UpdatePage
@@ -26,15 +29,13 @@ class SkipError(ConfluenceSyncError):
     """A change that cannot run because one it depends on failed."""
 
 
-class PageApplier:
-    """Page operations; needs ``wanted``, ``reader``, ``writer`` and ``records`` (per space:
-    identity → record) from the class it is mixed into."""
+class PageWriter:
+    """The page operations of one run. Each returns the reason to report (None: the plan's)."""
 
-    wanted: Target
-    reader: WikiReader
-    writer: WikiWriter
-    records: dict[str, dict[str, PageRecord]]
-    homes: dict[str, str | None]  # space key → its home page id (a space created: its own)
+    def __init__(self, wanted: Target, reader: WikiReader, writer: WikiWriter, books: Books):
+        self.wanted, self.reader, self.writer = wanted, reader, writer
+        self.records = books.records  # per space: identity → record, as this run leaves it
+        self.homes = books.homes
 
     def _home_id(self, key: str) -> str:
         home = self.homes.get(key)
@@ -63,7 +64,7 @@ class PageApplier:
 
         return find_existing
 
-    def _create_page(self, key: str, change: CreatePage) -> str | None:
+    def create(self, key: str, change: CreatePage) -> str | None:
         record = PageRecord(
             change.identity,
             "",
@@ -161,7 +162,7 @@ class PageApplier:
 
         return recheck
 
-    def _update_page(self, key: str, change: UpdatePage) -> str | None:
+    def update(self, key: str, change: UpdatePage) -> str | None:
         old = self.records[key].get(change.identity)
         parent_id = self._parent_id(key, change.parent) if change.move else None
         version = change.base_version
@@ -208,7 +209,7 @@ class PageApplier:
     def _move_bump(self) -> int:
         return 1 if self.writer.capabilities.move_adds_version else 0
 
-    def _archive(self, key: str, change: ArchivePage) -> str | None:
+    def archive(self, key: str, change: ArchivePage) -> str | None:
         old = self.records[key][change.identity]
         archive_id = self._parent_id(key, change.archive)
         info = self.writer.move_page(change.page_id, archive_id)

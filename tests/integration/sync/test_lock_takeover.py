@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from confluence_sync.apply.applier import ItemResult
 from confluence_sync.apply.lock import LockLostError, acquire, check
+from confluence_sync.apply.results import ItemResult
 from confluence_sync.run import load_target, sync_run
 from confluence_sync.state.ledger import INDEX_KEY
 from confluence_sync.state.observe import observe

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from confluence_sync.apply.applier import ItemResult
+from confluence_sync.apply.results import ItemResult
 from confluence_sync.config.identities import PageIdentity
 from confluence_sync.plan.changes import Plan
 from confluence_sync.plan.planner import make_plan

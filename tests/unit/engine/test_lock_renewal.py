@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from confluence_sync.apply.applier import ItemResult
 from confluence_sync.apply.lock import LockedError, LockLostError, acquire, check
+from confluence_sync.apply.results import ItemResult
 from confluence_sync.run import RunOptions, sync_run
 from confluence_sync.state.ledger import INDEX_KEY
 from confluence_sync.wiki.values import JSON

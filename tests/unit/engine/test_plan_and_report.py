@@ -63,7 +63,7 @@ def test_markdown_escapes_cells_and_says_nothing_to_change() -> None:
 
 
 def test_report_json_has_status_reason_per_item_and_counts() -> None:
-    from confluence_sync.apply.applier import ItemResult
+    from confluence_sync.apply.results import ItemResult
 
     result = RunResult(sample(), [ItemResult("PUU", "page hub/home", "create", "failed", "boom")])
     result.requests, result.writes, result.applied = 7, 3, True
@@ -80,7 +80,7 @@ def test_report_json_has_status_reason_per_item_and_counts() -> None:
 
 
 def test_exit_codes() -> None:
-    from confluence_sync.apply.applier import ItemResult
+    from confluence_sync.apply.results import ItemResult
 
     conflict = ItemResult("PUU", "page x", "note", "conflict", "")
     assert RunResult(Plan(()), [conflict]).exit_code() == EXIT_OK

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from confluence_sync import report
-from confluence_sync.apply.applier import ItemResult
+from confluence_sync.apply.results import ItemResult
 from confluence_sync.plan.changes import AddGrant, Plan, RevokeGrant
 from confluence_sync.run import RunResult
 from confluence_sync.wiki.values import Grant

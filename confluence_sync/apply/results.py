@@ -1,0 +1,61 @@
+"""What happened to one plan item (:class:`ItemResult`), the one shape the report, the JSON
+output and the progress line read. Owns the word each kind of change gets when it is done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from confluence_sync.plan.changes import Change, GrantChange, Plan
+from confluence_sync.wiki.values import Grant
+
+DONE = {
+    "create-space": "created",
+    "create": "created",
+    "update": "updated",
+    "archive": "archived",
+    "grant": "granted",
+    "revoke": "revoked",
+    "create-group": "created",
+    "add-member": "added",
+    "remove-member": "removed",
+    "record-member": "recorded",
+    "record-grants": "recorded",
+    "template": "saved",
+}
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """What happened to one plan item. ``grant``: the permission a grant or revoke is about,
+    so a report can put one subject's operations on one row without reading ``item``."""
+
+    space: str
+    item: str
+    kind: str
+    status: str  # created updated archived granted … | conflict blocked skipped manual | failed
+    reason: str
+    grant: Grant | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, change: Change, status: str, reason: str = "") -> ItemResult:
+        grant = change.grant if isinstance(change, GrantChange) else None
+        kind = Plan.kind_of(change)
+        return cls(change.space, change.item, kind, status, reason or change.reason, grant)
+
+    @classmethod
+    def done(cls, change: Change, reason: str = "") -> ItemResult:
+        """The result of a change that went through."""
+        return cls.of(change, DONE.get(change.kind, "done"), reason)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "space": self.space,
+            "item": self.item,
+            "kind": self.kind,
+            "status": self.status,
+            "reason": self.reason,
+        }
