@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from confluence_sync.errors import EXIT_USAGE, ConfluenceSyncError
-
-Flavour = Literal["cloud", "datacenter"]
+from confluence_sync.flavours import SPELLED, Flavour, parse_flavour
 
 # Hosts that are Atlassian Cloud: site hosts and the OAuth / scoped-token gateway.
 _CLOUD_HOST_SUFFIXES = (".atlassian.net", ".jira.com")
@@ -166,14 +164,13 @@ def guess_flavour(url: str) -> Flavour:
 def _check_flavour(value: str | None) -> Flavour | None:
     if value is None:
         return None
-    lowered = value.lower()
-    aliases: dict[str, Flavour] = {"cloud": "cloud", "datacenter": "datacenter", "dc": "datacenter"}
-    if lowered not in aliases:
+    flavour = parse_flavour(value)
+    if flavour is None:
         raise SettingsError(
-            f"CONFLUENCE_FLAVOUR must be cloud or datacenter, not {value!r}",
+            f"CONFLUENCE_FLAVOUR must be {SPELLED}, not {value!r}",
             hint="leave it unset to guess from the host name",
         )
-    return aliases[lowered]
+    return flavour
 
 
 def _check_url(value: str) -> str:

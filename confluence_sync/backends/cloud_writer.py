@@ -10,13 +10,9 @@ from confluence_sync.errors import AlreadyExistsError, NotFoundError
 from confluence_sync.wiki.values import Grant, PageInfo, PageUpdate, Property, SpaceInfo, Template
 
 from . import permissions
+from .adapter import RestWriter
 from .cloud import V2, CloudReader, property_of, template_of
-from .common import (
-    V1,
-    label_payload,
-    q,
-)
-from .rest import RestWriter
+from .writes import V1, label_payload, q
 
 _NO_SPACE = SpaceInfo(key="", id="", name="", homepage_id=None)
 

@@ -29,18 +29,11 @@ from confluence_sync.wiki.values import (
 )
 
 from . import permissions
-from .common import (
-    V1,
-    editor_of,
-    global_labels,
-    labels_of,
-    q,
-    saved_at,
-    version_of,
-)
+from .adapter import RestReader
+from .answers import editor_of, global_labels, labels_of, saved_at, version_of
 from .contract import Capabilities, UnsupportedOperationError
-from .rest import RestReader
 from .transport import Transport
+from .writes import V1, q
 
 CAPABILITIES = Capabilities(
     flavour="datacenter",

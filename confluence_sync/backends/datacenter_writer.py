@@ -10,13 +10,10 @@ from confluence_sync.errors import ConflictError
 from confluence_sync.wiki.values import Grant, PageInfo, PageUpdate, Property, Template
 
 from . import permissions
-from .common import (
-    V1,
-    q,
-)
+from .adapter import RestWriter
 from .contract import UnsupportedOperationError, single_subject
 from .datacenter import DataCenterReader, page_info, property_of
-from .rest import RestWriter
+from .writes import V1, q
 
 
 class DataCenterWriter(RestWriter[DataCenterReader]):

@@ -1,7 +1,7 @@
 """Options several commands share, declared once with their help texts, and ``RunFlags``, the
 value ``plan`` and ``sync`` hand on to the engine.
 
-Imports typer only: this module is loaded for every ``--help``.
+Imports typer and ``confluence_sync.flavours`` only: this module is loaded for every ``--help``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
+from confluence_sync.flavours import SPELLED, parse_flavour
+
 _TODAY_HELP = "Day to expand schedules from, YYYY-MM-DD (default: today)."
 _URL_HELP = "Confluence base URL (env CONFLUENCE_URL); none: the embedded local wiki."
-_FLAVOUR_HELP = "cloud or datacenter (env CONFLUENCE_FLAVOUR; guessed from the URL)."
+_FLAVOUR_HELP = f"{SPELLED} (env CONFLUENCE_FLAVOUR; guessed from the URL)."
 _USERNAME_HELP = "Env CONFLUENCE_USERNAME (Cloud: the account's e-mail)."
 _DATA_DIR_HELP = "Folder of the embedded local wiki (default: .confluence-sync next to FILE)."
 _OVERWRITE_HELP = (
@@ -44,8 +46,8 @@ _REVOKE_EXTRA_HELP = (
 def _flavour_option(value: str | None) -> str | None:
     """Reject a wrong ``--flavour`` as a usage error naming the flag (exit 2), before the
     settings would blame the environment variable."""
-    if value is not None and value.strip().lower() not in ("cloud", "datacenter"):
-        raise typer.BadParameter(f"must be cloud or datacenter, not {value!r}")
+    if value is not None and parse_flavour(value) is None:
+        raise typer.BadParameter(f"must be {SPELLED}, not {value!r}")
     return value
 
 

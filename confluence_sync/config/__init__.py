@@ -8,6 +8,7 @@ This package imports nothing of ours but ``confluence_sync.errors``. Public API:
     titles.meeting_page_title(meeting), titles.fixed_title(page, language), ...
 """
 
+from confluence_sync.config.load import load_config, load_config_text
 from confluence_sync.config.model import (
     Admin,
     Contact,
@@ -22,7 +23,6 @@ from confluence_sync.config.model import (
 )
 from confluence_sync.config.schedule import PlannedMeeting, expand_meetings, meeting_identity
 from confluence_sync.config.titles import meeting_page_title
-from confluence_sync.config.validation import load_config, load_config_text
 
 __all__ = [
     "Admin",

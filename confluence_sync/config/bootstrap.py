@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from confluence_sync.config.load import load_config, load_config_text
 from confluence_sync.config.model import Language, NetworkConfig, Schedule, WorkingGroup
-from confluence_sync.config.validation import load_config, load_config_text
 from confluence_sync.errors import EXIT_USAGE, ConfluenceSyncError
 
 KICK_OFF_LEAD_TIME: Final = dt.timedelta(weeks=6)

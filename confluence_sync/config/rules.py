@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from confluence_sync.config.loader import Loc, format_path
 from confluence_sync.config.model import (
     MAX_SPACE_KEY,
     MAX_SPACE_NAME,
@@ -38,6 +37,7 @@ from confluence_sync.config.titles import (
     title_key,
     title_length,
 )
+from confluence_sync.config.yaml_source import Loc, format_path
 
 Finding = tuple[Loc, str]
 _SPACE_KEY_CHARS = re.compile(r"[A-Z0-9]+")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from confluence_sync.backends.common import V1, q
+from confluence_sync.backends.writes import V1, q
 from confluence_sync.localwiki.server import LocalWiki
 from confluence_sync.state import ledger_store as index_store
 from confluence_sync.state.ledger import INDEX_KEY

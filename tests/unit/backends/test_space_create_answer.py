@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from confluence_sync.backends.common import space_from_create
+from confluence_sync.backends.answers import space_from_create
 from confluence_sync.wiki.values import SpaceInfo
 
 

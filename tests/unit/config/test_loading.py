@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from confluence_sync.config import NetworkConfig, load_config, load_config_text, space_key
-from confluence_sync.config.loader import format_path, parse_yaml
+from confluence_sync.config.yaml_source import format_path, parse_yaml
 from confluence_sync.errors import EXIT_CONFIG, ConfigError
 
 from .conftest import EXAMPLE, MINIMAL, TODAY

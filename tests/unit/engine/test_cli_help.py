@@ -79,6 +79,27 @@ def test_a_wrong_flavour_names_the_flag(command: str, tmp_path: Path) -> None:
     assert "CONFLUENCE_FLAVOUR must" not in result.output
 
 
+@pytest.mark.parametrize("command", ["sync", "plan", "unlock", "serve"])
+def test_every_command_names_the_flavours_alike(command: str, tmp_path: Path) -> None:
+    """One spelling everywhere: cloud, datacenter, and dc for datacenter (flavours.py)."""
+    args = [command] if command == "serve" else [command, str(tmp_path / "n.yaml")]
+    assert "cloud or datacenter (dc)" in " ".join(_help(command).split())
+    result = runner.invoke(app, [*args, "--flavour", "server"], env=WIDE)
+    assert result.exit_code == EXIT_USAGE
+    assert "cloud or datacenter (dc), not 'server'" in " ".join(result.output.split())
+
+
+def test_the_flavour_names_mean_the_same_everywhere() -> None:
+    from confluence_sync.flavours import parse_flavour
+
+    assert [parse_flavour(n) for n in ("cloud", "DataCenter", " dc ")] == [
+        "cloud",
+        "datacenter",
+        "datacenter",
+    ]
+    assert parse_flavour("server") is None
+
+
 def test_another_running_sync_exits_6(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     def locked(*args: Any, **kwargs: Any) -> Any:
         raise LockedError("another sync holds the lock", hint="wait for it")

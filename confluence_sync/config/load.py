@@ -16,7 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from confluence_sync.config.loader import (
+from confluence_sync.config.model import Network, NetworkConfig, Organisation, WorkingGroup
+from confluence_sync.config.rules import ConfigView, check, suggest
+from confluence_sync.config.yaml_source import (
     ROOT_PATH,
     LoadedYaml,
     Loc,
@@ -24,8 +26,6 @@ from confluence_sync.config.loader import (
     parse_yaml,
     read_yaml,
 )
-from confluence_sync.config.model import Network, NetworkConfig, Organisation, WorkingGroup
-from confluence_sync.config.rules import ConfigView, check, suggest
 from confluence_sync.errors import ConfigError, Problem
 
 _TOP_LEVEL = "expected a mapping with the keys network, organisations and working_groups"

@@ -25,7 +25,10 @@ from confluence_sync.wiki.values import (
     UserInfo,
 )
 
-from .common import (
+from .answers import space_from_create
+from .contract import Capabilities, Recheck, WikiReader, WikiWriter
+from .transport import Transport
+from .writes import (
     V1,
     add_labels_v1,
     create_property,
@@ -33,11 +36,8 @@ from .common import (
     remove_label_v1,
     same_property,
     space_create_payload,
-    space_from_create,
     write_with_recheck,
 )
-from .contract import Capabilities, Recheck, WikiReader, WikiWriter
-from .transport import Transport
 
 _SPACES_AT_ONCE = 100  # keys per space listing: well inside v2's 250 and a URL's length
 
