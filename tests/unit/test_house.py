@@ -1,0 +1,152 @@
+"""The house's shape, read from the code's own imports (every ``import`` statement, also those
+inside functions): no module of ``confluence_sync`` imports itself back through others, and
+each part imports only the parts below it, as docs/architecture.md draws them."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2] / "confluence_sync"
+
+# What each part may import (besides itself); docs/architecture.md draws the same table.
+# A part is a package of confluence_sync or one of its top-level modules.
+MAY_IMPORT: dict[str, set[str]] = {
+    "errors": set(),
+    "flavours": set(),
+    "wiki": {"errors"},
+    "config": {"errors"},
+    "settings": {"errors", "flavours"},
+    "target": {"errors", "config", "wiki"},
+    "backends": {"errors", "settings", "wiki"},
+    "localwiki": set(),  # a Confluence of its own: it knows nothing of the client
+    "embedded": {"config", "settings", "localwiki"},
+    "state": {"errors", "wiki", "config", "target", "backends"},
+    "plan": {"errors", "wiki", "config", "target", "state"},
+    "apply": {"errors", "wiki", "target", "state", "plan", "backends"},
+    "run": {"errors", "config", "settings", "wiki", "target", "backends", "embedded"}
+    | {"state", "plan", "apply"},
+    "report": {"errors", "plan", "apply", "run"},
+    "cli": {"errors", "flavours", "settings", "config", "backends", "localwiki", "run"}
+    | {"report"},
+    "__main__": {"cli"},
+    "__init__": set(),
+}
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in ROOT.rglob("*.py"):
+        parts = ["confluence_sync", *path.relative_to(ROOT).with_suffix("").parts]
+        if parts[-1] == "__init__":
+            parts.pop()
+        found[".".join(parts)] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _imports(name: str, path: Path) -> Iterator[str]:
+    """The modules of confluence_sync that ``name`` imports (a name taken from a package
+    counts as an import of that package's ``__init__``, unless it is a submodule)."""
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package[: len(package) - (node.level - 1)]
+                base = ".".join([*anchor, *([base] if base else [])])
+            targets = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
+                for alias in node.names
+            ]
+        else:
+            continue
+        yield from (t for t in targets if t in MODULES and t != name)
+
+
+GRAPH = {name: set(_imports(name, path)) for name, path in MODULES.items()}
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return circles
+
+
+def _part(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def test_the_graph_is_read() -> None:
+    """The reader finds the imports it must (a test of the test: an empty graph has no cycle)."""
+    assert len(MODULES) > 80
+    assert "confluence_sync.plan.changes" in GRAPH["confluence_sync.apply.applier"]
+    # A function-level import counts too: ``run`` loads the lock module inside functions.
+    assert "confluence_sync.apply.lock" in GRAPH["confluence_sync.run"]
+
+
+def test_no_module_imports_itself_back() -> None:
+    assert _circles(GRAPH) == []
+
+
+def test_the_circle_finder_finds_a_circle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _circles(graph) == [["a", "b", "c"]]
+
+
+@pytest.mark.parametrize("part", sorted(MAY_IMPORT))
+def test_each_part_imports_only_the_parts_below_it(part: str) -> None:
+    wrong = sorted(
+        f"{name} imports {target}"
+        for name, targets in GRAPH.items()
+        if _part(name) == part
+        for target in targets
+        if _part(target) != part and _part(target) not in MAY_IMPORT[part]
+    )
+    assert wrong == []
+
+
+def test_every_part_is_in_the_table() -> None:
+    assert {_part(name) for name in MODULES} <= set(MAY_IMPORT)
+
+
+def test_the_table_has_no_circle() -> None:
+    """The allowed directions themselves run one way only."""
+    assert _circles({part: set(allowed) for part, allowed in MAY_IMPORT.items()}) == []
