@@ -9,9 +9,8 @@ site has them already), so grants and group memberships can be applied.
 
 from __future__ import annotations
 
-import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,6 @@ from confluence_sync.settings import Settings
 
 DATA_DIR: Final = ".confluence-sync"
 DB_NAME: Final = "localwiki.sqlite3"
-_ACCOUNT_RE: Final = re.compile(r"^\s*-?\s*account:\s*['\"]?([^'\"#\s]+)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -38,32 +36,20 @@ def data_dir_for(config_path: Path, data_dir: Path | None) -> Path:
     return data_dir if data_dir is not None else config_path.resolve().parent / DATA_DIR
 
 
-def config_accounts(config_path: Path) -> list[str]:
-    """The wiki accounts a config names (admins and contacts), read from the file."""
-    from confluence_sync.config import load_config
-
-    try:
-        config = load_config(config_path)
-    except Exception:  # the caller validates the config and reports its problems
-        return sorted(set(_ACCOUNT_RE.findall(config_path.read_text(encoding="utf-8"))))
-    accounts = {admin.account for admin in config.network.admins}
-    accounts |= {c.account for o in config.organisations for c in o.contacts if c.account}
-    return sorted(accounts)
-
-
 @contextmanager
 def embedded_wiki(
-    config_path: Path, data_dir: Path | None = None, *, provision: bool = True
+    config_path: Path, data_dir: Path | None = None, *, accounts: Iterable[str] = ()
 ) -> Iterator[Embedded]:
     """Start the local wiki (Data Center flavour) on 127.0.0.1 and yield how to reach it;
-    ``provision`` creates the config's accounts first (not for a dry run: it changes nothing)."""
+    ``accounts`` (those of a valid config; none for a dry run, which changes nothing) are
+    created as users first."""
     from confluence_sync.localwiki.server import LocalWiki
 
     folder = data_dir_for(config_path, data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     db_path = folder / DB_NAME
     with LocalWiki(db_path=db_path, flavour="dc") as wiki:
-        for account in config_accounts(config_path) if provision else []:
+        for account in accounts:
             if wiki.store.resolve_user(account) is None:
                 # A random password: these users exist so permissions can name them.
                 wiki.store.create_user(account, secrets.token_urlsafe(16))

@@ -8,12 +8,12 @@ item plus summary counts, requests and writes.
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from confluence_sync.apply.results import ItemResult
-from confluence_sync.plan.changes import grant_item
+from confluence_sync.plan.changes import fill, grant_item
 from confluence_sync.run import RunResult
 
 if TYPE_CHECKING:
@@ -35,69 +35,44 @@ Row = tuple[str, str, str, str, str]  # status, change, space, item, why
 
 def _rows(result: RunResult, *, all_items: bool) -> list[Row]:
     """The rows people read: one per item, except that the grants (or revokes) of one subject
-    on one space share a row, and notes that differ only in a group's name or space key (the
-    per-group manual template step) share one. JSON and ``--report`` keep every item."""
+    on one space share a row ("read, write for group g on S"), and so do manual steps that
+    differ only in what fills their blanks (the per-group template step: the values that
+    differ read {A,B}). JSON and ``--report`` keep every item."""
     shown = [r for r in result.results if all_items or r.status != "unchanged"]
-    return _merge_alike(_merge_grants(shown))
+    alike: dict[object, list[ItemResult]] = {}
+    for number, r in enumerate(shown):
+        alike.setdefault(_alike(r) or number, []).append(r)
+    return [_row(group) for group in alike.values()]
 
 
-def _merge_grants(results: list[ItemResult]) -> list[Row]:
-    """One row per subject's grants (or revokes) on a space: "read, write for group g on S"."""
-    rows: dict[object, tuple[ItemResult, list[str]]] = {}
-    for number, r in enumerate(results):
-        if r.grant is None:
-            rows[number] = (r, [])
-            continue
-        key = (r.status, r.kind, r.space, r.grant.subject_type, r.grant.subject, r.reason)
-        rows.setdefault(key, (r, []))[1].append(r.grant.operation)
-    return [
-        (
-            r.status,
-            r.kind,
-            r.space,
-            grant_item(ops, r.grant, r.space) if r.grant else r.item,
-            r.reason,
-        )
-        for r, ops in rows.values()
-    ]
+def _alike(r: ItemResult) -> tuple[object, ...] | None:
+    """What the items that share a row with ``r`` have in common; None: a row of its own."""
+    if r.grant is not None:
+        return (r.status, r.kind, r.space, r.grant.subject_type, r.grant.subject, r.reason)
+    if r.status == "manual" and r.wording is not None:
+        subject, text, fills = r.wording
+        return (r.status, r.kind, r.space, subject, text, tuple(name for name, _ in fills))
+    return None
 
 
-_WORD = re.compile(r"(\w+)")
+def _row(group: list[ItemResult]) -> Row:
+    first = group[0]
+    item, reason = first.item, first.reason
+    if first.grant is not None:
+        item = grant_item([r.grant.operation for r in group if r.grant], first.grant, first.space)
+    elif first.wording is not None and len(group) > 1:
+        subject, text, fills = first.wording
+        values = {
+            name: _choices(dict(r.wording[2])[name] for r in group if r.wording)
+            for name, _ in fills
+        }
+        item, reason = fill(subject, values), fill(text, values)
+    return (first.status, first.kind, first.space, item, reason)
 
 
-def _merge_alike(rows: list[Row]) -> list[Row]:
-    """Manual notes whose item and reason differ only in a few words (a group's name, its
-    space key) become one row listing those words as {A,B}."""
-    groups: list[list[list[str]]] = []  # per merged row: its tokens, each a list of variants
-    out: list[Row | int] = []
-    for row in rows:
-        status, kind, space, item, reason = row
-        if status != "manual":
-            out.append(row)
-            continue
-        tokens = _WORD.split("\0".join((status, kind, space, item, reason)))
-        for group in groups:
-            if len(group) == len(tokens) and _few_differ(group, tokens):
-                for variants, token in zip(group, tokens, strict=True):
-                    if token not in variants:
-                        variants.append(token)
-                break
-        else:
-            groups.append([[token] for token in tokens])
-            out.append(len(groups) - 1)
-    result: list[Row] = []
-    for entry in out:
-        if isinstance(entry, int):
-            text = "".join(v[0] if len(v) == 1 else "{" + ",".join(v) + "}" for v in groups[entry])
-            status, kind, space, item, reason = text.split("\0")
-            result.append((status, kind, space, item, reason))
-        else:
-            result.append(entry)
-    return result
-
-
-def _few_differ(group: list[list[str]], tokens: list[str], most: int = 3) -> bool:
-    return sum(t not in v for v, t in zip(group, tokens, strict=True)) <= most
+def _choices(values: Iterable[str]) -> str:
+    distinct = list(dict.fromkeys(values))
+    return distinct[0] if len(distinct) == 1 else "{" + ",".join(distinct) + "}"
 
 
 def summary_line(result: RunResult) -> str:

@@ -106,12 +106,16 @@ class RunResult:
 
 def load_target(config_path: Path, options: RunOptions) -> Target:
     """Load and validate the config (ConfigError before any request) and build the target."""
+    return _load(config_path, options)[1]
+
+
+def _load(config_path: Path, options: RunOptions) -> tuple[NetworkConfig, Target]:
     from confluence_sync.config import load_config
     from confluence_sync.target.build import build_target
 
     config = load_config(config_path, today=options.today)
     folder = template_dir(config_path, config)
-    return build_target(config, today=options.today, template_dir=folder)
+    return config, build_target(config, today=options.today, template_dir=folder)
 
 
 def template_dir(config_path: Path, config: NetworkConfig) -> Path | None:
@@ -321,11 +325,12 @@ def execute(
     from confluence_sync.backends import open_backend
     from confluence_sync.embedded import embedded_wiki
 
-    target = load_target(config_path, options)
+    config, target = _load(config_path, options)
     with ExitStack() as stack:
         outcome_db, viewer = None, ""
         if settings.embedded:
-            local = stack.enter_context(embedded_wiki(config_path, data_dir, provision=not dry_run))
+            accounts = () if dry_run else config.accounts()
+            local = stack.enter_context(embedded_wiki(config_path, data_dir, accounts=accounts))
             settings, outcome_db, viewer = local.settings, local.db_path, local.viewer_url
         backend = open_backend(settings)
         stack.callback(backend.close)
@@ -350,7 +355,7 @@ def unlock(config_path: Path, *, settings: Settings, data_dir: Path | None = Non
     hub_key = load_config(config_path, today=dt.date.today()).network.key
     with ExitStack() as stack:
         if settings.embedded:
-            local = stack.enter_context(embedded_wiki(config_path, data_dir, provision=False))
+            local = stack.enter_context(embedded_wiki(config_path, data_dir))
             settings = local.settings
         backend = open_backend(settings)
         stack.callback(backend.close)

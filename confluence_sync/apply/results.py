@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from confluence_sync.plan.changes import Change, GrantChange, Plan
+from confluence_sync.plan.changes import Change, Fills, GrantChange, Note, Plan
 from confluence_sync.wiki.values import Grant
 
 DONE = {
@@ -27,7 +27,9 @@ DONE = {
 @dataclass(frozen=True)
 class ItemResult:
     """What happened to one plan item. ``grant``: the permission a grant or revoke is about,
-    so a report can put one subject's operations on one row without reading ``item``."""
+    so a report can put one subject's operations on one row without reading ``item``;
+    ``wording``: a note's subject and text with their blanks, and what fills them, so notes
+    that differ only there can share a row."""
 
     space: str
     item: str
@@ -35,12 +37,17 @@ class ItemResult:
     status: str  # created updated archived granted … | conflict blocked skipped manual | failed
     reason: str
     grant: Grant | None = field(default=None, compare=False)
+    wording: tuple[str, str, Fills] | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, change: Change, status: str, reason: str = "") -> ItemResult:
         grant = change.grant if isinstance(change, GrantChange) else None
         kind = Plan.kind_of(change)
-        return cls(change.space, change.item, kind, status, reason or change.reason, grant)
+        wording = None
+        if isinstance(change, Note) and change.fills and not reason:
+            wording = (change.subject, change.text, change.fills)
+        item, why = change.item, reason or change.reason
+        return cls(change.space, item, kind, status, why, grant, wording)
 
     @classmethod
     def done(cls, change: Change, reason: str = "") -> ItemResult:

@@ -228,6 +228,12 @@ class NetworkConfig(_Model):
                     return contact
         return None
 
+    def accounts(self) -> list[str]:
+        """Every wiki account the config names (admins and contacts), sorted."""
+        named = {admin.account for admin in self.network.admins}
+        named |= {c.account for o in self.organisations for c in o.contacts if c.account}
+        return sorted(named)
+
     def organisation_of(self, email: str) -> Organisation | None:
         """The organisation a contact (by e-mail) belongs to, if any."""
         wanted = email.casefold()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -275,6 +276,15 @@ class SaveTemplate(Change):
 
 EDITOR: Final = "{editor}"  # where a note's text names who saved the page
 UNKNOWN_EDITOR: Final = "someone (the wiki did not say who)"
+_BLANK: Final = re.compile(r"\{([a-z_]+)\}")
+
+Fills = tuple[tuple[str, str], ...]  # a note's blanks and what fills them, in order
+
+
+def fill(text: str, fills: Mapping[str, str]) -> str:
+    """``text`` with each ``{name}`` blank that ``fills`` names filled in, in one pass (so a
+    value that itself holds braces stays as it is); other braces stay too."""
+    return _BLANK.sub(lambda blank: fills.get(blank[1], blank[0]), text)
 
 
 @dataclass(frozen=True, repr=False)
@@ -284,7 +294,9 @@ class Note(Change):
     ``identity``: the page the note is about, if any. ``editor``: the account that saved the
     page version the note speaks of; the text names them at :data:`EDITOR`, by
     ``editor_name`` once someone looked the person up (Cloud's accountIds mean nothing to
-    an admin), else by the account."""
+    an admin), else by the account. ``fills``: the values of the other blanks of ``subject``
+    and ``text`` (``{space}`` …), kept apart so a report can set notes that differ only in
+    them on one row."""
 
     subject: str = ""
     status: str = "skipped"  # conflict | blocked | skipped | manual
@@ -292,22 +304,24 @@ class Note(Change):
     identity: str = ""
     editor: str = ""
     editor_name: str = ""
+    fills: Fills = ()
     kind: ClassVar[str] = "note"
     writes: ClassVar[bool] = False
 
     @property
     def item(self) -> str:
-        return self.subject
+        return fill(self.subject, dict(self.fills))
 
     @property
     def reason(self) -> str:
-        return self.text.replace(EDITOR, self.editor_name or self.editor or UNKNOWN_EDITOR)
+        editor = self.editor_name or self.editor or UNKNOWN_EDITOR
+        return fill(self.text, {**dict(self.fills), "editor": editor})
 
     def to_json(self) -> dict[str, Any]:
         return {**super().to_json(), "kind": self.status}
 
     def __repr__(self) -> str:
-        return f"{self.status} {self.subject} ({self.text})"
+        return f"{self.status} {self.item} ({self.reason})"
 
 
 @dataclass(frozen=True, repr=False)

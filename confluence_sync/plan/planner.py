@@ -49,7 +49,8 @@ def make_plan(
     # e-mail); usernames and e-mails compare case-insensitively.
     folded = frozenset(a.casefold() for a in me if a)
     changes: list[Change] = [
-        Note("", subject=item, status="manual", text=t) for item, t in wanted.notes
+        Note("", subject=n.subject, status="manual", text=n.text, fills=n.fills)
+        for n in wanted.notes
     ]
     changes += [
         Note(

@@ -35,6 +35,7 @@ from confluence_sync.config.titles import (
 from confluence_sync.target.access import access, members
 from confluence_sync.target.labels import ARCHIVED_LABEL, GROUP_LABEL, MEETING_LABEL, topic_labels
 from confluence_sync.target.model import (
+    ManualStep,
     MeetingSlots,
     PageKind,
     Region,
@@ -268,7 +269,15 @@ class _Builder:
             # v1's template update takes at most 100 characters of description.
             template=Template(template_title, cloud.body, group.name[:100], (meeting_label,)),
             fallback=fallback,
-            note=DC_TEMPLATE_NOTE.format(title=template_title, space=key),
+            note=ManualStep(
+                "template {identity}",
+                DC_TEMPLATE_NOTE,
+                (
+                    ("identity", PageIdentity.template(group.key, "minutes")),
+                    ("title", template_title),
+                    ("space", key),
+                ),
+            ),
         )
         return pages, template
 

@@ -53,6 +53,17 @@ class TargetPage:
 
 
 @dataclass(frozen=True)
+class ManualStep:
+    """A step the sync cannot take and an admin must: reported, never applied. ``subject``
+    and ``text`` have ``{name}`` blanks that ``fills`` fills (as :class:`plan.changes.Note`
+    does), so the same step in several spaces reads as one."""
+
+    subject: str
+    text: str
+    fills: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class TargetTemplate:
     """A page template of a group space (Cloud's Create dialog). Where the flavour has no
     template API, ``fallback`` is created as a page instead and ``note`` says so."""
@@ -60,7 +71,7 @@ class TargetTemplate:
     identity: PageIdentity
     template: Template
     fallback: TargetPage
-    note: str
+    note: ManualStep
 
 
 @dataclass(frozen=True)
@@ -114,12 +125,12 @@ class TargetSpace:
 @dataclass(frozen=True)
 class Target:
     """The whole network: the hub first, then one space per working group; the Confluence
-    groups (name → accounts); and manual steps to report, as (item, reason)."""
+    groups (name → accounts); and the manual steps to report."""
 
     hub_key: str
     spaces: tuple[TargetSpace, ...]
     groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    notes: tuple[tuple[str, str], ...] = ()
+    notes: tuple[ManualStep, ...] = ()
 
     def space(self, key: str) -> TargetSpace | None:
         return next((s for s in self.spaces if s.key == key), None)
@@ -143,6 +154,6 @@ class Target:
         spaces = []
         for space in self.spaces:
             fallbacks = tuple(t.fallback for t in space.templates)
-            notes += [(f"template {t.identity}", t.note) for t in space.templates]
+            notes += [t.note for t in space.templates]
             spaces.append(replace(space, pages=space.pages + fallbacks, templates=()))
         return replace(self, spaces=tuple(spaces), notes=tuple(notes))

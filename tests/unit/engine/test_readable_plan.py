@@ -7,14 +7,25 @@ import json
 
 from confluence_sync import report
 from confluence_sync.apply.results import ItemResult
-from confluence_sync.plan.changes import AddGrant, Plan, RevokeGrant
+from confluence_sync.config.identities import PageIdentity
+from confluence_sync.plan.changes import AddGrant, Note, Plan, RevokeGrant
 from confluence_sync.run import RunResult
+from confluence_sync.target.build import DC_TEMPLATE_NOTE
 from confluence_sync.wiki.values import Grant
 
 NOTE = (
     "Data Center has no REST API for page templates: the minutes template is provided as a "
-    "page 'Vorlage' in space PUU{0}; a space admin can copy it into Space tools → Templates."
+    "page 'Vorlage' in space {0}; a space admin can copy it into Space tools → Templates."
 )
+
+
+def template_step(group: str) -> Note:
+    """The manual step the target reports per group on Data Center (target/build.py)."""
+    identity = PageIdentity.template(group, "minutes")
+    fills = (("identity", identity), ("title", "Vorlage"), ("space", "PUU" + group))
+    return Note(
+        "", subject="template {identity}", status="manual", text=DC_TEMPLATE_NOTE, fills=fills
+    )
 
 
 def result() -> RunResult:
@@ -27,10 +38,7 @@ def result() -> RunResult:
     )
     revoke = RevokeGrant("PUUUPX", grant=Grant("group", "puu-upx-members", "blog"))
     items.append(ItemResult.of(revoke, "planned", "no longer in the config"))
-    items += [
-        ItemResult("", f"template group/{g}/template/minutes", "manual", "manual", NOTE.format(g))
-        for g in ("EUK", "UPX")
-    ]
+    items += [ItemResult.of(template_step(g), "manual") for g in ("EUK", "UPX")]
     items.append(ItemResult("PUU", "page hub/home", "create", "planned", "new in the config"))
     return RunResult(Plan(()), items)
 
@@ -44,11 +52,24 @@ def test_markdown_groups_grants_per_subject_and_repeated_notes() -> None:
         "| planned | grant | PUUUPX | read for user j.weiss on PUUUPX | the config gives it |",
         "| planned | revoke | PUUUPX | blog for group puu-upx-members on PUUUPX | no longer in "
         "the config |",
-        "| manual | manual |  | template group/{EUK,UPX}/template/minutes | "
-        + NOTE.format("{EUK,UPX}").replace("PUU{EUK,UPX}", "{PUUEUK,PUUUPX}")
-        + " |",
+        "| manual | manual |  | template {group/EUK/template/minutes,group/UPX/template/minutes}"
+        " | " + NOTE.format("{PUUEUK,PUUUPX}") + " |",
         "| planned | create | PUU | page hub/home | new in the config |",
     ]
+
+
+def test_one_step_alone_keeps_its_own_words() -> None:
+    alone = RunResult(Plan(()), [ItemResult.of(template_step("UPX"), "manual")])
+    assert "| template group/UPX/template/minutes | " + NOTE.format("PUUUPX") + " |" in (
+        report.to_markdown(alone)
+    )
+
+
+def test_a_value_with_braces_is_not_a_blank() -> None:
+    step = Note(
+        "", subject="page {title}", status="manual", text="x", fills=(("title", "{space}"),)
+    )
+    assert ItemResult.of(step, "manual").item == "page {space}"
 
 
 def test_table_has_the_same_rows_and_json_every_item() -> None:

@@ -125,7 +125,7 @@ def test_minutes_template_uses_variables_on_cloud_and_placeholders_on_the_dc_pag
     assert 'ac:name="details"' in template.body and "<ac:task-list>" in template.body
     fallback = found.fallback.body
     assert "at:" not in fallback and "<ac:placeholder>" in fallback
-    assert "Data Center" in found.note and "PUUUPX" in found.note
+    assert "Data Center" in found.note.text and ("space", "PUUUPX") in found.note.fills
     assert template.labels == (("treffen",) if config.network.language == "de" else ("meeting",))
 
 
