@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from confluence_sync.apply.results import ItemResult
-from confluence_sync.plan.changes import fill, grant_item
+from confluence_sync.plan.changes import grant_item
+from confluence_sync.plan.notes import fill
 from confluence_sync.run import RunResult
 
 if TYPE_CHECKING:

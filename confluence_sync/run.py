@@ -23,15 +23,8 @@ from confluence_sync.errors import (
     ConfluenceSyncError,
     UnsafePlanError,
 )
-from confluence_sync.plan.changes import (
-    CreateSpace,
-    KeptGrants,
-    Note,
-    PageChange,
-    Plan,
-    RemoveMember,
-    RevokeGrant,
-)
+from confluence_sync.plan.changes import CreateSpace, PageChange, Plan, RemoveMember, RevokeGrant
+from confluence_sync.plan.notes import KeptGrants, Note
 from confluence_sync.plan.planner import make_plan
 from confluence_sync.state.observe import WikiState, observe
 from confluence_sync.target.model import Target
@@ -195,7 +188,7 @@ def _plan(wanted: Target, state: WikiState, options: RunOptions, reader: WikiRea
             wanted,
             state,
             adopt=options.adopt,
-            force=options.overwrite_conflicts,
+            overwrite_conflicts=options.overwrite_conflicts,
             self_accounts=me,
             revoke_extra=options.revoke_extra_grants,
         )
@@ -216,7 +209,7 @@ def _named(plan: Plan, reader: WikiReader) -> Plan:
     account). DC usernames are readable already, and cost no request this way."""
     if reader.capabilities.flavour != "cloud":
         return plan
-    from confluence_sync.plan.page_rules import name_editors
+    from confluence_sync.plan.notes import name_editors
 
     return name_editors(plan, reader.resolve_user)
 

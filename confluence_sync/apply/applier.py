@@ -37,9 +37,7 @@ from confluence_sync.plan.changes import (
     CreatePage,
     CreateSpace,
     EnsureGroup,
-    KeptGrants,
     MemberChange,
-    Note,
     Plan,
     RecordGrants,
     RecordMember,
@@ -48,6 +46,7 @@ from confluence_sync.plan.changes import (
     SaveTemplate,
     UpdatePage,
 )
+from confluence_sync.plan.notes import KeptGrants, Note
 from confluence_sync.state.ledger import SpaceIndex
 from confluence_sync.state.observe import WikiState
 from confluence_sync.target.model import Target

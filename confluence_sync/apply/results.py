@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from confluence_sync.plan.changes import Change, Fills, GrantChange, Note, Plan
+from confluence_sync.plan.changes import Change, GrantChange
+from confluence_sync.plan.notes import Fills, Note
 from confluence_sync.wiki.values import Grant
 
 DONE = {
@@ -42,7 +43,7 @@ class ItemResult:
     @classmethod
     def of(cls, change: Change, status: str, reason: str = "") -> ItemResult:
         grant = change.grant if isinstance(change, GrantChange) else None
-        kind = Plan.kind_of(change)
+        kind = change.shown_kind
         wording = None
         if isinstance(change, Note) and change.fills and not reason:
             wording = (change.subject, change.text, change.fills)

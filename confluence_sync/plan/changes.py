@@ -4,7 +4,7 @@ Printing a plan is the job of ``report``; executing it is the job of ``apply``. 
 type is tiny: what it touches, an ordering key (parents before children, grants of read
 before anything else, removals last) and a one-line ``repr``. Items that change nothing but
 must be reported (a conflict, a page blocked for lack of our marker, a manual step) are
-changes too, with ``writes = False``.
+changes too, with ``writes = False``: :mod:`confluence_sync.plan.notes`.
 
 Safety belongs to the plan (octodns' ``raise_if_unsafe``): archiving pages or revoking
 grants/memberships above a share of what we manage is refused without ``--allow-removals``.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -57,6 +56,11 @@ class Change:
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "space": self.space, "item": self.item, "reason": self.reason}
+
+    @property
+    def shown_kind(self) -> str:
+        """The kind a report and the counts show (a note: its status, ``conflict`` …)."""
+        return self.kind
 
     def __repr__(self) -> str:
         reason = f" ({self.reason})" if self.reason else ""
@@ -274,56 +278,6 @@ class SaveTemplate(Change):
         return "changed" if self.template.id else "new"
 
 
-EDITOR: Final = "{editor}"  # where a note's text names who saved the page
-UNKNOWN_EDITOR: Final = "someone (the wiki did not say who)"
-_BLANK: Final = re.compile(r"\{([a-z_]+)\}")
-
-Fills = tuple[tuple[str, str], ...]  # a note's blanks and what fills them, in order
-
-
-def fill(text: str, fills: Mapping[str, str]) -> str:
-    """``text`` with each ``{name}`` blank that ``fills`` names filled in, in one pass (so a
-    value that itself holds braces stays as it is); other braces stay too."""
-    return _BLANK.sub(lambda blank: fills.get(blank[1], blank[0]), text)
-
-
-@dataclass(frozen=True, repr=False)
-class Note(Change):
-    """Reported, never applied: a conflict, a blocked page, a manual step, a kept edit.
-
-    ``identity``: the page the note is about, if any. ``editor``: the account that saved the
-    page version the note speaks of; the text names them at :data:`EDITOR`, by
-    ``editor_name`` once someone looked the person up (Cloud's accountIds mean nothing to
-    an admin), else by the account. ``fills``: the values of the other blanks of ``subject``
-    and ``text`` (``{space}`` …), kept apart so a report can set notes that differ only in
-    them on one row."""
-
-    subject: str = ""
-    status: str = "skipped"  # conflict | blocked | skipped | manual
-    text: str = ""
-    identity: str = ""
-    editor: str = ""
-    editor_name: str = ""
-    fills: Fills = ()
-    kind: ClassVar[str] = "note"
-    writes: ClassVar[bool] = False
-
-    @property
-    def item(self) -> str:
-        return fill(self.subject, dict(self.fills))
-
-    @property
-    def reason(self) -> str:
-        editor = self.editor_name or self.editor or UNKNOWN_EDITOR
-        return fill(self.text, {**dict(self.fills), "editor": editor})
-
-    def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), "kind": self.status}
-
-    def __repr__(self) -> str:
-        return f"{self.status} {self.item} ({self.reason})"
-
-
 @dataclass(frozen=True, repr=False)
 class RecordGrants(Change):
     """The space's index does not yet say which of its grants the sync did not make (an
@@ -337,15 +291,6 @@ class RecordGrants(Change):
     @property
     def item(self) -> str:
         return f"grants of space {self.space}"
-
-
-@dataclass(frozen=True, repr=False)
-class KeptGrants(Note):
-    """Grants of one subject on a space that existed before the sync (adopted): neither made
-    by the sync nor named by the config. Reported and kept; ``--revoke-extra-grants`` revokes
-    them."""
-
-    grants: tuple[Grant, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -370,11 +315,7 @@ class Plan:
         return not self.writes
 
     def counts(self) -> dict[str, int]:
-        return dict(sorted(Counter(self.kind_of(c) for c in self.changes).items()))
-
-    @staticmethod
-    def kind_of(change: Change) -> str:
-        return change.status if isinstance(change, Note) else change.kind
+        return dict(sorted(Counter(c.shown_kind for c in self.changes).items()))
 
     @property
     def checksum(self) -> str:

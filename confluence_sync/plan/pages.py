@@ -8,7 +8,7 @@ Pure, like the planner that calls it. The rules (DOMAIN.md, "Who owns which word
   write was lost), and the untouched (version 1) home page of a space we created.
 * Only managed regions are rewritten, spliced into the body as read; every other byte stays.
   A region whose content differs from the hash we stored was edited by a member: reported as
-  a conflict and kept, unless ``force`` (then overwritten and said so).
+  a conflict and kept, unless ``overwrite_conflicts`` (then overwritten and said so).
 * A page of ours that the config no longer wants is archived (moved under the space's archive
   page and labelled), never deleted.
 """
@@ -19,15 +19,15 @@ from dataclasses import replace
 
 from confluence_sync.config.identities import PageIdentity
 from confluence_sync.config.titles import title_key
-from confluence_sync.plan.changes import EDITOR, ArchivePage, Change, UpdatePage
-from confluence_sync.plan.page_rules import (
+from confluence_sync.plan.changes import ArchivePage, Change
+from confluence_sync.plan.notes import EDITOR, archived_note, edited, note, unreadable
+from confluence_sync.plan.page_changes import (
     adopt_body,
-    archived_note,
     create_change,
-    edited,
-    note,
+    fresh_update,
+    present_labels,
+    record_only,
     same_body,
-    unreadable,
     update_change,
 )
 from confluence_sync.state.ledger import PageRecord
@@ -43,7 +43,6 @@ from confluence_sync.wiki.regions import (
     scan_regions,
 )
 from confluence_sync.wiki.storage import StorageFormatError
-from confluence_sync.wiki.values import Page, PageInfo
 
 
 def plan_pages(
@@ -51,7 +50,7 @@ def plan_pages(
     observed: ObservedSpace,
     *,
     adopt: bool,
-    force: bool,
+    overwrite_conflicts: bool,
     recorded: bool = False,
     me: frozenset[str] = frozenset(),
 ) -> list[Change]:
@@ -83,7 +82,7 @@ def plan_pages(
                 )
             else:
                 changes += _existing_page(
-                    page, record, observed, depth, force=force, archive_label=space.archive_label
+                    page, record, observed, depth, overwrite_conflicts=overwrite_conflicts, archive_label=space.archive_label
                 )
         except (StorageFormatError, RegionError) as error:
             # One body the parser cannot read (a macro namespace it does not know) is that
@@ -192,7 +191,7 @@ def _existing_page(
     observed: ObservedSpace,
     depth: int,
     *,
-    force: bool,
+    overwrite_conflicts: bool,
     archive_label: str,
 ) -> list[Change]:
     info = observed.listed[record.page_id]
@@ -205,7 +204,7 @@ def _existing_page(
     record = replace(record, labels=record.labels & present_labels(info, body, record))
     label_fix = page.labels != record.labels or record.archived
     if record.page_id in observed.fresh:
-        return [_fresh_update(page, record, info, depth, move=move, label_fix=label_fix)]
+        return [fresh_update(page, record, info, depth, move=move, label_fix=label_fix)]
     if body is None:  # observe saw nothing to read: at most labels differ
         if not label_fix and not move:
             return []
@@ -260,7 +259,7 @@ def _existing_page(
             # brings it back; a region pasted in by hand): we cannot tell its words are ours.
             # A stored hash of an earlier release's canonical form still counts.
             if not recorded_matches(region.content, stored, space=page.space_key):
-                if not force:
+                if not overwrite_conflicts:
                     notes.append(
                         note(
                             page.space_key,
@@ -309,7 +308,7 @@ def _existing_page(
         new_body,
         written,
         record.labels,
-        why=tuple(why) or (_record_only(info, record),),
+        why=tuple(why) or (record_only(info, record),),
         overwritten=tuple(overwritten),
         move=move,
         labels_remove=removed,
@@ -317,59 +316,3 @@ def _existing_page(
         detached=tuple(detached_refs),
     )
     return [*notes, change]
-
-
-def present_labels(info: PageInfo, body: Page | None, record: PageRecord) -> frozenset[str]:
-    """The labels on the page as the wiki last told (the body read if there was one, else
-    the listing); the record's labels when neither answer carried them."""
-    seen = body.info.labels if body is not None and body.info.labels is not None else info.labels
-    return record.labels if seen is None else seen
-
-
-def _fresh_update(
-    page: TargetPage,
-    record: PageRecord,
-    info: PageInfo,
-    depth: int,
-    *,
-    move: bool,
-    label_fix: bool,
-) -> UpdatePage:
-    """The page is exactly what our last whole write left (same version, same rendering
-    outside the regions): the config's whole rendering is that page with the new regions.
-    Nothing can conflict — nobody saved since — and a save in between is caught by the
-    version check of the write (409 → re-read, re-check, splice)."""
-    wanted_hashes = page.hashes
-    why = [
-        f"region {name}" if name in record.regions else f"new region {name}"
-        for name, region in page.regions.items()
-        if record.regions.get(name) != wanted_hashes[name]
-        and not recorded_matches(region.content, record.regions.get(name), space=page.space_key)
-    ]
-    if info.title != page.title:
-        why.append(f"title was '{info.title}'")
-    if move:
-        why.append("parent")
-    if label_fix:
-        why.append("labels")
-    return update_change(
-        page,
-        info,
-        None,
-        depth,
-        page.body if why else None,  # nothing to write but the hashes' current form
-        wanted_hashes,
-        record.labels,
-        why=tuple(why) or (_record_only(info, record),),
-        move=move,
-        fresh=bool(why),
-        outside=record.outside,
-    )
-
-
-def _record_only(info: PageInfo, record: PageRecord) -> str:
-    """Why a page whose regions and title stay is updated: only its record changes."""
-    if info.version != record.version:
-        return f"record version {info.version} (edited outside our regions)"
-    # Hashes stored by an earlier release (canonical_legacy): recorded once in today's form.
-    return "record region hashes in the current canonical form"

@@ -16,8 +16,6 @@ from confluence_sync.plan.changes import (
     Change,
     CreateSpace,
     EnsureGroup,
-    KeptGrants,
-    Note,
     Plan,
     RecordGrants,
     RecordMember,
@@ -25,6 +23,7 @@ from confluence_sync.plan.changes import (
     RevokeGrant,
     SaveTemplate,
 )
+from confluence_sync.plan.notes import KeptGrants, Note
 from confluence_sync.plan.pages import plan_pages
 from confluence_sync.state.observe import ObservedSpace, WikiState
 from confluence_sync.target.model import Target, TargetSpace
@@ -36,7 +35,7 @@ def make_plan(
     state: WikiState,
     *,
     adopt: bool = False,
-    force: bool = False,
+    overwrite_conflicts: bool = False,
     self_accounts: Iterable[str] = (),
     revoke_extra: bool = False,
 ) -> Plan:
@@ -71,7 +70,7 @@ def make_plan(
         # Ours: the hub index lists it, or it carries our index (the hub: its own index).
         recorded = space.key in state.hub.index.spaces or observed.index_prop is not None
         changes += plan_pages(
-            space, observed, adopt=adopt, force=force, recorded=recorded, me=folded
+            space, observed, adopt=adopt, overwrite_conflicts=overwrite_conflicts, recorded=recorded, me=folded
         )
         changes += _grants(
             space,

@@ -139,7 +139,9 @@ def plan_for(
 ) -> tuple[Plan, WikiState]:
     """Observe and plan as a dry run does (the state comes back for tests that look at it)."""
     state = observe(wiki, wanted, adopt=adopt, workers=2, trust_versions=trust_versions)
-    return make_plan(wanted, state, force=force, adopt=adopt, self_accounts=["sync-bot"]), state
+    return make_plan(
+        wanted, state, overwrite_conflicts=force, adopt=adopt, self_accounts=["sync-bot"]
+    ), state
 
 
 def sync(

@@ -6,7 +6,8 @@ import json
 
 from confluence_sync import report
 from confluence_sync.errors import EXIT_OK, EXIT_PARTIAL, EXIT_UNSAFE
-from confluence_sync.plan.changes import AddGrant, CreatePage, CreateSpace, Note, Plan, RevokeGrant
+from confluence_sync.plan.changes import AddGrant, CreatePage, CreateSpace, Plan, RevokeGrant
+from confluence_sync.plan.notes import Note
 from confluence_sync.run import RunResult
 from confluence_sync.wiki.values import Grant
 

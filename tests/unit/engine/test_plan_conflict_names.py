@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from confluence_sync.errors import PermissionDeniedError
-from confluence_sync.plan.changes import EDITOR, Note, Plan
-from confluence_sync.plan.page_rules import name_editors
+from confluence_sync.plan.changes import Plan
+from confluence_sync.plan.notes import EDITOR, Note, name_editors
 from confluence_sync.run import RunOptions, plan_run
 from confluence_sync.wiki.regions import replace_region
 from confluence_sync.wiki.values import UserInfo

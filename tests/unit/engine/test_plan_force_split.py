@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from confluence_sync.plan.changes import Note, UpdatePage
+from confluence_sync.plan.changes import UpdatePage
+from confluence_sync.plan.notes import Note
 from confluence_sync.run import RunOptions, plan_run
 from confluence_sync.wiki.regions import replace_region
 

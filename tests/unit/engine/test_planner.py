@@ -10,11 +10,11 @@ from confluence_sync.plan.changes import (
     ArchivePage,
     CreatePage,
     CreateSpace,
-    Note,
     RemoveMember,
     RevokeGrant,
     UpdatePage,
 )
+from confluence_sync.plan.notes import Note
 from confluence_sync.state.ledger import MARKER_KEY
 from confluence_sync.wiki.regions import find_regions, region_hash, replace_region
 from confluence_sync.wiki.values import Grant

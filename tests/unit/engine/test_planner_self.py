@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import replace
 
 from confluence_sync.apply import lock
-from confluence_sync.plan.changes import Note, RemoveMember, RevokeGrant
+from confluence_sync.plan.changes import RemoveMember, RevokeGrant
+from confluence_sync.plan.notes import Note
 from confluence_sync.plan.planner import make_plan
 from confluence_sync.state.ledger import INDEX_KEY
 from confluence_sync.state.observe import observe

@@ -8,7 +8,8 @@ import json
 from confluence_sync import report
 from confluence_sync.apply.results import ItemResult
 from confluence_sync.config.identities import PageIdentity
-from confluence_sync.plan.changes import AddGrant, Note, Plan, RevokeGrant
+from confluence_sync.plan.changes import AddGrant, Plan, RevokeGrant
+from confluence_sync.plan.notes import Note
 from confluence_sync.run import RunResult
 from confluence_sync.target.build import DC_TEMPLATE_NOTE
 from confluence_sync.wiki.values import Grant

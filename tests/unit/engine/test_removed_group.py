@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from confluence_sync.plan.changes import Note
+from confluence_sync.plan.notes import Note
 
 from .conftest import GROUP, HUB, network, plan_for, sync
 from .fake import FakeWiki

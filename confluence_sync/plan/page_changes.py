@@ -1,0 +1,169 @@
+"""How the page changes are built: a create, an update (and the fresh update that needs no
+read), what adopting a foreign page writes, whether a body is exactly ours, which labels a
+page has. Pure; :mod:`confluence_sync.plan.pages` decides which of them a page gets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from confluence_sync.plan.changes import CreatePage, UpdatePage
+from confluence_sync.state.ledger import PageRecord
+from confluence_sync.target.model import TargetPage
+from confluence_sync.wiki.outside import outside_hash
+from confluence_sync.wiki.regions import (
+    canonical,
+    insert_missing_region,
+    recorded_matches,
+    replace_region,
+    scan_regions,
+)
+from confluence_sync.wiki.storage import StorageFormatError
+from confluence_sync.wiki.values import Page, PageInfo
+
+
+def same_body(current: str, wanted: str, *, space: str | None = None) -> bool:
+    """Whether two bodies are equal under Confluence's storage normalisation and editor
+    saves (``space``: the pages' space key, see ``canonical``)."""
+    try:
+        return canonical(current, space=space) == canonical(wanted, space=space)
+    except StorageFormatError:
+        return False
+
+
+def adopt_body(body: str, page: TargetPage) -> str:
+    """A foreign page gets our regions added; its own words stay (the home page of a space
+    we just created holds Confluence's default text only: replaced)."""
+    scanned = scan_regions(body)
+    if not scanned.regions and not scanned.problems and not body.strip():
+        return page.body
+    new_body = body
+    for name, region_of in page.regions.items():
+        content = region_of.content
+        if name in scanned.regions:
+            new_body = replace_region(new_body, name, content)
+        else:
+            new_body = insert_missing_region(new_body, name, content)
+    return new_body
+
+
+def create_change(
+    page: TargetPage, depth: int, hashes: Mapping[str, str], *, home: bool = False
+) -> CreatePage:
+    """Create the page; ``home``: it is the home page of a space created in this run."""
+    return CreatePage(
+        page.space_key,
+        identity=page.identity,
+        title=page.title,
+        depth=depth,
+        body=page.body,
+        parent=page.parent,
+        labels=page.labels,
+        regions=hashes,
+        page_kind=page.kind,
+        home=home,
+        outside=outside_hash(page.body),
+    )
+
+
+def update_change(
+    page: TargetPage,
+    info: PageInfo,
+    body: Page | None,
+    depth: int,
+    new_body: str | None,
+    regions: dict[str, str],
+    old_labels: frozenset[str],
+    *,
+    why: tuple[str, ...],
+    adopt: bool = False,
+    overwritten: tuple[str, ...] = (),
+    move: bool = False,
+    labels_remove: frozenset[str] = frozenset(),
+    fresh: bool = False,
+    outside: str = "",
+    detached: tuple[str, ...] = (),
+) -> UpdatePage:
+    if fresh:
+        write_body: str | None = new_body
+    elif body is not None and (new_body != body.body or info.title != page.title or move):
+        write_body = new_body
+    else:
+        write_body = None
+    return UpdatePage(
+        page.space_key,
+        identity=page.identity,
+        title=page.title,
+        depth=depth,
+        page_id=info.id,
+        base_version=info.version,
+        body=write_body,
+        parent=page.parent,
+        move=move,
+        labels_add=page.labels - old_labels,
+        labels_remove=(old_labels - page.labels) | labels_remove,
+        regions=regions,
+        labels=page.labels,
+        page_kind=page.kind,
+        why=why,
+        overwritten=overwritten,
+        adopt=adopt,
+        fresh=fresh,
+        outside=outside,
+        detached=detached,
+    )
+
+
+def present_labels(info: PageInfo, body: Page | None, record: PageRecord) -> frozenset[str]:
+    """The labels on the page as the wiki last told (the body read if there was one, else
+    the listing); the record's labels when neither answer carried them."""
+    seen = body.info.labels if body is not None and body.info.labels is not None else info.labels
+    return record.labels if seen is None else seen
+
+
+def fresh_update(
+    page: TargetPage,
+    record: PageRecord,
+    info: PageInfo,
+    depth: int,
+    *,
+    move: bool,
+    label_fix: bool,
+) -> UpdatePage:
+    """The page is exactly what our last whole write left (same version, same rendering
+    outside the regions): the config's whole rendering is that page with the new regions.
+    Nothing can conflict — nobody saved since — and a save in between is caught by the
+    version check of the write (409 → re-read, re-check, splice)."""
+    wanted_hashes = page.hashes
+    why = [
+        f"region {name}" if name in record.regions else f"new region {name}"
+        for name, region in page.regions.items()
+        if record.regions.get(name) != wanted_hashes[name]
+        and not recorded_matches(region.content, record.regions.get(name), space=page.space_key)
+    ]
+    if info.title != page.title:
+        why.append(f"title was '{info.title}'")
+    if move:
+        why.append("parent")
+    if label_fix:
+        why.append("labels")
+    return update_change(
+        page,
+        info,
+        None,
+        depth,
+        page.body if why else None,  # nothing to write but the hashes' current form
+        wanted_hashes,
+        record.labels,
+        why=tuple(why) or (record_only(info, record),),
+        move=move,
+        fresh=bool(why),
+        outside=record.outside,
+    )
+
+
+def record_only(info: PageInfo, record: PageRecord) -> str:
+    """Why a page whose regions and title stay is updated: only its record changes."""
+    if info.version != record.version:
+        return f"record version {info.version} (edited outside our regions)"
+    # Hashes stored by an earlier release (canonical_legacy): recorded once in today's form.
+    return "record region hashes in the current canonical form"
