@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from confluence_sync.apply import lock
 from confluence_sync.apply.applier import Applier
 from confluence_sync.apply.results import ItemResult
+from confluence_sync.backends import open_backend
 from confluence_sync.backends.contract import Backend, RequestCounter, WikiReader
+from confluence_sync.config import load_config
+from confluence_sync.embedded import embedded_wiki
 from confluence_sync.errors import (
     EXIT_OK,
     EXIT_PARTIAL,
@@ -24,10 +29,11 @@ from confluence_sync.errors import (
     UnsafePlanError,
 )
 from confluence_sync.plan.changes import CreateSpace, PageChange, Plan, RemoveMember, RevokeGrant
-from confluence_sync.plan.notes import KeptGrants, Note
+from confluence_sync.plan.notes import KeptGrants, Note, name_editors
 from confluence_sync.plan.planner import make_plan
 from confluence_sync.state.observe import WikiState, observe
-from confluence_sync.target.model import Target
+from confluence_sync.wanted.build import build_wanted
+from confluence_sync.wanted.model import Wanted
 
 if TYPE_CHECKING:
     from confluence_sync.config.model import NetworkConfig
@@ -97,18 +103,16 @@ class RunResult:
         }
 
 
-def load_target(config_path: Path, options: RunOptions) -> Target:
-    """Load and validate the config (ConfigError before any request) and build the target."""
+def load_wanted(config_path: Path, options: RunOptions) -> Wanted:
+    """Load and validate the config (ConfigError before any request) and build the wanted wiki."""
     return _load(config_path, options)[1]
 
 
-def _load(config_path: Path, options: RunOptions) -> tuple[NetworkConfig, Target]:
-    from confluence_sync.config import load_config
-    from confluence_sync.target.build import build_target
+def _load(config_path: Path, options: RunOptions) -> tuple[NetworkConfig, Wanted]:
 
     config = load_config(config_path, today=options.today)
     folder = template_dir(config_path, config)
-    return config, build_target(config, today=options.today, template_dir=folder)
+    return config, build_wanted(config, today=options.today, template_dir=folder)
 
 
 def template_dir(config_path: Path, config: NetworkConfig) -> Path | None:
@@ -125,12 +129,12 @@ def template_dir(config_path: Path, config: NetworkConfig) -> Path | None:
     return folder
 
 
-def _on_flavour(target: Target, reader: WikiReader) -> Target:
-    """The target as this flavour can hold it (no template API: the stand-in pages)."""
+def _on_flavour(target: Wanted, reader: WikiReader) -> Wanted:
+    """The wanted wiki as this flavour can hold it (no template API: the stand-in pages)."""
     return target if reader.capabilities.supports_templates else target.without_template_api()
 
 
-def _unchanged(wanted: Target, plan: Plan) -> list[ItemResult]:
+def _unchanged(wanted: Wanted, plan: Plan) -> list[ItemResult]:
     """Pages the plan leaves alone, so the report names every wanted page."""
     touched = {(c.space, c.identity) for c in plan.changes if isinstance(c, PageChange)}
     touched |= {(c.space, c.identity) for c in plan.changes if isinstance(c, Note)}
@@ -155,7 +159,7 @@ def _count(result: RunResult, counter: RequestCounter, start: dict[str, int]) ->
     )
 
 
-def plan_run(reader: WikiReader, target: Target, options: RunOptions) -> RunResult:
+def plan_run(reader: WikiReader, target: Wanted, options: RunOptions) -> RunResult:
     """Observe and plan; never writes (it has no writer to write with)."""
     wanted = _on_flavour(target, reader)
     start = reader.counter.by_method()
@@ -176,7 +180,7 @@ def plan_run(reader: WikiReader, target: Target, options: RunOptions) -> RunResu
     return result
 
 
-def _plan(wanted: Target, state: WikiState, options: RunOptions, reader: WikiReader) -> Plan:
+def _plan(wanted: Wanted, state: WikiState, options: RunOptions, reader: WikiReader) -> Plan:
     """The plan, with every identity of the sync account where it matters.
 
     Those decide only revokes, member removals and blocked home pages; a plan with none of
@@ -209,14 +213,13 @@ def _named(plan: Plan, reader: WikiReader) -> Plan:
     account). DC usernames are readable already, and cost no request this way."""
     if reader.capabilities.flavour != "cloud":
         return plan
-    from confluence_sync.plan.notes import name_editors
 
     return name_editors(plan, reader.resolve_user)
 
 
 def sync_run(
     backend: Backend,
-    target: Target,
+    target: Wanted,
     options: RunOptions,
     *,
     progress: Callable[[ItemResult], None] | None = None,
@@ -229,7 +232,6 @@ def sync_run(
     The lock (``lock_ttl``, default ``lock.DEFAULT_TTL``) is renewed between changes; the
     release waits for every worker and never overwrites a lock another run took meanwhile
     (``LockLostError`` instead)."""
-    from confluence_sync.apply import lock
 
     ttl = lock_ttl or lock.DEFAULT_TTL
 
@@ -313,10 +315,6 @@ def execute(
 ) -> Outcome:
     """One ``plan`` or ``sync`` command: validate the config first (nothing is started or sent
     for an invalid one), connect (the embedded local wiki when there is no URL), run."""
-    from contextlib import ExitStack
-
-    from confluence_sync.backends import open_backend
-    from confluence_sync.embedded import embedded_wiki
 
     config, target = _load(config_path, options)
     with ExitStack() as stack:
@@ -338,12 +336,6 @@ def execute(
 
 def unlock(config_path: Path, *, settings: Settings, data_dir: Path | None = None) -> str:
     """``confluence-sync unlock FILE``: remove the run lock a killed sync left on the hub."""
-    from contextlib import ExitStack
-
-    from confluence_sync.apply import lock
-    from confluence_sync.backends import open_backend
-    from confluence_sync.config import load_config
-    from confluence_sync.embedded import embedded_wiki
 
     hub_key = load_config(config_path, today=dt.date.today()).network.key
     with ExitStack() as stack:

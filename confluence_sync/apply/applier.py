@@ -49,7 +49,7 @@ from confluence_sync.plan.changes import (
 from confluence_sync.plan.notes import KeptGrants, Note
 from confluence_sync.state.ledger import SpaceIndex
 from confluence_sync.state.observe import WikiState
-from confluence_sync.target.model import Target
+from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.values import Grant
 
 
@@ -85,7 +85,7 @@ class Applier:
 
     def __init__(
         self,
-        wanted: Target,
+        wanted: Wanted,
         state: WikiState,
         reader: WikiReader,
         writer: WikiWriter,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from confluence_sync.state.ledger import PageRecord
 from confluence_sync.state.observe import WikiState
-from confluence_sync.target.model import Target
+from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.values import Grant
 
 
@@ -30,7 +30,7 @@ class Books:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def start(cls, wanted: Target, state: WikiState) -> Books:
+    def start(cls, wanted: Wanted, state: WikiState) -> Books:
         """The books as observe left the wiki, before any write."""
         spaces = state.spaces.items()
         # Members we record as ours: those the hub index already records and those the

@@ -18,7 +18,7 @@ from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.state.ledger import SpaceIndex
 from confluence_sync.state.ledger_store import StoredIndex, write_checked
 from confluence_sync.state.observe import ObservedSpace, WikiState
-from confluence_sync.target.model import Target
+from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.values import Grant
 
 
@@ -35,7 +35,7 @@ class IndexWriter:
     that meets another writer first checks the lock is still this run's."""
 
     def __init__(
-        self, wanted: Target, state: WikiState, reader: WikiReader, writer: WikiWriter, books: Books
+        self, wanted: Wanted, state: WikiState, reader: WikiReader, writer: WikiWriter, books: Books
     ) -> None:
         self.wanted, self.state, self.reader, self.writer = wanted, state, reader, writer
         self.books = books

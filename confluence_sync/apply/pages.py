@@ -5,7 +5,7 @@ Owns the page writes of a run; the applier hands it the changes one by one and t
 :class:`~confluence_sync.apply.books.Books`, where it keeps each page's record. Every write here
 is safe to repeat on the next run: a create is looked up by our marker before it is sent again,
 an update after a 409 is re-checked against what members changed meanwhile, and a marker whose
-remembered version is stale is re-read. May import wiki/, state/, target/, plan/ and the
+remembered version is stale is re-read. May import wiki/, state/, wanted/, plan/ and the
 backend contract; nothing above apply/.
 """
 
@@ -19,7 +19,7 @@ from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.plan.changes import ArchivePage, CreatePage, UpdatePage
 from confluence_sync.state.ledger import MARKER_KEY, PageRecord, record_from_marker
-from confluence_sync.target.model import Target
+from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.inline_comments import rewrite_region
 from confluence_sync.wiki.regions import recorded_matches, region_hash, scan_regions
 from confluence_sync.wiki.values import Page, PageInfo, PageUpdate, Property
@@ -32,7 +32,7 @@ class SkipError(ConfluenceSyncError):
 class PageWriter:
     """The page operations of one run. Each returns the reason to report (None: the plan's)."""
 
-    def __init__(self, wanted: Target, reader: WikiReader, writer: WikiWriter, books: Books):
+    def __init__(self, wanted: Wanted, reader: WikiReader, writer: WikiWriter, books: Books):
         self.wanted, self.reader, self.writer = wanted, reader, writer
         self.records = books.records  # per space: identity → record, as this run leaves it
         self.homes = books.homes

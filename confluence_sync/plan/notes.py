@@ -18,7 +18,7 @@ from confluence_sync.errors import WikiError
 from confluence_sync.plan.changes import Change, Plan
 from confluence_sync.state.ledger import PageRecord
 from confluence_sync.state.observe import ObservedSpace
-from confluence_sync.target.model import TargetPage
+from confluence_sync.wanted.model import WantedPage
 from confluence_sync.wiki.regions import RegionError
 from confluence_sync.wiki.storage import StorageFormatError
 from confluence_sync.wiki.values import Grant, PageInfo, UserInfo
@@ -93,7 +93,7 @@ def note(space: str, identity: str, status: str, text: str, *, editor: str = "")
     return Note(space, subject=subject, status=status, text=text, identity=identity, editor=editor)
 
 
-def archived_note(page: TargetPage, info: PageInfo) -> Note:
+def archived_note(page: WantedPage, info: PageInfo) -> Note:
     """One line for a page of ours that someone archived in the wiki: left archived."""
     when = f" on {info.saved_at[:10]}" if info.saved_at else ""
     return note(
@@ -124,7 +124,7 @@ def edited(name: str, info: PageInfo, record: PageRecord) -> str:
 
 
 def unreadable(
-    page: TargetPage,
+    page: WantedPage,
     observed: ObservedSpace,
     record: PageRecord | None,
     error: StorageFormatError | RegionError,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from confluence_sync.plan.changes import CreatePage, UpdatePage
 from confluence_sync.state.ledger import PageRecord
-from confluence_sync.target.model import TargetPage
+from confluence_sync.wanted.model import WantedPage
 from confluence_sync.wiki.outside import outside_hash
 from confluence_sync.wiki.regions import (
     canonical,
@@ -30,7 +30,7 @@ def same_body(current: str, wanted: str, *, space: str | None = None) -> bool:
         return False
 
 
-def adopt_body(body: str, page: TargetPage) -> str:
+def adopt_body(body: str, page: WantedPage) -> str:
     """A foreign page gets our regions added; its own words stay (the home page of a space
     we just created holds Confluence's default text only: replaced)."""
     scanned = scan_regions(body)
@@ -47,7 +47,7 @@ def adopt_body(body: str, page: TargetPage) -> str:
 
 
 def create_change(
-    page: TargetPage, depth: int, hashes: Mapping[str, str], *, home: bool = False
+    page: WantedPage, depth: int, hashes: Mapping[str, str], *, home: bool = False
 ) -> CreatePage:
     """Create the page; ``home``: it is the home page of a space created in this run."""
     return CreatePage(
@@ -66,7 +66,7 @@ def create_change(
 
 
 def update_change(
-    page: TargetPage,
+    page: WantedPage,
     info: PageInfo,
     body: Page | None,
     depth: int,
@@ -121,7 +121,7 @@ def present_labels(info: PageInfo, body: Page | None, record: PageRecord) -> fro
 
 
 def fresh_update(
-    page: TargetPage,
+    page: WantedPage,
     record: PageRecord,
     info: PageInfo,
     depth: int,

@@ -32,7 +32,7 @@ from confluence_sync.plan.page_changes import (
 )
 from confluence_sync.state.ledger import PageRecord
 from confluence_sync.state.observe import ObservedSpace
-from confluence_sync.target.model import TargetPage, TargetSpace
+from confluence_sync.wanted.model import WantedPage, WantedSpace
 from confluence_sync.wiki.inline_comments import rewrite_region
 from confluence_sync.wiki.outside import outside_hash, same_outside_regions
 from confluence_sync.wiki.regions import (
@@ -46,7 +46,7 @@ from confluence_sync.wiki.storage import StorageFormatError
 
 
 def plan_pages(
-    space: TargetSpace,
+    space: WantedSpace,
     observed: ObservedSpace,
     *,
     adopt: bool,
@@ -82,7 +82,12 @@ def plan_pages(
                 )
             else:
                 changes += _existing_page(
-                    page, record, observed, depth, overwrite_conflicts=overwrite_conflicts, archive_label=space.archive_label
+                    page,
+                    record,
+                    observed,
+                    depth,
+                    overwrite_conflicts=overwrite_conflicts,
+                    archive_label=space.archive_label,
                 )
         except (StorageFormatError, RegionError) as error:
             # One body the parser cannot read (a macro namespace it does not know) is that
@@ -120,7 +125,7 @@ def plan_pages(
     return changes
 
 
-def _archived_ancestor(space: TargetSpace, observed: ObservedSpace, page: TargetPage) -> str:
+def _archived_ancestor(space: WantedSpace, observed: ObservedSpace, page: WantedPage) -> str:
     """The identity of the nearest wanted ancestor someone archived in the wiki, or ""."""
     parent = page.parent
     for _ in range(64):
@@ -134,7 +139,7 @@ def _archived_ancestor(space: TargetSpace, observed: ObservedSpace, page: Target
 
 
 def _new_page(
-    page: TargetPage,
+    page: WantedPage,
     observed: ObservedSpace,
     depth: int,
     *,
@@ -186,7 +191,7 @@ def _new_page(
 
 
 def _existing_page(
-    page: TargetPage,
+    page: WantedPage,
     record: PageRecord,
     observed: ObservedSpace,
     depth: int,

@@ -26,12 +26,12 @@ from confluence_sync.plan.changes import (
 from confluence_sync.plan.notes import KeptGrants, Note
 from confluence_sync.plan.pages import plan_pages
 from confluence_sync.state.observe import ObservedSpace, WikiState
-from confluence_sync.target.model import Target, TargetSpace
+from confluence_sync.wanted.model import Wanted, WantedSpace
 from confluence_sync.wiki.values import Grant
 
 
 def make_plan(
-    wanted: Target,
+    wanted: Wanted,
     state: WikiState,
     *,
     adopt: bool = False,
@@ -70,7 +70,12 @@ def make_plan(
         # Ours: the hub index lists it, or it carries our index (the hub: its own index).
         recorded = space.key in state.hub.index.spaces or observed.index_prop is not None
         changes += plan_pages(
-            space, observed, adopt=adopt, overwrite_conflicts=overwrite_conflicts, recorded=recorded, me=folded
+            space,
+            observed,
+            adopt=adopt,
+            overwrite_conflicts=overwrite_conflicts,
+            recorded=recorded,
+            me=folded,
         )
         changes += _grants(
             space,
@@ -121,7 +126,7 @@ def _removals(
     return changes
 
 
-def _managed_grants(space: TargetSpace, observed: ObservedSpace) -> frozenset[Grant]:
+def _managed_grants(space: WantedSpace, observed: ObservedSpace) -> frozenset[Grant]:
     recorded = observed.index.grants or frozenset()
     if observed.grants is None:
         return recorded
@@ -129,7 +134,7 @@ def _managed_grants(space: TargetSpace, observed: ObservedSpace) -> frozenset[Gr
 
 
 def _grants(
-    space: TargetSpace,
+    space: WantedSpace,
     observed: ObservedSpace,
     me: frozenset[str],
     *,
@@ -177,7 +182,7 @@ def _grants(
     return changes
 
 
-def extra_grants(space: TargetSpace, observed: ObservedSpace) -> frozenset[Grant]:
+def extra_grants(space: WantedSpace, observed: ObservedSpace) -> frozenset[Grant]:
     """Grants on the space that the sync neither made nor wants: from the listing when observe
     listed them, else as the index last recorded them."""
     if observed.grants is None:
@@ -186,7 +191,7 @@ def extra_grants(space: TargetSpace, observed: ObservedSpace) -> frozenset[Grant
     return observed.grants - recorded - space.grants
 
 
-def _templates(space: TargetSpace, observed: ObservedSpace, supported: bool) -> list[Change]:
+def _templates(space: WantedSpace, observed: ObservedSpace, supported: bool) -> list[Change]:
     if not supported or not space.templates:
         return []
     existing = {t.name: t for t in observed.templates or []}

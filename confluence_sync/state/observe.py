@@ -36,7 +36,7 @@ from confluence_sync.config.titles import title_key
 from confluence_sync.errors import NotFoundError
 from confluence_sync.state import ledger_store as index_store
 from confluence_sync.state.ledger import MARKER_KEY, PageRecord, SpaceIndex, record_from_marker
-from confluence_sync.target.model import Target, TargetPage, TargetSpace
+from confluence_sync.wanted.model import Wanted, WantedPage, WantedSpace
 from confluence_sync.wiki.outside import outside_hash
 from confluence_sync.wiki.values import Grant, Page, PageInfo, Property, SpaceInfo, Template
 
@@ -68,7 +68,7 @@ class ObservedSpace:
     def homepage_id(self) -> str | None:
         return self.info.homepage_id if self.info else None
 
-    def parent_id(self, page: TargetPage) -> str | None:
+    def parent_id(self, page: WantedPage) -> str | None:
         """The page id the wanted page should sit under now (None: not created yet)."""
         if page.home:
             return None
@@ -108,7 +108,7 @@ class WikiState:
 
 def observe(
     reader: WikiReader,
-    wanted: Target,
+    wanted: Wanted,
     *,
     adopt: bool = False,
     workers: int = 4,
@@ -145,7 +145,7 @@ def observe(
 
 
 def _observe_space(
-    reader: WikiReader, space: TargetSpace, adopt: bool, trust_versions: bool
+    reader: WikiReader, space: WantedSpace, adopt: bool, trust_versions: bool
 ) -> ObservedSpace:
     info = reader.get_space(space.key)
     if info is None:
@@ -191,7 +191,7 @@ def _marker(reader: WikiReader, page_id: str) -> PageRecord | None:
 
 
 def _resolve_records(
-    reader: WikiReader, space: TargetSpace, index: SpaceIndex, listed: Mapping[str, PageInfo]
+    reader: WikiReader, space: WantedSpace, index: SpaceIndex, listed: Mapping[str, PageInfo]
 ) -> _Records:
     """Our pages: index entries whose page is listed, then markers where the index is silent."""
     records: dict[str, PageRecord] = {}
@@ -241,7 +241,7 @@ def _resolve_records(
 
 
 def _read_bodies(
-    reader: WikiReader, space: TargetSpace, state: ObservedSpace, trust_versions: bool
+    reader: WikiReader, space: WantedSpace, state: ObservedSpace, trust_versions: bool
 ) -> tuple[dict[str, Page], frozenset[str]]:
     """Bodies of the pages the planner may rewrite or must check, nothing else; and the pages
     the planner may render whole without a read (``trust_versions``)."""

@@ -20,14 +20,14 @@ MAY_IMPORT: dict[str, set[str]] = {
     "wiki": {"errors"},
     "config": {"errors"},
     "settings": {"errors", "flavours"},
-    "target": {"errors", "config", "wiki"},
+    "wanted": {"errors", "config", "wiki"},
     "backends": {"errors", "settings", "wiki"},
     "localwiki": set(),  # a Confluence of its own: it knows nothing of the client
     "embedded": {"config", "settings", "localwiki"},
-    "state": {"errors", "wiki", "config", "target", "backends"},
-    "plan": {"errors", "wiki", "config", "target", "state"},
-    "apply": {"errors", "wiki", "target", "state", "plan", "backends"},
-    "run": {"errors", "config", "settings", "wiki", "target", "backends", "embedded"}
+    "state": {"errors", "wiki", "config", "wanted", "backends"},
+    "plan": {"errors", "wiki", "config", "wanted", "state"},
+    "apply": {"errors", "wiki", "wanted", "state", "plan", "backends"},
+    "run": {"errors", "config", "settings", "wiki", "wanted", "backends", "embedded"}
     | {"state", "plan", "apply"},
     "report": {"errors", "plan", "apply", "run"},
     "cli": {"errors", "flavours", "settings", "config", "backends", "localwiki", "run"}

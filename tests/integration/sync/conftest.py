@@ -20,7 +20,7 @@ from confluence_sync.backends import open_backend
 from confluence_sync.backends.contract import Backend
 from confluence_sync.backends.retry import RetryPolicy
 from confluence_sync.localwiki.server import LocalWiki
-from confluence_sync.run import RunOptions, RunResult, load_target, plan_run, sync_run
+from confluence_sync.run import RunOptions, RunResult, load_wanted, plan_run, sync_run
 from confluence_sync.settings import Settings
 from confluence_sync.wiki.values import Page
 
@@ -178,12 +178,12 @@ class Site:
 
     def sync(self, **kw: Any) -> RunResult:
         backend = self.backend()
-        wanted = load_target(self.path, self.options(**kw))
+        wanted = load_wanted(self.path, self.options(**kw))
         return sync_run(backend, wanted, self.options(**kw))
 
     def plan(self, **kw: Any) -> RunResult:
         backend = self.backend()
-        wanted = load_target(self.path, self.options(**kw))
+        wanted = load_wanted(self.path, self.options(**kw))
         return plan_run(backend.reader, wanted, self.options(**kw))
 
     # --- looking at the wiki ---------------------------------------------------------

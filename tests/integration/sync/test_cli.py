@@ -165,13 +165,13 @@ def test_unlock_removes_a_killed_runs_lock_and_names_it(site: Site) -> None:
     import datetime as dt
 
     from confluence_sync.apply.lock import acquire
-    from confluence_sync.run import load_target
+    from confluence_sync.run import load_wanted
     from confluence_sync.state.observe import observe
 
     site.write_config(["2026-03-12"])
     site.sync()
     backend = site.backend()
-    wanted = load_target(site.path, site.options())
+    wanted = load_wanted(site.path, site.options())
     state = observe(backend.reader, wanted)
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
     acquire(

@@ -10,7 +10,7 @@ import pytest
 
 from confluence_sync.apply.lock import LockLostError, acquire, check
 from confluence_sync.apply.results import ItemResult
-from confluence_sync.run import load_target, sync_run
+from confluence_sync.run import load_wanted, sync_run
 from confluence_sync.state.ledger import INDEX_KEY
 from confluence_sync.state.observe import observe
 
@@ -39,13 +39,13 @@ def test_a_run_that_outlived_its_lock_leaves_the_next_runs_lock(site: Site) -> N
         if taken or reader.get_space_property(HUB, INDEX_KEY) is None:
             return  # the hub is made before A takes its lock
         backend = site.backend()
-        wanted = load_target(site.path, options)
+        wanted = load_wanted(site.path, options)
         state = observe(backend.reader, wanted)
         assert "stale lock" in check(state.spaces[HUB], later)
         taken.append(acquire(backend.reader, backend.writer(), state.spaces[HUB], now=later).lock)
 
     backend = site.backend()
-    wanted = load_target(site.path, options)
+    wanted = load_wanted(site.path, options)
     with pytest.raises(LockLostError, match="taken by"):
         sync_run(backend, wanted, options, progress=run_b, now=lambda: T0, lock_ttl=TTL)
     assert taken

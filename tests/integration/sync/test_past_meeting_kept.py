@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from confluence_sync.run import RunResult, load_target, sync_run
+from confluence_sync.run import RunResult, load_wanted, sync_run
 
 from .conftest import ACCOUNTS, Site
 
@@ -48,7 +48,7 @@ MARCH = "page group/UPX/meeting/2026-03"
 def sync_on(site: Site, today: dt.date) -> RunResult:
     backend = site.backend()
     options = replace(site.options(), today=today)
-    wanted = load_target(site.path, options)
+    wanted = load_wanted(site.path, options)
     return sync_run(backend, wanted, options)
 
 

@@ -22,8 +22,8 @@ from confluence_sync.backends import open_backend
 from confluence_sync.backends.contract import Backend
 from confluence_sync.localwiki.model import DEFAULT_GROUP
 from confluence_sync.localwiki.server import LocalWiki
-from confluence_sync.run import RunOptions, load_target, sync_run
-from confluence_sync.target.model import Target
+from confluence_sync.run import RunOptions, load_wanted, sync_run
+from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.values import Grant
 
 from .conftest import GROUP, Site, retry_policy
@@ -40,8 +40,8 @@ class Network:
     config: Path
     backend: Backend
 
-    def wanted(self) -> Target:
-        return load_target(self.config, self.options())
+    def wanted(self) -> Wanted:
+        return load_wanted(self.config, self.options())
 
     @property
     def cloud(self) -> bool:

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from confluence_sync.backends import open_backend
 from confluence_sync.backends.contract import Backend
-from confluence_sync.run import RunResult, load_target, sync_run
+from confluence_sync.run import RunResult, load_wanted, sync_run
 from confluence_sync.wiki.values import Grant
 
 from .conftest import GROUP, HUB, Site, retry_policy
@@ -42,7 +42,7 @@ def backend_for(site: Site, auth: str) -> Backend:
 def sync_as(site: Site, auth: str) -> RunResult:
     backend = backend_for(site, auth)
     options = replace(site.options(), self_accounts=())  # nobody told the engine who it is
-    wanted = load_target(site.path, options)
+    wanted = load_wanted(site.path, options)
     return sync_run(backend, wanted, options)
 
 

@@ -10,7 +10,7 @@ from confluence_sync.apply.lock import LockedError, acquire
 from confluence_sync.run import RunResult
 from confluence_sync.state.ledger import MARKER_KEY
 from confluence_sync.state.observe import observe
-from confluence_sync.target.model import Target
+from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.regions import find_regions, replace_region
 
 from .conftest import GROUP, HUB, Site
@@ -198,9 +198,9 @@ def test_the_lock_refuses_a_second_run(site: Site) -> None:
     site.write_config(["2026-03-12"])
     site.sync()
     backend = site.backend()
-    from confluence_sync.run import load_target
+    from confluence_sync.run import load_wanted
 
-    wanted: Target = load_target(site.path, site.options())
+    wanted: Wanted = load_wanted(site.path, site.options())
     state = observe(backend.reader, wanted)
     now = dt.datetime.now(dt.UTC)
     acquire(backend.reader, backend.writer(), state.spaces[HUB], now=now, holder="other@host pid 1")

@@ -14,7 +14,7 @@ from confluence_sync.plan.changes import Plan
 from confluence_sync.plan.planner import make_plan
 from confluence_sync.run import RunOptions, sync_run
 from confluence_sync.state.observe import WikiState, observe
-from confluence_sync.target.model import Region, Target, TargetPage, TargetSpace
+from confluence_sync.wanted.model import Region, Wanted, WantedPage, WantedSpace
 from confluence_sync.wiki.regions import region_hash, wrap_region
 from confluence_sync.wiki.values import Grant
 
@@ -39,9 +39,9 @@ def page(
     labels: Iterable[str] = (),
     home: bool = False,
     archive: bool = False,
-) -> TargetPage:
+) -> WantedPage:
     body = "".join(wrap_region(name, content) for name, content in regions.items()) + scaffold
-    return TargetPage(
+    return WantedPage(
         identity=PageIdentity(identity),
         space_key=space,
         title=title,
@@ -61,7 +61,7 @@ def network(
     members: Iterable[str] = ("cherm", "sluedtke"),
     facts: str = "Bremen",
     extra_pages: int = 0,
-) -> Target:
+) -> Wanted:
     """Hub with home + directory; one group space with home, meetings, archive, meetings."""
     members = tuple(members)
     hub_pages = (
@@ -115,10 +115,10 @@ def network(
     admins = frozenset(
         {Grant("user", "netzwerkbuero", "admin"), Grant("user", "netzwerkbuero", "read")}
     )
-    hub = TargetSpace(
+    hub = WantedSpace(
         HUB, "PUU", pages=hub_pages, grants=admins | {Grant("group", "puu-contacts", "read")}
     )
-    group = TargetSpace(
+    group = WantedSpace(
         GROUP,
         "Arbeitskreis",
         pages=tuple(group_pages),
@@ -126,12 +126,12 @@ def network(
         | {Grant("group", "puu-upx-members", "read"), Grant("group", "puu-upx-members", "write")},
     )
     groups = {"puu-contacts": frozenset(members), "puu-upx-members": frozenset(members)}
-    return Target(HUB, (hub, group), groups)
+    return Wanted(HUB, (hub, group), groups)
 
 
 def plan_for(
     wiki: FakeWiki,
-    wanted: Target,
+    wanted: Wanted,
     *,
     force: bool = False,
     adopt: bool = False,
@@ -146,7 +146,7 @@ def plan_for(
 
 def sync(
     wiki: FakeWiki,
-    wanted: Target,
+    wanted: Wanted,
     *,
     force: bool = False,
     adopt: bool = False,

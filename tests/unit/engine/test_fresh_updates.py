@@ -13,7 +13,7 @@ from dataclasses import replace
 from confluence_sync.plan.changes import CreatePage, UpdatePage
 from confluence_sync.plan.notes import Note
 from confluence_sync.state.ledger import INDEX_KEY, MARKER_KEY
-from confluence_sync.target.model import Target, TargetSpace
+from confluence_sync.wanted.model import Wanted, WantedSpace
 from confluence_sync.wiki.regions import find_regions, replace_region
 
 from .conftest import GROUP, HUB, network, page, plan_for, sync
@@ -34,12 +34,12 @@ def statuses(results: list) -> dict[str, str]:  # type: ignore[type-arg]
     return {r.item: (r.status, r.reason) for r in results}
 
 
-def with_scaffold(wanted: Target, old: str, new: str) -> Target:
+def with_scaffold(wanted: Wanted, old: str, new: str) -> Wanted:
     """The same network whose templates now render the meeting pages' scaffold differently."""
     spaces = []
     for space in wanted.spaces:
         pages = tuple(replace(p, body=p.body.replace(old, new)) for p in space.pages)
-        spaces.append(TargetSpace(**{**space.__dict__, "pages": pages}))
+        spaces.append(WantedSpace(**{**space.__dict__, "pages": pages}))
     return replace(wanted, spaces=tuple(spaces))
 
 
@@ -200,7 +200,7 @@ def test_marker_is_written_when_ownership_changes_only(wiki: FakeWiki) -> None:
     assert (HUB, INDEX_KEY) in wiki.space_props
 
 
-def two_regions(a: str, b: str) -> Target:
+def two_regions(a: str, b: str) -> Wanted:
     """The small network plus a hub page with two regions."""
     wanted = network()
     hub = wanted.spaces[0]

@@ -10,8 +10,8 @@ import datetime as dt
 from confluence_sync.config import load_config_text
 from confluence_sync.config.identities import PageIdentity
 from confluence_sync.plan.changes import ArchivePage
-from confluence_sync.target.build import build_target
-from confluence_sync.target.model import Target
+from confluence_sync.wanted.build import build_wanted
+from confluence_sync.wanted.model import Wanted
 from tests.unit.config.conftest import NETWORK_HEAD
 
 from .conftest import sync
@@ -34,9 +34,9 @@ MEETING_DAY = dt.date(2026, 3, 12)  # the second Thursday of March 2026
 MARCH = "group/UPX/meeting/2026-03"
 
 
-def wanted_on(today: dt.date, text: str = CONFIG) -> Target:
+def wanted_on(today: dt.date, text: str = CONFIG) -> Wanted:
     config = load_config_text(text, today=today)
-    return build_target(config, today=today).without_template_api()
+    return build_wanted(config, today=today).without_template_api()
 
 
 def test_the_schedule_s_slots_are_the_listed_months_from_its_first_slot_on() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from confluence_sync.state.ledger import MARKER_KEY
-from confluence_sync.target.model import Target
+from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.regions import wrap_region
 
 from .conftest import GROUP, network, sync, target_regions
@@ -15,7 +15,7 @@ from .fake import FakeWiki
 MEETING = "group/UPX/meeting/2026-03"
 
 
-def with_meeting_regions(wanted: Target, regions: dict[str, str]) -> Target:
+def with_meeting_regions(wanted: Wanted, regions: dict[str, str]) -> Wanted:
     """The network, with the March meeting rendered from these regions only."""
     spaces = []
     for space in wanted.spaces:

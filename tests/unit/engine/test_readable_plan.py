@@ -11,7 +11,7 @@ from confluence_sync.config.identities import PageIdentity
 from confluence_sync.plan.changes import AddGrant, Plan, RevokeGrant
 from confluence_sync.plan.notes import Note
 from confluence_sync.run import RunResult
-from confluence_sync.target.build import DC_TEMPLATE_NOTE
+from confluence_sync.wanted.build import DC_TEMPLATE_NOTE
 from confluence_sync.wiki.values import Grant
 
 NOTE = (
@@ -21,7 +21,7 @@ NOTE = (
 
 
 def template_step(group: str) -> Note:
-    """The manual step the target reports per group on Data Center (target/build.py)."""
+    """The manual step the target reports per group on Data Center (wanted/build.py)."""
     identity = PageIdentity.template(group, "minutes")
     fills = (("identity", identity), ("title", "Vorlage"), ("space", "PUU" + group))
     return Note(

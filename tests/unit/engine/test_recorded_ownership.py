@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from confluence_sync.plan.changes import RemoveMember, RevokeGrant
 from confluence_sync.state import ledger_store as index_store
-from confluence_sync.target.model import Target
+from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.values import Grant
 
 from .conftest import GROUP, HUB, network, sync
@@ -19,7 +19,7 @@ MEMBERS = "puu-upx-members"
 HAND_GRANT = Grant("user", "colleague", "write")
 
 
-def with_grant(wanted: Target, grant: Grant) -> Target:
+def with_grant(wanted: Wanted, grant: Grant) -> Wanted:
     spaces = tuple(
         replace(s, grants=s.grants | {grant}) if s.key == GROUP else s for s in wanted.spaces
     )

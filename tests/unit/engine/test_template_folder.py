@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from confluence_sync.errors import ConfluenceSyncError
-from confluence_sync.run import RunOptions, load_target
+from confluence_sync.run import RunOptions, load_wanted
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "config.example.yaml"
@@ -30,11 +30,11 @@ def test_templates_folder_relative_to_the_config_overrides_one_page(tmp_path: Pa
         "<h2>Unser eigenes Protokoll</h2><p>Wer war da?</p>", encoding="utf-8"
     )
     path = config_with_templates(tmp_path, "eigene")
-    desired = load_target(path, RunOptions(today=TODAY))
+    desired = load_wanted(path, RunOptions(today=TODAY))
     bodies = [t.template.body for t in desired.templates]
     assert bodies and all("Unser eigenes Protokoll" in b for b in bodies)
     # pages not overridden still use the built-in templates
-    builtin = load_target(EXAMPLE, RunOptions(today=TODAY))
+    builtin = load_wanted(EXAMPLE, RunOptions(today=TODAY))
     assert {p.identity: p.body for p in desired.pages} == {
         p.identity: p.body for p in builtin.pages
     }
@@ -44,4 +44,4 @@ def test_templates_folder_relative_to_the_config_overrides_one_page(tmp_path: Pa
 def test_missing_templates_folder_is_an_error_before_anything_is_sent(tmp_path: Path) -> None:
     path = config_with_templates(tmp_path, "fehlt")
     with pytest.raises(ConfluenceSyncError, match=r"network\.templates: no folder"):
-        load_target(path, RunOptions(today=TODAY))
+        load_wanted(path, RunOptions(today=TODAY))

@@ -12,7 +12,7 @@ import pytest
 
 from confluence_sync.config import NetworkConfig
 from confluence_sync.localwiki.editor_save import SaveContext, save
-from confluence_sync.target.build import build_target
+from confluence_sync.wanted.build import build_wanted
 from confluence_sync.wiki.canonical_legacy import legacy_region_hash
 from confluence_sync.wiki.regions import region_hash, scan_regions
 
@@ -21,7 +21,7 @@ from .conftest import TODAY
 
 @pytest.mark.parametrize("flavour", ["cloud", "dc"])
 def test_region_hashes_survive_an_editor_save(config: NetworkConfig, flavour: str) -> None:
-    wiki = build_target(config, today=TODAY)
+    wiki = build_wanted(config, today=TODAY)
     legacy_misses = 0
     for number, page in enumerate(wiki.pages, start=1):
         saved = save(flavour, page.body, SaveContext(number, 2, page.space_key))

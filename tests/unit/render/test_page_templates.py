@@ -10,9 +10,9 @@ from importlib.resources import files
 import pytest
 
 from confluence_sync.config import NetworkConfig
-from confluence_sync.target.build import build_target
-from confluence_sync.target.model import Target
-from confluence_sync.target.render import TEMPLATE_PACKAGE
+from confluence_sync.wanted.build import build_wanted
+from confluence_sync.wanted.model import Wanted
+from confluence_sync.wanted.render import TEMPLATE_PACKAGE
 from confluence_sync.wiki.regions import find_regions, region_hash
 from confluence_sync.wiki.storage import check_storage, parse_storage
 
@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - depends on another engineer's module
     localwiki_storage = None  # type: ignore[assignment]
 
 
-def bodies(wiki: Target) -> dict[str, str]:
+def bodies(wiki: Wanted) -> dict[str, str]:
     found = {page.identity: page.body for page in wiki.pages}
     for template in wiki.templates:
         found[template.identity] = template.template.body
@@ -35,7 +35,7 @@ def bodies(wiki: Target) -> dict[str, str]:
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_every_page_template_ships_as_package_data(language: str) -> None:
     root = files(TEMPLATE_PACKAGE)
-    # The pages build_target renders, by template name: every language ships each of them.
+    # The pages build_wanted renders, by template name: every language ships each of them.
     names = {"hub_home", "member_directory", "group_home", "meetings", "meeting"}
     names |= {"group_members", "archive", "minutes_template"}
     for name in sorted(names):
@@ -44,7 +44,7 @@ def test_every_page_template_ships_as_package_data(language: str) -> None:
 
 
 def test_every_rendered_body_is_well_formed(config: NetworkConfig) -> None:
-    wiki = build_target(config, today=TODAY)
+    wiki = build_wanted(config, today=TODAY)
     rendered = bodies(wiki)
     assert len(rendered) == len(wiki.pages) + 2 * len(wiki.templates)
     for identity, body in rendered.items():
@@ -53,7 +53,7 @@ def test_every_rendered_body_is_well_formed(config: NetworkConfig) -> None:
 
 @pytest.mark.skipif(localwiki_storage is None, reason="local wiki not present")
 def test_local_wiki_accepts_every_page_body(config: NetworkConfig) -> None:
-    wiki = build_target(config, today=TODAY)
+    wiki = build_wanted(config, today=TODAY)
     for page in wiki.pages:
         localwiki_storage.validate(page.body)
     for template in wiki.templates:  # the DC template page is a normal page
@@ -62,12 +62,12 @@ def test_local_wiki_accepts_every_page_body(config: NetworkConfig) -> None:
 
 @pytest.mark.skipif(localwiki_storage is None, reason="local wiki not present")
 def test_local_wiki_accepts_the_cloud_template_body(config: NetworkConfig) -> None:
-    for template in build_target(config, today=TODAY).templates:
+    for template in build_wanted(config, today=TODAY).templates:
         localwiki_storage.validate(template.template.body)
 
 
 def test_config_strings_are_escaped_never_interpreted(config: NetworkConfig) -> None:
-    wiki = build_target(config, today=TODAY)
+    wiki = build_wanted(config, today=TODAY)
     everything = "\n".join(bodies(wiki).values())
     assert "<script>" not in everything and "&lt;script&gt;" in everything
     assert "<Grün>" not in everything and "&lt;Grün&gt;" in everything
@@ -83,7 +83,7 @@ def test_config_strings_are_escaped_never_interpreted(config: NetworkConfig) -> 
 def test_meeting_page_has_facts_in_page_properties_and_member_sections() -> None:
     from .conftest import nasty_config
 
-    wiki = build_target(nasty_config("de"), today=TODAY)
+    wiki = build_wanted(nasty_config("de"), today=TODAY)
     page = wiki.page("group/UPX/meeting/2026-03")
     facts = page.regions["facts"].content
     assert list(page.regions) == ["facts"]
@@ -100,7 +100,7 @@ def test_meeting_page_has_facts_in_page_properties_and_member_sections() -> None
 def test_group_home_reports_are_scoped_to_the_space() -> None:
     from .conftest import nasty_config
 
-    wiki = build_target(nasty_config("en"), today=TODAY)
+    wiki = build_wanted(nasty_config("en"), today=TODAY)
     reports = wiki.page("group/UPX/home").regions["reports"].content
     summary = re.search(r'ac:name="detailssummary".*?</ac:structured-macro>', reports, re.S)
     assert summary is not None
@@ -118,7 +118,7 @@ def test_group_home_reports_are_scoped_to_the_space() -> None:
 def test_minutes_template_uses_variables_on_cloud_and_placeholders_on_the_dc_page(
     config: NetworkConfig,
 ) -> None:
-    wiki = build_target(config, today=TODAY)
+    wiki = build_wanted(config, today=TODAY)
     found = next(t for t in wiki.templates if t.fallback.space_key == "PUUUPX")
     template = found.template
     assert "<at:declarations>" in template.body and "<at:var " in template.body
@@ -132,7 +132,7 @@ def test_minutes_template_uses_variables_on_cloud_and_placeholders_on_the_dc_pag
 def test_region_hashes_survive_confluence_normalisation(
     config: NetworkConfig, normalise: Callable[[str], str]
 ) -> None:
-    wiki = build_target(config, today=TODAY)
+    wiki = build_wanted(config, today=TODAY)
     for page in wiki.pages:
         stored = normalise(page.body)
         assert stored != page.body
@@ -145,7 +145,7 @@ def test_region_hashes_survive_confluence_normalisation(
 
 @pytest.mark.skipif(localwiki_storage is None, reason="local wiki not present")
 def test_region_hashes_survive_the_local_wiki_normaliser(config: NetworkConfig) -> None:
-    wiki = build_target(config, today=TODAY)
+    wiki = build_wanted(config, today=TODAY)
     for page in wiki.pages:
         found = find_regions(localwiki_storage.normalise(page.body))
         for name, region in page.regions.items():
@@ -154,8 +154,8 @@ def test_region_hashes_survive_the_local_wiki_normaliser(config: NetworkConfig) 
 
 
 def test_rendering_is_deterministic(config: NetworkConfig) -> None:
-    first = build_target(config, today=TODAY)
-    second = build_target(config, today=TODAY)
+    first = build_wanted(config, today=TODAY)
+    second = build_wanted(config, today=TODAY)
     assert first.pages == second.pages and first.templates == second.templates
-    later = build_target(config, today=dt.date(2026, 2, 1))
+    later = build_wanted(config, today=dt.date(2026, 2, 1))
     assert later.page("hub/directory") == first.page("hub/directory")

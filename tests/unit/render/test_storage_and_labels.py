@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confluence_sync.target.labels import normalise_label, topic_labels
+from confluence_sync.wanted.labels import normalise_label, topic_labels
 from confluence_sync.wiki.storage import StorageFormatError, check_storage, parse_storage, scan
 
 

@@ -1,7 +1,7 @@
-"""The target: the wiki the config asks for, in plain frozen values — the one model the
-observer, the planner and the applier read (built by :mod:`confluence_sync.target.build`).
+"""The wanted wiki: what the config asks for, in plain frozen values — the one model the
+observer, the planner and the applier read (built by :mod:`confluence_sync.wanted.build`).
 
-A :class:`TargetPage`'s ``body`` is written once, at creation; afterwards only its managed
+A :class:`WantedPage`'s ``body`` is written once, at creation; afterwards only its managed
 ``regions`` are rewritten, plus title, parent and the sync's labels. Every page and template
 has a :class:`~confluence_sync.config.identities.PageIdentity`, never a title.
 
@@ -31,7 +31,7 @@ class Region:
 
 
 @dataclass(frozen=True)
-class TargetPage:
+class WantedPage:
     """One page the config describes. ``parent`` None: under the space's home page (the home
     page itself has ``home``); ``archive``: the page archived pages are moved under."""
 
@@ -64,13 +64,13 @@ class ManualStep:
 
 
 @dataclass(frozen=True)
-class TargetTemplate:
+class WantedTemplate:
     """A page template of a group space (Cloud's Create dialog). Where the flavour has no
     template API, ``fallback`` is created as a page instead and ``note`` says so."""
 
     identity: PageIdentity
     template: Template
-    fallback: TargetPage
+    fallback: WantedPage
     note: ManualStep
 
 
@@ -89,15 +89,15 @@ class MeetingSlots:
 
 
 @dataclass(frozen=True)
-class TargetSpace:
+class WantedSpace:
     """A space with its pages, the grants the config gives and its page templates."""
 
     key: str
     name: str
     description: str = ""
-    pages: tuple[TargetPage, ...] = ()
+    pages: tuple[WantedPage, ...] = ()
     grants: frozenset[Grant] = frozenset()
-    templates: tuple[TargetTemplate, ...] = ()
+    templates: tuple[WantedTemplate, ...] = ()
     archive_label: str = "archiviert"
     slots: MeetingSlots | None = None
 
@@ -105,11 +105,11 @@ class TargetSpace:
         """A page of ours the config still stands for though it no longer renders it."""
         return self.slots is not None and self.slots.covers(identity)
 
-    def page(self, identity: str) -> TargetPage | None:
+    def page(self, identity: str) -> WantedPage | None:
         return next((p for p in self.pages if p.identity == identity), None)
 
     @property
-    def archive_page(self) -> TargetPage | None:
+    def archive_page(self) -> WantedPage | None:
         return next((p for p in self.pages if p.archive), None)
 
     def depth(self, identity: str) -> int:
@@ -123,32 +123,32 @@ class TargetSpace:
 
 
 @dataclass(frozen=True)
-class Target:
+class Wanted:
     """The whole network: the hub first, then one space per working group; the Confluence
     groups (name → accounts); and the manual steps to report."""
 
     hub_key: str
-    spaces: tuple[TargetSpace, ...]
+    spaces: tuple[WantedSpace, ...]
     groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
     notes: tuple[ManualStep, ...] = ()
 
-    def space(self, key: str) -> TargetSpace | None:
+    def space(self, key: str) -> WantedSpace | None:
         return next((s for s in self.spaces if s.key == key), None)
 
     @property
-    def pages(self) -> tuple[TargetPage, ...]:
+    def pages(self) -> tuple[WantedPage, ...]:
         """Every page of every space, hub first."""
         return tuple(page for space in self.spaces for page in space.pages)
 
     @property
-    def templates(self) -> tuple[TargetTemplate, ...]:
+    def templates(self) -> tuple[WantedTemplate, ...]:
         return tuple(template for space in self.spaces for template in space.templates)
 
-    def page(self, identity: str) -> TargetPage | None:
+    def page(self, identity: str) -> WantedPage | None:
         return next((p for p in self.pages if p.identity == identity), None)
 
-    def without_template_api(self) -> Target:
-        """The target on a flavour with no page-template API (Data Center): each template's
+    def without_template_api(self) -> Wanted:
+        """The wanted wiki on a flavour with no page-template API (Data Center): each template's
         stand-in page is wanted instead, and reported as a manual step."""
         notes = list(self.notes)
         spaces = []

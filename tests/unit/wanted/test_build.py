@@ -1,4 +1,4 @@
-"""build_target: identities, tree, labels, kinds, hashes and least-privilege permissions."""
+"""build_wanted: identities, tree, labels, kinds, hashes and least-privilege permissions."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 
 from confluence_sync.config import NetworkConfig, load_config, load_config_text
 from confluence_sync.config.titles import fixed_title, meeting_page_title, title_key
-from confluence_sync.target.access import LEVEL_OPERATIONS
-from confluence_sync.target.build import build_target
-from confluence_sync.target.model import Target, TargetPage
+from confluence_sync.wanted.access import LEVEL_OPERATIONS
+from confluence_sync.wanted.build import build_wanted
+from confluence_sync.wanted.model import Wanted, WantedPage
 from confluence_sync.wiki.values import Grant
 
 TODAY = dt.date(2026, 1, 15)
@@ -58,20 +58,20 @@ def small(text: str = SMALL) -> NetworkConfig:
     return load_config_text(text, today=TODAY)
 
 
-def pages(target: Target, space: str | None = None) -> list[TargetPage]:
+def pages(target: Wanted, space: str | None = None) -> list[WantedPage]:
     return [p for s in target.spaces if space in (None, s.key) for p in s.pages]
 
 
-def page(target: Target, identity: str) -> TargetPage:
+def page(target: Wanted, identity: str) -> WantedPage:
     return next(p for p in pages(target) if p.identity == identity)
 
 
 @pytest.fixture(scope="module")
-def example() -> Target:
-    return build_target(load_config(EXAMPLE, today=TODAY), today=TODAY)
+def example() -> Wanted:
+    return build_wanted(load_config(EXAMPLE, today=TODAY), today=TODAY)
 
 
-def test_identities_are_derived_from_the_config(example: Target) -> None:
+def test_identities_are_derived_from_the_config(example: Wanted) -> None:
     identities = [page.identity for page in pages(example)]
     assert len(identities) == len(set(identities))
     for expected in (
@@ -93,7 +93,7 @@ def test_identities_are_derived_from_the_config(example: Target) -> None:
     assert meeting.identity.group_key == "UPX" and meeting.identity.meeting_month == (2026, 3)
 
 
-def test_tree_parents_exist_in_the_same_space_and_homes_are_roots(example: Target) -> None:
+def test_tree_parents_exist_in_the_same_space_and_homes_are_roots(example: Wanted) -> None:
     for space in example.spaces:
         homes = [p for p in space.pages if p.parent is None]
         assert len(homes) == 1 and homes[0].home
@@ -105,7 +105,7 @@ def test_tree_parents_exist_in_the_same_space_and_homes_are_roots(example: Targe
     assert page(example, "group/UPX/meeting/2026-03").parent == "group/UPX/meetings"
 
 
-def test_titles_come_from_the_config_title_rules(example: Target) -> None:
+def test_titles_come_from_the_config_title_rules(example: Wanted) -> None:
     assert page(example, "hub/home").title == "Partnerschaft Umwelt Unternehmen"
     assert page(example, "hub/directory").title == fixed_title("member_directory", "de")
     assert page(example, "group/UPX/meetings").title == fixed_title("meetings", "de")
@@ -117,7 +117,7 @@ def test_titles_come_from_the_config_title_rules(example: Target) -> None:
         assert len(titles) == len(set(titles)), space.key
 
 
-def test_kinds_labels_and_regions(example: Target) -> None:
+def test_kinds_labels_and_regions(example: Wanted) -> None:
     meeting = page(example, "group/UPX/meeting/2026-03")
     assert meeting.kind == "scaffold"
     assert meeting.labels == {"treffen", "klimaschutz", "energieeffizienz", "kreislaufwirtschaft"}
@@ -134,7 +134,7 @@ def test_kinds_labels_and_regions(example: Target) -> None:
             assert region.hash.startswith("sha256:")
 
 
-def test_generated_meetings_come_from_the_schedule(example: Target) -> None:
+def test_generated_meetings_come_from_the_schedule(example: Wanted) -> None:
     euk = [p for p in pages(example, "PUUEUK") if p.identity.meeting_month]
     # explicit January meeting + horizon 3 of (Feb, May, Aug, Nov)
     assert [p.identity for p in euk] == [
@@ -145,13 +145,13 @@ def test_generated_meetings_come_from_the_schedule(example: Target) -> None:
     ]
 
 
-def hashes(target: Target) -> dict[tuple[str, str], str]:
+def hashes(target: Wanted) -> dict[tuple[str, str], str]:
     return {(p.identity, n): r.hash for p in pages(target) for n, r in p.regions.items()}
 
 
 def test_moving_one_meeting_changes_only_the_regions_that_show_it() -> None:
-    before = build_target(small(), today=TODAY)
-    after = build_target(small(SMALL.replace("2026-03-12", "2026-03-19")), today=TODAY)
+    before = build_wanted(small(), today=TODAY)
+    after = build_wanted(small(SMALL.replace("2026-03-12", "2026-03-19")), today=TODAY)
     changed = {key for key, value in hashes(before).items() if hashes(after)[key] != value}
     assert changed == {
         ("group/ONE/meeting/2026-03", "facts"),
@@ -163,24 +163,24 @@ def test_moving_one_meeting_changes_only_the_regions_that_show_it() -> None:
 
 
 def test_renaming_a_meeting_keeps_its_identity() -> None:
-    after = build_target(small(SMALL.replace("title: Herbst", "title: Spätsommer")), today=TODAY)
+    after = build_wanted(small(SMALL.replace("title: Herbst", "title: Spätsommer")), today=TODAY)
     assert page(after, "group/ONE/meeting/2026-09").title == "2026-09-10 Spätsommer"
 
 
 def test_a_template_change_that_renders_the_same_keeps_the_hash(tmp_path: Path) -> None:
-    ours = build_target(small(), today=TODAY)
+    ours = build_wanted(small(), today=TODAY)
     custom = tmp_path / "de" / "archive.j2"
     custom.parent.mkdir(parents=True)
     source = (Path(__file__).resolve().parents[3] / "templates" / "de" / "archive.j2").read_text(
         encoding="utf-8"
     )
     custom.write_text(source + "{# a comment changes the version, not the output #}\n")
-    theirs = build_target(small(), today=TODAY, template_dir=tmp_path)
+    theirs = build_wanted(small(), today=TODAY, template_dir=tmp_path)
     a, b = page(ours, "group/ONE/archive"), page(theirs, "group/ONE/archive")
     assert a.regions["archive"] == b.regions["archive"]  # content and hash alike: no write
 
 
-def levels(target: Target, key: str) -> dict[tuple[str, str], set[str]]:
+def levels(target: Wanted, key: str) -> dict[tuple[str, str], set[str]]:
     """Subject → operations granted on space ``key``."""
     found: dict[tuple[str, str], set[str]] = {}
     space = target.space(key)
@@ -191,7 +191,7 @@ def levels(target: Target, key: str) -> dict[tuple[str, str], set[str]]:
 
 
 def test_least_privilege_grants_and_groups() -> None:
-    target = build_target(small(), today=TODAY)
+    target = build_wanted(small(), today=TODAY)
     assert target.groups == {
         "net-contacts": {"anna", "bert", "gina"},
         "net-one-members": {"anna", "bert"},
@@ -217,7 +217,7 @@ def test_least_privilege_grants_and_groups() -> None:
 def test_removed_contact_loses_membership() -> None:
     text = SMALL.replace("      - {name: Bert, email: bert@beta.example, account: bert}\n", "")
     text = text.replace("    contacts:\n  - id: gamma", "    contacts: []\n  - id: gamma")
-    target = build_target(small(text), today=TODAY)
+    target = build_wanted(small(text), today=TODAY)
     assert all("bert" not in members for members in target.groups.values())
 
 
@@ -231,7 +231,7 @@ def test_operations_use_the_backend_vocabulary() -> None:
 
 
 def test_english_network_gets_english_pages_and_labels() -> None:
-    target = build_target(small(SMALL.replace("language: de", "language: en")), today=TODAY)
+    target = build_wanted(small(SMALL.replace("language: de", "language: en")), today=TODAY)
     assert "working-group" in page(target, "group/ONE/home").labels
     assert "meeting" in page(target, "group/ONE/meeting/2026-03").labels
     assert page(target, "group/ONE/meetings").title == "Meetings"
@@ -239,7 +239,7 @@ def test_english_network_gets_english_pages_and_labels() -> None:
     assert all(s.archive_label == "archived" for s in target.spaces)
 
 
-def test_meeting_titles_match_the_config_package(example: Target) -> None:
+def test_meeting_titles_match_the_config_package(example: Wanted) -> None:
     from confluence_sync.config import expand_meetings
 
     config = load_config(EXAMPLE, today=TODAY)

@@ -1,4 +1,4 @@
-"""Building the target: the config turned into the wiki it asks for (:mod:`.model`).
+"""Building the wanted wiki: the config turned into the wiki it asks for (:mod:`.model`).
 
 Pure: no requests, no clock (``today`` is an argument); the only files read are the page
 templates, through :mod:`.render`. Per space a home page; the hub also a member directory;
@@ -6,7 +6,7 @@ each group a meetings page with one page per meeting, a members page, an archive
 minutes template. ``managed`` pages are all managed regions; ``scaffold`` pages (meetings,
 the template's stand-in) also get sections members fill, written once at creation.
 
-Imports: config, wiki (regions, values), target (model, render, labels, access).
+Imports: config, wiki (regions, values), wanted (model, render, labels, access).
 """
 
 from __future__ import annotations
@@ -32,19 +32,19 @@ from confluence_sync.config.titles import (
     hub_home_title,
     meeting_page_title,
 )
-from confluence_sync.target.access import access, members
-from confluence_sync.target.labels import ARCHIVED_LABEL, GROUP_LABEL, MEETING_LABEL, topic_labels
-from confluence_sync.target.model import (
+from confluence_sync.wanted.access import access, members
+from confluence_sync.wanted.labels import ARCHIVED_LABEL, GROUP_LABEL, MEETING_LABEL, topic_labels
+from confluence_sync.wanted.model import (
     ManualStep,
     MeetingSlots,
     PageKind,
     Region,
-    Target,
-    TargetPage,
-    TargetSpace,
-    TargetTemplate,
+    Wanted,
+    WantedPage,
+    WantedSpace,
+    WantedTemplate,
 )
-from confluence_sync.target.render import Renderer
+from confluence_sync.wanted.render import Renderer
 from confluence_sync.wiki.regions import region_hash
 from confluence_sync.wiki.values import Template
 
@@ -80,7 +80,7 @@ class _GroupLink:
 
 
 class _Builder:
-    """Renders the pages of one network into target pages."""
+    """Renders the pages of one network into wanted pages."""
 
     def __init__(self, config: NetworkConfig, today: dt.date, template_dir: Path | None) -> None:
         self.config = config
@@ -103,9 +103,9 @@ class _Builder:
         parent: PageIdentity | None,
         labels: list[str] | None = None,
         kind: PageKind = "managed",
-    ) -> TargetPage:
+    ) -> WantedPage:
         rendered = self.renderer.render(template, {**self.base, **context})
-        return TargetPage(
+        return WantedPage(
             identity=identity,
             space_key=space,
             title=title,
@@ -135,7 +135,7 @@ class _Builder:
             group_name=group.name,
         )
 
-    def hub(self, views: Mapping[str, list[_MeetingView]]) -> list[TargetPage]:
+    def hub(self, views: Mapping[str, list[_MeetingView]]) -> list[WantedPage]:
         config, network, hub = self.config, self.config.network, self.config.network.key
         links = {
             group.key: _GroupLink(
@@ -181,7 +181,7 @@ class _Builder:
 
     def group(
         self, group: WorkingGroup, meetings: list[_MeetingView]
-    ) -> tuple[list[TargetPage], TargetTemplate]:
+    ) -> tuple[list[WantedPage], WantedTemplate]:
         language, config = self.language, self.config
         key = space_key(config.network, group)
         home = PageIdentity.group(group.key, "home")
@@ -264,7 +264,7 @@ class _Builder:
             home,
             kind="scaffold",
         )
-        template = TargetTemplate(
+        template = WantedTemplate(
             identity=PageIdentity.template(group.key, "minutes"),
             # v1's template update takes at most 100 characters of description.
             template=Template(template_title, cloud.body, group.name[:100], (meeting_label,)),
@@ -289,9 +289,9 @@ def _slots(group: WorkingGroup) -> MeetingSlots | None:
     return MeetingSlots(frozenset(group.schedule.months), first)
 
 
-def build_target(
+def build_wanted(
     config: NetworkConfig, *, today: dt.date, template_dir: Path | None = None
-) -> Target:
+) -> Wanted:
     """The wiki the config asks for, as of ``today`` (which decides the upcoming meetings)."""
     builder = _Builder(config, today, template_dir)
     network = config.network
@@ -303,7 +303,7 @@ def build_target(
     groups, grants = access(config)
     hub = tuple(builder.hub(views))
     spaces = [
-        TargetSpace(
+        WantedSpace(
             network.key,
             network.name,
             network.description,
@@ -316,7 +316,7 @@ def build_target(
         key = space_key(network, group)
         pages, template = builder.group(group, views[group.key])
         spaces.append(
-            TargetSpace(
+            WantedSpace(
                 key,
                 group.name,
                 group.purpose,
@@ -327,4 +327,4 @@ def build_target(
                 _slots(group),
             )
         )
-    return Target(network.key, tuple(spaces), groups)
+    return Wanted(network.key, tuple(spaces), groups)
