@@ -5,6 +5,8 @@ Data lives in ``.confluence-sync/localwiki.sqlite3`` next to the config file (or
 built against its URL with its admin credentials, so the sync takes the same HTTP path as
 against a real site. The accounts the config names are created as local users first (a real
 site has them already), so grants and group memberships can be applied.
+
+May import: config, settings, localwiki.
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ Hierarchy::
 
 Wiki (HTTP) errors are raised only by ``confluence_sync.backends``; it is the only place
 that turns an HTTP status into one of them.
+
+May import: nothing of confluence_sync.
 """
 
 from __future__ import annotations

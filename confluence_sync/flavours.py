@@ -1,6 +1,9 @@
 """The two kinds of Confluence and how a person may name them, for every command and the
 environment alike: ``cloud``, and ``datacenter`` (also ``dc``; Server is Data Center's
-predecessor and speaks its API). Imports nothing, so ``--help`` stays fast."""
+predecessor and speaks its API). Imports nothing, so ``--help`` stays fast.
+
+May import: nothing of confluence_sync.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 The values (``Plan``, ``RunResult``) know nothing about printing; these functions only read
 them. The JSON report of ``sync --report`` is ``RunResult.to_json()``: a status and reason per
 item plus summary counts, requests and writes.
+
+May import: errors, plan, apply, run.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 ``plan_run`` only reads: it is handed a ``WikiReader`` and nothing else, so a dry run cannot
 write by construction. ``sync_run`` gets the whole backend; it takes the lock only when the
 plan has something to write, so a re-sync with nothing to do sends reads only.
+
+May import: errors, config, settings, wiki, wanted, backends, embedded, state, plan, apply.
 """
 
 from __future__ import annotations

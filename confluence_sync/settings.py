@@ -11,6 +11,8 @@ Variables::
 Secrets are held as ``SecretStr``: ``repr``/``str`` of the settings, and every error raised
 here, show ``**********`` instead of the token. Only ``auth()`` hands the raw value out, and
 only the backends call it.
+
+May import: errors, flavours.
 """
 
 from __future__ import annotations

@@ -3,6 +3,14 @@
 ``open_backend(settings)`` returns a :class:`~confluence_sync.backends.contract.Backend` whose
 ``reader`` serves observation and dry runs and whose ``writer()`` serves apply. Cloud and
 Data Center adapters share one transport, retry policy and request counter per backend.
+
+Modules: ``contract`` (what the engine may call), ``transport`` (HTTP, pagination),
+``retry`` (the one retry policy), ``http_errors`` (the one status → exception mapping),
+``redaction`` (no secret in a log), ``adapter`` (what both flavours share), ``writes`` and
+``answers`` (shared writes and answer readers), ``cloud``/``cloud_writer``,
+``datacenter``/``datacenter_writer``, ``permissions`` (the grant vocabularies).
+
+May import: errors, settings, wiki.
 """
 
 from __future__ import annotations

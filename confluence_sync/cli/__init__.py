@@ -11,6 +11,8 @@ The rooms, each importing only the ones below it (and the core only inside a com
   ``serve``: the commands, one module per family;
 - ``options``: the options several commands share, with their help texts;
 - ``exits``: domain errors and surprises → a message for a person and an exit code.
+
+May import: errors, flavours, settings, config, backends, localwiki, run, report.
 """
 
 from confluence_sync.cli.entry import app, main

@@ -1,11 +1,17 @@
 """The network config: YAML with line context, typed models, rules, schedules, scaffolding.
 
-This package imports nothing of ours but ``confluence_sync.errors``. Public API::
+Modules: ``load`` (file → validated config, every problem at FILE:LINE:COL), ``yaml_source``
+(YAML with positions), ``model`` (the pydantic models), ``rules`` (checks beyond types),
+``schedule`` (meetings from schedules), ``titles`` (page titles and Confluence's title rule),
+``identities`` (what makes a page the same page), ``bootstrap`` (``init``), ``summary``,
+``schema``. Public API::
 
     load_config(path, *, today=None) -> NetworkConfig      raises ConfigError with every problem
     expand_meetings(config, group, today) -> list[PlannedMeeting]
     space_key(network, group) -> str, hub_space_key(network) -> str
     titles.meeting_page_title(meeting), titles.fixed_title(page, language), ...
+
+May import: errors.
 """
 
 from confluence_sync.config.load import load_config, load_config_text

@@ -1,1 +1,10 @@
-"""The plan: change types, the planner and its page rules; pure, no I/O."""
+"""The plan: what the wanted wiki and the observed one differ in. Pure: no I/O, no clock.
+
+- ``planner``: spaces, grants, templates, groups and members; calls ``pages`` per space;
+- ``pages``: which change (or note) each page gets;
+- ``page_changes``: how a create or an update is built;
+- ``changes``: the change types and the :class:`Plan` with its safety check;
+- ``notes``: items that are reported, never applied, with their words kept as data.
+
+May import: errors, wiki, config, wanted, state.
+"""

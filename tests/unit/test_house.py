@@ -150,3 +150,66 @@ def test_every_part_is_in_the_table() -> None:
 def test_the_table_has_no_circle() -> None:
     """The allowed directions themselves run one way only."""
     assert _circles({part: set(allowed) for part, allowed in MAY_IMPORT.items()}) == []
+
+
+def _stated(part: str) -> set[str] | None:
+    """What the part's own docstring says it may import ("May import: a, b."), or None."""
+    folder = ROOT / part
+    path = folder / "__init__.py" if folder.is_dir() else ROOT / f"{part}.py"
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    line = next((x for x in doc.splitlines() if x.startswith("May import:")), None)
+    if line is None:
+        return None
+    said = line.removeprefix("May import:").strip().rstrip(".")
+    if said.startswith("nothing"):
+        return set()
+    return {word.split(" ")[0] for word in said.split(", ")}
+
+
+@pytest.mark.parametrize("part", sorted(MAY_IMPORT))
+def test_each_part_says_what_it_may_import(part: str) -> None:
+    """The docstrings a newcomer reads say the same as the table this test holds."""
+    assert _stated(part) == MAY_IMPORT[part]
+
+
+# Where each library may be imported: HTTP only in the backends (and the local wiki's own
+# server), the terminal only at the edge, templates only where pages are rendered.
+LIBRARIES: dict[str, set[str]] = {
+    "requests": {"backends"},
+    "atlassian": {"backends"},
+    "tenacity": {"backends"},
+    "typer": {"cli"},
+    "rich": {"cli", "report"},
+    "jinja2": {"wanted"},
+    "werkzeug": {"localwiki"},
+    "yaml": {"config"},
+}
+
+
+def _libraries(path: Path) -> Iterator[str]:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            yield node.module.split(".")[0]
+
+
+@pytest.mark.parametrize("library", sorted(LIBRARIES))
+def test_each_library_stays_in_its_part(library: str) -> None:
+    found = {
+        _part(name) for name, path in MODULES.items() if library in set(_libraries(path))
+    }
+    assert found, f"nothing imports {library}: the table is stale"
+    assert found <= LIBRARIES[library]
+
+
+def test_the_architecture_page_draws_the_same_table() -> None:
+    """docs/architecture.md stays true: its dependency table is this test's."""
+    page = (ROOT.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in page.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and cells[0].startswith("`") and cells[0].strip("`") in MAY_IMPORT:
+            said = cells[1]
+            rows[cells[0].strip("`")] = set() if said == "—" else set(said.split(", "))
+    assert rows == MAY_IMPORT
