@@ -161,8 +161,11 @@ def _count(result: RunResult, counter: RequestCounter, start: dict[str, int]) ->
     )
 
 
-def plan_run(reader: WikiReader, target: Wanted, options: RunOptions) -> RunResult:
-    """Observe and plan; never writes (it has no writer to write with)."""
+def _observe_and_plan(
+    reader: WikiReader, target: Wanted, options: RunOptions
+) -> tuple[Wanted, WikiState, Plan, dict[str, int]]:
+    """The first half of every run: the wanted wiki as this flavour holds it, what the wiki
+    holds now, the plan, and the request counts before it all (to count the run's own)."""
     wanted = _on_flavour(target, reader)
     start = reader.counter.by_method()
     state = observe(
@@ -172,7 +175,12 @@ def plan_run(reader: WikiReader, target: Wanted, options: RunOptions) -> RunResu
         workers=options.workers,
         trust_versions=options.trust_versions,
     )
-    plan = _named(_plan(wanted, state, options, reader), reader)
+    return wanted, state, _named(_plan(wanted, state, options, reader), reader), start
+
+
+def plan_run(reader: WikiReader, target: Wanted, options: RunOptions) -> RunResult:
+    """Observe and plan; never writes (it has no writer to write with)."""
+    wanted, _state, plan, start = _observe_and_plan(reader, target, options)
     result = RunResult(plan, _planned(plan) + _unchanged(wanted, plan))
     try:
         plan.raise_if_unsafe(allow_removals=options.allow_removals)
@@ -236,18 +244,8 @@ def sync_run(
     (``LockLostError`` instead)."""
 
     ttl = lock_ttl or lock.DEFAULT_TTL
-
     reader = backend.reader
-    wanted = _on_flavour(target, reader)
-    start = reader.counter.by_method()
-    state = observe(
-        reader,
-        wanted,
-        adopt=options.adopt,
-        workers=options.workers,
-        trust_versions=options.trust_versions,
-    )
-    plan = _named(_plan(wanted, state, options, reader), reader)
+    wanted, state, plan, start = _observe_and_plan(reader, target, options)
     result = RunResult(plan)
     if on_plan:
         on_plan(plan)

@@ -8,8 +8,8 @@ import datetime as dt
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -33,17 +33,8 @@ class InterruptedWiki(FakeWiki):
     second_ctrl_c: bool = False
     _gate: threading.Event = field(default_factory=threading.Event)
 
-    def create_page(
-        self,
-        space_key: str,
-        title: str,
-        body: str,
-        *,
-        parent_id: str | None = None,
-        labels: Iterable[str] = (),
-        properties: Mapping[str, JSON] | None = None,
-        find_existing: Callable[[], PageInfo | None] | None = None,
-    ) -> PageInfo:
+    def create_page(self, space_key: str, *args: Any, **kwargs: Any) -> PageInfo:
+        """The fake's create (the contract's signature), slowed or interrupted first."""
         if space_key == GROUP and not self._gate.is_set():
             self._gate.set()
             time.sleep(0.15)  # in flight when Ctrl-C is pressed
@@ -56,16 +47,8 @@ class InterruptedWiki(FakeWiki):
             self._gate.wait(5)
             self.interrupts -= 1
             raise KeyboardInterrupt
-        info = super().create_page(
-            space_key,
-            title,
-            body,
-            parent_id=parent_id,
-            labels=labels,
-            properties=properties,
-            find_existing=find_existing,
-        )
-        self.log.append(f"page {space_key} {title}")
+        info = super().create_page(space_key, *args, **kwargs)
+        self.log.append(f"page {space_key} {info.title}")
         return info
 
     def set_space_property(
