@@ -18,10 +18,11 @@ from confluence_sync.apply.books import Books
 from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.plan.changes import ArchivePage, CreatePage, UpdatePage
+from confluence_sync.plan.notes import UNKNOWN_EDITOR, edited, fill
 from confluence_sync.state.ledger import MARKER_KEY, PageRecord, record_from_marker
 from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.inline_comments import rewrite_region
-from confluence_sync.wiki.regions import recorded_matches, region_hash, scan_regions
+from confluence_sync.wiki.regions import region_verdict, scan_regions
 from confluence_sync.wiki.values import Page, PageInfo, PageUpdate, Property
 
 
@@ -126,25 +127,22 @@ class PageWriter:
                 return None
             body, detached = fresh.body, []
             found = scan_regions(body).regions
-            for name, target in change.regions.items():
+            for name, wanted_hash in change.regions.items():
                 region = found.get(name)
                 if region is None or name not in page.regions:
                     return None
-                current = region_hash(region.content, space=change.space)
-                if current == target:
+                recorded = record.regions.get(name)
+                verdict = region_verdict(region.content, wanted_hash, recorded, space=change.space)
+                if verdict == "wanted":
                     continue
-                ours = recorded_matches(
-                    region.content, record.regions.get(name), space=change.space
-                )
-                if not ours and name not in change.overwritten:
-                    # A member edited it while this run worked: keep it, say who and when.
-                    editor = fresh.info.last_editor or "someone (the wiki did not say who)"
+                if verdict == "edited" and name not in change.overwritten:
+                    # A member edited it while this run worked: kept, worded as the plan words it.
+                    editor = fresh.info.last_editor or UNKNOWN_EDITOR
+                    text = fill(edited(name, fresh.info, record), {"editor": editor})
                     raise ConflictError(
                         f"page {change.identity}",
                         409,
-                        f"region {name!r} edited by {editor} (page version "
-                        f"{fresh.info.version}, we wrote {record.version}) while this run "
-                        "wrote; kept",
+                        f"{text} (saved while this run wrote)",
                         hint="reported until resolved; --overwrite-conflicts overwrites it",
                     )
                 wanted = page.regions[name].content

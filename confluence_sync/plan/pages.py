@@ -38,8 +38,7 @@ from confluence_sync.wiki.outside import outside_hash, same_outside_regions
 from confluence_sync.wiki.regions import (
     RegionError,
     insert_missing_region,
-    recorded_matches,
-    region_hash,
+    region_verdict,
     scan_regions,
 )
 from confluence_sync.wiki.storage import StorageFormatError
@@ -255,15 +254,15 @@ def _existing_page(
                 written[name] = wanted_hashes[name]
                 why.append(f"new region {name}")
                 continue
-            current = region_hash(region.content, space=page.space_key)
-            if current == wanted_hashes[name]:
-                written[name] = current
+            verdict = region_verdict(
+                region.content, wanted_hashes[name], record.regions.get(name), space=page.space_key
+            )
+            if verdict == "wanted":
+                written[name] = wanted_hashes[name]
                 continue
-            stored = record.regions.get(name)
-            # No stored hash for a region on the page (the template dropped it once and now
-            # brings it back; a region pasted in by hand): we cannot tell its words are ours.
-            # A stored hash of an earlier release's canonical form still counts.
-            if not recorded_matches(region.content, stored, space=page.space_key):
+            # "edited" also where no hash is stored for a region on the page (the template
+            # dropped it once and now brings it back; a region pasted in by hand).
+            if verdict == "edited":
                 if not overwrite_conflicts:
                     notes.append(
                         note(

@@ -45,7 +45,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from typing import Final
+from typing import Final, Literal
 
 from confluence_sync.wiki.canonical_legacy import legacy_region_hash
 from confluence_sync.wiki.storage import parse_storage, qname
@@ -112,6 +112,21 @@ def recorded_matches(fragment: str, recorded: str | None, *, space: str | None =
     if recorded == region_hash(fragment, space=space):
         return True
     return recorded == legacy_region_hash(fragment)
+
+
+RegionVerdict = Literal["wanted", "ours", "edited"]
+
+
+def region_verdict(
+    fragment: str, wanted: str, recorded: str | None, *, space: str | None = None
+) -> RegionVerdict:
+    """What a region on a page holds, the one rule the planner and the write's re-check both
+    ask: the ``wanted`` words already; words the sync wrote (``recorded`` still describes
+    them: ours to replace); or a member's edit. No recorded hash means we cannot tell the
+    words are ours: an edit."""
+    if region_hash(fragment, space=space) == wanted:
+        return "wanted"
+    return "ours" if recorded_matches(fragment, recorded, space=space) else "edited"
 
 
 def _name(tag: str) -> str:

@@ -38,7 +38,12 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from confluence_sync.errors import ConfluenceSyncError
-from confluence_sync.wiki.canonical import canonical, recorded_matches, region_hash
+from confluence_sync.wiki.canonical import (
+    canonical,
+    recorded_matches,
+    region_hash,
+    region_verdict,
+)
 from confluence_sync.wiki.storage import Event, check_storage, scan
 
 __all__ = [
@@ -54,6 +59,7 @@ __all__ = [
     "insert_missing_region",
     "recorded_matches",
     "region_hash",
+    "region_verdict",
     "replace_region",
     "scan_regions",
     "wrap_region",
