@@ -14,9 +14,9 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import storage_body
 from confluence_sync.localwiki.app import ApiError, Ctx, respond
-from confluence_sync.localwiki.editor_save import SaveContext, save
 from confluence_sync.localwiki.routes_people import admin
-from confluence_sync.localwiki.storage_format import StorageFormatError
+from confluence_sync.localwiki.rules.editor.save import SaveContext, save
+from confluence_sync.localwiki.rules.storage_format import StorageFormatError
 
 
 @admin.route("/editor-save", ["POST"])

@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from confluence_sync.localwiki.storage_format import AC_NS, RI_NS, StorageFormatError, parse
+from confluence_sync.localwiki.rules.storage_format import AC_NS, RI_NS, StorageFormatError, parse
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

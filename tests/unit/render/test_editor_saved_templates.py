@@ -13,7 +13,7 @@ import pytest
 from confluence_sync.canonical_legacy import legacy_region_hash
 from confluence_sync.config import NetworkConfig
 from confluence_sync.desired import build_desired
-from confluence_sync.localwiki.editor_save import SaveContext, save
+from confluence_sync.localwiki.rules.editor.save import SaveContext, save
 from confluence_sync.regions import region_hash, scan_regions
 
 from .conftest import TODAY

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from confluence_sync.localwiki.editor_save import SaveContext, save
-from confluence_sync.localwiki.storage_format import StorageFormatError
+from confluence_sync.localwiki.rules.editor.save import SaveContext, save
+from confluence_sync.localwiki.rules.storage_format import StorageFormatError
 
 CONTEXT = SaveContext(page_id=7, version=3, space_key="UPX", version_of=lambda s, t: 4)
 

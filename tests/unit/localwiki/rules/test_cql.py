@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from confluence_sync.localwiki import cql
+from confluence_sync.localwiki.rules import cql
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confluence_sync.localwiki.storage_format import (
+from confluence_sync.localwiki.rules.storage_format import (
     StorageFormatError,
     normalise,
     plain_text,

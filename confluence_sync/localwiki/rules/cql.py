@@ -7,6 +7,8 @@ operators ``=``, ``!=``, ``~``, ``!~``, ``in (...)``, ``not in (...)`` and, for 
 and parentheses; a trailing ``order by`` clause is parsed (``title``, ``created``,
 ``lastmodified``, ``id``). Keywords are case-insensitive, values may be quoted with ``"`` or
 ``'`` (backslash escapes) or bare words.
+
+Imports: nothing of the local wiki; a caller hands candidates in through ``Candidate``.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ pure (no I/O) and reproduces both halves:
 * normalising renames ``<b>``/``<i>`` to ``<strong>``/``<em>``, writes empty elements as
   ``<br />``, quotes every attribute with ``"``, gives each macro an ``ac:macro-id`` and
   re-emits ``ac:plain-text-body`` text as CDATA.
+
+Imports: nothing of the local wiki.
 """
 
 from __future__ import annotations

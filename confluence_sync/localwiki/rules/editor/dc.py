@@ -2,13 +2,15 @@
 
 Every rule below is a difference between what was stored and what the editor writes back;
 each cites the real storage that shows it.
+
+Imports: ``rules.editor.tree`` only.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from confluence_sync.localwiki.editor_tree import (
+from confluence_sync.localwiki.rules.editor.tree import (
     AC,
     CONTAINERS,
     Ids,

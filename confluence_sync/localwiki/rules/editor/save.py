@@ -11,16 +11,16 @@ typed; the admin route ``POST /__localwiki/editor-save`` (``routes_editor``) sto
 as a new version by that member. Each rule cites where real storage shows it. Ids are derived
 from the page id, the version being saved and a counter, so a save is reproducible.
 
-Pure: no I/O (the target pages' versions come in through ``SaveContext.version_of``), and no
-import from the sync engine.
+Pure: no I/O (the target pages' versions come in through ``SaveContext.version_of``).
+Imports: ``rules.storage_format`` and this package's ``cloud``, ``dc`` and ``tree``.
 """
 
 from __future__ import annotations
 
-from confluence_sync.localwiki import storage_format
-from confluence_sync.localwiki.editor_cloud import cloud, cursor_paragraphs
-from confluence_sync.localwiki.editor_dc import dc
-from confluence_sync.localwiki.editor_tree import Ids, SaveContext
+from confluence_sync.localwiki.rules import storage_format
+from confluence_sync.localwiki.rules.editor.cloud import cloud, cursor_paragraphs
+from confluence_sync.localwiki.rules.editor.dc import dc
+from confluence_sync.localwiki.rules.editor.tree import Ids, SaveContext
 
 __all__ = ["SaveContext", "save"]
 

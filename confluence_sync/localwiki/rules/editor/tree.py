@@ -1,9 +1,11 @@
-"""Tree helpers the two editor emulations share (``editor_cloud``, ``editor_dc``).
+"""Tree helpers the two editor emulations share (``cloud``, ``dc``).
 
 Elements are ElementTree nodes as ``storage_format.parse`` returns them: tags and attributes
 of the ``ac:``/``ri:`` prefixes as ``{uri}local``. A node list (``split_nodes``) is an
 element's text and children in order with the tails as strings of their own, which makes
 wrapping and unwrapping runs of content a list operation.
+
+Imports: ``rules.storage_format`` only.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from confluence_sync.localwiki.storage_format import AC_NS, RI_NS
+from confluence_sync.localwiki.rules.storage_format import AC_NS, RI_NS
 
 AC, RI = "{" + AC_NS + "}", "{" + RI_NS + "}"
 NAME = AC + "name"
