@@ -24,7 +24,7 @@ from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, bad_id, respond
 from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.routes_v2 import paged, require_writable, v2
-from confluence_sync.localwiki.store_files import Attachment
+from confluence_sync.localwiki.store.files import Attachment
 from confluence_sync.localwiki.views_v1 import entity, list_json, paging, user_json
 
 XSRF_MESSAGE = "XSRF check failed"

@@ -13,8 +13,8 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import page_not_found, readable_page, readable_space_id
 from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, respond
-from confluence_sync.localwiki.model import Page
 from confluence_sync.localwiki.routes_v2 import _account, _version, int_param, v2
+from confluence_sync.localwiki.store.model import Page
 
 
 def folder_v2(ctx: Ctx, folder: Page) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import readable_page
 from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, RouteTable, respond
-from confluence_sync.localwiki.model import Group, User
 from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
+from confluence_sync.localwiki.store.model import Group, User
 from confluence_sync.localwiki.views_people import group_json, user_json
 from confluence_sync.localwiki.views_v1 import list_json, paging
 

@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.access import readable_space, require, storage_body
 from confluence_sync.localwiki.app import ApiError, Ctx, RouteTable, respond
-from confluence_sync.localwiki.model import Template
 from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
+from confluence_sync.localwiki.store.model import Template
 from confluence_sync.localwiki.views_v1 import Expand, list_json, paging
 
 

@@ -18,7 +18,7 @@ from confluence_sync.localwiki.access import (
     storage_body,
 )
 from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, RouteTable, respond
-from confluence_sync.localwiki.model import Conflict, Page
+from confluence_sync.localwiki.store.model import Conflict, Page
 from confluence_sync.localwiki.views_v1 import (
     Expand,
     content_json,

@@ -30,8 +30,8 @@ from confluence_sync.localwiki.rules.storage_format import AC_NS, RI_NS, Storage
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-    from confluence_sync.localwiki.model import Page, Space
     from confluence_sync.localwiki.store import Store
+    from confluence_sync.localwiki.store.model import Page, Space
 
 PageHref = Callable[[str | None, str], str | None]  # (space key or None, title) → URL or None
 UserName = Callable[[dict[str, str]], str | None]  # ri:user attributes → display name

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from confluence_sync.localwiki.app import ApiError, Ctx
-from confluence_sync.localwiki.model import Label, Page, Property, Space
+from confluence_sync.localwiki.store.model import Label, Page, Property, Space
 from confluence_sync.localwiki.views_people import permission_v1_json, space_permission_cloud
 from confluence_sync.localwiki.views_people import user_json as user_json  # re-exported
 

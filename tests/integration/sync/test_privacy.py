@@ -21,8 +21,8 @@ import requests
 from confluence_sync.backends import open_backend
 from confluence_sync.backends.base import Backend, Grant
 from confluence_sync.engine import RunOptions, load_wanted, sync_run
-from confluence_sync.localwiki.model import DEFAULT_GROUP
 from confluence_sync.localwiki.server import LocalWiki
+from confluence_sync.localwiki.store.model import DEFAULT_GROUP
 from confluence_sync.wanted import Wanted
 
 from .conftest import GROUP, Site, retry_policy

@@ -2,6 +2,9 @@
 
 Labels are stored lower-case without spaces; properties carry their own version, which an
 update must raise by exactly one (Conflict otherwise); values are JSON of bounded size.
+Content watches are kept here too: they hang off pages (and attachments) like labels.
+
+Imports: ``store.db`` and ``store.model``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from confluence_sync.localwiki.model import (
+from confluence_sync.localwiki.store.db import StoreBase, now_iso
+from confluence_sync.localwiki.store.model import (
     Conflict,
     Invalid,
     Label,
@@ -21,7 +25,6 @@ from confluence_sync.localwiki.model import (
     Template,
     TooLarge,
 )
-from confluence_sync.localwiki.store_base import StoreBase, now_iso
 
 MAX_PROPERTY_KEY = 255
 # Confluence documents at most 32 KB of JSON per property: "each property can have no more

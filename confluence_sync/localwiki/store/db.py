@@ -4,6 +4,8 @@ A file database gets one connection per thread (WAL mode, so readers never wait 
 writer) and one process-wide write lock, so writers queue in Python instead of spinning on
 SQLITE_BUSY. ``:memory:`` cannot be shared between connections, so it gets a single connection
 guarded by the same lock for reads and writes.
+
+Imports: nothing of the local wiki.
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ class StoreBase:
         self._shared: sqlite3.Connection | None = None
         # Bumped when a write transaction starts and again when it ends, so an answer computed
         # from a read that overlapped a write is tagged with a generation that is already
-        # gone by the time it could be served (see response_cache.py). Assumes this Store is
+        # gone by the time it could be served (see web/response_cache.py). Assumes this Store is
         # the only writer of its database, as the permission and credential caches do.
         self.write_generation = 0
         if self.memory:

@@ -1,5 +1,8 @@
 """Users, tokens and groups in the local wiki's store, and the caches that keep every
-request's authentication and permission check cheap (cleared on each relevant change)."""
+request's authentication and permission check cheap (cleared on each relevant change).
+
+Imports: ``store.db`` and ``store.model``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
-from confluence_sync.localwiki.model import (
+from confluence_sync.localwiki.store.db import StoreBase
+from confluence_sync.localwiki.store.model import (
     ADMIN_GROUPS,
     DEFAULT_GROUP,
     Conflict,
@@ -19,7 +23,6 @@ from confluence_sync.localwiki.model import (
     NotFound,
     User,
 )
-from confluence_sync.localwiki.store_content import ContentStore
 
 # Identifiers derive from names, so two stores given the same users agree on every user key,
 # account id and group id (tests compare whole wikis); they still look like Confluence's.
@@ -39,7 +42,7 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(("localwiki:" + secret).encode()).hexdigest()
 
 
-class PeopleStore(ContentStore):
+class PeopleStore(StoreBase):
     """Who may log in, with which secrets, in which groups."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:

@@ -1,11 +1,22 @@
-"""The local wiki's store: space creation and deletion, space permissions and long tasks,
-on top of people (``store_people``), pages (``store_content``), labels, properties and
-templates (``store_meta``) and the SQLite plumbing (``store_base``).
+"""The local wiki's store assembled: ``Store`` is every part of ``store/`` in one object, plus
+what spans the parts — a space created with its home page and first grants, a space deleted
+through a long task that purges its pages, and the admin account a fresh database gets.
 
-``Store(path)`` is thread-safe (see ``store_base``). A fresh store holds one admin account:
-username ``admin``, password ``admin``, email ``admin@localwiki.invalid`` and the fixed API
-token / personal access token ``ADMIN_TOKEN``; it is a member of ``confluence-administrators``
-and ``site-admins``, which bypass space permissions.
+The parts, each a mixin over the SQLite plumbing of ``db.StoreBase``: ``spaces`` (space
+records), ``pages`` and ``page_writes`` (content and its rules), ``meta`` (labels,
+properties, templates, watches), ``files`` (attachments), ``people`` (users, tokens, groups)
+and ``permissions`` (space permissions). They stay mixins rather than parts the Store holds:
+every route and test calls the one flat Store API (``wiki.store.create_user(...)``), the
+parts share one connection and transaction, and a part's rule often calls another part
+(a create checks the space, a purge drops labels) — composition would need a forwarding
+method for each of some 80 methods.
+
+``Store(path)`` is thread-safe (see ``db``). A fresh store holds one admin account: username
+``admin``, password ``admin``, email ``admin@localwiki.invalid`` and the fixed API token /
+personal access token ``ADMIN_TOKEN``; it is a member of ``confluence-administrators`` and
+``site-admins``, which bypass space permissions.
+
+Imports: the other modules of ``store/`` only.
 """
 
 from __future__ import annotations
@@ -13,24 +24,23 @@ from __future__ import annotations
 import re
 import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from confluence_sync.localwiki.model import (
+from confluence_sync.localwiki.store.db import now_iso
+from confluence_sync.localwiki.store.files import FileStore
+from confluence_sync.localwiki.store.model import (
     ADMIN_GROUPS,
     ALL_SPACE_OPERATIONS,
     DEFAULT_GROUP,
     DEFAULT_MEMBER_OPERATIONS,
     Invalid,
     LongTask,
-    NotFound,
-    Permission,
     Space,
     User,
 )
-from confluence_sync.localwiki.store_base import now_iso
-from confluence_sync.localwiki.store_files import FileStore
-from confluence_sync.localwiki.store_people import PeopleStore
+from confluence_sync.localwiki.store.page_writes import PageWriteStore
+from confluence_sync.localwiki.store.permissions import PermissionStore
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin"
@@ -41,7 +51,7 @@ SPACE_KEY_RE = re.compile(r"^[A-Za-z0-9]{1,255}$")
 DELETE_POLLS = 2
 
 
-class Store(PeopleStore, FileStore):
+class Store(PermissionStore, PageWriteStore, FileStore):
     """Everything the local wiki keeps, with Confluence's rules enforced."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
@@ -192,116 +202,3 @@ class Store(PeopleStore, FileStore):
         )
         conn.execute("DELETE FROM labels WHERE owner_kind = 'space' AND owner_id = ?", (space_id,))
         conn.execute("DELETE FROM templates WHERE space_id = ?", (space_id,))
-
-    # -- permissions ---------------------------------------------------------------------
-    def operations(self, user: User | None, space_id: int) -> frozenset[tuple[str, str]]:
-        """The (operation, target) pairs a user (None = anonymous) holds in a space."""
-        cache_key = (user.id if user else None, space_id)
-        cached = self._perm_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        generation = self._generation
-        if user is not None and self.is_admin(user):
-            ops = frozenset(ALL_SPACE_OPERATIONS)
-        else:
-            groups = self.groups_of(user.id) if user else []
-            sql = (
-                "SELECT operation, target FROM permissions WHERE space_id = ? AND "
-                "(subject_type = 'anonymous'"
-            )
-            args: list[object] = [space_id]
-            if user is not None:
-                sql += " OR (subject_type = 'user' AND subject = ?)"
-                args.append(str(user.id))
-            if groups:
-                marks = ",".join("?" * len(groups))
-                sql += f" OR (subject_type = 'group' AND subject IN ({marks}))"
-                args += groups
-            with self._read() as conn:
-                ops = frozenset((r[0], r[1]) for r in conn.execute(sql + ")", args))
-        if generation == self._generation:
-            self._perm_cache[cache_key] = ops
-        return ops
-
-    def can(self, user: User | None, space_id: int, operation: str, target: str) -> bool:
-        return (operation, target) in self.operations(user, space_id)
-
-    def permissions(self, space_id: int) -> list[Permission]:
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT * FROM permissions WHERE space_id = ? ORDER BY id", (space_id,)
-            ).fetchall()
-        return [
-            Permission(
-                r["id"], r["space_id"], r["subject_type"], r["subject"], r["operation"], r["target"]
-            )
-            for r in rows
-        ]
-
-    def grant(
-        self,
-        space_id: int,
-        subject_type: str,
-        subject: str,
-        operation: str,
-        target: str,
-        *,
-        fail_if_exists: bool = False,
-    ) -> Permission:
-        if (operation, target) not in ALL_SPACE_OPERATIONS:
-            raise Invalid(f"Invalid operation {operation} for target {target}")
-        if subject_type == "group" and self.group_by_name(subject) is None:
-            raise Invalid(f"No group found with name {subject}")
-        with self._tx() as conn:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO permissions(space_id, subject_type, "
-                "subject, operation, target) VALUES(?,?,?,?,?)",
-                (space_id, subject_type, subject, operation, target),
-            )
-            if cur.rowcount == 0 and fail_if_exists:
-                raise Invalid("Permission already exists")
-            row = conn.execute(
-                "SELECT * FROM permissions WHERE space_id = ? AND subject_type = "
-                "? AND subject = ? AND operation = ? AND target = ?",
-                (space_id, subject_type, subject, operation, target),
-            ).fetchone()
-        self._changed()
-        return Permission(row["id"], space_id, subject_type, subject, operation, target)
-
-    def revoke(
-        self,
-        space_id: int,
-        subject_type: str,
-        subject: str,
-        pairs: Iterable[tuple[str, str]] | None = None,
-    ) -> int:
-        """Remove the given pairs (all of the subject's when None; read removes all)."""
-        pairs = list(pairs) if pairs is not None else None
-        with self._tx() as conn:
-            base = "DELETE FROM permissions WHERE space_id = ? AND subject_type = ? AND subject = ?"
-            if pairs is None or ("read", "space") in pairs:
-                count = conn.execute(base, (space_id, subject_type, subject)).rowcount
-            else:
-                count = sum(
-                    conn.execute(
-                        base + " AND operation = ? AND target = ?",
-                        (space_id, subject_type, subject, op, target),
-                    ).rowcount
-                    for op, target in pairs
-                )
-        self._changed()
-        return count
-
-    def revoke_by_id(self, space_id: int, permission_id: int) -> None:
-        with self._read() as conn:
-            row = conn.execute(
-                "SELECT * FROM permissions WHERE id = ? AND space_id = ?", (permission_id, space_id)
-            ).fetchone()
-        if row is None:
-            raise NotFound(f"No permission with id {permission_id}")
-        if (row["operation"], row["target"]) == ("read", "space"):
-            self.revoke(space_id, row["subject_type"], row["subject"])
-            return
-        with self._tx() as conn:
-            conn.execute("DELETE FROM permissions WHERE id = ?", (permission_id,))
-        self._changed()

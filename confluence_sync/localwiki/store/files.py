@@ -7,6 +7,8 @@ version of it (through ``PUT .../child/attachment`` or ``POST .../{id}/data``), 
 Deleting moves an attachment to the trash (status ``trashed``), from where only a purge
 removes it, as the v2 spec documents for ``DELETE /attachments/{id}``; a new version of a
 trashed attachment brings it back.
+
+Imports: ``store.db`` and ``store.model``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from confluence_sync.localwiki.model import Invalid, NotFound
-from confluence_sync.localwiki.store_base import StoreBase, now_iso
+from confluence_sync.localwiki.store.db import StoreBase, now_iso
+from confluence_sync.localwiki.store.model import Invalid, NotFound
 
 MAX_ATTACHMENT = 5_242_880  # the wiki's body limit caps uploads anyway
 
@@ -59,7 +61,7 @@ _COLUMNS = (
 
 
 class FileStore(StoreBase):
-    """Attachment rows (table ``attachments`` in ``store_base.SCHEMA``)."""
+    """Attachment rows (table ``attachments`` in ``db.SCHEMA``)."""
 
     def attachments(
         self,

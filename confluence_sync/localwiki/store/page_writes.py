@@ -1,20 +1,25 @@
-"""Spaces and pages in the local wiki's store.
+"""Page writes in the local wiki's store, and Confluence's rules for them.
 
-Confluence's rules live here, not in the routes, so every flavour enforces them the same way:
-titles unique per space among current and archived pages and folders (lower-cased as Java
+The rules live here, not in the routes, so every flavour enforces them the same way: titles
+unique per space among current and archived pages and folders (lower-cased as Java
 lower-cases, while lookups stay exact), at most 255 UTF-16 units long; updates carry version
-current+1, delete trashes and a second delete purges, property versions count independently
-of page versions.
+current+1; a page moves only within its space and never under itself; delete trashes and a
+second delete purges; archiving keeps the title taken.
+
+Imports: ``store.db``, ``store.model``, ``store.pages`` and ``store.meta`` (a create may
+carry labels and properties).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from confluence_sync.localwiki.model import (
+from confluence_sync.localwiki.store.db import now_iso
+from confluence_sync.localwiki.store.meta import MetaStore
+from confluence_sync.localwiki.store.model import (
     Conflict,
     DuplicateTitle,
     Invalid,
@@ -22,8 +27,7 @@ from confluence_sync.localwiki.model import (
     Page,
     Space,
 )
-from confluence_sync.localwiki.store_base import now_iso
-from confluence_sync.localwiki.store_meta import MetaStore
+from confluence_sync.localwiki.store.pages import PageStore
 
 MAX_TITLE = 255  # UTF-16 code units: Java counts chars (cloud-v1.json ContentCreate.title)
 # What holds a title in a space: on Cloud an archived page and a folder block it too
@@ -44,70 +48,11 @@ def title_units(title: str) -> int:
     return len(title.encode("utf-16-le")) // 2
 
 
-_PAGE_COLS = (
-    "c.id, c.type, c.status, c.title, c.space_id, s.key AS space_key, c.parent_id, c.position, "
-    "c.version, c.body, c.created_at, c.creator, c.updated_at, c.updater, c.message, "
-    "c.minor_edit"
-)
-_PAGE_SELECT = f"SELECT {_PAGE_COLS} FROM content c JOIN spaces s ON s.id = c.space_id"
-
-
-# Orders find_pages accepts (v2's sort values included; "-" means descending).
-_ORDER = {
-    "id": " ORDER BY c.id",
-    "-id": " ORDER BY c.id DESC",
-    "title": " ORDER BY c.title, c.id",
-    "-title": " ORDER BY c.title DESC, c.id DESC",
-    "position": " ORDER BY c.position, c.id",
-    "created-date": " ORDER BY c.created_at, c.id",
-    "-created-date": " ORDER BY c.created_at DESC, c.id DESC",
-    "modified-date": " ORDER BY c.updated_at, c.id",
-    "-modified-date": " ORDER BY c.updated_at DESC, c.id DESC",
-}
-
-
-def _page(row: sqlite3.Row) -> Page:
-    return Page(
-        id=row["id"],
-        type=row["type"],
-        status=row["status"],
-        title=row["title"],
-        space_id=row["space_id"],
-        space_key=row["space_key"],
-        parent_id=row["parent_id"],
-        position=row["position"],
-        version=row["version"],
-        body=row["body"],
-        created_at=row["created_at"],
-        creator=row["creator"],
-        updated_at=row["updated_at"],
-        updater=row["updater"],
-        message=row["message"],
-        minor_edit=bool(row["minor_edit"]),
-    )
-
-
-def _space(row: sqlite3.Row) -> Space:
-    return Space(
-        id=row["id"],
-        key=row["key"],
-        name=row["name"],
-        description=row["description"],
-        homepage_id=row["homepage_id"],
-        type=row["type"],
-        status=row["status"],
-        created_at=row["created_at"],
-        creator=row["creator"],
-        deleting=bool(row["deleting"]),
-    )
-
-
-class ContentStore(MetaStore):
-    """Spaces and pages; labels, properties and templates come from ``MetaStore``."""
+class PageWriteStore(PageStore, MetaStore):
+    """Creating, updating, moving, archiving, trashing and purging content."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         super().__init__(path)
-        self._space_cache: dict[int, tuple[int, Space]] = {}  # id → (write generation, space)
         self._migrate()
 
     def _migrate(self) -> None:
@@ -121,175 +66,6 @@ class ContentStore(MetaStore):
                     (title_fold(row["title"]), row["id"]),
                 )
             conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
-
-    # -- spaces --------------------------------------------------------------------------
-    def space_by_key(self, key: str) -> Space | None:
-        with self._read() as conn:
-            row = conn.execute("SELECT * FROM spaces WHERE key = ?", (key,)).fetchone()
-        return _space(row) if row else None
-
-    def space_by_id(self, space_id: int) -> Space | None:
-        # Every page read asks for its space (deleting? expand=space?): remembered per write
-        # generation, so any write makes the next read go to the database again.
-        generation = self.write_generation
-        cache = self._space_cache
-        cached = cache.get(space_id)
-        if cached is not None and cached[0] == generation:
-            return cached[1]
-        with self._read() as conn:
-            row = conn.execute("SELECT * FROM spaces WHERE id = ?", (space_id,)).fetchone()
-        if row is None:
-            return None
-        space = _space(row)
-        if len(cache) >= 1024:
-            cache.clear()
-        cache[space_id] = (generation, space)
-        return space
-
-    def spaces(
-        self,
-        *,
-        keys: Sequence[str] = (),
-        ids: Sequence[int] = (),
-        type: str | None = None,
-        status: str | None = None,
-        order: str = "key",
-    ) -> list[Space]:
-        sql, args = "SELECT * FROM spaces WHERE deleting = 0", list[Any]()
-        if keys:
-            sql += f" AND key IN ({','.join('?' * len(keys))})"
-            args += list(keys)
-        if ids:
-            sql += f" AND id IN ({','.join('?' * len(ids))})"
-            args += list(ids)
-        if type:
-            sql += " AND type = ?"
-            args.append(type)
-        if status:
-            sql += " AND status = ?"
-            args.append(status)
-        sql += " ORDER BY id" if order == "id" else " ORDER BY key COLLATE NOCASE"
-        with self._read() as conn:
-            return [_space(r) for r in conn.execute(sql, args)]
-
-    def update_space(
-        self,
-        key: str,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        homepage_id: int | None = None,
-        status: str | None = None,
-    ) -> Space:
-        space = self._require_space(key)
-        if name is not None and (not name.strip() or len(name) > 200):
-            raise Invalid("Space name must be between 1 and 200 characters")
-        with self._tx() as conn:
-            conn.execute(
-                "UPDATE spaces SET name = COALESCE(?, name), description = COALESCE(?, "
-                "description), homepage_id = COALESCE(?, homepage_id), status = COALESCE(?, "
-                "status) WHERE id = ?",
-                (name, description, homepage_id, status, space.id),
-            )
-        return self._require_space(key)
-
-    def _require_space(self, key: str) -> Space:
-        space = self.space_by_key(key)
-        if space is None or space.deleting:
-            raise NotFound(f"No space with key : {key}")
-        return space
-
-    # -- pages ---------------------------------------------------------------------------
-    def page(self, page_id: int) -> Page | None:
-        with self._read() as conn:
-            row = conn.execute(f"{_PAGE_SELECT} WHERE c.id = ?", (page_id,)).fetchone()
-        return _page(row) if row else None
-
-    def require_page(self, page_id: int) -> Page:
-        page = self.page(page_id)
-        if page is None:
-            raise NotFound(f"No content found with id : ContentId{{id={page_id}}}")
-        return page
-
-    def find_pages(
-        self,
-        *,
-        space_ids: Sequence[int] = (),
-        title: str | None = None,
-        statuses: Sequence[str] = ("current",),
-        types: Sequence[str] = ("page",),
-        ids: Sequence[int] = (),
-        parent_id: int | None = None,
-        top_level: bool = False,
-        offset: int = 0,
-        limit: int = 25,
-        after_id: int | None = None,
-        order: str = "id",
-    ) -> list[Page]:
-        """Content matching every filter given; ``title`` matches exactly, case included."""
-        sql, args = f"{_PAGE_SELECT} WHERE s.deleting = 0", []
-        if "any" in statuses:
-            statuses = ()
-        for column, values in (
-            ("c.space_id", space_ids),
-            ("c.status", statuses),
-            ("c.type", types),
-            ("c.id", ids),
-        ):
-            if values:
-                sql += f" AND {column} IN ({','.join('?' * len(values))})"
-                args += list(values)
-        if title is not None:
-            sql += " AND c.title = ?"
-            args.append(title)
-        if parent_id is not None:
-            sql += " AND c.parent_id = ?"
-            args.append(parent_id)
-        if top_level:
-            sql += " AND c.parent_id IS NULL"
-        if after_id is not None:
-            sql += " AND c.id > ?"
-            args.append(after_id)
-        sql += _ORDER.get(order, " ORDER BY c.id")
-        sql += " LIMIT ? OFFSET ?"
-        args += [limit, offset]
-        with self._read() as conn:
-            return [_page(r) for r in conn.execute(sql, args)]
-
-    def count_pages(self, **filters: Any) -> int:
-        return len(self.find_pages(limit=1_000_000, **filters))
-
-    def children(self, parent_id: int, *, statuses: Sequence[str] = ("current",)) -> list[Page]:
-        return self.find_pages(
-            parent_id=parent_id, statuses=statuses, limit=1_000_000, order="position"
-        )
-
-    def ancestors(self, page: Page) -> list[Page]:
-        """Root first, direct parent last, as Confluence orders ``ancestors``."""
-        chain: list[Page] = []
-        parent_id = page.parent_id
-        seen = {page.id}
-        while parent_id is not None and parent_id not in seen:
-            parent = self.page(parent_id)
-            if parent is None:
-                break
-            seen.add(parent.id)
-            chain.append(parent)
-            parent_id = parent.parent_id
-        chain.reverse()
-        return chain
-
-    def descendants(self, page_id: int, *, depth: int | None = None) -> list[Page]:
-        out: list[Page] = []
-        frontier = [(page_id, 0)]
-        while frontier:
-            current, level = frontier.pop(0)
-            if depth is not None and level >= depth:
-                continue
-            for child in self.children(current):
-                out.append(child)
-                frontier.append((child.id, level + 1))
-        return out
 
     def _check_title(
         self,
@@ -522,10 +298,3 @@ class ContentStore(MetaStore):
             (page_id, page_id),
         )
         conn.execute("DELETE FROM attachments WHERE page_id = ?", (page_id,))
-
-    def versions(self, page_id: int) -> list[dict[str, Any]]:
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT * FROM versions WHERE content_id = ? ORDER BY number DESC", (page_id,)
-            ).fetchall()
-        return [dict(r) for r in rows]

@@ -2,6 +2,8 @@
 
 The store knows nothing of HTTP; the web layer maps each error class to a status code
 (Invalid → 400, Forbidden → 403, NotFound → 404, Conflict → 409, TooLarge → 413).
+
+Imports: nothing of the local wiki; every layer may import it.
 """
 
 from __future__ import annotations
