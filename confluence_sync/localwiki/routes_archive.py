@@ -13,10 +13,10 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.access import readable_page, require
-from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, respond
 from confluence_sync.localwiki.routes_people import admin
 from confluence_sync.localwiki.routes_v1 import v1
+from confluence_sync.localwiki.web.app import CLOUD, ApiError, Ctx, respond
+from confluence_sync.localwiki.web.checks import readable_page, require
 
 MAX_PAGES = 300  # cloud-v1.json archivePages: "larger than the limit of 300" → 400
 

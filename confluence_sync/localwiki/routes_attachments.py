@@ -19,13 +19,13 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.access import readable_page, require
-from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, bad_id, respond
-from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.routes_v2 import paged, require_writable, v2
 from confluence_sync.localwiki.store.files import Attachment
 from confluence_sync.localwiki.views_v1 import entity, list_json, paging, user_json
+from confluence_sync.localwiki.web.app import CLOUD, ApiError, Ctx, bad_id, respond
+from confluence_sync.localwiki.web.checks import readable_page, require
+from confluence_sync.localwiki.web.numbers import parse_long
 
 XSRF_MESSAGE = "XSRF check failed"
 

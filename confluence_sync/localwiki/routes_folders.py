@@ -11,10 +11,10 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.access import page_not_found, readable_page, readable_space_id
-from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, respond
 from confluence_sync.localwiki.routes_v2 import _account, _version, int_param, v2
 from confluence_sync.localwiki.store.model import Page
+from confluence_sync.localwiki.web.app import CLOUD, ApiError, Ctx, respond
+from confluence_sync.localwiki.web.checks import page_not_found, readable_page, readable_space_id
 
 
 def folder_v2(ctx: Ctx, folder: Page) -> dict[str, Any]:

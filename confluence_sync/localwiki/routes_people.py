@@ -15,13 +15,13 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.access import readable_page
-from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, RouteTable, respond
-from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.store.model import Group, User
 from confluence_sync.localwiki.views_people import group_json, user_json
 from confluence_sync.localwiki.views_v1 import list_json, paging
+from confluence_sync.localwiki.web.app import CLOUD, DC, ApiError, Ctx, RouteTable, respond
+from confluence_sync.localwiki.web.checks import readable_page
+from confluence_sync.localwiki.web.numbers import parse_long
 
 admin = RouteTable()
 

@@ -7,9 +7,6 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.access import readable_space, require
-from confluence_sync.localwiki.app import CLOUD, DC, ApiError, Ctx, respond
-from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_permissions import grants_from_space_create
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.views_v1 import (
@@ -21,6 +18,9 @@ from confluence_sync.localwiki.views_v1 import (
     property_json,
     space_json,
 )
+from confluence_sync.localwiki.web.app import CLOUD, DC, ApiError, Ctx, respond
+from confluence_sync.localwiki.web.checks import readable_space, require
+from confluence_sync.localwiki.web.numbers import parse_long
 
 
 def _description(data: dict[str, Any]) -> str | None:

@@ -7,12 +7,12 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.access import readable_space, require, storage_body
-from confluence_sync.localwiki.app import ApiError, Ctx, RouteTable, respond
-from confluence_sync.localwiki.numbers import parse_long
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.store.model import Template
 from confluence_sync.localwiki.views_v1 import Expand, list_json, paging
+from confluence_sync.localwiki.web.app import ApiError, Ctx, RouteTable, respond
+from confluence_sync.localwiki.web.checks import readable_space, require, storage_body
+from confluence_sync.localwiki.web.numbers import parse_long
 
 
 def template_json(ctx: Ctx, template: Template, with_body: bool = True) -> dict[str, Any]:

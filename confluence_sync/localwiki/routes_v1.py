@@ -11,13 +11,6 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.access import (
-    readable_page,
-    readable_space,
-    require,
-    storage_body,
-)
-from confluence_sync.localwiki.app import CLOUD, ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.store.model import Conflict, Page
 from confluence_sync.localwiki.views_v1 import (
     Expand,
@@ -29,6 +22,13 @@ from confluence_sync.localwiki.views_v1 import (
     paging,
     property_json,
     user_json,
+)
+from confluence_sync.localwiki.web.app import CLOUD, ApiError, Ctx, RouteTable, respond
+from confluence_sync.localwiki.web.checks import (
+    readable_page,
+    readable_space,
+    require,
+    storage_body,
 )
 
 v1 = RouteTable()

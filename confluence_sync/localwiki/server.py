@@ -29,11 +29,11 @@ from confluence_sync.localwiki import (
     routes_templates,
     routes_v2_properties,
 )
-from confluence_sync.localwiki.app import Options, WikiApp
-from confluence_sync.localwiki.keepalive import KeepAliveHandler, close_all
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.routes_v2 import v2
 from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Store
+from confluence_sync.localwiki.web.app import Options, WikiApp
+from confluence_sync.localwiki.web.keepalive import KeepAliveHandler, close_all
 
 # The route modules register on import; referencing them keeps linters from dropping them.
 _ROUTE_MODULES = (
@@ -75,8 +75,8 @@ def build_wsgi_app(
 ) -> WSGIApp:
     """The full stack: Journal(Faults(core with the viewer mounted)); ``core`` may be built
     by the caller, to keep a handle on it (its page cache)."""
-    from confluence_sync.localwiki.faults import FaultMiddleware, FaultPlan
-    from confluence_sync.localwiki.journal import JournalMiddleware
+    from confluence_sync.localwiki.testing.faults import FaultMiddleware, FaultPlan
+    from confluence_sync.localwiki.testing.journal import JournalMiddleware
     from confluence_sync.localwiki.viewer import make_viewer
 
     core = core or build_core_app(store, options)
@@ -201,7 +201,7 @@ class LocalWiki:
             self._server.server_close()
             close_all(self._connections)
             self._server = None
-        from confluence_sync.localwiki.journal import JournalMiddleware
+        from confluence_sync.localwiki.testing.journal import JournalMiddleware
 
         if isinstance(self.app, JournalMiddleware):
             self.app.close()  # the journal file stays open while serving; entries stay

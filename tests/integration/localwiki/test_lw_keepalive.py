@@ -92,7 +92,7 @@ def test_stop_ends_kept_alive_connections() -> None:
 def test_an_idle_connection_times_out_without_an_error_line(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from confluence_sync.localwiki.keepalive import KeepAliveHandler
+    from confluence_sync.localwiki.web.keepalive import KeepAliveHandler
 
     monkeypatch.setattr(KeepAliveHandler, "timeout", 0.2)
     with LocalWiki(flavour="dc") as wiki, caplog.at_level("INFO"):

@@ -24,7 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from confluence_sync.localwiki.faults import ADMIN_PREFIX, ENVIRON_BEFORE_RESET, ENVIRON_FAULT_KEY
+from confluence_sync.localwiki.testing.faults import (
+    ADMIN_PREFIX,
+    ENVIRON_BEFORE_RESET,
+    ENVIRON_FAULT_KEY,
+)
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confluence_sync.localwiki.faults import FaultPlan, parse_fault_spec
+from confluence_sync.localwiki.testing.faults import FaultPlan, parse_fault_spec
 
 
 def test_full_spec_parses() -> None:

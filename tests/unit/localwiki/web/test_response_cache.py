@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from confluence_sync.localwiki.response_cache import PageResponseCache, page_path_pattern
+from confluence_sync.localwiki.web.response_cache import PageResponseCache, page_path_pattern
 
 DC_MOUNTS = [
     ("/confluence/rest/api", "v1"),

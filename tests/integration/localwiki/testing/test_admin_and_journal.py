@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from confluence_sync.localwiki.journal import count_requests, read_journal
+from confluence_sync.localwiki.testing.journal import count_requests, read_journal
 
 from .conftest import Served
 

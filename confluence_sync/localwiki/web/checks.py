@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from confluence_sync.localwiki.app import ApiError, Ctx
 from confluence_sync.localwiki.rules import storage_format
 from confluence_sync.localwiki.store.model import Page, Space
+from confluence_sync.localwiki.web.app import ApiError, Ctx
 
 
 def space_not_found(key: str) -> ApiError:

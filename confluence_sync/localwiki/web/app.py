@@ -28,11 +28,11 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from confluence_sync.localwiki.journal import ENVIRON_NOTIFIES
-from confluence_sync.localwiki.numbers import BadId, PathId, parse_int
-from confluence_sync.localwiki.response_cache import PageResponseCache, page_path_pattern
 from confluence_sync.localwiki.store import Store
 from confluence_sync.localwiki.store.model import StoreError, User
+from confluence_sync.localwiki.testing.journal import ENVIRON_NOTIFIES
+from confluence_sync.localwiki.web.numbers import BadId, PathId, parse_int
+from confluence_sync.localwiki.web.response_cache import PageResponseCache, page_path_pattern
 
 log = logging.getLogger("confluence_sync.localwiki")
 

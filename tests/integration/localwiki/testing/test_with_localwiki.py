@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import requests
 
-from confluence_sync.localwiki.journal import read_journal
 from confluence_sync.localwiki.server import LocalWiki
+from confluence_sync.localwiki.testing.journal import read_journal
 
 PAGE = {
     "type": "page",

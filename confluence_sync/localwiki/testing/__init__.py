@@ -1,0 +1,1 @@
+"""Fault injection and the request journal: how tests make the wiki misbehave and count."""

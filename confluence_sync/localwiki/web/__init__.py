@@ -1,0 +1,1 @@
+"""The local wiki's WSGI core and the machinery that serves it."""
