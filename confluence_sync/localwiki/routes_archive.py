@@ -15,8 +15,10 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.routes_people import admin
 from confluence_sync.localwiki.routes_v1 import v1
-from confluence_sync.localwiki.web.app import CLOUD, ApiError, Ctx, respond
 from confluence_sync.localwiki.web.checks import readable_page, require
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
+from confluence_sync.localwiki.web.routing import CLOUD
 
 MAX_PAGES = 300  # cloud-v1.json archivePages: "larger than the limit of 300" → 400
 

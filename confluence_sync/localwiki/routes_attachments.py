@@ -23,9 +23,11 @@ from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.routes_v2 import paged, require_writable, v2
 from confluence_sync.localwiki.store.files import Attachment
 from confluence_sync.localwiki.views_v1 import entity, list_json, paging, user_json
-from confluence_sync.localwiki.web.app import CLOUD, ApiError, Ctx, bad_id, respond
 from confluence_sync.localwiki.web.checks import readable_page, require
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError, bad_id
 from confluence_sync.localwiki.web.numbers import parse_long
+from confluence_sync.localwiki.web.routing import CLOUD
 
 XSRF_MESSAGE = "XSRF check failed"
 
@@ -33,7 +35,7 @@ XSRF_MESSAGE = "XSRF check failed"
 def _attachment_id(ctx: Ctx, raw: str) -> int:
     number = parse_long(raw[3:] if raw.startswith("att") else raw)
     if number is None:
-        # v2 types the id as a number and refuses others with 400 (app.bad_id); v1 has none.
+        # v2 types the id as a number and refuses others with 400 (errors.bad_id); v1 has none.
         raise bad_id(ctx.api, raw) if ctx.api == "v2" else ApiError(404, f"No attachment {raw}")
     return number
 

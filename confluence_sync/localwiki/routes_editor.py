@@ -15,8 +15,9 @@ from werkzeug.wrappers import Response
 from confluence_sync.localwiki.routes_people import admin
 from confluence_sync.localwiki.rules.editor.save import SaveContext, save
 from confluence_sync.localwiki.rules.storage_format import StorageFormatError
-from confluence_sync.localwiki.web.app import ApiError, Ctx, respond
 from confluence_sync.localwiki.web.checks import storage_body
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
 
 
 @admin.route("/editor-save", ["POST"])

@@ -13,8 +13,10 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.routes_v2 import _account, _version, int_param, v2
 from confluence_sync.localwiki.store.model import Page
-from confluence_sync.localwiki.web.app import CLOUD, ApiError, Ctx, respond
 from confluence_sync.localwiki.web.checks import page_not_found, readable_page, readable_space_id
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
+from confluence_sync.localwiki.web.routing import CLOUD
 
 
 def folder_v2(ctx: Ctx, folder: Page) -> dict[str, Any]:

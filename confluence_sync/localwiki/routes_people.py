@@ -19,9 +19,11 @@ from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.store.model import Group, User
 from confluence_sync.localwiki.views_people import group_json, user_json
 from confluence_sync.localwiki.views_v1 import list_json, paging
-from confluence_sync.localwiki.web.app import CLOUD, DC, ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.web.checks import readable_page
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
 from confluence_sync.localwiki.web.numbers import parse_long
+from confluence_sync.localwiki.web.routing import CLOUD, DC, RouteTable
 
 admin = RouteTable()
 

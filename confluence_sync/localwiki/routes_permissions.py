@@ -12,8 +12,10 @@ from werkzeug.wrappers import Response
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.store.model import ALL_SPACE_OPERATIONS, Space, User
 from confluence_sync.localwiki.views_people import DC_TO_CLOUD, permission_v1_json
-from confluence_sync.localwiki.web.app import CLOUD, DC, ApiError, Ctx, respond
 from confluence_sync.localwiki.web.checks import readable_space, require
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
+from confluence_sync.localwiki.web.routing import CLOUD, DC
 
 
 def _subject(ctx: Ctx, subject_type: str, identifier: str) -> tuple[str, str]:

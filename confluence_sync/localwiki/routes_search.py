@@ -17,7 +17,8 @@ from confluence_sync.localwiki.rules import cql, storage_format
 from confluence_sync.localwiki.store import Store
 from confluence_sync.localwiki.store.model import Page
 from confluence_sync.localwiki.views_v1 import Expand, content_json, list_json, paging
-from confluence_sync.localwiki.web.app import ApiError, Ctx, respond
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
 
 
 class _Candidate:

@@ -18,9 +18,11 @@ from confluence_sync.localwiki.views_v1 import (
     property_json,
     space_json,
 )
-from confluence_sync.localwiki.web.app import CLOUD, DC, ApiError, Ctx, respond
 from confluence_sync.localwiki.web.checks import readable_space, require
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
 from confluence_sync.localwiki.web.numbers import parse_long
+from confluence_sync.localwiki.web.routing import CLOUD, DC
 
 
 def _description(data: dict[str, Any]) -> str | None:

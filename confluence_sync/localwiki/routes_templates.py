@@ -10,9 +10,11 @@ from werkzeug.wrappers import Response
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.store.model import Template
 from confluence_sync.localwiki.views_v1 import Expand, list_json, paging
-from confluence_sync.localwiki.web.app import ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.web.checks import readable_space, require, storage_body
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
 from confluence_sync.localwiki.web.numbers import parse_long
+from confluence_sync.localwiki.web.routing import RouteTable
 
 
 def template_json(ctx: Ctx, template: Template, with_body: bool = True) -> dict[str, Any]:

@@ -23,13 +23,15 @@ from confluence_sync.localwiki.views_v1 import (
     property_json,
     user_json,
 )
-from confluence_sync.localwiki.web.app import CLOUD, ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.web.checks import (
     readable_page,
     readable_space,
     require,
     storage_body,
 )
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
+from confluence_sync.localwiki.web.routing import CLOUD, RouteTable
 
 v1 = RouteTable()
 DEFAULT_EXPAND = "body.storage,history,space,container.history,container.version,version,ancestors"

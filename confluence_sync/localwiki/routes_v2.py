@@ -15,10 +15,12 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.store.model import Page, Property, Space
-from confluence_sync.localwiki.web.app import ApiError, Ctx, RouteTable, respond
 from confluence_sync.localwiki.web.checks import can_read, readable_page, readable_space_id
 from confluence_sync.localwiki.web.checks import storage_body as _storage
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
 from confluence_sync.localwiki.web.numbers import INT_MAX, V2PathId, parse_int, parse_long
+from confluence_sync.localwiki.web.routing import RouteTable
 
 v2 = RouteTable(path_id=V2PathId)
 V2_CAP = 250

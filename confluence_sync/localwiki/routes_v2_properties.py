@@ -12,8 +12,9 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.routes_v2 import int_param, paged, property_v2, require_writable, v2
 from confluence_sync.localwiki.store.model import Property, TooLarge
-from confluence_sync.localwiki.web.app import ApiError, Ctx, respond
 from confluence_sync.localwiki.web.checks import readable_page, readable_space_id
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
 
 
 def _json(ctx: Ctx, kind: str, prop: Property) -> dict[str, Any]:

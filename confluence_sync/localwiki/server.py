@@ -2,7 +2,7 @@
 
 Stack, outermost first: request journal → fault injection (and added latency) → the REST core
 with the HTML viewer mounted at ``/viewer``. ``LocalWiki`` serves it from a daemon thread with
-werkzeug's threaded server speaking HTTP/1.1 with keep-alive (``keepalive.py``), bound to
+werkzeug's threaded server speaking HTTP/1.1 with keep-alive (``web/keepalive.py``), bound to
 127.0.0.1 by default.
 """
 
@@ -32,7 +32,8 @@ from confluence_sync.localwiki import (
 from confluence_sync.localwiki.routes_v1 import v1
 from confluence_sync.localwiki.routes_v2 import v2
 from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Store
-from confluence_sync.localwiki.web.app import Options, WikiApp
+from confluence_sync.localwiki.web.app import WikiApp
+from confluence_sync.localwiki.web.ctx import Options
 from confluence_sync.localwiki.web.keepalive import KeepAliveHandler, close_all
 
 # The route modules register on import; referencing them keeps linters from dropping them.
@@ -75,7 +76,8 @@ def build_wsgi_app(
 ) -> WSGIApp:
     """The full stack: Journal(Faults(core with the viewer mounted)); ``core`` may be built
     by the caller, to keep a handle on it (its page cache)."""
-    from confluence_sync.localwiki.testing.faults import FaultMiddleware, FaultPlan
+    from confluence_sync.localwiki.testing.fault_middleware import FaultMiddleware
+    from confluence_sync.localwiki.testing.faults import FaultPlan
     from confluence_sync.localwiki.testing.journal import JournalMiddleware
     from confluence_sync.localwiki.viewer import make_viewer
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from confluence_sync.localwiki.store.model import Group, Permission, User
-from confluence_sync.localwiki.web.app import Ctx
+from confluence_sync.localwiki.web.ctx import Ctx
 
 
 def user_json(ctx: Ctx, user: User | None, username: str = "") -> dict[str, Any]:

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from confluence_sync.localwiki.store.model import Label, Page, Property, Space
 from confluence_sync.localwiki.views_people import permission_v1_json, space_permission_cloud
 from confluence_sync.localwiki.views_people import user_json as user_json  # re-exported
-from confluence_sync.localwiki.web.app import ApiError, Ctx
+from confluence_sync.localwiki.web.ctx import Ctx
+from confluence_sync.localwiki.web.errors import ApiError
 
 MAX_EXPANSIONS = 8
 

@@ -1,1 +1,6 @@
-"""Fault injection and the request journal: how tests make the wiki misbehave and count."""
+"""What tests and benchmarks use to make the local wiki misbehave and to count what reached
+it: fault rules and their middleware (``faults``, ``fault_middleware``) and the request
+journal (``journal``). Both wrap the REST core as WSGI middleware (``server.build_wsgi_app``).
+
+Imports: ``web.environ`` and ``web.errors`` only; nothing here knows the store or a route.
+"""

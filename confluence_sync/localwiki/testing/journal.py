@@ -11,6 +11,8 @@ update notifies). A move, a label or a property notifies nobody.
 The journal sits outside the fault middleware so it sees injected faults too. Its own admin
 route, ``/__localwiki/journal`` (GET: entries and counts; DELETE: clear), and every other
 ``/__localwiki/`` route are not recorded.
+
+Imports: ``web.environ`` only (what the inner layers leave in the environ).
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from confluence_sync.localwiki.testing.faults import (
+from confluence_sync.localwiki.web.environ import (
     ADMIN_PREFIX,
     ENVIRON_BEFORE_RESET,
     ENVIRON_FAULT_KEY,
+    ENVIRON_NOTIFIES,
 )
 
 if TYPE_CHECKING:
@@ -35,8 +38,6 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Set (to True) in the WSGI environ by a route whose write notifies watchers.
-ENVIRON_NOTIFIES = "localwiki.notifies"
 
 
 @dataclass(frozen=True)

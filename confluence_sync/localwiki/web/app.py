@@ -1,17 +1,24 @@
-"""The local wiki's core WSGI application: mount points, auth, dispatch and error shapes.
+"""The REST core: ``WikiApp`` finds the mount a path is under, the route that serves it, the
+caller (Basic or Bearer), runs the route and turns whatever it raised into Confluence's error
+shape.
 
 Mount points per flavour:
 
-* ``dc``: ``{context}/rest/api/...`` (context path such as ``/confluence``, may be empty);
+* ``dc``: ``{context}/rest/api/...`` (context path such as ``/confluence``, may be empty) and
+  the read-only ``{context}/rest/experimental/...`` of older releases;
 * ``cloud``: ``/wiki/rest/api/...`` (v1) and ``/wiki/api/v2/...`` (v2). With ``v1_removed``
-  the v1 content routes answer 410 with Confluence's GoneException message.
+  the v1 content routes answer 410 with Confluence's GoneException message;
+* both: ``/__localwiki/...``, the local wiki's own admin routes.
 
 Errors use the v1/DC RestError shape under ``rest/api`` and ``{"errors": [...]}`` under
-``api/v2``. Unknown routes answer 404 and log an "unimplemented route" line, so a client
-that needs more of the API shows up in the log instead of passing silently.
+``api/v2`` (``errors.py``). Unknown routes answer 404 and log an "unimplemented route" line,
+so a client that needs more of the API shows up in the log instead of passing silently.
 
 Single-page reads are answered from ``response_cache.PageResponseCache`` while the store's
 write generation is unchanged; everything else takes the full path.
+
+Imports: the other modules of ``web/`` and the store. The route tables come in as arguments,
+so the core knows no route.
 """
 
 from __future__ import annotations
@@ -19,283 +26,30 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from confluence_sync.localwiki.store import Store
 from confluence_sync.localwiki.store.model import StoreError, User
-from confluence_sync.localwiki.testing.journal import ENVIRON_NOTIFIES
-from confluence_sync.localwiki.web.numbers import BadId, PathId, parse_int
+from confluence_sync.localwiki.web.ctx import Ctx, Options, respond
+from confluence_sync.localwiki.web.errors import GONE_MESSAGE, ApiError, bad_id, error_body
+from confluence_sync.localwiki.web.numbers import BadId
 from confluence_sync.localwiki.web.response_cache import PageResponseCache, page_path_pattern
+from confluence_sync.localwiki.web.routing import RouteTable
 
 log = logging.getLogger("confluence_sync.localwiki")
 
 MAX_BODY = 5_242_880
-REASONS = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    409: "Conflict",
-    410: "Gone",
-    413: "Request Entity Too Large",
-    500: "Internal Server Error",
-}
-V2_CODES = {
-    400: "INVALID_REQUEST_PARAMETER",
-    401: "UNAUTHORIZED",
-    403: "PERMISSION_DENIED",
-    404: "NOT_FOUND",
-    409: "CONFLICT",
-    413: "REQUEST_ENTITY_TOO_LARGE",
-    500: "INTERNAL_SERVER_ERROR",
-}
-GONE_MESSAGE = (
-    "com.atlassian.confluence.api.service.exceptions.GoneException: This deprecated "
-    "endpoint has been removed."
-)
-
-
-class ApiError(Exception):
-    """An HTTP error raised by a route; rendered in the shape of the API it came from."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-
-
-@dataclass(frozen=True)
-class Options:
-    """How the wiki presents itself; the store is the same for every flavour."""
-
-    flavour: str = "dc"  # "dc" or "cloud"
-    context_path: str = ""  # DC only, e.g. "/confluence"
-    v1_removed: bool = False  # Cloud only: v1 content routes answer 410
-    # DC with anonymous access on: no credentials, or a Bearer token that matches nobody, run
-    # as the anonymous user instead of getting 401 (CONFSERVER-98199). Bad passwords stay 401.
-    anonymous_access: bool = False
-
-
-_HOST_URLS: dict[tuple[Any, ...], str] = {}  # (scheme, Host, server name, port) → host URL
-
-
-@dataclass
-class Ctx:
-    """One request as the routes see it."""
-
-    request: Request
-    store: Store
-    options: Options
-    api: str  # "v1" or "v2"
-    user: User | None = None
-    _json: Any = field(default=None, repr=False)
-    _base: str | None = field(default=None, repr=False)
-
-    @property
-    def cloud(self) -> bool:
-        return self.options.flavour == "cloud"
-
-    @property
-    def context(self) -> str:
-        """What ``_links.context`` says: "/wiki" on Cloud, the context path on DC."""
-        return "/wiki" if self.cloud else self.options.context_path
-
-    @property
-    def base(self) -> str:
-        # werkzeug rebuilds host_url (IRI decoding included) on every access, a tenth of a
-        # page answer's time; the few hosts a server is reached by are remembered instead.
-        if self._base is None:
-            environ = self.request.environ
-            key = (
-                environ.get("wsgi.url_scheme"),
-                environ.get("HTTP_HOST"),
-                environ.get("SERVER_NAME"),
-                environ.get("SERVER_PORT"),
-            )
-            host = _HOST_URLS.get(key)
-            if host is None:
-                host = self.request.host_url.rstrip("/")
-                if len(_HOST_URLS) < 256:  # bounded: Host is whatever the client sends
-                    _HOST_URLS[key] = host
-            self._base = host + self.context
-        return self._base
-
-    @property
-    def username(self) -> str:
-        return self.user.username if self.user else "anonymous"
-
-    def notify_watchers(self) -> None:
-        """This request's write notifies the page's watchers (for the journal)."""
-        self.request.environ[ENVIRON_NOTIFIES] = True
-
-    def arg(self, name: str, default: str | None = None) -> str | None:
-        return self.request.args.get(name, default)
-
-    def int_arg(self, name: str, default: int) -> int:
-        """A numeric query parameter; Confluence's are Java ints (start, limit, depth,
-        version), so a value beyond one is as malformed as text."""
-        raw = self.request.args.get(name)
-        if raw is None or raw == "":
-            return default
-        number = parse_int(raw)
-        if number is None:
-            raise ApiError(400, f"Invalid value for parameter {name}: {raw}")
-        return number
-
-    def json(self) -> Any:
-        """The request's JSON body (400 when it is not JSON)."""
-        if self._json is None:
-            raw = self.request.get_data(cache=True)
-            try:
-                self._json = json.loads(raw or b"null")
-            except ValueError:
-                raise ApiError(400, "Unable to parse the request body as JSON") from None
-        return self._json
-
-    def body_dict(self) -> dict[str, Any]:
-        data = self.json()
-        if not isinstance(data, dict):
-            raise ApiError(400, "The request body must be a JSON object")
-        return data
-
-
-Handler = Callable[..., Response]
-
-
-def bad_id(api: str, raw: str) -> ApiError:
-    """The refusal of a path id that is no Java long.
-
-    v2 answers 400 INVALID_REQUEST_PARAMETER ("Provided value {…} for 'id' is not the correct
-    type. Expected type is ContentId", Cloud's answer to a non-numeric attachment id as quoted
-    in published client tests); v1/DC are JAX-RS resources, where a path parameter that does
-    not convert is a 404 (JAX-RS 1.1 §3.2), the same as a missing id.
-    """
-    if api == "v2":
-        return ApiError(
-            400,
-            f"Provided value {{{raw}}} for 'id' is not the correct type. "
-            "Expected type is ContentId",
-        )
-    return ApiError(404, f"No content found with id : ContentId{{id={raw}}}")
-
-
-def respond(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """A JSON response (``None`` with 204 gives an empty body)."""
-    if status == 204 or data is None:
-        return Response(status=status, headers=headers)
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Response(
-        body, status=status, headers=headers, content_type="application/json;charset=UTF-8"
-    )
 
 
 def error_response(
     api: str, status: int, message: str, headers: dict[str, str] | None = None
 ) -> Response:
-    if api == "v2":
-        body: dict[str, Any] = {
-            "errors": [
-                {
-                    "status": status,
-                    "code": V2_CODES.get(status, "ERROR"),
-                    "title": message.split("\n", 1)[0],
-                    "detail": message,
-                }
-            ]
-        }
-    else:
-        body = {
-            "statusCode": status,
-            "data": {
-                "authorized": status not in (401, 403),
-                "valid": status != 400,
-                "allowedInReadOnlyMode": True,
-                "errors": [],
-                "successful": False,
-            },
-            "message": message,
-            "reason": REASONS.get(status, "Error"),
-        }
-    return respond(body, status, headers)
-
-
-FLAVOURS = ("dc", "cloud")
-CLOUD = ("cloud",)
-DC = ("dc",)
-
-
-class RouteTable:
-    """Rules plus handlers for one API tree (v1 or v2), matched below its mount point.
-
-    A rule can be limited to one flavour: Cloud-only v1 routes (one-at-a-time permissions,
-    group-by-id, move) do not exist on Data Center and vice versa (admin, 9.1+ permissions,
-    archive, trash), so a client that uses the wrong one gets the 404 a real site gives.
-
-    ``<int:...>`` in a rule is a Confluence id, not werkzeug's unbounded int: ``path_id``
-    (default ``numbers.PathId``) turns one beyond a Java long into a ``BadId``, which the
-    dispatcher refuses (see ``numbers.py``).
-    """
-
-    def __init__(self, path_id: type[BaseConverter] = PathId) -> None:
-        self.converters: dict[str, type[BaseConverter]] = {"int": path_id}
-        self.rules: list[Rule] = []
-        self.rule_flavours: list[tuple[str, ...]] = []  # parallel to ``rules``
-        self.handlers: dict[str, Handler] = {}
-        self._maps: dict[str, Map] = {}
-        self._lock = threading.Lock()
-
-    def route(
-        self,
-        path: str,
-        methods: Iterable[str],
-        *,
-        gone_on_cloud: bool = False,
-        flavours: tuple[str, ...] = FLAVOURS,
-    ) -> Callable[[Handler], Handler]:
-        def register(func: Handler) -> Handler:
-            endpoint = f"{func.__module__}.{func.__name__}"
-            if gone_on_cloud:
-                setattr(func, "gone_on_cloud", True)  # noqa: B010 - a flag read in dispatch
-            self.rules.append(Rule(path, methods=list(methods), endpoint=endpoint))
-            self.rule_flavours.append(flavours)
-            self.handlers[endpoint] = func
-            self._maps = {}  # a later registration must show up in the next maps
-            return func
-
-        return register
-
-    def rules_for(self, flavour: str) -> list[Rule]:
-        return [
-            rule
-            for rule, allowed in zip(self.rules, self.rule_flavours, strict=True)
-            if flavour in allowed
-        ]
-
-    def map_for(self, flavour: str) -> Map:
-        # Built once per flavour, under a lock: request threads race here on a fresh server.
-        # The rules are copied because a werkzeug Rule can belong to one Map only.
-        current = self._maps.get(flavour)
-        if current is None:
-            with self._lock:
-                current = self._maps.get(flavour)
-                if current is None:
-                    current = Map(
-                        [rule.empty() for rule in self.rules_for(flavour)],
-                        strict_slashes=False,
-                        merge_slashes=True,
-                        converters=self.converters,
-                    )
-                    self._maps[flavour] = current
-        return current
+    """An error answer in the shape of ``api``."""
+    return respond(error_body(api, status, message, detail=message), status, headers)
 
 
 class WikiApp:

@@ -1,7 +1,10 @@
-"""Permission checks shared by every route, answering the way Confluence does.
+"""The checks every route makes before it acts, answering the way Confluence does: may the
+caller read or change this space or page, and is the body it sent valid storage format.
 
 No read permission looks exactly like "does not exist" (404), so a client cannot probe for
 spaces it may not see; read without the needed write permission is 403.
+
+Imports: ``web.ctx``, ``web.errors``, the store's records and ``rules.storage_format``.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from typing import Any
 
 from confluence_sync.localwiki.rules import storage_format
 from confluence_sync.localwiki.store.model import Page, Space
-from confluence_sync.localwiki.web.app import ApiError, Ctx
+from confluence_sync.localwiki.web.ctx import Ctx
+from confluence_sync.localwiki.web.errors import ApiError
 
 
 def space_not_found(key: str) -> ApiError:

@@ -15,6 +15,8 @@ leaves the connection open:
   ``close_connection``), and so is a connection reset by a fault;
 * an idle connection times out, and ``close_all()`` ends every open one when the server stops,
   so a stopped wiki does not go on answering on old connections.
+
+Imports: nothing of the local wiki.
 """
 
 from __future__ import annotations

@@ -8,9 +8,11 @@ like any other malformed value:
 
 * a path id (``/content/{id}``, ``/pages/{id}``): the route tables' ``int`` converter is
   :class:`PathId`, which hands an out-of-range or (v2) non-numeric id to the dispatcher as a
-  :class:`BadId`; the dispatcher answers v1/DC with 404 and v2 with 400 (see ``app.py``);
+  :class:`BadId`; the dispatcher answers v1/DC with 404 and v2 with 400 (see ``errors.bad_id``);
 * a query parameter or body field: :func:`parse_int` / :func:`parse_long` give ``None``, and
   the caller answers 400.
+
+Imports: nothing of the local wiki.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ The credentials themselves are checked again only on a miss: a cached entry exis
 a header that succeeded against the same store generation, and any write — to users, tokens,
 groups, permissions, spaces or pages — moves the generation on, so no entry outlives a
 change. Only 200 answers are kept; errors, HEAD and requests with a body take the full path.
+
+Imports: nothing of the local wiki (``app.WikiApp`` consults it with the store's generation).
 """
 
 from __future__ import annotations

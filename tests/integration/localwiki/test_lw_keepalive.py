@@ -1,6 +1,6 @@
 """HTTP/1.1 keep-alive: one connection serves many requests, bodies never leak into the next.
 
-werkzeug 3's own handler closes every connection; ``localwiki/keepalive.py`` keeps them open.
+werkzeug 3's own handler closes every connection; ``localwiki/web/keepalive.py`` keeps them open.
 These tests talk raw ``http.client`` on one connection, so a response framed wrongly or a body
 left unread shows up as a broken next exchange.
 """

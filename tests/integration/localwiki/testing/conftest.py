@@ -16,7 +16,8 @@ import pytest
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-from confluence_sync.localwiki.testing.faults import FaultMiddleware, FaultPlan
+from confluence_sync.localwiki.testing.fault_middleware import FaultMiddleware
+from confluence_sync.localwiki.testing.faults import FaultPlan
 from confluence_sync.localwiki.testing.journal import JournalMiddleware
 
 
