@@ -17,20 +17,19 @@ from typing import Any, Literal
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from confluence_sync.localwiki import (
-    routes_archive,
-    routes_attachments,
-    routes_editor,
-    routes_folders,
-    routes_people,
-    routes_permissions,
-    routes_search,
-    routes_spaces,
-    routes_templates,
-    routes_v2_properties,
+from confluence_sync.localwiki.api import admin
+from confluence_sync.localwiki.api.v1 import (
+    archive,
+    attachments,
+    people,
+    permissions,
+    search,
+    spaces,
+    templates,
 )
-from confluence_sync.localwiki.routes_v1 import v1
-from confluence_sync.localwiki.routes_v2 import v2
+from confluence_sync.localwiki.api.v1.content import v1
+from confluence_sync.localwiki.api.v2 import folders, properties
+from confluence_sync.localwiki.api.v2.pages import v2
 from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Store
 from confluence_sync.localwiki.web.app import WikiApp
 from confluence_sync.localwiki.web.ctx import Options
@@ -38,16 +37,16 @@ from confluence_sync.localwiki.web.keepalive import KeepAliveHandler, close_all
 
 # The route modules register on import; referencing them keeps linters from dropping them.
 _ROUTE_MODULES = (
-    routes_archive,
-    routes_attachments,
-    routes_editor,
-    routes_folders,
-    routes_people,
-    routes_permissions,
-    routes_search,
-    routes_spaces,
-    routes_templates,
-    routes_v2_properties,
+    admin,
+    archive,
+    attachments,
+    folders,
+    people,
+    permissions,
+    properties,
+    search,
+    spaces,
+    templates,
 )
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 VIEWER_PREFIX = "/viewer"
@@ -60,8 +59,8 @@ def build_core_app(store: Store, options: Options) -> WikiApp:
         options,
         v1=v1,
         v2=v2,
-        admin=routes_people.admin,
-        experimental=routes_templates.experimental,
+        admin=people.admin,
+        experimental=templates.experimental,
     )
 
 

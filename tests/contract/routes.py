@@ -48,8 +48,8 @@ def implemented_routes(api: str, spec: OpenApiSpec, *, context_path: str = "") -
     filled in with sample values, counts.
     """
     from confluence_sync.localwiki import server  # noqa: F401 - registers every route module
-    from confluence_sync.localwiki.routes_v1 import v1
-    from confluence_sync.localwiki.routes_v2 import v2
+    from confluence_sync.localwiki.api.v1.content import v1
+    from confluence_sync.localwiki.api.v2.pages import v2
 
     table_name, mount = MOUNTS[api]
     table = {"v1": v1, "v2": v2}[table_name]

@@ -11,9 +11,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from confluence_sync.localwiki.api.v1.people_shapes import (
+    permission_v1_json,
+    space_permission_cloud,
+)
+from confluence_sync.localwiki.api.v1.people_shapes import user_json as user_json  # re-exported
 from confluence_sync.localwiki.store.model import Label, Page, Property, Space
-from confluence_sync.localwiki.views_people import permission_v1_json, space_permission_cloud
-from confluence_sync.localwiki.views_people import user_json as user_json  # re-exported
 from confluence_sync.localwiki.web.ctx import Ctx
 from confluence_sync.localwiki.web.errors import ApiError
 

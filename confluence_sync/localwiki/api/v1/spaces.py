@@ -7,9 +7,9 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.routes_permissions import grants_from_space_create
-from confluence_sync.localwiki.routes_v1 import v1
-from confluence_sync.localwiki.views_v1 import (
+from confluence_sync.localwiki.api.v1.content import v1
+from confluence_sync.localwiki.api.v1.permissions import grants_from_space_create
+from confluence_sync.localwiki.api.v1.shapes import (
     Expand,
     entity,
     label_json,
@@ -178,7 +178,7 @@ def space_content_by_type(ctx: Ctx, key: str, content_type: str) -> Response:
 
 
 def _space_content(ctx: Ctx, key: str, content_type: str, *, envelope: bool) -> Response:
-    from confluence_sync.localwiki.views_v1 import content_json
+    from confluence_sync.localwiki.api.v1.shapes import content_json
 
     space = readable_space(ctx, key)
     start, limit = paging(ctx)
@@ -305,7 +305,7 @@ def remove_space_label(ctx: Ctx, key: str) -> Response:
 def space_trash(ctx: Ctx, key: str) -> Response:
     from urllib.parse import urlencode
 
-    from confluence_sync.localwiki.views_v1 import content_json
+    from confluence_sync.localwiki.api.v1.shapes import content_json
 
     space = readable_space(ctx, key)
     require(ctx, space.id, "administer", "space")

@@ -19,10 +19,10 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.routes_v1 import v1
-from confluence_sync.localwiki.routes_v2 import paged, require_writable, v2
+from confluence_sync.localwiki.api.v1.content import v1
+from confluence_sync.localwiki.api.v1.shapes import entity, list_json, paging, user_json
+from confluence_sync.localwiki.api.v2.pages import paged, require_writable, v2
 from confluence_sync.localwiki.store.files import Attachment
-from confluence_sync.localwiki.views_v1 import entity, list_json, paging, user_json
 from confluence_sync.localwiki.web.checks import readable_page, require
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError, bad_id

@@ -7,9 +7,9 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.routes_v1 import v1
+from confluence_sync.localwiki.api.v1.content import v1
+from confluence_sync.localwiki.api.v1.shapes import Expand, list_json, paging
 from confluence_sync.localwiki.store.model import Template
-from confluence_sync.localwiki.views_v1 import Expand, list_json, paging
 from confluence_sync.localwiki.web.checks import readable_space, require, storage_body
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError

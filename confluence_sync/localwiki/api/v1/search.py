@@ -11,12 +11,12 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.routes_v1 import v1
-from confluence_sync.localwiki.routes_v2 import decode_cursor
+from confluence_sync.localwiki.api.v1.content import v1
+from confluence_sync.localwiki.api.v1.shapes import Expand, content_json, list_json, paging
+from confluence_sync.localwiki.api.v2.pages import decode_cursor
 from confluence_sync.localwiki.rules import cql, storage_format
 from confluence_sync.localwiki.store import Store
 from confluence_sync.localwiki.store.model import Page
-from confluence_sync.localwiki.views_v1 import Expand, content_json, list_json, paging
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.routes_people import admin
+from confluence_sync.localwiki.api.v1.people import admin
 from confluence_sync.localwiki.rules.editor.save import SaveContext, save
 from confluence_sync.localwiki.rules.storage_format import StorageFormatError
 from confluence_sync.localwiki.web.checks import storage_body

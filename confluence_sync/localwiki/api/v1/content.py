@@ -11,8 +11,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.store.model import Conflict, Page
-from confluence_sync.localwiki.views_v1 import (
+from confluence_sync.localwiki.api.v1.shapes import (
     Expand,
     content_json,
     entity,
@@ -23,6 +22,7 @@ from confluence_sync.localwiki.views_v1 import (
     property_json,
     user_json,
 )
+from confluence_sync.localwiki.store.model import Conflict, Page
 from confluence_sync.localwiki.web.checks import (
     readable_page,
     readable_space,

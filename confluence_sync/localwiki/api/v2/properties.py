@@ -10,7 +10,13 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.routes_v2 import int_param, paged, property_v2, require_writable, v2
+from confluence_sync.localwiki.api.v2.pages import (
+    int_param,
+    paged,
+    property_v2,
+    require_writable,
+    v2,
+)
 from confluence_sync.localwiki.store.model import Property, TooLarge
 from confluence_sync.localwiki.web.checks import readable_page, readable_space_id
 from confluence_sync.localwiki.web.ctx import Ctx, respond

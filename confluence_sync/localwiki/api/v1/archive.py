@@ -13,8 +13,8 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.routes_people import admin
-from confluence_sync.localwiki.routes_v1 import v1
+from confluence_sync.localwiki.api.v1.content import v1
+from confluence_sync.localwiki.api.v1.people import admin
 from confluence_sync.localwiki.web.checks import readable_page, require
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError

@@ -11,7 +11,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.routes_v2 import _account, _version, int_param, v2
+from confluence_sync.localwiki.api.v2.pages import _account, _version, int_param, v2
 from confluence_sync.localwiki.store.model import Page
 from confluence_sync.localwiki.web.checks import page_not_found, readable_page, readable_space_id
 from confluence_sync.localwiki.web.ctx import Ctx, respond

@@ -15,10 +15,10 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.routes_v1 import v1
+from confluence_sync.localwiki.api.v1.content import v1
+from confluence_sync.localwiki.api.v1.people_shapes import group_json, user_json
+from confluence_sync.localwiki.api.v1.shapes import list_json, paging
 from confluence_sync.localwiki.store.model import Group, User
-from confluence_sync.localwiki.views_people import group_json, user_json
-from confluence_sync.localwiki.views_v1 import list_json, paging
 from confluence_sync.localwiki.web.checks import readable_page
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError

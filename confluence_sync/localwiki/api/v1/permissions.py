@@ -9,9 +9,9 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.routes_v1 import v1
+from confluence_sync.localwiki.api.v1.content import v1
+from confluence_sync.localwiki.api.v1.people_shapes import DC_TO_CLOUD, permission_v1_json
 from confluence_sync.localwiki.store.model import ALL_SPACE_OPERATIONS, Space, User
-from confluence_sync.localwiki.views_people import DC_TO_CLOUD, permission_v1_json
 from confluence_sync.localwiki.web.checks import readable_space, require
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError

@@ -1,0 +1,1 @@
+"""The v1 / Data Center REST API (``/rest/api``): routes and their JSON shapes."""
