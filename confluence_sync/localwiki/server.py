@@ -17,51 +17,19 @@ from typing import Any, Literal
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from confluence_sync.localwiki.api import admin
-from confluence_sync.localwiki.api.v1 import (
-    archive,
-    attachments,
-    people,
-    permissions,
-    search,
-    spaces,
-    templates,
-)
-from confluence_sync.localwiki.api.v1.content import v1
-from confluence_sync.localwiki.api.v2 import folders, properties
-from confluence_sync.localwiki.api.v2.pages import v2
+from confluence_sync.localwiki.api import route_tables
 from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Store
 from confluence_sync.localwiki.web.app import WikiApp
 from confluence_sync.localwiki.web.ctx import Options
 from confluence_sync.localwiki.web.keepalive import KeepAliveHandler, close_all
 
-# The route modules register on import; referencing them keeps linters from dropping them.
-_ROUTE_MODULES = (
-    admin,
-    archive,
-    attachments,
-    folders,
-    people,
-    permissions,
-    properties,
-    search,
-    spaces,
-    templates,
-)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 VIEWER_PREFIX = "/viewer"
 
 
 def build_core_app(store: Store, options: Options) -> WikiApp:
     """The REST core alone: no viewer, faults or journal."""
-    return WikiApp(
-        store,
-        options,
-        v1=v1,
-        v2=v2,
-        admin=people.admin,
-        experimental=templates.experimental,
-    )
+    return WikiApp(store, options, **route_tables())
 
 
 def build_wsgi_app(

@@ -1,1 +1,24 @@
-"""The local wiki's REST routes: v1 / Data Center, Cloud v2, and its own admin routes."""
+"""The local wiki's REST routes, by API: ``v1`` (v1 / Data Center), ``v2`` (Cloud v2) and
+``admin`` (the local wiki's own ``/__localwiki`` routes). ``links`` holds the links v1 and v2
+answers share.
+
+A route reads the request through ``web.ctx.Ctx``, checks rights with ``web.checks``, acts on
+the store and answers with a shape of its API. ``route_tables()`` hands the mounted tables to
+the REST core (``server.build_core_app``).
+
+Imports: ``web``, ``store``, ``rules``. Nothing below ``web``, ``store`` or ``rules`` imports
+a route.
+"""
+
+from confluence_sync.localwiki.api import admin, v1, v2
+from confluence_sync.localwiki.web.routing import RouteTable
+
+
+def route_tables() -> dict[str, RouteTable]:
+    """The route table of each mount (the keys ``WikiApp`` takes), every route registered."""
+    return {
+        "v1": v1.v1,
+        "v2": v2.v2,
+        "admin": admin.admin,
+        "experimental": v1.experimental,
+    }

@@ -15,27 +15,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from confluence_sync.localwiki.store.db import StoreBase, now_iso
-from confluence_sync.localwiki.store.model import Invalid, NotFound
+from confluence_sync.localwiki.store.model import Attachment, Invalid, NotFound
 
 MAX_ATTACHMENT = 5_242_880  # the wiki's body limit caps uploads anyway
-
-
-@dataclass(frozen=True)
-class Attachment:
-    id: int
-    page_id: int
-    title: str
-    media_type: str
-    comment: str
-    size: int
-    version: int
-    created_at: str
-    updated_at: str
-    author: str
-    status: str = "current"
 
 
 def _attachment(row: sqlite3.Row) -> Attachment:

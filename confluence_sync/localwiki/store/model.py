@@ -188,3 +188,18 @@ class LongTask:
     polls_left: int
     finished: bool
     created_at: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: int
+    page_id: int
+    title: str
+    media_type: str
+    comment: str
+    size: int
+    version: int
+    created_at: str
+    updated_at: str
+    author: str
+    status: str = "current"

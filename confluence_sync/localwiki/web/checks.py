@@ -2,7 +2,7 @@
 caller read or change this space or page, and is the body it sent valid storage format.
 
 No read permission looks exactly like "does not exist" (404), so a client cannot probe for
-spaces it may not see; read without the needed write permission is 403.
+spaces it may not see; read without the needed write permission is 403 (404 on v2).
 
 Imports: ``web.ctx``, ``web.errors``, the store's records and ``rules.storage_format``.
 """
@@ -62,6 +62,19 @@ def require(ctx: Ctx, space_id: int, operation: str, target: str) -> None:
             403,
             f"User {ctx.username} does not have permission to {operation} {target} in this space",
         )
+
+
+def require_writable(ctx: Ctx, space_id: int, op: str = "create", target: str = "page") -> None:
+    """``require`` as v2 answers it: a write the caller may not make is 404, as the v2 spec
+    documents (v1/DC answer 403)."""
+    if not ctx.store.can(ctx.user, space_id, op, target):
+        raise ApiError(404, "The space does not exist or you may not change content in it")
+
+
+def require_admin(ctx: Ctx, message: str = "Only Confluence administrators may do this") -> None:
+    """The caller is a site administrator (a member of an admin group), else 403."""
+    if not ctx.store.is_admin(ctx.user):
+        raise ApiError(403, message)
 
 
 def storage_body(value: Any) -> str:

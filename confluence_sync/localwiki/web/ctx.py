@@ -16,7 +16,9 @@ from confluence_sync.localwiki.store import Store
 from confluence_sync.localwiki.store.model import User
 from confluence_sync.localwiki.web.environ import ENVIRON_NOTIFIES
 from confluence_sync.localwiki.web.errors import ApiError
-from confluence_sync.localwiki.web.numbers import parse_int
+from confluence_sync.localwiki.web.numbers import decode_cursor, parse_int
+
+CURSOR_ERROR = "Provided value for 'cursor' is not the correct type. Expected type is Cursor."
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,10 @@ class Ctx:
     def arg(self, name: str, default: str | None = None) -> str | None:
         return self.request.args.get(name, default)
 
+    def list_arg(self, name: str) -> list[str]:
+        """A list parameter, repeated (``?status=a&status=b``) or comma-separated (``a,b``)."""
+        return [v for item in self.request.args.getlist(name) for v in item.split(",") if v]
+
     def int_arg(self, name: str, default: int) -> int:
         """A numeric query parameter; Confluence's are Java ints (start, limit, depth,
         version), so a value beyond one is as malformed as text."""
@@ -96,6 +102,17 @@ class Ctx:
         if number is None:
             raise ApiError(400, f"Invalid value for parameter {name}: {raw}")
         return number
+
+    def cursor_arg(self) -> int | None:
+        """The offset in the ``cursor`` parameter (None without one); 400 for a cursor that is
+        not one of ours, as v2 answers."""
+        raw = self.request.args.get("cursor")
+        if not raw:
+            return None
+        offset = decode_cursor(raw)
+        if offset is None:
+            raise ApiError(400, CURSOR_ERROR)
+        return offset
 
     def json(self) -> Any:
         """The request's JSON body (400 when it is not JSON)."""

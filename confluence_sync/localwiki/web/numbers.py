@@ -10,13 +10,16 @@ like any other malformed value:
   :class:`PathId`, which hands an out-of-range or (v2) non-numeric id to the dispatcher as a
   :class:`BadId`; the dispatcher answers v1/DC with 404 and v2 with 400 (see ``errors.bad_id``);
 * a query parameter or body field: :func:`parse_int` / :func:`parse_long` give ``None``, and
-  the caller answers 400.
+  the caller answers 400;
+* a cursor (v2, and Cloud's CQL search) is base64 of an offset, an int like ``start``;
+* an attachment id reads ``att<number>`` as on Confluence, or the number alone.
 
 Imports: nothing of the local wiki.
 """
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from werkzeug.routing import BaseConverter, Map
@@ -50,6 +53,25 @@ def parse_int(raw: Any) -> int | None:
 def parse_long(raw: Any) -> int | None:
     """``raw`` (a string or an int) as a Java long, or None."""
     return _parse(raw, LONG_MIN, LONG_MAX)
+
+
+def encode_cursor(offset: int) -> str:
+    """The opaque cursor that resumes a listing at ``offset``."""
+    return base64.urlsafe_b64encode(str(offset).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int | None:
+    """The offset in one of our cursors, or None for anything that is not one."""
+    try:
+        offset = parse_int(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except ValueError:  # not base64, or not text (binascii.Error, UnicodeDecodeError)
+        return None
+    return offset if offset is not None and offset >= 0 else None
+
+
+def parse_attachment_id(raw: str) -> int | None:
+    """``att123`` (or ``123``) as a Java long, or None."""
+    return parse_long(raw[3:] if raw.startswith("att") else raw)
 
 
 class BadId(str):

@@ -1,7 +1,12 @@
-"""v1 / Data Center content routes: pages, children, history, labels, properties.
+"""v1 / Data Center content routes: pages (list, create, read, update, trash and purge),
+their history and versions, children and descendants, and Cloud's move. A page's labels and
+properties are in ``labels`` and ``properties``.
 
 Routes marked ``gone_on_cloud`` answer 410 on Cloud when the server runs with ``v1_removed``
 (Atlassian removed them in favour of v2); label writes, move and CQL search stay alive there.
+
+Imports: ``web`` (ctx, checks, errors, routing), ``api.v1`` (table, shapes) and the store's
+records.
 """
 
 from __future__ import annotations
@@ -11,17 +16,17 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from confluence_sync.localwiki.api.v1.people_shapes import user_json
 from confluence_sync.localwiki.api.v1.shapes import (
     Expand,
     content_json,
+    embedded_list,
     entity,
     history_json,
-    label_json,
     list_json,
     paging,
-    property_json,
-    user_json,
 )
+from confluence_sync.localwiki.api.v1.table import v1
 from confluence_sync.localwiki.store.model import Conflict, Page
 from confluence_sync.localwiki.web.checks import (
     readable_page,
@@ -31,18 +36,15 @@ from confluence_sync.localwiki.web.checks import (
 )
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
-from confluence_sync.localwiki.web.routing import CLOUD, RouteTable
+from confluence_sync.localwiki.web.routing import CLOUD
 
-v1 = RouteTable()
 DEFAULT_EXPAND = "body.storage,history,space,container.history,container.version,version,ancestors"
 CONTENT_TYPES = ("page", "blogpost")
 CONTENT = "/rest/api/content"  # _links.collection of a content answer
 
 
 def _statuses(ctx: Ctx, default: str = "current") -> tuple[str, ...]:
-    raw = ctx.request.args.getlist("status") or [default]
-    values = tuple(v for item in raw for v in item.split(",") if v)
-    return values or (default,)
+    return tuple(ctx.list_arg("status")) or (default,)
 
 
 def _body_from(data: dict[str, Any]) -> str | None:
@@ -293,18 +295,8 @@ def content_child_map(ctx: Ctx, page_id: int) -> Response:
     expand = Expand(ctx.arg("expand") or "page")
     kids = ctx.store.children(page.id)
     results = [content_json(ctx, k, expand.sub("page")) for k in kids[:200]]
-    return respond(
-        {
-            "page": {
-                "results": results,
-                "start": 0,
-                "limit": 200,
-                "size": len(results),
-                "_links": {"self": f"{ctx.base}/rest/api/content/{page.id}/child/page"},
-            },
-            "_links": {"base": ctx.base, "context": ctx.context},
-        }
-    )
+    page_list = embedded_list(results, f"{ctx.base}/rest/api/content/{page.id}/child/page")
+    return respond({"page": page_list, "_links": {"base": ctx.base, "context": ctx.context}})
 
 
 @v1.route("/content/<int:page_id>/descendant/<content_type>", ["GET"], gone_on_cloud=True)
@@ -323,121 +315,3 @@ def move_content(ctx: Ctx, page_id: int, position: str, target_id: int) -> Respo
     require(ctx, page.space_id, "create", "page")
     ctx.store.move_page(page_id, position, target_id, ctx.username)
     return respond({"pageId": str(page_id)})
-
-
-# -- labels ------------------------------------------------------------------------------
-def _labels_response(ctx: Ctx, page_id: int) -> Response:
-    start, limit = paging(ctx, default=200)
-    labels = ctx.store.labels("content", page_id, ctx.arg("prefix"))
-    window = [label_json(x) for x in labels[start : start + limit]]
-    return respond(
-        list_json(ctx, window, start=start, limit=limit, more=len(labels) > start + limit)
-    )
-
-
-@v1.route("/content/<int:page_id>/label", ["GET"], gone_on_cloud=True)
-def get_labels(ctx: Ctx, page_id: int) -> Response:
-    readable_page(ctx, page_id)
-    return _labels_response(ctx, page_id)
-
-
-@v1.route("/content/<int:page_id>/label", ["POST"])
-def add_labels(ctx: Ctx, page_id: int) -> Response:
-    page = readable_page(ctx, page_id)
-    require(ctx, page.space_id, "create", page.type)
-    data = ctx.json()
-    items = data if isinstance(data, list) else [data]
-    pairs = []
-    for item in items:
-        if not isinstance(item, dict) or not item.get("name"):
-            raise ApiError(400, "Each label needs a name")
-        pairs.append((str(item.get("prefix") or "global"), str(item["name"])))
-    ctx.store.add_labels("content", page_id, pairs)
-    return _labels_response(ctx, page_id)
-
-
-@v1.route("/content/<int:page_id>/label", ["DELETE"])
-def remove_label_by_query(ctx: Ctx, page_id: int) -> Response:
-    return _remove_label(ctx, page_id, ctx.arg("name") or "")
-
-
-@v1.route("/content/<int:page_id>/label/<path:label>", ["DELETE"])
-def remove_label(ctx: Ctx, page_id: int, label: str) -> Response:
-    if "/" in label:
-        raise ApiError(400, "Label names cannot contain '/'; use ?name= instead")
-    return _remove_label(ctx, page_id, label)
-
-
-def _remove_label(ctx: Ctx, page_id: int, name: str) -> Response:
-    page = readable_page(ctx, page_id)
-    require(ctx, page.space_id, "create", page.type)
-    if not ctx.store.remove_label("content", page_id, name):
-        raise ApiError(404, f"Label {name} is not on content {page_id}")
-    return respond(None, 204)
-
-
-# -- content properties --------------------------------------------------------------------
-@v1.route("/content/<int:page_id>/property", ["GET"], gone_on_cloud=True)
-def list_properties(ctx: Ctx, page_id: int) -> Response:
-    readable_page(ctx, page_id, ("current", "draft"))
-    start, limit = paging(ctx, default=10)
-    props = ctx.store.properties("content", page_id)
-    results = [property_json(ctx, p, f"content/{page_id}") for p in props[start : start + limit]]
-    return respond(
-        list_json(ctx, results, start=start, limit=limit, more=len(props) > start + limit)
-    )
-
-
-def _create_property(ctx: Ctx, page_id: int, key: str | None) -> Response:
-    page = readable_page(ctx, page_id, ("current", "draft"))
-    require(ctx, page.space_id, "create", page.type)
-    data = ctx.body_dict()
-    key = key or data.get("key")
-    if not isinstance(key, str):
-        raise ApiError(400, "key is required")
-    if "value" not in data:
-        raise ApiError(400, "value is required")
-    prop = ctx.store.create_property("content", page_id, key, data["value"], ctx.username)
-    return respond(entity(ctx, property_json(ctx, prop, f"content/{page_id}")))
-
-
-@v1.route("/content/<int:page_id>/property", ["POST"], gone_on_cloud=True)
-def create_property(ctx: Ctx, page_id: int) -> Response:
-    return _create_property(ctx, page_id, None)
-
-
-@v1.route("/content/<int:page_id>/property/<key>", ["POST"], gone_on_cloud=True)
-def create_property_for_key(ctx: Ctx, page_id: int, key: str) -> Response:
-    return _create_property(ctx, page_id, key)
-
-
-@v1.route("/content/<int:page_id>/property/<key>", ["GET"], gone_on_cloud=True)
-def get_property(ctx: Ctx, page_id: int, key: str) -> Response:
-    readable_page(ctx, page_id, ("current", "draft"))
-    prop = ctx.store.property("content", page_id, key)
-    if prop is None:
-        raise ApiError(404, f"No property found with key: {key}")
-    return respond(entity(ctx, property_json(ctx, prop, f"content/{page_id}")))
-
-
-@v1.route("/content/<int:page_id>/property/<key>", ["PUT"], gone_on_cloud=True)
-def update_property(ctx: Ctx, page_id: int, key: str) -> Response:
-    page = readable_page(ctx, page_id, ("current", "draft"))
-    require(ctx, page.space_id, "create", page.type)
-    data = ctx.body_dict()
-    number = (data.get("version") or {}).get("number")
-    if not isinstance(number, int) or "value" not in data:
-        raise ApiError(400, "value and version.number are required")
-    # Both specs (Cloud v1, DC 10): version 1 on a missing key creates the property.
-    prop = ctx.store.update_property(
-        "content", page_id, key, data["value"], number, ctx.username, create_missing=True
-    )
-    return respond(entity(ctx, property_json(ctx, prop, f"content/{page_id}")))
-
-
-@v1.route("/content/<int:page_id>/property/<key>", ["DELETE"], gone_on_cloud=True)
-def delete_property(ctx: Ctx, page_id: int, key: str) -> Response:
-    page = readable_page(ctx, page_id, ("current", "draft"))
-    require(ctx, page.space_id, "create", page.type)
-    ctx.store.delete_property("content", page_id, key)
-    return respond(None, 204)

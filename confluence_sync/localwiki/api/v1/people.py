@@ -1,12 +1,9 @@
-"""Users and groups: v1 / DC reads, DC admin writes, Cloud group writes, and the private
-``/__localwiki`` admin endpoints tests use to create users, groups and tokens.
+"""v1 / Data Center people routes: users (read, current, memberships, DC's list), content
+watches, groups and membership (reads on both flavours; writes through Cloud's group routes
+or DC's ``admin/`` routes), and DC's user create and delete. Writes need a site admin.
 
-Private admin endpoints (admin credentials required):
-
-* ``POST /__localwiki/users`` ``{username, password, email?, displayName?, groups?}`` →
-  the user plus a fresh ``token`` (API token / PAT);
-* ``POST /__localwiki/groups`` ``{name, members?}``;
-* ``POST /__localwiki/tokens`` ``{username}`` → ``{token}``.
+Imports: ``web`` (ctx, checks, errors, numbers, routing), ``api.v1`` (table, shapes) and the
+store's records.
 """
 
 from __future__ import annotations
@@ -15,22 +12,15 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.api.v1.content import v1
 from confluence_sync.localwiki.api.v1.people_shapes import group_json, user_json
 from confluence_sync.localwiki.api.v1.shapes import list_json, paging
+from confluence_sync.localwiki.api.v1.table import v1
 from confluence_sync.localwiki.store.model import Group, User
-from confluence_sync.localwiki.web.checks import readable_page
+from confluence_sync.localwiki.web.checks import readable_page, require_admin
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
 from confluence_sync.localwiki.web.numbers import parse_long
-from confluence_sync.localwiki.web.routing import CLOUD, DC, RouteTable
-
-admin = RouteTable()
-
-
-def _require_admin(ctx: Ctx) -> None:
-    if not ctx.store.is_admin(ctx.user):
-        raise ApiError(403, "Only Confluence administrators may do this")
+from confluence_sync.localwiki.web.routing import CLOUD, DC
 
 
 def _user_or_404(ctx: Ctx) -> User:
@@ -89,7 +79,7 @@ def _watcher(ctx: Ctx) -> User:
     if args.get("accountId") or args.get("username") or args.get("key"):
         user = _user_or_404(ctx)
         if user != ctx.user:
-            _require_admin(ctx)
+            require_admin(ctx)
         return user
     if ctx.user is None:
         raise ApiError(403, "Anonymous users cannot watch content")
@@ -198,7 +188,7 @@ def group_members_by_id(ctx: Ctx, group_id: str) -> Response:
 @v1.route("/group", ["POST"], flavours=CLOUD)
 @v1.route("/admin/group", ["POST"], flavours=DC)
 def create_group(ctx: Ctx) -> Response:
-    _require_admin(ctx)
+    require_admin(ctx)
     name = ctx.body_dict().get("name")
     if not isinstance(name, str):
         raise ApiError(400, "name is required")
@@ -209,14 +199,14 @@ def create_group(ctx: Ctx) -> Response:
 
 @v1.route("/admin/group/<name>", ["DELETE"], flavours=DC)
 def delete_group(ctx: Ctx, name: str) -> Response:
-    _require_admin(ctx)
+    require_admin(ctx)
     ctx.store.delete_group(name)
     return respond(None, 204)
 
 
 @v1.route("/group/by-id", ["DELETE"], flavours=CLOUD)
 def delete_group_by_id(ctx: Ctx) -> Response:
-    _require_admin(ctx)
+    require_admin(ctx)
     ctx.store.delete_group(_group(ctx, group_id=ctx.arg("id")).name)
     return respond(None, 204)
 
@@ -224,7 +214,7 @@ def delete_group_by_id(ctx: Ctx) -> Response:
 @v1.route("/group/user", ["POST"], flavours=CLOUD)
 @v1.route("/group/userByGroupId", ["POST"], flavours=CLOUD)
 def add_member_cloud(ctx: Ctx) -> Response:
-    _require_admin(ctx)
+    require_admin(ctx)
     group = _group(ctx, name=ctx.arg("name"), group_id=ctx.arg("groupId"))
     account = ctx.body_dict().get("accountId")
     if not isinstance(account, str) or ctx.store.resolve_user(account) is None:
@@ -236,7 +226,7 @@ def add_member_cloud(ctx: Ctx) -> Response:
 @v1.route("/group/user", ["DELETE"], flavours=CLOUD)
 @v1.route("/group/userByGroupId", ["DELETE"], flavours=CLOUD)
 def remove_member_cloud(ctx: Ctx) -> Response:
-    _require_admin(ctx)
+    require_admin(ctx)
     group = _group(ctx, name=ctx.arg("name"), group_id=ctx.arg("groupId"))
     ctx.store.remove_member(group.name, ctx.arg("accountId") or "")
     return respond(None, 204)
@@ -244,19 +234,19 @@ def remove_member_cloud(ctx: Ctx) -> Response:
 
 @v1.route("/user/<username>/group/<group>", ["PUT"], flavours=DC)
 def add_member_dc(ctx: Ctx, username: str, group: str) -> Response:
-    _require_admin(ctx)
+    require_admin(ctx)
     ctx.store.add_member(_group(ctx, name=group).name, username)
     return respond(None, 204)
 
 
 @v1.route("/user/<username>/group/<group>", ["DELETE"], flavours=DC)
 def remove_member_dc(ctx: Ctx, username: str, group: str) -> Response:
-    _require_admin(ctx)
+    require_admin(ctx)
     ctx.store.remove_member(_group(ctx, name=group).name, username)
     return respond(None, 204)
 
 
-def _text_fields(data: dict[str, Any], *names: str) -> dict[str, str | None]:
+def text_fields(data: dict[str, Any], *names: str) -> dict[str, str | None]:
     """Optional string fields of a user body; a list, object or number where the spec types
     a string is a 400 (Jackson refuses to bind it on DC), not a value to store."""
     values: dict[str, str | None] = {}
@@ -270,12 +260,12 @@ def _text_fields(data: dict[str, Any], *names: str) -> dict[str, str | None]:
 
 @v1.route("/admin/user", ["POST"], flavours=DC)
 def create_user_dc(ctx: Ctx) -> Response:
-    _require_admin(ctx)
+    require_admin(ctx)
     data = ctx.body_dict()
     username, password = data.get("userName") or data.get("username"), data.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise ApiError(400, "userName and password are required")
-    fields = _text_fields(data, "email", "fullName")
+    fields = text_fields(data, "email", "fullName")
     user = ctx.store.create_user(
         username, password, email=fields["email"], display_name=fields["fullName"]
     )
@@ -284,7 +274,7 @@ def create_user_dc(ctx: Ctx) -> Response:
 
 @v1.route("/admin/user/<username>", ["DELETE"], flavours=DC)
 def delete_user_dc(ctx: Ctx, username: str) -> Response:
-    _require_admin(ctx)
+    require_admin(ctx)
     if ctx.user is not None and ctx.store.user_by_name(username) == ctx.user:
         # The account making the request cannot delete itself (else the only admin locks
         # everyone out). DC 10.0.3 documents 202/401/403/404 here, a refusal being 403 "The
@@ -303,52 +293,3 @@ def delete_user_dc(ctx: Ctx, username: str) -> Response:
         },
         202,
     )
-
-
-# -- private admin endpoints ---------------------------------------------------------------
-@admin.route("/users", ["POST"])
-def admin_create_user(ctx: Ctx) -> Response:
-    _require_admin(ctx)
-    data = ctx.body_dict()
-    username, password = data.get("username"), data.get("password")
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise ApiError(400, "username and password are required")
-    fields = _text_fields(data, "email", "displayName")
-    groups = data.get("groups", ["confluence-users"])
-    if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
-        raise ApiError(400, "groups must be a list of group names")
-    user = ctx.store.create_user(
-        username,
-        password,
-        email=fields["email"],
-        display_name=fields["displayName"],
-        groups=groups,
-    )
-    token = ctx.store.create_token(user.username)
-    return respond(
-        {
-            "username": user.username,
-            "email": user.email,
-            "userKey": user.user_key,
-            "accountId": user.account_id,
-            "token": token,
-        },
-        201,
-    )
-
-
-@admin.route("/groups", ["POST"])
-def admin_create_group(ctx: Ctx) -> Response:
-    _require_admin(ctx)
-    data = ctx.body_dict()
-    group = ctx.store.create_group(str(data.get("name") or ""))
-    for member in data.get("members") or []:
-        ctx.store.add_member(group.name, str(member))
-    return respond({"name": group.name, "id": group.id}, 201)
-
-
-@admin.route("/tokens", ["POST"])
-def admin_create_token(ctx: Ctx) -> Response:
-    _require_admin(ctx)
-    token = ctx.store.create_token(str(ctx.body_dict().get("username") or ""))
-    return respond({"token": token}, 201)

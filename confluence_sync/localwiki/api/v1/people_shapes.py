@@ -1,6 +1,9 @@
 """JSON shapes of people and space permissions in the v1 / Data Center REST API: users,
 groups, and the permission objects of both flavours (Cloud ``SpacePermissionV2`` and the
-``SpacePermission`` of ``expand=permissions``, DC ``SpacePermission``)."""
+``SpacePermission`` of ``expand=permissions``, DC ``SpacePermission``).
+
+Imports: ``web.ctx`` and the store's records.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
 """v1 / Data Center space permission routes: Cloud v1 one grant at a time
 (``POST /space/{key}/permission``, ``DELETE /space/{key}/permission/{id}``) and DC 9.1+
 ``/space/{key}/permissions`` (set, grant, revoke, list). Changing permissions needs space admin.
+
+Imports: ``web`` (ctx, checks, errors, routing), ``api.v1`` (table, people_shapes) and the
+store's records.
 """
 
 from __future__ import annotations
@@ -9,8 +12,8 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.api.v1.content import v1
 from confluence_sync.localwiki.api.v1.people_shapes import DC_TO_CLOUD, permission_v1_json
+from confluence_sync.localwiki.api.v1.table import v1
 from confluence_sync.localwiki.store.model import ALL_SPACE_OPERATIONS, Space, User
 from confluence_sync.localwiki.web.checks import readable_space, require
 from confluence_sync.localwiki.web.ctx import Ctx, respond

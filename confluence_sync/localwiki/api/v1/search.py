@@ -2,23 +2,26 @@
 
 Search here is exact and immediate (no index lag). Cloud's ``content/search`` pages with a
 cursor, DC's with ``start``; invalid CQL is 400, except DC ``content/search`` which documents 404.
+
+Imports: ``web`` (ctx, errors, numbers), ``api.v1`` (table, shapes), ``rules`` (cql, storage
+format) and the store.
 """
 
 from __future__ import annotations
 
-import base64
 from typing import Any
+from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.api.v1.content import v1
 from confluence_sync.localwiki.api.v1.shapes import Expand, content_json, list_json, paging
-from confluence_sync.localwiki.api.v2.pages import decode_cursor
+from confluence_sync.localwiki.api.v1.table import v1
 from confluence_sync.localwiki.rules import cql, storage_format
 from confluence_sync.localwiki.store import Store
 from confluence_sync.localwiki.store.model import Page
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
+from confluence_sync.localwiki.web.numbers import encode_cursor
 
 
 class _Candidate:
@@ -89,9 +92,9 @@ def run_query(ctx: Ctx, text: str, *, not_found_on_error: bool = False) -> list[
 
 def _window(ctx: Ctx) -> tuple[int, int]:
     start, limit = paging(ctx, default=25, cap=200 if not ctx.cloud else 250)
-    cursor = ctx.arg("cursor")
-    if cursor:
-        start = decode_cursor(cursor)
+    cursor = ctx.cursor_arg()
+    if cursor is not None:
+        start = cursor
     return start, limit
 
 
@@ -106,12 +109,10 @@ def _with_cursor(ctx: Ctx, body: dict[str, Any], start: int, limit: int, more: b
         for k, v in ctx.request.args.items(multi=True)
         if k not in ("start", "cursor", "limit")
     ]
-    from urllib.parse import urlencode
-
     links.pop("prev", None)
     links.pop("next", None)
     if more:
-        cursor = base64.urlsafe_b64encode(str(start + limit).encode()).decode()
+        cursor = encode_cursor(start + limit)
         links["next"] = f"{path}?{urlencode([*args, ('limit', limit), ('cursor', cursor)])}"
 
 

@@ -1,9 +1,12 @@
-"""JSON shapes of the v1 / Data Center REST API (Content, Space, lists, ``expand``; users,
-groups and permissions are in ``views_people``).
+"""JSON shapes of the v1 / Data Center REST API: Content, Space, labels, properties, versions,
+lists and ``expand`` (users, groups and permissions are in ``people_shapes``).
 
 Fields that were not asked for through ``expand=`` appear under ``_expandable``, as in
 Confluence. ``_links.next`` is relative to ``_links.base`` (no context path in it), which is
 what atlassian-python-api's pager expects.
+
+Imports: ``web`` (ctx, errors), ``api.links``, ``api.v1.people_shapes`` and the store's
+records.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from confluence_sync.localwiki.api.links import cloud_page_links, edit_draft
 from confluence_sync.localwiki.api.v1.people_shapes import (
     permission_v1_json,
     space_permission_cloud,
+    user_json,
 )
-from confluence_sync.localwiki.api.v1.people_shapes import user_json as user_json  # re-exported
 from confluence_sync.localwiki.store.model import Label, Page, Property, Space
 from confluence_sync.localwiki.web.ctx import Ctx
 from confluence_sync.localwiki.web.errors import ApiError
@@ -74,6 +78,17 @@ def list_json(
         "limit": limit,
         "size": len(results),
         "_links": links,
+    }
+
+
+def embedded_list(results: list[Any], self_link: str) -> dict[str, Any]:
+    """A list inside an answer (an expansion, a child map): one page of at most 200 items."""
+    return {
+        "results": results,
+        "start": 0,
+        "limit": 200,
+        "size": len(results),
+        "_links": {"self": self_link},
     }
 
 
@@ -144,26 +159,16 @@ def history_json(ctx: Ctx, page: Page, expand: Expand | None = None) -> dict[str
 
 
 def page_links(ctx: Ctx, page: Page) -> dict[str, str]:
-    """A content object's links, relative to ``_links.base`` (``self`` is absolute).
-
-    DC names the edit link ``edit``, Cloud ``editui`` plus ``edituiv2`` (captured answers:
-    a DC ``GET /rest/api/content/{id}`` in KelkooGroup/theGardener's test data, Cloud v1 and
-    v2 page answers in zeldigas/text2confl's ``src/test/resources/data/responses``).
-    """
-    draft = f"/pages/resumedraft.action?draftId={page.id}"
+    """A content object's links, relative to ``_links.base`` (``self`` is absolute); the
+    edit link is named per flavour (see ``api/links.py``)."""
+    self_link = f"{ctx.base}/rest/api/content/{page.id}"
     if ctx.cloud:
-        return {
-            "webui": f"/spaces/{page.space_key}/pages/{page.id}",
-            "editui": draft,
-            "edituiv2": f"/spaces/{page.space_key}/pages/edit-v2/{page.id}",
-            "tinyui": f"/x/{page.id}",
-            "self": f"{ctx.base}/rest/api/content/{page.id}",
-        }
+        return {**cloud_page_links(page), "self": self_link}
     return {
         "webui": f"/pages/viewpage.action?pageId={page.id}",
-        "edit": draft,
+        "edit": edit_draft(page),
         "tinyui": f"/x/{page.id}",
-        "self": f"{ctx.base}/rest/api/content/{page.id}",
+        "self": self_link,
     }
 
 
@@ -245,13 +250,7 @@ def metadata_json(ctx: Ctx, page: Page, expand: Expand) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     if expand.has("labels"):
         labels = [label_json(label) for label in ctx.store.labels("content", page.id)]
-        meta["labels"] = {
-            "results": labels,
-            "start": 0,
-            "limit": 200,
-            "size": len(labels),
-            "_links": {"self": f"{ctx.base}/rest/api/content/{page.id}/label"},
-        }
+        meta["labels"] = embedded_list(labels, f"{ctx.base}/rest/api/content/{page.id}/label")
     if expand.has("properties"):
         wanted = {p.split(".", 1)[1] for p in expand.paths if p.startswith("properties.")}
         props: dict[str, Any] = {}
@@ -268,13 +267,7 @@ def children_json(ctx: Ctx, page: Page, expand: Expand) -> dict[str, Any]:
     if expand.has("page"):
         kids = ctx.store.children(page.id)
         results = [content_json(ctx, k, expand.sub("page"), nested=True) for k in kids[:200]]
-        out["page"] = {
-            "results": results,
-            "start": 0,
-            "limit": 200,
-            "size": len(results),
-            "_links": {"self": f"{ctx.base}/rest/api/content/{page.id}/child/page"},
-        }
+        out["page"] = embedded_list(results, f"{ctx.base}/rest/api/content/{page.id}/child/page")
     out["_expandable"] = {
         "attachment": f"/rest/api/content/{page.id}/child/attachment",
         "comment": f"/rest/api/content/{page.id}/child/comment",
@@ -314,13 +307,7 @@ def space_json(ctx: Ctx, space: Space, expand: Expand) -> dict[str, Any]:
     if expand.has("metadata"):
         labels = [label_json(x) for x in ctx.store.labels("space", space.id)]
         out["metadata"] = {
-            "labels": {
-                "results": labels,
-                "start": 0,
-                "limit": 200,
-                "size": len(labels),
-                "_links": {"self": f"{ctx.base}/rest/api/space/{space.key}/label"},
-            }
+            "labels": embedded_list(labels, f"{ctx.base}/rest/api/space/{space.key}/label")
         }
     if expand.has("permissions"):
         shape = space_permission_cloud if ctx.cloud else permission_v1_json

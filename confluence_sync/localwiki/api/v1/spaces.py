@@ -1,28 +1,33 @@
-"""v1 / Data Center space routes: spaces (create, read, update, archive, delete as a long
-task), space content, space properties and space labels."""
+"""v1 / Data Center space routes: spaces (list, create — also private —, read, update,
+archive and restore, delete as a long task), a space's content and (DC) its trash. A space's
+labels, properties and permissions are in ``labels``, ``properties`` and ``permissions``.
+
+Imports: ``web`` (ctx, checks, errors, numbers, routing), ``api.v1`` (table, shapes,
+permissions for the grants of a Cloud create).
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.api.v1.content import v1
 from confluence_sync.localwiki.api.v1.permissions import grants_from_space_create
 from confluence_sync.localwiki.api.v1.shapes import (
     Expand,
+    content_json,
     entity,
-    label_json,
     list_json,
     paging,
-    property_json,
     space_json,
 )
+from confluence_sync.localwiki.api.v1.table import v1
 from confluence_sync.localwiki.web.checks import readable_space, require
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
 from confluence_sync.localwiki.web.numbers import parse_long
-from confluence_sync.localwiki.web.routing import CLOUD, DC
+from confluence_sync.localwiki.web.routing import DC
 
 
 def _description(data: dict[str, Any]) -> str | None:
@@ -42,7 +47,7 @@ SPACES = "/rest/api/space"  # _links.collection of a space answer
 @v1.route("/space", ["GET"])
 def list_spaces(ctx: Ctx) -> Response:
     start, limit = paging(ctx, default=25, cap=500)
-    keys = [k for item in ctx.request.args.getlist("spaceKey") for k in item.split(",") if k]
+    keys = ctx.list_arg("spaceKey")
     spaces = [
         s
         for s in ctx.store.spaces(keys=keys, type=ctx.arg("type"), status=ctx.arg("status"))
@@ -151,20 +156,21 @@ def delete_space(ctx: Ctx, key: str) -> Response:
     return respond(body, 202)
 
 
-@v1.route("/space/<key>/archive", ["PUT"], flavours=DC)
-def archive_space(ctx: Ctx, key: str) -> Response:
+def _set_status(ctx: Ctx, key: str, status: str) -> Response:
     space = readable_space(ctx, key)
     require(ctx, space.id, "administer", "space")
-    ctx.store.update_space(space.key, status="archived")
+    ctx.store.update_space(space.key, status=status)
     return respond(None, 204)
+
+
+@v1.route("/space/<key>/archive", ["PUT"], flavours=DC)
+def archive_space(ctx: Ctx, key: str) -> Response:
+    return _set_status(ctx, key, "archived")
 
 
 @v1.route("/space/<key>/restore", ["PUT"], flavours=DC)
 def restore_space(ctx: Ctx, key: str) -> Response:
-    space = readable_space(ctx, key)
-    require(ctx, space.id, "administer", "space")
-    ctx.store.update_space(space.key, status="current")
-    return respond(None, 204)
+    return _set_status(ctx, key, "current")
 
 
 @v1.route("/space/<key>/content", ["GET"], gone_on_cloud=True)
@@ -178,8 +184,6 @@ def space_content_by_type(ctx: Ctx, key: str, content_type: str) -> Response:
 
 
 def _space_content(ctx: Ctx, key: str, content_type: str, *, envelope: bool) -> Response:
-    from confluence_sync.localwiki.api.v1.shapes import content_json
-
     space = readable_space(ctx, key)
     start, limit = paging(ctx)
     pages = ctx.store.find_pages(
@@ -204,109 +208,9 @@ def _space_content(ctx: Ctx, key: str, content_type: str, *, envelope: bool) -> 
     )
 
 
-# -- space properties --------------------------------------------------------------------
-@v1.route("/space/<key>/property", ["GET"], gone_on_cloud=True)
-def list_space_properties(ctx: Ctx, key: str) -> Response:
-    space = readable_space(ctx, key)
-    start, limit = paging(ctx, default=10)
-    props = ctx.store.properties("space", space.id)
-    results = [property_json(ctx, p, f"space/{space.key}") for p in props[start : start + limit]]
-    return respond(
-        list_json(ctx, results, start=start, limit=limit, more=len(props) > start + limit)
-    )
-
-
-def _create_space_property(ctx: Ctx, key: str, prop_key: str | None) -> Response:
-    space = readable_space(ctx, key)
-    require(ctx, space.id, "create", "page")
-    data = ctx.body_dict()
-    prop_key = prop_key or data.get("key")
-    if not isinstance(prop_key, str) or "value" not in data:
-        raise ApiError(400, "key and value are required")
-    prop = ctx.store.create_property("space", space.id, prop_key, data["value"], ctx.username)
-    return respond(entity(ctx, property_json(ctx, prop, f"space/{space.key}")))
-
-
-@v1.route("/space/<key>/property", ["POST"], gone_on_cloud=True)
-def create_space_property(ctx: Ctx, key: str) -> Response:
-    return _create_space_property(ctx, key, None)
-
-
-@v1.route("/space/<key>/property/<prop_key>", ["POST"], gone_on_cloud=True)
-def create_space_property_for_key(ctx: Ctx, key: str, prop_key: str) -> Response:
-    return _create_space_property(ctx, key, prop_key)
-
-
-@v1.route("/space/<key>/property/<prop_key>", ["GET"], gone_on_cloud=True)
-def get_space_property(ctx: Ctx, key: str, prop_key: str) -> Response:
-    space = readable_space(ctx, key)
-    prop = ctx.store.property("space", space.id, prop_key)
-    if prop is None:
-        raise ApiError(404, f"No property found with key: {prop_key}")
-    return respond(entity(ctx, property_json(ctx, prop, f"space/{space.key}")))
-
-
-@v1.route("/space/<key>/property/<prop_key>", ["PUT"], gone_on_cloud=True)
-def update_space_property(ctx: Ctx, key: str, prop_key: str) -> Response:
-    space = readable_space(ctx, key)
-    require(ctx, space.id, "create", "page")
-    data = ctx.body_dict()
-    number = (data.get("version") or {}).get("number")
-    if not isinstance(number, int) or "value" not in data:
-        raise ApiError(400, "value and version.number are required")
-    # Both specs (Cloud v1, DC 10): version 1 on a missing key creates the property.
-    prop = ctx.store.update_property(
-        "space", space.id, prop_key, data["value"], number, ctx.username, create_missing=True
-    )
-    return respond(entity(ctx, property_json(ctx, prop, f"space/{space.key}")))
-
-
-@v1.route("/space/<key>/property/<prop_key>", ["DELETE"], gone_on_cloud=True)
-def delete_space_property(ctx: Ctx, key: str, prop_key: str) -> Response:
-    space = readable_space(ctx, key)
-    require(ctx, space.id, "create", "page")
-    ctx.store.delete_property("space", space.id, prop_key)
-    return respond(None, 204)
-
-
-# -- space labels ------------------------------------------------------------------------
-@v1.route("/space/<key>/label", ["GET"], flavours=CLOUD)
-@v1.route("/space/<key>/labels", ["GET"], flavours=DC)
-def space_labels(ctx: Ctx, key: str) -> Response:
-    space = readable_space(ctx, key)
-    labels = [label_json(x) for x in ctx.store.labels("space", space.id)]
-    return respond(list_json(ctx, labels, start=0, limit=200, more=False))
-
-
-@v1.route("/space/<key>/label", ["POST"], flavours=CLOUD)
-def add_space_labels(ctx: Ctx, key: str) -> Response:
-    space = readable_space(ctx, key)
-    require(ctx, space.id, "administer", "space")
-    data = ctx.json()
-    items = data if isinstance(data, list) else [data]
-    ctx.store.add_labels(
-        "space",
-        space.id,
-        [(str(i.get("prefix") or "global"), str(i["name"])) for i in items if isinstance(i, dict)],
-    )
-    return space_labels(ctx, key)
-
-
-@v1.route("/space/<key>/label", ["DELETE"], flavours=CLOUD)
-def remove_space_label(ctx: Ctx, key: str) -> Response:
-    space = readable_space(ctx, key)
-    require(ctx, space.id, "administer", "space")
-    ctx.store.remove_label("space", space.id, ctx.arg("name") or "")
-    return respond(None, 204)
-
-
 # -- trash (DC: cursor-paged listing and emptying; space admins only) ----------------------
 @v1.route("/space/<key>/trash", ["GET"], flavours=DC)
 def space_trash(ctx: Ctx, key: str) -> Response:
-    from urllib.parse import urlencode
-
-    from confluence_sync.localwiki.api.v1.shapes import content_json
-
     space = readable_space(ctx, key)
     require(ctx, space.id, "administer", "space")
     limit = min(max(ctx.int_arg("limit", 25), 1), 200)

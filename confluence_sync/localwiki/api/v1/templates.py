@@ -1,5 +1,9 @@
-"""Page template routes (``/template``, ``/template/page``, ``/template/{id}``, also served
-read-only under DC's old ``/rest/experimental``) and long task status (``/longtask``)."""
+"""Page template routes (``/template``, ``/template/page``, ``/template/{id}``, the reads also
+served under DC's old ``/rest/experimental``) and long task status (``/longtask``).
+
+Imports: ``web`` (ctx, checks, errors, numbers), ``api.v1`` (table, shapes) and the store's
+records.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,13 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.api.v1.content import v1
 from confluence_sync.localwiki.api.v1.shapes import Expand, list_json, paging
+from confluence_sync.localwiki.api.v1.table import experimental, v1
 from confluence_sync.localwiki.store.model import Template
 from confluence_sync.localwiki.web.checks import readable_space, require, storage_body
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
 from confluence_sync.localwiki.web.numbers import parse_long
-from confluence_sync.localwiki.web.routing import RouteTable
 
 
 def template_json(ctx: Ctx, template: Template, with_body: bool = True) -> dict[str, Any]:
@@ -85,6 +88,7 @@ def update_template(ctx: Ctx) -> Response:
 
 
 @v1.route("/template/page", ["GET"])
+@experimental.route("/template/page", ["GET"])
 def page_templates(ctx: Ctx) -> Response:
     space_id = readable_space(ctx, str(ctx.arg("spaceKey"))).id if ctx.arg("spaceKey") else None
     start, limit = paging(ctx)
@@ -97,6 +101,7 @@ def page_templates(ctx: Ctx) -> Response:
 
 
 @v1.route("/template/blueprint", ["GET"])
+@experimental.route("/template/blueprint", ["GET"])
 def blueprint_templates(ctx: Ctx) -> Response:
     return respond(list_json(ctx, [], start=0, limit=25, more=False))
 
@@ -111,6 +116,7 @@ def _template_or_403(ctx: Ctx, template_id: str) -> Template:
 
 
 @v1.route("/template/<template_id>", ["GET"])
+@experimental.route("/template/<template_id>", ["GET"])
 def get_template(ctx: Ctx, template_id: str) -> Response:
     return respond(template_json(ctx, _template_or_403(ctx, template_id)))
 
@@ -163,10 +169,3 @@ def list_longtasks(ctx: Ctx) -> Response:
     return respond(
         list_json(ctx, results, start=start, limit=limit, more=len(tasks) > start + limit)
     )
-
-
-# Read-only template routes of older Data Center releases (``/rest/experimental``).
-experimental = RouteTable()
-experimental.route("/template/page", ["GET"])(page_templates)
-experimental.route("/template/blueprint", ["GET"])(blueprint_templates)
-experimental.route("/template/<template_id>", ["GET"])(get_template)

@@ -1,8 +1,12 @@
 """Cloud v2 folders (``/folders``): content in the page tree that holds a title like a page.
 
 A folder's title is taken among the space's pages: a page cannot be created (or renamed) to a
-folder's title and back (``store_content._TITLE_HOLDERS``). Folders are not pages: the page
-listings leave them out. cloud-v2.json ``createFolder``, ``getFolderById``, ``deleteFolder``.
+folder's title and back (``_TITLE_HOLDERS`` in ``store/page_writes.py``). Folders are not
+pages: the page listings leave them out. cloud-v2.json ``createFolder``, ``getFolderById``,
+``deleteFolder``.
+
+Imports: ``web`` (ctx, checks, errors, routing), ``api.v2`` (table, shapes, params) and the
+store's records.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.api.v2.pages import _account, _version, int_param, v2
+from confluence_sync.localwiki.api.v2.params import int_param
+from confluence_sync.localwiki.api.v2.shapes import account_id, version_v2
+from confluence_sync.localwiki.api.v2.table import v2
 from confluence_sync.localwiki.store.model import Page
 from confluence_sync.localwiki.web.checks import page_not_found, readable_page, readable_space_id
 from confluence_sync.localwiki.web.ctx import Ctx, respond
@@ -29,10 +35,10 @@ def folder_v2(ctx: Ctx, folder: Page) -> dict[str, Any]:
         "parentId": str(folder.parent_id) if folder.parent_id is not None else None,
         "parentType": "page" if folder.parent_id is not None else None,
         "position": folder.position,
-        "authorId": _account(ctx, folder.creator),
-        "ownerId": _account(ctx, folder.creator),
+        "authorId": account_id(ctx, folder.creator),
+        "ownerId": account_id(ctx, folder.creator),
         "createdAt": folder.created_at,
-        "version": _version(ctx, folder),
+        "version": version_v2(ctx, folder),
         "_links": {"webui": f"/spaces/{folder.space_key}/folder/{folder.id}", "base": ctx.base},
     }
 

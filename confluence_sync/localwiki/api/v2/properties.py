@@ -2,7 +2,11 @@
 (``/pages/{page-id}/properties[/{property-id}]``, ``/spaces/{space-id}/properties[...]``).
 Versions count on their own: an update must carry current+1, else 409. A value over 32 KB of
 JSON is refused with 400, the client error the v2 spec lists for these writes (v1/DC: 413;
-see ``store_meta.MAX_PROPERTY_VALUE``)."""
+see ``store/meta.py``, ``MAX_PROPERTY_VALUE``).
+
+Imports: ``web`` (ctx, checks, errors), ``api.v2`` (table, shapes, params) and the store's
+records.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,11 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.api.v2.pages import (
-    int_param,
-    paged,
-    property_v2,
-    require_writable,
-    v2,
-)
+from confluence_sync.localwiki.api.v2.params import int_param
+from confluence_sync.localwiki.api.v2.shapes import paged, property_v2
+from confluence_sync.localwiki.api.v2.table import v2
 from confluence_sync.localwiki.store.model import Property, TooLarge
-from confluence_sync.localwiki.web.checks import readable_page, readable_space_id
+from confluence_sync.localwiki.web.checks import readable_page, readable_space_id, require_writable
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
 
