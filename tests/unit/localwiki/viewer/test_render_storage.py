@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confluence_sync.localwiki.viewer import render_storage_html as render
+from confluence_sync.localwiki.viewer.render import render_storage_html as render
 
 
 def macro(name: str, body: str = "", **params: str) -> str:

@@ -312,7 +312,9 @@ def _layout(title: str, prefix: str, body: str, crumbs: Iterable[tuple[str, str]
 
 
 def _css() -> bytes:
-    return (resources.files("confluence_sync.localwiki") / "static" / "viewer.css").read_bytes()
+    return (
+        resources.files("confluence_sync.localwiki.viewer") / "static" / "viewer.css"
+    ).read_bytes()
 
 
 class Viewer:

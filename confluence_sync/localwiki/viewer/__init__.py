@@ -1,0 +1,1 @@
+"""The HTML viewer of the local wiki: spaces, page trees and rendered pages, for people."""
