@@ -46,7 +46,7 @@ def build_wsgi_app(
     from confluence_sync.localwiki.testing.fault_middleware import FaultMiddleware
     from confluence_sync.localwiki.testing.faults import FaultPlan
     from confluence_sync.localwiki.testing.journal import JournalMiddleware
-    from confluence_sync.localwiki.viewer.render import make_viewer
+    from confluence_sync.localwiki.viewer.app import make_viewer
 
     core = core or build_core_app(store, options)
     viewer = make_viewer(store, url_prefix=VIEWER_PREFIX)

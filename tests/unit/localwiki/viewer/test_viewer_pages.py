@@ -8,7 +8,7 @@ import pytest
 from werkzeug.test import Client
 
 from confluence_sync.localwiki.store import Store
-from confluence_sync.localwiki.viewer.render import make_viewer
+from confluence_sync.localwiki.viewer.app import make_viewer
 
 EVIL = '<img src=x onerror="alert(1)"> & Co'
 
