@@ -1,6 +1,8 @@
 """The store's records and errors under their old path, kept for code written against the
 flat layout (``from confluence_sync.localwiki.model import DEFAULT_GROUP``). They live in
 ``store/model.py``; new code imports them from there.
+
+Imports: ``store.model`` only.
 """
 
 from confluence_sync.localwiki.store.model import (

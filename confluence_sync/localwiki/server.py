@@ -3,7 +3,11 @@
 Stack, outermost first: request journal → fault injection (and added latency) → the REST core
 with the HTML viewer mounted at ``/viewer``. ``LocalWiki`` serves it from a daemon thread with
 werkzeug's threaded server speaking HTTP/1.1 with keep-alive (``web/keepalive.py``), bound to
-127.0.0.1 by default.
+127.0.0.1 by default. This is the public entry of the local wiki: the sync's embedded target,
+the CLI's ``serve`` and every test start it here.
+
+Imports: every part (``api`` for the route tables, ``web``, ``store``, ``testing``,
+``viewer``): it is the one module that assembles them.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ def build_wsgi_app(
 
 class _Handler(KeepAliveHandler):
     # HTTP/1.1 with keep-alive, as Confluence speaks it (werkzeug 3's own handler closes
-    # every connection; see keepalive.py).
+    # every connection; see web/keepalive.py).
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Quiet: the journal records requests; unimplemented routes log on their own."""

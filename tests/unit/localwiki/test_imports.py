@@ -181,6 +181,19 @@ def test_a_part_imports_only_the_parts_below_it() -> None:
     assert not wrong, "imports against the direction in MAY_IMPORT:\n" + "\n".join(wrong)
 
 
+def test_v1_and_v2_stand_apart() -> None:
+    def across(module: str, name: str) -> bool:
+        for mine, other in (("api.v1", "api.v2"), ("api.v2", "api.v1")):
+            if module.startswith(f"{PACKAGE}.{mine}") and name.startswith(f"{PACKAGE}.{other}"):
+                return True
+        return False
+
+    found = _imports_where(across)
+    assert not found, "v1 and v2 import each other (share through api/links.py or web/):\n" + (
+        "\n".join(found)
+    )
+
+
 def test_the_store_and_the_rules_know_no_http() -> None:
     def http(module: str, name: str) -> bool:
         return _part(module) in ("store", "rules") and (

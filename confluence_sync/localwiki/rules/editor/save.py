@@ -7,9 +7,9 @@ the member did not touch included — so a sync that compares its regions byte f
 with a form that only forgives server normalisation) sees a member edit after any save.
 
 ``save(flavour, body, context)`` applies the rewrites each editor makes to the body the member
-typed; the admin route ``POST /__localwiki/editor-save`` (``routes_editor``) stores the result
-as a new version by that member. Each rule cites where real storage shows it. Ids are derived
-from the page id, the version being saved and a counter, so a save is reproducible.
+typed; the admin route ``POST /__localwiki/editor-save`` (``api/admin.py``) stores the
+result as a new version by that member. Each rule cites where real storage shows it. Ids are
+derived from the page id, the version being saved and a counter, so a save is reproducible.
 
 Pure: no I/O (the target pages' versions come in through ``SaveContext.version_of``).
 Imports: ``rules.storage_format`` and this package's ``cloud``, ``dc`` and ``tree``.
