@@ -269,23 +269,23 @@ class PeopleStore(StoreBase):
         self._changed()
 
     def add_member(self, group_name: str, username: str) -> None:
-        group, user = self.group_by_name(group_name), self.resolve_user(username)
-        if group is None or user is None:
-            raise NotFound(f"No group {group_name} or user {username}")
-        with self._tx() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO members(group_id, user_id) VALUES(?, ?)", (group.id, user.id)
-            )
-        self._changed()
+        """Put a user (named by any identifier) into a group; one already in it stays."""
+        self._set_member(group_name, username, member=True)
 
     def remove_member(self, group_name: str, username: str) -> None:
+        self._set_member(group_name, username, member=False)
+
+    def _set_member(self, group_name: str, username: str, *, member: bool) -> None:
         group, user = self.group_by_name(group_name), self.resolve_user(username)
         if group is None or user is None:
             raise NotFound(f"No group {group_name} or user {username}")
+        sql = (
+            "INSERT OR IGNORE INTO members(group_id, user_id) VALUES(?, ?)"
+            if member
+            else "DELETE FROM members WHERE group_id = ? AND user_id = ?"
+        )
         with self._tx() as conn:
-            conn.execute(
-                "DELETE FROM members WHERE group_id = ? AND user_id = ?", (group.id, user.id)
-            )
+            conn.execute(sql, (group.id, user.id))
         self._changed()
 
     def members(self, group_name: str) -> list[User]:

@@ -14,7 +14,8 @@ imported; this package imports them all, so the tables are whole wherever they a
 Imports: ``web``, ``store`` (records), ``rules``, ``api.links``; never ``api.v2``.
 """
 
-from confluence_sync.localwiki.api.v1 import (
+# Imported for what they do on import: each module registers its routes on the tables.
+from confluence_sync.localwiki.api.v1 import (  # noqa: F401
     archive,
     attachments,
     content,
@@ -28,16 +29,4 @@ from confluence_sync.localwiki.api.v1 import (
 )
 from confluence_sync.localwiki.api.v1.table import experimental, v1
 
-ROUTE_MODULES = (
-    archive,
-    attachments,
-    content,
-    labels,
-    people,
-    permissions,
-    properties,
-    search,
-    spaces,
-    templates,
-)
-__all__ = ["ROUTE_MODULES", "experimental", "v1"]
+__all__ = ["experimental", "v1"]

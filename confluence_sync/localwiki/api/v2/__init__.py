@@ -9,7 +9,8 @@ lists, ``params`` reads v2's query parameters.
 Imports: ``web``, ``store`` (records), ``api.links``; never ``api.v1``.
 """
 
-from confluence_sync.localwiki.api.v2 import (
+# Imported for what they do on import: each module registers its routes on the table.
+from confluence_sync.localwiki.api.v2 import (  # noqa: F401
     attachments,
     folders,
     labels,
@@ -19,5 +20,4 @@ from confluence_sync.localwiki.api.v2 import (
 )
 from confluence_sync.localwiki.api.v2.table import v2
 
-ROUTE_MODULES = (attachments, folders, labels, pages, properties, spaces)
-__all__ = ["ROUTE_MODULES", "v2"]
+__all__ = ["v2"]
