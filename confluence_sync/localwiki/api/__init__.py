@@ -6,8 +6,8 @@ A route reads the request through ``web.ctx.Ctx``, checks rights with ``web.chec
 the store and answers with a shape of its API. ``route_tables()`` hands the mounted tables to
 the REST core (``server.build_core_app``).
 
-Imports: ``web``, ``store``, ``rules``. Nothing below ``web``, ``store`` or ``rules`` imports
-a route.
+Imports: ``web``, ``store``, ``rules``. Nothing in ``web``, ``store``, ``rules`` or the
+viewer imports a route.
 """
 
 from confluence_sync.localwiki.api import admin, v1, v2
@@ -16,6 +16,7 @@ from confluence_sync.localwiki.web.routing import RouteTable
 
 def route_tables() -> dict[str, RouteTable]:
     """The route table of each mount (the keys ``WikiApp`` takes), every route registered."""
+    # Each API package hands its table on under the API's name: v1.v1 is the v1 table.
     return {
         "v1": v1.v1,
         "v2": v2.v2,
