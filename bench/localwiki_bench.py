@@ -17,7 +17,7 @@ median round is printed next to its target from TARGETS.md, and the ratio's two 
 from the same run. Nothing here asserts; it prints.
 
 "page GET" repeats one request, which the wiki answers from its page cache
-(``localwiki/response_cache.py``) as long as nothing was written; "page GET, miss" adds a
+(``localwiki/web/response_cache.py``) as long as nothing was written; "page GET, miss" adds a
 counter to the query, so every request takes the full path (auth, permission check, SQL,
 JSON) — what a first read costs.
 

@@ -2,8 +2,12 @@
 
 Stack, outermost first: request journal → fault injection (and added latency) → the REST core
 with the HTML viewer mounted at ``/viewer``. ``LocalWiki`` serves it from a daemon thread with
-werkzeug's threaded server speaking HTTP/1.1 with keep-alive (``keepalive.py``), bound to
-127.0.0.1 by default.
+werkzeug's threaded server speaking HTTP/1.1 with keep-alive (``web/keepalive.py``), bound to
+127.0.0.1 by default. This is the public entry of the local wiki: the sync's embedded target,
+the CLI's ``serve`` and every test start it here.
+
+Imports: every part (``api`` for the route tables, ``web``, ``store``, ``testing``,
+``viewer``): it is the one module that assembles them.
 """
 
 from __future__ import annotations
@@ -17,51 +21,19 @@ from typing import Any, Literal
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from confluence_sync.localwiki import (
-    routes_archive,
-    routes_attachments,
-    routes_editor,
-    routes_folders,
-    routes_people,
-    routes_permissions,
-    routes_search,
-    routes_spaces,
-    routes_templates,
-    routes_v2_properties,
-)
-from confluence_sync.localwiki.app import Options, WikiApp
-from confluence_sync.localwiki.keepalive import KeepAliveHandler, close_all
-from confluence_sync.localwiki.routes_v1 import v1
-from confluence_sync.localwiki.routes_v2 import v2
+from confluence_sync.localwiki.api import route_tables
 from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Store
+from confluence_sync.localwiki.web.app import WikiApp
+from confluence_sync.localwiki.web.ctx import Options
+from confluence_sync.localwiki.web.keepalive import KeepAliveHandler, close_all
 
-# The route modules register on import; referencing them keeps linters from dropping them.
-_ROUTE_MODULES = (
-    routes_archive,
-    routes_attachments,
-    routes_editor,
-    routes_folders,
-    routes_people,
-    routes_permissions,
-    routes_search,
-    routes_spaces,
-    routes_templates,
-    routes_v2_properties,
-)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 VIEWER_PREFIX = "/viewer"
 
 
 def build_core_app(store: Store, options: Options) -> WikiApp:
     """The REST core alone: no viewer, faults or journal."""
-    return WikiApp(
-        store,
-        options,
-        v1=v1,
-        v2=v2,
-        admin=routes_people.admin,
-        experimental=routes_templates.experimental,
-    )
+    return WikiApp(store, options, **route_tables())
 
 
 def build_wsgi_app(
@@ -75,9 +47,10 @@ def build_wsgi_app(
 ) -> WSGIApp:
     """The full stack: Journal(Faults(core with the viewer mounted)); ``core`` may be built
     by the caller, to keep a handle on it (its page cache)."""
-    from confluence_sync.localwiki.faults import FaultMiddleware, FaultPlan
-    from confluence_sync.localwiki.journal import JournalMiddleware
-    from confluence_sync.localwiki.viewer import make_viewer
+    from confluence_sync.localwiki.testing.fault_middleware import FaultMiddleware
+    from confluence_sync.localwiki.testing.faults import FaultPlan
+    from confluence_sync.localwiki.testing.journal import JournalMiddleware
+    from confluence_sync.localwiki.viewer.app import make_viewer
 
     core = core or build_core_app(store, options)
     viewer = make_viewer(store, url_prefix=VIEWER_PREFIX)
@@ -95,7 +68,7 @@ def build_wsgi_app(
 
 class _Handler(KeepAliveHandler):
     # HTTP/1.1 with keep-alive, as Confluence speaks it (werkzeug 3's own handler closes
-    # every connection; see keepalive.py).
+    # every connection; see web/keepalive.py).
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Quiet: the journal records requests; unimplemented routes log on their own."""
@@ -201,7 +174,7 @@ class LocalWiki:
             self._server.server_close()
             close_all(self._connections)
             self._server = None
-        from confluence_sync.localwiki.journal import JournalMiddleware
+        from confluence_sync.localwiki.testing.journal import JournalMiddleware
 
         if isinstance(self.app, JournalMiddleware):
             self.app.close()  # the journal file stays open while serving; entries stay

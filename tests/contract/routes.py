@@ -1,7 +1,7 @@
 """The local wiki's implemented routes, read from core's werkzeug route tables, mapped to specs.
 
-Core registers every REST route on a ``RouteTable`` (``routes_v1.v1`` for ``/rest/api`` and
-``routes_v2.v2`` for ``/wiki/api/v2``); each holds werkzeug ``Rule`` objects. A rule such as
+Core registers every REST route on a ``RouteTable`` (``api.route_tables()``: ``v1`` for
+``/rest/api``, ``v2`` for ``/wiki/api/v2``); each holds werkzeug ``Rule`` objects. A rule such as
 ``/content/<int:page_id>`` is turned into a sample concrete path and matched against the
 flavour's spec, which gives the spec's template (``/rest/api/content/{id}``) or nothing (a
 route the spec of that flavour does not document).
@@ -47,12 +47,10 @@ def implemented_routes(api: str, spec: OpenApiSpec, *, context_path: str = "") -
     ``…/child/{type}`` and ``…/child/comment``): each template that the rule matches, once
     filled in with sample values, counts.
     """
-    from confluence_sync.localwiki import server  # noqa: F401 - registers every route module
-    from confluence_sync.localwiki.routes_v1 import v1
-    from confluence_sync.localwiki.routes_v2 import v2
+    from confluence_sync.localwiki.api import route_tables
 
     table_name, mount = MOUNTS[api]
-    table = {"v1": v1, "v2": v2}[table_name]
+    table = route_tables()[table_name]
     prefix = (context_path if api == "dc" else "") + mount
     spec_prefix = spec.mount + (mount if api != "v2" else "")
     routes = []

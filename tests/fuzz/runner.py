@@ -26,8 +26,8 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events
 
-from confluence_sync.localwiki.journal import JournalMiddleware
 from confluence_sync.localwiki.server import LocalWiki
+from confluence_sync.localwiki.testing.journal import JournalMiddleware
 
 from .specs import MOUNTS, Plan
 

@@ -196,9 +196,7 @@ def _libraries(path: Path) -> Iterator[str]:
 
 @pytest.mark.parametrize("library", sorted(LIBRARIES))
 def test_each_library_stays_in_its_part(library: str) -> None:
-    found = {
-        _part(name) for name, path in MODULES.items() if library in set(_libraries(path))
-    }
+    found = {_part(name) for name, path in MODULES.items() if library in set(_libraries(path))}
     assert found, f"nothing imports {library}: the table is stale"
     assert found <= LIBRARIES[library]
 

@@ -1,6 +1,6 @@
 """HTTP/1.1 keep-alive: one connection serves many requests, bodies never leak into the next.
 
-werkzeug 3's own handler closes every connection; ``localwiki/keepalive.py`` keeps them open.
+werkzeug 3's own handler closes every connection; ``localwiki/web/keepalive.py`` keeps them open.
 These tests talk raw ``http.client`` on one connection, so a response framed wrongly or a body
 left unread shows up as a broken next exchange.
 """
@@ -92,7 +92,7 @@ def test_stop_ends_kept_alive_connections() -> None:
 def test_an_idle_connection_times_out_without_an_error_line(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from confluence_sync.localwiki.keepalive import KeepAliveHandler
+    from confluence_sync.localwiki.web.keepalive import KeepAliveHandler
 
     monkeypatch.setattr(KeepAliveHandler, "timeout", 0.2)
     with LocalWiki(flavour="dc") as wiki, caplog.at_level("INFO"):

@@ -106,7 +106,7 @@ def test_stop_closes_the_journal_file(tmp_path: Path) -> None:
     server = LocalWiki(flavour="dc", journal_path=journal).start()
     requests.get(server.url + "/rest/api/space", auth=server.admin, timeout=10)
     server.stop()
-    from confluence_sync.localwiki.journal import JournalMiddleware
+    from confluence_sync.localwiki.testing.journal import JournalMiddleware
 
     assert isinstance(server.app, JournalMiddleware)
     assert server.app._file is None

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import requests
 
-from confluence_sync.localwiki.journal import read_journal
 from confluence_sync.localwiki.server import LocalWiki
+from confluence_sync.localwiki.testing.journal import read_journal
 
 
 def test_faults_journal_and_viewer_are_wired(tmp_path: Path) -> None:

@@ -20,8 +20,8 @@ import requests
 
 from confluence_sync.backends import open_backend
 from confluence_sync.backends.contract import Backend
-from confluence_sync.localwiki.model import DEFAULT_GROUP
 from confluence_sync.localwiki.server import LocalWiki
+from confluence_sync.localwiki.store.model import DEFAULT_GROUP
 from confluence_sync.run import RunOptions, load_wanted, sync_run
 from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.values import Grant

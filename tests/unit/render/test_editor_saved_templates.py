@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from confluence_sync.config import NetworkConfig
-from confluence_sync.localwiki.editor_save import SaveContext, save
+from confluence_sync.localwiki.rules.editor.save import SaveContext, save
 from confluence_sync.wanted.build import build_wanted
 from confluence_sync.wiki.canonical_legacy import legacy_region_hash
 from confluence_sync.wiki.regions import region_hash, scan_regions

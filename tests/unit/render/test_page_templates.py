@@ -19,7 +19,7 @@ from confluence_sync.wiki.storage import check_storage, parse_storage
 from .conftest import TODAY
 
 try:  # the local wiki's validator, when that part of the project is present
-    from confluence_sync.localwiki import storage_format as localwiki_storage
+    from confluence_sync.localwiki.rules import storage_format as localwiki_storage
 except ImportError:  # pragma: no cover - depends on another engineer's module
     localwiki_storage = None  # type: ignore[assignment]
 

@@ -1,0 +1,217 @@
+"""v1 / Data Center space permission routes: Cloud v1 one grant at a time
+(``POST /space/{key}/permission``, ``DELETE /space/{key}/permission/{id}``) and DC 9.1+
+``/space/{key}/permissions`` (set, grant, revoke, list). Changing permissions needs space admin.
+
+Imports: ``web`` (ctx, checks, errors, routing), ``api.v1`` (table, people_shapes) and the
+store's records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from confluence_sync.localwiki.api.v1.people_shapes import DC_TO_CLOUD, permission_v1_json
+from confluence_sync.localwiki.api.v1.table import v1
+from confluence_sync.localwiki.store.model import ALL_SPACE_OPERATIONS, Space, User
+from confluence_sync.localwiki.web.checks import readable_space, require
+from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
+from confluence_sync.localwiki.web.routing import CLOUD, DC
+
+
+def _subject(ctx: Ctx, subject_type: str, identifier: str) -> tuple[str, str]:
+    """Stored (subject_type, subject) for a user (any identifier) or group (name or id).
+
+    An unknown one is 400 on Cloud ("No group found with the given groupName or groupId",
+    cloud-v1 POST /space/{key}/permission) and 404 on DC ("Returned if user or group with
+    specified key not found", dc-10.0.3 on every /space/{key}/permissions route).
+    """
+    missing = 400 if ctx.cloud else 404
+    if subject_type == "user":
+        user: User | None = ctx.store.resolve_user(identifier)
+        if user is None:
+            raise ApiError(missing, f"No user found with identifier {identifier}")
+        return "user", str(user.id)
+    if subject_type == "group":
+        group = ctx.store.group_by_name(identifier) or ctx.store.group_by_id(identifier)
+        if group is None:
+            raise ApiError(missing, f"No group found with identifier {identifier}")
+        return "group", group.name
+    if subject_type == "anonymous" or identifier == "anonymous":
+        return "anonymous", ""
+    raise ApiError(400, f"Unknown subject type {subject_type}")
+
+
+def grant_from_v1(ctx: Ctx, item: Any) -> tuple[str, str, str, str]:
+    try:
+        subject, operation = item["subject"], item["operation"]
+        subject_type, subject_id = _subject(ctx, str(subject["type"]), str(subject["identifier"]))
+        return subject_type, subject_id, str(operation["key"]), str(operation["target"])
+    except (KeyError, TypeError):
+        raise ApiError(
+            400, "A permission needs subject{type,identifier} and operation{key,target}"
+        ) from None
+
+
+def grants_from_space_create(ctx: Ctx, items: Any) -> list[tuple[str, str, str, str]]:
+    """Cloud v1 ``SpaceCreate.permissions``: ``SpacePermissionCreate`` items, each an
+    ``operation {operation, targetType}`` for ``subjects.user/group.results`` (and
+    ``anonymousAccess``) — cloud-v1.json ``#/components/schemas/SpacePermissionCreate``."""
+    if not isinstance(items, list):
+        raise ApiError(400, "permissions must be a list of SpacePermissionCreate")
+    grants: list[tuple[str, str, str, str]] = []
+    for item in items:
+        try:
+            operation = item["operation"]
+            op, target = str(operation["operation"]), str(operation["targetType"])
+            subjects = item.get("subjects") or {}
+            users = (subjects.get("user") or {}).get("results") or []
+            groups = (subjects.get("group") or {}).get("results") or []
+            for user in users:
+                grants.append((*_subject(ctx, "user", str(user["accountId"])), op, target))
+            for group in groups:
+                name = str(group.get("name") or group.get("id") or "")
+                grants.append((*_subject(ctx, "group", name), op, target))
+            if item.get("anonymousAccess") is True:
+                grants.append(("anonymous", "", op, target))
+        except (KeyError, TypeError, AttributeError):
+            raise ApiError(
+                400,
+                "A space permission needs operation{operation,targetType} and subjects",
+            ) from None
+    return grants
+
+
+def _admin_space(ctx: Ctx, key: str) -> Space:
+    space = readable_space(ctx, key)
+    require(ctx, space.id, "administer", "space")
+    return space
+
+
+@v1.route("/space/<key>/permission", ["POST"], flavours=CLOUD)
+def add_permission(ctx: Ctx, key: str) -> Response:
+    space = _admin_space(ctx, key)
+    subject_type, subject, op, target = grant_from_v1(ctx, ctx.body_dict())
+    if (op, target) != ("read", "space") and subject_type != "anonymous":
+        held = {
+            (p.operation, p.target)
+            for p in ctx.store.permissions(space.id)
+            if p.subject_type == subject_type and p.subject == subject
+        }
+        if ("read", "space") not in held:
+            raise ApiError(
+                400,
+                "The subject must have read space permission before other "
+                "permissions can be granted",
+            )
+    perm = ctx.store.grant(space.id, subject_type, subject, op, target, fail_if_exists=True)
+    return respond(permission_v1_json(ctx, perm))
+
+
+@v1.route("/space/<key>/permission/<int:permission_id>", ["DELETE"], flavours=CLOUD)
+def remove_permission(ctx: Ctx, key: str, permission_id: int) -> Response:
+    space = _admin_space(ctx, key)
+    ctx.store.revoke_by_id(space.id, permission_id)
+    return respond(None, 204)
+
+
+@v1.route("/space/<key>/permissions", ["GET"], flavours=DC)
+def dc_permissions(ctx: Ctx, key: str) -> Response:
+    space = _admin_space(ctx, key)
+    return respond([permission_v1_json(ctx, p) for p in ctx.store.permissions(space.id)])
+
+
+def _dc_pairs(items: Any) -> list[tuple[str, str]]:
+    if not isinstance(items, list):
+        raise ApiError(400, "Expected a list of {operationKey, targetType}")
+    pairs = []
+    for item in items:
+        pair = (str(item.get("operationKey")), str(item.get("targetType")))
+        pair = DC_TO_CLOUD.get(pair, pair)
+        if pair not in ALL_SPACE_OPERATIONS:
+            raise ApiError(400, f"Unsupported operation {pair[0]} on {pair[1]}")
+        pairs.append(pair)
+    return pairs
+
+
+@v1.route("/space/<key>/permissions", ["POST"], flavours=DC)
+def dc_set_permissions(ctx: Ctx, key: str) -> Response:
+    space = _admin_space(ctx, key)
+    items = ctx.json()
+    if not isinstance(items, list) or len(items) > 40:
+        raise ApiError(400, "Send a list of at most 40 subjects")
+    changes = []
+    for item in items:  # every subject and operation checked before anything changes
+        if item.get("userKey"):
+            subject = _subject(ctx, "user", str(item["userKey"]))
+        elif item.get("groupName"):
+            subject = _subject(ctx, "group", str(item["groupName"]))
+        else:
+            subject = ("anonymous", "")
+        changes.append((subject, _dc_pairs(item.get("operations", []))))
+    for subject, pairs in changes:
+        ctx.store.revoke(space.id, *subject)
+        for op, target in pairs:
+            ctx.store.grant(space.id, subject[0], subject[1], op, target)
+    # DC documents 200 with a JSON body (no schema); answer with the space's permissions.
+    return respond([permission_v1_json(ctx, p) for p in ctx.store.permissions(space.id)])
+
+
+def _dc_grant_or_revoke(
+    ctx: Ctx, key: str, subject_type: str, identifier: str, action: str
+) -> Response:
+    space = _admin_space(ctx, key)  # the space and the caller's right first, then the subject
+    subject = _subject(ctx, subject_type, identifier)
+    pairs = _dc_pairs(ctx.json())
+    if action == "grant":
+        for op, target in pairs:
+            ctx.store.grant(space.id, subject[0], subject[1], op, target)
+    elif action == "revoke":
+        ctx.store.revoke(space.id, subject[0], subject[1], pairs)
+    else:
+        raise ApiError(404, f"No such action {action}")
+    return respond(None, 204)
+
+
+@v1.route("/space/<key>/permissions/user/<user_key>/<action>", ["PUT"], flavours=DC)
+def dc_user_permission(ctx: Ctx, key: str, user_key: str, action: str) -> Response:
+    return _dc_grant_or_revoke(ctx, key, "user", user_key, action)
+
+
+@v1.route("/space/<key>/permissions/group/<group>/<action>", ["PUT"], flavours=DC)
+def dc_group_permission(ctx: Ctx, key: str, group: str, action: str) -> Response:
+    return _dc_grant_or_revoke(ctx, key, "group", group, action)
+
+
+@v1.route("/space/<key>/permissions/anonymous/<action>", ["PUT"], flavours=DC)
+def dc_anonymous_permission(ctx: Ctx, key: str, action: str) -> Response:
+    return _dc_grant_or_revoke(ctx, key, "anonymous", "anonymous", action)
+
+
+def _dc_subject_permissions(ctx: Ctx, key: str, subject_type: str, identifier: str) -> Response:
+    space = _admin_space(ctx, key)
+    subject = _subject(ctx, subject_type, identifier)
+    return respond(
+        [
+            permission_v1_json(ctx, p)
+            for p in ctx.store.permissions(space.id)
+            if (p.subject_type, p.subject) == subject
+        ]
+    )
+
+
+@v1.route("/space/<key>/permissions/anonymous", ["GET"], flavours=DC)
+def dc_anonymous_permissions(ctx: Ctx, key: str) -> Response:
+    return _dc_subject_permissions(ctx, key, "anonymous", "anonymous")
+
+
+@v1.route("/space/<key>/permissions/group/<group>", ["GET"], flavours=DC)
+def dc_group_permissions(ctx: Ctx, key: str, group: str) -> Response:
+    return _dc_subject_permissions(ctx, key, "group", group)
+
+
+@v1.route("/space/<key>/permissions/user/<user_key>", ["GET"], flavours=DC)
+def dc_user_permissions(ctx: Ctx, key: str, user_key: str) -> Response:
+    return _dc_subject_permissions(ctx, key, "user", user_key)
