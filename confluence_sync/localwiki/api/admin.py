@@ -29,7 +29,7 @@ from werkzeug.wrappers import Response
 from confluence_sync.localwiki.api.v1.archive import archive_pages
 from confluence_sync.localwiki.api.v1.people import text_fields
 from confluence_sync.localwiki.rules.editor.save import SaveContext, save
-from confluence_sync.localwiki.rules.storage_format import StorageFormatError
+from confluence_sync.localwiki.rules.storage_format import XhtmlError
 from confluence_sync.localwiki.web.checks import require_admin, storage_body
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
@@ -112,7 +112,7 @@ def editor_save(ctx: Ctx) -> Response:
     context = SaveContext(page.id, page.version + 1, page.space_key, version_of)
     try:
         saved = save(ctx.options.flavour, typed, context)
-    except StorageFormatError as error:
+    except XhtmlError as error:
         raise ApiError(400, str(error)) from None
     updated = ctx.store.update_page(
         page.id,

@@ -33,8 +33,10 @@ _MACROS = frozenset({"structured-macro", "macro"})
 _CDATA_BODIES = frozenset({"plain-text-body", "plain-text-link-body"})
 
 
-class StorageFormatError(ValueError):
-    """The body is not well-formed storage XML; the message is Confluence's wording."""
+class XhtmlError(ValueError):
+    """The body is not well-formed storage XML (Confluence's XhtmlException: "Error parsing
+    xhtml"); the message is Confluence's wording. Named apart from the client's own
+    ``wiki.storage.StorageFormatError``, which checks what the sync is about to send."""
 
 
 def _entity_to_numeric(match: re.Match[str]) -> str:
@@ -47,9 +49,9 @@ def _entity_to_numeric(match: re.Match[str]) -> str:
 
 
 def parse(body: str) -> ET.Element:
-    """Parse a storage fragment; raise StorageFormatError with a Confluence-like message."""
+    """Parse a storage fragment; raise XhtmlError with a Confluence-like message."""
     if "]]>" in _strip_cdata(body):
-        raise StorageFormatError(
+        raise XhtmlError(
             "Error parsing xhtml: String ']]>' not allowed in textual content, "
             "except as the end marker of CDATA section"
         )
@@ -62,7 +64,7 @@ def parse(body: str) -> ET.Element:
         return ET.fromstring(wrapped)
     except ET.ParseError as error:
         line, column = error.position
-        raise StorageFormatError(
+        raise XhtmlError(
             f"Error parsing xhtml: {_reason(error)}\n at [row,col {{unknown-source}}]: "
             f"[{line},{column}]"
         ) from None
@@ -77,7 +79,7 @@ def _strip_cdata(body: str) -> str:
 
 
 def validate(body: str) -> None:
-    """Raise StorageFormatError when Confluence would reject the body."""
+    """Raise XhtmlError when Confluence would reject the body."""
     parse(body)
 
 
@@ -143,6 +145,6 @@ def plain_text(body: str) -> str:
     """Text content of a (valid) storage body, for CQL ``text ~`` and excerpts."""
     try:
         root = parse(body)
-    except StorageFormatError:
+    except XhtmlError:
         return body
     return " ".join("".join(root.itertext()).split())

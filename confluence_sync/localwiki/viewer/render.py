@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html import escape
 
-from confluence_sync.localwiki.rules.storage_format import AC_NS, RI_NS, StorageFormatError, parse
+from confluence_sync.localwiki.rules.storage_format import AC_NS, RI_NS, XhtmlError, parse
 
 PageHref = Callable[[str | None, str], str | None]  # (space key or None, title) → URL or None
 UserName = Callable[[dict[str, str]], str | None]  # ri:user attributes → display name
@@ -272,7 +272,7 @@ def render_storage_html(
     """
     try:
         root = parse(storage)
-    except StorageFormatError as error:
+    except XhtmlError as error:
         return (
             f'<div class="macro macro-error"><div class="macro-label">Not valid storage format: '
             f"{escape(str(error).splitlines()[0])}</div><pre>{escape(storage)}</pre></div>"

@@ -85,5 +85,5 @@ def storage_body(value: Any) -> str:
         raise ApiError(400, "The body value must be a string")
     try:
         return storage_format.normalise(value)
-    except storage_format.StorageFormatError as error:
+    except storage_format.XhtmlError as error:
         raise ApiError(400, str(error)) from None

@@ -33,7 +33,11 @@ class Seen:
 
 
 @dataclass
-class ScriptedWiki:
+class ScriptedServer:
+    """Answers a test wrote down, in order, and every request it saw: for pinning the exact
+    requests an adapter sends and how it reads odd answers. Not a fake of the wiki (it keeps
+    no state); the engine's one fake is tests/unit/engine/fake.py."""
+
     url: str = ""
     routes: dict[tuple[str, str], Responder] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
@@ -91,8 +95,8 @@ class ScriptedWiki:
 
 
 @pytest.fixture
-def wiki() -> Iterator[ScriptedWiki]:
-    scripted = ScriptedWiki()
+def wiki() -> Iterator[ScriptedServer]:
+    scripted = ScriptedServer()
     server = make_server("127.0.0.1", 0, scripted, threaded=True)
     scripted.url = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)

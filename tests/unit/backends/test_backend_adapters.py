@@ -17,17 +17,17 @@ from confluence_sync.errors import ConflictError, ServerError
 from confluence_sync.settings import Settings
 from confluence_sync.wiki.values import Grant, Page, PageInfo, PageUpdate, Property
 
-from .conftest import ScriptedWiki
+from .conftest import ScriptedServer
 
 Reply = tuple[int, Any, dict[str, str]]
 
 
-def dc(wiki: ScriptedWiki, policy: RetryPolicy) -> Backend:
+def dc(wiki: ScriptedServer, policy: RetryPolicy) -> Backend:
     settings = Settings.from_env({}, url=wiki.url, flavour="datacenter", token="pat")
     return open_backend(settings, policy=policy)
 
 
-def cloud(wiki: ScriptedWiki, policy: RetryPolicy) -> Backend:
+def cloud(wiki: ScriptedServer, policy: RetryPolicy) -> Backend:
     settings = Settings.from_env(
         {}, url=wiki.url + "/wiki", flavour="cloud", username="a@example.org", api_token="t"
     )
@@ -49,7 +49,7 @@ def dc_page(
     }
 
 
-def cloud_space_route(wiki: ScriptedWiki) -> None:
+def cloud_space_route(wiki: ScriptedServer) -> None:
     wiki.route(
         "GET",
         "/wiki/api/v2/spaces",
@@ -57,20 +57,20 @@ def cloud_space_route(wiki: ScriptedWiki) -> None:
     )
 
 
-def test_reader_cannot_write_by_construction(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
+def test_reader_cannot_write_by_construction(wiki: ScriptedServer, policy: RetryPolicy) -> None:
     for backend in (dc(wiki, policy), cloud(wiki, policy)):
         for name in ("create_page", "update_page", "grant", "set_page_property", "move_page"):
             assert not hasattr(backend.reader, name)
             assert hasattr(backend.writer(), name)
 
 
-def test_capabilities_per_flavour(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
+def test_capabilities_per_flavour(wiki: ScriptedServer, policy: RetryPolicy) -> None:
     assert dc(wiki, policy).reader.capabilities.supports_templates is False
     assert cloud(wiki, policy).reader.capabilities.supports_templates is True
 
 
 def test_dc_create_page_sends_marker_then_labels_in_their_own_requests(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     """Data Center ignores ``metadata`` in a create (confluencebuilder#664): nothing rides
     inline; the marker follows first, then the labels."""
@@ -105,7 +105,9 @@ def test_dc_create_page_sends_marker_then_labels_in_their_own_requests(
     assert backend.counter.requests == 3
 
 
-def test_dc_list_pages_paginates_and_reads_parents(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
+def test_dc_list_pages_paginates_and_reads_parents(
+    wiki: ScriptedServer, policy: RetryPolicy
+) -> None:
     def pages(request: Request) -> Reply:
         if request.args.get("start") == "1":
             return 200, {"results": [dc_page("3", 4, parent="2")], "_links": {}}, {}
@@ -123,7 +125,7 @@ def test_dc_list_pages_paginates_and_reads_parents(wiki: ScriptedWiki, policy: R
 
 
 def test_dc_update_conflict_rereads_and_asks_before_writing(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     puts: list[int] = []
 
@@ -157,7 +159,7 @@ def test_dc_update_conflict_rereads_and_asks_before_writing(
 
 
 def test_dc_permissions_use_user_keys_and_dc_vocabulary(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     wiki.route(
         "GET",
@@ -199,7 +201,7 @@ def test_dc_permissions_use_user_keys_and_dc_vocabulary(
     ]
 
 
-def test_cloud_space_id_is_resolved_once(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
+def test_cloud_space_id_is_resolved_once(wiki: ScriptedServer, policy: RetryPolicy) -> None:
     cloud_space_route(wiki)
     reader = cloud(wiki, policy).reader
     assert isinstance(reader, CloudReader)
@@ -208,7 +210,7 @@ def test_cloud_space_id_is_resolved_once(wiki: ScriptedWiki, policy: RetryPolicy
 
 
 def test_cloud_create_page_puts_marker_first_then_labels(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     cloud_space_route(wiki)
     wiki.route(
@@ -252,7 +254,7 @@ def test_cloud_create_page_puts_marker_first_then_labels(
 
 
 def test_cloud_ambiguous_create_is_looked_up_not_duplicated(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     cloud_space_route(wiki)
     wiki.route("POST", "/wiki/api/v2/pages", (504, "<html>gateway timeout</html>", {}))
@@ -266,7 +268,7 @@ def test_cloud_ambiguous_create_is_looked_up_not_duplicated(
 
 
 def test_cloud_property_update_addresses_the_property_id(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     wiki.route(
         "PUT",
@@ -280,7 +282,7 @@ def test_cloud_property_update_addresses_the_property_id(
 
 
 def test_cloud_grants_map_vocabulary_and_group_names(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     cloud_space_route(wiki)
     wiki.route(
@@ -322,5 +324,5 @@ def test_cloud_grants_map_vocabulary_and_group_names(
     assert wiki.calls("DELETE")[0].path.endswith("/permission/12")
 
 
-def test_dc_reader_is_the_flavours_reader(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
+def test_dc_reader_is_the_flavours_reader(wiki: ScriptedServer, policy: RetryPolicy) -> None:
     assert isinstance(dc(wiki, policy).reader, DataCenterReader)

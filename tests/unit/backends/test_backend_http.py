@@ -28,13 +28,13 @@ from confluence_sync.errors import (
 )
 from confluence_sync.settings import BasicAuth, BearerAuth
 
-from .conftest import FakeTime, ScriptedWiki
+from .conftest import FakeTime, ScriptedServer
 
 TOKEN = "pAt-5ecret-0123456789abcdef"
 
 
 def make_transport(
-    wiki: ScriptedWiki,
+    wiki: ScriptedServer,
     policy: RetryPolicy,
     *,
     auth: BasicAuth | BearerAuth | None = None,
@@ -52,14 +52,14 @@ def make_transport(
 
 
 def test_requests_carry_explicit_connect_and_read_timeouts(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     transport = make_transport(wiki, policy, timeouts=(3.0, 7.0))
     assert transport._api.timeout == (3.0, 7.0)
 
 
 def test_a_slow_read_times_out_and_is_retried_only_for_get(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     def slow(_request: Request) -> tuple[int, object, dict[str, str]]:
         time.sleep(0.6)
@@ -78,7 +78,7 @@ def test_a_slow_read_times_out_and_is_retried_only_for_get(
 
 
 def test_counter_counts_every_attempt_and_writes_by_method(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     wiki.sequence("GET", "/rest/api/a", [(503, "<html>busy</html>", {}), (200, {"x": 1}, {})])
     wiki.route("PUT", "/rest/api/b", (204, "", {}))
@@ -95,7 +95,11 @@ def test_counter_counts_every_attempt_and_writes_by_method(
     [("2", 2.0), ("0", 1.0), ("garbage", 1.0), ("date", 5.0)],
 )
 def test_retry_after_forms_end_to_end(
-    wiki: ScriptedWiki, policy: RetryPolicy, fake_time: FakeTime, header: str, expected_wait: float
+    wiki: ScriptedServer,
+    policy: RetryPolicy,
+    fake_time: FakeTime,
+    header: str,
+    expected_wait: float,
 ) -> None:
     if header == "date":
         # The wall clock is injected: the date is exactly 5 s after the policy's "now".
@@ -114,14 +118,14 @@ def test_retry_after_forms_end_to_end(
     assert len(wiki.calls("POST")) == 2
 
 
-def test_rate_limit_that_never_ends_is_bounded(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
+def test_rate_limit_that_never_ends_is_bounded(wiki: ScriptedServer, policy: RetryPolicy) -> None:
     wiki.route("GET", "/rest/api/space", (429, "", {"Retry-After": "1"}))
     with pytest.raises(RateLimitedError):
         make_transport(wiki, policy).call("GET", "rest/api/space", what="spaces")
     assert len(wiki.seen) == policy.max_attempts
 
 
-def test_errors_map_through_the_status_table(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
+def test_errors_map_through_the_status_table(wiki: ScriptedServer, policy: RetryPolicy) -> None:
     wiki.route(
         "GET", "/rest/api/content/7", (404, {"statusCode": 404, "message": "No content"}, {})
     )
@@ -134,14 +138,14 @@ def test_errors_map_through_the_status_table(wiki: ScriptedWiki, policy: RetryPo
         transport.call("GET", "rest/api/user/current", what="current user")
 
 
-def test_post_on_5xx_is_not_resent(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
+def test_post_on_5xx_is_not_resent(wiki: ScriptedServer, policy: RetryPolicy) -> None:
     wiki.route("POST", "/rest/api/content", (500, {"message": "boom"}, {}))
     with pytest.raises(ServerError):
         make_transport(wiki, policy).call("POST", "rest/api/content", what="page", json={})
     assert len(wiki.calls("POST")) == 1
 
 
-def test_pagination_follows_dc_and_v2_next_links(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
+def test_pagination_follows_dc_and_v2_next_links(wiki: ScriptedServer, policy: RetryPolicy) -> None:
     def dc_pages(request: Request) -> tuple[int, object, dict[str, str]]:
         start = int(request.args.get("start", "0"))
         links = {"next": "/rest/api/content?start=2&limit=2"} if start == 0 else {}
@@ -161,7 +165,7 @@ def test_pagination_follows_dc_and_v2_next_links(wiki: ScriptedWiki, policy: Ret
 
 
 def test_next_links_to_another_host_are_not_followed(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     # Our credentials would go with the request; only the configured origin gets them.
     links = {"next": "http://elsewhere.invalid:8080/rest/api/content?start=1"}
@@ -174,7 +178,7 @@ def test_next_links_to_another_host_are_not_followed(
 
 
 def test_absolute_next_links_on_our_origin_are_followed(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     def pages(request: Request) -> tuple[int, object, dict[str, str]]:
         start = int(request.args.get("start", "0"))
@@ -187,7 +191,7 @@ def test_absolute_next_links_on_our_origin_are_followed(
 
 
 def test_an_echoed_authorization_header_never_reaches_the_error(
-    wiki: ScriptedWiki, policy: RetryPolicy
+    wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
     def echo(request: Request) -> tuple[int, object, dict[str, str]]:
         said = "Bad request; received headers: Authorization=" + request.headers["Authorization"]
@@ -204,7 +208,7 @@ def test_an_echoed_authorization_header_never_reaches_the_error(
         assert "[redacted]" in text
 
 
-def test_bearer_and_basic_auth_are_sent(wiki: ScriptedWiki, policy: RetryPolicy) -> None:
+def test_bearer_and_basic_auth_are_sent(wiki: ScriptedServer, policy: RetryPolicy) -> None:
     wiki.route("GET", "/rest/api/user/current", (200, {}, {}))
     make_transport(wiki, policy).call("GET", "rest/api/user/current", what="me")
     basic = BasicAuth(username="sync@example.org", secret=TOKEN)  # type: ignore[arg-type]
@@ -216,7 +220,7 @@ def test_bearer_and_basic_auth_are_sent(wiki: ScriptedWiki, policy: RetryPolicy)
 
 
 def test_token_never_reaches_logs_errors_or_tracebacks(
-    wiki: ScriptedWiki, policy: RetryPolicy, caplog: pytest.LogCaptureFixture
+    wiki: ScriptedServer, policy: RetryPolicy, caplog: pytest.LogCaptureFixture
 ) -> None:
     wiki.route("GET", "/rest/api/content/1", (500, {"message": "boom"}, {}))
     wiki.route("POST", "/rest/api/content", (401, "", {}))
@@ -270,7 +274,7 @@ def test_redacting_filter_scrubs_header_forms() -> None:
         assert "plain-secret" not in cleaned
 
 
-def test_one_workers_429_holds_back_the_others(wiki: ScriptedWiki, fake_time: FakeTime) -> None:
+def test_one_workers_429_holds_back_the_others(wiki: ScriptedServer, fake_time: FakeTime) -> None:
     """Worker A meets a 429; while it waits, worker B starts a request and must wait at the
     same gate. The fake sleep runs B inside A's wait, so the order is deterministic."""
     sleepers: list[str] = []

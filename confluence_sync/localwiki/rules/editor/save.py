@@ -26,7 +26,7 @@ __all__ = ["SaveContext", "save"]
 
 
 def save(flavour: str, body: str, context: SaveContext) -> str:
-    """``body`` as the flavour's editor writes it back on Save (raises StorageFormatError)."""
+    """``body`` as the flavour's editor writes it back on Save (raises XhtmlError)."""
     root = storage_format.parse(body)
     ids = Ids(f"{context.page_id}:{context.version}")
     if flavour == "cloud":

@@ -1,7 +1,8 @@
-"""A tiny stand-in wiki behind the fault and journal middleware, served on 127.0.0.1:0.
-
-The stand-in keeps a counter of writes so a test can tell whether a request really reached
-the application (commit-then-fail) or was stopped in front of it.
+"""The fault and journal middleware around the smallest WSGI app that records what reaches
+it, served on 127.0.0.1:0: the middleware is tested apart from the wiki it wraps (for the
+middleware inside the real ``LocalWiki``, see test_with_localwiki.py). Not a fake of the
+wiki: it keeps a counter of writes so a test can tell whether a request really reached the
+application (commit-then-fail) or was stopped in front of it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from confluence_sync.localwiki.testing.journal import JournalMiddleware
 
 
 @dataclass
-class TinyWiki:
+class RecordingApp:
     """Pages by id; PUT /rest/api/content/<id> stores the body and bumps a write counter."""
 
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -47,7 +48,7 @@ class TinyWiki:
 @dataclass
 class Served:
     url: str
-    wiki: TinyWiki
+    wiki: RecordingApp
     plan: FaultPlan
     faults: FaultMiddleware
     journal: JournalMiddleware
@@ -56,7 +57,7 @@ class Served:
 
 @pytest.fixture
 def served(tmp_path: Any) -> Iterator[Served]:
-    wiki = TinyWiki()
+    wiki = RecordingApp()
     plan = FaultPlan()
     faults = FaultMiddleware(wiki, plan)
     journal = JournalMiddleware(faults, tmp_path / "journal.jsonl")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from confluence_sync.localwiki.rules.editor.save import SaveContext, save
-from confluence_sync.localwiki.rules.storage_format import StorageFormatError
+from confluence_sync.localwiki.rules.storage_format import XhtmlError
 
 CONTEXT = SaveContext(page_id=7, version=3, space_key="UPX", version_of=lambda s, t: 4)
 
@@ -138,5 +138,5 @@ def test_a_save_is_reproducible_and_a_second_save_adds_nothing_new(flavour: str)
 
 @pytest.mark.parametrize("flavour", ["cloud", "dc"])
 def test_a_body_the_editor_cannot_read_is_refused(flavour: str) -> None:
-    with pytest.raises(StorageFormatError):
+    with pytest.raises(XhtmlError):
         save(flavour, "<p>offen", CONTEXT)

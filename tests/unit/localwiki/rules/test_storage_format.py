@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from confluence_sync.localwiki.rules.storage_format import (
-    StorageFormatError,
+    XhtmlError,
     normalise,
     plain_text,
     validate,
@@ -35,7 +35,7 @@ def test_namespaces_and_html_entities_are_accepted() -> None:
     ],
 )
 def test_malformed_bodies_raise_confluence_message(body: str) -> None:
-    with pytest.raises(StorageFormatError, match=r"^Error parsing xhtml"):
+    with pytest.raises(XhtmlError, match=r"^Error parsing xhtml"):
         validate(body)
 
 
