@@ -1,21 +1,17 @@
 """The local wiki's house rules, read from its imports: no cycle, nothing of the sync engine,
 and every part imports only the parts below it (the direction ``localwiki/README.md`` draws).
 
-Imports are read with ``ast`` from every module under ``confluence_sync/localwiki``, at any
-depth (inside functions and ``TYPE_CHECKING`` blocks too: a lazy import that closes a loop is
-still a loop). An import names a module when the dotted name is one (``from a.b import c``
-names ``a.b.c`` if that is a module, else ``a.b``); importing a submodule is not counted as
-importing its package's ``__init__``, which Python runs first but which no module depends on
-for a name.
+Imports are read as tests/import_graph.py reads them: every ``import`` of every module under
+``confluence_sync/localwiki``, at any depth.
 """
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import confluence_sync.localwiki
+from tests import import_graph
 
 PACKAGE = "confluence_sync.localwiki"
 ROOT = Path(confluence_sync.localwiki.__file__).parent
@@ -38,79 +34,11 @@ MAY_IMPORT = {
 HTTP_PACKAGES = ("werkzeug", "requests", "http", "urllib.request", "wsgiref")
 
 
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join([PACKAGE, *parts])
-
-
-MODULES = {_module_name(path): path for path in sorted(ROOT.rglob("*.py"))}
+MODULES = import_graph.modules(ROOT, PACKAGE)
 
 
 def _imported(module: str, path: Path) -> Iterator[tuple[str, int]]:
-    """(dotted name, line) of everything ``module`` imports; inside the local wiki a name
-    imported from a module is that module."""
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                yield alias.name, node.lineno
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*anchor, base]) if base else ".".join(anchor)
-            for alias in node.names:
-                candidate = f"{base}.{alias.name}"
-                inside = base.startswith(PACKAGE) and candidate not in MODULES
-                yield (base if inside else candidate), node.lineno
-
-
-def _graph() -> dict[str, set[str]]:
-    graph: dict[str, set[str]] = {name: set() for name in MODULES}
-    for name, path in MODULES.items():
-        for target, _line in _imported(name, path):
-            while target and target not in MODULES and target.startswith(PACKAGE + "."):
-                target = target.rpartition(".")[0]  # a name inside a module: that module
-            if target in MODULES and target != name:
-                graph[name].add(target)
-    return graph
-
-
-def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected components of more than one module (Tarjan), each sorted."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for target in sorted(graph[node]):
-            if target not in index:
-                visit(target)
-                low[node] = min(low[node], low[target])
-            elif target in on_stack:
-                low[node] = min(low[node], index[target])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return found
+    return import_graph.imported(module, path, MODULES)
 
 
 def _part(module: str) -> str:
@@ -124,35 +52,11 @@ def test_the_modules_are_found() -> None:
     assert {_part(name) for name in MODULES} <= set(MAY_IMPORT)
 
 
-def _shortest_loop(graph: dict[str, set[str]], component: list[str]) -> list[str]:
-    """A shortest import loop through the component's first module, for the failure text."""
-    start, inside = component[0], set(component)
-    paths = {start: [start]}
-    frontier = [start]
-    while frontier:
-        following = []
-        for node in frontier:
-            for target in sorted(graph[node] & inside):
-                if target == start:
-                    return [*paths[node], start]
-                if target not in paths:
-                    paths[target] = [*paths[node], target]
-                    following.append(target)
-        frontier = following
-    return component  # not reached: a component of two or more holds a loop through each
-
-
 def test_no_import_cycle_inside_the_local_wiki() -> None:
-    graph = _graph()
-    cycles = _cycles(graph)
-    loops = [" → ".join(_shortest_loop(graph, cycle)) for cycle in cycles]
-    assert not cycles, "import cycles (one loop of each):\n" + "\n".join(loops)
-
-
-def test_the_cycle_finder_finds_a_cycle() -> None:
-    # A guard on the guard: a finder that found nothing anywhere would pass the test above.
-    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
-    assert _cycles(graph) == [["a", "b", "c"]]
+    graph = import_graph.graph(MODULES)
+    assert not import_graph.circles(graph), "import cycles (one loop of each):\n" + (
+        import_graph.loops_text(graph)
+    )
 
 
 def _imports_where(wrong: Callable[[str, str], bool]) -> list[str]:
