@@ -1,5 +1,6 @@
-"""Confluence Data Center, the writing half: everything through ``/rest/api``; labels and
-properties ride inline in a page create. See ``datacenter`` for the reading half."""
+"""Confluence Data Center, the writing half: everything through ``/rest/api``; a page create
+carries no labels or properties (Data Center ignores them there), so both follow in their own
+requests (``adapter.RestWriter.create_page``). See ``datacenter`` for the reading half."""
 
 from __future__ import annotations
 
