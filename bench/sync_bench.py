@@ -247,7 +247,7 @@ def index_sizes(wiki: Wiki, config: Path) -> tuple[int, int, int, int, int]:
     from confluence_sync.backends import open_backend
     from confluence_sync.config import load_config
     from confluence_sync.settings import Settings
-    from confluence_sync.state import ledger_store as index_store
+    from confluence_sync.state import ledger_store
 
     sys.path.insert(0, str(REPO))
     from tests.unit.engine.legacy import legacy_value
@@ -266,7 +266,7 @@ def index_sizes(wiki: Wiki, config: Path) -> tuple[int, int, int, int, int]:
     try:
         props = pages = total = largest = single = 0
         for key in keys:
-            stored = index_store.read(backend.reader, key)
+            stored = ledger_store.read(backend.reader, key)
             found = [p for p in (stored.head, *stored.shards.values()) if p is not None]
             sizes = [measured(p.value) for p in found]
             props, total = props + len(found), total + sum(sizes)

@@ -34,7 +34,7 @@ from typing import Any, Final
 
 from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import EXIT_LOCKED, ConflictError, ConfluenceSyncError, WikiError
-from confluence_sync.state import ledger_store as index_store
+from confluence_sync.state import ledger_store
 from confluence_sync.state.ledger import INDEX_KEY, SpaceIndex
 from confluence_sync.state.ledger_store import StoredIndex, patched_head, write_checked
 from confluence_sync.state.observe import ObservedSpace
@@ -290,7 +290,7 @@ class HeldLock:
                 if attempt == attempts - 1:
                     raise
                 with contextlib.suppress(WikiError):
-                    self.stored = index_store.read(self.reader, self.hub_key)
+                    self.stored = ledger_store.read(self.reader, self.hub_key)
                 head = self.stored.head
                 if head is not None and not is_ours(head.value, self.lock):
                     raise lost(self.lock, head.value) from None

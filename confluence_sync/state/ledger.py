@@ -17,7 +17,7 @@ anything else is reported as a conflict and kept (never overwritten on a guess).
 the index also holds the memberships of our groups and the run lock (see ``lock``).
 
 Confluence documents at most 32 KB of JSON per property, so a big index is not one property:
-``index_store`` moves the page records (and the hub's group members) to shards next to a head
+``ledger_store`` moves the page records (and the hub's group members) to shards next to a head
 that holds every other field and, on the hub, the run lock.
 """
 
@@ -121,7 +121,7 @@ def grant_from_json(item: Any) -> Grant | None:
 class SpaceIndex:
     """The index of one space. ``grants`` None: we have never recorded them.
 
-    ``pages`` and ``groups`` are stored in shards (``index_store``); every other field in the
+    ``pages`` and ``groups`` are stored in shards (``ledger_store``); every other field in the
     head property, through :data:`HEAD_FIELDS` (a new field needs a line there, and a merge
     rule in :func:`merge_index`)."""
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from confluence_sync.backends.contract import Capabilities, WikiReader
 from confluence_sync.config.titles import title_key
 from confluence_sync.errors import NotFoundError
-from confluence_sync.state import ledger_store as index_store
+from confluence_sync.state import ledger_store
 from confluence_sync.state.ledger import MARKER_KEY, PageRecord, SpaceIndex, record_from_marker
 from confluence_sync.wanted.model import Wanted, WantedPage, WantedSpace
 from confluence_sync.wiki.outside import outside_hash
@@ -151,7 +151,7 @@ def _observe_space(
     if info is None:
         return ObservedSpace(space.key)
     listed = {page.id: page for page in reader.list_pages(space.key)}
-    stored = index_store.read(reader, space.key)  # head and shards in one listing
+    stored = ledger_store.read(reader, space.key)  # head and shards in one listing
     found = _resolve_records(reader, space, stored.index, listed)
     observed = ObservedSpace(
         space.key,
