@@ -99,7 +99,7 @@ class Applier:
         self.results: list[ItemResult] = []
         self._lock = threading.Lock()
         self.books = Books.start(wanted, state)
-        self.pages = PageWriter(wanted, reader, writer, self.books)
+        self.pages = PageWriter(reader, writer, self.books)
         self.index = IndexWriter(wanted, state, reader, writer, self.books)
         self.failed_spaces: set[str] = set()
         # Set by Ctrl-C or a lost lock: workers stop between changes (the rest: "skipped").

@@ -20,7 +20,6 @@ from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.plan.changes import ArchivePage, CreatePage, UpdatePage
 from confluence_sync.plan.notes import UNKNOWN_EDITOR, edited, fill
 from confluence_sync.state.ledger import MARKER_KEY, PageRecord, record_from_marker
-from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.inline_comments import rewrite_region
 from confluence_sync.wiki.regions import region_verdict, scan_regions
 from confluence_sync.wiki.values import Page, PageInfo, PageUpdate, Property
@@ -33,8 +32,8 @@ class SkipError(ConfluenceSyncError):
 class PageWriter:
     """The page operations of one run. Each returns the reason to report (None: the plan's)."""
 
-    def __init__(self, wanted: Wanted, reader: WikiReader, writer: WikiWriter, books: Books):
-        self.wanted, self.reader, self.writer = wanted, reader, writer
+    def __init__(self, reader: WikiReader, writer: WikiWriter, books: Books):
+        self.reader, self.writer = reader, writer
         self.records = books.records  # per space: identity → record, as this run leaves it
         self.homes = books.homes
 
@@ -119,11 +118,10 @@ class PageWriter:
         self, change: UpdatePage, record: PageRecord | None
     ) -> Callable[[Page], PageUpdate | None]:
         """After a 409: write again only if nobody touched our regions in between."""
-        space = self.wanted.space(change.space)
-        page = space.page(change.identity) if space else None
+        page = change.wanted
 
         def recheck(fresh: Page) -> PageUpdate | None:
-            if page is None or record is None:
+            if record is None:
                 return None
             body, detached = fresh.body, []
             found = scan_regions(body).regions

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
 from confluence_sync.errors import UnsafePlanError
-from confluence_sync.wiki.values import Grant, Template
+from confluence_sync.wanted.model import WantedPage
+from confluence_sync.wiki.values import Grant, PageInfo, Template
 
 # Refuse when more than this share of the managed objects would go …
 MAX_REMOVAL_SHARE: Final = 0.25
@@ -99,17 +100,13 @@ class PageChange(Change):
         return {**super().to_json(), "identity": self.identity, "title": self.title}
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, kw_only=True)
 class CreatePage(PageChange):
-    """Create a page (or take over the home page of a space we just created)."""
+    """Create the wanted page (or take over the home page of a space we just created)."""
 
-    body: str = ""
-    parent: str | None = None
-    labels: frozenset[str] = frozenset()
-    regions: Mapping[str, str] = field(default_factory=dict)  # region → hash we write
-    page_kind: str = "managed"
+    wanted: WantedPage
     home: bool = False
-    outside: str = ""  # wanted.outside_hash(body), recorded so later updates skip the read
+    outside: str = ""  # wiki.outside.outside_hash(body), recorded so updates skip the read
     kind: ClassVar[str] = "create"
     phase: ClassVar[int] = PHASE_PAGE
 
@@ -117,26 +114,47 @@ class CreatePage(PageChange):
     def reason(self) -> str:
         return "home page of the new space" if self.home else "new in the config"
 
+    @property
+    def body(self) -> str:
+        return self.wanted.body
 
-@dataclass(frozen=True, repr=False)
+    @property
+    def parent(self) -> str | None:
+        return self.wanted.parent
+
+    @property
+    def labels(self) -> frozenset[str]:
+        return self.wanted.labels
+
+    @property
+    def page_kind(self) -> str:
+        return self.wanted.kind
+
+    @property
+    def regions(self) -> Mapping[str, str]:
+        """Region → the hash we write."""
+        return self.wanted.hashes
+
+
+@dataclass(frozen=True, repr=False, kw_only=True)
 class UpdatePage(PageChange):
-    """Rewrite a page's managed regions, title or parent; add/remove our labels.
+    """Bring an ``existing`` page of ours to the ``wanted`` one: rewrite its managed regions,
+    title or parent; add/remove our labels.
 
-    ``body`` is the whole new body (regions spliced into the body we read at
-    ``base_version``, or — ``fresh`` — the config's whole rendering, when the page is still
-    what our last whole write left); None when only labels or the record change.
+    ``body`` is the whole new body (regions spliced into the body we read at the existing
+    version, or — ``fresh`` — the config's whole rendering, when the page is still what our
+    last whole write left); None when only labels or the record change. ``regions``: each
+    region's hash after the write (a region kept as a member edited it keeps its recorded
+    hash).
     """
 
-    page_id: str = ""
-    base_version: int = 0
+    wanted: WantedPage
+    existing: PageInfo
     body: str | None = None
-    parent: str | None = None
     move: bool = False
     labels_add: frozenset[str] = frozenset()
     labels_remove: frozenset[str] = frozenset()
-    regions: Mapping[str, str] = field(default_factory=dict)  # region → hash after the write
-    labels: frozenset[str] = frozenset()  # our labels after the change
-    page_kind: str = "managed"
+    regions: Mapping[str, str] = field(default_factory=dict)
     why: tuple[str, ...] = ()
     overwritten: tuple[str, ...] = ()  # regions a member edited, --overwrite-conflicts
     adopt: bool = False
@@ -145,6 +163,27 @@ class UpdatePage(PageChange):
     detached: tuple[str, ...] = ()  # refs of the inline comments ``why`` names as detached
     kind: ClassVar[str] = "update"
     phase: ClassVar[int] = PHASE_PAGE
+
+    @property
+    def page_id(self) -> str:
+        return self.existing.id
+
+    @property
+    def base_version(self) -> int:
+        return self.existing.version
+
+    @property
+    def parent(self) -> str | None:
+        return self.wanted.parent
+
+    @property
+    def labels(self) -> frozenset[str]:
+        """Our labels after the change."""
+        return self.wanted.labels
+
+    @property
+    def page_kind(self) -> str:
+        return self.wanted.kind
 
     @property
     def reason(self) -> str:

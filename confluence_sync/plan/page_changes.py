@@ -4,8 +4,6 @@ page has. Pure; :mod:`confluence_sync.plan.pages` decides which of them a page g
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from confluence_sync.plan.changes import CreatePage, UpdatePage
 from confluence_sync.state.ledger import PageRecord
 from confluence_sync.wanted.model import WantedPage
@@ -46,20 +44,14 @@ def adopt_body(body: str, page: WantedPage) -> str:
     return new_body
 
 
-def create_change(
-    page: WantedPage, depth: int, hashes: Mapping[str, str], *, home: bool = False
-) -> CreatePage:
+def create_change(page: WantedPage, depth: int, *, home: bool = False) -> CreatePage:
     """Create the page; ``home``: it is the home page of a space created in this run."""
     return CreatePage(
         page.space_key,
         identity=page.identity,
         title=page.title,
         depth=depth,
-        body=page.body,
-        parent=page.parent,
-        labels=page.labels,
-        regions=hashes,
-        page_kind=page.kind,
+        wanted=page,
         home=home,
         outside=outside_hash(page.body),
     )
@@ -83,6 +75,8 @@ def update_change(
     outside: str = "",
     detached: tuple[str, ...] = (),
 ) -> UpdatePage:
+    """Bring ``info`` (read as ``body``, if it was) to ``page``: ``new_body`` is written only
+    when it changes something; ``old_labels`` are our labels on the page now."""
     if fresh:
         write_body: str | None = new_body
     elif body is not None and (new_body != body.body or info.title != page.title or move):
@@ -94,16 +88,13 @@ def update_change(
         identity=page.identity,
         title=page.title,
         depth=depth,
-        page_id=info.id,
-        base_version=info.version,
+        wanted=page,
+        existing=info,
         body=write_body,
-        parent=page.parent,
         move=move,
         labels_add=page.labels - old_labels,
         labels_remove=(old_labels - page.labels) | labels_remove,
         regions=regions,
-        labels=page.labels,
-        page_kind=page.kind,
         why=why,
         overwritten=overwritten,
         adopt=adopt,

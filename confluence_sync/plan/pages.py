@@ -148,13 +148,13 @@ def _new_page(
 ) -> Change:
     hashes = page.hashes
     if observed.info is None:
-        return create_change(page, depth, hashes, home=page.home)
+        return create_change(page, depth, home=page.home)
     foreign = observed.foreign.get(title_key(page.title))
     home_id = observed.homepage_id
     if foreign is None and page.home and home_id is not None and home_id in observed.listed:
         foreign = observed.listed[home_id]
     if foreign is None:
-        return create_change(page, depth, hashes)
+        return create_change(page, depth)
     body = observed.bodies.get(foreign.id)
     # Someone else's space keeps its home page, untouched or not, whatever it is named.
     # Only a space this network's syncs recorded (the lock's write lists the spaces a run

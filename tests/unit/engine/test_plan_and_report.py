@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 
 from confluence_sync import report
+from confluence_sync.config.identities import PageIdentity
 from confluence_sync.errors import EXIT_OK, EXIT_PARTIAL, EXIT_UNSAFE
-from confluence_sync.plan.changes import AddGrant, CreatePage, CreateSpace, Plan, RevokeGrant
+from confluence_sync.plan.changes import AddGrant, CreateSpace, Plan, RevokeGrant
 from confluence_sync.plan.notes import Note
+from confluence_sync.plan.page_changes import create_change
 from confluence_sync.run import RunResult
+from confluence_sync.wanted.model import WantedPage
 from confluence_sync.wiki.values import Grant
 
 from .conftest import network, plan_for
@@ -19,7 +22,9 @@ def sample() -> Plan:
     return Plan(
         (
             RevokeGrant("PUUUPX", grant=Grant("user", "old", "read")),
-            CreatePage("PUUUPX", identity="group/UPX/meetings", title="Treffen", depth=1),
+            create_change(
+                WantedPage(PageIdentity.group("UPX", "meetings"), "PUUUPX", "Treffen", "<p/>"), 1
+            ),
             Note("PUUUPX", subject="page group/UPX/x", status="conflict", text="a | b"),
             CreateSpace("PUUUPX", name="Arbeitskreis"),
             AddGrant("PUUUPX", grant=Grant("group", "puu-upx-members", "read")),
