@@ -30,8 +30,9 @@ from confluence_sync.errors import (
     ConfluenceSyncError,
     UnsafePlanError,
 )
-from confluence_sync.plan.changes import CreateSpace, PageChange, Plan, RemoveMember, RevokeGrant
+from confluence_sync.plan.changes import CreateSpace, Plan, RemoveMember, RevokeGrant
 from confluence_sync.plan.notes import KeptGrants, Note, name_editors
+from confluence_sync.plan.page_changes import PageChange
 from confluence_sync.plan.planner import make_plan
 from confluence_sync.state.observe import WikiState, observe
 from confluence_sync.wanted.build import build_wanted

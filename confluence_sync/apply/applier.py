@@ -32,9 +32,7 @@ from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.plan.changes import (
     AddGrant,
     AddMember,
-    ArchivePage,
     Change,
-    CreatePage,
     CreateSpace,
     EnsureGroup,
     MemberChange,
@@ -44,9 +42,9 @@ from confluence_sync.plan.changes import (
     RemoveMember,
     RevokeGrant,
     SaveTemplate,
-    UpdatePage,
 )
 from confluence_sync.plan.notes import KeptGrants, Note
+from confluence_sync.plan.page_changes import ArchivePage, CreatePage, UpdatePage
 from confluence_sync.state.ledger import SpaceIndex
 from confluence_sync.state.observe import WikiState
 from confluence_sync.wanted.model import Wanted

@@ -17,8 +17,8 @@ from dataclasses import replace
 from confluence_sync.apply.books import Books
 from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
-from confluence_sync.plan.changes import ArchivePage, CreatePage, UpdatePage
 from confluence_sync.plan.notes import UNKNOWN_EDITOR, edited, fill
+from confluence_sync.plan.page_changes import ArchivePage, CreatePage, UpdatePage
 from confluence_sync.state.ledger import MARKER_KEY, PageRecord, record_from_marker
 from confluence_sync.wiki.inline_comments import rewrite_region
 from confluence_sync.wiki.regions import region_verdict, scan_regions

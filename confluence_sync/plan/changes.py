@@ -4,10 +4,13 @@ Printing a plan is the job of ``report``; executing it is the job of ``apply``. 
 type is tiny: what it touches, an ordering key (parents before children, grants of read
 before anything else, removals last) and a one-line ``repr``. Items that change nothing but
 must be reported (a conflict, a page blocked for lack of our marker, a manual step) are
-changes too, with ``writes = False``: :mod:`confluence_sync.plan.notes`.
+changes too, with ``writes = False``: :mod:`confluence_sync.plan.notes`; the page changes are
+:mod:`confluence_sync.plan.page_changes`'s.
 
 Safety belongs to the plan (octodns' ``raise_if_unsafe``): archiving pages or revoking
 grants/memberships above a share of what we manage is refused without ``--allow-removals``.
+Each change type says what it takes away (``takes``), so the plan counts removals without
+knowing the types.
 """
 
 from __future__ import annotations
@@ -15,13 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
 from confluence_sync.errors import UnsafePlanError
-from confluence_sync.wanted.model import WantedPage
-from confluence_sync.wiki.values import Grant, PageInfo, Template
+from confluence_sync.wiki.values import Grant, Template
 
 # Refuse when more than this share of the managed objects would go …
 MAX_REMOVAL_SHARE: Final = 0.25
@@ -42,6 +44,8 @@ class Change:
     phase: ClassVar[int] = PHASE_NOTE
     writes: ClassVar[bool] = True
     because: ClassVar[str] = ""  # the reason people read, where it is the same for every item
+    # What the change takes away, for the safety share ("pages", "grants", …); None: nothing.
+    takes: ClassVar[str | None] = None
 
     @property
     def item(self) -> str:
@@ -57,6 +61,11 @@ class Change:
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "space": self.space, "item": self.item, "reason": self.reason}
+
+    @property
+    def removes(self) -> str | None:
+        """What this change takes away and the safety share counts (None: nothing)."""
+        return self.takes
 
     @property
     def shown_kind(self) -> str:
@@ -79,133 +88,6 @@ class CreateSpace(Change):
     @property
     def item(self) -> str:
         return f"space {self.space}"
-
-
-@dataclass(frozen=True, repr=False)
-class PageChange(Change):
-    """A change to one page, known by its identity."""
-
-    identity: str = ""
-    title: str = ""
-    depth: int = 0
-
-    @property
-    def item(self) -> str:
-        return f"page {self.identity}"
-
-    def sort_key(self) -> tuple[Any, ...]:
-        return (self.phase, self.space, self.depth, self.identity)
-
-    def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), "identity": self.identity, "title": self.title}
-
-
-@dataclass(frozen=True, repr=False, kw_only=True)
-class CreatePage(PageChange):
-    """Create the wanted page (or take over the home page of a space we just created)."""
-
-    wanted: WantedPage
-    home: bool = False
-    outside: str = ""  # wiki.outside.outside_hash(body), recorded so updates skip the read
-    kind: ClassVar[str] = "create"
-    phase: ClassVar[int] = PHASE_PAGE
-
-    @property
-    def reason(self) -> str:
-        return "home page of the new space" if self.home else "new in the config"
-
-    @property
-    def body(self) -> str:
-        return self.wanted.body
-
-    @property
-    def parent(self) -> str | None:
-        return self.wanted.parent
-
-    @property
-    def labels(self) -> frozenset[str]:
-        return self.wanted.labels
-
-    @property
-    def page_kind(self) -> str:
-        return self.wanted.kind
-
-    @property
-    def regions(self) -> Mapping[str, str]:
-        """Region → the hash we write."""
-        return self.wanted.hashes
-
-
-@dataclass(frozen=True, repr=False, kw_only=True)
-class UpdatePage(PageChange):
-    """Bring an ``existing`` page of ours to the ``wanted`` one: rewrite its managed regions,
-    title or parent; add/remove our labels.
-
-    ``body`` is the whole new body (regions spliced into the body we read at the existing
-    version, or — ``fresh`` — the config's whole rendering, when the page is still what our
-    last whole write left); None when only labels or the record change. ``regions``: each
-    region's hash after the write (a region kept as a member edited it keeps its recorded
-    hash).
-    """
-
-    wanted: WantedPage
-    existing: PageInfo
-    body: str | None = None
-    move: bool = False
-    labels_add: frozenset[str] = frozenset()
-    labels_remove: frozenset[str] = frozenset()
-    regions: Mapping[str, str] = field(default_factory=dict)
-    why: tuple[str, ...] = ()
-    overwritten: tuple[str, ...] = ()  # regions a member edited, --overwrite-conflicts
-    adopt: bool = False
-    fresh: bool = False  # body rendered whole, without reading the page
-    outside: str = ""  # what to record as the outside hash if the write lands as planned
-    detached: tuple[str, ...] = ()  # refs of the inline comments ``why`` names as detached
-    kind: ClassVar[str] = "update"
-    phase: ClassVar[int] = PHASE_PAGE
-
-    @property
-    def page_id(self) -> str:
-        return self.existing.id
-
-    @property
-    def base_version(self) -> int:
-        return self.existing.version
-
-    @property
-    def parent(self) -> str | None:
-        return self.wanted.parent
-
-    @property
-    def labels(self) -> frozenset[str]:
-        """Our labels after the change."""
-        return self.wanted.labels
-
-    @property
-    def page_kind(self) -> str:
-        return self.wanted.kind
-
-    @property
-    def reason(self) -> str:
-        parts = list(self.why)
-        if self.overwritten:
-            regions = ", ".join(self.overwritten)
-            parts.append(f"--overwrite-conflicts overwrites member edits in {regions}")
-        if self.adopt:
-            parts.append("adopted (--adopt)")
-        return "; ".join(parts)
-
-
-@dataclass(frozen=True, repr=False)
-class ArchivePage(PageChange):
-    """Move a page we made, dropped from the config, under the archive page and label it."""
-
-    page_id: str = ""
-    archive: str = ""  # identity of the archive page
-    label: str = "archiviert"
-    kind: ClassVar[str] = "archive"
-    phase: ClassVar[int] = PHASE_ARCHIVE
-    because: ClassVar[str] = "no longer in the config; kept, moved under the archive"
 
 
 def grant_item(operations: Iterable[str], grant: Grant, space: str) -> str:
@@ -245,6 +127,11 @@ class RevokeGrant(GrantChange):
     requested: bool = False
     kind: ClassVar[str] = "revoke"
     phase: ClassVar[int] = PHASE_REVOKE
+    takes: ClassVar[str | None] = "grants"
+
+    @property
+    def removes(self) -> str | None:
+        return None if self.requested else self.takes
 
     @property
     def reason(self) -> str:
@@ -298,6 +185,7 @@ class RecordMember(MemberChange):
 class RemoveMember(MemberChange):
     kind: ClassVar[str] = "remove-member"
     phase: ClassVar[int] = PHASE_REVOKE
+    takes: ClassVar[str | None] = "group memberships"
     because: ClassVar[str] = "no longer in the config"
 
 
@@ -368,20 +256,14 @@ class Plan:
         admin said ``--allow-removals``. Overwriting conflicts is a separate decision."""
         if allow_removals:
             return
-        checks = (
-            ("pages", self.managed_pages, sum(isinstance(c, ArchivePage) for c in self.changes)),
-            (
-                "grants",
-                self.managed_grants,
-                sum(isinstance(c, RevokeGrant) and not c.requested for c in self.changes),
-            ),
-            (
-                "group memberships",
-                self.managed_members,
-                sum(isinstance(c, RemoveMember) for c in self.changes),
-            ),
-        )
-        for what, existing, removed in checks:
+        removed_of = Counter(c.removes for c in self.changes if c.removes)
+        managed = {
+            "pages": self.managed_pages,
+            "grants": self.managed_grants,
+            "group memberships": self.managed_members,
+        }
+        for what, existing in managed.items():
+            removed = removed_of[what]
             if existing >= MIN_EXISTING and removed > existing * MAX_REMOVAL_SHARE:
                 share = removed / existing
                 raise UnsafePlanError(

@@ -1,10 +1,15 @@
-"""How the page changes are built: a create, an update (and the fresh update that needs no
-read), what adopting a foreign page writes, whether a body is exactly ours, which labels a
-page has. Pure; :mod:`confluence_sync.plan.pages` decides which of them a page gets."""
+"""The page changes — create, update, archive — and how they are built: a create, an update
+(and the fresh update that needs no read), what adopting a foreign page writes, whether a body
+is exactly ours, which labels a page has. Pure; :mod:`confluence_sync.plan.pages` decides
+which of them a page gets."""
 
 from __future__ import annotations
 
-from confluence_sync.plan.changes import CreatePage, UpdatePage
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from confluence_sync.plan.changes import PHASE_ARCHIVE, PHASE_PAGE, Change
 from confluence_sync.state.ledger import PageRecord
 from confluence_sync.wanted.model import WantedPage
 from confluence_sync.wiki.outside import outside_hash
@@ -17,6 +22,134 @@ from confluence_sync.wiki.regions import (
 )
 from confluence_sync.wiki.storage import StorageFormatError
 from confluence_sync.wiki.values import Page, PageInfo
+
+
+@dataclass(frozen=True, repr=False)
+class PageChange(Change):
+    """A change to one page, known by its identity."""
+
+    identity: str = ""
+    title: str = ""
+    depth: int = 0
+
+    @property
+    def item(self) -> str:
+        return f"page {self.identity}"
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.phase, self.space, self.depth, self.identity)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "identity": self.identity, "title": self.title}
+
+
+@dataclass(frozen=True, repr=False, kw_only=True)
+class CreatePage(PageChange):
+    """Create the wanted page (or take over the home page of a space we just created)."""
+
+    wanted: WantedPage
+    home: bool = False
+    outside: str = ""  # wiki.outside.outside_hash(body), recorded so updates skip the read
+    kind: ClassVar[str] = "create"
+    phase: ClassVar[int] = PHASE_PAGE
+
+    @property
+    def reason(self) -> str:
+        return "home page of the new space" if self.home else "new in the config"
+
+    @property
+    def body(self) -> str:
+        return self.wanted.body
+
+    @property
+    def parent(self) -> str | None:
+        return self.wanted.parent
+
+    @property
+    def labels(self) -> frozenset[str]:
+        return self.wanted.labels
+
+    @property
+    def page_kind(self) -> str:
+        return self.wanted.kind
+
+    @property
+    def regions(self) -> Mapping[str, str]:
+        """Region → the hash we write."""
+        return self.wanted.hashes
+
+
+@dataclass(frozen=True, repr=False, kw_only=True)
+class UpdatePage(PageChange):
+    """Bring an ``existing`` page of ours to the ``wanted`` one: rewrite its managed regions,
+    title or parent; add/remove our labels.
+
+    ``body`` is the whole new body (regions spliced into the body we read at the existing
+    version, or — ``fresh`` — the config's whole rendering, when the page is still what our
+    last whole write left); None when only labels or the record change. ``regions``: each
+    region's hash after the write (a region kept as a member edited it keeps its recorded
+    hash).
+    """
+
+    wanted: WantedPage
+    existing: PageInfo
+    body: str | None = None
+    move: bool = False
+    labels_add: frozenset[str] = frozenset()
+    labels_remove: frozenset[str] = frozenset()
+    regions: Mapping[str, str] = field(default_factory=dict)
+    why: tuple[str, ...] = ()
+    overwritten: tuple[str, ...] = ()  # regions a member edited, --overwrite-conflicts
+    adopt: bool = False
+    fresh: bool = False  # body rendered whole, without reading the page
+    outside: str = ""  # what to record as the outside hash if the write lands as planned
+    detached: tuple[str, ...] = ()  # refs of the inline comments ``why`` names as detached
+    kind: ClassVar[str] = "update"
+    phase: ClassVar[int] = PHASE_PAGE
+
+    @property
+    def page_id(self) -> str:
+        return self.existing.id
+
+    @property
+    def base_version(self) -> int:
+        return self.existing.version
+
+    @property
+    def parent(self) -> str | None:
+        return self.wanted.parent
+
+    @property
+    def labels(self) -> frozenset[str]:
+        """Our labels after the change."""
+        return self.wanted.labels
+
+    @property
+    def page_kind(self) -> str:
+        return self.wanted.kind
+
+    @property
+    def reason(self) -> str:
+        parts = list(self.why)
+        if self.overwritten:
+            regions = ", ".join(self.overwritten)
+            parts.append(f"--overwrite-conflicts overwrites member edits in {regions}")
+        if self.adopt:
+            parts.append("adopted (--adopt)")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True, repr=False)
+class ArchivePage(PageChange):
+    """Move a page we made, dropped from the config, under the archive page and label it."""
+
+    page_id: str = ""
+    archive: str = ""  # identity of the archive page
+    label: str = "archiviert"
+    kind: ClassVar[str] = "archive"
+    phase: ClassVar[int] = PHASE_ARCHIVE
+    takes: ClassVar[str | None] = "pages"
+    because: ClassVar[str] = "no longer in the config; kept, moved under the archive"
 
 
 def same_body(current: str, wanted: str, *, space: str | None = None) -> bool:

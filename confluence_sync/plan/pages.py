@@ -19,9 +19,10 @@ from dataclasses import replace
 
 from confluence_sync.config.identities import PageIdentity
 from confluence_sync.config.titles import title_key
-from confluence_sync.plan.changes import ArchivePage, Change
+from confluence_sync.plan.changes import Change
 from confluence_sync.plan.notes import EDITOR, archived_note, edited, note, unreadable
 from confluence_sync.plan.page_changes import (
+    ArchivePage,
     adopt_body,
     create_change,
     fresh_update,

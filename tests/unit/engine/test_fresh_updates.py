@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from confluence_sync.plan.changes import CreatePage, UpdatePage
 from confluence_sync.plan.notes import Note
+from confluence_sync.plan.page_changes import CreatePage, UpdatePage
 from confluence_sync.state.ledger import INDEX_KEY, MARKER_KEY
 from confluence_sync.wanted.model import Wanted, WantedSpace
 from confluence_sync.wiki.regions import find_regions, replace_region

@@ -9,7 +9,7 @@ import datetime as dt
 
 from confluence_sync.config import load_config_text
 from confluence_sync.config.identities import PageIdentity
-from confluence_sync.plan.changes import ArchivePage
+from confluence_sync.plan.page_changes import ArchivePage
 from confluence_sync.wanted.build import build_wanted
 from confluence_sync.wanted.model import Wanted
 from tests.unit.config.conftest import NETWORK_HEAD

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from confluence_sync.plan.changes import UpdatePage
 from confluence_sync.plan.notes import Note
+from confluence_sync.plan.page_changes import UpdatePage
 from confluence_sync.run import RunOptions, plan_run
 from confluence_sync.wiki.regions import replace_region
 

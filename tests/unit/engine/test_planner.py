@@ -5,16 +5,9 @@ from __future__ import annotations
 import pytest
 
 from confluence_sync.errors import UnsafePlanError
-from confluence_sync.plan.changes import (
-    AddGrant,
-    ArchivePage,
-    CreatePage,
-    CreateSpace,
-    RemoveMember,
-    RevokeGrant,
-    UpdatePage,
-)
+from confluence_sync.plan.changes import AddGrant, CreateSpace, RemoveMember, RevokeGrant
 from confluence_sync.plan.notes import Note
+from confluence_sync.plan.page_changes import ArchivePage, CreatePage, UpdatePage
 from confluence_sync.state.ledger import MARKER_KEY
 from confluence_sync.wiki.regions import find_regions, region_hash, replace_region
 from confluence_sync.wiki.values import Grant
