@@ -37,7 +37,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -272,7 +272,7 @@ def index_sizes(wiki: Wiki, config: Path) -> tuple[int, int, int, int, int]:
             props, total = props + len(found), total + sum(sizes)
             largest = max([largest, *sizes])
             pages += len(stored.index.pages)
-            single += measured(legacy_value(stored.index.without_lock()))
+            single += measured(legacy_value(replace(stored.index, lock=None)))
         return props, pages, total, largest, single
     finally:
         backend.close()
@@ -581,6 +581,9 @@ def print_table(rows: list[Row]) -> None:
         print(" | ".join(cells).rstrip())
 
 
+FAILED: list[str] = []  # scenarios that broke: the script then exits 1 after the table
+
+
 def attempt(scenario: Callable[..., T], *args: Any) -> T | None:
     """Run one scenario; a failure (a server that does not start, a crash) is printed and the
     other scenarios still run, so one broken part does not hide every figure."""
@@ -588,6 +591,7 @@ def attempt(scenario: Callable[..., T], *args: Any) -> T | None:
         return scenario(*args)
     except Exception as error:  # report and go on: this is a measuring script
         log(f"scenario {scenario.__name__}{args} failed: {error!r}")
+        FAILED.append(f"{scenario.__name__}{args}")
         return None
 
 
@@ -654,6 +658,9 @@ def main() -> None:
         )
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
+    if FAILED:
+        print(f"scenarios that failed (no figures): {', '.join(FAILED)}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

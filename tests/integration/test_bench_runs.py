@@ -1,0 +1,34 @@
+"""The benchmark scripts still run (their figures are printed, never asserted: see bench/).
+A script that breaks against the code it measures would otherwise go unseen until someone
+needs its figures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_sync_bench_measures_the_example_and_the_300_meeting_group() -> None:
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "sync_bench.py"),
+            "--flavour",
+            "dc",
+            "--only",
+            "example",
+            "--only",
+            "group300",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=REPO,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "failed" not in run.stdout
+    for figure in ("no-op: requests", "index: bytes per page", "index: largest property"):
+        assert figure in run.stdout, figure
