@@ -44,76 +44,12 @@ class PageChange(Change):
 
 
 @dataclass(frozen=True, repr=False, kw_only=True)
-class CreatePage(PageChange):
-    """Create the wanted page (or take over the home page of a space we just created)."""
+class _ToWanted(PageChange):
+    """A change that makes a page the ``wanted`` one: where it goes, our labels after the
+    change and the kind of page come from it."""
 
     wanted: WantedPage
-    home: bool = False
-    outside: str = ""  # wiki.outside.outside_hash(body), recorded so updates skip the read
-    kind: ClassVar[str] = "create"
     phase: ClassVar[int] = PHASE_PAGE
-
-    @property
-    def reason(self) -> str:
-        return "home page of the new space" if self.home else "new in the config"
-
-    @property
-    def body(self) -> str:
-        return self.wanted.body
-
-    @property
-    def parent(self) -> str | None:
-        return self.wanted.parent
-
-    @property
-    def labels(self) -> frozenset[str]:
-        return self.wanted.labels
-
-    @property
-    def page_kind(self) -> str:
-        return self.wanted.kind
-
-    @property
-    def regions(self) -> Mapping[str, str]:
-        """Region → the hash we write."""
-        return self.wanted.hashes
-
-
-@dataclass(frozen=True, repr=False, kw_only=True)
-class UpdatePage(PageChange):
-    """Bring an ``existing`` page of ours to the ``wanted`` one: rewrite its managed regions,
-    title or parent; add/remove our labels.
-
-    ``body`` is the whole new body (regions spliced into the body we read at the existing
-    version, or — ``fresh`` — the config's whole rendering, when the page is still what our
-    last whole write left); None when only labels or the record change. ``regions``: each
-    region's hash after the write (a region kept as a member edited it keeps its recorded
-    hash).
-    """
-
-    wanted: WantedPage
-    existing: PageInfo
-    body: str | None = None
-    move: bool = False
-    labels_add: frozenset[str] = frozenset()
-    labels_remove: frozenset[str] = frozenset()
-    regions: Mapping[str, str] = field(default_factory=dict)
-    why: tuple[str, ...] = ()
-    overwritten: tuple[str, ...] = ()  # regions a member edited, --overwrite-conflicts
-    adopt: bool = False
-    fresh: bool = False  # body rendered whole, without reading the page
-    outside: str = ""  # what to record as the outside hash if the write lands as planned
-    detached: tuple[str, ...] = ()  # refs of the inline comments ``why`` names as detached
-    kind: ClassVar[str] = "update"
-    phase: ClassVar[int] = PHASE_PAGE
-
-    @property
-    def page_id(self) -> str:
-        return self.existing.id
-
-    @property
-    def base_version(self) -> int:
-        return self.existing.version
 
     @property
     def parent(self) -> str | None:
@@ -127,6 +63,63 @@ class UpdatePage(PageChange):
     @property
     def page_kind(self) -> str:
         return self.wanted.kind
+
+
+@dataclass(frozen=True, repr=False, kw_only=True)
+class CreatePage(_ToWanted):
+    """Create the wanted page (or take over the home page of a space we just created)."""
+
+    home: bool = False
+    outside: str = ""  # wiki.outside.outside_hash(body), recorded so updates skip the read
+    kind: ClassVar[str] = "create"
+
+    @property
+    def reason(self) -> str:
+        return "home page of the new space" if self.home else "new in the config"
+
+    @property
+    def body(self) -> str:
+        return self.wanted.body
+
+    @property
+    def regions(self) -> Mapping[str, str]:
+        """Region → the hash we write."""
+        return self.wanted.hashes
+
+
+@dataclass(frozen=True, repr=False, kw_only=True)
+class UpdatePage(_ToWanted):
+    """Bring an ``existing`` page of ours to the ``wanted`` one: rewrite its managed regions,
+    title or parent; add/remove our labels.
+
+    ``body`` is the whole new body (regions spliced into the body we read at the existing
+    version, or — ``fresh`` — the config's whole rendering, when the page is still what our
+    last whole write left); None when only labels or the record change. ``regions``: each
+    region's hash after the write (a region kept as a member edited it keeps its recorded
+    hash).
+    """
+
+    existing: PageInfo
+    body: str | None = None
+    move: bool = False
+    labels_add: frozenset[str] = frozenset()
+    labels_remove: frozenset[str] = frozenset()
+    regions: Mapping[str, str] = field(default_factory=dict)
+    why: tuple[str, ...] = ()
+    overwritten: tuple[str, ...] = ()  # regions a member edited, --overwrite-conflicts
+    adopt: bool = False
+    fresh: bool = False  # body rendered whole, without reading the page
+    outside: str = ""  # what to record as the outside hash if the write lands as planned
+    detached: tuple[str, ...] = ()  # refs of the inline comments ``why`` names as detached
+    kind: ClassVar[str] = "update"
+
+    @property
+    def page_id(self) -> str:
+        return self.existing.id
+
+    @property
+    def base_version(self) -> int:
+        return self.existing.version
 
     @property
     def reason(self) -> str:
