@@ -89,8 +89,8 @@ def list_properties(ctx: Ctx, page_id: int) -> Response:
     return _list(ctx, _page_owner(ctx, page_id))
 
 
-def _create_property(ctx: Ctx, page_id: int, key: str | None) -> Response:
-    owner = _page_owner(ctx, page_id, write=True)
+def _create(ctx: Ctx, owner: _Owner, key: str | None) -> Response:
+    """Create a property of a page or a space; the key comes from the URL or the body."""
     data = ctx.body_dict()
     key = key or data.get("key")
     if not isinstance(key, str):
@@ -99,6 +99,10 @@ def _create_property(ctx: Ctx, page_id: int, key: str | None) -> Response:
         raise ApiError(400, "value is required")
     prop = ctx.store.create_property(owner.kind, owner.id, key, data["value"], ctx.username)
     return _answer(ctx, owner, prop)
+
+
+def _create_property(ctx: Ctx, page_id: int, key: str | None) -> Response:
+    return _create(ctx, _page_owner(ctx, page_id, write=True), key)
 
 
 @v1.route("/content/<int:page_id>/property", ["POST"], gone_on_cloud=True)
@@ -133,13 +137,7 @@ def list_space_properties(ctx: Ctx, key: str) -> Response:
 
 
 def _create_space_property(ctx: Ctx, key: str, prop_key: str | None) -> Response:
-    owner = _space_owner(ctx, key, write=True)
-    data = ctx.body_dict()
-    prop_key = prop_key or data.get("key")
-    if not isinstance(prop_key, str) or "value" not in data:
-        raise ApiError(400, "key and value are required")
-    prop = ctx.store.create_property(owner.kind, owner.id, prop_key, data["value"], ctx.username)
-    return _answer(ctx, owner, prop)
+    return _create(ctx, _space_owner(ctx, key, write=True), prop_key)
 
 
 @v1.route("/space/<key>/property", ["POST"], gone_on_cloud=True)
