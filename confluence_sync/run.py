@@ -32,7 +32,7 @@ from confluence_sync.errors import (
 )
 from confluence_sync.plan.changes import CreateSpace, Plan, RemoveMember, RevokeGrant
 from confluence_sync.plan.notes import KeptGrants, Note, name_editors
-from confluence_sync.plan.page_changes import PageChange
+from confluence_sync.plan.page_changes import ArchivePage, PageChange
 from confluence_sync.plan.planner import make_plan
 from confluence_sync.state.observe import WikiState, observe
 from confluence_sync.wanted.build import build_wanted
@@ -194,9 +194,10 @@ def plan_run(reader: WikiReader, target: Wanted, options: RunOptions) -> RunResu
 def _plan(wanted: Wanted, state: WikiState, options: RunOptions, reader: WikiReader) -> Plan:
     """The plan, with every identity of the sync account where it matters.
 
-    Those decide only revokes, member removals and blocked home pages; a plan with none of
-    them is final. Otherwise the server is asked who we are (one GET, once per run, so a
-    no-op run stays within its request budget) and the plan made again with the answer."""
+    Those decide only revokes, member removals, blocked home pages and whose words an
+    archived page holds; a plan with none of them is final. Otherwise the server is asked
+    who we are (one GET, once per run, so a no-op run stays within its request budget) and
+    the plan made again with the answer."""
 
     def planned(me: tuple[str, ...]) -> Plan:
         return make_plan(
@@ -212,6 +213,7 @@ def _plan(wanted: Wanted, state: WikiState, options: RunOptions, reader: WikiRea
     if not any(
         isinstance(c, RevokeGrant | RemoveMember | KeptGrants)
         or (isinstance(c, Note) and c.status == "blocked")
+        or (isinstance(c, ArchivePage) and c.writers)
         for c in plan.changes
     ):
         return plan

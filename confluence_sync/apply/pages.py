@@ -73,6 +73,7 @@ class PageWriter:
             change.regions,
             change.labels,
             outside=change.outside,
+            day=change.wanted.day,
         )
         if change.home:
             home = self.reader.get_page(self._home_id(key))
@@ -191,8 +192,15 @@ class PageWriter:
             # A 409 re-check spliced around someone's words: the page is no longer our
             # whole rendering, so the next update reads it first.
             outside=change.outside if version == expected else "",
+            day=change.wanted.day,
         )
-        if old is None or old.page_id != change.page_id or old.archived or change.adopt:
+        if (
+            old is None
+            or old.page_id != change.page_id
+            or old.archived
+            or change.adopt
+            or old.renamed_from  # the marker still names the identity the page had
+        ):
             # The marker proves ownership: written when the page becomes ours (adopted, or
             # our create whose marker was lost) or leaves the archive. A plain update only
             # changes the index (see ``index``): one request per changed page saved.

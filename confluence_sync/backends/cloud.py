@@ -168,6 +168,15 @@ class CloudReader(RestReader):
         results = [r for r in data.get("results") or [] if r.get("key") == key]
         return property_of(results[0]) if results else None
 
+    def page_editors(self, page_id: str) -> frozenset[str]:
+        # v2 lists a page's versions with the accountId of each one's author.
+        results = self.transport.paginate(
+            f"{V2}/pages/{q(page_id)}/versions",
+            what=f"versions of page {page_id}",
+            params={"limit": _LIMIT},
+        )
+        return frozenset(str(v["authorId"]) for v in results if v.get("authorId"))
+
     def get_labels(self, page_id: str) -> frozenset[str]:
         results = self.transport.paginate(
             f"{V2}/pages/{q(page_id)}/labels",

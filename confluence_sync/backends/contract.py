@@ -133,6 +133,11 @@ class WikiReader(ABC):
         """Must return the page's property (e.g. our marker) or None."""
 
     @abstractmethod
+    def page_editors(self, page_id: str) -> frozenset[str]:
+        """Must return every account that saved a version of the page (DC usernames, Cloud
+        accountIds), so the plan can say whose words a page holds before it is archived."""
+
+    @abstractmethod
     def get_labels(self, page_id: str) -> frozenset[str]:
         """Must return the page's global labels."""
 

@@ -163,6 +163,22 @@ class DataCenterReader(RestReader):
             return None
         return property_of(data)
 
+    def page_editors(self, page_id: str) -> frozenset[str]:
+        # Data Center has no version list outside /rest/experimental; the history's
+        # contributors.publishers names everyone who published a version.
+        data = self.transport.call(
+            "GET",
+            f"{V1}/content/{q(page_id)}/history",
+            what=f"history of page {page_id}",
+            params={"expand": "contributors.publishers.users"},
+        )
+        publishers = ((data or {}).get("contributors") or {}).get("publishers") or {}
+        names = {
+            str(u.get("username") or u.get("userKey") or "") for u in publishers.get("users") or []
+        }
+        names |= {str(key) for key in publishers.get("userKeys") or []} if not names else set()
+        return frozenset(name for name in names if name)
+
     def get_labels(self, page_id: str) -> frozenset[str]:
         results = self.transport.paginate(
             f"{V1}/content/{q(page_id)}/label",

@@ -8,7 +8,11 @@ here and nowhere else::
 
     hub/home  hub/directory
     group/UPX/home  group/UPX/meetings  group/UPX/members  group/UPX/archive
-    group/UPX/meeting/2026-03                       a meeting, by the month of its date
+    group/UPX/meeting/slot/2026-2                   a meeting of the schedule, by its slot:
+                                                    the 2nd of the schedule's months in 2026
+    group/UPX/meeting/id/kickoff                    a meeting with an ``id`` in the config
+    group/UPX/meeting/2026-03                       any other meeting, by its month (also
+                                                    how every meeting was known before slots)
     group/UPX/template/minutes                      the minutes template (Cloud)
     group/UPX/template/minutes/page                 its stand-in page (Data Center)
 
@@ -23,6 +27,7 @@ from typing import Final
 HUB: Final = "hub"
 GROUP: Final = "group"
 _MONTH: Final = re.compile(r"(\d{4})-(\d{2})")
+_SLOT: Final = re.compile(r"slot/(\d{4})-(\d{1,2})")
 
 
 class PageIdentity(str):
@@ -42,6 +47,17 @@ class PageIdentity(str):
     @classmethod
     def meeting(cls, key: str, year: int, month: int) -> PageIdentity:
         return cls.group(key, f"meeting/{year:04d}-{month:02d}")
+
+    @classmethod
+    def slot_meeting(cls, key: str, year: int, number: int) -> PageIdentity:
+        """The meeting of the ``number``-th (from 1) listed month of ``year`` in the group's
+        schedule (see ``schedule``)."""
+        return cls.group(key, f"meeting/slot/{year:04d}-{number}")
+
+    @classmethod
+    def named_meeting(cls, key: str, name: str) -> PageIdentity:
+        """The meeting the config names with ``id: name``."""
+        return cls.group(key, f"meeting/id/{name}")
 
     @classmethod
     def template(cls, key: str, name: str, *, page: bool = False) -> PageIdentity:
@@ -65,6 +81,14 @@ class PageIdentity(str):
         """(year, month) of a meeting page; None for every other page."""
         kind, _, month = self.page.partition("/")
         found = _MONTH.fullmatch(month) if kind == "meeting" else None
+        return (int(found[1]), int(found[2])) if found else None
+
+    @property
+    def meeting_slot(self) -> tuple[int, int] | None:
+        """(year, number) of a meeting page known by its schedule slot; None for every other
+        page."""
+        kind, _, rest = self.page.partition("/")
+        found = _SLOT.fullmatch(rest) if kind == "meeting" else None
         return (int(found[1]), int(found[2])) if found else None
 
 

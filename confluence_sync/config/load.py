@@ -222,8 +222,11 @@ def _message(kind: str, name: str, value: Any, default: str) -> str:
             return f"bad email address {shown}"
         if name == "id":
             return f"bad id {shown}: use lower-case letters, digits and single dashes"
-        if name == "website":
-            return f"bad website {shown}: it must start with http:// or https://"
+        if name in ("website", "online"):
+            return f"bad {name} link {shown}: it must start with http:// or https://"
+    if kind == "value_error":
+        # Our own validators' words; pydantic prefixes them with "Value error, ".
+        return default.removeprefix("Value error, ")
     if kind == "list_type":
         return f"expected a list ('- item' lines or [a, b]), not {_describe(value)}"
     if kind in ("dict_type", "model_type"):

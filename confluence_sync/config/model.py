@@ -11,9 +11,10 @@ that editors use for completion and hover help, so the descriptions are user doc
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 Language = Literal["de", "en"]
 Visibility = Literal["members", "network"]
@@ -27,6 +28,51 @@ MAX_SPACE_NAME = 200  # Confluence refuses longer space names
 MAX_SPACE_KEY = 255
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+URL_PATTERN = r"^https?://\S+$"
+
+
+def _clock_time(value: object) -> str:
+    """A time of day as ``HH:MM``. YAML 1.1 reads an unquoted ``14:00`` as the number 840
+    (base 60), so a number gets a message saying how to write it, never a wrong time."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        hours, minutes = divmod(value, 60)
+        raise ValueError(
+            f'write the time in quotes, "{hours:02d}:{minutes:02d}": unquoted, YAML reads '
+            f"it as the number {value}"
+        )
+    found = _CLOCK.fullmatch(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        raise ValueError('a time of day, "HH:MM" (24-hour clock, in quotes)')
+    return f"{int(found[1]):02d}:{found[2]}"
+
+
+ClockTime = Annotated[str, BeforeValidator(_clock_time)]
+MEETING_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class _Times(BaseModel):
+    """Start and end time and the online link, shared by a meeting and a schedule."""
+
+    start_time: ClockTime | None = Field(
+        None, description='Start time, "HH:MM" in quotes, e.g. "14:00".'
+    )
+    end_time: ClockTime | None = Field(
+        None, description='End time, "HH:MM" in quotes; needs start_time and comes after it.'
+    )
+    online: str | None = Field(
+        None,
+        pattern=URL_PATTERN,
+        description="Link to join online (http:// or https://), e.g. a video call.",
+    )
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> _Times:
+        if self.end_time is not None and self.start_time is None:
+            raise ValueError("end_time needs a start_time")
+        if self.end_time is not None and self.start_time and self.end_time <= self.start_time:
+            raise ValueError(f"end_time {self.end_time} is not after start_time {self.start_time}")
+        return self
 
 
 class _Model(BaseModel):
@@ -101,14 +147,14 @@ class Organisation(_Model):
     city: str = Field("", description="City of the site, for the member directory.")
     address: str | None = Field(None, description="Optional street address of the site.")
     website: str | None = Field(
-        None, pattern=r"^https?://\S+$", description="Optional website (http:// or https://)."
+        None, pattern=URL_PATTERN, description="Optional website (http:// or https://)."
     )
     contacts: list[Contact] = Field(
         default_factory=list, description="People at this organisation."
     )
 
 
-class Schedule(_Model):
+class Schedule(_Model, _Times):
     """Rule that generates upcoming meetings.
 
     Date rule: a generated meeting falls on the ``week``-th ``weekday`` of each listed month
@@ -146,8 +192,18 @@ class Schedule(_Model):
     )
 
 
-class Meeting(_Model):
+class Meeting(_Model, _Times):
     """An explicit meeting; it replaces a generated meeting of the same month."""
+
+    id: str | None = Field(
+        None,
+        pattern=MEETING_ID_PATTERN,
+        max_length=40,
+        description="Optional stable name of this meeting's page, e.g. kickoff (lower-case "
+        "letters, digits, hyphens). With it the meeting may move to any date, another month "
+        "too, and keeps its page and the minutes members wrote there. Without it the meeting "
+        "takes the page of its schedule slot (a schedule month), else the page of its month.",
+    )
 
     date: dt.date = Field(description="Date of the meeting, YYYY-MM-DD.")
     host: NonEmpty = Field(description="Id of the hosting organisation; must be a member.")

@@ -204,6 +204,15 @@ def _meeting_rules(view: ConfigView, here: Loc, group: WorkingGroup) -> Iterator
             )
         else:
             first_in_month[month] = int(loc[-1])
+    # An id names one page: two meetings with one id would be one page.
+    yield from _duplicates(
+        (
+            ((*view.at((*here, "meetings"), m), "id"), meeting.id)
+            for m, meeting in enumerate(group.meetings)
+            if meeting.id is not None
+        ),
+        "meeting id",
+    )
     schedule = group.schedule
     if schedule is not None:
         yield from _duplicates(

@@ -18,9 +18,15 @@ The rules (also in the README):
   not removed from the config; nor is a slot beyond the horizon as seen from an earlier day
   (a run in another time zone). Every listed month from ``first_slot`` on is a slot, and the
   planner leaves such pages alone; only a month the schedule no longer covers is archived.
-* **Identity.** Every meeting is identified by its group and month
-  (``group/UPX/meeting/2026-03``, see ``identities``), so moving a meeting within its month, or
-  retitling it, updates its page instead of making a new one.
+* **Identity** (see ``identities``), never the title or the date, so a retitled or moved
+  meeting updates its page instead of making a new one. A generated meeting is its slot,
+  counted within its year: ``group/UPX/meeting/slot/2026-2`` is the meeting of the second
+  listed month of 2026, so moving the schedule's months ([3, 9] to [4, 10]) moves each
+  meeting's page with it. An explicit meeting with an ``id`` is that id
+  (``meeting/id/kickoff``: it may move to any date); one without takes the slot of its month
+  when that is a schedule month, else it is its month (``meeting/2026-03``). Every meeting
+  also knows its month identity, the one all meetings had before slots, so the pages of an
+  existing wiki are taken over, not made again.
 """
 
 from __future__ import annotations
@@ -53,12 +59,32 @@ class PlannedMeeting:
     agenda: tuple[str, ...]
     place: str | None
     source: MeetingSource
+    # The identity by month (``meeting/2026-03``) that every meeting had before slots and
+    # ids: an existing wiki's page of this meeting is still recorded under it.
+    formerly: PageIdentity | None = None
+    start_time: str | None = None  # "HH:MM"
+    end_time: str | None = None
+    online: str | None = None
 
 
 def meeting_identity(group: WorkingGroup, day: dt.date) -> PageIdentity:
-    """Stable identity of the meeting of ``group`` in the month of ``day``:
-    ``group/UPX/meeting/2026-03``."""
+    """The month identity of the meeting of ``group`` in the month of ``day``
+    (``group/UPX/meeting/2026-03``): an explicit meeting's without id or slot, and every
+    meeting's former one."""
     return PageIdentity.meeting(group.key, day.year, day.month)
+
+
+def _identity(group: WorkingGroup, day: dt.date, name: str | None) -> PageIdentity:
+    """A meeting's identity: its ``id``, else the slot of its month, else its month."""
+    if name is not None:
+        return PageIdentity.named_meeting(group.key, name)
+    schedule = group.schedule
+    first = first_slot(group)
+    # A schedule month from the first slot on: the slot's identity.
+    if schedule and first and day.month in schedule.months and (day.year, day.month) >= first:
+        number = _months(schedule).index(day.month) + 1
+        return PageIdentity.slot_meeting(group.key, day.year, number)
+    return meeting_identity(group, day)
 
 
 def meeting_day(schedule: Schedule, year: int, month: int) -> dt.date:
@@ -131,37 +157,32 @@ def _planned(
     group: WorkingGroup,
     day: dt.date,
     host: str,
-    title: str | None,
-    agenda: tuple[str, ...],
-    place: str | None,
-    source: MeetingSource,
+    source: Meeting | Schedule,
 ) -> PlannedMeeting:
+    """The meeting on ``day`` hosted by ``host``; ``source`` is the explicit meeting, or the
+    schedule that generated it (times and online link come from either)."""
     organisation = config.organisation(host)
     host_name = organisation.name if organisation else host
+    explicit = source if isinstance(source, Meeting) else None
+    place = explicit.place if explicit else None
     if place is None and organisation is not None and organisation.city:
         place = organisation.city
+    identity = _identity(group, day, explicit.id if explicit else None)
+    former = meeting_identity(group, day)
     return PlannedMeeting(
         group=group.key,
-        identity=meeting_identity(group, day),
+        identity=identity,
         date=day,
         host=host,
-        title=title or default_meeting_title(config.network.language, host_name),
-        agenda=agenda,
+        title=(explicit.title if explicit else None)
+        or default_meeting_title(config.network.language, host_name),
+        agenda=tuple(explicit.agenda) if explicit else (),
         place=place,
-        source=source,
-    )
-
-
-def _explicit(config: NetworkConfig, group: WorkingGroup, meeting: Meeting) -> PlannedMeeting:
-    return _planned(
-        config,
-        group,
-        meeting.date,
-        meeting.host,
-        meeting.title,
-        tuple(meeting.agenda),
-        meeting.place,
-        "config",
+        source="config" if explicit else "schedule",
+        formerly=former if former != identity else None,
+        start_time=source.start_time,
+        end_time=source.end_time,
+        online=source.online,
     )
 
 
@@ -170,7 +191,7 @@ def expand_meetings(
 ) -> list[PlannedMeeting]:
     """Every meeting of ``group`` as of ``today``: all explicit ones, plus generated ones for
     the next ``schedule.horizon`` slots not taken by an explicit meeting; sorted by date."""
-    planned = [_explicit(config, group, meeting) for meeting in group.meetings]
+    planned = [_planned(config, group, m.date, m.host, m) for m in group.meetings]
     schedule = group.schedule
     if schedule is not None and group.members:
         taken = {(m.date.year, m.date.month) for m in group.meetings}
@@ -184,5 +205,5 @@ def expand_meetings(
                 host = group.members[number % len(group.members)]
             else:
                 host = _fixed_host(config, group)
-            planned.append(_planned(config, group, day, host, None, (), None, "schedule"))
+            planned.append(_planned(config, group, day, host, schedule))
     return sorted(planned, key=lambda meeting: (meeting.date, meeting.identity))

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Final
 
 from confluence_sync.errors import WikiError
 from confluence_sync.plan.changes import Change, Plan
+from confluence_sync.plan.page_changes import ArchivePage
 from confluence_sync.state.ledger import PageRecord
 from confluence_sync.state.observe import ObservedSpace
 from confluence_sync.wanted.model import WantedPage
@@ -157,6 +158,8 @@ def name_editors(plan: Plan, resolve: Callable[[str], UserInfo | None]) -> Plan:
         return names[account]
 
     def named(change: Change) -> Change:
+        if isinstance(change, ArchivePage) and change.writers:
+            return replace(change, writers=tuple(name(w) for w in change.writers))
         if not (isinstance(change, Note) and change.editor and change.status == "conflict"):
             return change
         return replace(change, editor_name=name(change.editor))

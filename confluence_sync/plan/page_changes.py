@@ -139,10 +139,21 @@ class ArchivePage(PageChange):
     page_id: str = ""
     archive: str = ""  # identity of the archive page
     label: str = "archiviert"
+    # Who besides the sync saved versions of the page: their words move with it. Account
+    # ids, or display names once ``notes.name_editors`` looked them up.
+    writers: tuple[str, ...] = ()
     kind: ClassVar[str] = "archive"
     phase: ClassVar[int] = PHASE_ARCHIVE
     takes: ClassVar[str | None] = "pages"
-    because: ClassVar[str] = "no longer in the config; kept, moved under the archive"
+
+    @property
+    def reason(self) -> str:
+        if not self.writers:
+            return "no longer in the config; kept, moved under the archive"
+        return (
+            f"no longer in the config; holds text by {', '.join(self.writers)}: kept, moved "
+            "under the archive (a meeting that moved? give it an id in the config)"
+        )
 
 
 def same_body(current: str, wanted: str, *, space: str | None = None) -> bool:

@@ -120,6 +120,13 @@ def plan_pages(
                 page_id=record.page_id,
                 archive=archive.identity,
                 label=space.archive_label,
+                writers=tuple(
+                    sorted(
+                        e
+                        for e in observed.editors.get(record.page_id, ())
+                        if e.casefold() not in me
+                    )
+                ),
             )
         )
     return changes
@@ -210,8 +217,9 @@ def _existing_page(
     label_fix = page.labels != record.labels or record.archived
     if record.page_id in observed.fresh:
         return [fresh_update(page, record, info, depth, move=move, label_fix=label_fix)]
-    if body is None:  # observe saw nothing to read: at most labels differ
-        if not label_fix and not move:
+    renamed = (f"known as {record.renamed_from} until now",) if record.renamed_from else ()
+    if body is None:  # observe saw nothing to read: at most labels (or the identity) differ
+        if not label_fix and not move and not renamed:
             return []
         return [
             update_change(
@@ -222,13 +230,14 @@ def _existing_page(
                 None,
                 dict(record.regions),
                 record.labels,
-                why=("labels",),
+                why=(*renamed, *(("labels",) if label_fix or move else ())),
                 move=move,
                 outside=record.outside,
             )
         ]
     notes: list[Change] = []
-    new_body, written, why, overwritten = body.body, dict(record.regions), [], []
+    new_body, written, overwritten = body.body, dict(record.regions), []
+    why: list[str] = list(renamed)
     detached_refs: list[str] = []
     scanned = scan_regions(body.body)
     conflicted = False

@@ -51,9 +51,16 @@ class PageRecord:
     # a whole rendering of the config; "" when the page holds words we did not render (a
     # splice around a member's text, an adopted page, an acknowledged edit): read it first.
     outside: str = ""
+    # A meeting page: the ISO date of the meeting our last write described ("" otherwise), so
+    # a slot whose meeting took place is never rewritten into another meeting.
+    day: str = ""
     # Read from the page's marker, not the index (index lost or stale): its version and
     # hashes are those of the marker's write, maybe older than our last one. Not stored.
     from_marker: bool = field(default=False, compare=False)
+    # The identity the page was recorded under until this run (observe took the record over
+    # for a page known by another identity now, see ``WantedPage.formerly``); its marker still
+    # says the old one, so the next write rewrites it. Not stored.
+    renamed_from: str = field(default="", compare=False)
 
     def marker_value(self) -> JSON:
         """The marker property's value for this record."""
@@ -65,6 +72,7 @@ class PageRecord:
             "regions": dict(sorted(self.regions.items())),
             "labels": _strs(sorted(self.labels)),
             "archived": self.archived,
+            **({"day": self.day} if self.day else {}),
         }
 
     def marker_property(self) -> Property:
@@ -100,6 +108,7 @@ def _record(
         marker_version=marker_version,
         marker_id=marker_id,
         outside=outside,
+        day=str(value.get("day") or ""),
     )
 
 

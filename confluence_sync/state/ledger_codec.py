@@ -62,6 +62,8 @@ def _entry(record: PageRecord, label_sets: dict[tuple[str, ...], int]) -> dict[s
         entry["mid"] = _pack_id(record.marker_id)
     if record.outside:
         entry["o"] = _pack_digest(record.outside)
+    if record.day:
+        entry["d"] = record.day
     return entry
 
 
@@ -95,6 +97,7 @@ def _decode_pages(value: JSON) -> list[PageRecord]:
                     marker_version=int(entry.get("mv", 1)),
                     marker_id=str(entry.get("mid", "")),
                     outside=_unpack_digest(entry["o"]) if "o" in entry else "",
+                    day=str(entry.get("d", "")),
                 )
             )
         except (KeyError, IndexError, TypeError, ValueError, AttributeError):

@@ -32,10 +32,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from confluence_sync.backends.contract import Capabilities, WikiReader
+from confluence_sync.config.identities import PageIdentity
 from confluence_sync.config.titles import title_key
 from confluence_sync.errors import NotFoundError
 from confluence_sync.state import ledger_store
 from confluence_sync.state.ledger import MARKER_KEY, PageRecord, SpaceIndex, record_from_marker
+from confluence_sync.state.meeting_records import take_over_former
 from confluence_sync.wanted.model import Wanted, WantedPage, WantedSpace
 from confluence_sync.wiki.outside import outside_hash
 from confluence_sync.wiki.values import Grant, Page, PageInfo, Property, SpaceInfo, Template
@@ -63,6 +65,8 @@ class ObservedSpace:
     archived: Mapping[str, PageInfo] = field(default_factory=dict)
     # page ids the planner may render whole instead of splicing into a body read
     fresh: frozenset[str] = frozenset()
+    # page id → every account that saved a version, for the pages the planner will archive
+    editors: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def homepage_id(self) -> str | None:
@@ -124,7 +128,10 @@ def observe(
     reader.get_spaces([space.key for space in wanted.spaces])
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         observed = list(
-            pool.map(lambda s: _observe_space(reader, s, adopt, trust_versions), wanted.spaces)
+            pool.map(
+                lambda s: _observe_space(reader, s, adopt, trust_versions, wanted.today),
+                wanted.spaces,
+            )
         )
         spaces = {space.key: space for space in observed}
         hub = spaces.get(wanted.hub_key)
@@ -145,14 +152,14 @@ def observe(
 
 
 def _observe_space(
-    reader: WikiReader, space: WantedSpace, adopt: bool, trust_versions: bool
+    reader: WikiReader, space: WantedSpace, adopt: bool, trust_versions: bool, today: str
 ) -> ObservedSpace:
     info = reader.get_space(space.key)
     if info is None:
         return ObservedSpace(space.key)
     listed = {page.id: page for page in reader.list_pages(space.key)}
     stored = ledger_store.read(reader, space.key)  # head and shards in one listing
-    found = _resolve_records(reader, space, stored.index, listed)
+    found = _resolve_records(reader, space, stored.index, listed, today)
     observed = ObservedSpace(
         space.key,
         info,
@@ -179,7 +186,23 @@ def _observe_space(
         # Listed when one is not recorded, or its rendering changed since it was saved.
         if any(recorded.get(t.name, ("", ""))[1] != t.digest() for t in wanted):
             templates = tuple(reader.list_templates(space.key))
-    return replace(observed, bodies=bodies, fresh=fresh, grants=grants, templates=templates)
+    # Who wrote what the plan would archive, so it can say so before it moves the page.
+    editors = {
+        record.page_id: reader.page_editors(record.page_id)
+        for identity, record in sorted(observed.records.items())
+        if space.page(identity) is None
+        and not record.archived
+        and identity not in observed.archived
+        and not space.kept_as_is(PageIdentity(identity))
+    }
+    return replace(
+        observed,
+        bodies=bodies,
+        fresh=fresh,
+        grants=grants,
+        templates=templates,
+        editors=editors,
+    )
 
 
 def _marker(reader: WikiReader, page_id: str) -> PageRecord | None:
@@ -191,7 +214,11 @@ def _marker(reader: WikiReader, page_id: str) -> PageRecord | None:
 
 
 def _resolve_records(
-    reader: WikiReader, space: WantedSpace, index: SpaceIndex, listed: Mapping[str, PageInfo]
+    reader: WikiReader,
+    space: WantedSpace,
+    index: SpaceIndex,
+    listed: Mapping[str, PageInfo],
+    today: str,
 ) -> _Records:
     """Our pages: index entries whose page is listed, then markers where the index is silent."""
     records: dict[str, PageRecord] = {}
@@ -237,6 +264,7 @@ def _resolve_records(
             known.add(page_info.id)
         elif found is None:
             foreign[title_key(page_info.title)] = page_info
+    take_over_former(space, records, archived, today)
     return _Records(records, found_listed, tuple(vanished), archived, foreign)
 
 

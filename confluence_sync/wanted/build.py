@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -33,6 +33,7 @@ from confluence_sync.config.titles import (
     meeting_page_title,
 )
 from confluence_sync.wanted.access import access, members
+from confluence_sync.wanted.dates import time_span, when
 from confluence_sync.wanted.labels import ARCHIVED_LABEL, GROUP_LABEL, MEETING_LABEL, topic_labels
 from confluence_sync.wanted.model import (
     ManualStep,
@@ -68,6 +69,10 @@ class _MeetingView:
     agenda: tuple[str, ...]
     space_key: str
     group_name: str
+    when: str  # "Do., 12. März 2026, 14:00–16:30 Uhr"
+    time: str  # "14:00–16:30 Uhr"; "" without a start time
+    online: str | None
+    formerly: PageIdentity | None
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,10 @@ class _Builder:
             agenda=meeting.agenda,
             space_key=space_key(self.config.network, group),
             group_name=group.name,
+            when=when(meeting.date, meeting.start_time, meeting.end_time, self.language),
+            time=time_span(meeting.start_time, meeting.end_time, self.language),
+            online=meeting.online,
+            formerly=meeting.formerly,
         )
 
     def hub(self, views: Mapping[str, list[_MeetingView]]) -> list[WantedPage]:
@@ -240,15 +249,19 @@ class _Builder:
             ),
         ]
         pages += [
-            self.page(
-                "meeting",
-                {**context, "meeting": view, "invited": organisations},
-                view.identity,
-                key,
-                view.page_title,
-                meetings_page,
-                [meeting_label, *topics],
-                kind="scaffold",
+            replace(
+                self.page(
+                    "meeting",
+                    {**context, "meeting": view, "invited": organisations},
+                    view.identity,
+                    key,
+                    view.page_title,
+                    meetings_page,
+                    [meeting_label, *topics],
+                    kind="scaffold",
+                ),
+                formerly=(view.formerly,) if view.formerly else (),
+                day=view.date.isoformat(),
             )
             for view in meetings
         ]
@@ -327,4 +340,4 @@ def build_wanted(
                 _slots(group),
             )
         )
-    return Wanted(network.key, tuple(spaces), groups)
+    return Wanted(network.key, tuple(spaces), groups, today=today.isoformat())

@@ -45,6 +45,10 @@ class WantedPage:
     kind: PageKind = "managed"
     home: bool = False
     archive: bool = False
+    # Identities this page was recorded under by earlier releases (a meeting's month
+    # identity): observe takes such a record over, so the page is kept, not made again.
+    formerly: tuple[PageIdentity, ...] = ()
+    day: str = ""  # a meeting page: the ISO date of its meeting
 
     @property
     def hashes(self) -> dict[str, str]:
@@ -78,12 +82,18 @@ class WantedTemplate:
 class MeetingSlots:
     """The months a group's schedule holds meetings in, from ``first`` (year, month) on. A
     meeting page of such a slot that the config renders no longer (it took place, or lies
-    beyond the horizon as seen from an earlier day) was not removed: it is kept as it is."""
+    beyond the horizon as seen from an earlier day) was not removed: it is kept as it is —
+    known by its slot (``meeting/slot/2026-2``) or, from before slots, by its month."""
 
     months: frozenset[int]
     first: tuple[int, int]
 
     def covers(self, identity: PageIdentity) -> bool:
+        slot = identity.meeting_slot
+        if slot is not None:
+            ordered = sorted(self.months)
+            first = (self.first[0], ordered.index(self.first[1]) + 1)
+            return slot[1] <= len(ordered) and slot >= first
         month = identity.meeting_month
         return month is not None and month[1] in self.months and month >= self.first
 
@@ -131,6 +141,7 @@ class Wanted:
     spaces: tuple[WantedSpace, ...]
     groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
     notes: tuple[ManualStep, ...] = ()
+    today: str = ""  # ISO: the day the wiki was built for (which meetings lie ahead)
 
     def space(self, key: str) -> WantedSpace | None:
         return next((s for s in self.spaces if s.key == key), None)

@@ -43,9 +43,9 @@ def test_validate_json_summary() -> None:
     assert [s["key"] for s in summary["spaces"]] == ["PUU", "PUUUPX", "PUUEUK"]
     upx = summary["working_groups"][0]["meetings"]
     assert [(m["identity"], m["host"], m["source"]) for m in upx] == [
-        ("group/UPX/meeting/2025-09", "thyssenkrupp", "config"),
-        ("group/UPX/meeting/2026-03", "hansa-flex", "config"),
-        ("group/UPX/meeting/2026-09", "atlas-elektronik", "schedule"),
+        ("group/UPX/meeting/slot/2025-2", "thyssenkrupp", "config"),
+        ("group/UPX/meeting/slot/2026-1", "hansa-flex", "config"),
+        ("group/UPX/meeting/slot/2026-2", "atlas-elektronik", "schedule"),
     ]
 
 

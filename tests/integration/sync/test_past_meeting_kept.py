@@ -42,7 +42,7 @@ working_groups:
       horizon: 2
 """
 MEETING_DAY = dt.date(2026, 3, 12)  # the second Thursday of March 2026
-MARCH = "page group/UPX/meeting/2026-03"
+MARCH = "page group/UPX/meeting/slot/2026-1"
 
 
 def sync_on(site: Site, today: dt.date) -> RunResult:

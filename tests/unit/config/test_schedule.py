@@ -56,11 +56,11 @@ def test_rotation_is_stable_as_time_passes() -> None:
     early = {m.identity: m.host for m in _expand(config, D(2026, 1, 5))}
     late = {m.identity: m.host for m in _expand(config, D(2026, 6, 1))}
     shared = early.keys() & late.keys()
-    assert shared == {"group/UPX/meeting/2026-09", "group/UPX/meeting/2027-03"}
+    assert shared == {"group/UPX/meeting/slot/2026-2", "group/UPX/meeting/slot/2027-1"}
     assert all(early[key] == late[key] for key in shared)
-    # Without start the sequence counts from March 2000: slot (2026-09) = 26 * 2 + 1 = 53.
+    # Without start the rotation counts from March 2000: 2026-09 is number 26 * 2 + 1 = 53.
     assert (
-        early["group/UPX/meeting/2026-09"]
+        early["group/UPX/meeting/slot/2026-2"]
         == ["hansa-flex", "deutsche-see", "atlas-elektronik"][53 % 3]
     )
 
@@ -75,7 +75,10 @@ def test_explicit_meeting_replaces_the_generated_one_of_its_month() -> None:
         ("2026-03-20", "atlas-elektronik", "config"),
         ("2026-09-10", "deutsche-see", "schedule"),  # the rotation keeps its place
     ]
-    assert meetings[0].identity == "group/UPX/meeting/2026-03"
+    # It takes the slot of its month (the first listed month of 2026), and knows its former
+    # identity.
+    assert meetings[0].identity == "group/UPX/meeting/slot/2026-1"
+    assert meetings[0].formerly == "group/UPX/meeting/2026-03"
     assert meeting_page_title(meetings[0]) == "2026-03-20 Frühjahrstreffen"
 
 
@@ -102,7 +105,13 @@ def test_year_boundary() -> None:
         ("2027-11-11", "atlas-elektronik", "schedule"),
         ("2028-02-10", "hansa-flex", "schedule"),
     ]
+    # Slots count the listed months within their year, in calendar order: February is 1.
     assert [m.identity for m in meetings] == [
+        "group/UPX/meeting/slot/2027-1",
+        "group/UPX/meeting/slot/2027-2",
+        "group/UPX/meeting/slot/2028-1",
+    ]
+    assert [m.formerly for m in meetings] == [
         "group/UPX/meeting/2027-02",
         "group/UPX/meeting/2027-11",
         "group/UPX/meeting/2028-02",

@@ -41,6 +41,7 @@ class FakePage:
     body: str
     labels: set[str] = field(default_factory=set)
     properties: dict[str, Property] = field(default_factory=dict)
+    editors: set[str] = field(default_factory=lambda: {"sync"})  # who saved any version
 
 
 @dataclass
@@ -99,6 +100,7 @@ class FakeWiki(WikiReader, WikiWriter):
         """A member saves a new version of the page in the editor."""
         page = self.pages[page_id]
         page.info = replace(page.info, version=page.info.version + 1, last_editor=editor)
+        page.editors.add(editor)
         page.body = body
 
     # --- reader -------------------------------------------------------------------------
@@ -160,6 +162,10 @@ class FakeWiki(WikiReader, WikiWriter):
         if page_id not in self.pages:
             raise NotFoundError(f"page {page_id}", 404, "not found")
         return self.pages[page_id].properties.get(key)
+
+    def page_editors(self, page_id: str) -> frozenset[str]:
+        self._hit("GET")
+        return frozenset(self.pages[page_id].editors)
 
     def get_labels(self, page_id: str) -> frozenset[str]:
         self._hit("GET")

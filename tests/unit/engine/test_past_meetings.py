@@ -31,7 +31,7 @@ working_groups:
 """
 )
 MEETING_DAY = dt.date(2026, 3, 12)  # the second Thursday of March 2026
-MARCH = "group/UPX/meeting/2026-03"
+MARCH = "group/UPX/meeting/slot/2026-1"  # the first listed month of 2026
 
 
 def wanted_on(today: dt.date, text: str = CONFIG) -> Wanted:
@@ -44,6 +44,13 @@ def test_the_schedule_s_slots_are_the_listed_months_from_its_first_slot_on() -> 
     assert space.slots is not None and space.slots.first == (2000, 3)  # no start: March 2000
     for month, kept in ((3, True), (9, True), (4, False)):
         assert space.kept_as_is(PageIdentity.meeting("UPX", 2027, month)) is kept
+    for year, number, kept in (
+        (2027, 1, True),
+        (2027, 2, True),
+        (2027, 3, False),
+        (1999, 1, False),
+    ):
+        assert space.kept_as_is(PageIdentity.slot_meeting("UPX", year, number)) is kept
     assert not space.kept_as_is(PageIdentity.group("UPX", "members"))
 
 
@@ -70,5 +77,10 @@ def test_a_meeting_the_config_really_removed_is_archived() -> None:
     # The schedule no longer lists March: the past March page is no slot any more.
     moved = CONFIG.replace("months: [3, 9]", "months: [9]")
     plan, _ = sync(wiki, wanted_on(MEETING_DAY + dt.timedelta(days=1), moved))
+    # The past March page keeps its page under its month (no slot holds it now) and is
+    # archived; the September page is the meeting of the same day: the only slot of 2026 now.
     archived = [c.identity for c in plan.changes if isinstance(c, ArchivePage)]
-    assert archived == [MARCH]
+    assert archived == ["group/UPX/meeting/2026-03"]
+    group = wanted_on(MEETING_DAY).spaces[1].key
+    september = [p for p in wiki.list_pages(group) if p.title.startswith("2026-09-10")]
+    assert len(september) == 1

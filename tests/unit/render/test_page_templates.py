@@ -75,7 +75,7 @@ def test_config_strings_are_escaped_never_interpreted(config: NetworkConfig) -> 
     assert "]]>" not in everything  # would end a CDATA section or be refused in text
     assert "{{ 7*7 }}" in everything and "49" not in everything  # data, not a template
     assert "{% raw %}lernen{% endraw %}" in everything
-    text = " ".join(parse_storage(wiki.page("group/UPX/meeting/2026-03").body).itertext())
+    text = " ".join(parse_storage(wiki.page("group/UPX/meeting/slot/2026-1").body).itertext())
     assert 'Halle "3" <Nord>' in text
     assert "ISO 50001 ]]> {{ x }}" in text
 
@@ -84,7 +84,7 @@ def test_meeting_page_has_facts_in_page_properties_and_member_sections() -> None
     from .conftest import nasty_config
 
     wiki = build_wanted(nasty_config("de"), today=TODAY)
-    page = wiki.page("group/UPX/meeting/2026-03")
+    page = wiki.page("group/UPX/meeting/slot/2026-1")
     facts = page.regions["facts"].content
     assert list(page.regions) == ["facts"]
     assert 'ac:name="details"' in facts
@@ -111,7 +111,7 @@ def test_group_home_reports_are_scoped_to_the_space() -> None:
     assert '<ac:parameter ac:name="spaces">PUUUPX</ac:parameter>' in tasks.group(0)
     assert '<ac:parameter ac:name="status">incomplete</ac:parameter>' in tasks.group(0)
     # The index headings are the th cells of the meeting pages' details table.
-    facts = wiki.page("group/UPX/meeting/2026-03").regions["facts"].content
+    facts = wiki.page("group/UPX/meeting/slot/2026-1").regions["facts"].content
     assert all(f"<th>{h}</th>" in facts for h in ("Date", "Host", "Place"))
 
 

@@ -79,7 +79,7 @@ def test_identities_are_derived_from_the_config(example: Wanted) -> None:
         "hub/directory",
         "group/UPX/home",
         "group/UPX/meetings",
-        "group/UPX/meeting/2026-03",
+        "group/UPX/meeting/slot/2026-1",
         "group/UPX/members",
         "group/UPX/archive",
     ):
@@ -89,8 +89,8 @@ def test_identities_are_derived_from_the_config(example: Wanted) -> None:
         "group/UPX/template/minutes",
         "group/EUK/template/minutes",
     ]
-    meeting = page(example, "group/UPX/meeting/2026-03")
-    assert meeting.identity.group_key == "UPX" and meeting.identity.meeting_month == (2026, 3)
+    meeting = page(example, "group/UPX/meeting/slot/2026-1")
+    assert meeting.identity.group_key == "UPX" and meeting.identity.meeting_slot == (2026, 1)
 
 
 def test_tree_parents_exist_in_the_same_space_and_homes_are_roots(example: Wanted) -> None:
@@ -102,14 +102,14 @@ def test_tree_parents_exist_in_the_same_space_and_homes_are_roots(example: Wante
                 assert page(example, child.parent).space_key == child.space_key
         for template in space.templates:
             assert page(example, template.fallback.parent or "").home
-    assert page(example, "group/UPX/meeting/2026-03").parent == "group/UPX/meetings"
+    assert page(example, "group/UPX/meeting/slot/2026-1").parent == "group/UPX/meetings"
 
 
 def test_titles_come_from_the_config_title_rules(example: Wanted) -> None:
     assert page(example, "hub/home").title == "Partnerschaft Umwelt Unternehmen"
     assert page(example, "hub/directory").title == fixed_title("member_directory", "de")
     assert page(example, "group/UPX/meetings").title == fixed_title("meetings", "de")
-    assert page(example, "group/UPX/meeting/2026-03").title == (
+    assert page(example, "group/UPX/meeting/slot/2026-1").title == (
         "2026-03-12 Frühjahrstreffen bei HANSA-FLEX"
     )
     for space in example.spaces:
@@ -118,7 +118,7 @@ def test_titles_come_from_the_config_title_rules(example: Wanted) -> None:
 
 
 def test_kinds_labels_and_regions(example: Wanted) -> None:
-    meeting = page(example, "group/UPX/meeting/2026-03")
+    meeting = page(example, "group/UPX/meeting/slot/2026-1")
     assert meeting.kind == "scaffold"
     assert meeting.labels == {"treffen", "klimaschutz", "energieeffizienz", "kreislaufwirtschaft"}
     assert list(meeting.regions) == ["facts"]
@@ -135,13 +135,20 @@ def test_kinds_labels_and_regions(example: Wanted) -> None:
 
 
 def test_generated_meetings_come_from_the_schedule(example: Wanted) -> None:
-    euk = [p for p in pages(example, "PUUEUK") if p.identity.meeting_month]
-    # explicit January meeting + horizon 3 of (Feb, May, Aug, Nov)
+    euk = [p for p in pages(example, "PUUEUK") if p.day]
+    # explicit January meeting (no schedule month: known by its month) + horizon 3 of (Feb,
+    # May, Aug, Nov), known by their slots, each with its former month identity
     assert [p.identity for p in euk] == [
         "group/EUK/meeting/2026-01",
-        "group/EUK/meeting/2026-02",
-        "group/EUK/meeting/2026-05",
-        "group/EUK/meeting/2026-08",
+        "group/EUK/meeting/slot/2026-1",
+        "group/EUK/meeting/slot/2026-2",
+        "group/EUK/meeting/slot/2026-3",
+    ]
+    assert [p.formerly for p in euk] == [
+        (),
+        ("group/EUK/meeting/2026-02",),
+        ("group/EUK/meeting/2026-05",),
+        ("group/EUK/meeting/2026-08",),
     ]
 
 
@@ -245,5 +252,5 @@ def test_meeting_titles_match_the_config_package(example: Wanted) -> None:
     config = load_config(EXAMPLE, today=TODAY)
     group = config.working_groups[0]
     expected = [meeting_page_title(m) for m in expand_meetings(config, group, TODAY)]
-    actual = [p.title for p in pages(example, "PUUUPX") if p.identity.meeting_month]
+    actual = [p.title for p in pages(example, "PUUUPX") if p.day]
     assert actual == expected

@@ -244,7 +244,7 @@ def delete_content(ctx: Ctx, page_id: int) -> Response:
 @v1.route("/content/<int:page_id>/history", ["GET"], gone_on_cloud=True)
 def content_history(ctx: Ctx, page_id: int) -> Response:
     page = readable_page(ctx, page_id, ("current", "trashed", "draft"))
-    return respond(history_json(ctx, page))
+    return respond(history_json(ctx, page, Expand(ctx.arg("expand"))))
 
 
 @v1.route("/content/<int:page_id>/version", ["GET"], gone_on_cloud=True, flavours=CLOUD)

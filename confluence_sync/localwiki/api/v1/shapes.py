@@ -155,6 +155,15 @@ def history_json(ctx: Ctx, page: Page, expand: Expand | None = None) -> dict[str
         "lastUpdated": version_json(ctx, page),
         "_links": {"self": f"{ctx.base}/rest/api/content/{page.id}/history"},
     }
+    if expand is not None and expand.has("contributors"):
+        # Data Center: ``contributors.publishers`` lists everyone who published a version;
+        # the users themselves only with ``.users`` expanded, their keys always.
+        authors = sorted({str(row["author"]) for row in ctx.store.versions(page.id)})
+        users = [ctx.store.user_by_name(name) for name in authors]
+        publishers: dict[str, Any] = {"userKeys": [u.user_key for u in users if u is not None]}
+        if expand.has("contributors.publishers.users"):
+            publishers["users"] = [user_json(ctx, u) for u in users if u is not None]
+        out["contributors"] = {"publishers": publishers}
     return out
 
 
