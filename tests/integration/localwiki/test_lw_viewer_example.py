@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
+from typing import Literal
 
 import pytest
 import requests
@@ -60,7 +61,7 @@ def words(html: str) -> str:
 def example(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Example]:
-    flavour = str(request.param)
+    flavour: Literal["dc", "cloud"] = request.param
     text = EXAMPLE.read_text("utf-8")
     with LocalWiki(flavour=flavour, v1_removed=flavour == "cloud") as wiki:
         known: dict[str, str] = {}

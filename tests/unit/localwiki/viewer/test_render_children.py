@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from confluence_sync.localwiki.viewer.wikidata import PageInfo
+
 from .fakes import FakeWiki, macro
 
 EVIL = '<img src=x onerror="alert(1)">'
@@ -14,7 +16,7 @@ def titles(html: str) -> list[str]:
     return re.findall(r'<a class="page-link" href="[^"]*">([^<]*)</a>', html)
 
 
-def meetings_page() -> tuple[FakeWiki, object]:
+def meetings_page() -> tuple[FakeWiki, PageInfo]:
     wiki = FakeWiki()
     home = wiki.add("Heim")
     meetings = wiki.add("Treffen", parent=home)
