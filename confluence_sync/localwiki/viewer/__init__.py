@@ -1,8 +1,12 @@
 """The HTML viewer of the local wiki, for people: spaces, page trees and pages rendered from
-storage format, beside the REST core (not behind it: it reads the store directly).
+storage format as Confluence shows them, beside the REST core (not behind it: it reads the
+store directly).
 
-``render`` turns a storage body into safe HTML (pure); ``app`` serves the pages
-(``make_viewer``) with ``static/viewer.css``.
+``render`` turns a storage body into safe HTML (pure), with the macros in ``macros``,
+``children`` and ``reports`` (reading other pages through ``extract``), dates and words in the
+reader's language from ``i18n``; what rendering may ask of the wiki is the ``wikidata``
+protocol, which ``store_data`` answers from the store. ``app`` serves the pages
+(``make_viewer``) with ``static/viewer.css``; ``info`` is a page's "page information".
 
-Imports: ``store`` and ``rules.storage_format``; never ``web`` or ``api``.
+Imports: ``store`` and ``rules`` (storage format, CQL); never ``web`` or ``api``.
 """

@@ -1,16 +1,21 @@
 """The viewer's pages: a werkzeug WSGI app over a ``Store``, read-only and without auth.
 
-Four kinds of page: the space list, a space's page tree, a page (rendered body, labels,
-properties, version history) with any earlier version of it, and its raw storage source.
+The kinds of page: the space list, a space's page tree, a page as Confluence shows it (its
+rendered body and labels), its "page information" (record, content properties, history:
+``viewer.info``), any earlier version of it, and its raw storage source.
 ``server.build_wsgi_app`` mounts it at ``/viewer`` beside the REST core.
 
-Imports: ``viewer.render`` and the store (its records, read directly: the viewer is no API
-client).
+Rendering gets the store only through ``store_data.StoreWikiData`` (the ``WikiData`` the
+macros read) and the reader's language from ``i18n.choose_language``: a ``?lang=`` link (kept
+in a cookie, like Confluence's login-screen language choice), the browser's
+``Accept-Language``, then the viewer's default.
+
+Imports: the viewer's ``render``, ``i18n``, ``info`` and ``store_data``, and the store (its
+records, read directly: the viewer is no API client).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from html import escape
 from importlib import resources
@@ -20,7 +25,10 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from confluence_sync.localwiki.viewer.render import PageHref, render_storage_html
+from confluence_sync.localwiki.viewer import i18n
+from confluence_sync.localwiki.viewer.info import page_information_html
+from confluence_sync.localwiki.viewer.render import render_storage_html
+from confluence_sync.localwiki.viewer.store_data import StoreWikiData
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -29,15 +37,29 @@ if TYPE_CHECKING:
     from confluence_sync.localwiki.store.model import Page, Space
 
 
-def _layout(title: str, prefix: str, body: str, crumbs: Iterable[tuple[str, str]] = ()) -> str:
+_CURRENT = ' class="current"'
+
+
+def _layout(
+    title: str,
+    prefix: str,
+    body: str,
+    crumbs: Iterable[tuple[str, str]] = (),
+    language: str = i18n.DEFAULT_LANGUAGE,
+) -> str:
     trail = " › ".join(f'<a href="{escape(href)}">{escape(text)}</a>' for href, text in crumbs)
+    switch = " · ".join(
+        f'<a href="?lang={code}"{_CURRENT if code == language else ""}>{name}</a>'
+        for code, name in (("de", "Deutsch"), ("en", "English"))
+    )
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
         f"<title>{escape(title)} · local wiki</title>"
         '<link rel="icon" href="data:,">'  # no favicon request for the REST core to log
         f'<link rel="stylesheet" href="{escape(prefix)}/static/viewer.css"></head><body>'
         f'<header><a class="brand" href="{escape(prefix)}/">local wiki</a>'
-        f'<nav class="crumbs">{trail}</nav></header><main>{body}</main></body></html>'
+        f'<nav class="crumbs">{trail}</nav></header><main>{body}</main>'
+        f'<footer class="languages">{switch}</footer></body></html>'
     )
 
 
@@ -50,9 +72,13 @@ def _css() -> bytes:
 class Viewer:
     """WSGI app over a store; build it with :func:`make_viewer`."""
 
-    def __init__(self, store: Store, url_prefix: str) -> None:
+    def __init__(
+        self, store: Store, url_prefix: str, language: str = i18n.DEFAULT_LANGUAGE
+    ) -> None:
         self.store = store
         self.prefix = url_prefix.rstrip("/")
+        self.language = i18n.supported(language) or i18n.DEFAULT_LANGUAGE
+        self.wiki = StoreWikiData(store, self.prefix)
         self.css = _css()
         self.map = Map(
             [
@@ -61,6 +87,7 @@ class Viewer:
                 Rule(f"{self.prefix}/spaces/<key>", endpoint="space"),
                 Rule(f"{self.prefix}/pages/<int:page_id>", endpoint="page"),
                 Rule(f"{self.prefix}/pages/<int:page_id>/storage", endpoint="storage"),
+                Rule(f"{self.prefix}/pages/<int:page_id>/info", endpoint="info"),
                 Rule(
                     f"{self.prefix}/pages/<int:page_id>/versions/<int:number>", endpoint="version"
                 ),
@@ -75,14 +102,43 @@ class Viewer:
             response: Response = getattr(self, f"view_{endpoint}")(request, **args)
         except HTTPException as error:
             response = Response(
-                _layout(str(error.code), self.prefix, f"<h1>{escape(str(error.name))}</h1>"),
+                _layout(
+                    str(error.code),
+                    self.prefix,
+                    f"<h1>{escape(str(error.name))}</h1>",
+                    language=self.reader_language(request),
+                ),
                 status=error.code,
                 mimetype="text/html",
             )
+        chosen = i18n.supported(request.args.get("lang"))
+        if chosen:  # the reader picked a language: keep it, as Confluence's cookie does
+            response.set_cookie(
+                i18n.COOKIE, chosen, max_age=365 * 86400, path=f"{self.prefix}/", samesite="Lax"
+            )
         return response(environ, start_response)
 
-    def _html(self, title: str, body: str, crumbs: Iterable[tuple[str, str]] = ()) -> Response:
-        return Response(_layout(title, self.prefix, body, crumbs), mimetype="text/html")
+    def reader_language(self, request: Request) -> str:
+        """The language this request is rendered in (see ``viewer.i18n``)."""
+        picked = request.args.get("lang") or request.cookies.get(i18n.COOKIE)
+        browser = [value for value, _quality in request.accept_languages]
+        return i18n.choose_language(picked, browser, self.language)
+
+    def _html(
+        self,
+        title: str,
+        body: str,
+        crumbs: Iterable[tuple[str, str]] = (),
+        request: Request | None = None,
+    ) -> Response:
+        language = self.reader_language(request) if request is not None else self.language
+        return Response(_layout(title, self.prefix, body, crumbs, language), mimetype="text/html")
+
+    def render(self, page: Page, body: str, request: Request) -> str:
+        """``body`` (the page's, or an earlier version's) as the reader sees it on ``page``."""
+        return render_storage_html(
+            body, wiki=self.wiki, here=self.wiki.info(page), language=self.reader_language(request)
+        )
 
     def _space(self, key: str) -> Space:
         space = self.store.space_by_key(key)
@@ -112,7 +168,7 @@ class Viewer:
             if rows
             else '<p class="empty">No spaces yet.</p>'
         )
-        return self._html("Spaces", f"<h1>Spaces</h1>{table}")
+        return self._html("Spaces", f"<h1>Spaces</h1>{table}", request=request)
 
     def view_space(self, request: Request, key: str) -> Response:
         space = self._space(key)
@@ -138,27 +194,8 @@ class Viewer:
             f"<h1>{escape(space.name)} <small>{escape(space.key)}</small></h1>{description}"
             f"<h2>Pages</h2>{tree(None, 'tree tree-root') or '<p class=empty>No pages.</p>'}"
         )
-        return self._html(space.name, body, [(f"{self.prefix}/spaces/{space.key}", space.key)])
-
-    def _page_href(self, default_space: str) -> PageHref:
-        def href(space_key: str | None, title: str) -> str | None:
-            space = self.store.space_by_key(space_key or default_space)
-            if space is None:
-                return None
-            found = self.store.find_pages(space_ids=[space.id], title=title, limit=1)
-            return f"{self.prefix}/pages/{found[0].id}" if found else None
-
-        return href
-
-    def _user_name(self, attrs: dict[str, str]) -> str | None:
-        user = None
-        if "account-id" in attrs:
-            user = self.store.user_by_account_id(attrs["account-id"])
-        elif "userkey" in attrs:
-            user = self.store.user_by_key(attrs["userkey"])
-        elif "username" in attrs:
-            user = self.store.user_by_name(attrs["username"])
-        return user.display_name if user else None
+        crumbs = [(f"{self.prefix}/spaces/{space.key}", space.key)]
+        return self._html(space.name, body, crumbs, request)
 
     def _crumbs(self, page: Page) -> list[tuple[str, str]]:
         crumbs = [(f"{self.prefix}/spaces/{page.space_key}", page.space_key)]
@@ -167,44 +204,36 @@ class Viewer:
 
     def view_page(self, request: Request, page_id: int) -> Response:
         page = self._page(page_id)
-        rendered = render_storage_html(
-            page.body, page_href=self._page_href(page.space_key), user_name=self._user_name
-        )
         labels = self.store.labels("content", page.id)
         label_html = "".join(f'<span class="label">{escape(lb.name)}</span>' for lb in labels)
-        props = "".join(
-            f"<tr><td><code>{escape(p.key)}</code></td><td>{p.version}</td>"
-            f"<td><pre>{escape(json.dumps(p.value, indent=2, ensure_ascii=False))}</pre></td></tr>"
-            for p in self.store.properties("content", page.id)
-        )
-        versions = "".join(
-            f'<tr><td><a href="{self.prefix}/pages/{page.id}/versions/{int(v["number"])}">'
-            f"{int(v['number'])}</a></td><td>{escape(str(v['created_at']))}</td>"
-            f"<td>{escape(str(v['author']))}</td><td>{escape(str(v['message'] or ''))}</td></tr>"
-            for v in self.store.versions(page.id)
-        )
         status = (
             f' <span class="badge">{escape(page.status)}</span>' if page.status != "current" else ""
         )
+        # As on a Confluence page: title, byline, body, labels; the internals (content
+        # properties, storage, history) are one click away under "page information".
         body = (
             f'<article class="page"><h1 class="page-title">{escape(page.title)}{status}</h1>'
-            f'<p class="meta">{escape(page.type)} {page.id} · version {page.version} · '
-            f"last changed {escape(page.updated_at)} by {escape(page.updater)} · "
-            f'<a href="{self.prefix}/pages/{page.id}/storage">storage source</a></p>'
-            f'<div class="labels">{label_html or "<span class=empty>no labels</span>"}</div>'
-            f'<div class="wiki-body">{rendered}</div></article>'
-            "<section><h2>Properties</h2>"
-            + (
-                f'<table class="list"><thead><tr><th>Key</th><th>Version</th><th>Value</th></tr>'
-                f"</thead><tbody>{props}</tbody></table>"
-                if props
-                else '<p class="empty">No properties.</p>'
-            )
-            + '</section><section><h2>History</h2><table class="list"><thead><tr><th>Version</th>'
-            f"<th>When</th><th>By</th><th>Message</th></tr></thead><tbody>{versions}</tbody>"
-            "</table></section>"
+            f'<p class="meta">last changed {escape(page.updated_at)} by {escape(page.updater)}'
+            f" · version {page.version} · "
+            f'<a class="page-info-link" href="{self.prefix}/pages/{page.id}/info">'
+            "page information</a></p>"
+            f'<div class="wiki-body">{self.render(page, page.body, request)}</div>'
+            f'<div class="labels">{label_html}</div></article>'
         )
-        return self._html(page.title, body, self._crumbs(page))
+        return self._html(page.title, body, self._crumbs(page), request)
+
+    def view_info(self, request: Request, page_id: int) -> Response:
+        page = self._page(page_id)
+        body = page_information_html(
+            self.prefix,
+            page,
+            parent=self.store.page(page.parent_id) if page.parent_id is not None else None,
+            labels=self.store.labels("content", page.id),
+            properties=self.store.properties("content", page.id),
+            versions=self.store.versions(page.id),
+        )
+        crumbs = [*self._crumbs(page), (f"{self.prefix}/pages/{page.id}", page.title)]
+        return self._html(f"{page.title} (page information)", body, crumbs, request)
 
     def view_version(self, request: Request, page_id: int, number: int) -> Response:
         page = self._page(page_id)
@@ -212,20 +241,17 @@ class Viewer:
         if not found:
             raise NotFound()
         version = found[0]
-        rendered = render_storage_html(
-            str(version["body"]),
-            page_href=self._page_href(page.space_key),
-            user_name=self._user_name,
-        )
         body = (
             f'<article class="page"><h1 class="page-title">{escape(str(version["title"]))} '
             f"<small>version {number} of {page.version}</small></h1>"
             f'<p class="meta">{escape(str(version["created_at"]))} by '
-            f"{escape(str(version['author']))} · {escape(str(version['message'] or ''))}</p>"
-            f'<div class="wiki-body">{rendered}</div></article>'
+            f"{escape(str(version['author']))} · {escape(str(version['message'] or ''))} · "
+            f'<a href="{self.prefix}/pages/{page.id}/info">page information</a></p>'
+            f'<div class="wiki-body">{self.render(page, str(version["body"]), request)}</div>'
+            "</article>"
         )
         crumbs = [*self._crumbs(page), (f"{self.prefix}/pages/{page.id}", page.title)]
-        return self._html(f"{page.title} (v{number})", body, crumbs)
+        return self._html(f"{page.title} (v{number})", body, crumbs, request)
 
     def view_storage(self, request: Request, page_id: int) -> Response:
         page = self._page(page_id)
@@ -233,14 +259,21 @@ class Viewer:
             f"<h1>{escape(page.title)} <small>storage format</small></h1>"
             f'<pre class="source">{escape(page.body)}</pre>'
         )
-        return self._html(
-            page.title, body, [*self._crumbs(page), (f"{self.prefix}/pages/{page.id}", page.title)]
-        )
+        crumbs = [
+            *self._crumbs(page),
+            (f"{self.prefix}/pages/{page.id}", page.title),
+            (f"{self.prefix}/pages/{page.id}/info", "page information"),
+        ]
+        return self._html(page.title, body, crumbs, request)
 
 
-def make_viewer(store: Store, *, url_prefix: str = "/viewer") -> WSGIApplication:
-    """A WSGI app that shows ``store`` to people under ``url_prefix`` (read-only, no auth)."""
-    return Viewer(store, url_prefix)
+def make_viewer(
+    store: Store, *, url_prefix: str = "/viewer", language: str = i18n.DEFAULT_LANGUAGE
+) -> WSGIApplication:
+    """A WSGI app that shows ``store`` to people under ``url_prefix`` (read-only, no auth);
+    ``language`` is the site's default language, for readers whose browser names none the
+    viewer knows."""
+    return Viewer(store, url_prefix, language)
 
 
 __all__ = ["Viewer", "make_viewer"]

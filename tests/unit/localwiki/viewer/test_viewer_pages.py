@@ -59,15 +59,29 @@ def test_space_tree_nests_children_under_their_parent(store: Store) -> None:
     )
 
 
-def test_page_shows_body_labels_properties_history_and_resolves_links(store: Store) -> None:
+def test_page_shows_body_and_labels_and_resolves_links(store: Store) -> None:
     parent, child = pages(store)
     status, html = get(store, f"/viewer/pages/{child}")
     assert status == 200
     assert f'<a class="page-link" href="/viewer/pages/{parent}">Sitzungen</a>' in html
     assert '<span class="label">meeting</span>' in html
-    assert "confluence-sync" in html and "group/UPX/meeting/2026-03" in html
-    assert "<th>Version</th>" in html
     assert "<img" not in html
+
+
+def test_internals_are_under_page_information_not_on_the_page(store: Store) -> None:
+    _, child = pages(store)
+    _, html = get(store, f"/viewer/pages/{child}")
+    assert "group/UPX/meeting/2026-03" not in html and "<th>Version</th>" not in html
+    assert f'<a class="page-info-link" href="/viewer/pages/{child}/info">page information</a>' in (
+        html
+    )
+    status, info = get(store, f"/viewer/pages/{child}/info")
+    assert status == 200
+    assert "<code>confluence-sync</code>" in info and "group/UPX/meeting/2026-03" in info
+    assert "<th>Version</th>" in info and f'href="/viewer/pages/{child}/storage"' in info
+    assert '<span class="label">meeting</span>' in info
+    assert "Sitzung &lt;img src=x" in info and "<img" not in info
+    assert get(store, "/viewer/pages/424242/info")[0] == 404
 
 
 def test_storage_source_is_escaped(store: Store) -> None:
@@ -94,9 +108,41 @@ def test_an_earlier_version_is_rendered_and_linked_from_the_history(store: Store
     page = store.page(child)
     assert page is not None
     store.update_page(child, title=page.title, version=2, author="admin", body="<p>zwei</p>")
-    _, html = get(store, f"/viewer/pages/{child}")
+    _, html = get(store, f"/viewer/pages/{child}/info")
     assert f'<a href="/viewer/pages/{child}/versions/1">1</a>' in html
     status, old = get(store, f"/viewer/pages/{child}/versions/1")
     assert status == 200
     assert "version 1 of 2" in old and "Siehe" in old and "zwei" not in old
     assert get(store, f"/viewer/pages/{child}/versions/9")[0] == 404
+
+
+def test_dates_follow_the_browsers_language_and_a_chosen_one_sticks(store: Store) -> None:
+    page = store.create_page(
+        space_key="UPX",
+        title="Termin",
+        body='<p><time datetime="2026-03-12" /></p>',
+        author="admin",
+    )
+    client = Client(make_viewer(store))
+    german = client.get(f"/viewer/pages/{page.id}", headers={"Accept-Language": "de-DE,de;q=0.9"})
+    assert "Do., 12. März 2026" in german.get_data(as_text=True)
+    assert '<html lang="de">' in german.get_data(as_text=True)
+    plain = client.get(f"/viewer/pages/{page.id}")
+    assert "Thu, Mar 12, 2026" in plain.get_data(as_text=True)  # the viewer's default: English
+    chosen = client.get(f"/viewer/pages/{page.id}?lang=de")
+    assert "localwiki-lang=de" in chosen.headers["Set-Cookie"]
+    again = client.get(f"/viewer/pages/{page.id}", headers={"Accept-Language": "en"})
+    assert "Do., 12. März 2026" in again.get_data(as_text=True)  # the cookie wins
+
+
+def test_the_sites_default_language_serves_readers_without_a_known_one(store: Store) -> None:
+    page = store.create_page(
+        space_key="UPX",
+        title="Termin",
+        body='<p><time datetime="2026-03-12" /></p>',
+        author="admin",
+    )
+    response = Client(make_viewer(store, language="de")).get(
+        f"/viewer/pages/{page.id}", headers={"Accept-Language": "fr-FR"}
+    )
+    assert "Do., 12. März 2026" in response.get_data(as_text=True)
