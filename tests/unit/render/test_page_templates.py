@@ -94,7 +94,10 @@ def test_meeting_page_has_facts_in_page_properties_and_member_sections() -> None
     after = page.body.split("confluence-sync:end:facts", 1)[1]
     for heading in ("Teilnehmende", "Protokoll", "Beschlüsse", "Aufgaben"):
         assert f"<h2>{heading}</h2>" in after  # scaffold: outside the managed region
-    assert "<ac:task-list>" in after and "Teilnehmende" not in facts
+    # Action items: a hint, no task (a task of instructional text alone would be an open
+    # task in the group's report).
+    assert "<ac:task-list>" not in after and "<ac:placeholder>Aufgaben: [] tippen" in after
+    assert "Teilnehmende" not in facts
 
 
 def test_group_home_reports_are_scoped_to_the_space() -> None:
@@ -122,7 +125,7 @@ def test_minutes_template_uses_variables_on_cloud_and_placeholders_on_the_dc_pag
     found = next(t for t in wiki.templates if t.fallback.space_key == "PUUUPX")
     template = found.template
     assert "<at:declarations>" in template.body and "<at:var " in template.body
-    assert 'ac:name="details"' in template.body and "<ac:task-list>" in template.body
+    assert 'ac:name="details"' in template.body and "<ac:task-list>" not in template.body
     fallback = found.fallback.body
     assert "at:" not in fallback and "<ac:placeholder>" in fallback
     assert "Data Center" in found.note.text and ("space", "PUUUPX") in found.note.fills
