@@ -1,5 +1,6 @@
 """Users, tokens and groups in the local wiki's store, and the caches that keep every
-request's authentication and permission check cheap (cleared on each relevant change).
+request's authentication and permission check cheap (cleared on each relevant change, and
+when another connection commits: ``db.StoreBase.notice_other_writers``).
 
 Imports: ``store.db`` and ``store.model``.
 """
@@ -62,6 +63,12 @@ class PeopleStore(StoreBase):
         self._perm_cache.clear()
         self._auth_cache.clear()
         self._user_cache.clear()
+
+    def _forget_cached(self) -> None:
+        # Another process may have changed a password, a token or a membership: the caches
+        # above know only this store's own writes.
+        self._changed()
+        super()._forget_cached()
 
     # -- users and tokens ----------------------------------------------------------------
     def create_user(
