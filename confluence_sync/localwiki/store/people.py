@@ -79,11 +79,22 @@ class PeopleStore(StoreBase):
         email: str | None = None,
         display_name: str | None = None,
         groups: Iterable[str] = (DEFAULT_GROUP,),
+        account_id: str | None = None,
     ) -> User:
-        """Create a user (and put them in ``groups``; new users join confluence-users)."""
+        """Create a user (and put them in ``groups``; new users join confluence-users).
+
+        ``account_id`` gives the Cloud account id a site already uses for the person (a config
+        written for Cloud names accounts by it); else one is derived from the username."""
         if not username or len(username) > 255:
             raise Invalid("Username must be between 1 and 255 characters")
+        # An account id is an opaque string: the Cloud v1 spec's GenericAccountId has neither
+        # pattern nor length ("384093:32b4d9w0-…" is its example; older ones are 24 hex digits).
+        if account_id is not None and not account_id.strip():
+            raise Invalid("An account id cannot be empty")
+        if account_id is not None and self.user_by_account_id(account_id) is not None:
+            raise Conflict(f"A user with the account id {account_id} already exists")
         email = email or f"{username}@localwiki.invalid"
+        user_key, derived_account_id = _identity(username)
         with self._tx() as conn:
             try:
                 cur = conn.execute(
@@ -94,7 +105,8 @@ class PeopleStore(StoreBase):
                         email,
                         display_name or username,
                         _hash(password),
-                        *_identity(username),
+                        user_key,
+                        account_id or derived_account_id,
                     ),
                 )
             except sqlite3.IntegrityError as error:
