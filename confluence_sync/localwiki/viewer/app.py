@@ -4,8 +4,8 @@ Four kinds of page: the space list, a space's page tree, a page (rendered body, 
 properties, version history) with any earlier version of it, and its raw storage source.
 ``server.build_wsgi_app`` mounts it at ``/viewer`` beside the REST core.
 
-Imports: ``viewer.render`` and the store (its records, read directly: the viewer is no API
-client).
+Imports: ``viewer.render``, ``viewer.create_dialog`` (the Create dialog's two pages) and the
+store (its records, read directly: the viewer is no API client).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from confluence_sync.localwiki.viewer import create_dialog
 from confluence_sync.localwiki.viewer.render import PageHref, render_storage_html
 
 if TYPE_CHECKING:
@@ -59,6 +60,10 @@ class Viewer:
                 Rule(f"{self.prefix}/", endpoint="spaces"),
                 Rule(f"{self.prefix}/static/viewer.css", endpoint="css"),
                 Rule(f"{self.prefix}/spaces/<key>", endpoint="space"),
+                Rule(f"{self.prefix}/spaces/<key>/create", endpoint="create"),
+                Rule(
+                    f"{self.prefix}/spaces/<key>/create/<int:template_id>", endpoint="create_from"
+                ),
                 Rule(f"{self.prefix}/pages/<int:page_id>", endpoint="page"),
                 Rule(f"{self.prefix}/pages/<int:page_id>/storage", endpoint="storage"),
                 Rule(
@@ -95,6 +100,10 @@ class Viewer:
         if page is None:
             raise NotFound()
         return page
+
+    # The Create dialog (its own module): a space's templates, and a new page from one.
+    view_create = create_dialog.view_create
+    view_create_from = create_dialog.view_create_from
 
     def view_css(self, request: Request) -> Response:
         return Response(self.css, mimetype="text/css")
@@ -136,6 +145,7 @@ class Viewer:
         description = f"<p>{escape(space.description)}</p>" if space.description else ""
         body = (
             f"<h1>{escape(space.name)} <small>{escape(space.key)}</small></h1>{description}"
+            f"{create_dialog.create_link(self.prefix, space.key)}"
             f"<h2>Pages</h2>{tree(None, 'tree tree-root') or '<p class=empty>No pages.</p>'}"
         )
         return self._html(space.name, body, [(f"{self.prefix}/spaces/{space.key}", space.key)])

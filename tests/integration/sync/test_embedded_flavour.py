@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
+from werkzeug.test import Client
 
 from confluence_sync.cli import app
 from confluence_sync.localwiki.store import Store
+from confluence_sync.localwiki.viewer.app import make_viewer
 
 from .conftest import TODAY
 
@@ -68,6 +70,13 @@ def test_sync_with_flavour_cloud_and_no_url_goes_through_cloud(tmp_path: Path) -
         assert space is not None
         assert [t.name for t in store.templates(space.id)] == ["Vorlage: Protokoll eines Treffens"]
         assert store.user_by_account_id("cherm") is not None
+        # The viewer's Create dialog offers it, asking for the template's variables first.
+        viewer = Client(make_viewer(store))
+        dialog = viewer.get("/viewer/spaces/PUUUPX/create").get_data(as_text=True)
+        assert "Vorlage: Protokoll eines Treffens" in dialog
+        (template,) = store.templates(space.id)
+        form = viewer.get(f"/viewer/spaces/PUUUPX/create/{template.id}").get_data(as_text=True)
+        assert all(f'name="var-{name}"' in form for name in ("datum", "gastgeber", "ort"))
     finally:
         store.close()
     again = tmp_path / "again.json"
