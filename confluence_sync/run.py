@@ -299,11 +299,13 @@ def sync_run(
 
 @dataclass
 class Outcome:
-    """A finished command: its result and, for the embedded wiki, where the data lives."""
+    """A finished command: its result and, for the embedded wiki, where the data lives and
+    whether it ran as Cloud (``serve`` must be told so)."""
 
     result: RunResult
     db_path: Path | None = None
     viewer_url: str = ""
+    cloud: bool = False
 
 
 def execute(
@@ -321,11 +323,16 @@ def execute(
 
     config, target = _load(config_path, options)
     with ExitStack() as stack:
-        outcome_db, viewer = None, ""
+        outcome_db, viewer, cloud = None, "", False
         if settings.embedded:
             accounts = () if dry_run else config.accounts()
-            local = stack.enter_context(embedded_wiki(config_path, data_dir, accounts=accounts))
+            local = stack.enter_context(
+                embedded_wiki(
+                    config_path, data_dir, accounts=accounts, flavour=settings.resolved_flavour
+                )
+            )
             settings, outcome_db, viewer = local.settings, local.db_path, local.viewer_url
+            cloud = local.flavour == "cloud"
         backend = open_backend(settings)
         stack.callback(backend.close)
         me = tuple(a for a in (*options.self_accounts, settings.username) if a)
@@ -334,7 +341,7 @@ def execute(
             result = plan_run(backend.reader, target, run_options)
         else:
             result = sync_run(backend, target, run_options, progress=progress, on_plan=on_plan)
-        return Outcome(result, outcome_db, viewer)
+        return Outcome(result, outcome_db, viewer, cloud)
 
 
 def unlock(config_path: Path, *, settings: Settings, data_dir: Path | None = None) -> str:
@@ -343,7 +350,9 @@ def unlock(config_path: Path, *, settings: Settings, data_dir: Path | None = Non
     hub_key = load_config(config_path, today=dt.date.today()).network.key
     with ExitStack() as stack:
         if settings.embedded:
-            local = stack.enter_context(embedded_wiki(config_path, data_dir))
+            local = stack.enter_context(
+                embedded_wiki(config_path, data_dir, flavour=settings.resolved_flavour)
+            )
             settings = local.settings
         backend = open_backend(settings)
         stack.callback(backend.close)

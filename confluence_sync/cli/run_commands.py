@@ -160,7 +160,8 @@ def sync(
         typer.echo(f"refused: {result.refused}", err=True)
     if outcome.db_path is not None:
         typer.echo(f"local wiki data: {outcome.db_path}")
-        typer.echo(f"browse it: confluence-sync serve --db {outcome.db_path}")
+        as_cloud = " --flavour cloud" if outcome.cloud else ""
+        typer.echo(f"browse it: confluence-sync serve --db {outcome.db_path}{as_cloud}")
         typer.echo("then open http://127.0.0.1:8090/viewer (serve's default port)")
     raise typer.Exit(code)
 

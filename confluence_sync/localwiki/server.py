@@ -58,6 +58,7 @@ def build_wsgi_app(
     def with_viewer(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == VIEWER_PREFIX or path.startswith(VIEWER_PREFIX + "/"):
+            store.notice_other_writers()  # the core does so itself; the viewer reads the store
             return viewer(environ, start_response)
         return core(environ, start_response)
 

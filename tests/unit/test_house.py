@@ -24,7 +24,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "wanted": {"errors", "config", "wiki"},
     "backends": {"errors", "settings", "wiki"},
     "localwiki": set(),  # a Confluence of its own: it knows nothing of the client
-    "embedded": {"config", "settings", "localwiki"},
+    "embedded": {"flavours", "config", "settings", "localwiki"},
     "state": {"errors", "wiki", "config", "wanted", "backends"},
     "plan": {"errors", "wiki", "config", "wanted", "state"},
     "apply": {"errors", "wiki", "wanted", "state", "plan", "backends"},

@@ -5,6 +5,15 @@ writer) and one process-wide write lock, so writers queue in Python instead of s
 SQLITE_BUSY. ``:memory:`` cannot be shared between connections, so it gets a single connection
 guarded by the same lock for reads and writes.
 
+Several processes may open one database file (``confluence-sync serve`` beside a sync on
+``.confluence-sync/localwiki.sqlite3``). The store's caches are keyed by ``write_generation``,
+which this store moves on its own writes, or emptied by the people store on its own writes;
+``notice_other_writers`` does both for everyone else's. The HTTP layers call it once per
+request, before any cache is consulted. It asks SQLite's ``PRAGMA data_version``, which changes
+when any other connection commits; only then does it move the generation on and read the
+``people_changes`` count, which triggers move on with every write to the tables the credential
+and permission caches answer from, so a page written elsewhere leaves those caches alone.
+
 Imports: nothing of the local wiki.
 """
 
@@ -71,10 +80,24 @@ CREATE TABLE IF NOT EXISTS attachments(
     media_type TEXT NOT NULL, comment TEXT NOT NULL, data BLOB NOT NULL,
     version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
     author TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'current', UNIQUE(page_id, title));
+CREATE TABLE IF NOT EXISTS people_changes(id INTEGER PRIMARY KEY CHECK (id = 1),
+    n INTEGER NOT NULL);
+INSERT OR IGNORE INTO people_changes(id, n) VALUES(1, 0);
 CREATE TABLE IF NOT EXISTS longtasks(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, space_id INTEGER, polls_left INTEGER NOT NULL,
     finished INTEGER NOT NULL, created_at TEXT NOT NULL);
 """
+
+# What the people store's caches answer from (users, tokens, groups, members, space
+# permissions): a write to any of them, by any connection, counts ``people_changes`` up in the
+# same transaction.
+PEOPLE_TABLES = ("users", "tokens", "groups_", "members", "permissions")
+SCHEMA += "".join(
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_counted AFTER {event} ON {table} "
+    "BEGIN UPDATE people_changes SET n = n + 1 WHERE id = 1; END;\n"
+    for table in PEOPLE_TABLES
+    for event in ("INSERT", "UPDATE", "DELETE")
+)
 
 # Columns added after databases were first written: added to an older database on open, so a
 # wiki starts on any database it wrote (table, column, declaration).
@@ -112,9 +135,18 @@ class StoreBase:
         self._shared: sqlite3.Connection | None = None
         # Bumped when a write transaction starts and again when it ends, so an answer computed
         # from a read that overlapped a write is tagged with a generation that is already
-        # gone by the time it could be served (see web/response_cache.py). Assumes this Store is
-        # the only writer of its database, as the permission and credential caches do.
+        # gone by the time it could be served (see web/response_cache.py); bumped too when
+        # notice_other_writers sees another connection's commit.
         self.write_generation = 0
+        # One connection that only asks PRAGMA data_version, shared by all threads: a
+        # connection's data_version is its own count, so per-thread connections could not be
+        # compared, and a connection that never writes sees every commit, this process's
+        # included. An in-memory database has no other writer, so it has none.
+        self._watch: sqlite3.Connection | None = None
+        self._watch_lock = threading.Lock()
+        self._generation_lock = threading.Lock()
+        self._data_version = -1  # the watch connection's, when last asked
+        self._people_changes = 0  # the count when last read
         if self.memory:
             self._shared = self._open()
         conn = self._conn()
@@ -131,6 +163,50 @@ class StoreBase:
                         "INSERT INTO sqlite_sequence(name, seq) VALUES(?, ?)", (table, seed)
                     )
             conn.commit()
+            (self._people_changes,) = conn.execute("SELECT n FROM people_changes").fetchone()
+        if not self.memory:
+            self._data_version = self._watch_version()  # what the file holds now is seen
+
+    def _watch_version(self) -> int:
+        """The watch connection's data_version (call with ``_watch_lock`` held, or alone)."""
+        if self._watch is None:
+            self._watch = self._open()
+        (version,) = self._watch.execute("PRAGMA data_version").fetchone()
+        return int(version)
+
+    def notice_other_writers(self) -> None:
+        """See what other connections (another process, as a rule) committed since the last
+        call: the generation moves on, and the people caches are emptied when users, tokens,
+        groups or permissions changed.
+
+        About 2 µs while nothing was written (one pragma). This store's own commits (other
+        threads' connections) change the watch connection's data_version too, so after each
+        the generation moves on once more, which costs nothing (the write moved it on already)."""
+        if self.memory:
+            return
+        with self._watch_lock:
+            version = self._watch_version()
+            if version == self._data_version:
+                return
+            # All of it under the watch lock: a request that finds the version unchanged
+            # must find the generation moved on and the caches emptied.
+            self._data_version = version
+            self._bump_generation()
+            assert self._watch is not None
+            (count,) = self._watch.execute("SELECT n FROM people_changes").fetchone()
+            if count != self._people_changes:
+                self._people_changes = count
+                self._forget_cached()
+
+    def _bump_generation(self) -> None:
+        # ``+=`` on an attribute is not atomic between threads; a lost bump could bring an
+        # old generation back, and with it an answer computed from older data.
+        with self._generation_lock:
+            self.write_generation += 1
+
+    def _forget_cached(self) -> None:
+        """Drop what the parts cache beside the generation (the people store's credential,
+        user and permission answers); overridden where there is something to drop."""
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
@@ -167,7 +243,7 @@ class StoreBase:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; rolled back when the block raises."""
         with self._write_lock:
-            self.write_generation += 1
+            self._bump_generation()
             try:
                 conn = self._conn()
                 conn.execute("BEGIN IMMEDIATE")
@@ -178,7 +254,7 @@ class StoreBase:
                     raise
                 conn.execute("COMMIT")
             finally:
-                self.write_generation += 1
+                self._bump_generation()
 
     def close(self) -> None:
         """Close this thread's connection of a file store (others close when their threads
@@ -188,3 +264,10 @@ class StoreBase:
         if conn is not None:
             conn.close()
             del self._local.conn
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                # A new connection counts data_version afresh: its first answer is taken as a
+                # change (the people_changes count then tells whether the people caches go).
+                self._watch = None
+                self._data_version = -1

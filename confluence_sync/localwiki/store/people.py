@@ -1,5 +1,6 @@
 """Users, tokens and groups in the local wiki's store, and the caches that keep every
-request's authentication and permission check cheap (cleared on each relevant change).
+request's authentication and permission check cheap (cleared on each relevant change, and
+when another connection commits: ``db.StoreBase.notice_other_writers``).
 
 Imports: ``store.db`` and ``store.model``.
 """
@@ -63,6 +64,12 @@ class PeopleStore(StoreBase):
         self._auth_cache.clear()
         self._user_cache.clear()
 
+    def _forget_cached(self) -> None:
+        # Another process may have changed a password, a token or a membership: the caches
+        # above know only this store's own writes.
+        self._changed()
+        super()._forget_cached()
+
     # -- users and tokens ----------------------------------------------------------------
     def create_user(
         self,
@@ -72,11 +79,22 @@ class PeopleStore(StoreBase):
         email: str | None = None,
         display_name: str | None = None,
         groups: Iterable[str] = (DEFAULT_GROUP,),
+        account_id: str | None = None,
     ) -> User:
-        """Create a user (and put them in ``groups``; new users join confluence-users)."""
+        """Create a user (and put them in ``groups``; new users join confluence-users).
+
+        ``account_id`` gives the Cloud account id a site already uses for the person (a config
+        written for Cloud names accounts by it); else one is derived from the username."""
         if not username or len(username) > 255:
             raise Invalid("Username must be between 1 and 255 characters")
+        # An account id is an opaque string: the Cloud v1 spec's GenericAccountId has neither
+        # pattern nor length ("384093:32b4d9w0-…" is its example; older ones are 24 hex digits).
+        if account_id is not None and not account_id.strip():
+            raise Invalid("An account id cannot be empty")
+        if account_id is not None and self.user_by_account_id(account_id) is not None:
+            raise Conflict(f"A user with the account id {account_id} already exists")
         email = email or f"{username}@localwiki.invalid"
+        user_key, derived_account_id = _identity(username)
         with self._tx() as conn:
             try:
                 cur = conn.execute(
@@ -87,7 +105,8 @@ class PeopleStore(StoreBase):
                         email,
                         display_name or username,
                         _hash(password),
-                        *_identity(username),
+                        user_key,
+                        account_id or derived_account_id,
                     ),
                 )
             except sqlite3.IntegrityError as error:

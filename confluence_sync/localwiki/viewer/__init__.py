@@ -6,7 +6,8 @@ store directly).
 ``children`` and ``reports`` (reading other pages through ``extract``), dates and words in the
 reader's language from ``i18n``; what rendering may ask of the wiki is the ``wikidata``
 protocol, which ``store_data`` answers from the store. ``app`` serves the pages
-(``make_viewer``) with ``static/viewer.css``; ``info`` is a page's "page information".
+(``make_viewer``) with ``static/viewer.css``; ``info`` is a page's "page information";
+``create_dialog`` is the Create dialog (a space's page templates, and a new page from one).
 
 Imports: ``store`` and ``rules`` (storage format, CQL); never ``web`` or ``api``.
 """

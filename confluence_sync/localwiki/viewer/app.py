@@ -10,7 +10,8 @@ macros read) and the reader's language from ``i18n.choose_language``: a ``?lang=
 in a cookie, like Confluence's login-screen language choice), the browser's
 ``Accept-Language``, then the viewer's default.
 
-Imports: the viewer's ``render``, ``i18n``, ``info`` and ``store_data``, and the store (its
+Imports: the viewer's ``render``, ``i18n``, ``info``, ``store_data`` and ``create_dialog`` (the
+Create dialog's two pages), and the store (its
 records, read directly: the viewer is no API client).
 """
 
@@ -25,7 +26,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from confluence_sync.localwiki.viewer import i18n
+from confluence_sync.localwiki.viewer import create_dialog, i18n
 from confluence_sync.localwiki.viewer.info import page_information_html
 from confluence_sync.localwiki.viewer.render import render_storage_html
 from confluence_sync.localwiki.viewer.store_data import StoreWikiData
@@ -85,6 +86,10 @@ class Viewer:
                 Rule(f"{self.prefix}/", endpoint="spaces"),
                 Rule(f"{self.prefix}/static/viewer.css", endpoint="css"),
                 Rule(f"{self.prefix}/spaces/<key>", endpoint="space"),
+                Rule(f"{self.prefix}/spaces/<key>/create", endpoint="create"),
+                Rule(
+                    f"{self.prefix}/spaces/<key>/create/<int:template_id>", endpoint="create_from"
+                ),
                 Rule(f"{self.prefix}/pages/<int:page_id>", endpoint="page"),
                 Rule(f"{self.prefix}/pages/<int:page_id>/storage", endpoint="storage"),
                 Rule(f"{self.prefix}/pages/<int:page_id>/info", endpoint="info"),
@@ -152,6 +157,10 @@ class Viewer:
             raise NotFound()
         return page
 
+    # The Create dialog (its own module): a space's templates, and a new page from one.
+    view_create = create_dialog.view_create
+    view_create_from = create_dialog.view_create_from
+
     def view_css(self, request: Request) -> Response:
         return Response(self.css, mimetype="text/css")
 
@@ -192,6 +201,7 @@ class Viewer:
         description = f"<p>{escape(space.description)}</p>" if space.description else ""
         body = (
             f"<h1>{escape(space.name)} <small>{escape(space.key)}</small></h1>{description}"
+            f"{create_dialog.create_link(self.prefix, space.key)}"
             f"<h2>Pages</h2>{tree(None, 'tree tree-root') or '<p class=empty>No pages.</p>'}"
         )
         crumbs = [(f"{self.prefix}/spaces/{space.key}", space.key)]

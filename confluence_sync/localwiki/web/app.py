@@ -15,7 +15,9 @@ Errors use the v1/DC RestError shape under ``rest/api`` and ``{"errors": [...]}`
 so a client that needs more of the API shows up in the log instead of passing silently.
 
 Single-page reads are answered from ``response_cache.PageResponseCache`` while the store's
-write generation is unchanged; everything else takes the full path.
+write generation is unchanged; everything else takes the full path. Each request first has the
+store notice other processes' commits (``Store.notice_other_writers``), so ``serve`` and a
+sync on one database file agree at once.
 
 Imports: the other modules of ``web/`` and the store. The route tables come in as arguments,
 so the core knows no route.
@@ -90,6 +92,9 @@ class WikiApp:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
+        # Another process (a sync beside ``serve``) may have written the database: seen before
+        # any cache (this one, the store's credentials, users, permissions, spaces) is asked.
+        self.store.notice_other_writers()
         # Single-page reads are answered from the cache while the store is unchanged: no
         # Request, routing, auth, SQL or JSON work (about a tenth of the full path's time).
         key = self.page_cache.key(environ)

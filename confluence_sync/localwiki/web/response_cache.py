@@ -11,7 +11,9 @@ Keyed by everything a page answer can depend on: the path (mount, API, page id),
 The credentials themselves are checked again only on a miss: a cached entry exists only for
 a header that succeeded against the same store generation, and any write — to users, tokens,
 groups, permissions, spaces or pages — moves the generation on, so no entry outlives a
-change. Only 200 answers are kept; errors, HEAD and requests with a body take the full path.
+change; so does another process's commit to the same database file, which the store notices
+at the start of each request (``StoreBase.notice_other_writers``). Only 200 answers are
+kept; errors, HEAD and requests with a body take the full path.
 
 Imports: nothing of the local wiki (``app.WikiApp`` consults it with the store's generation).
 """
