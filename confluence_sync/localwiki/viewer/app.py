@@ -1,17 +1,23 @@
-"""The viewer's pages: a werkzeug WSGI app over a ``Store``, read-only and without auth.
+"""The viewer's pages: a werkzeug WSGI app over a ``Store``.
 
 Four kinds of page: the space list, a space's page tree, a page (rendered body, labels,
 properties, version history) with any earlier version of it, and its raw storage source.
 ``server.build_wsgi_app`` mounts it at ``/viewer`` beside the REST core.
 
-Imports: ``viewer.render`` and the store (its records, read directly: the viewer is no API
-client).
+Who looks decides what is shown (``viewer.auth``): a visitor logs in as an account of the
+wiki and sees the spaces and pages their REST reads would show, and nothing else. A member
+with edit rights edits a page or ticks a task (``viewer.edit``); the save goes through REST.
+
+Imports: ``viewer.render``, ``viewer.auth``, ``viewer.edit`` and the store (its records,
+read directly: the viewer is no API client).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -20,25 +26,49 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from confluence_sync.localwiki.viewer.auth import Auth
+from confluence_sync.localwiki.viewer.edit import Editor, Site
 from confluence_sync.localwiki.viewer.render import PageHref, render_storage_html
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
     from confluence_sync.localwiki.store import Store
-    from confluence_sync.localwiki.store.model import Page, Space
+    from confluence_sync.localwiki.store.model import Page, Space, User
 
 
-def _layout(title: str, prefix: str, body: str, crumbs: Iterable[tuple[str, str]] = ()) -> str:
+def _layout(
+    title: str,
+    prefix: str,
+    body: str,
+    crumbs: Iterable[tuple[str, str]] = (),
+    who: str = "",
+    body_attrs: str = "",
+) -> str:
     trail = " › ".join(f'<a href="{escape(href)}">{escape(text)}</a>' for href, text in crumbs)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)} · local wiki</title>"
         '<link rel="icon" href="data:,">'  # no favicon request for the REST core to log
-        f'<link rel="stylesheet" href="{escape(prefix)}/static/viewer.css"></head><body>'
+        f'<link rel="stylesheet" href="{escape(prefix)}/static/viewer.css">'
+        f'<link rel="stylesheet" href="{escape(prefix)}/static/member.css">'
+        f'<script src="{escape(prefix)}/static/member.js" defer></script></head><body{body_attrs}>'
         f'<header><a class="brand" href="{escape(prefix)}/">local wiki</a>'
-        f'<nav class="crumbs">{trail}</nav></header><main>{body}</main></body></html>'
+        f'<nav class="crumbs">{trail}</nav>{who}</header><main>{body}</main></body></html>'
     )
+
+
+@dataclass
+class _Visit:
+    """The request being answered, for the parts of a page that depend on who asks."""
+
+    user: User | None = None
+    path: str = "/"
+    endpoint: str = ""
+    args: dict[str, object] = field(default_factory=dict)
+
+
+_VISIT: ContextVar[_Visit] = ContextVar("localwiki_viewer_visit", default=_Visit())  # noqa: B039
 
 
 def _css() -> bytes:
@@ -50,10 +80,15 @@ def _css() -> bytes:
 class Viewer:
     """WSGI app over a store; build it with :func:`make_viewer`."""
 
-    def __init__(self, store: Store, url_prefix: str) -> None:
+    def __init__(
+        self, store: Store, url_prefix: str, *, site: Site, anonymous_access: bool = False
+    ) -> None:
         self.store = store
         self.prefix = url_prefix.rstrip("/")
         self.css = _css()
+        self.auth = Auth(store, self.prefix, self._html, anonymous_access=anonymous_access)
+        self.editor = Editor(store, self.prefix, self.auth, site, self._preview)
+        self.extra = {**self.auth.endpoints(), **self.editor.endpoints()}
         self.map = Map(
             [
                 Rule(f"{self.prefix}/", endpoint="spaces"),
@@ -64,35 +99,68 @@ class Viewer:
                 Rule(
                     f"{self.prefix}/pages/<int:page_id>/versions/<int:number>", endpoint="version"
                 ),
+                *self.auth.rules(),
+                *self.editor.rules(),
             ],
             strict_slashes=False,
         )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
+        visit = _VISIT.set(_Visit(self.auth.user(request), request.full_path.rstrip("?")))
         try:
             endpoint, args = self.map.bind_to_environ(environ).match()
-            response: Response = getattr(self, f"view_{endpoint}")(request, **args)
+            _VISIT.get().endpoint, _VISIT.get().args = str(endpoint), dict(args)
+            handler = self.extra.get(str(endpoint)) or getattr(self, f"view_{endpoint}")
+            response: Response = handler(request, **args)
         except HTTPException as error:
-            response = Response(
-                _layout(str(error.code), self.prefix, f"<h1>{escape(str(error.name))}</h1>"),
-                status=error.code,
-                mimetype="text/html",
-            )
+            body = f"<h1>{escape(str(error.name))}</h1>"
+            response = self._html(str(error.code), body, status=error.code or 500)
+        finally:
+            _VISIT.reset(visit)
         return response(environ, start_response)
 
-    def _html(self, title: str, body: str, crumbs: Iterable[tuple[str, str]] = ()) -> Response:
-        return Response(_layout(title, self.prefix, body, crumbs), mimetype="text/html")
+    def _html(
+        self,
+        title: str,
+        body: str,
+        crumbs: Iterable[tuple[str, str]] = (),
+        *,
+        status: int = 200,
+    ) -> Response:
+        visit = _VISIT.get()
+        who, attrs = self.auth.menu(visit.user, visit.path), ""
+        page = (
+            self.store.page(int(str(visit.args["page_id"]))) if visit.endpoint == "page" else None
+        )
+        if page is not None and self.editor.may_edit(visit.user, page):
+            # The page view's task boxes and Edit link (static/member.js reads these).
+            view = f"{self.prefix}/pages/{page.id}"
+            attrs = f' data-page-id="{page.id}" data-version="{page.version}"'
+            attrs += f' data-tick-url="{view}/tick"'
+            who = f'<a class="edit-link" href="{view}/edit">Edit</a>{who}'
+        html = _layout(title, self.prefix, body, crumbs, who, attrs)
+        return Response(html, status=status, mimetype="text/html")
+
+    def _preview(self, storage: str, space_key: str) -> str:
+        """Storage rendered as the page view renders it (the editor's regions and atoms)."""
+        return render_storage_html(
+            storage, page_href=self._page_href(space_key), user_name=self._user_name
+        )
+
+    def _may_read(self, space_id: int) -> bool:
+        return self.auth.may_read(_VISIT.get().user, space_id)
 
     def _space(self, key: str) -> Space:
         space = self.store.space_by_key(key)
-        if space is None or space.deleting:
-            raise NotFound()
+        if space is None or space.deleting or not self._may_read(space.id):
+            raise NotFound()  # as REST: what a visitor may not read does not exist for them
         return space
 
     def _page(self, page_id: int) -> Page:
         page = self.store.page(page_id)
-        if page is None:
+        space = self.store.space_by_id(page.space_id) if page is not None else None
+        if page is None or space is None or space.deleting or not self._may_read(space.id):
             raise NotFound()
         return page
 
@@ -105,6 +173,7 @@ class Viewer:
             f"<td>{escape(s.name)}</td><td>{escape(s.type)}</td><td>{escape(s.status)}</td>"
             f"<td>{self.store.count_pages(space_ids=[s.id])}</td></tr>"
             for s in self.store.spaces()
+            if self._may_read(s.id)
         )
         table = (
             '<table class="list"><thead><tr><th>Key</th><th>Name</th><th>Type</th>'
@@ -143,7 +212,7 @@ class Viewer:
     def _page_href(self, default_space: str) -> PageHref:
         def href(space_key: str | None, title: str) -> str | None:
             space = self.store.space_by_key(space_key or default_space)
-            if space is None:
+            if space is None or not self._may_read(space.id):
                 return None
             found = self.store.find_pages(space_ids=[space.id], title=title, limit=1)
             return f"{self.prefix}/pages/{found[0].id}" if found else None
@@ -238,9 +307,17 @@ class Viewer:
         )
 
 
-def make_viewer(store: Store, *, url_prefix: str = "/viewer") -> WSGIApplication:
-    """A WSGI app that shows ``store`` to people under ``url_prefix`` (read-only, no auth)."""
-    return Viewer(store, url_prefix)
+def make_viewer(
+    store: Store,
+    *,
+    url_prefix: str = "/viewer",
+    site: Site | None = None,
+    anonymous_access: bool = False,
+) -> WSGIApplication:
+    """A WSGI app that shows ``store`` to people under ``url_prefix``: to each visitor what
+    their REST reads would show (``anonymous_access`` as the REST core has it), with
+    editing for members who may edit; ``site`` says where the REST API is for the saves."""
+    return Viewer(store, url_prefix, site=site or Site(), anonymous_access=anonymous_access)
 
 
 __all__ = ["Viewer", "make_viewer"]
