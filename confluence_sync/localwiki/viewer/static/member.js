@@ -110,9 +110,9 @@
   }
 
   // -- the editor ------------------------------------------------------------------------
-  function caretAt(node) {
+  function caretAt(node, offset) {
     const range = document.createRange();
-    range.setStart(node, 0);
+    range.setStart(node, offset || 0);
     range.collapse(true);
     const selection = window.getSelection();
     selection.removeAllRanges();
@@ -120,10 +120,15 @@
   }
 
   // Instructional text goes away when the member starts writing there, as in Confluence.
+  // The caret stays where it was; an emptied block keeps a <br> so the caret has a line.
   function dropPlaceholder(placeholder) {
-    const empty = document.createTextNode("");
-    placeholder.replaceWith(empty);
-    caretAt(empty);
+    const parent = placeholder.parentNode;
+    const index = Array.prototype.indexOf.call(parent.childNodes, placeholder);
+    placeholder.remove();
+    if (!parent.textContent.trim() && !parent.querySelector("br, .atom")) {
+      parent.insertBefore(document.createElement("br"), parent.childNodes[index] || null);
+    }
+    caretAt(parent, index);
   }
 
   function placeholderAtCaret() {
@@ -169,6 +174,7 @@
       if (block && inSection) block.after(list);
       else section.appendChild(list);
     }
+    item.closest(".member-section").focus(); // the button had the focus: typing goes here
     caretAt(item);
   }
 
