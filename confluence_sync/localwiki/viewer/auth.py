@@ -134,6 +134,9 @@ class Auth:
         if user is None:
             # One answer for a wrong name and a wrong password: no probing for accounts.
             return self._form(target, "Wrong username or password.", name, status=401)
+        previous = request.cookies.get(SESSION_COOKIE)
+        if previous:
+            self.store.sessions.close(previous)  # a login always starts a fresh session
         response = redirect(target, 303)
         response.set_cookie(
             SESSION_COOKIE,

@@ -108,6 +108,17 @@ def test_logging_out_ends_the_session_on_the_server(store: Store) -> None:
     assert browser.get("/viewer/spaces/UPX").status_code == 404
 
 
+def test_logging_in_again_replaces_the_session(store: Store) -> None:
+    browser = client(store, "cherm")
+    first = browser.get_cookie(SESSION_COOKIE)
+    assert first is not None
+    browser.post("/viewer/login", data={"username": "reader", "password": "pw-reader"})
+    second = browser.get_cookie(SESSION_COOKIE)
+    assert second is not None and second.value != first.value
+    assert store.session_user(first.value) is None
+    assert store.session_user(second.value) == store.user_by_name("reader")
+
+
 def test_a_new_password_ends_the_old_sessions(store: Store) -> None:
     browser = client(store, "cherm")
     store.set_password("cherm", "new")
