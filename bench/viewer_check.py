@@ -119,7 +119,11 @@ def populate(wiki: LocalWiki) -> int:
         "name": "Arbeitskreis Ä&B",
         "description": {"plain": {"value": "Demo", "representation": "plain"}},
     }
-    session.post(f"{api}/space", json=space, timeout=10).raise_for_status()
+    made = session.post(f"{api}/space", json=space, timeout=10)
+    made.raise_for_status()
+    # The viewer shows a visitor what REST would: Chromium comes without a login, so the
+    # demo space is open to anonymous readers (and the wiki allows anonymous access).
+    wiki.store.grant(int(made.json()["id"]), "anonymous", "", "read", "space")
 
     def create(title: str, body: str, parent: int | None = None) -> int:
         data: dict[str, object] = {
@@ -166,7 +170,7 @@ def main() -> int:
     out_dir = options.screenshot_dir or Path(tempfile.mkdtemp(prefix="viewer-check-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     failures = 0
-    with LocalWiki() as wiki, tempfile.TemporaryDirectory() as profile_root:
+    with LocalWiki(anonymous_access=True) as wiki, tempfile.TemporaryDirectory() as profile_root:
         page = populate(wiki)
         urls = {
             "spaces": f"{wiki.root_url}/viewer/",

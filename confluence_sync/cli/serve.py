@@ -1,18 +1,64 @@
 """``serve``: run the local Confluence-compatible wiki in the foreground, for a person to browse
 what a sync made, or for a client to be tried against.
 
+``--set-password ACCOUNT`` gives an account of the wiki (one the config names, created by an
+embedded sync with a random password nobody knows) a new generated password and prints it, so
+the admin can hand it to the member, who logs in to the viewer with it. The password is
+generated (96 random bits), never typed on a command line, and stored hashed; the member's
+open sessions end. Another ``serve`` on the same ``--db`` accepts it at once.
+
 Imports typer, ``confluence_sync.errors`` and ``.flavours``; ``confluence_sync.localwiki`` only
 inside the command, so ``--help`` stays fast.
 """
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from confluence_sync.errors import EXIT_USAGE
 from confluence_sync.flavours import SPELLED, parse_flavour
+
+if TYPE_CHECKING:
+    from confluence_sync.localwiki.store import Store
+
+SET_PASSWORD_HELP = (
+    "Give ACCOUNT (username, email or account id of the wiki, e.g. one the config names) a "
+    "new generated password and print it, then serve; members log in at /viewer/login. "
+    "Repeat for several."
+)
+
+
+def _new_passwords(store: Store, accounts: list[str], admin: str) -> list[tuple[str, str]]:
+    """(account as typed, password) for each account, set in ``store``; a usage error (exit
+    2) for an account the wiki does not have, or for the built-in admin, whose password the
+    embedded sync logs in with."""
+    found = []
+    for account in accounts:
+        user = store.resolve_user(account)
+        if user is None:
+            known = ", ".join(u.username for u in store.users() if u.username != admin)
+            typer.echo(
+                f"error: --set-password: no account {account!r} in this wiki"
+                + (
+                    f" (it has: {known})" if known else " (it has none: pass the --db a sync wrote)"
+                ),
+                err=True,
+            )
+            raise typer.Exit(EXIT_USAGE)
+        if user.username == admin:
+            typer.echo(f"error: --set-password: the admin's password stays {admin!r}", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        found.append((account, user.username))
+    passwords = []
+    for account, username in found:
+        password = secrets.token_urlsafe(12)
+        store.set_password(username, password)
+        passwords.append((account, password))
+    return passwords
 
 
 def serve(
@@ -25,10 +71,16 @@ def serve(
     latency_ms: int = typer.Option(0, "--latency-ms", help="Delay added to every request."),
     fault: list[str] = typer.Option([], "--fault", help="Fault spec; repeat for several."),
     journal: Path | None = typer.Option(None, "--journal", help="Write a request journal here."),
+    set_password: list[str] = typer.Option(
+        [], "--set-password", metavar="ACCOUNT", help=SET_PASSWORD_HELP
+    ),
 ) -> None:
-    """Run the local Confluence-compatible wiki until Ctrl-C."""
+    """Run the local Confluence-compatible wiki until Ctrl-C.
+
+    Members log in to /viewer with an account of the wiki (--set-password gives one).
+    """
     from confluence_sync.localwiki.server import LocalWiki
-    from confluence_sync.localwiki.store import ADMIN_TOKEN
+    from confluence_sync.localwiki.store import ADMIN_TOKEN, ADMIN_USERNAME
 
     kind = parse_flavour(flavour)
     if kind is None:
@@ -44,13 +96,21 @@ def serve(
         latency_ms=latency_ms,
         faults=fault,
         journal_path=journal,
-    ).start()
+    )
+    try:
+        passwords = _new_passwords(wiki.store, set_password, ADMIN_USERNAME)
+    except typer.Exit:
+        wiki.store.close()
+        raise
+    wiki.start()
     user, secret = wiki.admin
     typer.echo(f"local wiki ({kind}) at {wiki.url}")
     typer.echo(
         f"admin: {user} / {secret} (password 'admin' works too; Bearer token: {ADMIN_TOKEN})"
     )
     typer.echo(f"viewer: {wiki.viewer_url}")
+    for account, password in passwords:
+        typer.echo(f"password for {account}: {password} (log in at {wiki.viewer_url}/login)")
     typer.echo("press Ctrl-C to stop")
     try:
         wiki.serve_forever()

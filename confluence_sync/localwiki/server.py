@@ -51,9 +51,18 @@ def build_wsgi_app(
     from confluence_sync.localwiki.testing.faults import FaultPlan
     from confluence_sync.localwiki.testing.journal import JournalMiddleware
     from confluence_sync.localwiki.viewer.app import make_viewer
+    from confluence_sync.localwiki.viewer.edit import Site
 
     core = core or build_core_app(store, options)
-    viewer = make_viewer(store, url_prefix=VIEWER_PREFIX)
+    # The viewer saves through the REST API this wiki serves, and shows an anonymous visitor
+    # what the REST core would answer them.
+    api_root = "/wiki" if options.flavour == "cloud" else options.context_path
+    viewer = make_viewer(
+        store,
+        url_prefix=VIEWER_PREFIX,
+        site=Site(options.flavour, api_root),
+        anonymous_access=options.anonymous_access,
+    )
 
     def with_viewer(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")

@@ -1,8 +1,8 @@
-"""Users, tokens and groups in the local wiki's store, and the caches that keep every
-request's authentication and permission check cheap (cleared on each relevant change, and
-when another connection commits: ``db.StoreBase.notice_other_writers``).
+"""Users, tokens, groups and browser sessions in the local wiki's store, and the caches that
+keep every request's authentication and permission check cheap (cleared on each relevant
+change, and when another connection commits: ``db.StoreBase.notice_other_writers``).
 
-Imports: ``store.db`` and ``store.model``.
+Imports: ``store.db``, ``store.model`` and ``store.sessions``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from confluence_sync.localwiki.store.model import (
     NotFound,
     User,
 )
+from confluence_sync.localwiki.store.sessions import SessionTable
 
 # Identifiers derive from names, so two stores given the same users agree on every user key,
 # account id and group id (tests compare whole wikis); they still look like Confluence's.
@@ -40,6 +41,8 @@ def _identity(username: str) -> tuple[str, str]:
 
 def _hash(secret: str) -> str:
     # A fast salted hash on purpose: every request authenticates and the data is test data.
+    # Members' passwords are generated (``serve --set-password``: 96 random bits), so a fast
+    # hash of one is as hard to reverse as a token's.
     return hashlib.sha256(("localwiki:" + secret).encode()).hexdigest()
 
 
@@ -56,6 +59,7 @@ class PeopleStore(StoreBase):
         # Bumped on every change; an answer computed across a change is not cached, so a
         # reader racing a writer cannot park a stale answer in the cache.
         self._generation = 0
+        self.sessions = SessionTable()
 
     def _changed(self) -> None:
         """Forget cached permission and credential answers after a write that affects them."""
@@ -172,11 +176,31 @@ class PeopleStore(StoreBase):
         return [u for u in (self.user_by_id(i) for i in ids) if u is not None]
 
     def set_password(self, username: str, password: str) -> None:
+        """A new password; the user's sessions end (logged in with the old one)."""
         with self._tx() as conn:
             conn.execute(
                 "UPDATE users SET secret = ? WHERE username = ?", (_hash(password), username)
             )
+        user = self.user_by_name(username)
+        if user is not None:
+            self.sessions.close_all_of(user.id)
         self._changed()
+
+    def authenticate_password(self, name: str, password: str) -> User | None:
+        """Username or email with the password, as the login form takes them: no token, and
+        no cache, so a password set by another process on the same file counts at once."""
+        user = self.user_by_name(name) or self.user_by_email(name)
+        if user is None:
+            return None
+        with self._read() as conn:
+            row = conn.execute("SELECT secret FROM users WHERE id = ?", (user.id,)).fetchone()
+        ok = row is not None and secrets.compare_digest(row["secret"], _hash(password))
+        return user if ok else None
+
+    def session_user(self, session_id: str) -> User | None:
+        """The user of a live browser session (``store.sessions``), or None."""
+        user_id = self.sessions.user_id(session_id)
+        return self.user_by_id(user_id) if user_id is not None else None
 
     def delete_user(self, username: str) -> None:
         user = self.user_by_name(username)
@@ -185,6 +209,7 @@ class PeopleStore(StoreBase):
         with self._tx() as conn:
             for table, column in (("users", "id"), ("tokens", "user_id"), ("members", "user_id")):
                 conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (user.id,))
+        self.sessions.close_all_of(user.id)
         self._changed()
 
     def create_token(self, username: str, token: str | None = None) -> str:

@@ -8,6 +8,9 @@ reader's language from ``i18n``; what rendering may ask of the wiki is the ``wik
 protocol, which ``store_data`` answers from the store. ``app`` serves the pages
 (``make_viewer``) with ``static/viewer.css``; ``info`` is a page's "page information";
 ``create_dialog`` is the Create dialog (a space's page templates, and a new page from one).
+``auth`` logs members in and decides what each visitor may read (the store's permission
+check, as REST); ``edit`` lets a member edit a page (``to_editor``/``from_editor``: storage ↔
+the editor's HTML) or tick a task (``tasks``) and hands the save to the REST API.
 
 Imports: ``store`` and ``rules`` (storage format, CQL); never ``web`` or ``api``.
 """

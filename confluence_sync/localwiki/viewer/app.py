@@ -1,4 +1,4 @@
-"""The viewer's pages: a werkzeug WSGI app over a ``Store``, read-only and without auth.
+"""The viewer's pages: a werkzeug WSGI app over a ``Store``.
 
 The kinds of page: the space list, a space's page tree, a page as Confluence shows it (its
 rendered body and labels), its "page information" (record, content properties, history:
@@ -10,14 +10,21 @@ macros read) and the reader's language from ``i18n.choose_language``: a ``?lang=
 in a cookie, like Confluence's login-screen language choice), the browser's
 ``Accept-Language``, then the viewer's default.
 
-Imports: the viewer's ``render``, ``i18n``, ``info``, ``store_data`` and ``create_dialog`` (the
-Create dialog's two pages), and the store (its
+Who looks decides what is shown (``viewer.auth``): a visitor logs in as an account of the
+wiki and sees the spaces and pages their REST reads would show, and nothing else — the reports
+too, through ``StoreWikiData``'s ``visible`` hook. A member with edit rights edits a page or
+ticks a task (``viewer.edit``); the save goes through REST.
+
+Imports: the viewer's ``render``, ``i18n``, ``info``, ``store_data``, ``create_dialog`` (the
+Create dialog's two pages), ``auth`` and ``edit``, and the store (its
 records, read directly: the viewer is no API client).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -27,6 +34,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from confluence_sync.localwiki.viewer import create_dialog, i18n
+from confluence_sync.localwiki.viewer.auth import Auth
+from confluence_sync.localwiki.viewer.edit import Editor, Site
 from confluence_sync.localwiki.viewer.info import page_information_html
 from confluence_sync.localwiki.viewer.render import render_storage_html
 from confluence_sync.localwiki.viewer.store_data import StoreWikiData
@@ -35,7 +44,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
     from confluence_sync.localwiki.store import Store
-    from confluence_sync.localwiki.store.model import Page, Space
+    from confluence_sync.localwiki.store.model import Page, Space, User
 
 
 _CURRENT = ' class="current"'
@@ -47,6 +56,8 @@ def _layout(
     body: str,
     crumbs: Iterable[tuple[str, str]] = (),
     language: str = i18n.DEFAULT_LANGUAGE,
+    who: str = "",
+    body_attrs: str = "",
 ) -> str:
     trail = " › ".join(f'<a href="{escape(href)}">{escape(text)}</a>' for href, text in crumbs)
     switch = " · ".join(
@@ -57,11 +68,27 @@ def _layout(
         f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
         f"<title>{escape(title)} · local wiki</title>"
         '<link rel="icon" href="data:,">'  # no favicon request for the REST core to log
-        f'<link rel="stylesheet" href="{escape(prefix)}/static/viewer.css"></head><body>'
+        f'<link rel="stylesheet" href="{escape(prefix)}/static/viewer.css">'
+        f'<link rel="stylesheet" href="{escape(prefix)}/static/member.css">'
+        f'<script src="{escape(prefix)}/static/member.js" defer></script></head><body{body_attrs}>'
         f'<header><a class="brand" href="{escape(prefix)}/">local wiki</a>'
-        f'<nav class="crumbs">{trail}</nav></header><main>{body}</main>'
+        f'<nav class="crumbs">{trail}</nav>{who}</header><main>{body}</main>'
         f'<footer class="languages">{switch}</footer></body></html>'
     )
+
+
+@dataclass
+class _Visit:
+    """The request being answered, for the parts of a page that depend on who asks."""
+
+    user: User | None = None
+    path: str = "/"
+    language: str = i18n.DEFAULT_LANGUAGE
+    endpoint: str = ""
+    args: dict[str, object] = field(default_factory=dict)
+
+
+_VISIT: ContextVar[_Visit] = ContextVar("localwiki_viewer_visit", default=_Visit())  # noqa: B039
 
 
 def _css() -> bytes:
@@ -74,13 +101,24 @@ class Viewer:
     """WSGI app over a store; build it with :func:`make_viewer`."""
 
     def __init__(
-        self, store: Store, url_prefix: str, language: str = i18n.DEFAULT_LANGUAGE
+        self,
+        store: Store,
+        url_prefix: str,
+        language: str = i18n.DEFAULT_LANGUAGE,
+        *,
+        site: Site,
+        anonymous_access: bool = False,
     ) -> None:
         self.store = store
         self.prefix = url_prefix.rstrip("/")
         self.language = i18n.supported(language) or i18n.DEFAULT_LANGUAGE
-        self.wiki = StoreWikiData(store, self.prefix)
+        self.wiki = StoreWikiData(
+            store, self.prefix, visible=lambda space: self._may_read(space.id)
+        )
         self.css = _css()
+        self.auth = Auth(store, self.prefix, self._html, anonymous_access=anonymous_access)
+        self.editor = Editor(store, self.prefix, self.auth, site, self._preview)
+        self.extra = {**self.auth.endpoints(), **self.editor.endpoints()}
         self.map = Map(
             [
                 Rule(f"{self.prefix}/", endpoint="spaces"),
@@ -96,26 +134,28 @@ class Viewer:
                 Rule(
                     f"{self.prefix}/pages/<int:page_id>/versions/<int:number>", endpoint="version"
                 ),
+                *self.auth.rules(),
+                *self.editor.rules(),
             ],
             strict_slashes=False,
         )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
+        here = _Visit(
+            self.auth.user(request), request.full_path.rstrip("?"), self.reader_language(request)
+        )
+        visit = _VISIT.set(here)
         try:
             endpoint, args = self.map.bind_to_environ(environ).match()
-            response: Response = getattr(self, f"view_{endpoint}")(request, **args)
+            here.endpoint, here.args = str(endpoint), dict(args)
+            handler = self.extra.get(str(endpoint)) or getattr(self, f"view_{endpoint}")
+            response: Response = handler(request, **args)
         except HTTPException as error:
-            response = Response(
-                _layout(
-                    str(error.code),
-                    self.prefix,
-                    f"<h1>{escape(str(error.name))}</h1>",
-                    language=self.reader_language(request),
-                ),
-                status=error.code,
-                mimetype="text/html",
-            )
+            body = f"<h1>{escape(str(error.name))}</h1>"
+            response = self._html(str(error.code), body, status=error.code or 500)
+        finally:
+            _VISIT.reset(visit)
         chosen = i18n.supported(request.args.get("lang"))
         if chosen:  # the reader picked a language: keep it, as Confluence's cookie does
             response.set_cookie(
@@ -135,9 +175,32 @@ class Viewer:
         body: str,
         crumbs: Iterable[tuple[str, str]] = (),
         request: Request | None = None,
+        *,
+        status: int = 200,
     ) -> Response:
-        language = self.reader_language(request) if request is not None else self.language
-        return Response(_layout(title, self.prefix, body, crumbs, language), mimetype="text/html")
+        visit = _VISIT.get()
+        language = self.reader_language(request) if request is not None else visit.language
+        who, attrs = self.auth.menu(visit.user, visit.path), ""
+        page = (
+            self.store.page(int(str(visit.args["page_id"]))) if visit.endpoint == "page" else None
+        )
+        if page is not None and self.editor.may_edit(visit.user, page):
+            # The page view's task boxes and Edit link (static/member.js reads these).
+            view = f"{self.prefix}/pages/{page.id}"
+            attrs = f' data-page-id="{page.id}" data-version="{page.version}"'
+            attrs += f' data-tick-url="{view}/tick"'
+            who = f'<a class="edit-link" href="{view}/edit">Edit</a>{who}'
+        html = _layout(title, self.prefix, body, crumbs, language, who, attrs)
+        return Response(html, status=status, mimetype="text/html")
+
+    def _preview(self, storage: str, page: Page) -> str:
+        """Storage rendered as the page view renders it (the editor's regions and atoms)."""
+        return render_storage_html(
+            storage, wiki=self.wiki, here=self.wiki.info(page), language=_VISIT.get().language
+        )
+
+    def _may_read(self, space_id: int) -> bool:
+        return self.auth.may_read(_VISIT.get().user, space_id)
 
     def render(self, page: Page, body: str, request: Request) -> str:
         """``body`` (the page's, or an earlier version's) as the reader sees it on ``page``."""
@@ -147,13 +210,14 @@ class Viewer:
 
     def _space(self, key: str) -> Space:
         space = self.store.space_by_key(key)
-        if space is None or space.deleting:
-            raise NotFound()
+        if space is None or space.deleting or not self._may_read(space.id):
+            raise NotFound()  # as REST: what a visitor may not read does not exist for them
         return space
 
     def _page(self, page_id: int) -> Page:
         page = self.store.page(page_id)
-        if page is None:
+        space = self.store.space_by_id(page.space_id) if page is not None else None
+        if page is None or space is None or space.deleting or not self._may_read(space.id):
             raise NotFound()
         return page
 
@@ -170,6 +234,7 @@ class Viewer:
             f"<td>{escape(s.name)}</td><td>{escape(s.type)}</td><td>{escape(s.status)}</td>"
             f"<td>{self.store.count_pages(space_ids=[s.id])}</td></tr>"
             for s in self.store.spaces()
+            if self._may_read(s.id)
         )
         table = (
             '<table class="list"><thead><tr><th>Key</th><th>Name</th><th>Type</th>'
@@ -278,12 +343,21 @@ class Viewer:
 
 
 def make_viewer(
-    store: Store, *, url_prefix: str = "/viewer", language: str = i18n.DEFAULT_LANGUAGE
+    store: Store,
+    *,
+    url_prefix: str = "/viewer",
+    language: str = i18n.DEFAULT_LANGUAGE,
+    site: Site | None = None,
+    anonymous_access: bool = False,
 ) -> WSGIApplication:
-    """A WSGI app that shows ``store`` to people under ``url_prefix`` (read-only, no auth);
+    """A WSGI app that shows ``store`` to people under ``url_prefix``: to each visitor what
+    their REST reads would show (``anonymous_access`` as the REST core has it), with
+    editing for members who may edit; ``site`` says where the REST API is for the saves;
     ``language`` is the site's default language, for readers whose browser names none the
     viewer knows."""
-    return Viewer(store, url_prefix, language)
+    return Viewer(
+        store, url_prefix, language, site=site or Site(), anonymous_access=anonymous_access
+    )
 
 
 __all__ = ["Viewer", "make_viewer"]

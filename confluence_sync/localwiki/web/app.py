@@ -1,6 +1,6 @@
 """The REST core: ``WikiApp`` finds the mount a path is under, the route that serves it, the
-caller (Basic or Bearer), runs the route and turns whatever it raised into Confluence's error
-shape.
+caller (Basic, Bearer or the viewer's session cookie), runs the route and turns whatever it
+raised into Confluence's error shape.
 
 Mount points per flavour:
 
@@ -14,13 +14,17 @@ Errors use the v1/DC RestError shape under ``rest/api`` and ``{"errors": [...]}`
 ``api/v2`` (``errors.py``). Unknown routes answer 404 and log an "unimplemented route" line,
 so a client that needs more of the API shows up in the log instead of passing silently.
 
+A request with no ``Authorization`` header but a live session cookie (a member logged in to
+the viewer: ``store.sessions``) runs as that member, as Confluence's REST API accepts its UI's
+session; its writes must pass Confluence's XSRF check (``rules/xsrf.py``), else 403.
+
 Single-page reads are answered from ``response_cache.PageResponseCache`` while the store's
 write generation is unchanged; everything else takes the full path. Each request first has the
 store notice other processes' commits (``Store.notice_other_writers``), so ``serve`` and a
 sync on one database file agree at once.
 
-Imports: the other modules of ``web/`` and the store. The route tables come in as arguments,
-so the core knows no route.
+Imports: the other modules of ``web/``, the store and ``rules.xsrf``. The route tables come in as
+arguments, so the core knows no route.
 """
 
 from __future__ import annotations
@@ -34,8 +38,10 @@ from typing import Any
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
+from confluence_sync.localwiki.rules import xsrf
 from confluence_sync.localwiki.store import Store
 from confluence_sync.localwiki.store.model import StoreError, User
+from confluence_sync.localwiki.store.sessions import SESSION_COOKIE
 from confluence_sync.localwiki.web.ctx import Ctx, Options, respond
 from confluence_sync.localwiki.web.errors import GONE_MESSAGE, ApiError, bad_id, error_body
 from confluence_sync.localwiki.web.numbers import BadId
@@ -194,6 +200,8 @@ class WikiApp:
             user = self.store.authenticate_basic(name, secret)
         elif scheme.lower() == "bearer":
             user = self.store.authenticate_bearer(value.strip())
+        elif not header:
+            user = self._session_user(request)
         if user is None and self.options.anonymous_access and scheme.lower() != "basic":
             return None
         if user is None:
@@ -202,4 +210,24 @@ class WikiApp:
                 "Authentication required: send Basic credentials or a Bearer token",
                 {"WWW-Authenticate": 'Basic realm="Confluence"'},
             )
+        return user
+
+    def _session_user(self, request: Request) -> User | None:
+        """The member of the session cookie; a write must pass the XSRF check first."""
+        session = request.cookies.get(SESSION_COOKIE)
+        user = self.store.session_user(session) if session else None
+        if user is None:
+            return None
+        headers = request.headers
+        check = xsrf.WriteRequest(
+            method=request.method,
+            site=request.host_url.rstrip("/"),
+            content_type=headers.get("Content-Type", ""),
+            user_agent=headers.get("User-Agent", ""),
+            origin=headers.get("Origin", ""),
+            referer=headers.get("Referer", ""),
+            token=headers.get(xsrf.TOKEN_HEADER, ""),
+        )
+        if xsrf.refused(check):
+            raise ApiError(403, xsrf.XSRF_MESSAGE)
         return user

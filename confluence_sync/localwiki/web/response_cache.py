@@ -7,7 +7,8 @@ REST core produced, so a hit is indistinguishable from a miss.
 
 Keyed by everything a page answer can depend on: the path (mount, API, page id), the query
 (``expand``, ``status``, ``version``), the host and scheme (``_links.base``, ``self``) and the
-``Authorization`` header (who asks decides between 200 and 404).
+``Authorization`` header (who asks decides between 200 and 404). A request with a cookie is
+never cached: a session may end (logout, timeout) without any write to the store.
 The credentials themselves are checked again only on a miss: a cached entry exists only for
 a header that succeeded against the same store generation, and any write — to users, tokens,
 groups, permissions, spaces or pages — moves the generation on, so no entry outlives a
@@ -71,7 +72,7 @@ class PageResponseCache:
         # A GET with a body is unusual enough to take the full path (length and drain rules).
         if environ.get("CONTENT_LENGTH") not in (None, "", "0"):
             return None
-        if "HTTP_TRANSFER_ENCODING" in environ:
+        if "HTTP_TRANSFER_ENCODING" in environ or "HTTP_COOKIE" in environ:
             return None
         if self._pattern.match(environ.get("PATH_INFO", "")) is None:
             return None

@@ -8,6 +8,8 @@ from typing import Any
 
 import requests
 
+from tests.viewer_login import viewer_session
+
 from .conftest import Wiki
 
 EVIL = '<img src=x onerror="alert(1)"> & Co'
@@ -51,7 +53,8 @@ def _template(
 
 
 def _viewer(wiki: Wiki, path: str, **params: str) -> requests.Response:
-    return requests.get(f"{wiki.server.viewer_url}{path}", params=params, timeout=5)
+    browser = viewer_session(wiki.server.viewer_url)
+    return browser.get(f"{wiki.server.viewer_url}{path}", params=params, timeout=5)
 
 
 def test_the_space_page_opens_a_create_dialog_of_its_templates(wiki: Wiki) -> None:

@@ -1,11 +1,16 @@
-"""`confluence-sync serve` starts the wiki, prints where it is, and answers requests."""
+"""`confluence-sync serve` starts the wiki, prints where it is, and answers requests; with
+``--set-password`` it gives a member a password to log in to the viewer with."""
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import requests
+
+from confluence_sync.localwiki.store import Store
 
 
 def test_serve_prints_url_credentials_and_viewer() -> None:
@@ -31,3 +36,47 @@ def test_serve_prints_url_credentials_and_viewer() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_set_password_prints_a_password_the_member_logs_in_with(tmp_path: Path) -> None:
+    db = tmp_path / "wiki.sqlite3"
+    store = Store(db)
+    store.create_user("cherm", secrets.token_urlsafe(16))  # as an embedded sync makes them
+    store.close()
+    command = [sys.executable, "-m", "confluence_sync", "serve", "--port", "0", "--db", str(db)]
+    process = subprocess.Popen(
+        [*command, "--set-password", "cherm"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(4)]
+        viewer = lines[2].split(": ", 1)[1].strip()
+        assert lines[3].startswith("password for cherm: ")
+        password = lines[3].split(": ", 1)[1].split(" ", 1)[0]
+        login = requests.post(
+            viewer + "/login",
+            data={"username": "cherm", "password": password},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert login.status_code == 303 and "JSESSIONID=" in login.headers["Set-Cookie"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_set_password_refuses_an_unknown_account_and_the_admin(tmp_path: Path) -> None:
+    db = tmp_path / "wiki.sqlite3"
+    Store(db).close()
+    for account, words in (("nobody", "no account 'nobody'"), ("admin", "stays 'admin'")):
+        command = ["serve", "--db", str(db), "--port", "0", "--set-password", account]
+        done = subprocess.run(
+            [sys.executable, "-m", "confluence_sync", *command],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2 and words in done.stderr

@@ -20,6 +20,7 @@ import pytest
 import requests
 
 from confluence_sync.localwiki.server import LocalWiki
+from tests.viewer_login import viewer_session
 
 from .conftest import Wiki
 
@@ -161,11 +162,12 @@ def test_the_viewer_shows_the_other_wikis_space_and_page_changes(pair: tuple[Wik
     writer.space(name="Netzwerk")
     page = writer.page("Plan", "<p>eins</p>")
     viewer = reader.server.viewer_url
-    assert "eins" in requests.get(f"{viewer}/pages/{page['id']}", timeout=5).text
+    browser = viewer_session(viewer)
+    assert "eins" in browser.get(f"{viewer}/pages/{page['id']}", timeout=5).text
     _update(writer, page, 2, "<p>zwei</p>")
     writer.server.store.update_space("NET", name="Netzwerk Süd")
-    assert "zwei" in requests.get(f"{viewer}/pages/{page['id']}", timeout=5).text
-    assert "Netzwerk Süd" in requests.get(f"{viewer}/spaces/NET", timeout=5).text
+    assert "zwei" in browser.get(f"{viewer}/pages/{page['id']}", timeout=5).text
+    assert "Netzwerk Süd" in browser.get(f"{viewer}/spaces/NET", timeout=5).text
 
 
 CHILD_WRITE = """

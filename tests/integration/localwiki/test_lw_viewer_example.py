@@ -19,6 +19,7 @@ from confluence_sync.backends import open_backend
 from confluence_sync.localwiki.server import LocalWiki
 from confluence_sync.run import RunOptions, load_wanted, sync_run
 from confluence_sync.settings import Settings
+from tests.viewer_login import viewer_session
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "config.example.yaml"
@@ -46,7 +47,9 @@ class Example:
         return found.homepage_id
 
     def view(self, path: str, headers: dict[str, str] | None = None) -> str:
-        response = requests.get(self.wiki.viewer_url + path, headers=headers or GERMAN, timeout=10)
+        """``path`` as the member ``cherm`` of the working group sees it."""
+        browser = viewer_session(self.wiki.viewer_url, "cherm", "pw-cherm")
+        response = browser.get(self.wiki.viewer_url + path, headers=headers or GERMAN, timeout=10)
         assert response.status_code == 200, response.text[:500]
         return response.text
 

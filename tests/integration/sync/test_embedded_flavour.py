@@ -16,6 +16,7 @@ from werkzeug.test import Client
 from confluence_sync.cli import app
 from confluence_sync.localwiki.store import Store
 from confluence_sync.localwiki.viewer.app import make_viewer
+from tests.viewer_login import client_login
 
 from .conftest import TODAY
 
@@ -71,7 +72,7 @@ def test_sync_with_flavour_cloud_and_no_url_goes_through_cloud(tmp_path: Path) -
         assert [t.name for t in store.templates(space.id)] == ["Vorlage: Protokoll eines Treffens"]
         assert store.user_by_account_id("cherm") is not None
         # The viewer's Create dialog offers it, asking for the template's variables first.
-        viewer = Client(make_viewer(store))
+        viewer = client_login(Client(make_viewer(store)))
         dialog = viewer.get("/viewer/spaces/PUUUPX/create").get_data(as_text=True)
         assert "Vorlage: Protokoll eines Treffens" in dialog
         (template,) = store.templates(space.id)

@@ -9,6 +9,7 @@ from werkzeug.test import Client
 
 from confluence_sync.localwiki.store import Store
 from confluence_sync.localwiki.viewer.app import make_viewer
+from tests.viewer_login import client_login
 
 EVIL = '<img src=x onerror="alert(1)"> & Co'
 
@@ -38,7 +39,9 @@ def pages(store: Store) -> tuple[int, int]:
 
 
 def get(store: Store, path: str) -> tuple[int, str]:
-    response = Client(make_viewer(store)).get(path)
+    """``path`` as the admin sees it (a visitor who has not logged in sees no space)."""
+    client = client_login(Client(make_viewer(store)))
+    response = client.get(path)
     return response.status_code, response.get_data(as_text=True)
 
 
@@ -123,7 +126,7 @@ def test_dates_follow_the_browsers_language_and_a_chosen_one_sticks(store: Store
         body='<p><time datetime="2026-03-12" /></p>',
         author="admin",
     )
-    client = Client(make_viewer(store))
+    client = client_login(Client(make_viewer(store)))
     german = client.get(f"/viewer/pages/{page.id}", headers={"Accept-Language": "de-DE,de;q=0.9"})
     assert "Do., 12. März 2026" in german.get_data(as_text=True)
     assert '<html lang="de">' in german.get_data(as_text=True)
@@ -142,7 +145,7 @@ def test_the_sites_default_language_serves_readers_without_a_known_one(store: St
         body='<p><time datetime="2026-03-12" /></p>',
         author="admin",
     )
-    response = Client(make_viewer(store, language="de")).get(
+    response = client_login(Client(make_viewer(store, language="de"))).get(
         f"/viewer/pages/{page.id}", headers={"Accept-Language": "fr-FR"}
     )
     assert "Do., 12. März 2026" in response.get_data(as_text=True)
