@@ -157,6 +157,26 @@ def test_a_member_sees_what_their_rest_reads_would_show(store: Store) -> None:
     assert member.get(f"/viewer/pages/{page_id(store)}").status_code == 200
 
 
+def test_reports_show_a_visitor_only_the_pages_they_may_read(store: Store) -> None:
+    open_space = store.space_by_key("OPEN")
+    outsider = store.user_by_name("outsider")
+    assert open_space is not None and outsider is not None
+    for who in (outsider, store.user_by_name("cherm")):
+        assert who is not None
+        store.grant(open_space.id, "user", str(who.id), "read", "space")
+    report = (
+        '<ac:structured-macro ac:name="tasks-report-macro"><ac:parameter ac:name="spaces">'
+        "UPX,OPEN</ac:parameter></ac:structured-macro>"
+        '<p><ac:link><ri:page ri:space-key="UPX" ri:content-title="Treffen" /></ac:link></p>'
+    )
+    hub = store.create_page(space_key="OPEN", title="Übersicht", body=report, author="admin")
+    seen = client(store, "outsider").get(f"/viewer/pages/{hub.id}").get_data(as_text=True)
+    assert "No tasks found." in seen and "Raum" not in seen  # UPX's task stays hidden
+    assert f'href="/viewer/pages/{page_id(store)}"' not in seen  # and so does the link
+    member = client(store, "cherm").get(f"/viewer/pages/{hub.id}").get_data(as_text=True)
+    assert "Raum" in member and f'href="/viewer/pages/{page_id(store)}"' in member
+
+
 def test_anonymous_grants_count_only_where_the_wiki_allows_anonymous_access(store: Store) -> None:
     space = store.space_by_key("OPEN")
     assert space is not None
