@@ -288,14 +288,31 @@ class Viewer:
         # properties, storage, history) are one click away under "page information".
         body = (
             f'<article class="page"><h1 class="page-title">{escape(page.title)}{status}</h1>'
-            f'<p class="meta">last changed {escape(page.updated_at)} by {escape(page.updater)}'
-            f" · version {page.version} · "
+            f'<p class="meta">{self._byline(page, request)} · '
             f'<a class="page-info-link" href="{self.prefix}/pages/{page.id}/info">'
-            "page information</a></p>"
+            f"{escape(i18n.word(self.reader_language(request), 'page-info'))}</a></p>"
             f'<div class="wiki-body">{self.render(page, page.body, request)}</div>'
             f'<div class="labels">{label_html}</div></article>'
         )
         return self._html(page.title, body, self._crumbs(page), request)
+
+    def _byline(self, page: Page, request: Request) -> str:
+        """Who made and last changed the page, and when, as the page's byline says it."""
+        language = self.reader_language(request)
+        day = i18n.parse_date(page.updated_at)
+        words = i18n.word(
+            language,
+            "byline",
+            creator=self._display_name(page.creator),
+            updater=self._display_name(page.updater),
+            day=i18n.format_date(day, language) if day else page.updated_at,
+        )
+        version = i18n.word(language, "version", number=page.version)
+        return f"{escape(words)} · {escape(version)}"
+
+    def _display_name(self, username: str) -> str:
+        user = self.store.user_by_name(username)
+        return user.display_name if user is not None else username
 
     def view_info(self, request: Request, page_id: int) -> Response:
         page = self._page(page_id)

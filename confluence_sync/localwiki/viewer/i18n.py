@@ -64,6 +64,10 @@ _WORDS = {
         "shown": "Showing {shown} of {total}.",
         "bad-cql": "The report's query cannot be run: {error}",
         "nested": "(a report inside a report is not shown)",
+        # The page byline, worded as Confluence Data Center's.
+        "byline": "Created by {creator}, last modified by {updater} on {day}",
+        "version": "version {number}",
+        "page-info": "page information",
     },
     "de": {
         "title": "Titel",
@@ -76,6 +80,9 @@ _WORDS = {
         "shown": "{shown} von {total} angezeigt.",
         "bad-cql": "Die Abfrage des Berichts kann nicht ausgeführt werden: {error}",
         "nested": "(ein Bericht in einem Bericht wird nicht angezeigt)",
+        "byline": "Erstellt von {creator}, zuletzt geändert von {updater} am {day}",
+        "version": "Version {number}",
+        "page-info": "Seiteninformationen",
     },
 }
 

@@ -149,3 +149,14 @@ def test_the_sites_default_language_serves_readers_without_a_known_one(store: St
         f"/viewer/pages/{page.id}", headers={"Accept-Language": "fr-FR"}
     )
     assert "Do., 12. März 2026" in response.get_data(as_text=True)
+
+
+def test_the_byline_names_people_and_the_day_in_the_readers_language(store: Store) -> None:
+    store.create_user("cherm", "pw-cherm", display_name="Christian Herm")
+    page = store.create_page(space_key="UPX", title="Notiz", body="<p>x</p>", author="cherm")
+    client = client_login(Client(make_viewer(store)))
+    html = client.get(f"/viewer/pages/{page.id}?lang=de").get_data(as_text=True)
+    day = page.updated_at[:10]
+    assert "Erstellt von Christian Herm, zuletzt geändert von Christian Herm am " in html
+    assert day not in html.split('<p class="meta">', 1)[1].split("</p>", 1)[0]  # no bare ISO
+    assert "· Version 1 ·" in html and ">Seiteninformationen</a>" in html
