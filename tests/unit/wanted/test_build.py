@@ -136,16 +136,16 @@ def test_kinds_labels_and_regions(example: Wanted) -> None:
 
 def test_generated_meetings_come_from_the_schedule(example: Wanted) -> None:
     euk = [p for p in pages(example, "PUUEUK") if p.day]
-    # explicit January meeting (no schedule month: known by its month) + horizon 3 of (Feb,
-    # May, Aug, Nov), known by their slots, each with its former month identity
+    # explicit January meeting (known by its id) + horizon 3 of (Feb, May, Aug, Nov), known
+    # by their slots, each with its former month identity
     assert [p.identity for p in euk] == [
-        "group/EUK/meeting/2026-01",
+        "group/EUK/meeting/id/kickoff",
         "group/EUK/meeting/slot/2026-1",
         "group/EUK/meeting/slot/2026-2",
         "group/EUK/meeting/slot/2026-3",
     ]
     assert [p.formerly for p in euk] == [
-        (),
+        ("group/EUK/meeting/2026-01",),  # an older wiki's January page becomes the kickoff
         ("group/EUK/meeting/2026-02",),
         ("group/EUK/meeting/2026-05",),
         ("group/EUK/meeting/2026-08",),
