@@ -23,27 +23,14 @@ import requests
 from confluence_sync.backends import open_backend
 from confluence_sync.backends.contract import Backend
 from confluence_sync.localwiki.server import LocalWiki
+from confluence_sync.localwiki.testing.headless import CHROMEDRIVER, CHROMIUM, chromium_flags
 from confluence_sync.run import RunOptions, RunResult, load_wanted, sync_run
 from confluence_sync.settings import Settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CONFIG = Path(__file__).resolve().parents[2] / "config.example.yaml"
 TODAY = dt.date(2026, 1, 15)
 UPX, EUK, HUB = "PUUUPX", "PUUEUK", "PUU"  # UPX is `visibility: members`, EUK `network`
 MEETING = "2026-03-12 Frühjahrstreffen bei HANSA-FLEX"  # a UPX meeting page
-# Flags that keep a headless Chromium from reaching out of a closed network.
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1200,1600",
-)
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +50,7 @@ def browser() -> Iterator[Any]:
     with tempfile.TemporaryDirectory(prefix="browser-tests-") as profile:
         options = Options()
         options.binary_location = str(CHROMIUM)
-        for flag in (*FLAGS, f"--user-data-dir={profile}"):
+        for flag in chromium_flags(1200, 1600, f"--user-data-dir={profile}"):
             options.add_argument(flag)
         driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
         driver.set_page_load_timeout(30)

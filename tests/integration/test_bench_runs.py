@@ -32,3 +32,26 @@ def test_the_sync_bench_measures_the_example_and_the_300_meeting_group() -> None
     assert "failed" not in run.stdout
     for figure in ("no-op: requests", "index: bytes per page", "index: largest property"):
         assert figure in run.stdout, figure
+
+
+def test_the_viewer_check_passes_in_headless_chromium(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "viewer_check.py"),
+            "--screenshot-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=REPO,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "0 failed check(s)" in run.stdout
+    assert sorted(shot.name for shot in tmp_path.glob("*.png")) == [
+        "viewer-info.png",
+        "viewer-page.png",
+        "viewer-space.png",
+        "viewer-spaces.png",
+    ]
