@@ -6,6 +6,10 @@ Hierarchy::
     ├── ConfigError                the YAML file is wrong (exit 3); holds every Problem at once
     ├── UnsafePlanError            the plan would remove too much (exit 4)
     ├── lock.LockedError           another sync is running (exit 6)
+    ├── SiteError                  the site cannot be used at all (exit 7): unreachable, not
+    │                              Confluence, wrong URL or flavour (found before any write)
+    ├── CredentialsError           the first request was refused: 401/403 (exit 8)
+    ├── MissingAccountsError       accounts the config names are not on the site (exit 9)
     └── WikiError                  the wiki refused or failed a request; names object + status
         ├── AuthenticationError    401: credentials or token rejected
         ├── PermissionDeniedError  403: the sync account may not do this
@@ -38,6 +42,9 @@ EXIT_CONFIG: Final = 3
 EXIT_UNSAFE: Final = 4
 EXIT_PARTIAL: Final = 5
 EXIT_LOCKED: Final = 6  # another sync holds the network's lock
+EXIT_SITE: Final = 7  # the site cannot be reached or is not the Confluence the settings say
+EXIT_CREDENTIALS: Final = 8  # the site refused the credentials (or the account's rights)
+EXIT_ACCOUNTS: Final = 9  # accounts the config names do not exist on the site
 
 
 class ConfluenceSyncError(Exception):
@@ -98,6 +105,40 @@ class UnsafePlanError(ConfluenceSyncError):
     """The plan removes more than the safety share allows; re-run with --force if intended."""
 
     exit_code = EXIT_UNSAFE
+
+
+class SiteError(ConfluenceSyncError):
+    """The site cannot be used: ``cause`` says why, as data (``dns``, ``refused``, ``tls``,
+    ``connect-timeout``, ``read-timeout``, ``not-confluence``, ``wrong-path``,
+    ``wrong-flavour``). Raised before any write, so nothing was changed."""
+
+    exit_code = EXIT_SITE
+
+    def __init__(self, cause: str, message: str, *, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.cause = cause
+
+
+class CredentialsError(ConfluenceSyncError):
+    """The site answered the first request with 401 or 403: the credentials, or the rights
+    of the account they name, do not let the sync start. Nothing was changed."""
+
+    exit_code = EXIT_CREDENTIALS
+
+    def __init__(self, status: int, message: str, *, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+
+
+class MissingAccountsError(ConfluenceSyncError):
+    """Accounts the config names are not on the site; ``accounts`` lists them all at once.
+    Raised before any write."""
+
+    exit_code = EXIT_ACCOUNTS
+
+    def __init__(self, accounts: tuple[str, ...], message: str, *, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.accounts = accounts
 
 
 class WikiError(ConfluenceSyncError):
