@@ -8,8 +8,13 @@ The rules (also in the README):
   slot 0 is the first listed month on or after ``schedule.start`` or, without ``start``, the
   first listed month of the year 2000. Numbering never depends on the day of the run, so a
   meeting keeps its host as time passes.
-* **Hosts.** With ``rotate_hosts`` slot *n* is hosted by ``members[n % len(members)]``; without
-  it by the lead's organisation if that is a member, else by the first member.
+* **Hosts.** With ``rotate_hosts`` slot *n* is hosted by ``members[(n + k) % len(members)]``;
+  without it by the lead's organisation if that is a member, else by the first member. ``k`` is
+  0 unless a kick-off opened the rotation: when explicit meetings lie between ``schedule.start``
+  and slot 0 (a kick-off in a month the schedule does not list, or before slot 0's month), the
+  rotation goes on after the host of the last of them (``k`` = that host's place + 1), so the
+  kick-off's host does not host the first scheduled meeting too. ``k`` depends only on the
+  config, never on the day of the run, so hosts stay stable as time passes.
 * **Horizon.** The next ``horizon`` slots on or after today are kept provisioned. A slot whose
   month already has an explicit meeting is taken by that meeting (it counts towards the
   horizon); the others become generated meetings.
@@ -145,6 +150,29 @@ def first_slot(group: WorkingGroup) -> tuple[int, int] | None:
     return (schedule.start.year, later[0]) if later else (schedule.start.year + 1, months[0])
 
 
+def rotation_offset(group: WorkingGroup) -> int:
+    """How many places the rotation is moved on by a kick-off (``k`` in the module docstring).
+
+    Only explicit meetings from ``schedule.start`` up to the month before slot 0 count: those
+    opened the group before its schedule began. Without ``start`` slot 0 lies in the year 2000,
+    so nothing precedes it; meetings before ``start`` are history the rotation does not follow.
+    """
+    schedule = group.schedule
+    first = first_slot(group)
+    if schedule is None or schedule.start is None or first is None:
+        return 0
+    start = schedule.start
+    openers = [
+        m
+        for m in group.meetings
+        if m.date >= start and (m.date.year, m.date.month) < first and m.host in group.members
+    ]
+    if not openers:
+        return 0
+    last = max(openers, key=lambda meeting: meeting.date)
+    return group.members.index(last.host) + 1
+
+
 def _fixed_host(config: NetworkConfig, group: WorkingGroup) -> str:
     lead_organisation = config.organisation_of(group.lead)
     if lead_organisation is not None and lead_organisation.id in group.members:
@@ -195,6 +223,7 @@ def expand_meetings(
     schedule = group.schedule
     if schedule is not None and group.members:
         taken = {(m.date.year, m.date.month) for m in group.meetings}
+        offset = rotation_offset(group)
         slots = _slots_from(schedule, today)
         for _ in range(schedule.horizon):
             year, month, day = next(slots)
@@ -202,7 +231,7 @@ def expand_meetings(
                 continue
             if schedule.rotate_hosts:
                 number = _slot_number(schedule, year, month)
-                host = group.members[number % len(group.members)]
+                host = group.members[(number + offset) % len(group.members)]
             else:
                 host = _fixed_host(config, group)
             planned.append(_planned(config, group, day, host, schedule))

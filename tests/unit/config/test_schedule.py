@@ -136,3 +136,43 @@ def test_generated_titles_follow_the_language() -> None:
 def test_expansion_is_deterministic() -> None:
     config = _config("months: [1, 4, 7, 10]\nweekday: wed\nweek: -1\nhorizon: 6")
     assert _expand(config, D(2026, 2, 1)) == _expand(config, D(2026, 2, 1))
+
+
+def test_the_rotation_goes_on_after_a_kick_off_before_the_first_slot() -> None:
+    # The kick-off in February (not a schedule month) is hosted by the first member; the
+    # schedule starts with it, so March is the next member's turn, not the kick-off host's again.
+    config = _config(
+        "months: [3, 9]\nhorizon: 3\nstart: 2026-02-10",
+        "- date: 2026-02-10\n  host: hansa-flex\n  title: Auftakt",
+    )
+    assert _brief(_expand(config, D(2026, 1, 5))) == [
+        ("2026-02-10", "hansa-flex", "config"),
+        ("2026-03-12", "deutsche-see", "schedule"),
+        ("2026-09-10", "atlas-elektronik", "schedule"),
+        ("2027-03-11", "hansa-flex", "schedule"),
+    ]
+
+
+def test_the_rotation_follows_the_last_kick_off_host_and_stays_as_time_passes() -> None:
+    config = _config(
+        "months: [9]\nhorizon: 2\nstart: 2026-01-15",
+        "- date: 2026-01-15\n  host: hansa-flex\n- date: 2026-04-16\n  host: deutsche-see",
+    )
+    early = [(m.date.isoformat(), m.host) for m in _expand(config, D(2026, 1, 5))[2:]]
+    assert early == [("2026-09-10", "atlas-elektronik"), ("2027-09-09", "hansa-flex")]
+    late = [(m.date.isoformat(), m.host) for m in _expand(config, D(2027, 1, 5))[2:]]
+    assert late[0] == ("2027-09-09", "hansa-flex")
+
+
+def test_meetings_before_start_or_in_the_first_slot_do_not_move_the_rotation() -> None:
+    # Before start: history; in slot 0's month: it takes that slot (counted as slot 0).
+    history = _config(
+        "months: [3, 9]\nhorizon: 2\nstart: 2026-03-01",
+        "- date: 2026-02-05\n  host: atlas-elektronik",
+    )
+    assert [m.host for m in _expand(history, D(2026, 1, 5))][1:] == ["hansa-flex", "deutsche-see"]
+    in_slot = _config(
+        "months: [3, 9]\nhorizon: 2\nstart: 2026-03-01",
+        "- date: 2026-03-02\n  host: atlas-elektronik",
+    )
+    assert [m.host for m in _expand(in_slot, D(2026, 1, 5))] == ["atlas-elektronik", "deutsche-see"]
