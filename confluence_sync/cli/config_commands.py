@@ -66,7 +66,9 @@ def validate(
 def init(
     file: Path = typer.Argument(..., help="Where to write the new config."),
     name: str = typer.Option(..., "--name", help="Name of the new network."),
-    key: str = typer.Option(..., "--key", help="Network key: capital letters A-Z and digits."),
+    key: str = typer.Option(
+        ..., "--key", help="Network key: letters A-Z and digits (lower case is upper-cased)."
+    ),
     language: LanguageChoice | None = typer.Option(
         None, "--language", help="Language of generated pages (default: de, or --from's)."
     ),
@@ -86,8 +88,11 @@ def init(
     ),
 ) -> None:
     """Write a commented starter config that validates (never overwrites without --force)."""
-    from confluence_sync.config.bootstrap import write_starter
+    from confluence_sync.config.bootstrap import starter_key, write_starter
 
+    key, note = starter_key(key)
+    if note:
+        typer.echo(note, err=True)
     try:
         config = write_starter(
             file,

@@ -1,11 +1,14 @@
 """``init``: write a commented starter config that validates.
 
 From scratch the starter holds one working group after the Bremen model - members from
-different sectors, a kick-off meeting, then two meetings a year at each other's sites - and
-placeholder organisations for the coordinator to replace. With ``--from`` it takes the working
-groups of an existing network (names, purposes, topics, schedules, visibility) but none of its
-organisations, contacts, accounts or meetings: a group needs members and a lead to be valid, so
-placeholders stand in for them, and comments say so.
+different sectors, a kick-off meeting, then two meetings a year at each other's sites, the
+rotation going on after the kick-off's host - and placeholder organisations for the coordinator
+to replace. Placeholders are region-neutral (no city of the example network) and in the
+starter's language throughout: ids, e-mail addresses and the admin account too.
+
+With ``--from`` it takes the working groups of an existing network (names, purposes, topics,
+schedules, visibility) but none of its organisations, contacts, accounts or meetings: a group
+needs members and a lead to be valid, so placeholders stand in for them, and comments say so.
 
 The YAML is built as text (comments matter here, and a YAML dumper drops them); every value
 goes through ``_q``, which writes a JSON string - a valid YAML double-quoted scalar - so names
@@ -38,6 +41,10 @@ class TargetExistsError(ConfluenceSyncError):
 class _Words:
     header: str
     placeholders: str
+    member_id: str  # "mitglied" -> mitglied-a; ids, e-mails and the lead follow it
+    contact_mailbox: str  # local part of the placeholder e-mails: kontakt@mitglied-a.example
+    admin_account: str
+    city: str
     account: str
     group_from: str
     members_note: str
@@ -60,6 +67,10 @@ _WORDS: Final[dict[Language, _Words]] = {
         header="Startkonfiguration für confluence-sync. Prüfen mit: confluence-sync validate",
         placeholders="PLATZHALTER: Ersetzen Sie diese Organisationen und Kontakte durch die "
         "echten Mitglieder (id = kurzer, eindeutiger Name aus Kleinbuchstaben und Bindestrichen).",
+        member_id="mitglied",
+        contact_mailbox="kontakt",
+        admin_account="netzwerkbuero",
+        city="Ort (Platzhalter)",
         account="account: kontoname   # Wiki-Konto; ohne Konto gelistet, aber kein Zugriff",
         group_from="Arbeitskreise übernommen aus",
         members_note="Platzhalter-Mitglieder: durch die echten Organisationen ersetzen",
@@ -72,7 +83,7 @@ _WORDS: Final[dict[Language, _Words]] = {
         admin_name="Netzwerkbüro (Platzhalter-Konto ersetzen)",
         group_name="Arbeitskreis Umweltperspektiven",
         purpose="Betriebe der Mitglieder besichtigen, Erfahrungen austauschen und Umwelt- und "
-        "Klimathemen gemeinsam bearbeiten - nach dem Bremer Vorbild.",
+        "Klimathemen gemeinsam bearbeiten.",
         topics=("Klimaschutz", "Energieeffizienz"),
         kick_off="Auftaktveranstaltung",
         agenda=("Begrüßung & Vorstellungsrunde", "Ziele des Arbeitskreises", "Termine & Gastgeber"),
@@ -81,6 +92,10 @@ _WORDS: Final[dict[Language, _Words]] = {
         header="Starter config for confluence-sync. Check it with: confluence-sync validate",
         placeholders="PLACEHOLDERS: replace these organisations and contacts with the real "
         "members (id = short unique name of lower-case letters and dashes).",
+        member_id="member",
+        contact_mailbox="contact",
+        admin_account="network-office",
+        city="City (placeholder)",
         account="account: account-name   # wiki account; without it: listed, but no access",
         group_from="Working groups taken from",
         members_note="placeholder members: replace with the real organisations",
@@ -93,7 +108,7 @@ _WORDS: Final[dict[Language, _Words]] = {
         admin_name="Network office (replace the placeholder account)",
         group_name="Environmental Perspectives Working Group",
         purpose="Visit the members' sites, share experience and work on environmental and "
-        "climate topics together - after the Bremen model.",
+        "climate topics together.",
         topics=("Climate protection", "Energy efficiency"),
         kick_off="Kick-off",
         agenda=("Welcome & introductions", "Goals of the group", "Dates & hosts"),
@@ -109,17 +124,25 @@ def _list(values: list[str] | tuple[str, ...]) -> str:
     return "[" + ", ".join(_q(v) for v in values) + "]"
 
 
+def _member(words: _Words, letter: str) -> str:
+    return f"{words.member_id}-{letter}"
+
+
+def _email(words: _Words, letter: str) -> str:
+    return f"{words.contact_mailbox}@{_member(words, letter)}.example"
+
+
 def _organisations(words: _Words) -> list[str]:
     lines = ["organisations:", f"  # {words.placeholders}"]
     for letter in PLACEHOLDERS:
         lines += [
-            f"  - id: mitglied-{letter}",
+            f"  - id: {_member(words, letter)}",
             f"    name: {_q(words.org_name.format(letter=letter.upper()))}",
             f"    sector: {_q(words.sector)}",
-            "    city: Bremen",
+            f"    city: {_q(words.city)}",
             "    contacts:",
             f"      - name: {_q(words.contact_name.format(letter=letter.upper()))}",
-            f"        email: kontakt@mitglied-{letter}.example",
+            f"        email: {_email(words, letter)}",
             f"        role: {_q(words.role)}",
             f"        # {words.account}",
         ]
@@ -145,8 +168,8 @@ def _group(group: WorkingGroup, words: _Words, start: dt.date) -> list[str]:
         f"  - key: {_q(group.key)}",
         f"    name: {_q(group.name)}",
         f"    purpose: {_q(group.purpose)}",
-        f"    lead: kontakt@mitglied-a.example   # {words.lead_note}",
-        f"    members: [{', '.join('mitglied-' + p for p in PLACEHOLDERS)}]"
+        f"    lead: {_email(words, PLACEHOLDERS[0])}   # {words.lead_note}",
+        f"    members: [{', '.join(_member(words, p) for p in PLACEHOLDERS)}]"
         f"   # {words.members_note}",
         f"    topics: {_list(group.topics)}",
         f"    visibility: {group.visibility}",
@@ -178,7 +201,7 @@ def starter_text(
         f"  language: {language}",
         f"  description: {_q(words.description)}",
         "  admins:",
-        "    - account: netzwerkbuero",
+        f"    - account: {words.admin_account}",
         f"      name: {_q(words.admin_name)}",
         "",
         *_organisations(words),
@@ -197,8 +220,8 @@ def starter_text(
         key="UPX",
         name=words.group_name,
         purpose=words.purpose,
-        lead="kontakt@mitglied-a.example",
-        members=[f"mitglied-{p}" for p in PLACEHOLDERS],
+        lead=_email(words, PLACEHOLDERS[0]),
+        members=[_member(words, p) for p in PLACEHOLDERS],
         topics=list(words.topics),
         schedule=Schedule(months=[3, 9]),
     )
@@ -206,11 +229,24 @@ def starter_text(
     lines += [
         "    meetings:",
         f"      - date: {kick_off.isoformat()}",
-        "        host: mitglied-a",
+        f"        host: {_member(words, PLACEHOLDERS[0])}",
         f"        title: {_q(words.kick_off)}",
         f"        agenda: {_list(words.agenda)}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def starter_key(key: str) -> tuple[str, str | None]:
+    """The network key ``init`` uses for ``key``, and a note when it had to change it.
+
+    Space keys are capital letters and digits (``network.key``); a key typed in lower case is
+    meant in capitals, so it is upper-cased and the note says so instead of refusing it. Any
+    other problem (a dash, an umlaut) is left for validation to report.
+    """
+    wanted = key.upper()
+    if wanted == key:
+        return key, None
+    return wanted, f"note: network key {key!r} upper-cased to {wanted!r} (space keys are capitals)"
 
 
 def write_starter(
@@ -225,10 +261,12 @@ def write_starter(
 ) -> NetworkConfig:
     """Write a starter config to ``target`` and return it as validated.
 
-    Raises ``TargetExistsError`` if ``target`` exists and ``force`` is false, and
-    ``ConfigError`` if the source config or the generated one (e.g. a bad ``key``) is invalid.
+    ``key`` is upper-cased (``starter_key``). Raises ``TargetExistsError`` if ``target``
+    exists and ``force`` is false, and ``ConfigError`` if the source config or the generated one
+    (e.g. a key with a dash) is invalid.
     """
     today = today or dt.date.today()
+    key, _ = starter_key(key)
     if target.exists() and not force:
         raise TargetExistsError(
             f"{target} exists already", hint="pick another file name or add --force"
