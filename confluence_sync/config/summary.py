@@ -1,7 +1,8 @@
 """What a valid config will give: a plain, JSON-ready summary and its text rendering.
 
 ``validate`` prints this so an admin sees at a glance what the file describes - spaces,
-meetings and who hosts them - before anything is sent to the wiki.
+meetings and who hosts them - before anything is sent to the wiki. Each group's meetings are
+``past`` (before today), ``next`` (the first on or after today: one per group) or ``later``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ def summarise(config: NetworkConfig, today: dt.date) -> dict[str, Any]:
         key = space_key(network, group)
         spaces.append({"key": key, "name": group.name, "kind": "working_group"})
         meetings = []
-        for meeting in expand_meetings(config, group, today):
+        next_seen = False
+        for meeting in expand_meetings(config, group, today):  # sorted by date
+            upcoming = meeting.date >= today
+            is_next = upcoming and not next_seen
+            next_seen = next_seen or upcoming
             host = config.organisation(meeting.host)
             meetings.append(
                 {
@@ -36,7 +41,8 @@ def summarise(config: NetworkConfig, today: dt.date) -> dict[str, Any]:
                     "title": meeting.title,
                     "page_title": meeting_page_title(meeting),
                     "source": meeting.source,
-                    "upcoming": meeting.date >= today,
+                    "upcoming": upcoming,
+                    "next": is_next,
                 }
             )
         groups.append(
@@ -83,10 +89,10 @@ def render_text(summary: dict[str, Any]) -> str:
             f"visibility {group['visibility']}, {len(group['meetings'])} meetings"
         )
         for meeting in group["meetings"]:
-            when = "next" if meeting["upcoming"] else "past"
+            when = "next" if meeting["next"] else "later" if meeting["upcoming"] else "past"
             origin = "schedule" if meeting["source"] == "schedule" else "config"
             lines.append(
-                f"    {meeting['date']}  {when:4}  {meeting['title']}  "
+                f"    {meeting['date']}  {when:5}  {meeting['title']}  "
                 f"(host: {meeting['host_name']}; from {origin})"
             )
     return "\n".join(lines)

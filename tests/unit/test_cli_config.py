@@ -28,8 +28,11 @@ def test_validate_example_prints_its_summary() -> None:
     assert out.startswith("valid: Partnerschaft Umwelt Unternehmen (PUU, language de)")
     assert "organisations: 7; contacts: 9 (6 with a wiki account, 3 without)" in out
     assert "PUUUPX (Arbeitskreis Umweltperspektiven)" in out
-    assert "2026-03-12  next  Frühjahrstreffen bei HANSA-FLEX  (host: HANSA-FLEX AG" in out
-    assert "2026-09-10  next  Treffen bei ATLAS ELEKTRONIK GmbH" in out
+    assert "2025-09-11  past   Auftakt" in out
+    # Only the first meeting ahead of each group is "next"; those after it are "later".
+    assert "2026-03-12  next   Frühjahrstreffen bei HANSA-FLEX  (host: HANSA-FLEX AG" in out
+    assert "2026-09-10  later  Treffen bei ATLAS ELEKTRONIK GmbH" in out
+    assert out.count("  next  ") == 2  # one per working group
 
 
 def test_validate_json_summary() -> None:
@@ -47,6 +50,8 @@ def test_validate_json_summary() -> None:
         ("group/UPX/meeting/slot/2026-1", "hansa-flex", "config"),
         ("group/UPX/meeting/slot/2026-2", "atlas-elektronik", "schedule"),
     ]
+    flags = [(m["upcoming"], m["next"]) for m in upx]
+    assert flags == [(False, False), (True, True), (True, False)]
 
 
 def test_validate_reports_every_problem_on_stderr_with_exit_3(tmp_path: Path) -> None:
@@ -123,6 +128,15 @@ def test_init_from_an_existing_network(tmp_path: Path) -> None:
     summary = json.loads(check.stdout)["summary"]
     assert summary["network"]["language"] == "en"
     assert [g["key"] for g in summary["working_groups"]] == ["UPX", "EUK"]
+
+
+def test_init_upper_cases_a_lower_case_key_with_a_note(tmp_path: Path) -> None:
+    target = tmp_path / "x.yaml"
+    result = runner.invoke(app, ["init", str(target), "--name", "N", "--key", "uasa"])
+    assert result.exit_code == 0, result.output
+    assert "network key 'uasa' upper-cased to 'UASA'" in result.stderr
+    assert "network UASA" in result.stdout
+    assert 'key: "UASA"' in target.read_text(encoding="utf-8")
 
 
 def test_init_with_a_bad_key_exits_3(tmp_path: Path) -> None:
