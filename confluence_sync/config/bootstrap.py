@@ -55,6 +55,7 @@ class _Words:
     role: str
     description: str
     admin_name: str
+    group_key: str  # abbreviates group_name in the starter's language
     group_name: str
     purpose: str
     topics: tuple[str, ...]
@@ -81,6 +82,7 @@ _WORDS: Final[dict[Language, _Words]] = {
         role="Umweltmanagement",
         description="Unternehmen, die freiwillig mehr für Umwelt- und Klimaschutz tun.",
         admin_name="Netzwerkbüro (Platzhalter-Konto ersetzen)",
+        group_key="UPX",
         group_name="Arbeitskreis Umweltperspektiven",
         purpose="Betriebe der Mitglieder besichtigen, Erfahrungen austauschen und Umwelt- und "
         "Klimathemen gemeinsam bearbeiten.",
@@ -106,6 +108,7 @@ _WORDS: Final[dict[Language, _Words]] = {
         role="Environmental management",
         description="Companies that voluntarily do more for the environment and the climate.",
         admin_name="Network office (replace the placeholder account)",
+        group_key="EPX",
         group_name="Environmental Perspectives Working Group",
         purpose="Visit the members' sites, share experience and work on environmental and "
         "climate topics together.",
@@ -217,7 +220,7 @@ def starter_text(
         return "\n".join(lines) + "\n"
     kick_off = today + KICK_OFF_LEAD_TIME
     group = WorkingGroup(
-        key="UPX",
+        key=words.group_key,
         name=words.group_name,
         purpose=words.purpose,
         lead=_email(words, PLACEHOLDERS[0]),

@@ -117,6 +117,7 @@ def test_the_english_starter_is_english_throughout(tmp_path: Path) -> None:
     for german in ("mitglied", "kontakt", "netzwerk", "platzhalter", "arbeitskreis", "ä", "ö"):
         assert german not in text
     [group] = config.working_groups
+    assert (group.key, group.name) == ("EPX", "Environmental Perspectives Working Group")
     assert group.members == ["member-a", "member-b", "member-c", "member-d"]
     assert group.lead == "contact@member-a.example"
     assert [a.account for a in config.network.admins] == ["network-office"]
