@@ -257,7 +257,6 @@ def test_wrong_credentials_say_so(site: Site) -> None:
     assert "CONFLUENCE" in first.value.hint
 
 
-
 def test_removed_v1_endpoint_is_gone_on_cloud() -> None:
     with LocalWiki(flavour="cloud", v1_removed=True) as wiki:
         backend = connect(wiki, "cloud")
