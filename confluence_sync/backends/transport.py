@@ -24,7 +24,7 @@ from confluence_sync.settings import BasicAuth, BearerAuth
 
 from .contract import RequestCounter
 from .failures import classify, no_answer
-from .first_request import FirstRequest, Login
+from .first_request import PROBE_PATHS, FirstRequest, Login
 from .http_errors import error_for
 from .redaction import install_redaction
 from .retry import Retrier
@@ -167,6 +167,12 @@ class Transport:
             lambda: self.send_once(method, path, what=what, params=params, json=json),
             find_existing=find_existing,
         )
+
+    def check_site(self) -> None:
+        """The run's first request on its own (``backends.check_site``): one GET of the
+        flavour's cheapest listing; raises what a first request raises (SiteError,
+        CredentialsError), returns once the site answered as the settings say."""
+        self.call("GET", PROBE_PATHS[self.flavour], what="the site")
 
     def paginate(
         self, path: str, *, what: str, params: Mapping[str, Any] | None = None
