@@ -109,11 +109,11 @@ class UnsafePlanError(ConfluenceSyncError):
 
 class SiteError(ConfluenceSyncError):
     """The site cannot be used: ``cause`` says why, as data (``dns``, ``refused``,
-    ``unreachable``, ``tls``, ``connect-timeout``, ``read-timeout``, ``not-confluence``,
-    ``wrong-path``, ``wrong-flavour``). ``url`` is the address it was about, ``suggestion``
-    the address (or flavour) that looked right instead, when one was found. Raised by the
-    run's first request, so nothing was changed — except ``dns``/``refused``/``unreachable``/
-    ``tls``, which end a run wherever they happen (the site went away mid-run)."""
+    ``unreachable``, ``tls``, ``bad-url``, ``connect-timeout``, ``read-timeout``,
+    ``not-confluence``, ``wrong-path``, ``wrong-flavour``). ``url`` is the address it was
+    about, ``suggestion`` the address that looked right instead, when one was found. Raised
+    by the run's first request, so nothing was changed — except ``dns``/``refused``/``unreachable``/
+    ``tls``/``bad-url``, which end a run wherever they happen (the site went away mid-run)."""
 
     exit_code = EXIT_SITE
 
@@ -241,7 +241,9 @@ class ServerError(_MayWait):
 
 # Causes of a request that got no answer where the request never reached the server: a
 # write that failed this way was certainly not committed.
-NOT_SENT_CAUSES: Final = frozenset({"dns", "refused", "unreachable", "tls", "connect-timeout"})
+NOT_SENT_CAUSES: Final = frozenset(
+    {"dns", "refused", "unreachable", "tls", "bad-url", "connect-timeout"}
+)
 
 
 class TransportError(WikiError):

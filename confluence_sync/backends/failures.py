@@ -3,9 +3,10 @@ requests/urllib3 exception (``classify``) and turns it into ours (``no_answer``)
 
 Causes: ``dns`` (the host name does not resolve), ``refused`` (nothing listens on the port),
 ``unreachable`` (no route to the host), ``tls`` (the TLS handshake or the certificate failed,
-e.g. https against a plain-http port), ``connect-timeout`` (no connection within the connect
+e.g. https against a plain-http port), ``bad-url`` (the URL cannot be parsed: a space or an
+empty label in the host, a port beyond 65535), ``connect-timeout`` (no connection within the connect
 timeout), ``read-timeout`` (connected and sent, but no answer in time), ``reset`` (the
-connection broke after the request went out) and ``other``. The first four mean the site
+connection broke after the request went out) and ``other``. The first five mean the site
 cannot be used at all: they end the run as a :class:`SiteError` wherever they happen, and are
 never retried request after request. ``connect-timeout`` and ``read-timeout`` do so on the
 run's first request only (later they are a :class:`TransportError`, retried by
@@ -17,6 +18,7 @@ Imports requests, urllib3 and ``confluence_sync.errors`` only.
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 from collections.abc import Iterator
@@ -24,7 +26,12 @@ from http.client import RemoteDisconnected
 from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import NameResolutionError, NewConnectionError, ProtocolError
+from urllib3.exceptions import (
+    LocationValueError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+)
 from urllib3.exceptions import SSLError as Urllib3SSLError
 
 from confluence_sync.errors import (
@@ -35,7 +42,15 @@ from confluence_sync.errors import (
 )
 
 # These end the run wherever they happen: the site is not there (or not speaking TLS).
-ENDS_RUN = frozenset({"dns", "refused", "unreachable", "tls"})
+ENDS_RUN = frozenset({"dns", "refused", "unreachable", "tls", "bad-url"})
+# What urllib3 raises itself (not wrapped by requests) for a URL it cannot parse.
+URL_ERRORS = (LocationValueError,)
+_BAD_URL = (
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+    LocationValueError,
+)
 # These end the run when the first request meets them: nothing has shown the site works.
 ENDS_FIRST = ENDS_RUN | {"connect-timeout", "read-timeout"}
 
@@ -62,6 +77,8 @@ def classify(error: BaseException) -> str:
         return "credentials"
     if isinstance(error, ConfluenceSyncError):
         return "other"
+    if isinstance(error, _BAD_URL):
+        return "bad-url"
     # Order matters: a ConnectTimeout is a ConnectionError too, an SSLError one as well.
     if isinstance(error, requests.exceptions.SSLError):
         return "tls"
@@ -99,14 +116,19 @@ def no_answer(
     url: str,
     timeouts: tuple[float, float],
     first: bool,
+    detail: str = "",
 ) -> ConfluenceSyncError:
     """Our error for a request that got no answer: a :class:`SiteError` when the cause ends
     the run (see the module docstring), else a :class:`TransportError` carrying the cause.
-    ``url`` is the configured site (never a query string); ``path`` as shown in messages."""
+    ``url`` is the configured site (never a query string); ``path`` as shown in messages;
+    ``detail`` what the library said, for a URL it could not parse."""
     host = _host(url)
     connect, read = timeouts
     if cause in ENDS_RUN or (first and cause in ENDS_FIRST):
         message, hint = _site_words(cause, url, host, connect, read)
+        if cause == "bad-url" and detail:
+            # Without the query string: it may name spaces and titles.
+            message += " (" + re.sub(r"\?[^\s'\")]*", "", detail) + ")"
         return SiteError(cause, message, hint=hint, url=url)
     request = f"{method} {path}"
     if cause == "read-timeout":
@@ -164,6 +186,12 @@ def _site_words(cause: str, url: str, host: str, connect: float, read: float) ->
             "or a certificate that is not trusted)",
             f"if the site speaks plain HTTP on that port, use {other}:// in CONFLUENCE_URL; "
             "for a company certificate authority set REQUESTS_CA_BUNDLE to its PEM file",
+        )
+    if cause == "bad-url":
+        return (
+            f"cannot use {url}: the address cannot be parsed",
+            "check CONFLUENCE_URL: a host name without spaces or empty parts, a port up to "
+            "65535, such as https://wiki.example.org",
         )
     if cause == "connect-timeout":
         return (

@@ -23,7 +23,7 @@ from confluence_sync.errors import SiteError, TransportError
 from confluence_sync.settings import BasicAuth, BearerAuth
 
 from .contract import RequestCounter
-from .failures import classify, no_answer
+from .failures import URL_ERRORS, classify, no_answer
 from .first_request import PROBE_PATHS, FirstRequest, Login
 from .http_errors import error_for
 from .redaction import install_redaction
@@ -117,7 +117,7 @@ class Transport:
                 absolute=absolute,
                 advanced_mode=True,
             )
-        except requests.RequestException as exc:
+        except (requests.RequestException, *URL_ERRORS) as exc:
             failure = self._no_answer(exc, method, path, what)
         if failure is not None:
             # Raised outside the except block: requests' exception holds the prepared request
@@ -207,9 +207,7 @@ class Transport:
             return self.origin + link
         return self.base_url + "/" + link.lstrip("/")
 
-    def _no_answer(
-        self, exc: requests.RequestException, method: str, path: str, what: str
-    ) -> Exception:
+    def _no_answer(self, exc: Exception, method: str, path: str, what: str) -> Exception:
         """Our error for a request without an answer (``backends.failures``); a SiteError is
         remembered, so the run sends nothing more to a site that is not there."""
         error = no_answer(
@@ -220,6 +218,7 @@ class Transport:
             url=self.base_url,
             timeouts=self.timeouts,
             first=not self.first.settled,
+            detail=str(_scrub(exc)),
         )
         error.__cause__ = _scrub(exc)
         if isinstance(error, SiteError):
@@ -232,7 +231,7 @@ class Transport:
         self.counter.count("GET")
         try:
             answer = self._api.request("GET", url, absolute=True, advanced_mode=True)
-        except requests.RequestException:
+        except (requests.RequestException, *URL_ERRORS):
             return None
         log.debug("probe %s -> %s", self._show(url), answer.status_code)
         return answer.status_code, answer.headers.get("Content-Type", ""), answer.text

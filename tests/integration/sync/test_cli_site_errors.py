@@ -151,6 +151,17 @@ def test_an_unresolvable_host_is_named_as_dns(
     assert "wiki.confluence-sync.invalid does not resolve (DNS)" in error
 
 
+@pytest.mark.parametrize("url", ["http://wiki..example.org", "http://127.0.0.1:99999"])
+def test_an_address_that_cannot_be_parsed_is_named(
+    caplog: pytest.LogCaptureFixture, config: Path, url: str
+) -> None:
+    code, lines = run(caplog, "plan", config, url)
+    assert code == EXIT_SITE
+    error = one_error(lines)
+    assert f"cannot use {url}: the address cannot be parsed" in error
+    assert "spaceKey" not in error  # the query string (space keys, titles) stays out
+
+
 def test_https_against_a_plain_http_port_is_named_as_tls(
     caplog: pytest.LogCaptureFixture, config: Path
 ) -> None:

@@ -91,6 +91,10 @@ def test_classify_names_each_cause(wiki: ScriptedServer, hanging: str) -> None:
     assert classify(failure_of(hanging + "/slow")) == "read-timeout"
     assert classify(failure_of(hanging + "/close")) == "reset"
     assert classify(requests.exceptions.ConnectTimeout()) == "connect-timeout"
+    assert classify(failure_of("http://127.0.0.1:99999/")) == "bad-url"
+    with pytest.raises(ValueError) as unparsable:  # urllib3's own, not wrapped by requests
+        requests.get("http://wiki..example.org/", timeout=1)
+    assert classify(unparsable.value) == "bad-url"
     # Our own errors carry their cause as data; the doctor can ask either kind.
     assert classify(SiteError("dns", "gone")) == "dns"
     assert classify(TransportError("page 1", "slow", cause="read-timeout")) == "read-timeout"
