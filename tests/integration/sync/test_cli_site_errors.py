@@ -3,9 +3,10 @@ code (7 site, 8 credentials), in exactly one ``error:`` line and its hint; no re
 request, no token, never "unexpected error".
 
 The sites: a closed port, an unresolvable name (``.invalid``, RFC 2606: no network needed),
-https against a port that speaks plain HTTP, a certificate nobody trusts, a server that
-accepts and never answers, a web page instead of Confluence, and local wikis addressed at the
-wrong context path, with the wrong flavour or with a wrong token.
+an address that cannot be parsed, https against a port that speaks plain HTTP, a certificate
+nobody trusts, a port whose connect never completes, a server that accepts and never
+answers, a web page instead of Confluence, and local wikis addressed at the wrong context
+path, with the wrong flavour or with a wrong token.
 """
 
 from __future__ import annotations
@@ -197,6 +198,47 @@ def test_a_site_that_never_answers_is_named_as_a_read_timeout(
         code, lines = run(caplog, "sync", config, url)
     assert code == EXIT_SITE
     assert "accepted the connection but sent no answer within 0.5 s" in one_error(lines)
+
+
+@contextmanager
+def full_backlog() -> Iterator[str]:
+    """A port whose listen queue is full and never accepted from: a connect waits until its
+    timeout (Linux drops the SYN), as for a firewall that drops packets. Skips where the
+    system refuses instead."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    queued = []
+    for _ in range(3):
+        waiting = socket.socket()
+        waiting.setblocking(False)
+        waiting.connect_ex(("127.0.0.1", port))
+        queued.append(waiting)
+    try:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
+        except TimeoutError:
+            yield f"http://127.0.0.1:{port}"
+        except OSError as error:
+            pytest.skip(f"this system does not let a connect wait: {error}")
+        else:
+            pytest.skip("this system accepts beyond the listen queue")
+    finally:
+        for waiting in queued:
+            waiting.close()
+        listener.close()
+
+
+@pytest.mark.usefixtures("short_timeouts")
+def test_a_connect_that_never_completes_is_named_as_a_connect_timeout(
+    caplog: pytest.LogCaptureFixture, config: Path
+) -> None:
+    with full_backlog() as url:
+        code, lines = run(caplog, "sync", config, url)
+    assert code == EXIT_SITE
+    assert "no connection to 127.0.0.1:" in one_error(lines)
+    assert "within 0.5 s" in one_error(lines)
 
 
 def test_a_web_page_is_not_confluence(caplog: pytest.LogCaptureFixture, config: Path) -> None:
