@@ -4,8 +4,8 @@ something about the site and the credentials, not about the object asked for.
 One :class:`FirstRequest` per transport (``open_backend`` makes one transport per run). While
 it is not ``settled``:
 
-* 401/403 → :class:`CredentialsError` (exit 8), saying what to check for the flavour; later
-  401/403s stay the per-object ``WikiError``s of ``http_errors``;
+* 401/403 → :class:`CredentialsError` (exit 8, ``http_errors.refused_login``), saying what
+  to check for the flavour; later 401/403s stay the per-object ``WikiError``s;
 * 404, or an answer that is not JSON (a web page, a proxy's login form) → the site is probed
   (``GET rest/api/space?limit=1`` on Data Center, ``api/v2/spaces?limit=1`` on Cloud) under the
   configured URL and a few likely others (the root, ``/confluence``, Cloud's ``/wiki``): the
@@ -17,7 +17,8 @@ it is not ``settled``:
 It also remembers a :class:`SiteError` once one was raised (``down``): a run whose site is
 gone sends nothing more, so no request of it waits or retries for an unreachable host.
 
-Imports ``confluence_sync.errors`` only; the transport hands it a probe function.
+Imports ``confluence_sync.errors`` and ``http_errors`` (which words a refused login); the
+transport hands it a probe function.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from confluence_sync.errors import CredentialsError, SiteError
+from confluence_sync.errors import SiteError
+
+from .http_errors import refused_login
 
 # What a probe tells: status, Content-Type, body. None: no answer at all.
 Probe = Callable[[str], "tuple[int, str, str] | None"]
@@ -113,7 +116,15 @@ class FirstRequest:
             return
         request = f"{method} {path}"
         if status in (401, 403):
-            raise self._refused(status, headers, request)
+            raise refused_login(
+                status,
+                headers,
+                flavour=self.flavour,
+                host=urlsplit(self.base_url).netloc,
+                login_kind=self.login.kind,
+                username=self.login.username,
+                request=request,
+            )
         content_type = headers.get("Content-Type", "")
         json_answer = not text.strip() or _looks_json(content_type, text)
         if status == 404 or not json_answer:
@@ -201,59 +212,3 @@ class FirstRequest:
     @staticmethod
     def _probe_url(base: str, flavour: str) -> str:
         return f"{base.rstrip('/')}/{PROBE_PATHS[flavour]}"
-
-    # --- credentials ------------------------------------------------------------------
-
-    def _refused(self, status: int, headers: Mapping[str, str], request: str) -> CredentialsError:
-        category = headers.get("X-Failure-Category", "")
-        host = urlsplit(self.base_url).netloc
-        who = f" of {self.login.username}" if self.login.username else ""
-        if status == 401:
-            message = f"{host} refused the credentials{who} (HTTP 401 to {request})"
-        else:
-            message = f"{host} refuses the account{who} (HTTP 403 to {request})"
-        if category:
-            message += f"; X-Failure-Category: {category}"
-        return CredentialsError(
-            status, message, hint=self._what_to_check(status, category), failure_category=category
-        )
-
-    def _what_to_check(self, status: int, category: str) -> str:
-        if "SCOPE" in category.upper():
-            # real-confluence.md item 14: a scoped token without a scope the request needs
-            # answers 401 "Unauthorized; scope does not match" with this header
-            # (kovetskiy/mark#917, confluence-publisher#492/#516).
-            return (
-                "the scoped API token lacks a scope this request needs: give it the read and "
-                "write scopes for spaces, pages, properties, labels, permissions, groups and "
-                "users (classic and granular), or use an API token without scopes"
-            )
-        if self.flavour == "cloud":
-            if status == 403:
-                return (
-                    "the account needs access to Confluence on this site (product access, "
-                    "'Can use'); check it in admin.atlassian.com, and that the API token belongs "
-                    "to this account"
-                )
-            return (
-                "Cloud needs CONFLUENCE_USERNAME = the account's e-mail address and "
-                "CONFLUENCE_API_TOKEN = an API token of that account (id.atlassian.com → "
-                "Security → API tokens): check it has not expired or been revoked; a scoped "
-                "token works only through https://api.atlassian.com/ex/confluence/CLOUD-ID"
-            )
-        if status == 403:
-            return (
-                "the account exists but may not use Confluence: check it is not deactivated "
-                "and has the 'Can use' global permission (and a licence)"
-            )
-        if self.login.kind == "bearer":
-            return (
-                "Data Center: check CONFLUENCE_TOKEN is a personal access token of the sync "
-                "account (Profile → Personal Access Tokens), not expired or revoked, and that "
-                "the account is not deactivated"
-            )
-        return (
-            "Data Center: check CONFLUENCE_USERNAME (the user name, not the e-mail) and "
-            "CONFLUENCE_API_TOKEN (the password, or use CONFLUENCE_TOKEN for a personal access "
-            "token), and that the account is not deactivated or locked after failed logins"
-        )
