@@ -121,14 +121,16 @@ def no_answer(
     """Our error for a request that got no answer: a :class:`SiteError` when the cause ends
     the run (see the module docstring), else a :class:`TransportError` carrying the cause.
     ``url`` is the configured site (never a query string); ``path`` as shown in messages;
-    ``detail`` what the library said, for a URL it could not parse."""
+    ``detail`` what the library said (read for the words of a TLS failure; shown, without
+    any query string, for a URL it could not parse)."""
     host = _host(url)
     connect, read = timeouts
     if cause in ENDS_RUN or (first and cause in ENDS_FIRST):
-        message, hint = _site_words(cause, url, host, connect, read)
+        message, hint = _site_words(cause, url, host, connect, read, detail)
         if cause == "bad-url" and detail:
             # Without the query string: it may name spaces and titles.
-            message += " (" + re.sub(r"\?[^\s'\")]*", "", detail) + ")"
+            said = detail.split(" (Caused by", 1)[0]
+            message += " (" + re.sub(r"\?[^\s'\")]*", "", said) + ")"
         return SiteError(cause, message, hint=hint, url=url)
     request = f"{method} {path}"
     if cause == "read-timeout":
@@ -160,8 +162,11 @@ def no_answer(
     )
 
 
-def _site_words(cause: str, url: str, host: str, connect: float, read: float) -> tuple[str, str]:
-    """Message and hint of a site that cannot be used for a network reason."""
+def _site_words(
+    cause: str, url: str, host: str, connect: float, read: float, detail: str
+) -> tuple[str, str]:
+    """Message and hint of a site that cannot be used for a network reason. ``detail`` (the
+    library's text) only picks the words within a cause: OpenSSL's reason for a TLS failure."""
     hostname = urlsplit(url).hostname or host
     if cause == "dns":
         return (
@@ -178,6 +183,19 @@ def _site_words(cause: str, url: str, host: str, connect: float, read: float) ->
         return (
             f"cannot reach {url}: no route to {host}",
             "check the network (VPN, proxy, firewall) and the host in CONFLUENCE_URL",
+        )
+    if cause == "tls" and "CERTIFICATE_VERIFY_FAILED" in detail:
+        return (
+            f"cannot reach {url}: the certificate of {host} is not trusted (self-signed, "
+            "expired, for another name, or from a company certificate authority)",
+            "for a company certificate authority set REQUESTS_CA_BUNDLE to its PEM file; "
+            "check the host name in CONFLUENCE_URL is the one the certificate names",
+        )
+    if cause == "tls" and ("WRONG_VERSION_NUMBER" in detail or "record layer" in detail):
+        return (
+            f"cannot reach {url}: {host} does not speak TLS on that port (plain HTTP?)",
+            f"use http://{host} in CONFLUENCE_URL if the site really serves plain HTTP "
+            "there, or the site's https port (usually 443)",
         )
     if cause == "tls":
         other = "http" if url.startswith("https:") else "https"

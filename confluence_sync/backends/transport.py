@@ -218,7 +218,7 @@ class Transport:
             url=self.base_url,
             timeouts=self.timeouts,
             first=not self.first.settled,
-            detail=str(_scrub(exc)),
+            detail=str(exc),
         )
         error.__cause__ = _scrub(exc)
         if isinstance(error, SiteError):
