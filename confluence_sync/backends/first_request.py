@@ -166,16 +166,21 @@ class FirstRequest:
         )
 
     def candidates(self) -> list[tuple[str, str]]:
-        """Likely right (base URL, flavour) pairs, cheapest guesses first, without the
-        configured one: Data Center at the root or at ``/confluence``, Cloud at ``/wiki``."""
-        o, path = self.origin, self.base_path
+        """Likely right (base URL, flavour) pairs, likeliest first, without the configured
+        one: a page address pasted from the browser cut back to its first segment
+        (``/confluence/display/UPX/Agenda`` → ``/confluence``) or to the root, Data Center at
+        ``/confluence``, Cloud at ``/wiki``; at most four probes."""
+        o = self.origin
+        given = self.base_path.removesuffix("/wiki") if self.flavour == "cloud" else self.base_path
+        first = "/" + given.strip("/").split("/", 1)[0] if given.strip("/") else ""
         found: list[tuple[str, str]] = []
         if self.flavour == "cloud":
-            given = path.removesuffix("/wiki")
-            found += [(o + given, "datacenter"), (o + "/confluence", "datacenter")]
-            found.append((o + "/wiki", "cloud"))
+            if given:
+                found.append((o + "/wiki", "cloud"))
+            found += [(o + given, "datacenter"), (o + first, "datacenter")]
         else:
-            found += [(o, "datacenter"), (o + "/confluence", "datacenter"), (o + "/wiki", "cloud")]
+            found += [(o + first, "datacenter"), (o, "datacenter")]
+        found += [(o + "/confluence", "datacenter"), (o + "/wiki", "cloud")]
         unique = dict.fromkeys(c for c in found if c != (self.base_url, self.flavour))
         return list(unique)[:_MAX_CANDIDATES]
 

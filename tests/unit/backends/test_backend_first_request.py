@@ -175,6 +175,26 @@ def test_a_first_404_finds_the_context_path(wiki: ScriptedServer, policy: RetryP
     assert f"set CONFLUENCE_URL={wiki.url}/confluence" in caught.value.hint
 
 
+def test_a_page_address_from_the_browser_is_cut_back_to_the_site(
+    wiki: ScriptedServer, policy: RetryPolicy
+) -> None:
+    # Data Center: the context path is the address's first segment.
+    wiki.route("GET", "/confluence/display/UPX/Agenda/rest/api/space", (404, "<html/>", {}))
+    wiki.route("GET", "/confluence/rest/api/space", (200, {"results": []}, {}))
+    dc = transport(wiki.url + "/confluence/display/UPX/Agenda", policy)
+    with pytest.raises(SiteError) as caught:
+        dc.call("GET", "rest/api/space", what="spaces")
+    assert caught.value.suggestion == wiki.url + "/confluence"
+    # Cloud: the site is the origin, whatever page of it was pasted.
+    wiki.route("GET", "/wiki/spaces/UPX/wiki/api/v2/spaces", (404, "<html/>", {}))
+    wiki.route("GET", "/wiki/api/v2/spaces", (200, {"results": []}, {}))
+    cloud = transport(wiki.url + "/wiki/spaces/UPX/wiki", policy, flavour="cloud")
+    with pytest.raises(SiteError) as caught:
+        cloud.call("GET", "api/v2/spaces", what="spaces")
+    assert caught.value.cause == "wrong-path" and caught.value.suggestion == wiki.url
+    assert f"set CONFLUENCE_URL={wiki.url}" in caught.value.hint
+
+
 def test_a_web_page_is_not_confluence_and_ends_the_run(
     wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
