@@ -314,3 +314,15 @@ def test_a_wrong_token_exits_8_and_says_what_to_check(
     assert "refused the credentials of sync@example.org (HTTP 401" in error
     assert ("API token" in error) if site.cloud else ("not deactivated" in error)
     assert site.journal.counts().writes == 0
+
+
+def test_unlock_names_an_unreachable_site_too(config: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}"
+    result = runner.invoke(
+        app,
+        ["unlock", str(config), "--url", url, "--username", "sync@example.org"],
+        env={"CONFLUENCE_API_TOKEN": TOKEN, "CONFLUENCE_TOKEN": "", "CONFLUENCE_URL": ""},
+    )
+    assert result.exit_code == EXIT_SITE
+    assert "refused the connection" in one_error(result.output.splitlines())
+    assert TOKEN not in result.output and "unexpected" not in result.output
