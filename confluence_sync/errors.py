@@ -22,7 +22,7 @@ Hierarchy::
         ├── PayloadTooLargeError   413: body or property value too large
         ├── RateLimitedError       429: slow down; carries retry_after seconds
         ├── ServerError            5xx: the wiki failed
-        └── TransportError         no status: timeout, reset, refused connection
+        └── TransportError         no status: timeout, reset; ``cause`` says which
 
 Wiki (HTTP) errors are raised only by ``confluence_sync.backends``; it is the only place
 that turns an HTTP status into one of them.
@@ -108,26 +108,38 @@ class UnsafePlanError(ConfluenceSyncError):
 
 
 class SiteError(ConfluenceSyncError):
-    """The site cannot be used: ``cause`` says why, as data (``dns``, ``refused``, ``tls``,
-    ``connect-timeout``, ``read-timeout``, ``not-confluence``, ``wrong-path``,
-    ``wrong-flavour``). Raised before any write, so nothing was changed."""
+    """The site cannot be used: ``cause`` says why, as data (``dns``, ``refused``,
+    ``unreachable``, ``tls``, ``bad-url``, ``connect-timeout``, ``read-timeout``,
+    ``not-confluence``, ``wrong-path``, ``wrong-flavour``). ``url`` is the address it was
+    about, ``suggestion`` the address that looked right instead, when one was found. Raised
+    by the run's first request, so nothing was changed — except ``dns``/``refused``/``unreachable``/
+    ``tls``/``bad-url``, which end a run wherever they happen (the site went away mid-run)."""
 
     exit_code = EXIT_SITE
 
-    def __init__(self, cause: str, message: str, *, hint: str = "") -> None:
+    def __init__(
+        self, cause: str, message: str, *, hint: str = "", url: str = "", suggestion: str = ""
+    ) -> None:
         super().__init__(message, hint=hint)
         self.cause = cause
+        self.url = url
+        self.suggestion = suggestion
 
 
 class CredentialsError(ConfluenceSyncError):
     """The site answered the first request with 401 or 403: the credentials, or the rights
-    of the account they name, do not let the sync start. Nothing was changed."""
+    of the account they name, do not let the sync start. Nothing was changed.
+    ``failure_category``: Cloud's ``X-Failure-Category`` header when it sent one
+    (``FAILURE_CLIENT_SCOPE_CHECK``: a scoped token lacks a scope)."""
 
     exit_code = EXIT_CREDENTIALS
 
-    def __init__(self, status: int, message: str, *, hint: str = "") -> None:
+    def __init__(
+        self, status: int, message: str, *, hint: str = "", failure_category: str = ""
+    ) -> None:
         super().__init__(message, hint=hint)
         self.status = status
+        self.failure_category = failure_category
 
 
 class MissingAccountsError(ConfluenceSyncError):
@@ -227,9 +239,23 @@ class ServerError(_MayWait):
     """5xx: the wiki (or a proxy in front of it) failed. A 503 may carry ``retry_after``."""
 
 
-class TransportError(WikiError):
-    """No HTTP status: timeout, connection reset or refused. A write may or may not have
-    happened."""
+# Causes of a request that got no answer where the request never reached the server: a
+# write that failed this way was certainly not committed.
+NOT_SENT_CAUSES: Final = frozenset(
+    {"dns", "refused", "unreachable", "tls", "bad-url", "connect-timeout"}
+)
 
-    def __init__(self, object: str, message: str, hint: str = "") -> None:
+
+class TransportError(WikiError):
+    """No HTTP status. ``cause`` says why, as data: ``read-timeout``, ``reset`` (the
+    connection broke after the request went out), ``connect-timeout``, ``other`` (the
+    default), or one of the causes that end a run (those are raised as :class:`SiteError`).
+    ``maybe_committed``: whether a write may have happened (not when it was never sent)."""
+
+    def __init__(self, object: str, message: str, hint: str = "", *, cause: str = "other") -> None:
         super().__init__(object, None, message, hint)
+        self.cause = cause
+
+    @property
+    def maybe_committed(self) -> bool:
+        return self.cause not in NOT_SENT_CAUSES

@@ -6,6 +6,8 @@ Data Center adapters share one transport, retry policy and request counter per b
 
 Modules: ``contract`` (what the engine may call), ``transport`` (HTTP, pagination),
 ``retry`` (the one retry policy), ``http_errors`` (the one status → exception mapping),
+``failures`` (why a request got no answer: its cause, as data, and its words),
+``first_request`` (the run's first request: a refused login, a wrong URL or flavour),
 ``redaction`` (no secret in a log), ``adapter`` (what both flavours share), ``writes`` and
 ``answers`` (shared writes and answer readers), ``cloud``/``cloud_writer``,
 ``datacenter``/``datacenter_writer``, ``permissions`` (the grant vocabularies).
@@ -62,4 +64,24 @@ def open_backend(
     return Backend(reader=dc, _writer=DataCenterWriter(dc), _close=transport.close)
 
 
-__all__ = ["Backend", "RequestCounter", "RetryPolicy", "open_backend", "site_base"]
+def check_site(backend: Backend) -> None:
+    """Send the run's first request on its own, for a pre-flight check (``doctor``): raises
+    ``SiteError`` (exit 7: unreachable, TLS, timeout, not Confluence, wrong URL or flavour,
+    with the likely right address when one answers) or ``CredentialsError`` (exit 8), as the
+    first request of a run would; returns once the site answered as the settings say. One
+    GET; a few more only when it fails. The cause of any exception: ``failures.classify``.
+    A reader that speaks no HTTP (a test's fake) has no site to check."""
+    from .adapter import RestReader
+
+    if isinstance(backend.reader, RestReader):
+        backend.reader.transport.check_site()
+
+
+__all__ = [
+    "Backend",
+    "RequestCounter",
+    "RetryPolicy",
+    "check_site",
+    "open_backend",
+    "site_base",
+]

@@ -2,6 +2,8 @@
 
 Every error names the object we were touching, the status and what the user can do about it.
 Retry decisions elsewhere match on the exception types made here, never on status numbers.
+A 401/403 to the run's first request is a ``CredentialsError`` (:func:`refused_login`; when
+is ``first_request``'s call), any later one the per-object error below.
 Bodies come in three shapes (v1/DC ``{"statusCode","message"}``, v2 ``{"errors":[…]}``, and
 HTML or nothing from proxies); :func:`message_of` reads all of them.
 """
@@ -17,6 +19,7 @@ from confluence_sync.errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    CredentialsError,
     GoneError,
     NotFoundError,
     PayloadTooLargeError,
@@ -193,4 +196,70 @@ def error_for(
         status,
         f"rejected ({detail})",
         "the wiki did not accept the request; the message above says which field",
+    )
+
+
+def refused_login(
+    status: int,
+    headers: Mapping[str, str],
+    *,
+    flavour: str,
+    host: str,
+    login_kind: str,
+    username: str,
+    request: str,
+) -> CredentialsError:
+    """The error for a 401/403 to the run's first request (``backends.first_request``): the
+    credentials, or the account they name, do not let the sync start. ``login_kind``:
+    ``basic``, ``bearer`` or ``none``; ``username`` never comes with its secret."""
+    category = headers.get("X-Failure-Category", "")
+    who = f" of {username}" if username else ""
+    if status == 401:
+        message = f"{host} refused the credentials{who} (HTTP 401 to {request})"
+    else:
+        message = f"{host} refuses the account{who} (HTTP 403 to {request})"
+    if category:
+        message += f"; X-Failure-Category: {category}"
+    hint = _what_to_check(status, category, flavour, login_kind)
+    return CredentialsError(status, message, hint=hint, failure_category=category)
+
+
+def _what_to_check(status: int, category: str, flavour: str, login_kind: str) -> str:
+    if "SCOPE" in category.upper():
+        # real-confluence.md item 14: a scoped token without a scope the request needs
+        # answers 401 "Unauthorized; scope does not match" with this header
+        # (kovetskiy/mark#917, confluence-publisher#492/#516).
+        return (
+            "the scoped API token lacks a scope this request needs: give it the read and "
+            "write scopes for spaces, pages, properties, labels, permissions, groups and "
+            "users (classic and granular), or use an API token without scopes"
+        )
+    if flavour == "cloud":
+        if status == 403:
+            return (
+                "the account needs access to Confluence on this site (product access, "
+                "'Can use'); check it in admin.atlassian.com, and that the API token belongs "
+                "to this account"
+            )
+        return (
+            "Cloud needs CONFLUENCE_USERNAME = the account's e-mail address and "
+            "CONFLUENCE_API_TOKEN = an API token of that account (id.atlassian.com → "
+            "Security → API tokens): check it has not expired or been revoked; a scoped "
+            "token works only through https://api.atlassian.com/ex/confluence/CLOUD-ID"
+        )
+    if status == 403:
+        return (
+            "the account exists but may not use Confluence: check it is not deactivated "
+            "and has the 'Can use' global permission (and a licence)"
+        )
+    if login_kind == "bearer":
+        return (
+            "Data Center: check CONFLUENCE_TOKEN is a personal access token of the sync "
+            "account (Profile → Personal Access Tokens), not expired or revoked, and that "
+            "the account is not deactivated"
+        )
+    return (
+        "Data Center: check CONFLUENCE_USERNAME (the user name, not the e-mail) and "
+        "CONFLUENCE_API_TOKEN (the password, or use CONFLUENCE_TOKEN for a personal access "
+        "token), and that the account is not deactivated or locked after failed logins"
     )

@@ -12,6 +12,11 @@ Layers, each for its own reason:
   when the caller passed ``find_existing``, and that lookup runs *before* the next attempt,
   so a create can never duplicate. PUT/DELETE are not retried here (a PUT that did commit
   comes back as a 409 on the next run, which is handled safely).
+* **Never sent (a connect timeout mid-run).** A :class:`TransportError` whose ``cause`` says
+  the request never reached the server (``maybe_committed`` false) is retried for any method,
+  without a lookup: nothing can have been written. A host that is not there at all (DNS,
+  refused, TLS) is not retried: ``backends.failures`` raises a ``SiteError`` for it, which
+  ends the run, and the first request's timeouts end it too (``backends.first_request``).
 * **Conflict (409).** Never a blind version+1: ``resolve_conflict`` re-reads and lets the
   caller re-check ownership, returning the request to send instead, or None to give up.
 * **Known transient Confluence texts** (:data:`RETRYABLE_TEXTS`): the server rolled the
@@ -215,7 +220,8 @@ class Retrier:
                 current[0] = fresh
                 raise _ConflictResolved(conflict) from conflict
             except (ServerError, TransportError) as error:
-                if method == "POST" and find_existing is not None:
+                committed = not isinstance(error, TransportError) or error.maybe_committed
+                if method == "POST" and find_existing is not None and committed:
                     lookup_pending[0] = True
                 raise error
 
@@ -225,6 +231,8 @@ class Retrier:
                 return False
             if isinstance(error, RateLimitedError | _ConflictResolved):
                 return True
+            if isinstance(error, TransportError) and not error.maybe_committed:
+                return True  # it never reached the server: sending it again cannot duplicate
             blind_post = method == "POST" and find_existing is None
             if isinstance(error, ServerError | TransportError) and blind_post:
                 # A 5xx may come after the commit (a proxy timing out, a rollback text from

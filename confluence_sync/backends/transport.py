@@ -4,7 +4,9 @@ timeouts, counting, rate gate, retries and error mapping on top.
 atlassian-python-api is used for what it is good at (session, auth, URL joining); its own
 retry layers (``backoff_and_retry`` and the 429 ``retry_with_header``) are switched off so
 ``backends.retry`` stays the only retry owner. Responses come back raw (``advanced_mode``)
-and go through ``backends.http_errors``.
+and go through ``backends.http_errors``; a request without an answer goes through
+``backends.failures`` (its cause, as data); the run's first request through
+``backends.first_request`` (a refused login or a wrong URL named as such).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from urllib.parse import urlsplit
 import requests
 from atlassian.rest_client import AtlassianRestAPI
 
-from confluence_sync.errors import TransportError
+from confluence_sync.errors import SiteError, TransportError
 from confluence_sync.settings import BasicAuth, BearerAuth
 
 from .contract import RequestCounter
+from .failures import URL_ERRORS, classify, no_answer
+from .first_request import PROBE_PATHS, FirstRequest, Login
 from .http_errors import error_for
 from .redaction import install_redaction
 from .retry import Retrier
@@ -58,12 +62,17 @@ class Transport:
         session.mount("https://", adapter)
         kwargs: dict[str, Any] = {}
         secrets: tuple[str, ...] = ()
+        login = Login("none")
         if isinstance(auth, BasicAuth):
             secrets = (auth.secret.get_secret_value(),)
             kwargs.update(username=auth.username, password=secrets[0])
+            login = Login("basic", auth.username)
         elif isinstance(auth, BearerAuth):
             secrets = (auth.token.get_secret_value(),)
             kwargs.update(token=secrets[0])
+            login = Login("bearer")
+        self.timeouts = timeouts
+        self.first = FirstRequest(self.base_url, flavour, login, self._probe)
         self._api = AtlassianRestAPI(
             url=self.base_url,
             session=session,
@@ -91,11 +100,14 @@ class Transport:
         json: Any = None,
     ) -> Any:
         """One HTTP attempt: wait at the gate, count, send, map errors. Returns parsed JSON
-        (None for an empty body). ``path`` is below the base URL, or absolute (http…)."""
+        (None for an empty body). ``path`` is below the base URL, or absolute (http…).
+
+        A site found unusable (``first.down``) gets no further request: the error again."""
+        self.first.raise_if_down()
         self.retrier.gate.wait()
         absolute = path.startswith(("http://", "https://"))
         self.counter.count(method)
-        failure: TransportError | None = None
+        failure: Exception | None = None
         try:
             response = self._api.request(
                 method,
@@ -105,25 +117,21 @@ class Transport:
                 absolute=absolute,
                 advanced_mode=True,
             )
-        except requests.Timeout as exc:
-            failure = TransportError(
-                what,
-                f"{method} {self._show(path)} timed out",
-                "the wiki is slow or unreachable; raise the read timeout or run again",
-            )
-            failure.__cause__ = _scrub(exc)
-        except requests.RequestException as exc:
-            failure = TransportError(
-                what,
-                f"{method} {self._show(path)} failed: {type(exc).__name__}",
-                "check CONFLUENCE_URL and the network; the connection was refused or reset",
-            )
-            failure.__cause__ = _scrub(exc)
+        except (requests.RequestException, *URL_ERRORS) as exc:
+            failure = self._no_answer(exc, method, path, what)
         if failure is not None:
             # Raised outside the except block: requests' exception holds the prepared request
             # with its Authorization header, and must not ride along as __context__.
             raise failure
         log.debug("%s %s -> %s", method, self._show(path), response.status_code)
+        if not self.first.settled:
+            self.first.check(
+                response.status_code,
+                response.headers,
+                response.text,
+                method=method,
+                path=self._show(path),
+            )
         if response.status_code >= 400:
             raise error_for(
                 response.status_code,
@@ -160,6 +168,12 @@ class Transport:
             find_existing=find_existing,
         )
 
+    def check_site(self) -> None:
+        """The run's first request on its own (``backends.check_site``): one GET of the
+        flavour's cheapest listing; raises what a first request raises (SiteError,
+        CredentialsError), returns once the site answered as the settings say."""
+        self.call("GET", PROBE_PATHS[self.flavour], what="the site")
+
     def paginate(
         self, path: str, *, what: str, params: Mapping[str, Any] | None = None
     ) -> Iterator[dict[str, Any]]:
@@ -192,6 +206,35 @@ class Transport:
         if self.base_path and link.startswith(self.base_path + "/"):
             return self.origin + link
         return self.base_url + "/" + link.lstrip("/")
+
+    def _no_answer(self, exc: Exception, method: str, path: str, what: str) -> Exception:
+        """Our error for a request without an answer (``backends.failures``); a SiteError is
+        remembered, so the run sends nothing more to a site that is not there."""
+        error = no_answer(
+            classify(exc),
+            what=what,
+            method=method,
+            path=self._show(path),
+            url=self.base_url,
+            timeouts=self.timeouts,
+            first=not self.first.settled,
+            detail=str(exc),
+        )
+        error.__cause__ = _scrub(exc)
+        if isinstance(error, SiteError):
+            return self.first.went_down(error)
+        return error
+
+    def _probe(self, url: str) -> tuple[int, str, str] | None:
+        """One GET for ``first_request``'s site check (same origin, so the credentials may
+        go): status, Content-Type, body; None without an answer. Counted like any request."""
+        self.counter.count("GET")
+        try:
+            answer = self._api.request("GET", url, absolute=True, advanced_mode=True)
+        except (requests.RequestException, *URL_ERRORS):
+            return None
+        log.debug("probe %s -> %s", self._show(url), answer.status_code)
+        return answer.status_code, answer.headers.get("Content-Type", ""), answer.text
 
     def _show(self, path: str) -> str:
         """The path for messages: never the host or query string (titles may be private)."""

@@ -6,8 +6,8 @@ import pytest
 
 from confluence_sync.backends.contract import UnsupportedOperationError
 from confluence_sync.errors import (
-    AuthenticationError,
     ConflictError,
+    CredentialsError,
     GoneError,
     NotFoundError,
     TitleExistsError,
@@ -249,10 +249,12 @@ def test_templates_on_cloud_and_the_capability_on_dc(site: Site) -> None:
 
 def test_wrong_credentials_say_so(site: Site) -> None:
     backend = connect(site.wiki, site.flavour, api_token="definitely-wrong-token")
-    with pytest.raises(AuthenticationError) as caught:
+    # The run's first request: the credentials are named, not the space (exit 8).
+    with pytest.raises(CredentialsError) as first:
         backend.reader.get_space("UPX")
-    assert "definitely-wrong-token" not in str(caught.value)
-    assert "CONFLUENCE" in caught.value.hint
+    assert first.value.status == 401
+    assert "definitely-wrong-token" not in str(first.value)
+    assert "CONFLUENCE" in first.value.hint
 
 
 def test_removed_v1_endpoint_is_gone_on_cloud() -> None:

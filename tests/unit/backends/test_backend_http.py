@@ -23,6 +23,7 @@ from confluence_sync.errors import (
     NotFoundError,
     RateLimitedError,
     ServerError,
+    SiteError,
     TransportError,
     WikiError,
 )
@@ -51,6 +52,13 @@ def make_transport(
     )
 
 
+def settle(wiki: ScriptedServer, transport: Transport) -> Transport:
+    """The run's first request answered like Confluence: later answers are about objects."""
+    wiki.route("GET", "/rest/api/space", (200, {"results": []}, {}))
+    transport.call("GET", "rest/api/space", what="spaces")
+    return transport
+
+
 def test_requests_carry_explicit_connect_and_read_timeouts(
     wiki: ScriptedServer, policy: RetryPolicy
 ) -> None:
@@ -68,13 +76,14 @@ def test_a_slow_read_times_out_and_is_retried_only_for_get(
     wiki.route("GET", "/rest/api/slow", slow)
     wiki.route("POST", "/rest/api/slow", slow)
     policy.max_attempts = 2
-    transport = make_transport(wiki, policy, timeouts=(1.0, 0.2))
+    transport = settle(wiki, make_transport(wiki, policy, timeouts=(1.0, 0.2)))
     with pytest.raises(TransportError) as caught:
         transport.call("GET", "rest/api/slow", what="page 9")
-    assert "timed out" in str(caught.value) and caught.value.status is None
+    assert "no answer within 0.2 s" in str(caught.value) and caught.value.status is None
+    assert caught.value.cause == "read-timeout" and caught.value.maybe_committed
     with pytest.raises(TransportError):
         transport.call("POST", "rest/api/slow", what="page 9", json={})
-    assert [s.method for s in wiki.seen] == ["GET", "GET", "POST"]
+    assert [s.method for s in wiki.calls(path="/rest/api/slow")] == ["GET", "GET", "POST"]
 
 
 def test_counter_counts_every_attempt_and_writes_by_method(
@@ -130,6 +139,9 @@ def test_errors_map_through_the_status_table(wiki: ScriptedServer, policy: Retry
         "GET", "/rest/api/content/7", (404, {"statusCode": 404, "message": "No content"}, {})
     )
     wiki.route("GET", "/rest/api/user/current", (401, "", {}))
+    # The first answer is a 404: the site is probed (rest/api/space answers), so the 404 was
+    # about the page, and it stays a NotFoundError.
+    wiki.route("GET", "/rest/api/space", (200, {"results": []}, {}))
     transport = make_transport(wiki, policy)
     with pytest.raises(NotFoundError) as missing:
         transport.call("GET", "rest/api/content/7", what="page 7")
@@ -244,7 +256,7 @@ def test_token_never_reaches_logs_errors_or_tracebacks(
         )
         try:
             dead.call("POST", "rest/api/content", what="page", json={})
-        except TransportError as error:
+        except SiteError as error:
             errors.append(error)
         logging.getLogger("confluence_sync.backends.transport").debug(
             "headers %s", {"Authorization": f"Bearer {TOKEN}"}
