@@ -43,7 +43,7 @@ class DoctorFormat(StrEnum):
 
 def doctor(
     file: Path | None = typer.Argument(
-        None, help="The network's YAML config: also check the accounts it names."
+        None, metavar="FILE", help="The network's YAML config: also check the accounts it names."
     ),
     output_format: DoctorFormat = typer.Option(DoctorFormat.text, "--format", help="text or json."),
     url: Url = None,

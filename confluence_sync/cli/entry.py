@@ -36,7 +36,7 @@ app.command()(config_commands.schema)
 app.command(cls=FlagHelp, epilog=run_commands.PLAN_EPILOG)(run_commands.plan)
 app.command(cls=FlagHelp, epilog=run_commands.SYNC_EPILOG)(run_commands.sync)
 app.command(epilog=run_commands.UNLOCK_EPILOG)(run_commands.unlock)
-app.command(epilog=doctor_command.DOCTOR_EPILOG)(doctor_command.doctor)
+app.command(cls=FlagHelp, epilog=doctor_command.DOCTOR_EPILOG)(doctor_command.doctor)
 app.command()(serve.serve)
 
 
