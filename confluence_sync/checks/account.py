@@ -9,6 +9,9 @@ Reads, each cheap and each documented:
 * rights on Data Center: ``GET /rest/api/user/memberof?username=`` (dc-10.0.3.json
   getGroups_1): the sync creates groups and adds members, which Data Center lets only
   Confluence administrators do (the ``confluence-administrators`` group of a default site);
+  outside that group, DC 10's ``GET /rest/api/permissions/user/{user}``
+  (getPermissionsGrantedToUser; readable by administrators only) may still say
+  ``administer``;
 * capabilities: Cloud's page-template API (``GET /wiki/rest/api/template/page``), its v1
   content routes (410 once Atlassian removed them; the sync uses v2 for pages) and the v2
   space permission list; Data Center's 9.1+ space-permission routes, told by the version;
@@ -23,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 from confluence_sync.errors import (
     EXIT_ACCOUNTS,
@@ -135,6 +139,12 @@ def rights(prober: Prober, found: Found, me: dict[str, Any]) -> Check:
             f"Confluence administrator ({username} is in {in_admins}): may create spaces, "
             "administer them and manage groups",
         )
+    if _administers(prober, found, username):
+        return passed(
+            name,
+            f"Confluence administrator ({username} holds the global administer permission): "
+            "may create spaces, administer them and manage groups",
+        )
     return failed(
         name,
         f"{username} is not a Confluence administrator (groups: {', '.join(groups) or 'none'}); "
@@ -143,6 +153,23 @@ def rights(prober: Prober, found: Found, me: dict[str, Any]) -> Check:
         "Administrator global permission)",
         EXIT_CREDENTIALS,
     )
+
+
+def _administers(prober: Prober, found: Found, username: str) -> bool:
+    """Whether DC 10's global permission list gives the account ``administer`` (a site whose
+    administrators' group has another name); only an administrator may read it, so a 403
+    says no as well."""
+    try:
+        answer = prober.get(
+            f"{found.base}/rest/api/permissions/user/{quote(username, safe='')}",
+            "the sync account's global permissions",
+        )
+    except WikiError:
+        return False
+    if not isinstance(answer, list):
+        return False
+    operations = [p.get("operation") for p in answer if isinstance(p, dict)]
+    return any(isinstance(o, dict) and o.get("operationKey") == "administer" for o in operations)
 
 
 def capabilities(prober: Prober, found: Found) -> Check:

@@ -34,6 +34,7 @@ from confluence_sync.errors import (
     AuthenticationError,
     CredentialsError,
     PermissionDeniedError,
+    SiteError,
     WikiError,
 )
 from confluence_sync.flavours import Flavour
@@ -102,8 +103,8 @@ def _ask(prober: Prober, flavour: Flavour, base: str) -> Found | None:
         data = prober.get(base + path, "the site's identity")
     except (AuthenticationError, PermissionDeniedError, CredentialsError):
         return Found(flavour, base, "(version not shown without accepted credentials)", False)
-    except WikiError as error:
-        if error.status is None:
+    except (WikiError, SiteError) as error:
+        if not _answered(error):
             raise
         return _older_dc(prober, base) if flavour == "datacenter" else None
     if not isinstance(data, dict):
@@ -122,14 +123,23 @@ def _older_dc(prober: Prober, base: str) -> Found | None:
         data = prober.get(base + "/rest/api/user/current", "the site's identity")
     except (AuthenticationError, PermissionDeniedError, CredentialsError):
         return Found("datacenter", base, "(an older release)", False)
-    except WikiError as error:
-        if error.status is None:
+    except (WikiError, SiteError) as error:
+        if not _answered(error):
             raise
         return None
     # A v1 Person without an account id: Cloud's v1 names everyone by account id.
     if isinstance(data, dict) and data.get("type") in ("known", "anonymous"):
         return None if "accountId" in data else Found("datacenter", base, "(older release)", True)
     return None
+
+
+def _answered(error: WikiError | SiteError) -> bool:
+    """An HTTP answer that is not Confluence's here (404, 410, …), as opposed to no answer at
+    all. A transport that words a first-request failure as SiteError itself keeps causes
+    for both: only the connection causes mean no answer came."""
+    if isinstance(error, SiteError):
+        return error.cause in ("not-confluence", "wrong-path", "wrong-flavour")
+    return error.status is not None
 
 
 def candidates(settings: Settings) -> list[tuple[Flavour, str]]:

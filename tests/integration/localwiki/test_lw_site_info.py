@@ -49,3 +49,17 @@ def test_data_center_has_no_operations_expansion() -> None:
             timeout=10,
         )
     assert answer.status_code == 200 and "operations" not in answer.json()
+
+
+def test_data_center_lists_global_permissions_to_administrators_only(dc: Wiki) -> None:
+    dc.server.store.create_user("member", "pw-member")
+    mine = dc.v1("GET", "/permissions/user/admin")
+    assert mine.status_code == 200
+    keys = {(p["operation"]["operationKey"], p["operation"]["targetType"]) for p in mine.json()}
+    assert {("administer", "application"), ("create", "space")} <= keys
+    theirs = dc.v1("GET", "/permissions/user/member").json()
+    assert all(p["operation"]["operationKey"] != "administer" for p in theirs)
+    assert (
+        dc.as_user("member", "pw-member").v1("GET", "/permissions/user/member").status_code == 403
+    )
+    assert dc.v1("GET", "/permissions/user/nobody").status_code == 404

@@ -120,6 +120,19 @@ def test_an_account_without_admin_rights_fails_the_rights_line(site: Site) -> No
 
 
 @pytest.mark.parametrize("site", ["dc"], indirect=True)
+def test_an_administrator_by_another_group_passes_on_its_global_permission(site: Site) -> None:
+    # Not in confluence-administrators, but in a group the site made administrators (the
+    # local wiki's second admin group): DC 10's global permission list says administer.
+    site.wiki.store.create_user("ops", "pw-ops", groups=("confluence-users", "site-admins"))
+    token = site.wiki.store.create_token("ops")
+    code, output = doctor(site.wiki.url, "datacenter", "ops", token)
+    assert code == 0, output
+    assert (
+        "✓ rights: Confluence administrator (ops holds the global administer permission)" in output
+    )
+
+
+@pytest.mark.parametrize("site", ["dc"], indirect=True)
 def test_a_wrong_flavour_is_named(site: Site) -> None:
     code, output = as_admin(site, flavour="cloud")
     assert code == 7, output

@@ -1,9 +1,10 @@
 """v1 / Data Center routes that say what the site is: Data Center's server information and
 Cloud's system information, the reads a client (``confluence-sync doctor``) makes to learn the
 flavour and version before it trusts a URL. Also what the current user may do on the site
-(Cloud's ``user/current?expand=operations``), whose answer ``people.current_user`` adds.
+(Cloud's ``user/current?expand=operations``, whose answer ``people.current_user`` adds) and
+Data Center's global permissions of a user.
 
-Imports: ``web`` (ctx, routing), ``api.v1`` (table) and the store's records.
+Imports: ``web`` (ctx, checks, errors, routing), ``api.v1`` (table) and the store's records.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.api.v1.table import v1
 from confluence_sync.localwiki.store.model import User
+from confluence_sync.localwiki.web.checks import require_admin
 from confluence_sync.localwiki.web.ctx import Ctx, respond
+from confluence_sync.localwiki.web.errors import ApiError
 from confluence_sync.localwiki.web.routing import CLOUD, DC
 
 # The release whose REST API this wiki follows on Data Center (dc-10.0.3.json), so a client
@@ -77,3 +80,24 @@ def operations_json(ctx: Ctx, user: User | None) -> list[dict[str, Any]]:
     if ctx.store.is_admin(user):
         operations.append({"operation": "administer", "targetType": "application"})
     return operations
+
+
+@v1.route("/permissions/user/<user>", ["GET"], flavours=DC)
+def global_permissions_of(ctx: Ctx, user: str) -> Response:
+    """DC 10 ``GET /rest/api/permissions/user/{user}`` (dc-10.0.3.json
+    getPermissionsGrantedToUser): the global permissions of a user named by key or username,
+    as ``GlobalPermission`` {operation: {operationKey, targetType}, subject}; 403 when the
+    caller lacks the permission to read them (an administrator's), 404 for no such user. The
+    pairs are the ones the spec's setPermissions lists: application use / administer, system
+    administer, personal_space create, space create."""
+    require_admin(ctx, "The calling user does not have permission to view global permissions")
+    person = ctx.store.user_by_key(user) or ctx.store.user_by_name(user)
+    if person is None:
+        raise ApiError(404, f"No user found with key or username {user}")
+    pairs = [("use", "application"), ("create", "personal_space"), ("create", "space")]
+    if ctx.store.is_admin(person):
+        pairs += [("administer", "application"), ("administer", "system")]
+    subject = {"type": "user", "displayName": person.display_name}
+    return respond(
+        [{"operation": {"operationKey": k, "targetType": t}, "subject": subject} for k, t in pairs]
+    )
