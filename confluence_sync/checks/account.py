@@ -233,8 +233,8 @@ def accounts(prober: Prober, found: Found, names: Iterable[str]) -> Check:
         return passed("accounts", f"all {len(wanted)} accounts the config names exist")
     return failed(
         "accounts",
-        f"{len(missing)} of the {len(wanted)} accounts the config names are not on the site: "
-        + ", ".join(missing),
+        f"{len(missing)} of the {len(wanted)} accounts the config names "
+        f"{'is' if len(missing) == 1 else 'are'} not on the site: " + ", ".join(missing),
         "create them on the site (Cloud: invite them; the config names Cloud accounts by "
         "account id) or correct them in the config; `sync --skip-missing-accounts` runs "
         "without their grants",
