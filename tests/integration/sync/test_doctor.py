@@ -215,3 +215,11 @@ def test_the_embedded_default_is_checked_and_named(site: Site) -> None:
     assert "✓ accounts: the embedded wiki creates the 4 accounts" in result.output
     bare = runner.invoke(app, ["doctor"], env=env)
     assert bare.exit_code == 0 and "give FILE to check that one" in bare.output
+
+
+def test_a_host_that_does_not_resolve_is_named() -> None:
+    # .invalid never resolves (RFC 6761), so no resolver has an answer to give.
+    code, output = doctor("https://wiki.example.invalid", "datacenter", "admin", "x")
+    assert code == 7, output
+    (line,) = lines(output, "✗")
+    assert line.startswith("✗ connection: the host wiki.example.invalid does not resolve")
