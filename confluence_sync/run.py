@@ -4,12 +4,13 @@
 write by construction. ``sync_run`` gets the whole backend; it takes the lock only when the
 plan has something to write, so a re-sync with nothing to do sends reads only.
 
-May import: errors, config, settings, wiki, wanted, backends, embedded, state, plan, apply.
+May import: errors, config, settings, wiki, wanted, backends, embedded, state, plan, apply, checks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from confluence_sync.apply.applier import Applier
 from confluence_sync.apply.results import ItemResult
 from confluence_sync.backends import open_backend
 from confluence_sync.backends.contract import Backend, RequestCounter, WikiReader
+from confluence_sync.checks.preflight import Preflight
 from confluence_sync.config import load_config
 from confluence_sync.embedded import embedded_wiki
 from confluence_sync.errors import (
@@ -61,6 +63,14 @@ class RunOptions:
     # Revoke, on spaces that existed before the sync, grants it did not make and the config
     # does not name (site defaults, hand-made grants); reported and kept otherwise.
     revoke_extra_grants: bool = False
+    # Go on when accounts the plan grants to are not on the site: their changes are skipped
+    # and reported (without it the run stops before any write, exit 9).
+    skip_missing_accounts: bool = False
+
+
+# Looks at the plan before anything is written (the pre-flight's account check): the plan
+# to go on with, or an error that stops the run.
+Vet = Callable[[Plan], Plan]
 
 
 @dataclass
@@ -179,9 +189,12 @@ def _observe_and_plan(
     return wanted, state, _named(_plan(wanted, state, options, reader), reader), start
 
 
-def plan_run(reader: WikiReader, target: Wanted, options: RunOptions) -> RunResult:
+def plan_run(
+    reader: WikiReader, target: Wanted, options: RunOptions, *, vet: Vet | None = None
+) -> RunResult:
     """Observe and plan; never writes (it has no writer to write with)."""
     wanted, _state, plan, start = _observe_and_plan(reader, target, options)
+    plan = vet(plan) if vet else plan
     result = RunResult(plan, _planned(plan) + _unchanged(wanted, plan))
     try:
         plan.raise_if_unsafe(allow_removals=options.allow_removals)
@@ -239,6 +252,7 @@ def sync_run(
     on_plan: Callable[[Plan], None] | None = None,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     lock_ttl: dt.timedelta | None = None,
+    vet: Vet | None = None,
 ) -> RunResult:
     """Observe, plan, refuse if unsafe, then lock, apply and release.
 
@@ -249,6 +263,7 @@ def sync_run(
     ttl = lock_ttl or lock.DEFAULT_TTL
     reader = backend.reader
     wanted, state, plan, start = _observe_and_plan(reader, target, options)
+    plan = vet(plan) if vet else plan  # before the lock, the hub's creation, any write
     result = RunResult(plan)
     if on_plan:
         on_plan(plan)
@@ -337,10 +352,23 @@ def execute(
         stack.callback(backend.close)
         me = tuple(a for a in (*options.self_accounts, settings.username) if a)
         run_options = RunOptions(**{**options.__dict__, "self_accounts": me})
+        # The pre-flight: the site and credentials now, the plan's accounts before any write
+        # (the embedded wiki creates the config's accounts itself).
+        checks = Preflight(
+            settings,
+            check_accounts=outcome_db is None,
+            skip_missing=options.skip_missing_accounts,
+        )
+        start = backend.counter.by_method()
+        checks.connect(backend.reader)
+        vet = functools.partial(checks.vet, backend.reader)
         if dry_run:
-            result = plan_run(backend.reader, target, run_options)
+            result = plan_run(backend.reader, target, run_options, vet=vet)
         else:
-            result = sync_run(backend, target, run_options, progress=progress, on_plan=on_plan)
+            result = sync_run(
+                backend, target, run_options, progress=progress, on_plan=on_plan, vet=vet
+            )
+        _count(result, backend.counter, start)  # the pre-flight's read counts too
         return Outcome(result, outcome_db, viewer, cloud)
 
 

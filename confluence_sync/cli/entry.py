@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from confluence_sync.cli import config_commands, exits, run_commands, serve
+from confluence_sync.cli import config_commands, doctor_command, exits, run_commands, serve
 from confluence_sync.cli.options import FlagHelp
 from confluence_sync.errors import ConfluenceSyncError
 
@@ -36,6 +36,7 @@ app.command()(config_commands.schema)
 app.command(cls=FlagHelp, epilog=run_commands.PLAN_EPILOG)(run_commands.plan)
 app.command(cls=FlagHelp, epilog=run_commands.SYNC_EPILOG)(run_commands.sync)
 app.command(epilog=run_commands.UNLOCK_EPILOG)(run_commands.unlock)
+app.command(cls=FlagHelp, epilog=doctor_command.DOCTOR_EPILOG)(doctor_command.doctor)
 app.command()(serve.serve)
 
 

@@ -41,6 +41,10 @@ _REVOKE_EXTRA_HELP = (
     "config does not name (site defaults, hand-made grants); without it they are reported "
     "and kept. On spaces the sync created they are always revoked."
 )
+_SKIP_MISSING_HELP = (
+    "Go on when accounts the config names are not on the site: their grants and memberships "
+    "are skipped and reported (without it the run stops before any write, exit 9)."
+)
 
 
 def _flavour_option(value: str | None) -> str | None:
@@ -75,6 +79,9 @@ TrustVersions = Annotated[
 RevokeExtraGrants = Annotated[
     bool, typer.Option("--revoke-extra-grants", metavar="", help=_REVOKE_EXTRA_HELP)
 ]
+SkipMissingAccounts = Annotated[
+    bool, typer.Option("--skip-missing-accounts", metavar="", help=_SKIP_MISSING_HELP)
+]
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ class RunFlags:
     workers: int
     trust_versions: bool
     revoke_extra_grants: bool
+    skip_missing_accounts: bool
 
     @classmethod
     def of(cls, arguments: Mapping[str, Any]) -> RunFlags:

@@ -27,6 +27,7 @@ from confluence_sync.cli.options import (
     OverwriteConflicts,
     RevokeExtraGrants,
     RunFlags,
+    SkipMissingAccounts,
     Today,
     TrustVersions,
     Url,
@@ -50,7 +51,9 @@ _EXIT_CODES = (
     "[bold]Exit codes[/bold]: 0 done; 2 usage error; 3 invalid config (nothing sent); "
     "4 unsafe plan refused (see --allow-removals); 5 some items failed (the rest applied; with "
     "--strict also conflicts); 6 another sync is running (its lock; see unlock); "
-    "1 unexpected error."
+    "7 the site cannot be used, 8 the credentials or the account's rights were refused, "
+    "9 accounts the config names are not on the site (all three before any write; see "
+    "doctor); 1 unexpected error."
 )
 SYNC_EPILOG = (
     f"{_CONNECT}\n\n{_EXIT_CODES}\n\n"
@@ -99,6 +102,7 @@ def plan(
     workers: Workers = DEFAULT_WORKERS,
     trust_versions: TrustVersions = False,
     revoke_extra_grants: RevokeExtraGrants = False,
+    skip_missing_accounts: SkipMissingAccounts = False,
 ) -> None:
     """Show what a sync would change and why; reads only (exit 4 if the plan is unsafe)."""
     from confluence_sync import report
@@ -142,6 +146,7 @@ def sync(
     workers: Workers = DEFAULT_WORKERS,
     trust_versions: TrustVersions = False,
     revoke_extra_grants: RevokeExtraGrants = False,
+    skip_missing_accounts: SkipMissingAccounts = False,
 ) -> None:
     """Make the wiki match FILE; members' words are kept. Tokens come from the environment."""
     from rich.console import Console
@@ -203,6 +208,7 @@ def _run(
         workers=max(1, flags.workers),
         trust_versions=flags.trust_versions,
         revoke_extra_grants=flags.revoke_extra_grants,
+        skip_missing_accounts=flags.skip_missing_accounts,
     )
     try:
         settings = Settings.from_env(url=flags.url, flavour=flags.flavour, username=flags.username)

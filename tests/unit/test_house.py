@@ -28,11 +28,12 @@ MAY_IMPORT: dict[str, set[str]] = {
     "state": {"errors", "wiki", "config", "wanted", "backends"},
     "plan": {"errors", "wiki", "config", "wanted", "state"},
     "apply": {"errors", "wiki", "wanted", "state", "plan", "backends"},
+    "checks": {"errors", "flavours", "settings", "config", "backends", "embedded", "plan"},
     "run": {"errors", "config", "settings", "wiki", "wanted", "backends", "embedded"}
-    | {"state", "plan", "apply"},
+    | {"state", "plan", "apply", "checks"},
     "report": {"errors", "plan", "apply", "run"},
     "cli": {"errors", "flavours", "settings", "config", "backends", "localwiki", "run"}
-    | {"report"},
+    | {"report", "checks"},
     "__main__": {"cli"},
     "__init__": set(),
 }

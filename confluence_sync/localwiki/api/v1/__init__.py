@@ -7,7 +7,8 @@ imported; this package imports them all, so the tables are whole wherever they a
   spaces; ``attachments``; ``archive``;
 * ``spaces``: spaces and their trash; ``permissions``: space permissions;
 * ``people``: users, watches, groups and membership;
-* ``search``: CQL; ``templates``: page templates and long tasks.
+* ``search``: CQL; ``templates``: page templates and long tasks;
+* ``site``: what the site is (DC server information, Cloud system information).
 
 ``shapes`` and ``people_shapes`` build the JSON answers.
 
@@ -24,6 +25,7 @@ from confluence_sync.localwiki.api.v1 import (  # noqa: F401
     permissions,
     properties,
     search,
+    site,
     spaces,
     templates,
 )

@@ -2,8 +2,8 @@
 watches, groups and membership (reads on both flavours; writes through Cloud's group routes
 or DC's ``admin/`` routes), and DC's user create and delete. Writes need a site admin.
 
-Imports: ``web`` (ctx, checks, errors, numbers, routing), ``api.v1`` (table, shapes) and the
-store's records.
+Imports: ``web`` (ctx, checks, errors, numbers, routing), ``api.v1`` (table, shapes, site)
+and the store's records.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.api.v1.people_shapes import group_json, user_json
 from confluence_sync.localwiki.api.v1.shapes import list_json, paging
+from confluence_sync.localwiki.api.v1.site import operations_json
 from confluence_sync.localwiki.api.v1.table import v1
 from confluence_sync.localwiki.store.model import Group, User
 from confluence_sync.localwiki.web.checks import readable_page, require_admin
@@ -46,7 +47,12 @@ def get_user(ctx: Ctx) -> Response:
 
 @v1.route("/user/current", ["GET"])
 def current_user(ctx: Ctx) -> Response:
-    return respond(user_json(ctx, ctx.user))
+    answer = user_json(ctx, ctx.user)
+    # Cloud v1 documents ``expand=operations`` here (cloud-v1.json getCurrentUser); Data
+    # Center 10.0.3 documents no such expansion, so it is not answered there.
+    if ctx.cloud and "operations" in ctx.list_arg("expand"):
+        answer["operations"] = operations_json(ctx, ctx.user)
+    return respond(answer)
 
 
 @v1.route("/user/memberof", ["GET"])
