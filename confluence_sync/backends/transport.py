@@ -47,7 +47,10 @@ class Transport:
         retrier: Retrier,
         timeouts: tuple[float, float],
         pool_size: int = 16,
+        first_request: bool = True,
     ) -> None:
+        """``first_request=False``: every answer is taken as it comes (``doctor``'s probes
+        ask other paths and flavours on purpose; a 404 there is an answer, not a wrong URL)."""
         self.base_url = base_url.rstrip("/")
         parts = urlsplit(self.base_url)
         self.origin = f"{parts.scheme}://{parts.netloc}"
@@ -73,6 +76,7 @@ class Transport:
             login = Login("bearer")
         self.timeouts = timeouts
         self.first = FirstRequest(self.base_url, flavour, login, self._probe)
+        self.first.settled = not first_request
         self._api = AtlassianRestAPI(
             url=self.base_url,
             session=session,

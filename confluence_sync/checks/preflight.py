@@ -1,7 +1,7 @@
 """The cheap part of ``doctor``, once per ``plan``/``sync`` run and before any write.
 
-``connect``: a TCP connect (no request), then one read of the sync account (``GET
-…/user/current``, which the run caches and the planner reuses), so a site that cannot be used
+``connect``: one read of the sync account (``GET …/user/current``, the run's first request,
+which the run caches and the planner reuses), so a site that cannot be used
 stops the run as ``SiteError`` (exit 7) and refused credentials as ``CredentialsError`` (exit
 8) instead of failing at the first write. Only when it fails does the full site diagnosis
 run, to name the cause (a refused port, a wrong context path or flavour, an http/https
@@ -15,7 +15,7 @@ changes leave the plan and each becomes a "skipped" note the plan and report sho
 grants to no new account asks nothing: a no-op run costs one request more than before.
 
 Imports: ``errors``, ``settings``, ``backends.contract``, ``plan`` (changes, notes) and
-``checks`` (doctor, account, network).
+``checks`` (doctor, account).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from confluence_sync.plan.changes import AddGrant, AddMember, Change, Plan
 from confluence_sync.plan.notes import Note
 from confluence_sync.settings import Settings
 
-from . import network
 from .account import TOKEN_HELP
 from .doctor import check_site
 
@@ -56,15 +55,13 @@ class Preflight:
     def connect(self, reader: WikiReader) -> None:
         """Raise SiteError or CredentialsError unless the site answers as Confluence and
         accepts the credentials."""
-        # A bare TCP connect first (no request): a refused port or a name that does not
-        # resolve is named at once, not after the retries of an HTTP request.
-        reach = network.connect(
-            self.settings.url or "", self.settings.connect_timeout, probe_tls=False
-        )
-        if not reach.ok:
-            raise SiteError(reach.cause, f"{reach.name}: {reach.found}", hint=_hint(reach.todo))
+        # This is the run's first request: the transport names a site it cannot reach and a
+        # refused login itself (backends/first_request.py, failures.py), once, with no
+        # retries; what it leaves as a plain WikiError the doctor's checks diagnose.
         try:
             me = reader.self_identities()
+        except (SiteError, CredentialsError):
+            raise
         except AuthenticationError:
             raise CredentialsError(
                 401,
@@ -77,7 +74,7 @@ class Preflight:
                 "credentials: the account may not use Confluence (HTTP 403)",
                 hint="give the sync account the 'Can use' global permission; nothing was written",
             ) from None
-        except (WikiError, SiteError) as error:
+        except WikiError as error:
             raise self._diagnosed(error) from None
         if not me:  # answered, but as nobody: anonymous access let a wrong token through
             raise self._diagnosed(None)

@@ -82,6 +82,7 @@ class Prober:
             counter=counter,
             retrier=Retrier(),
             timeouts=(settings.connect_timeout, min(settings.read_timeout, 20.0)),
+            first_request=False,  # the checks diagnose the site themselves
         )
 
     def get(self, url: str, what: str, params: dict[str, Any] | None = None) -> Any:

@@ -81,8 +81,10 @@ def test_refused_credentials_stop_the_sync_before_any_write(site: Site) -> None:
     flavour = "cloud" if site.cloud else "datacenter"
     code, output = _sync(site, config, site.wiki.url, flavour, "not-the-token")
     assert code == 8, output
-    assert "error: credentials: the site refused the credentials (HTTP 401)" in output
-    assert "CONFLUENCE_API_TOKEN" in output and "not-the-token" not in output
+    # The run's first request names it (backends/first_request.py), with what to check.
+    assert "refused the credentials of" in output and "(HTTP 401 to GET" in output
+    assert ("API token" if site.cloud else "CONFLUENCE_TOKEN") in output
+    assert "not-the-token" not in output
     assert site.journal.counts().writes == 0
 
 
