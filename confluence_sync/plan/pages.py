@@ -71,7 +71,8 @@ def plan_pages(
                     space.key,
                     page.identity,
                     "skipped",
-                    f"not created: its parent page {parent} is archived in the wiki",
+                    f"not created: its parent page '{observed.archived[parent].title}' is "
+                    "archived in the wiki",
                     title=page.title,
                 )
             )

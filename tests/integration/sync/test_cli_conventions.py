@@ -142,3 +142,18 @@ def test_a_refused_token_is_a_json_error_without_the_token(site: Site) -> None:
     assert document["error"]["message"] and document["error"]["type"]
     assert secret not in result.stdout and secret not in result.stderr
     assert any(REQUEST_LINE.match(line) for line in result.stderr.splitlines())  # the 401
+
+
+@pytest.mark.parametrize("site", ["cloud"], indirect=True)
+def test_a_note_names_its_page_and_the_archived_parent_by_title(site: Site) -> None:
+    from .test_titles import archive_as
+
+    config = site.write_config(["2026-03-12"])
+    assert invoke(site, "sync", str(config)).exit_code == 0
+    archive_as(site, site.page("PUUUPX", "Treffen").info.id, "admin")
+    site.write_config(["2026-03-12", "2026-09-10"])
+    result = invoke(site, "plan", str(config))
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if "│ skipped" in line)
+    assert "page '2026-09-10 Treffen bei Deutsche See GmbH'" in row
+    assert "not created: its parent page 'Treffen' is archived in the wiki" in row
