@@ -157,3 +157,19 @@ def test_a_note_names_its_page_and_the_archived_parent_by_title(site: Site) -> N
     row = next(line for line in result.stdout.splitlines() if "│ skipped" in line)
     assert "page '2026-09-10 Treffen bei Deutsche See GmbH'" in row
     assert "not created: its parent page 'Treffen' is archived in the wiki" in row
+
+
+@pytest.mark.parametrize("site", ["dc"], indirect=True)
+def test_diff_shows_a_title_change_and_says_when_the_page_was_not_read(site: Site) -> None:
+    config = site.write_config(["2026-03-12"])
+    assert invoke(site, "sync", str(config)).exit_code == 0
+    renamed = TWO_ITEMS.replace("Frühjahrstreffen bei HANSA-FLEX", "Rundgang im Lager")
+    config.write_text(site.config_text(renamed), encoding="utf-8")
+    result = invoke(site, "plan", str(config), "--diff", "--trust-versions")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert f"--- title '{MARCH}'" in lines
+    assert "+++ title '2026-03-12 Rundgang im Lager'" in lines
+    before = next(line for line in lines if line.startswith("--- region facts"))
+    assert before == "--- region facts (not read (--trust-versions): as the sync last wrote it)"
+    assert "+<li>Besuch im Lager</li>" in lines
