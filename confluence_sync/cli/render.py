@@ -72,6 +72,9 @@ def show(result: RunResult, output: ResultFormat, *, title: str, shown: Level, d
         lines = report.diff_lines(result)
         for line in lines or ["no region changes"]:
             out.print(Text(line, style=_diff_style(line)), soft_wrap=True)
+    elif report.diffs(result):
+        # "region facts" alone says which region, not how: say once where the words are.
+        typer.echo("hint: --diff shows each changed region's before and after", err=True)
 
 
 def _diff_style(line: str) -> str:

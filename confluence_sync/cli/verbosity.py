@@ -100,7 +100,7 @@ def version_text() -> str:
         try:
             return metadata.version(name)
         except metadata.PackageNotFoundError:
-            return "not installed"
+            return "unknown (not installed as a package)"
 
     return "\n".join(
         (

@@ -82,8 +82,12 @@ def test_plan_rows_name_pages_by_title_and_diff_shows_before_and_after(site: Sit
     assert invoke(site, "sync", str(config)).exit_code == 0
     config.write_text(site.config_text(TWO_ITEMS), encoding="utf-8")
     site.journal.clear()
+    without = invoke(site, "plan", str(config))
+    assert "hint: --diff shows each changed region's before and after" in without.stderr
+    assert "+<li>" not in without.stdout
     result = invoke(site, "plan", str(config), "--diff")
     assert result.exit_code == 0, result.output
+    assert "hint: --diff" not in result.stderr
     row = next(line for line in result.stdout.splitlines() if "│ update" in line)
     assert f"page '{MARCH}'" in row and "PUUUPX" in row
     assert "group/UPX/meeting" not in row  # the identity is the key, not what people read
