@@ -1,26 +1,45 @@
-"""Renderers for plans and run results: a rich table for people, JSON and Markdown for CI.
+"""Renderers for plans and run results: a rich table for people, JSON and Markdown for CI, and
+the before/after of each rewritten region (``--diff``) as a unified diff.
 
 The values (``Plan``, ``RunResult``) know nothing about printing; these functions only read
 them. The JSON report of ``sync --report`` is ``RunResult.to_json()``: a status and reason per
-item plus summary counts, requests and writes.
+item plus summary counts, requests and writes. Pages are named for people by their title
+(``page 'Frühjahrstreffen bei HANSA-FLEX'``, the space in its own column); JSON keeps the
+identity as ``item`` and adds the ``title``. Text from the wiki or the config reaches a
+terminal with its control characters escaped (``\\x1b``), and a rich table as plain text,
+never as markup.
 
 May import: errors, plan, apply, run.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
 from confluence_sync.apply.results import ItemResult
 from confluence_sync.plan.changes import grant_item
 from confluence_sync.plan.notes import fill
+from confluence_sync.plan.page_changes import UpdatePage
+from confluence_sync.plan.region_diff import UpdateDiff, update_diff
 from confluence_sync.run import RunResult
 
 if TYPE_CHECKING:
     from rich.table import Table
+
+# What must not reach a terminal as it is: C0 and C1 controls (an escape sequence in a title
+# could move the cursor or retitle the window), shown as \xNN instead.
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character (newlines and tabs too) escaped as ``\\xNN``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
 
 # Statuses a reader should notice first.
 _STYLE = {
@@ -60,7 +79,7 @@ def _alike(r: ItemResult) -> tuple[object, ...] | None:
 
 def _row(group: list[ItemResult]) -> Row:
     first = group[0]
-    item, reason = first.item, first.reason
+    item, reason = shown_item(first), first.reason
     if first.grant is not None:
         item = grant_item([r.grant.operation for r in group if r.grant], first.grant, first.space)
     elif first.wording is not None and len(group) > 1:
@@ -78,6 +97,16 @@ def _choices(values: Iterable[str]) -> str:
     return distinct[0] if len(distinct) == 1 else "{" + ",".join(distinct) + "}"
 
 
+def page_name(title: str) -> str:
+    """How a page is named for people: ``page 'Frühjahrstreffen bei HANSA-FLEX'``."""
+    return f"page '{title}'"
+
+
+def shown_item(result: ItemResult) -> str:
+    """What a row names: a page by its title, anything else as its item says."""
+    return page_name(result.title) if result.title else result.item
+
+
 def summary_line(result: RunResult) -> str:
     """One line: counts by status, requests and writes."""
     counts = ", ".join(f"{n} {status}" for status, n in result.counts().items()) or "nothing"
@@ -87,13 +116,15 @@ def summary_line(result: RunResult) -> str:
 def table(result: RunResult, *, title: str, all_items: bool = False) -> Table:
     """The items as a rich table (unchanged ones only with ``all_items``)."""
     from rich.table import Table
+    from rich.text import Text
 
-    out = Table(title=title, show_lines=False, expand=False)
+    out = Table(title=Text(printable(title)), show_lines=False, expand=False)
     for column in ("status", "change", "space", "item", "why"):
         out.add_column(column, overflow="fold")
-    for status, kind, space, item, reason in _rows(result, all_items=all_items):
-        out.add_row(status, kind, space, item, reason, style=_STYLE.get(status))
-    out.caption = summary_line(result)
+    for row in _rows(result, all_items=all_items):
+        # Text, not str: rich would take "[draft]" in a title for markup and drop it.
+        out.add_row(*(Text(printable(cell)) for cell in row), style=_STYLE.get(row[0]))
+    out.caption = Text(summary_line(result))
     return out
 
 
@@ -103,7 +134,7 @@ def to_json(result: RunResult) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return printable(text.replace("\n", " ")).replace("|", "\\|")
 
 
 def to_markdown(result: RunResult, *, title: str = "confluence-sync plan") -> str:
@@ -119,6 +150,68 @@ def to_markdown(result: RunResult, *, title: str = "confluence-sync plan") -> st
         lines.append("Nothing to change.")
     lines += ["", f"_{summary_line(result)}; checksum `{result.plan.checksum}`_", ""]
     return "\n".join(lines)
+
+
+def diffs(result: RunResult) -> list[UpdateDiff]:
+    """The before/after of every update in the plan that rewrites what a person reads."""
+    found = (update_diff(c) for c in result.plan.changes if isinstance(c, UpdatePage))
+    return [d for d in found if d is not None]
+
+
+def _before(diff: UpdateDiff, before: tuple[str, ...] | None) -> str:
+    if not diff.read:
+        return "not read (--trust-versions): as the sync last wrote it"
+    existing = diff.change.existing
+    where = f"page {existing.id} version {existing.version}"
+    return f"as read, {where}" if before is not None else f"not on {where} yet"
+
+
+def diff_lines(result: RunResult) -> list[str]:
+    """Each rewritten region of the plan as a unified diff (``plan --diff``), a header per
+    page; every line escaped for a terminal. Empty when no update changes what people read."""
+    out: list[str] = []
+    for diff in diffs(result):
+        change = diff.change
+        out.append(f"~ {change.space} {page_name(change.title)}: {change.reason}")
+        if diff.old_title:
+            out += [f"--- title '{diff.old_title}'", f"+++ title '{change.title}'"]
+        for region in diff.regions:
+            out += difflib.unified_diff(
+                region.before or (),
+                region.after,
+                fromfile=f"region {region.name} ({_before(diff, region.before)})",
+                tofile=f"region {region.name} (as the sync writes it)",
+                lineterm="",
+            )
+    return [printable(line) for line in out]
+
+
+def diff_json(result: RunResult) -> list[dict[str, Any]]:
+    """The same as data, for ``--format json --diff``: per page its regions' lines."""
+    return [
+        {
+            "space": d.change.space,
+            "item": d.change.item,
+            "title": d.change.title,
+            "old_title": d.old_title or None,
+            "read": d.read,
+            "regions": [
+                {
+                    "name": r.name,
+                    "before": list(r.before) if r.before is not None else None,
+                    "after": list(r.after),
+                }
+                for r in d.regions
+            ],
+        }
+        for d in diffs(result)
+    ]
+
+
+def diff_markdown(result: RunResult) -> str:
+    """The diff as a fenced block for a CI comment ("" when there is none)."""
+    lines = diff_lines(result)
+    return "\n".join(["#### Region changes", "", "````diff", *lines, "````", ""]) if lines else ""
 
 
 def write_report(result: RunResult, path: Path) -> None:

@@ -152,7 +152,7 @@ def _unchanged(wanted: Wanted, plan: Plan) -> list[ItemResult]:
     touched = {(c.space, c.identity) for c in plan.changes if isinstance(c, PageChange)}
     touched |= {(c.space, c.identity) for c in plan.changes if isinstance(c, Note)}
     return [
-        ItemResult(space.key, f"page {page.identity}", "page", "unchanged", "")
+        ItemResult(space.key, f"page {page.identity}", "page", "unchanged", "", title=page.title)
         for space in wanted.spaces
         for page in space.pages
         if (space.key, page.identity) not in touched

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from confluence_sync.plan.changes import Change, GrantChange
 from confluence_sync.plan.notes import Fills, Note
+from confluence_sync.plan.page_changes import PageChange
 from confluence_sync.wiki.values import Grant
 
 DONE = {
@@ -30,7 +31,8 @@ class ItemResult:
     """What happened to one plan item. ``grant``: the permission a grant or revoke is about,
     so a report can put one subject's operations on one row without reading ``item``;
     ``wording``: a note's subject and text with their blanks, and what fills them, so notes
-    that differ only there can share a row."""
+    that differ only there can share a row; ``title``: the title of the page the item is
+    about ("" for other items), what a report names it by (``item`` keeps the identity)."""
 
     space: str
     item: str
@@ -39,6 +41,7 @@ class ItemResult:
     reason: str
     grant: Grant | None = field(default=None, compare=False)
     wording: tuple[str, str, Fills] | None = field(default=None, compare=False)
+    title: str = field(default="", compare=False)
 
     @classmethod
     def of(cls, change: Change, status: str, reason: str = "") -> ItemResult:
@@ -48,7 +51,8 @@ class ItemResult:
         if isinstance(change, Note) and change.fills and not reason:
             wording = (change.subject, change.text, change.fills)
         item, why = change.item, reason or change.reason
-        return cls(change.space, item, kind, status, why, grant, wording)
+        title = change.title if isinstance(change, PageChange | Note) else ""
+        return cls(change.space, item, kind, status, why, grant, wording, title)
 
     @classmethod
     def done(cls, change: Change, reason: str = "") -> ItemResult:
@@ -60,9 +64,11 @@ class ItemResult:
         return self.status == "failed"
 
     def to_json(self) -> dict[str, str]:
+        page = {"title": self.title} if self.title else {}
         return {
             "space": self.space,
             "item": self.item,
+            **page,
             "kind": self.kind,
             "status": self.status,
             "reason": self.reason,

@@ -33,6 +33,20 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# Who wants to see every HTTP exchange (the CLI's ``-v``): called after each response, retries
+# and redirects included, with the method, the URL's path only (never the host, the query
+# string or a header, so never a token), the status and the milliseconds until the answer's
+# headers arrived. Process-wide, like the redaction filter: a run may open several transports.
+RequestObserver = Callable[[str, str, int, float], None]
+_OBSERVERS: list[RequestObserver] = []
+
+
+def watch_requests(observer: RequestObserver) -> Callable[[], None]:
+    """Call ``observer`` after every response of every transport; returns the function that
+    stops it."""
+    _OBSERVERS.append(observer)
+    return lambda: _OBSERVERS.remove(observer)
+
 
 class Transport:
     """Sends requests below one base URL (``…/wiki`` on Cloud, the context root on DC)."""
@@ -63,6 +77,7 @@ class Transport:
         adapter = requests.adapters.HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
+        session.hooks["response"].append(self._tell_observers)
         kwargs: dict[str, Any] = {}
         secrets: tuple[str, ...] = ()
         login = Login("none")
@@ -239,6 +254,14 @@ class Transport:
             return None
         log.debug("probe %s -> %s", self._show(url), answer.status_code)
         return answer.status_code, answer.headers.get("Content-Type", ""), answer.text
+
+    def _tell_observers(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """requests' response hook: hand each exchange to the observers (none: nothing)."""
+        if _OBSERVERS:
+            path = self.redactor.redact(urlsplit(response.url).path)
+            elapsed = response.elapsed.total_seconds() * 1000
+            for observer in tuple(_OBSERVERS):
+                observer(response.request.method or "", path, response.status_code, elapsed)
 
     def _show(self, path: str) -> str:
         """The path for messages: never the host or query string (titles may be private)."""

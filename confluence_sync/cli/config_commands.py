@@ -1,8 +1,8 @@
 """The commands about the config file: ``validate`` checks one, ``init`` writes a starter,
 ``schema`` prints its JSON Schema. None of them talks to a wiki.
 
-Imports typer, ``cli.options`` and ``cli.exits``; ``confluence_sync.config`` only inside a
-command, so ``--help`` stays fast.
+Imports typer, ``cli.options``, ``cli.verbosity`` and ``cli.exits``; ``confluence_sync.config``
+only inside a command, so ``--help`` stays fast.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from pathlib import Path
 
 import typer
 
-from confluence_sync.cli.exits import fail, fail_config
+from confluence_sync.cli.exits import fail, reported
 from confluence_sync.cli.options import ConfigFile, Today
-from confluence_sync.errors import ConfigError, ConfluenceSyncError
+from confluence_sync.cli.verbosity import Quiet
+from confluence_sync.errors import ConfluenceSyncError
 
 
 class OutputFormat(StrEnum):
@@ -36,8 +37,11 @@ def validate(
     file: ConfigFile,
     today: Today = None,
     output_format: OutputFormat = typer.Option(
-        OutputFormat.text, "--format", help="text for people, json for scripts."
+        OutputFormat.text,
+        "--format",
+        help="text for people, json for scripts (problems too, as JSON on stdout).",
     ),
+    quiet: Quiet = False,
 ) -> None:
     """Check a config file; print what it describes, or every problem in it (exit 3)."""
     import json
@@ -48,19 +52,14 @@ def validate(
 
     day = today.date() if today else date.today()
     as_json = output_format is OutputFormat.json
-    try:
+    with reported(as_json, extra={"valid": False}):
         config = load_config(file, today=day)
-    except ConfigError as error:
-        if as_json:
-            problems = [p.as_dict() for p in error.problems]
-            typer.echo(json.dumps({"valid": False, "problems": problems}, ensure_ascii=False))
-            raise typer.Exit(error.exit_code) from None
-        fail_config(error)
-    summary = summarise(config, day)
+        summary = summarise(config, day)
     if as_json:
         typer.echo(json.dumps({"valid": True, "summary": summary}, ensure_ascii=False, indent=2))
     else:
-        typer.echo(render_text(summary))
+        text = render_text(summary)
+        typer.echo(text.splitlines()[0] if quiet else text)  # quiet: the "valid: …" line
 
 
 def init(

@@ -12,8 +12,19 @@ import sys
 import typer
 
 from confluence_sync.cli import config_commands, doctor_command, exits, run_commands, serve
-from confluence_sync.cli.options import FlagHelp
+from confluence_sync.cli.options import FlagHelp, FlagHelpGroup
+from confluence_sync.cli.verbosity import version_text
 from confluence_sync.errors import ConfluenceSyncError
+
+# What every command shares, said once under the top-level --help (docs: README "Conventions").
+_CONVENTIONS = (
+    "[bold]Conventions[/bold]: -h/--help on every command; results on stdout, notes, hints "
+    "and errors on stderr; -v/--verbose prints each HTTP request (method, path, status, ms; "
+    "never a token), -q/--quiet only errors and the summary line; with --format json errors "
+    "are JSON on stdout too; CONFLUENCE_SYNC_DEBUG=1 shows the (redacted) traceback of an "
+    "unexpected error. Shell completion: confluence-sync --install-completion (bash, zsh, "
+    "fish, PowerShell), or --show-completion to see the script."
+)
 
 app = typer.Typer(
     name="confluence-sync",
@@ -25,10 +36,37 @@ app = typer.Typer(
         "change), then [bold]confluence-sync sync network.yaml[/bold] (makes the wiki match). "
         "Without CONFLUENCE_URL both work on an embedded local wiki next to the file."
     ),
+    epilog=_CONVENTIONS,
+    cls=FlagHelpGroup,
     no_args_is_help=True,
-    add_completion=False,
+    # typer's --install-completion/--show-completion; the script calls the program with
+    # _CONFLUENCE_SYNC_COMPLETE set, which click answers before any command runs.
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},  # inherited by every command
     pretty_exceptions_enable=False,
 )
+
+
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        callback=_show_version,
+        metavar="",
+        help="Show the version (and Python's, atlassian-python-api's, requests') and exit.",
+    ),
+) -> None:
+    # Only the options above: each command has its own -v/-q, next to the flags they affect.
+    pass
+
 
 app.command()(config_commands.validate)
 app.command()(config_commands.init)

@@ -1,5 +1,7 @@
 """The edge where errors leave: a domain error becomes a message for a person and its exit code;
-an interrupt or an unexpected exception becomes one line, never a traceback with secrets.
+an interrupt or an unexpected exception becomes one line, never a traceback with secrets. With
+``--format json`` (:func:`reported`) an error is also a JSON document on stdout, so a script
+that parses stdout always gets one.
 
 Imports typer and ``confluence_sync.errors`` only; the HTTP backend's redaction is used only
 when a run has loaded it already.
@@ -7,8 +9,11 @@ when a run has loaded it already.
 
 from __future__ import annotations
 
+import json
 import sys
-from typing import NoReturn
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
 
 import typer
 
@@ -67,3 +72,83 @@ def unexpected(error: Exception) -> int:
         err=True,
     )
     return EXIT_UNEXPECTED
+
+
+def _redacted(text: str) -> str:
+    if "confluence_sync.backends.redaction" in sys.modules:  # secrets are known once connected
+        from confluence_sync.backends.redaction import redact
+
+        return redact(text)
+    return text
+
+
+# Facts some errors carry as data (SiteError.cause, CredentialsError.status,
+# MissingAccountsError.accounts, WikiError.object and .status): a script branches on them.
+_FACTS = ("cause", "status", "accounts", "object")
+
+
+def error_document(error: Exception) -> dict[str, Any]:
+    """An error as ``--format json`` prints it: ``{"status", "exit_code", "error": {type,
+    message, hint, exit_code, …}}``, and for an invalid config also ``"problems"``, each
+    ``{file, line, column, field, message}`` (``path``: the same as ``field``, as
+    ``validate`` has always said)."""
+    if isinstance(error, ConfluenceSyncError):
+        code = error.exit_code
+        described: dict[str, Any] = {
+            "type": type(error).__name__,
+            "message": _redacted(error.message),
+            "hint": error.hint,
+        }
+        for name in _FACTS:
+            value = getattr(error, name, None)
+            if value is not None:
+                described[name] = list(value) if isinstance(value, tuple) else value
+    else:
+        code = EXIT_UNEXPECTED
+        described = {"type": "unexpected", "message": _redacted(f"{type(error).__name__}: {error}")}
+    document: dict[str, Any] = {
+        "status": "invalid-config" if isinstance(error, ConfigError) else "error",
+        "exit_code": code,
+        "error": {**described, "exit_code": code},
+    }
+    if isinstance(error, ConfigError):
+        document["problems"] = [
+            {
+                "file": problem.file,
+                "line": problem.line,
+                "column": problem.column,
+                "field": problem.path,
+                "message": problem.message,
+                "path": problem.path,
+            }
+            for problem in error.problems
+        ]
+    return document
+
+
+def echo_json(document: dict[str, Any]) -> None:
+    """One JSON document on stdout, as every ``--format json`` prints."""
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def reported(as_json: bool, extra: dict[str, Any] | None = None) -> Iterator[None]:
+    """Errors inside leave with their exit code and their words on stderr, as without JSON;
+    with ``as_json`` each also prints its :func:`error_document` (merged with ``extra``) on
+    stdout — an unexpected one too, as exit 1. Wrap only the work itself: a typer exit or
+    usage error raised inside would be taken for a surprise."""
+    try:
+        yield
+    except ConfigError as error:
+        if as_json:
+            echo_json({**(extra or {}), **error_document(error)})
+        fail_config(error)
+    except ConfluenceSyncError as error:
+        if as_json:
+            echo_json({**(extra or {}), **error_document(error)})
+        fail(error)
+    except Exception as error:
+        if not as_json:
+            raise  # main() words it
+        echo_json({**(extra or {}), **error_document(error)})
+        raise typer.Exit(unexpected(error)) from None

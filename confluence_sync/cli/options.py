@@ -56,7 +56,7 @@ def _flavour_option(value: str | None) -> str | None:
 
 
 # A flag's metavar "": it takes no value, and typer would otherwise print "<bool>" after it.
-ConfigFile = Annotated[Path, typer.Argument(help="The network's YAML config file.")]
+ConfigFile = Annotated[Path, typer.Argument(help="The network's YAML config file.", metavar="FILE")]
 Today = Annotated[
     datetime | None,
     typer.Option("--today", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=_TODAY_HELP),
@@ -120,3 +120,15 @@ class FlagHelp(typer.core.TyperCommand):
         if option is not None:
             option.metavar = ""
         return option
+
+
+class FlagHelpGroup(typer.core.TyperGroup):
+    """The top level's flags (``--help``, typer's ``--install-completion`` and
+    ``--show-completion``) take no value: without this typer prints "<bool>" after them."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params

@@ -2,8 +2,8 @@
 wiki match the config, ``unlock`` removes the lock a killed sync left behind; with the help
 epilogues that teach a first-time admin how to connect and what the exit codes mean.
 
-Imports typer, ``cli.options`` and ``cli.exits``; the engine, the settings and the report only
-inside a command, so ``--help`` stays fast.
+Imports typer, ``cli.options``, ``cli.verbosity`` and ``cli.exits``; the engine, the settings,
+the report and ``cli.render`` only inside a command, so ``--help`` stays fast.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from confluence_sync.cli.exits import fail, fail_config
+from confluence_sync.cli.exits import reported
 from confluence_sync.cli.options import (
     DEFAULT_WORKERS,
     AllowRemovals,
@@ -34,7 +34,7 @@ from confluence_sync.cli.options import (
     Username,
     Workers,
 )
-from confluence_sync.errors import ConfigError, ConfluenceSyncError
+from confluence_sync.cli.verbosity import Level, Quiet, Verbose, level, loudness
 
 if TYPE_CHECKING:  # the engine is imported inside the commands, to keep --help fast
     from confluence_sync.run import Outcome
@@ -62,8 +62,9 @@ SYNC_EPILOG = (
     "network.yaml --report report.json"
 )
 _PLAN_EXAMPLES = (
-    "[bold]Examples[/bold]: confluence-sync plan network.yaml  |  "
-    "confluence-sync plan network.yaml --format markdown > plan.md"
+    "[bold]Examples[/bold]: confluence-sync plan network.yaml --diff  |  "
+    "confluence-sync plan network.yaml --format markdown > plan.md  |  "
+    "confluence-sync plan network.yaml -v (each request on stderr)"
 )
 PLAN_EPILOG = f"{_CONNECT}\n\n{_EXIT_CODES}\n\n{_PLAN_EXAMPLES}"
 UNLOCK_EPILOG = (
@@ -76,18 +77,24 @@ UNLOCK_EPILOG = (
 
 
 class PlanFormat(StrEnum):
-    """How ``plan`` prints: a table for people, json or markdown for CI."""
+    """How ``plan`` and ``sync`` print: a table for people, json or markdown for CI (the
+    values of ``cli.render.ResultFormat``, which this module may not import: --help)."""
 
     table = "table"
     json = "json"
     markdown = "markdown"
 
 
+_FORMAT_HELP = "table, json, markdown (json: errors too, as JSON on stdout)."
+_DIFF_HELP = "Show each rewritten region's before and after (a unified diff) and title changes."
+
+
 def plan(
     file: ConfigFile,
-    output_format: PlanFormat = typer.Option(
-        PlanFormat.table, "--format", help="table, json, markdown."
-    ),
+    output_format: PlanFormat = typer.Option(PlanFormat.table, "--format", help=_FORMAT_HELP),
+    diff: bool = typer.Option(False, "--diff", metavar="", help=_DIFF_HELP),
+    verbose: Verbose = False,
+    quiet: Quiet = False,
     today: Today = None,
     url: Url = None,
     flavour: Flavour = None,
@@ -105,21 +112,19 @@ def plan(
     skip_missing_accounts: SkipMissingAccounts = False,
 ) -> None:
     """Show what a sync would change and why; reads only (exit 4 if the plan is unsafe)."""
-    from confluence_sync import report
+    from confluence_sync.cli.render import ResultFormat, show
 
+    shown = level(verbose, quiet)
     flags = RunFlags.of(locals())
-    outcome, code = _run(file, flags, strict=False, dry_run=True, show_progress=False)
+    as_json = output_format is PlanFormat.json
+    outcome, code = _run(
+        file, flags, strict=False, dry_run=True, shown=shown, as_json=as_json, progress=False
+    )
     result = outcome.result
-    if output_format is PlanFormat.json:
-        typer.echo(report.to_json(result))
-    elif output_format is PlanFormat.markdown:
-        typer.echo(report.to_markdown(result))
-    else:
-        from rich.console import Console
-
-        Console().print(report.table(result, title=f"plan for {file}"))
-        if result.refused:
-            typer.echo(f"refused: {result.refused}", err=True)
+    output = ResultFormat(output_format.value)
+    show(result, output, title=f"plan for {file}", shown=shown, diff=diff)
+    if result.refused and output is ResultFormat.table:
+        typer.echo(f"refused: {result.refused}", err=True)
     raise typer.Exit(code)
 
 
@@ -138,6 +143,10 @@ def sync(
         False, "--strict", metavar="", help="Conflicts and blocked pages exit 5."
     ),
     report_path: Path | None = typer.Option(None, "--report", help="Write a JSON report here."),
+    output_format: PlanFormat = typer.Option(PlanFormat.table, "--format", help=_FORMAT_HELP),
+    diff: bool = typer.Option(False, "--diff", metavar="", help=_DIFF_HELP),
+    verbose: Verbose = False,
+    quiet: Quiet = False,
     today: Today = None,
     url: Url = None,
     flavour: Flavour = None,
@@ -149,25 +158,34 @@ def sync(
     skip_missing_accounts: SkipMissingAccounts = False,
 ) -> None:
     """Make the wiki match FILE; members' words are kept. Tokens come from the environment."""
-    from rich.console import Console
-
     from confluence_sync import report
+    from confluence_sync.cli.render import ResultFormat, show
 
+    shown = level(verbose, quiet)
     flags = RunFlags.of(locals())
-    outcome, code = _run(file, flags, strict=strict, dry_run=dry_run, show_progress=True)
+    as_json = output_format is PlanFormat.json
+    outcome, code = _run(
+        file, flags, strict=strict, dry_run=dry_run, shown=shown, as_json=as_json, progress=True
+    )
     result = outcome.result
     if report_path is not None:
         report.write_report(result, report_path)
-    Console().print(report.table(result, title=("dry run" if dry_run else "sync") + f" of {file}"))
-    for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+    title = ("dry run" if dry_run else "sync") + f" of {file}"
+    show(result, ResultFormat(output_format.value), title=title, shown=shown, diff=diff)
     if result.refused:
         typer.echo(f"refused: {result.refused}", err=True)
+    if shown is Level.quiet:
+        raise typer.Exit(code)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
     if outcome.db_path is not None:
-        typer.echo(f"local wiki data: {outcome.db_path}")
+        # stderr when stdout carries a document a script parses; stdout otherwise, as before
+        to_err = output_format is not PlanFormat.table
+        typer.echo(f"local wiki data: {outcome.db_path}", err=to_err)
         as_cloud = " --flavour cloud" if outcome.cloud else ""
-        typer.echo(f"browse it: confluence-sync serve --db {outcome.db_path}{as_cloud}")
-        typer.echo("then open http://127.0.0.1:8090/viewer (serve's default port)")
+        serve = f"browse it: confluence-sync serve --db {outcome.db_path}{as_cloud}"
+        typer.echo(serve, err=to_err)
+        typer.echo("then open http://127.0.0.1:8090/viewer (serve's default port)", err=to_err)
     raise typer.Exit(code)
 
 
@@ -177,23 +195,32 @@ def unlock(
     flavour: Flavour = None,
     username: Username = None,
     data_dir: DataDir = None,
+    verbose: Verbose = False,
 ) -> None:
     """Remove the lock a killed sync left behind (says whose it was and since when)."""
     from confluence_sync.run import unlock as unlock_network
     from confluence_sync.settings import Settings
 
-    try:
+    with reported(False), loudness(level(verbose, False)):
         settings = Settings.from_env(url=url, flavour=flavour, username=username)
-        typer.echo(unlock_network(file, settings=settings, data_dir=data_dir))
-    except ConfluenceSyncError as error:
-        fail(error)
+        said = unlock_network(file, settings=settings, data_dir=data_dir)
+    typer.echo(said)
 
 
 def _run(
-    file: Path, flags: RunFlags, *, strict: bool, dry_run: bool, show_progress: bool
+    file: Path,
+    flags: RunFlags,
+    *,
+    strict: bool,
+    dry_run: bool,
+    shown: Level,
+    as_json: bool,
+    progress: bool,
 ) -> tuple[Outcome, int]:
     """Run one engine command as the flags say; return its outcome and exit code. A domain
-    error leaves here, with its message and exit code."""
+    error leaves here, with its message and exit code (and, ``as_json``, as JSON on stdout).
+    ``progress``: a bar on stderr, when a person watches a terminal and neither ``-q`` nor
+    ``-v``'s request lines (which would tear it) are asked for."""
     from datetime import date
 
     from confluence_sync.run import RunOptions, execute
@@ -210,16 +237,12 @@ def _run(
         revoke_extra_grants=flags.revoke_extra_grants,
         skip_missing_accounts=flags.skip_missing_accounts,
     )
-    try:
+    with reported(as_json), loudness(shown):
         settings = Settings.from_env(url=flags.url, flavour=flags.flavour, username=flags.username)
-        with _progress(show_progress) as hooks:
+        with _progress(progress and shown is Level.normal) as hooks:
             outcome = execute(
                 file, options, settings=settings, data_dir=flags.data_dir, dry_run=dry_run, **hooks
             )
-    except ConfigError as error:
-        fail_config(error)
-    except ConfluenceSyncError as error:
-        fail(error)
     return outcome, outcome.result.exit_code(strict=strict)
 
 

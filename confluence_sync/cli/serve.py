@@ -64,7 +64,13 @@ def _new_passwords(store: Store, accounts: list[str], admin: str) -> list[tuple[
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback default)."),
     port: int = typer.Option(8090, "--port", help="TCP port; 0 picks a free one."),
-    flavour: str = typer.Option("datacenter", "--flavour", help=f"{SPELLED}."),
+    flavour: str = typer.Option(
+        "datacenter",
+        "--flavour",
+        envvar="CONFLUENCE_FLAVOUR",  # as plan, sync and unlock read it
+        show_envvar=False,
+        help=f"{SPELLED} (env CONFLUENCE_FLAVOUR).",
+    ),
     db: Path | None = typer.Option(None, "--db", help="SQLite file; in memory when omitted."),
     context_path: str = typer.Option("", "--context-path", help="DC context, e.g. /confluence."),
     v1_removed: bool = typer.Option(False, "--v1-removed", help="Cloud: v1 content routes 410."),

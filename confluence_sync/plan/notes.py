@@ -46,12 +46,14 @@ class Note(Change):
     ``editor_name`` once someone looked the person up (Cloud's accountIds mean nothing to
     an admin), else by the account. ``fills``: the values of the other blanks of ``subject``
     and ``text`` (``{space}`` …), kept apart so a report can set notes that differ only in
-    them on one row."""
+    them on one row. ``title``: the title of the page the note is about (what a person
+    reads for it; ``identity`` stays the key)."""
 
     subject: str = ""
     status: str = "skipped"  # conflict | blocked | skipped | manual
     text: str = ""
     identity: str = ""
+    title: str = ""
     editor: str = ""
     editor_name: str = ""
     fills: Fills = ()
@@ -87,11 +89,21 @@ class KeptGrants(Note):
     grants: tuple[Grant, ...] = ()
 
 
-def note(space: str, identity: str, status: str, text: str, *, editor: str = "") -> Note:
-    """A reported, never applied item about one page (conflict, blocked, skipped); ``text``
-    names ``editor`` (who saved the page) at ``EDITOR``."""
-    subject = f"page {identity}"
-    return Note(space, subject=subject, status=status, text=text, identity=identity, editor=editor)
+def note(
+    space: str, identity: str, status: str, text: str, *, title: str, editor: str = ""
+) -> Note:
+    """A reported, never applied item about one page (conflict, blocked, skipped), known by
+    its ``identity`` and shown by its ``title``; ``text`` names ``editor`` (who saved the
+    page) at ``EDITOR``."""
+    return Note(
+        space,
+        subject=f"page {identity}",
+        status=status,
+        text=text,
+        identity=identity,
+        title=title,
+        editor=editor,
+    )
 
 
 def archived_note(page: WantedPage, info: PageInfo) -> Note:
@@ -104,6 +116,7 @@ def archived_note(page: WantedPage, info: PageInfo) -> Note:
         f"page {info.id} '{info.title}' is archived in the wiki (last saved by {EDITOR}"
         f"{when}, version {info.version}); left archived — restore it in Confluence for the "
         "sync to keep it up to date",
+        title=page.title,
         editor=info.last_editor,
     )
 
@@ -138,6 +151,7 @@ def unreadable(
         page.identity,
         "conflict" if record else "blocked",
         f"{where} cannot be read ({error.message}); left as it is",
+        title=page.title,
     )
 
 

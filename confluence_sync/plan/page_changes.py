@@ -111,6 +111,9 @@ class UpdatePage(_ToWanted):
     fresh: bool = False  # body rendered whole, without reading the page
     outside: str = ""  # what to record as the outside hash if the write lands as planned
     detached: tuple[str, ...] = ()  # refs of the inline comments ``why`` names as detached
+    # The body as read at the existing version (None: not read, ``fresh`` or labels only):
+    # what ``plan --diff`` shows each rewritten region's before from (plan.region_diff).
+    read: str | None = field(default=None, compare=False)
     kind: ClassVar[str] = "update"
 
     @property
@@ -238,6 +241,7 @@ def update_change(
         fresh=fresh,
         outside=outside,
         detached=detached,
+        read=body.body if body is not None else None,
     )
 
 

@@ -71,7 +71,9 @@ def plan_pages(
                     space.key,
                     page.identity,
                     "skipped",
-                    f"not created: its parent page {parent} is archived in the wiki",
+                    f"not created: its parent page '{observed.archived[parent].title}' is "
+                    "archived in the wiki",
+                    title=page.title,
                 )
             )
             continue
@@ -94,8 +96,16 @@ def plan_pages(
             # page's problem: reported, the page left as it is, the rest planned.
             changes.append(unreadable(page, observed, record, error))
     for identity in observed.vanished:
-        if space.page(identity) is not None:
-            changes.append(note(space.key, identity, "skipped", "page vanished; created again"))
+        if (vanished := space.page(identity)) is not None:
+            changes.append(
+                note(
+                    space.key,
+                    identity,
+                    "skipped",
+                    "page vanished; created again",
+                    title=vanished.title,
+                )
+            )
     archive = space.archive_page
     for identity, record in sorted(observed.records.items()):
         if space.page(identity) is not None or record.archived or identity in observed.archived:
@@ -106,8 +116,15 @@ def plan_pages(
             # members write there — stays where it is, untouched.
             continue
         if archive is None:
+            listed = observed.listed.get(record.page_id)
             changes.append(
-                note(space.key, identity, "skipped", "not in the config; no archive page")
+                note(
+                    space.key,
+                    identity,
+                    "skipped",
+                    "not in the config; no archive page",
+                    title=listed.title if listed else "",
+                )
             )
             continue
         info = observed.listed[record.page_id]
@@ -181,6 +198,7 @@ def _new_page(
             page.identity,
             "blocked",
             f"exists without marker, use --adopt (page {foreign.id} '{foreign.title}')",
+            title=page.title,
         )
     why = "our create; its marker was lost" if ours else "untouched home page of the space"
     new_body = body.body if ours else adopt_body(body.body, page)
@@ -253,6 +271,7 @@ def _existing_page(
                     page.identity,
                     "conflict",
                     f"{text} (version {info.version} by {EDITOR}); kept",
+                    title=page.title,
                     editor=info.last_editor,
                 )
             )
@@ -280,6 +299,7 @@ def _existing_page(
                             page.identity,
                             "conflict",
                             edited(name, info, record),
+                            title=page.title,
                             editor=info.last_editor,
                         )
                     )
@@ -293,7 +313,9 @@ def _existing_page(
             why.extend(comment.describe() for comment in detached)
             detached_refs.extend(comment.ref for comment in detached)
         except RegionError as error:
-            notes.append(note(page.space_key, page.identity, "conflict", error.message))
+            notes.append(
+                note(page.space_key, page.identity, "conflict", error.message, title=page.title)
+            )
             conflicted = True
     if info.title != page.title:
         why.append(f"title was '{info.title}'")

@@ -283,7 +283,7 @@ class _Builder:
             template=Template(template_title, cloud.body, group.name[:100], (meeting_label,)),
             fallback=fallback,
             note=ManualStep(
-                "template {identity}",
+                "template '{title}'",  # people read the title; the identity stays a fill
                 DC_TEMPLATE_NOTE,
                 (
                     ("identity", PageIdentity.template(group.key, "minutes")),

@@ -71,16 +71,18 @@ def test_validate_json_problems(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(bad), "--format", "json"])
     assert result.exit_code == 3
     document = json.loads(result.stdout)
-    assert document["valid"] is False
+    assert document["valid"] is False and document["exit_code"] == 3
     assert document["problems"] == [
         {
             "file": str(bad),
             "line": 2,
             "column": 3,
-            "path": "network.name",
+            "field": "network.name",
             "message": "missing required field 'name'",
+            "path": "network.name",  # what validate said before "field": kept for scripts
         }
     ]
+    assert "network.name: missing required field 'name'" in result.stderr  # people: stderr
 
 
 def test_validate_rejects_a_malformed_today() -> None:

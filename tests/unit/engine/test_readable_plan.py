@@ -25,7 +25,7 @@ def template_step(group: str) -> Note:
     identity = PageIdentity.template(group, "minutes")
     fills = (("identity", identity), ("title", "Vorlage"), ("space", "PUU" + group))
     return Note(
-        "", subject="template {identity}", status="manual", text=DC_TEMPLATE_NOTE, fills=fills
+        "", subject="template '{title}'", status="manual", text=DC_TEMPLATE_NOTE, fills=fills
     )
 
 
@@ -40,7 +40,9 @@ def result() -> RunResult:
     revoke = RevokeGrant("PUUUPX", grant=Grant("group", "puu-upx-members", "blog"))
     items.append(ItemResult.of(revoke, "planned", "no longer in the config"))
     items += [ItemResult.of(template_step(g), "manual") for g in ("EUK", "UPX")]
-    items.append(ItemResult("PUU", "page hub/home", "create", "planned", "new in the config"))
+    items.append(
+        ItemResult("PUU", "page hub/home", "create", "planned", "new in the config", title="Start")
+    )
     return RunResult(Plan(()), items)
 
 
@@ -53,17 +55,14 @@ def test_markdown_groups_grants_per_subject_and_repeated_notes() -> None:
         "| planned | grant | PUUUPX | read for user j.weiss on PUUUPX | the config gives it |",
         "| planned | revoke | PUUUPX | blog for group puu-upx-members on PUUUPX | no longer in "
         "the config |",
-        "| manual | manual |  | template {group/EUK/template/minutes,group/UPX/template/minutes}"
-        " | " + NOTE.format("{PUUEUK,PUUUPX}") + " |",
-        "| planned | create | PUU | page hub/home | new in the config |",
+        "| manual | manual |  | template 'Vorlage' | " + NOTE.format("{PUUEUK,PUUUPX}") + " |",
+        "| planned | create | PUU | page 'Start' | new in the config |",
     ]
 
 
 def test_one_step_alone_keeps_its_own_words() -> None:
     alone = RunResult(Plan(()), [ItemResult.of(template_step("UPX"), "manual")])
-    assert "| template group/UPX/template/minutes | " + NOTE.format("PUUUPX") + " |" in (
-        report.to_markdown(alone)
-    )
+    assert "| template 'Vorlage' | " + NOTE.format("PUUUPX") + " |" in (report.to_markdown(alone))
 
 
 def test_a_value_with_braces_is_not_a_blank() -> None:
