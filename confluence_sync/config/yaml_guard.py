@@ -1,5 +1,5 @@
-"""The guards that make reading an untrusted config file bounded in time and memory, and the
-rule for which characters a config text may contain.
+"""The guards that make reading an untrusted config file bounded in time and memory, the rule
+for which characters a config text may contain, and where in the file a YAML error is.
 
 A config file is written by people, but it may be a mutated, broken or hostile copy; reading it
 must end quickly, in bounded memory, with a located problem - never a traceback. PyYAML's
@@ -161,3 +161,31 @@ def describe_character(char: str) -> str:
     else:
         kind = "a Unicode non-character"
     return f"U+{code:04X} ({kind})"
+
+
+def syntax_error_at(error: yaml.YAMLError, text: str) -> tuple[int, int, str]:
+    """Where in ``text`` (1-based line and column) a YAML error is, and its message."""
+    if isinstance(error, yaml.reader.ReaderError):
+        # The reader stops at the first character YAML does not allow. Its ``position`` is a
+        # character index in the pure-Python reader but a byte offset in libyaml's, so find
+        # the character itself: its first occurrence is where the reader stopped.
+        char = chr(error.character) if isinstance(error.character, int) else ""
+        index = text.find(char) if char else -1
+        index = index if index >= 0 else min(error.position, len(text))
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        what = describe_character(char) if char else "a character"
+        return (
+            line,
+            column,
+            f"YAML syntax error: the file contains {what}, which YAML does not allow "
+            "(and Confluence pages cannot hold)",
+        )
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = (
+            " ".join(part for part in (error.context, error.problem) if part) or "not valid YAML"
+        )
+        return line, column, f"YAML syntax error: {message}"
+    return 1, 1, f"YAML syntax error: {error}"

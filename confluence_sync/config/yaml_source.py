@@ -34,6 +34,7 @@ from confluence_sync.config.yaml_guard import (
     check_events,
     clean_text,
     describe_character,
+    syntax_error_at,
 )
 from confluence_sync.errors import Problem
 
@@ -232,32 +233,8 @@ class _Walker:
 
 def _syntax_problem(error: yaml.YAMLError, text: str, file: str) -> Problem:
     """A YAML error as a problem at its place in ``text``."""
-    if isinstance(error, yaml.reader.ReaderError):
-        # The reader stops at the first character YAML does not allow. Its ``position`` is a
-        # character index in the pure-Python reader but a byte offset in libyaml's, so find
-        # the character itself: its first occurrence is where the reader stopped.
-        char = chr(error.character) if isinstance(error.character, int) else ""
-        index = text.find(char) if char else -1
-        index = index if index >= 0 else min(error.position, len(text))
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
-        what = describe_character(char) if char else "a character"
-        return Problem(
-            file,
-            line,
-            column,
-            SYNTAX_PATH,
-            f"YAML syntax error: the file contains {what}, which YAML does not allow "
-            "(and Confluence pages cannot hold)",
-        )
-    if isinstance(error, yaml.MarkedYAMLError):
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = (
-            " ".join(part for part in (error.context, error.problem) if part) or "not valid YAML"
-        )
-        return Problem(file, line, column, SYNTAX_PATH, f"YAML syntax error: {message}")
-    return Problem(file, 1, 1, SYNTAX_PATH, f"YAML syntax error: {error}")
+    line, column, message = syntax_error_at(error, text)
+    return Problem(file, line, column, SYNTAX_PATH, message)
 
 
 def _too_large_file(file: str, size: int) -> LoadedYaml:
