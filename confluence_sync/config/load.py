@@ -63,7 +63,10 @@ def validate_loaded(loaded: LoadedYaml, *, today: dt.date | None = None) -> Netw
         config = NetworkConfig.model_validate(data)
         view = ConfigView.of(config)
     except ValidationError as error:
-        problems += _problems_from(error, positions)
+        # A value the reader already refused (``!!bool maybe``, a huge number) was handed on
+        # as a stand-in; the model's complaint about that stand-in would only repeat it.
+        refused = {problem.path for problem in loaded.problems}
+        problems += [p for p in _problems_from(error, positions) if p.path not in refused]
         view = _salvage(data)
     problems += [positions.problem(loc, message) for loc, message in check(view, today)]
     if problems or config is None:
@@ -192,7 +195,12 @@ def _problems_from(error: ValidationError, positions: Positions) -> list[Problem
             hint = suggest(name, model.model_fields) if model else ""
             problems.append(positions.problem(loc, f"unknown field '{name}'{hint}", at_key=True))
             continue
-        problems.append(positions.problem(loc, _message(kind, name, value, detail["msg"])))
+        limit = detail.get("ctx", {}).get("max_length")
+        if kind == "string_too_long" and isinstance(value, str) and isinstance(limit, int):
+            message = f"'{name}' is {len(value):,} characters long; at most {limit:,} are allowed"
+        else:
+            message = _message(kind, name, value, detail["msg"])
+        problems.append(positions.problem(loc, message))
     return problems
 
 
@@ -208,7 +216,12 @@ def _describe(value: Any) -> str:
 
 def _message(kind: str, name: str, value: Any, default: str) -> str:
     """A message in the file's terms for the common pydantic error kinds."""
-    shown = repr(value) if isinstance(value, str | int | float | bool) else ""
+    # Cut: a text may be thousands of characters long, the message is one line.
+    shown = ""
+    if isinstance(value, str):
+        shown = repr(value if len(value) <= 60 else value[:60] + "…")
+    elif isinstance(value, int | float | bool):
+        shown = repr(value)
     if kind == "missing":
         return f"missing required field '{name}'"
     if value is None and kind.endswith("_type"):

@@ -27,7 +27,30 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_SPACE_NAME = 200  # Confluence refuses longer space names
 MAX_SPACE_KEY = 255
 
-NonEmpty = Annotated[str, Field(min_length=1)]
+# Lengths (in characters) of what the file may say; Confluence refuses what is larger, or a
+# page made of it would pass its 5 MB body limit (5,242,880 bytes: confluence-api.md §10.2,
+# cloud-v1/v2 "413"; our local wiki's web/app.py MAX_BODY). Where the number comes from:
+# * MAX_LINE 255: a one-line text (a name, a city, a role, an agenda item, an account) is at
+#   most what Confluence's own one-line fields take: a page title, a label, a property key
+#   (255: cloud-v1.json ContentCreate.title maxLength, wanted/labels.py, localwiki store/meta.py);
+#   an organisation's name becomes a page title too ("Treffen bei <name>");
+# * MAX_EMAIL 254: the longest address SMTP can carry (RFC 5321 §4.5.3.1.3: a path of 256
+#   octets including the angle brackets);
+# * MAX_URL 2,048: the longest link every common browser and server takes (the sitemaps.org
+#   protocol's limit), far beyond a real website or meeting link;
+# * MAX_PARAGRAPH 2,000: a network's description and a group's purpose are "one or two
+#   sentences" on a home page and become the space description; Confluence documents no limit
+#   for that, so ours keeps the hub home page, which lists every group's purpose, small.
+# Whole pages are bounded by ``page_sizes``: a page aggregates many of these (the directory
+# lists every organisation), so only their sum can be checked against the body limit.
+MAX_LINE = 255
+MAX_EMAIL = 254
+MAX_URL = 2048
+MAX_PARAGRAPH = 2000
+
+NonEmpty = Annotated[str, Field(min_length=1, max_length=MAX_LINE)]
+Line = Annotated[str, Field(max_length=MAX_LINE)]
+Paragraph = Annotated[str, Field(max_length=MAX_PARAGRAPH)]
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 URL_PATTERN = r"^https?://\S+$"
 
@@ -63,6 +86,7 @@ class _Times(BaseModel):
     online: str | None = Field(
         None,
         pattern=URL_PATTERN,
+        max_length=MAX_URL,
         description="Link to join online (http:// or https://), e.g. a video call.",
     )
 
@@ -87,7 +111,7 @@ class Admin(_Model):
     account: NonEmpty = Field(
         description="Wiki account: a Cloud accountId or a Data Center username."
     )
-    name: str = Field("", description="Who this is, for people reading the file.")
+    name: Line = Field("", description="Who this is, for people reading the file.")
 
 
 class Network(_Model):
@@ -102,13 +126,16 @@ class Network(_Model):
         description="Name of the network; also the hub space's name (at most 200 characters)."
     )
     language: Language = Field("de", description="Language of every generated page: de or en.")
-    description: str = Field("", description="One or two sentences shown on the hub home page.")
+    description: Paragraph = Field(
+        "", description="One or two sentences shown on the hub home page (≤ 2000 chars)."
+    )
     admins: list[Admin] = Field(
         default_factory=list, description="Wiki accounts that administer every space."
     )
     templates: str | None = Field(
         None,
         min_length=1,
+        max_length=4096,  # PATH_MAX on Linux
         description="Optional folder of your own page templates, relative to this file (one "
         "sub-folder per language, e.g. templates/de/meeting.j2); a page you do not override "
         "uses the built-in template. Custom templates run sandboxed.",
@@ -122,16 +149,18 @@ class Contact(_Model):
     name: NonEmpty = Field(description="Full name.")
     email: str = Field(
         pattern=EMAIL_PATTERN,
+        max_length=MAX_EMAIL,
         description="E-mail address; unique in the network. Working groups name their lead by it.",
     )
-    role: str = Field("", description="Role in the organisation, e.g. Umweltmanagement.")
+    role: Line = Field("", description="Role in the organisation, e.g. Umweltmanagement.")
     account: str | None = Field(
         None,
         min_length=1,
+        max_length=MAX_LINE,
         description="Optional wiki account (Cloud accountId or Data Center username). Without "
         "it the contact is listed in the directories but gets no access.",
     )
-    phone: str | None = Field(None, description="Optional phone number for the directory.")
+    phone: Line | None = Field(None, description="Optional phone number for the directory.")
 
 
 class Organisation(_Model):
@@ -139,15 +168,19 @@ class Organisation(_Model):
 
     id: str = Field(
         pattern=SLUG_PATTERN,
+        max_length=MAX_LINE,
         description="Short unique slug (lower-case letters, digits, dashes), e.g. hansa-flex; "
         "working groups and meetings refer to the organisation by it.",
     )
     name: NonEmpty = Field(description="Full name, e.g. HANSA-FLEX AG.")
-    sector: str = Field("", description="Industry or sector, for the member directory.")
-    city: str = Field("", description="City of the site, for the member directory.")
-    address: str | None = Field(None, description="Optional street address of the site.")
+    sector: Line = Field("", description="Industry or sector, for the member directory.")
+    city: Line = Field("", description="City of the site, for the member directory.")
+    address: Line | None = Field(None, description="Optional street address of the site.")
     website: str | None = Field(
-        None, pattern=URL_PATTERN, description="Optional website (http:// or https://)."
+        None,
+        pattern=URL_PATTERN,
+        max_length=MAX_URL,
+        description="Optional website (http:// or https://).",
     )
     contacts: list[Contact] = Field(
         default_factory=list, description="People at this organisation."
@@ -210,11 +243,12 @@ class Meeting(_Model, _Times):
     title: str | None = Field(
         None,
         min_length=1,
+        max_length=MAX_LINE,
         description="Title; the page is called 'YYYY-MM-DD <title>'. Default: 'Treffen bei "
         "<host>' / 'Meeting at <host>'.",
     )
     agenda: list[NonEmpty] = Field(default_factory=list, description="Agenda items.")
-    place: str | None = Field(
+    place: Line | None = Field(
         None, description="Where exactly (site, address, room); default: the host's city."
     )
 
@@ -227,8 +261,12 @@ class WorkingGroup(_Model):
         examples=["UPX"],
     )
     name: NonEmpty = Field(description="Name of the group; also its space name (≤ 200 chars).")
-    purpose: str = Field("", description="What the group is for; shown on its home page.")
-    lead: str = Field(description="E-mail address of the contact who leads the group.")
+    purpose: Paragraph = Field(
+        "", description="What the group is for; shown on its home page (≤ 2000 chars)."
+    )
+    lead: str = Field(
+        max_length=MAX_EMAIL, description="E-mail address of the contact who leads the group."
+    )
     members: list[NonEmpty] = Field(
         min_length=1, description="Ids of the member organisations, in rotation order."
     )

@@ -25,6 +25,7 @@ from confluence_sync.config.model import (
     WorkingGroup,
     space_key,
 )
+from confluence_sync.config.page_sizes import MAX_BODY, oversized
 from confluence_sync.config.schedule import expand_meetings
 from confluence_sync.config.titles import (
     GROUP_FIXED_PAGES,
@@ -296,6 +297,33 @@ def _collisions(pages: list[tuple[str, Loc | None]], space: str) -> Iterator[Fin
             seen[key] = (title, loc)
 
 
+def _size_rules(view: ConfigView, today: dt.date) -> Iterator[Finding]:
+    """No page may grow past Confluence's body limit (``page_sizes``)."""
+    config = view.as_config()
+    if config is None:
+        return
+    limit = f"Confluence refuses a page body above {MAX_BODY:,} bytes (5 MB)"
+    for bound in oversized(config, today):
+        index, meeting = bound.group, bound.meeting
+        found = f"would be up to {bound.size:,} bytes of storage format; {limit}"
+        if index is None:
+            directory = bound.page == "directory"
+            what = "the member directory" if directory else "the hub's home page"
+            loc: Loc = ("organisations",) if directory else ("working_groups",)
+            yield loc, f"{what} {found}: shorten the texts it lists"
+            continue
+        file_index, group = view.groups[index]
+        here: Loc = ("working_groups", file_index)
+        if meeting is None:
+            yield here, f"the group's home or members page {found}: shorten the texts it lists"
+        elif meeting.source == "config":
+            months = [(m.date.year, m.date.month) for m in group.meetings]
+            m = months.index((meeting.date.year, meeting.date.month))
+            yield view.at((*here, "meetings"), m), f"the meeting's page {found}"
+        else:
+            yield (*here, "schedule"), f"a generated meeting's page {found}"
+
+
 def check(view: ConfigView, today: dt.date) -> list[Finding]:
     """Every rule finding for ``view``, in no particular order."""
     findings: list[Finding] = []
@@ -308,4 +336,5 @@ def check(view: ConfigView, today: dt.date) -> list[Finding]:
     for index, group in view.groups:
         findings += _group_rules(view, index, group)
     findings += _title_rules(view, today)
+    findings += _size_rules(view, today)
     return findings

@@ -7,7 +7,12 @@ column). We walk that tree ourselves instead of calling ``safe_load`` so that
   problem - a wrong type, an unknown field, a dangling reference - name ``FILE:LINE:COL``;
 * a key that appears twice in one mapping is an error instead of the last one silently winning;
 * one bad scalar (``2026-02-30``) does not abort the whole load: it is kept as its text, and the
-  model then reports it as a bad date together with everything else.
+  model then reports it as a bad date together with everything else;
+* a hostile file ends quickly with a located problem: the size, nesting and alias limits of
+  ``yaml_guard`` are checked on the parser's events before anything is built, an explicit tag
+  with a value it cannot take (``!!bool maybe``), a number beyond 64 bits and a character
+  Confluence's storage format refuses (``"\\x01"``) are problems at their place, never a
+  traceback.
 
 Paths are tuples of mapping keys and sequence indexes, the same shape as pydantic's error
 ``loc``, so both speak the same language.
@@ -15,6 +20,7 @@ Paths are tuples of mapping keys and sequence indexes, the same shape as pydanti
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +28,14 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from confluence_sync.config.yaml_guard import (
+    MAX_FILE_BYTES,
+    bad_characters,
+    check_events,
+    clean_text,
+    describe_character,
+    syntax_error_at,
+)
 from confluence_sync.errors import Problem
 
 Loc = tuple[str | int, ...]
@@ -29,6 +43,11 @@ Loc = tuple[str | int, ...]
 ROOT_PATH = "(top level)"
 SYNTAX_PATH = "(yaml)"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_INT_TAG = "tag:yaml.org,2002:int"
+_TAG_PREFIX = "tag:yaml.org,2002:"
+# Wider integers are no value of any field; they also cannot be printed past Python's
+# 4,300-digit int-to-text limit.
+_MAX_INT_BITS = 64
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -96,11 +115,7 @@ class _Walker:
     def value(self, node: Node, loc: Loc) -> Any:
         self.positions.values.setdefault(loc, _mark(node))
         if isinstance(node, ScalarNode):
-            try:
-                return self._scalar(node)
-            except yaml.YAMLError:
-                self.problems.append(self.positions.problem(loc, f"unsupported tag {node.tag}"))
-                return node.value
+            return self._scalar(node, loc)
         if id(node) in self._active:
             self.problems.append(self.positions.problem(loc, "recursive alias"))
             return None
@@ -114,13 +129,63 @@ class _Walker:
             self._active.discard(id(node))
         return None  # pragma: no cover - compose yields only the three node kinds
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def _report(self, node: Node, loc: Loc, message: str) -> None:
+        line, column = _mark(node)
+        self.problems.append(Problem(self.positions.file, line, column, format_path(loc), message))
+
+    def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
+        """The scalar's value; a problem (and a harmless stand-in) where it has none we take."""
+        implicit = self.loader.resolve(ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+        explicit = node.tag != implicit
+        tag = node.tag.removeprefix(_TAG_PREFIX)
         try:
-            return self.loader.construct_object(node, deep=True)
-        except ValueError:
-            # e.g. ``2026-02-30`` matches the timestamp pattern but is no date: keep the text
-            # and let the model report it with the field's own message.
-            return node.value
+            value = self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            self._report(node, loc, f"unsupported tag {node.tag}")
+            return self._text(node, loc)
+        except (ValueError, ArithmeticError, LookupError, AttributeError, TypeError):
+            # PyYAML's constructors fail with plain exceptions on values their tag cannot
+            # take: ``!!bool maybe`` (KeyError), ``!!timestamp nope`` (AttributeError),
+            # ``!!int ""`` (IndexError), ``!!float x`` (ValueError).
+            if explicit:
+                self._report(node, loc, f"{_shown(node.value)} is no valid !!{tag} value")
+            elif node.tag == _INT_TAG:  # Python's 4,300-digit limit of int(text)
+                self._report(node, loc, _too_large(node.value))
+            # Else e.g. ``2026-02-30``: it matches the timestamp pattern but is no date: keep
+            # the text and let the model report it with the field's own message.
+            return self._text(node, loc)
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+            self._report(node, loc, _too_large(node.value))
+            return None
+        if isinstance(value, bytes | bytearray):
+            self._report(node, loc, f"binary values (!!{tag}) are not supported; write text")
+            return None
+        if isinstance(value, str):
+            return self._checked(node, loc, value)
+        if isinstance(value, int | float | dt.date):
+            return value
+        self._report(node, loc, f"unsupported value of tag {node.tag}")
+        return None
+
+    def _text(self, node: ScalarNode, loc: Loc) -> str:
+        return self._checked(node, loc, node.value)
+
+    def _checked(self, node: Node, loc: Loc, text: str) -> str:
+        """``text`` if Confluence's storage format can hold it; else a problem, and the text
+        with the refused characters replaced (so no later message carries them)."""
+        found = bad_characters(text)
+        if found is None:
+            return text
+        char, index = found
+        self._report(
+            node,
+            loc,
+            f"the text contains {describe_character(char)} at character {index + 1}; "
+            "Confluence pages are XML 1.0, which does not allow it",
+        )
+        return clean_text(text)
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -132,10 +197,7 @@ class _Walker:
                     )
                 )
                 continue
-            try:
-                key = self._scalar(key_node) if isinstance(key_node, ScalarNode) else None
-            except yaml.YAMLError:
-                key = None
+            key = self._scalar(key_node, loc) if isinstance(key_node, ScalarNode) else None
             if key is None or isinstance(key, list | dict):
                 line, column = _mark(key_node)
                 self.problems.append(
@@ -169,30 +231,51 @@ class _Walker:
         return result
 
 
+def _syntax_problem(error: yaml.YAMLError, text: str, file: str) -> Problem:
+    """A YAML error as a problem at its place in ``text``."""
+    line, column, message = syntax_error_at(error, text)
+    return Problem(file, line, column, SYNTAX_PATH, message)
+
+
+def _too_large_file(file: str, size: int) -> LoadedYaml:
+    return LoadedYaml(
+        None,
+        Positions(file),
+        [
+            Problem(
+                file,
+                1,
+                1,
+                ROOT_PATH,
+                f"the file is {size:,} bytes; a config may have at most {MAX_FILE_BYTES:,}",
+            )
+        ],
+    )
+
+
 def parse_yaml(text: str, file: str) -> LoadedYaml:
     """Parse one YAML document from ``text``; ``file`` is the name used in problems."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        return _too_large_file(file, size)
     positions = Positions(file)
     # libyaml's parser is several times faster and gives the same marks; fall back if absent.
+    guard = _SafeLoader(text)
+    try:
+        hit = check_events(guard)
+    except yaml.YAMLError as error:
+        return LoadedYaml(None, positions, [_syntax_problem(error, text, file)])
+    finally:
+        guard.dispose()
+    if hit is not None:
+        problem = Problem(file, hit.line + 1, hit.column + 1, SYNTAX_PATH, hit.message)
+        return LoadedYaml(None, positions, [problem])
     loader = _SafeLoader(text)
     try:
         try:
             node = loader.get_single_node()
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            message = (
-                " ".join(part for part in (error.context, error.problem) if part)
-                or "not valid YAML"
-            )
-            return LoadedYaml(
-                None,
-                positions,
-                [Problem(file, line, column, SYNTAX_PATH, f"YAML syntax error: {message}")],
-            )
         except yaml.YAMLError as error:
-            return LoadedYaml(
-                None, positions, [Problem(file, 1, 1, SYNTAX_PATH, f"YAML syntax error: {error}")]
-            )
+            return LoadedYaml(None, positions, [_syntax_problem(error, text, file)])
         if node is None:
             return LoadedYaml(
                 None,
@@ -215,17 +298,36 @@ def parse_yaml(text: str, file: str) -> LoadedYaml:
         loader.dispose()
 
 
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, cut to 40 characters."""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def _too_large(text: str) -> str:
+    return (
+        f"the number {_shown(text)} ({len(text)} characters) is too large (at most "
+        f"{_MAX_INT_BITS} bits); write it in quotes if it is text"
+    )
+
+
 def read_yaml(path: Path) -> LoadedYaml:
     """Read and parse ``path``; an unreadable or non-UTF-8 file becomes a problem too."""
     file = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:  # never more than the limit into memory
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         return LoadedYaml(
             None,
             Positions(file),
             [Problem(file, 1, 1, ROOT_PATH, f"cannot read the file: {error.strerror or error}")],
         )
+    if len(raw) > MAX_FILE_BYTES:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = len(raw)
+        return _too_large_file(file, size)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
