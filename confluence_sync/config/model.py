@@ -220,8 +220,10 @@ class Schedule(_Model, _Times):
     start: dt.date | None = Field(
         None,
         description="Optional first meeting month of the rotation (YYYY-MM-DD; only year and "
-        "month count): the meeting of that month is hosted by the first member. Without it "
-        "the rotation counts from January 2000, so it never depends on the day of the run.",
+        "month count): the meeting of that month is hosted by the first member, or by the "
+        "one after the host of the last explicit meeting between this month and the first "
+        "slot (a kick-off). Without it the rotation counts from January 2000, so it never "
+        "depends on the day of the run.",
     )
 
 

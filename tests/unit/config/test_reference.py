@@ -56,7 +56,9 @@ def test_rows_say_type_required_default_and_constraints() -> None:
     weekday = rows["working_groups[].schedule.weekday"]
     assert (weekday.required, weekday.default) == (False, '`"thu"`')
     assert weekday.constraints.startswith('one of `"mon"`, `"tue"`')
-    assert rows["organisations[].id"].constraints == "pattern `^[a-z0-9]+(?:-[a-z0-9]+)*$`"
+    assert rows["organisations[].id"].constraints == (
+        "pattern `^[a-z0-9]+(?:-[a-z0-9]+)*$`; at most 255 characters"
+    )
     assert rows["working_groups[].meetings[].date"].constraints == "format date"
     assert rows["organisations[].contacts[].account"].type == "string or null"
     assert rows["working_groups[].schedule"].type == "Schedule or null"
