@@ -118,7 +118,14 @@ def table(result: RunResult, *, title: str, all_items: bool = False) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    out = Table(title=Text(printable(title)), show_lines=False, expand=False)
+    # Title and summary at the left: centred, they drift far right of a wide table in a log.
+    out = Table(
+        title=Text(printable(title)),
+        show_lines=False,
+        expand=False,
+        title_justify="left",
+        caption_justify="left",
+    )
     for column in ("status", "change", "space", "item", "why"):
         out.add_column(column, overflow="fold")
     for row in _rows(result, all_items=all_items):
