@@ -352,15 +352,15 @@ def execute(
         stack.callback(backend.close)
         me = tuple(a for a in (*options.self_accounts, settings.username) if a)
         run_options = RunOptions(**{**options.__dict__, "self_accounts": me})
-        # The pre-flight: the site and credentials now, the plan's accounts before any write
-        # (the embedded wiki creates the config's accounts itself).
+        # The pre-flight, once a plan has something to write and before it writes: the
+        # credentials (as whom), then the plan's accounts (the embedded wiki creates the
+        # config's accounts itself). A site that cannot be used at all is named by the run's
+        # first request, whatever it is (backends/first_request.py).
         checks = Preflight(
             settings,
             check_accounts=outcome_db is None,
             skip_missing=options.skip_missing_accounts,
         )
-        start = backend.counter.by_method()
-        checks.connect(backend.reader)
         vet = functools.partial(checks.vet, backend.reader)
         if dry_run:
             result = plan_run(backend.reader, target, run_options, vet=vet)
@@ -368,7 +368,6 @@ def execute(
             result = sync_run(
                 backend, target, run_options, progress=progress, on_plan=on_plan, vet=vet
             )
-        _count(result, backend.counter, start)  # the pre-flight's read counts too
         return Outcome(result, outcome_db, viewer, cloud)
 
 

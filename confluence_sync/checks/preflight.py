@@ -1,7 +1,7 @@
 """The cheap part of ``doctor``, once per ``plan``/``sync`` run and before any write.
 
-``connect``: one read of the sync account (``GET …/user/current``, the run's first request,
-which the run caches and the planner reuses), so a site that cannot be used
+``connect``: once a plan has something to write, one read of the sync account (``GET
+…/user/current``, which the run caches and the planner reuses), so a site that cannot be used
 stops the run as ``SiteError`` (exit 7) and refused credentials as ``CredentialsError`` (exit
 8) instead of failing at the first write. Only when it fails does the full site diagnosis
 run, to name the cause (a refused port, a wrong context path or flavour, an http/https
@@ -12,7 +12,8 @@ once (the backend's ``resolve_user``; on Data Center that answer also fills the 
 the grants use, so no lookup is made twice). Missing accounts stop the run with one
 ``MissingAccountsError`` naming them all (exit 9); with ``--skip-missing-accounts`` their
 changes leave the plan and each becomes a "skipped" note the plan and report show. A plan that
-grants to no new account asks nothing: a no-op run costs one request more than before.
+grants to no new account asks nothing, and a plan with nothing to write asks nothing at all:
+a no-op run costs no request more than before.
 
 Imports: ``errors``, ``settings``, ``backends.contract``, ``plan`` (changes, notes) and
 ``checks`` (doctor, account).
@@ -51,6 +52,7 @@ class Preflight:
         self.check_accounts = check_accounts
         self.skip_missing = skip_missing
         self._known: dict[str, bool] = {}  # account → exists, each asked once per run
+        self._connected = False
 
     def connect(self, reader: WikiReader) -> None:
         """Raise SiteError or CredentialsError unless the site answers as Confluence and
@@ -97,6 +99,11 @@ class Preflight:
     def vet(self, reader: WikiReader, plan: Plan) -> Plan:
         """The plan when every account it names exists; else MissingAccountsError, or
         (``skip_missing``) the plan without their changes and with a note for each."""
+        if plan.empty:
+            return plan  # nothing to write: a no-op run pays nothing for the checks
+        if not self._connected:
+            self.connect(reader)
+            self._connected = True
         if not self.check_accounts:
             return plan
         named = {a for a in map(_account, plan.changes) if a}

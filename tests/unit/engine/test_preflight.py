@@ -23,9 +23,16 @@ class Site(FakeWiki):
 
     missing: set[str] = field(default_factory=set)
 
+    whoami: tuple[str, ...] = ("sync-bot",)
+    asked_whoami: int = 0
+
     def resolve_user(self, identifier: str) -> UserInfo | None:
         found = super().resolve_user(identifier)
         return None if identifier in self.missing else found
+
+    def self_identities(self) -> tuple[str, ...]:
+        self.asked_whoami += 1
+        return self.whoami
 
 
 PLAN = Plan(
@@ -75,3 +82,13 @@ def test_a_plan_naming_no_new_account_asks_nothing() -> None:
     assert checks().vet(site, plan) is plan
     assert site.counter.requests == 0
     assert checks(accounts=False).vet(site, PLAN) is PLAN  # the embedded wiki makes them
+
+
+def test_the_credentials_are_read_once_and_only_when_the_plan_writes() -> None:
+    site = Site()
+    preflight = checks()
+    assert preflight.vet(site, Plan(())) == Plan(())
+    assert site.asked_whoami == 0  # a no-op run pays nothing
+    preflight.vet(site, PLAN)
+    preflight.vet(site, PLAN)
+    assert site.asked_whoami == 1
