@@ -1,6 +1,7 @@
 """The cheap part of ``doctor``, once per ``plan``/``sync`` run and before any write.
 
-``connect``: once a plan has something to write, one read of the sync account (``GET
+``connect``: once a plan has something to write, and only where a refused token could pass as
+the anonymous user (Data Center, a Bearer token), one read of the sync account (``GET
 …/user/current``, which the run caches and the planner reuses), so a site that cannot be used
 stops the run as ``SiteError`` (exit 7) and refused credentials as ``CredentialsError`` (exit
 8) instead of failing at the first write. Only when it fails does the full site diagnosis
@@ -35,7 +36,7 @@ from confluence_sync.errors import (
 )
 from confluence_sync.plan.changes import AddGrant, AddMember, Change, Plan
 from confluence_sync.plan.notes import Note
-from confluence_sync.settings import Settings
+from confluence_sync.settings import BearerAuth, Settings
 
 from .account import TOKEN_HELP
 from .doctor import check_site
@@ -81,6 +82,15 @@ class Preflight:
         if not me:  # answered, but as nobody: anonymous access let a wrong token through
             raise self._diagnosed(None)
 
+    def _anonymous_possible(self) -> bool:
+        """Whether a refused credential could pass unseen: on Data Center with anonymous
+        access, a Bearer token that matches nobody runs as the anonymous user instead of
+        getting 401 (CONFSERVER-98199; the local wiki does the same). Everywhere else the
+        run's first request meets the 401 itself, so the extra read would buy nothing."""
+        return self.settings.resolved_flavour == "datacenter" and isinstance(
+            self.settings.auth(), BearerAuth
+        )
+
     def _diagnosed(self, error: Exception | None) -> Exception:
         """The error naming why the site cannot be used, from the doctor's checks."""
         report = check_site(self.settings)
@@ -101,9 +111,9 @@ class Preflight:
         (``skip_missing``) the plan without their changes and with a note for each."""
         if plan.empty:
             return plan  # nothing to write: a no-op run pays nothing for the checks
-        if not self._connected:
+        if not self._connected and self._anonymous_possible():
             self.connect(reader)
-            self._connected = True
+        self._connected = True
         if not self.check_accounts:
             return plan
         named = {a for a in map(_account, plan.changes) if a}

@@ -1,7 +1,7 @@
 """The pre-flight of ``plan`` and ``sync``: an unusable site, refused credentials or accounts
 missing from the site stop the run before its first write (the local wiki's journal counts
 0 writes) with one grouped message; ``--skip-missing-accounts`` goes on and reports what it
-skipped; a no-op run pays one request for it."""
+skipped; a no-op run pays nothing for it."""
 
 from __future__ import annotations
 
@@ -114,3 +114,25 @@ def test_a_no_op_pays_nothing_for_the_pre_flight(site: Site, tmp_path: Path) -> 
     assert [e["path"].rsplit("/rest/api", 1)[-1] for e in entries].count("/user/current") == 0
     # No account is looked up: every grant and membership is in place already.
     assert not [e for e in entries if e["path"].endswith("/rest/api/user")]
+
+
+def test_a_token_that_runs_as_anonymous_stops_the_sync_before_any_write(tmp_path: Path) -> None:
+    """Data Center with anonymous access runs a Bearer token that matches nobody as the
+    anonymous user (CONFSERVER-98199): the reads answer, so only the pre-flight's read of the
+    sync account tells, before the first write."""
+    from confluence_sync.localwiki.server import LocalWiki
+
+    config = tmp_path / "network.yaml"
+    config.write_text(
+        (Path(__file__).resolve().parents[3] / "config.example.yaml").read_text("utf-8"),
+        "utf-8",
+    )
+    with LocalWiki(anonymous_access=True) as wiki:
+        result = runner.invoke(
+            app,
+            ["sync", str(config), "--url", wiki.url, "--flavour", "dc", "--today", "2026-01-15"],
+            env={"CONFLUENCE_TOKEN": "matches-nobody", "CONFLUENCE_URL": ""},
+        )
+        assert result.exit_code == 8, result.output
+        assert "matches-nobody" not in result.output
+        assert wiki.app.counts().writes == 0  # type: ignore[attr-defined]

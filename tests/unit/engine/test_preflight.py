@@ -86,9 +86,18 @@ def test_a_plan_naming_no_new_account_asks_nothing() -> None:
 
 def test_the_credentials_are_read_once_and_only_when_the_plan_writes() -> None:
     site = Site()
-    preflight = checks()
+    preflight = checks()  # Data Center with a token: it could pass as anonymous
     assert preflight.vet(site, Plan(())) == Plan(())
     assert site.asked_whoami == 0  # a no-op run pays nothing
     preflight.vet(site, PLAN)
     preflight.vet(site, PLAN)
     assert site.asked_whoami == 1
+
+
+def test_basic_credentials_are_not_read_again_the_first_request_met_them() -> None:
+    site = Site()
+    settings = Settings.from_env(
+        {}, url="https://x.atlassian.net/wiki", username="bot@example.org", api_token="t"
+    )
+    Preflight(settings, check_accounts=True, skip_missing=False).vet(site, PLAN)
+    assert site.asked_whoami == 0
