@@ -4,6 +4,9 @@ v2 (``/wiki/api/v2``) for pages, children and properties; v1
 (``/wiki/rest/api``) only where v2 has no write: spaces, templates, space permissions,
 label writes and groups. v1 content endpoints answer 410 on Cloud, so none are used.
 
+Groups are found by name through ``GET /group/picker`` (``/group/by-name`` is deprecated by
+CHANGE-2520 and answers 410 where removed) and then addressed by their id only.
+
 v2 addresses spaces by id: ``get_space`` resolves key → id once and caches it. v2 takes no
 labels or properties in a page create, so a new page costs 1 request + 1 for its labels +
 1 per property (the marker is written first, so an interrupted create is still ours).
@@ -230,16 +233,34 @@ class CloudReader(RestReader):
     def group_id(self, name: str, *, fresh: bool = False) -> str | None:
         """Cached per run, a missing group too: observe asks first, ``ensure_group`` again."""
         if fresh or (name not in self._group_ids and name not in self._no_groups):
-            try:
-                data = self.transport.call(
-                    "GET", f"{V1}/group/by-name", what=f"group {name}", params={"name": name}
-                )
-            except NotFoundError:
+            found = self._find_group(name)
+            if found is None:
                 self._no_groups.add(name)
+                self._group_ids.pop(name, None)
                 return None
             self._no_groups.discard(name)
-            self._group_ids[name] = str(data["id"])
+            self._group_ids[name] = found
         return self._group_ids.get(name)
+
+    def _find_group(self, name: str) -> str | None:
+        """The id of the group called ``name``, through the group picker.
+
+        ``GET /group/by-name`` is deprecated (CHANGE-2520) and gone from the v1 spec of late
+        2025; a site that has removed it answers 410. The picker (``searchGroups``, kept)
+        matches part of a name, so the group is picked out of its answer by its whole name:
+        exactly, or else the one that differs only in case (Cloud group names are unique
+        without regard to case). The answer comes in name order, 200 a page; the pages after
+        the one that holds the group are not read."""
+        folded: list[str] = []
+        for item in self.transport.paginate(
+            f"{V1}/group/picker", what=f"group {name}", params={"query": name, "limit": 200}
+        ):
+            found = str(item.get("name", ""))
+            if found == name and item.get("id"):
+                return str(item["id"])
+            if found.casefold() == name.casefold() and item.get("id"):
+                folded.append(str(item["id"]))
+        return folded[0] if len(folded) == 1 else None
 
     def group_exists(self, name: str, *, fresh: bool = False) -> bool:
         return self.group_id(name, fresh=fresh) is not None

@@ -222,6 +222,7 @@ def cloud_steps() -> list[tuple[str, Step]]:
         s.get(f"{base}{V1}/user", params={"accountId": account})
         s.get(f"{base}{V1}/group")
         group = field_of(s.get(f"{base}{V1}/group/by-name", params={"name": "ak-umwelt"}), "id")
+        s.get(f"{base}{V1}/group/picker", params={"query": "UMWELT", "limit": 5})  # CHANGE-2520
         s.post(
             f"{base}{V1}/group/userByGroupId",
             params={"groupId": group},

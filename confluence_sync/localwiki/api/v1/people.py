@@ -2,6 +2,14 @@
 watches, groups and membership (reads on both flavours; writes through Cloud's group routes
 or DC's ``admin/`` routes), and DC's user create and delete. Writes need a site admin.
 
+Cloud's routes that name a group by its name are deprecated (CHANGE-2520) and gone from the
+published v1 spec of late 2025, which keeps ``GET/POST /group``, ``/group/by-id``,
+``/group/picker``, ``/group/{groupId}/membersByGroupId`` and ``/group/userByGroupId``
+(/work/shared/reference/confluence-api.md section 1; mrrefactoring/confluence.js CHANGELOG
+2.1.0 deprecates ``getGroupByQueryParam``, ``getGroupByName``, ``getMembersByQueryParam`` and
+``getGroupMembers`` "due to Confluence API changes (CHANGE-2520)"). With ``v1_removed`` they
+answer 410 GoneException; Data Center keeps its name routes.
+
 Imports: ``web`` (ctx, checks, errors, numbers, routing), ``api.v1`` (table, shapes, site)
 and the store's records.
 """
@@ -135,7 +143,10 @@ def _user_page(ctx: Ctx, users: list[User], start: int, limit: int) -> Response:
 @v1.route("/group", ["GET"])
 def list_groups(ctx: Ctx) -> Response:
     start, limit = paging(ctx, default=200, cap=1000)
-    groups = ctx.store.groups()
+    return _group_page(ctx, ctx.store.groups(), start, limit)
+
+
+def _group_page(ctx: Ctx, groups: list[Group], start: int, limit: int) -> Response:
     return respond(
         list_json(
             ctx,
@@ -156,9 +167,21 @@ def _group(ctx: Ctx, name: str | None = None, group_id: str | None = None) -> Gr
     return group
 
 
-@v1.route("/group/by-name", ["GET"], flavours=CLOUD)
+@v1.route("/group/by-name", ["GET"], gone_on_cloud=True, flavours=CLOUD)  # CHANGE-2520
 def group_by_name(ctx: Ctx) -> Response:
     return respond(group_json(ctx, _group(ctx, name=ctx.arg("name"))))
+
+
+@v1.route("/group/picker", ["GET"], flavours=CLOUD)
+def group_picker(ctx: Ctx) -> Response:
+    """Cloud ``searchGroups``: "search results of groups by partial query" (cloud-v1.json),
+    kept in the 2025 spec as the way to find a group by its name. The query matches anywhere
+    in the name, without regard to case (a client has to pick the exact name out of the
+    answer); the groups come in name order like ``GET /group``, 200 a page by default."""
+    start, limit = paging(ctx, default=200, cap=200)
+    query = (ctx.arg("query") or "").casefold()
+    groups = [g for g in ctx.store.groups() if query in g.name.casefold()]
+    return _group_page(ctx, groups, start, limit)
 
 
 @v1.route("/group/by-id", ["GET"], flavours=CLOUD)
@@ -166,7 +189,7 @@ def group_by_id(ctx: Ctx) -> Response:
     return respond(group_json(ctx, _group(ctx, group_id=ctx.arg("id"))))
 
 
-@v1.route("/group/<name>", ["GET"])
+@v1.route("/group/<name>", ["GET"], gone_on_cloud=True)  # Cloud: CHANGE-2520
 def get_group(ctx: Ctx, name: str) -> Response:
     return respond(group_json(ctx, _group(ctx, name=name)))
 
@@ -176,12 +199,12 @@ def _members(ctx: Ctx, group: Group) -> Response:
     return _user_page(ctx, ctx.store.members(group.name), start, limit)
 
 
-@v1.route("/group/<name>/member", ["GET"])
+@v1.route("/group/<name>/member", ["GET"], gone_on_cloud=True)  # Cloud: CHANGE-2520
 def group_members(ctx: Ctx, name: str) -> Response:
     return _members(ctx, _group(ctx, name=name))
 
 
-@v1.route("/group/member", ["GET"], flavours=CLOUD)
+@v1.route("/group/member", ["GET"], gone_on_cloud=True, flavours=CLOUD)  # CHANGE-2520
 def group_members_by_query(ctx: Ctx) -> Response:
     return _members(ctx, _group(ctx, name=ctx.arg("name")))
 
@@ -217,11 +240,8 @@ def delete_group_by_id(ctx: Ctx) -> Response:
     return respond(None, 204)
 
 
-@v1.route("/group/user", ["POST"], flavours=CLOUD)
-@v1.route("/group/userByGroupId", ["POST"], flavours=CLOUD)
-def add_member_cloud(ctx: Ctx) -> Response:
+def _add_member(ctx: Ctx, group: Group) -> Response:
     require_admin(ctx)
-    group = _group(ctx, name=ctx.arg("name"), group_id=ctx.arg("groupId"))
     account = ctx.body_dict().get("accountId")
     if not isinstance(account, str) or ctx.store.resolve_user(account) is None:
         raise ApiError(400, "accountId must name a user")
@@ -229,13 +249,30 @@ def add_member_cloud(ctx: Ctx) -> Response:
     return respond(None, 201)
 
 
-@v1.route("/group/user", ["DELETE"], flavours=CLOUD)
-@v1.route("/group/userByGroupId", ["DELETE"], flavours=CLOUD)
-def remove_member_cloud(ctx: Ctx) -> Response:
+def _remove_member(ctx: Ctx, group: Group) -> Response:
     require_admin(ctx)
-    group = _group(ctx, name=ctx.arg("name"), group_id=ctx.arg("groupId"))
     ctx.store.remove_member(group.name, ctx.arg("accountId") or "")
     return respond(None, 204)
+
+
+@v1.route("/group/userByGroupId", ["POST"], flavours=CLOUD)
+def add_member_by_id(ctx: Ctx) -> Response:
+    return _add_member(ctx, _group(ctx, group_id=ctx.arg("groupId")))
+
+
+@v1.route("/group/userByGroupId", ["DELETE"], flavours=CLOUD)
+def remove_member_by_id(ctx: Ctx) -> Response:
+    return _remove_member(ctx, _group(ctx, group_id=ctx.arg("groupId")))
+
+
+@v1.route("/group/user", ["POST"], gone_on_cloud=True, flavours=CLOUD)  # CHANGE-2520
+def add_member_by_name(ctx: Ctx) -> Response:
+    return _add_member(ctx, _group(ctx, name=ctx.arg("name")))
+
+
+@v1.route("/group/user", ["DELETE"], gone_on_cloud=True, flavours=CLOUD)  # CHANGE-2520
+def remove_member_by_name(ctx: Ctx) -> Response:
+    return _remove_member(ctx, _group(ctx, name=ctx.arg("name")))
 
 
 @v1.route("/user/<username>/group/<group>", ["PUT"], flavours=DC)
