@@ -82,6 +82,17 @@ _BAD_GATEWAY_HTML = (
 )
 
 
+# The texts of the two property faults (``faults.py`` cites where they come from).
+_PROPERTY_CONFLICT = (
+    "com.atlassian.confluence.api.service.exceptions.ConflictException: "
+    "Cannot create content property: a property with this key was created meanwhile"
+)
+_PROPERTY_DUPLICATE = (
+    "com.atlassian.confluence.api.service.exceptions.BadRequestException: "
+    "jsonproperty.duplicate.key"
+)
+
+
 def _conflict_message(environ: WSGIEnvironment, path: str) -> str:
     """Confluence's stale-version text; the current version is the one the client saw."""
     current = ""
@@ -156,6 +167,14 @@ class FaultMiddleware:
         if kind == "409":
             body = _error_body(path, 409, _conflict_message(environ, path))
             return _respond(start_response, "409 Conflict", body)
+        if kind == "property-409":
+            # The property is there (the background write's), yet the client hears 409.
+            _drain(self.app(environ, lambda status, headers, exc_info=None: lambda data: None))
+            body = _error_body(path, 409, _PROPERTY_CONFLICT)
+            return _respond(start_response, "409 Conflict", body)
+        if kind == "property-duplicate":
+            body = _error_body(path, 400, _PROPERTY_DUPLICATE)
+            return _respond(start_response, "400 Bad Request", body)
         status = 429 if kind == "429" else 503
         headers: list[tuple[str, str]] = []
         if rule.retry_after is not None:

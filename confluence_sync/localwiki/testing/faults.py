@@ -19,6 +19,18 @@ Spec grammar::
             commit-reset  the wiki handles the request, then the connection is reset
             409           version conflict on the next page update (defaults: method=PUT,
                           path = a page (``…/content/<id>`` or ``…/pages/<id>``), count=1)
+            property-409  Cloud writes a new page's properties in the background right after
+                          its create: the first property write meets 409 although the
+                          property is there (zeldigas/text2confl#334, the property "produces
+                          a conflict (409) when this property is created"; sphinx-contrib/
+                          confluencebuilder#1067, #1007). The write lands, the client gets
+                          409 (defaults: method=POST, path = a page's property collection
+                          ``…/pages/<id>/properties`` or ``…/content/<id>/property``, count=1)
+            property-duplicate  the same write meets a duplicate property key in Cloud's
+                          database instead: 400 ``jsonproperty.duplicate.key``, nothing
+                          written (CONFCLOUD-72142; sphinx-contrib/confluencebuilder#1094,
+                          #1098: "a duplicate property entry … Confluence can report a 400
+                          error"); defaults as for property-409
 
     options path=GLOB[,GLOB…]    shell glob on the request path (``*`` also spans ``/``);
                                  the path includes any context path, e.g. ``/wiki/api/v2/pages*``
@@ -53,9 +65,22 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # only for annotations; the middleware talks plain WSGI
     pass
 
-KINDS = ("429", "503", "502", "reset", "delay", "commit-500", "commit-reset", "409")
+KINDS = (
+    "429",
+    "503",
+    "502",
+    "reset",
+    "delay",
+    "commit-500",
+    "commit-reset",
+    "409",
+    "property-409",
+    "property-duplicate",
+)
+PROPERTY_KINDS = ("property-409", "property-duplicate")
 
 _PAGE_UPDATE = re.compile(r"/(?:content|pages)/\d+/?$")
+_PAGE_PROPERTIES = re.compile(r"/(?:content/\d+/property|pages/\d+/properties)/?$")
 _OPTION_NAMES = {
     "path",
     "method",
@@ -100,6 +125,8 @@ class FaultRule:
             return any(fnmatch.fnmatchcase(path, glob) for glob in self.paths)
         if self.kind == "409":
             return _PAGE_UPDATE.search(path) is not None
+        if self.kind in PROPERTY_KINDS:
+            return _PAGE_PROPERTIES.search(path) is not None
         return True
 
     def _should_fire(self) -> bool:
@@ -156,6 +183,8 @@ def parse_fault_spec(spec: str) -> FaultRule:
         rule.retry_after = 1
     if kind == "409":
         rule.methods, rule.count = ("PUT",), 1
+    if kind in PROPERTY_KINDS:
+        rule.methods, rule.count = ("POST",), 1
     for part in parts[1:]:
         name, sep, value = part.partition("=")
         name = name.strip().lower()
@@ -249,6 +278,7 @@ class FaultPlan:
 
 __all__ = [
     "KINDS",
+    "PROPERTY_KINDS",
     "FaultPlan",
     "FaultRule",
     "parse_fault_spec",
