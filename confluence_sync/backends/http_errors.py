@@ -92,7 +92,10 @@ def error_for(
     detail = f"{method} {path}: {said}" if said else f"{method} {path}"
     if status == 401 and "SCOPE" in headers.get("X-Failure-Category", "").upper():
         return AuthenticationError(
-            object, status, f"scope does not match ({detail})", scope_hint(f"{method} {path}")
+            object,
+            status,
+            f"scope does not match ({detail})",
+            scope_hint(f"{method} {path}", whole_list=False),
         )
     if status == 401:
         hint = (
@@ -229,7 +232,7 @@ def refused_login(
     return CredentialsError(status, message, hint=hint, failure_category=category)
 
 
-def scope_hint(request: str) -> str:
+def scope_hint(request: str, *, whole_list: bool = True) -> str:
     """What a ``FAILURE_CLIENT_SCOPE_CHECK`` 401 to ``request`` ("METHOD path") is about.
 
     real-confluence.md item 14: a scoped token without a scope the request needs answers
@@ -242,6 +245,8 @@ def scope_hint(request: str) -> str:
         if scopes
         else "the scoped API token lacks a scope this request needs"
     )
+    if not whole_list:  # one per failed item: the run's first scope 401 gave the list
+        return f"{first} (or use an API token without scopes)"
     return (
         f"{first}; a token for the sync needs {', '.join(all_needed())} (or use an API "
         "token without scopes)"

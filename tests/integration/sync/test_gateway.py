@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from confluence_sync.backends import cloud
+from confluence_sync.backends import cloud, scopes
 from confluence_sync.cli import app
 from confluence_sync.localwiki.server import LocalWiki
 
@@ -112,3 +112,19 @@ def test_a_scoped_token_missing_a_scope_stops_the_sync_and_names_it(
     assert "lacks read:space:confluence, which GET" in " ".join(output.split())
     assert token not in output
     assert wiki.app.counts().writes == 0  # type: ignore[attr-defined]
+
+
+def test_a_token_without_a_write_scope_fails_items_and_one_with_the_listed_scopes_syncs(
+    wiki: LocalWiki, tmp_path: Path
+) -> None:
+    config = _example(wiki, tmp_path / "network.yaml")
+    # A token that can read but not write pages passes the first request; each page update
+    # is then refused, and the item names the scope it lacks.
+    reader = [s for s in scopes.all_needed() if s != "write:page:confluence"]
+    code, output = _sync(wiki, config, wiki.store.create_token("admin", scopes=reader))
+    assert code != 0
+    assert "lacks write:page:confluence, which " in " ".join(output.split())
+    # The scopes the first-request hint lists are all the sync needs.
+    everything = wiki.store.create_token("admin", scopes=scopes.all_needed())
+    code, output = _sync(wiki, config, everything)
+    assert code == 0, output
