@@ -4,6 +4,8 @@ next links, the site's own base, and scoped tokens refused as the gateway refuse
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,3 +110,29 @@ def test_the_checked_in_table_is_what_the_specs_say() -> None:
     v1 = json.loads((SPECS / "cloud-v1.json").read_text(encoding="utf-8"))
     v2 = json.loads((SPECS / "cloud-v2-2026-04.json").read_text(encoding="utf-8"))
     assert list(TABLE) == scopes.derive(v1, v2)
+
+
+def test_serve_gateway_prints_the_gateway_url_and_refuses_it_on_data_center() -> None:
+    command = [sys.executable, "-m", "confluence_sync", "serve", "--port", "0"]
+    process = subprocess.Popen(
+        [*command, "--flavour", "cloud", "--gateway", CLOUD_ID],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().split(" at ", 1)[1].strip()
+        assert url.endswith(f"/ex/confluence/{CLOUD_ID}/wiki")
+        auth = ("admin@localwiki.invalid", "localwiki-admin-token")
+        assert requests.get(url + "/api/v2/spaces", auth=auth, timeout=10).ok
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    done = subprocess.run(
+        [*command, "--flavour", "dc", "--gateway", CLOUD_ID],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "--gateway needs --flavour cloud" in done.stderr
