@@ -68,7 +68,7 @@ def test_the_example_syncs_through_the_gateway_and_a_no_op_writes_nothing(
     entries = journal.entries()  # type: ignore[attr-defined]
     assert all(e["path"].startswith(f"/ex/confluence/{CLOUD_ID}/wiki/") for e in entries)
     assert not [e for e in entries if e["status"] == 404 and "/wiki/wiki/" in e["path"]]
-    first = journal.counts()  # type: ignore[attr-defined]
+    assert journal.counts().writes > 0  # type: ignore[attr-defined]
     journal.clear()  # type: ignore[attr-defined]
     code, output = _sync(wiki, config, wiki.admin[1])
     assert code == 0, output
@@ -78,7 +78,6 @@ def test_the_example_syncs_through_the_gateway_and_a_no_op_writes_nothing(
     # the gateway prefix.
     assert any("cursor=" in e["query"] for e in entries)
     assert all(e["status"] < 400 for e in entries), [e for e in entries if e["status"] >= 400]
-    print(f"gateway: first sync {first.total} requests, no-op {len(entries)}")
 
 
 def test_a_member_edit_is_kept_through_the_gateway(wiki: LocalWiki, tmp_path: Path) -> None:
