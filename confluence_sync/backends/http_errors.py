@@ -32,6 +32,7 @@ from confluence_sync.errors import (
 
 from .redaction import redact
 from .retry import parse_retry_after
+from .scopes import all_needed, needed
 
 # v2 says it without the title: "A page already exists with the same TITLE in this space".
 _TITLE_EXISTS_V2 = "already exists with the same title in this space"
@@ -89,6 +90,13 @@ def error_for(
     wall-clock epoch seconds for an HTTP-date ``Retry-After`` (injectable for tests)."""
     said = redact(message_of(body))
     detail = f"{method} {path}: {said}" if said else f"{method} {path}"
+    if status == 401 and "SCOPE" in headers.get("X-Failure-Category", "").upper():
+        return AuthenticationError(
+            object,
+            status,
+            f"scope does not match ({detail})",
+            scope_hint(f"{method} {path}", whole_list=False),
+        )
     if status == 401:
         hint = (
             "check CONFLUENCE_USERNAME (the account e-mail) and CONFLUENCE_API_TOKEN; Cloud "
@@ -220,20 +228,36 @@ def refused_login(
         message = f"{host} refuses the account{who} (HTTP 403 to {request})"
     if category:
         message += f"; X-Failure-Category: {category}"
-    hint = _what_to_check(status, category, flavour, login_kind)
+    hint = _what_to_check(status, category, flavour, login_kind, request)
     return CredentialsError(status, message, hint=hint, failure_category=category)
 
 
-def _what_to_check(status: int, category: str, flavour: str, login_kind: str) -> str:
+def scope_hint(request: str, *, whole_list: bool = True) -> str:
+    """What a ``FAILURE_CLIENT_SCOPE_CHECK`` 401 to ``request`` ("METHOD path") is about.
+
+    real-confluence.md item 14: a scoped token without a scope the request needs answers
+    401 "Unauthorized; scope does not match" with that header (kovetskiy/mark#917,
+    confluence-publisher#492/#516). The body names no scope; the specs do (``scopes``)."""
+    method, _, path = request.partition(" ")
+    scopes = needed(method, path)
+    first = (
+        f"the scoped API token lacks {' and '.join(scopes)}, which {request} needs"
+        if scopes
+        else "the scoped API token lacks a scope this request needs"
+    )
+    if not whole_list:  # one per failed item: the run's first scope 401 gave the list
+        return f"{first} (or use an API token without scopes)"
+    return (
+        f"{first}; a token for the sync needs {', '.join(all_needed())} (or use an API "
+        "token without scopes)"
+    )
+
+
+def _what_to_check(
+    status: int, category: str, flavour: str, login_kind: str, request: str = ""
+) -> str:
     if "SCOPE" in category.upper():
-        # real-confluence.md item 14: a scoped token without a scope the request needs
-        # answers 401 "Unauthorized; scope does not match" with this header
-        # (kovetskiy/mark#917, confluence-publisher#492/#516).
-        return (
-            "the scoped API token lacks a scope this request needs: give it the read and "
-            "write scopes for spaces, pages, properties, labels, permissions, groups and "
-            "users (classic and granular), or use an API token without scopes"
-        )
+        return scope_hint(request)
     if flavour == "cloud":
         if status == 403:
             return (

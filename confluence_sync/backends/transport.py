@@ -210,7 +210,12 @@ class Transport:
 
     def absolute(self, link: str) -> str:
         """An absolute URL for a ``next`` link: v2 links include the context (``/wiki/api/v2…``),
-        v1 and DC links are relative to the base (``/rest/api/…``)."""
+        v1 and DC links are relative to the base (``/rest/api/…``).
+
+        Behind Atlassian's API gateway the base is ``…/ex/confluence/{cloudId}/wiki`` and v2
+        links are still site-relative (``/wiki/api/v2/…``): they belong below the gateway
+        prefix, not on the origin and not after ``/wiki`` again (atlassian-python-api#1655:
+        both give 404; real-confluence.md item 6)."""
         if link.startswith(("http://", "https://")):
             parts = urlsplit(link)
             # Our credentials go to the configured origin only: a next link naming another
@@ -224,6 +229,13 @@ class Transport:
             return link
         if self.base_path and link.startswith(self.base_path + "/"):
             return self.origin + link
+        if (
+            self.flavour == "cloud"
+            and self.base_path.endswith("/wiki")
+            and link.startswith("/wiki/")
+        ):
+            # the site's context, which the base ends in already
+            return self.origin + self.base_path[: -len("/wiki")] + link
         return self.base_url + "/" + link.lstrip("/")
 
     def _no_answer(self, exc: Exception, method: str, path: str, what: str) -> Exception:

@@ -12,6 +12,7 @@ Imports: every part (``api`` for the route tables, ``web``, ``store``, ``testing
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 import threading
@@ -29,6 +30,9 @@ from confluence_sync.localwiki.web.keepalive import KeepAliveHandler, close_all
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 VIEWER_PREFIX = "/viewer"
+# A cloud id is a UUID on Atlassian's side (…/_edge/tenant_info); any id of these characters
+# keeps the gateway prefix a single, unescaped path segment.
+_CLOUD_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 
 def build_core_app(store: Store, options: Options) -> WikiApp:
@@ -57,6 +61,8 @@ def build_wsgi_app(
     # The viewer saves through the REST API this wiki serves, and shows an anonymous visitor
     # what the REST core would answer them.
     api_root = "/wiki" if options.flavour == "cloud" else options.context_path
+    if options.gateway_cloud_id:  # the API is reached through the gateway prefix only
+        api_root = f"/ex/confluence/{options.gateway_cloud_id}/wiki"
     viewer = make_viewer(
         store,
         url_prefix=VIEWER_PREFIX,
@@ -101,15 +107,23 @@ class LocalWiki:
         journal_path: str | Path | None = None,
         anonymous_access: bool = False,
         ssl_context: ssl.SSLContext | None = None,
+        gateway_cloud_id: str = "",
     ) -> None:
+        """``gateway_cloud_id``: Cloud served as Atlassian's API gateway serves it, under
+        ``/ex/confluence/{cloudId}/wiki`` only (``web/gateway.py``); ``url`` is then that."""
         if flavour not in ("dc", "cloud"):
             raise ValueError(f"flavour must be 'dc' or 'cloud', not {flavour!r}")
+        if gateway_cloud_id and (flavour != "cloud" or not _CLOUD_ID.fullmatch(gateway_cloud_id)):
+            raise ValueError(
+                "gateway_cloud_id needs the cloud flavour and a cloud id (letters, digits, '-')"
+            )
         context = "/" + context_path.strip("/") if context_path.strip("/") else ""
         self.options = Options(
             flavour=flavour,
             context_path=context if flavour == "dc" else "",
             v1_removed=v1_removed,
             anonymous_access=anonymous_access,
+            gateway_cloud_id=gateway_cloud_id,
         )
         self.store = Store(db_path)
         self.host = host
@@ -156,6 +170,8 @@ class LocalWiki:
         self.url = self.root_url + (
             "/wiki" if self.options.flavour == "cloud" else self.options.context_path
         )
+        if self.options.gateway_cloud_id:
+            self.url = f"{self.root_url}/ex/confluence/{self.options.gateway_cloud_id}/wiki"
         # A short poll interval makes stop() quick; idle cost is negligible.
         self._thread = threading.Thread(
             target=server.serve_forever, args=(0.05,), name="localwiki", daemon=True

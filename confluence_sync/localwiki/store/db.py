@@ -101,7 +101,11 @@ SCHEMA += "".join(
 
 # Columns added after databases were first written: added to an older database on open, so a
 # wiki starts on any database it wrote (table, column, declaration).
-ADDED_COLUMNS = (("attachments", "status", "TEXT NOT NULL DEFAULT 'current'"),)
+# ``tokens.scopes``: a scoped API token's scopes, space-separated; NULL for a classic token.
+ADDED_COLUMNS = (
+    ("attachments", "status", "TEXT NOT NULL DEFAULT 'current'"),
+    ("tokens", "scopes", "TEXT"),
+)
 
 # Ids start where a young Confluence site's would, and each kind has its own range, so a test
 # that mixes a space id with a page id fails loudly instead of hitting the wrong row.

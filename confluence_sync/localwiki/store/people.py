@@ -56,6 +56,7 @@ class PeopleStore(StoreBase):
         # request (auth, then "by" and "createdBy" in page answers) without SQL.
         self._auth_cache: dict[str, User] = {}
         self._user_cache: dict[tuple[str, object], User] = {}
+        self._scope_cache: dict[str, frozenset[str] | None] = {}
         # Bumped on every change; an answer computed across a change is not cached, so a
         # reader racing a writer cannot park a stale answer in the cache.
         self._generation = 0
@@ -67,6 +68,7 @@ class PeopleStore(StoreBase):
         self._perm_cache.clear()
         self._auth_cache.clear()
         self._user_cache.clear()
+        self._scope_cache.clear()
 
     def _forget_cached(self) -> None:
         # Another process may have changed a password, a token or a membership: the caches
@@ -212,19 +214,40 @@ class PeopleStore(StoreBase):
         self.sessions.close_all_of(user.id)
         self._changed()
 
-    def create_token(self, username: str, token: str | None = None) -> str:
-        """Issue an API token (Cloud Basic password) / personal access token (DC Bearer)."""
+    def create_token(
+        self, username: str, token: str | None = None, *, scopes: Iterable[str] | None = None
+    ) -> str:
+        """Issue an API token (Cloud Basic password) / personal access token (DC Bearer).
+        ``scopes``: a scoped API token (Cloud), which only the API gateway accepts, for the
+        operations its scopes cover (``rules.scopes``); None for a classic token."""
         user = self.user_by_name(username)
         if user is None:
             raise NotFound(f"No user with username {username}")
         token = token or secrets.token_urlsafe(24)
+        held = None if scopes is None else " ".join(sorted(set(scopes)))
         with self._tx() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO tokens(token, user_id) VALUES(?, ?)",
-                (_hash(token), user.id),
+                "INSERT OR REPLACE INTO tokens(token, user_id, scopes) VALUES(?, ?, ?)",
+                (_hash(token), user.id, held),
             )
         self._changed()  # a token given again may now belong to someone else
         return token
+
+    def token_scopes(self, secret: str) -> frozenset[str] | None:
+        """The scopes of the token ``secret`` if it is a scoped one, else None (a classic
+        token, a password or no token at all)."""
+        cache_key = f"s\0{secret}"
+        if cache_key in self._scope_cache:
+            return self._scope_cache[cache_key]
+        generation = self._generation
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT scopes FROM tokens WHERE token = ?", (_hash(secret),)
+            ).fetchone()
+        scopes = None if row is None or row["scopes"] is None else frozenset(row["scopes"].split())
+        if row is not None and generation == self._generation:  # a token's only: bounded
+            self._scope_cache[cache_key] = scopes
+        return scopes
 
     def authenticate_basic(self, name: str, secret: str) -> User | None:
         """Username or email, with the password or an API token."""

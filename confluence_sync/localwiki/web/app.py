@@ -10,6 +10,10 @@ Mount points per flavour:
   the v1 content routes answer 410 with Confluence's GoneException message;
 * both: ``/__localwiki/...``, the local wiki's own admin routes.
 
+With ``gateway_cloud_id`` (Cloud) the v1 and v2 mounts are reached only through
+``/ex/confluence/{cloudId}/wiki/…``, as on Atlassian's API gateway, and scoped tokens are
+checked against the operation's scopes (``gateway.py``).
+
 Errors use the v1/DC RestError shape under ``rest/api`` and ``{"errors": [...]}`` under
 ``api/v2`` (``errors.py``). Unknown routes answer 404 and log an "unimplemented route" line,
 so a client that needs more of the API shows up in the log instead of passing silently.
@@ -42,6 +46,7 @@ from confluence_sync.localwiki.rules import xsrf
 from confluence_sync.localwiki.store import Store
 from confluence_sync.localwiki.store.model import StoreError, User
 from confluence_sync.localwiki.store.sessions import SESSION_COOKIE
+from confluence_sync.localwiki.web import gateway
 from confluence_sync.localwiki.web.ctx import Ctx, Options, respond
 from confluence_sync.localwiki.web.errors import GONE_MESSAGE, ApiError, bad_id, error_body
 from confluence_sync.localwiki.web.numbers import BadId
@@ -101,6 +106,11 @@ class WikiApp:
         # Another process (a sync beside ``serve``) may have written the database: seen before
         # any cache (this one, the store's credentials, users, permissions, spaces) is asked.
         self.store.notice_other_writers()
+        if self.options.gateway_cloud_id:
+            inner = gateway.inward(environ, self.options.gateway_cloud_id)
+            if inner is None:
+                return gateway.not_served()(environ, start_response)
+            environ = inner
         # Single-page reads are answered from the cache while the store is unchanged: no
         # Request, routing, auth, SQL or JSON work (about a tenth of the full path's time).
         key = self.page_cache.key(environ)
@@ -153,6 +163,17 @@ class WikiApp:
                 return self._unimplemented(request, error_api)
             handler = table.handlers[str(endpoint)]
             ctx.user = self._authenticate(request, error_api)
+            if self.options.flavour == "cloud":
+                refusal = gateway.scope_refusal(
+                    self.store,
+                    request.headers.get("Authorization", ""),
+                    gateway=bool(self.options.gateway_cloud_id),
+                    api=api,
+                    method=request.method,
+                    subpath=subpath,
+                )
+                if refusal is not None:
+                    return refusal
             bad = next((raw for raw in args.values() if isinstance(raw, BadId)), None)
             if bad is not None:
                 raise bad_id(error_api, bad)

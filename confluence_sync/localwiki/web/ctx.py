@@ -31,6 +31,9 @@ class Options:
     # DC with anonymous access on: no credentials, or a Bearer token that matches nobody, run
     # as the anonymous user instead of getting 401 (CONFSERVER-98199). Bad passwords stay 401.
     anonymous_access: bool = False
+    # Cloud only: served as the API gateway serves a site, under
+    # ``/ex/confluence/{cloudId}/wiki/…`` only; scoped tokens are accepted there (``web.gateway``).
+    gateway_cloud_id: str = ""
 
 
 _HOST_URLS: dict[tuple[Any, ...], str] = {}  # (scheme, Host, server name, port) → host URL
