@@ -74,6 +74,9 @@ def serve(
     db: Path | None = typer.Option(None, "--db", help="SQLite file; in memory when omitted."),
     context_path: str = typer.Option("", "--context-path", help="DC context, e.g. /confluence."),
     v1_removed: bool = typer.Option(False, "--v1-removed", help="Cloud: v1 content routes 410."),
+    dc_version: str = typer.Option(
+        "10.0.3", "--dc-version", help="DC release to play, e.g. 8.5 (older: fewer REST routes)."
+    ),
     latency_ms: int = typer.Option(0, "--latency-ms", help="Delay added to every request."),
     fault: list[str] = typer.Option([], "--fault", help="Fault spec; repeat for several."),
     journal: Path | None = typer.Option(None, "--journal", help="Write a request journal here."),
@@ -92,17 +95,22 @@ def serve(
     if kind is None:
         typer.echo(f"error: --flavour must be {SPELLED}, not {flavour!r}", err=True)
         raise typer.Exit(EXIT_USAGE)
-    wiki = LocalWiki(
-        db_path=db if db is not None else ":memory:",
-        host=host,
-        port=port,
-        flavour="cloud" if kind == "cloud" else "dc",
-        context_path=context_path,
-        v1_removed=v1_removed,
-        latency_ms=latency_ms,
-        faults=fault,
-        journal_path=journal,
-    )
+    try:
+        wiki = LocalWiki(
+            db_path=db if db is not None else ":memory:",
+            host=host,
+            port=port,
+            flavour="cloud" if kind == "cloud" else "dc",
+            context_path=context_path,
+            v1_removed=v1_removed,
+            latency_ms=latency_ms,
+            faults=fault,
+            journal_path=journal,
+            dc_version=dc_version,
+        )
+    except ValueError as error:  # a --dc-version that is not a release
+        typer.echo(f"error: --dc-version: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
     try:
         passwords = _new_passwords(wiki.store, set_password, ADMIN_USERNAME)
     except typer.Exit:

@@ -31,6 +31,7 @@ class Options:
     # DC with anonymous access on: no credentials, or a Bearer token that matches nobody, run
     # as the anonymous user instead of getting 401 (CONFSERVER-98199). Bad passwords stay 401.
     anonymous_access: bool = False
+    dc_version: str = "10.0.3"  # DC only: the release served (api.v1.site gates routes on it)
 
 
 _HOST_URLS: dict[tuple[Any, ...], str] = {}  # (scheme, Host, server name, port) → host URL
