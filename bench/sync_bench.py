@@ -114,8 +114,9 @@ def create_accounts(db: Path, names: list[str], flavour: str) -> dict[str, str]:
 
 
 @contextmanager
-def serve(db: Path, flavour: str, latency_ms: int = 0) -> Iterator[Wiki]:
-    """Start the local wiki on a free port in its own process; stop it afterwards."""
+def serve(db: Path, flavour: str, latency_ms: int = 0, dc_version: str = "") -> Iterator[Wiki]:
+    """Start the local wiki on a free port in its own process; stop it afterwards
+    (``dc_version``: the Data Center release it plays, its default when empty)."""
     from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN
 
     argv = [
@@ -132,6 +133,8 @@ def serve(db: Path, flavour: str, latency_ms: int = 0) -> Iterator[Wiki]:
     ]
     if flavour == "cloud":
         argv.append("--v1-removed")  # today's Cloud: v2 for content
+    if dc_version:
+        argv += ["--dc-version", dc_version]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env)
     try:

@@ -45,6 +45,41 @@ class Capabilities:
     # Whether archiving (moving) a page adds a version: Cloud's move endpoint does not; DC has
     # no move endpoint, so the page is re-saved under its new parent (one version more).
     move_adds_version: bool = True
+    # Data Center: the site's release as ``server-information`` names it, read once and only
+    # when a permission or group change is at stake (a no-op run pays nothing); None: the
+    # flavour is not versioned (Cloud), the newest REST API is assumed.
+    site_version: Callable[[], str | None] | None = None
+
+    def has_since(self, release: tuple[int, ...]) -> bool:
+        """Whether the site's release has what came with ``release``. A site that does not
+        say (Cloud, an unreadable answer) is taken to have it: its write says what is not."""
+        found = self.release
+        parsed = release_tuple(found) if found else None
+        return parsed is None or parsed >= release
+
+    @property
+    def release(self) -> str:
+        """The site's release ("" when unknown or unversioned)."""
+        return (self.site_version() or "") if self.site_version is not None else ""
+
+    @property
+    def space_permission_api(self) -> bool:
+        """REST space permissions: DC 9.1+ (CONFSERVER-78176), Cloud always."""
+        return self.has_since((9, 1))
+
+    @property
+    def group_admin_api(self) -> bool:
+        """REST group create and membership: DC 8.2+ (atlassian-python-api#1180), Cloud."""
+        return self.has_since((8, 2))
+
+
+def release_tuple(text: str) -> tuple[int, ...] | None:
+    """``"9.1.0"`` → ``(9, 1, 0)``; None for anything else (a build suffix such as
+    ``-m12`` is dropped first)."""
+    parts = text.strip().split("-", 1)[0].split(".")
+    if not parts or not all(p.isdigit() and len(p) <= 6 for p in parts):
+        return None
+    return tuple(int(p) for p in parts)
 
 
 class UnsupportedOperationError(ConfluenceSyncError):

@@ -8,16 +8,25 @@ listing expands each page's labels, so a label missing from a page is seen witho
 per page. Space permissions use the DC REST grant/revoke endpoints
 (``/space/{key}/permissions/{user|group}/…/grant``), which take the userKey for users and
 every operation of one subject in one request (``batch_grants``).
-Templates have no REST API on DC: ``supports_templates`` is False.
+Templates have no REST API on DC: ``supports_templates`` is False. The REST space permissions
+came with DC 9.1 and group admin with 8.2: the capabilities read the site's release from
+``server-information`` once, when a change of either is at stake (``server_version``).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from confluence_sync.errors import NotFoundError
+from confluence_sync.errors import (
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+    WikiError,
+)
 from confluence_sync.wiki.values import (
     Grant,
     Page,
@@ -69,7 +78,10 @@ class DataCenterReader(RestReader):
     """Reads a Data Center site."""
 
     def __init__(self, transport: Transport) -> None:
-        super().__init__(transport, CAPABILITIES)
+        super().__init__(transport, replace(CAPABILITIES, site_version=self.server_version))
+        self._version: str | None = None
+        self._version_read = False
+        self._version_lock = threading.Lock()
         self._user_keys: dict[str, str] = {}
         self._groups: dict[str, bool] = {}
         # Space workers grant to the same admin at once: one lookup, the others wait for it.
@@ -187,10 +199,35 @@ class DataCenterReader(RestReader):
         )
         return global_labels(results)
 
+    def server_version(self) -> str | None:
+        """The site's release from ``GET /rest/api/server-information`` (DC 10.0.3
+        ``ServerInformation.version``), read once per run; None when the site will not say
+        (an old release, a proxy): then the newest REST API is assumed."""
+        with self._version_lock:
+            if not self._version_read:
+                try:
+                    data = self.transport.call(
+                        "GET", f"{V1}/server-information", what="the server information"
+                    )
+                    found = data.get("version") if isinstance(data, dict) else None
+                    self._version = str(found) if found else None
+                except WikiError:
+                    self._version = None
+                self._version_read = True
+            return self._version
+
     def list_grants(self, space_key: str) -> list[Grant]:
-        data = self.transport.call(
-            "GET", f"{V1}/space/{q(space_key)}/permissions", what=f"permissions of {space_key}"
-        )
+        path, what = f"{V1}/space/{q(space_key)}/permissions", f"permissions of {space_key}"
+        try:
+            data = self.transport.send_once("GET", path, what=what)
+        except ServerError as error:
+            if error.status == 500:
+                # DC 9.1+ answers a caller without space admin 500, every time
+                # (CONFSERVER-99908): retrying cannot help, observe says what to do.
+                raise
+            data = self.transport.call("GET", path, what=what)
+        except (RateLimitedError, TransportError):  # what the retry is for: under its policy
+            data = self.transport.call("GET", path, what=what)
         grants: list[Grant] = []
         for item in data or []:
             subject = item.get("subject") or {}

@@ -80,6 +80,9 @@ def serve(
         metavar="CLOUD_ID",
         help="Cloud: serve the API as api.atlassian.com does, under /ex/confluence/CLOUD_ID only.",
     ),
+    dc_version: str = typer.Option(
+        "10.0.3", "--dc-version", help="DC release to play, e.g. 8.5 (older: fewer REST routes)."
+    ),
     latency_ms: int = typer.Option(0, "--latency-ms", help="Delay added to every request."),
     fault: list[str] = typer.Option([], "--fault", help="Fault spec; repeat for several."),
     journal: Path | None = typer.Option(None, "--journal", help="Write a request journal here."),
@@ -91,6 +94,7 @@ def serve(
 
     Members log in to /viewer with an account of the wiki (--set-password gives one).
     """
+    from confluence_sync.localwiki.api.v1.site import parse_version
     from confluence_sync.localwiki.server import LocalWiki
     from confluence_sync.localwiki.store import ADMIN_TOKEN, ADMIN_USERNAME
 
@@ -100,6 +104,11 @@ def serve(
         raise typer.Exit(EXIT_USAGE)
     if gateway and kind != "cloud":
         typer.echo("error: --gateway needs --flavour cloud", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    if parse_version(dc_version) is None:
+        typer.echo(
+            f"error: --dc-version: a release such as 9.1.0 or 8.5, not {dc_version!r}", err=True
+        )
         raise typer.Exit(EXIT_USAGE)
     try:
         wiki = LocalWiki(
@@ -113,8 +122,9 @@ def serve(
             faults=fault,
             journal_path=journal,
             gateway_cloud_id=gateway,
+            dc_version=dc_version,
         )
-    except ValueError as error:
+    except ValueError as error:  # the release was checked above: what is left is the cloud id
         typer.echo(f"error: --gateway: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     try:

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from confluence_sync.localwiki.api import route_tables
+from confluence_sync.localwiki.api.v1.site import parse_version
 from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Store
 from confluence_sync.localwiki.web.app import WikiApp
 from confluence_sync.localwiki.web.ctx import Options
@@ -106,6 +107,7 @@ class LocalWiki:
         faults: Sequence[str] = (),
         journal_path: str | Path | None = None,
         anonymous_access: bool = False,
+        dc_version: str = "10.0.3",
         ssl_context: ssl.SSLContext | None = None,
         gateway_cloud_id: str = "",
     ) -> None:
@@ -117,6 +119,8 @@ class LocalWiki:
             raise ValueError(
                 "gateway_cloud_id needs the cloud flavour and a cloud id (letters, digits, '-')"
             )
+        if parse_version(dc_version) is None:
+            raise ValueError(f"dc_version must be a release such as 9.1.0, not {dc_version!r}")
         context = "/" + context_path.strip("/") if context_path.strip("/") else ""
         self.options = Options(
             flavour=flavour,
@@ -124,6 +128,7 @@ class LocalWiki:
             v1_removed=v1_removed,
             anonymous_access=anonymous_access,
             gateway_cloud_id=gateway_cloud_id,
+            dc_version=dc_version,
         )
         self.store = Store(db_path)
         self.host = host

@@ -1,7 +1,8 @@
 """The planner: what the wanted wiki and the observed one differ in, as a :class:`Plan`.
 
 Pure: no I/O, no clock. Pages are planned by ``page_planner`` (ownership, member safety,
-archive); here: new spaces, grants, templates and group memberships, made equal to the config.
+archive); here: new spaces, grants, templates and group memberships, made equal to the config
+(as manual steps where the site's release has no REST API for them: ``plan.manual``).
 Only what we granted is revoked, and never anything of the sync account itself.
 """
 
@@ -23,6 +24,7 @@ from confluence_sync.plan.changes import (
     RevokeGrant,
     SaveTemplate,
 )
+from confluence_sync.plan.manual import by_release
 from confluence_sync.plan.notes import KeptGrants, Note
 from confluence_sync.plan.pages import plan_pages
 from confluence_sync.state.observe import ObservedSpace, WikiState
@@ -99,7 +101,8 @@ def make_plan(
             RecordMember("", group=group, account=a) for a in sorted((members & current) - ours)
         ]
         changes += _removals(group, current - members, recorded_groups.get(group), folded)
-    return Plan(tuple(changes), managed_pages, managed_grants, managed_members)
+    # What the site's release cannot take over REST becomes a manual step (plan/manual.py).
+    return Plan(tuple(by_release(changes, state)), managed_pages, managed_grants, managed_members)
 
 
 def _removals(

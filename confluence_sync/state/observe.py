@@ -21,6 +21,8 @@ cannot answer:
   is no longer listed (the marker decides whether it still exists);
 * grants, templates and group memberships — only where what the config wants differs from
   what the index says we set (no-op runs trust the index; a change run lists and compares).
+  A site without the listing (DC before 9.1, or a 404) or refusing it with 500 (CONFSERVER-
+  99908) leaves them unlisted, ``grants_refused`` says why, ``plan.manual`` takes it from there.
 
 The hub's index head also carries the run lock, so the lock costs no extra read.
 """
@@ -34,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from confluence_sync.backends.contract import Capabilities, WikiReader
 from confluence_sync.config.identities import PageIdentity
 from confluence_sync.config.titles import title_key
-from confluence_sync.errors import NotFoundError
+from confluence_sync.errors import NotFoundError, ServerError
 from confluence_sync.state import ledger_store
 from confluence_sync.state.ledger import MARKER_KEY, PageRecord, SpaceIndex, record_from_marker
 from confluence_sync.state.meeting_records import take_over_former
@@ -67,6 +69,9 @@ class ObservedSpace:
     fresh: frozenset[str] = frozenset()
     # page id → every account that saved a version, for the pages the planner will archive
     editors: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # why the grants could not be listed: "" (they were, or were not needed), NO_API (the
+    # release has no REST permission API) or NOT_ADMIN (the listing answered 500)
+    grants_refused: str = ""
 
     @property
     def homepage_id(self) -> str | None:
@@ -80,6 +85,24 @@ class ObservedSpace:
             return self.homepage_id
         record = self.records.get(page.parent)
         return record.page_id if record else None
+
+
+NO_API = "no-api"
+NOT_ADMIN = "not-admin"
+
+
+def _list_grants(reader: WikiReader, key: str) -> tuple[frozenset[Grant] | None, str]:
+    """The space's grants, or None and why the site would not list them."""
+    if not reader.capabilities.space_permission_api:
+        return None, NO_API
+    try:
+        return frozenset(reader.list_grants(key)), ""
+    except NotFoundError:  # a release that does not say its version, or a proxy's rule
+        return None, NO_API
+    except ServerError as error:
+        if error.status != 500:
+            raise
+        return None, NOT_ADMIN
 
 
 @dataclass(frozen=True)
@@ -174,11 +197,11 @@ def _observe_space(
     )
     bodies, fresh = _read_bodies(reader, space, observed, trust_versions)
     index = stored.index
-    grants = None
+    grants, refused = None, ""
     # Listed where the config differs from what the index recorded, and once where the index
     # does not yet say which grants the sync did not make (an index of an older version).
     if index.grants is None or index.grants != space.grants or index.extra is None:
-        grants = frozenset(reader.list_grants(space.key))
+        grants, refused = _list_grants(reader, space.key)
     templates = None
     if space.templates and reader.capabilities.supports_templates:
         recorded = index.templates
@@ -200,6 +223,7 @@ def _observe_space(
         bodies=bodies,
         fresh=fresh,
         grants=grants,
+        grants_refused=refused,
         templates=templates,
         editors=editors,
     )

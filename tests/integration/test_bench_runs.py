@@ -34,6 +34,20 @@ def test_the_sync_bench_measures_the_example_and_the_300_meeting_group() -> None
         assert figure in run.stdout, figure
 
 
+def test_the_dc_versions_bench_measures_a_release_without_rest_permissions() -> None:
+    run = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "dc_versions_bench.py"), "--dc-version", "9.0.3"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    line = run.stdout.strip().splitlines()[-1]
+    assert line.startswith("DC   9.0.3: first sync") and "0 failed" in line, line
+    assert "no-op" in line and "0 writes (exit 0)" in line.split("no-op")[1], line
+
+
 def test_the_viewer_check_passes_in_headless_chromium(tmp_path: Path) -> None:
     run = subprocess.run(
         [

@@ -34,6 +34,7 @@ class Options:
     # Cloud only: served as the API gateway serves a site, under
     # ``/ex/confluence/{cloudId}/wiki/…`` only; scoped tokens are accepted there (``web.gateway``).
     gateway_cloud_id: str = ""
+    dc_version: str = "10.0.3"  # DC only: the release served (api.v1.site gates routes on it)
 
 
 _HOST_URLS: dict[tuple[Any, ...], str] = {}  # (scheme, Host, server name, port) → host URL

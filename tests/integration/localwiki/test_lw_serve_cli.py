@@ -80,3 +80,30 @@ def test_set_password_refuses_an_unknown_account_and_the_admin(tmp_path: Path) -
             timeout=60,
         )
         assert done.returncode == 2 and words in done.stderr
+
+
+def test_dc_version_plays_a_release_and_refuses_one_that_is_not() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "confluence_sync", "serve", "--port", "0", "--dc-version", "ten"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "--dc-version" in done.stderr and "'ten'" in done.stderr
+    process = subprocess.Popen(
+        [sys.executable, "-m", "confluence_sync", "serve", "--port", "0", "--dc-version", "9.0.3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().split(" at ", 1)[1].strip()
+        auth = ("admin", "admin")
+        info = requests.get(url + "/rest/api/server-information", auth=auth, timeout=10)
+        assert info.json()["version"] == "9.0.3"
+        missing = requests.get(url + "/rest/api/space/X/permissions", auth=auth, timeout=10)
+        assert missing.status_code == 404  # a 9.1 route
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.api.v1.people_shapes import group_json, user_json
 from confluence_sync.localwiki.api.v1.shapes import list_json, paging
-from confluence_sync.localwiki.api.v1.site import operations_json
+from confluence_sync.localwiki.api.v1.site import GROUP_ADMIN_SINCE, operations_json, require_dc
 from confluence_sync.localwiki.api.v1.table import v1
 from confluence_sync.localwiki.store.model import Group, User
 from confluence_sync.localwiki.web.checks import readable_page, require_admin
@@ -217,6 +217,7 @@ def group_members_by_id(ctx: Ctx, group_id: str) -> Response:
 @v1.route("/group", ["POST"], flavours=CLOUD)
 @v1.route("/admin/group", ["POST"], flavours=DC)
 def create_group(ctx: Ctx) -> Response:
+    require_dc(ctx, GROUP_ADMIN_SINCE)  # DC 8.2+ (site.py); Cloud unversioned
     require_admin(ctx)
     name = ctx.body_dict().get("name")
     if not isinstance(name, str):
@@ -228,6 +229,7 @@ def create_group(ctx: Ctx) -> Response:
 
 @v1.route("/admin/group/<name>", ["DELETE"], flavours=DC)
 def delete_group(ctx: Ctx, name: str) -> Response:
+    require_dc(ctx, GROUP_ADMIN_SINCE)  # DC 8.2+ (site.py); Cloud unversioned
     require_admin(ctx)
     ctx.store.delete_group(name)
     return respond(None, 204)
@@ -277,6 +279,7 @@ def remove_member_by_name(ctx: Ctx) -> Response:
 
 @v1.route("/user/<username>/group/<group>", ["PUT"], flavours=DC)
 def add_member_dc(ctx: Ctx, username: str, group: str) -> Response:
+    require_dc(ctx, GROUP_ADMIN_SINCE)  # DC 8.2+ (site.py); Cloud unversioned
     require_admin(ctx)
     ctx.store.add_member(_group(ctx, name=group).name, username)
     return respond(None, 204)
@@ -284,6 +287,7 @@ def add_member_dc(ctx: Ctx, username: str, group: str) -> Response:
 
 @v1.route("/user/<username>/group/<group>", ["DELETE"], flavours=DC)
 def remove_member_dc(ctx: Ctx, username: str, group: str) -> Response:
+    require_dc(ctx, GROUP_ADMIN_SINCE)  # DC 8.2+ (site.py); Cloud unversioned
     require_admin(ctx)
     ctx.store.remove_member(_group(ctx, name=group).name, username)
     return respond(None, 204)

@@ -1,6 +1,8 @@
 """v1 / Data Center space permission routes: Cloud v1 one grant at a time
 (``POST /space/{key}/permission``, ``DELETE /space/{key}/permission/{id}``) and DC 9.1+
-``/space/{key}/permissions`` (set, grant, revoke, list). Changing permissions needs space admin.
+``/space/{key}/permissions`` (set, grant, revoke, list; 404 on an older played release, and
+the listings answer a non-admin 500, as ``site.require_dc`` and ``_listing_space`` say).
+Changing permissions needs space admin.
 
 Imports: ``web`` (ctx, checks, errors, routing), ``api.v1`` (table, people_shapes) and the
 store's records.
@@ -13,6 +15,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from confluence_sync.localwiki.api.v1.people_shapes import DC_TO_CLOUD, permission_v1_json
+from confluence_sync.localwiki.api.v1.site import SPACE_PERMISSIONS_SINCE, dc_version, require_dc
 from confluence_sync.localwiki.api.v1.table import v1
 from confluence_sync.localwiki.store.model import ALL_SPACE_OPERATIONS, Space, User
 from confluence_sync.localwiki.web.checks import readable_space, require
@@ -85,9 +88,23 @@ def grants_from_space_create(ctx: Ctx, items: Any) -> list[tuple[str, str, str, 
 
 
 def _admin_space(ctx: Ctx, key: str) -> Space:
+    require_dc(ctx, SPACE_PERMISSIONS_SINCE)  # Cloud's routes are not versioned
     space = readable_space(ctx, key)
     require(ctx, space.id, "administer", "space")
     return space
+
+
+def _listing_space(ctx: Ctx, key: str) -> Space:
+    """``_admin_space`` for DC's permission listings: a caller without space admin gets 500,
+    not 403, on DC 9.1+ (CONFSERVER-99908; onyx-dot-app/onyx ``onyx_confluence.py``: "callers
+    without Confluence-admin/space-admin rights receive HTTP 500 (rather than the more
+    correct 403)")."""
+    try:
+        return _admin_space(ctx, key)
+    except ApiError as error:
+        if error.status != 403 or dc_version(ctx) < SPACE_PERMISSIONS_SINCE:
+            raise
+        raise ApiError(500, "Internal server error") from None  # no documented body
 
 
 @v1.route("/space/<key>/permission", ["POST"], flavours=CLOUD)
@@ -119,7 +136,7 @@ def remove_permission(ctx: Ctx, key: str, permission_id: int) -> Response:
 
 @v1.route("/space/<key>/permissions", ["GET"], flavours=DC)
 def dc_permissions(ctx: Ctx, key: str) -> Response:
-    space = _admin_space(ctx, key)
+    space = _listing_space(ctx, key)
     return respond([permission_v1_json(ctx, p) for p in ctx.store.permissions(space.id)])
 
 
@@ -191,7 +208,7 @@ def dc_anonymous_permission(ctx: Ctx, key: str, action: str) -> Response:
 
 
 def _dc_subject_permissions(ctx: Ctx, key: str, subject_type: str, identifier: str) -> Response:
-    space = _admin_space(ctx, key)
+    space = _listing_space(ctx, key)
     subject = _subject(ctx, subject_type, identifier)
     return respond(
         [

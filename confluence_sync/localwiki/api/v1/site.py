@@ -2,7 +2,8 @@
 Cloud's system information, the reads a client (``confluence-sync doctor``) makes to learn the
 flavour and version before it trusts a URL. Also what the current user may do on the site
 (Cloud's ``user/current?expand=operations``, whose answer ``people.current_user`` adds) and
-Data Center's global permissions of a user.
+Data Center's global permissions of a user. And the version gate: which DC release the wiki
+plays (``Options.dc_version``) and the routes that release does not have yet.
 
 Imports: ``web`` (ctx, checks, errors, routing), ``api.v1`` (table) and the store's records.
 """
@@ -21,10 +22,37 @@ from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
 from confluence_sync.localwiki.web.routing import CLOUD, DC
 
-# The release whose REST API this wiki follows on Data Center (dc-10.0.3.json), so a client
-# reading the version sees the one whose rules it meets here.
+# The release whose REST API this wiki follows on Data Center (dc-10.0.3.json) by default;
+# ``Options.dc_version`` plays an older one, whose missing routes ``require_dc`` refuses.
 DC_VERSION: Final = "10.0.3"
-DC_BUILD_NUMBER: Final = 10000  # Confluence 10.0's build series; the spec gives no example
+# Routes that came with a release. ``/space/{key}/permissions…`` are DC 9.1's (CONFSERVER-78176;
+# onyx-dot-app/onyx ``onyx_confluence.py``: "requires Confluence Data Center 9.1.0+", a 404
+# below). ``/admin/group…`` and ``/user/{u}/group/{g}`` are DC 8.2's
+# (atlassian-api/atlassian-python-api#1180 "new API endpoints provided in Confluence DC 8.2",
+# #1425 cites the 8.2.0 REST docs for the PUT).
+SPACE_PERMISSIONS_SINCE: Final = (9, 1)
+GROUP_ADMIN_SINCE: Final = (8, 2)
+
+
+def parse_version(text: str) -> tuple[int, ...] | None:
+    """``"9.1.0"`` → ``(9, 1, 0)``; None for anything that is not dotted numbers."""
+    parts = text.strip().split(".")
+    if not 1 <= len(parts) <= 4 or not all(p.isdigit() and len(p) <= 4 for p in parts):
+        return None
+    return tuple(int(p) for p in parts)
+
+
+def dc_version(ctx: Ctx) -> tuple[int, ...]:
+    return parse_version(ctx.options.dc_version) or (10, 0, 3)
+
+
+def require_dc(ctx: Ctx, since: tuple[int, ...]) -> None:
+    """Refuse a route the played DC release does not have, with the 404 this wiki gives any
+    route it does not know (``web.app``): to a client the route simply is not there."""
+    if not ctx.cloud and dc_version(ctx) < since:
+        raise ApiError(404, f"No route for {ctx.request.method} {ctx.request.path}")
+
+
 _CLOUD_ID_NAMESPACE: Final = uuid.UUID("3f2b8f0e-6a4d-4c35-9d8e-1c0f5b7a2e44")
 
 
@@ -33,13 +61,18 @@ def server_information(ctx: Ctx) -> Response:
     """DC 10.0.3 ``GET /rest/api/server-information`` (dc-10.0.3.json, operation ``index_2``):
     a ``ServerInformation`` {baseUrl, version, buildNumber, marketplaceBuildNumber,
     buildDate}; 401 without credentials, which the core's authentication already answers.
-    Cloud has no such route (cloud-v1.json), so it is Data Center's only."""
+    Cloud has no such route (cloud-v1.json), so it is Data Center's only. The version is
+    the played release's; the build number is its series' (major × 1000: the spec gives no
+    example, and a client compares versions, not builds). No version header is sent on other
+    answers: dc-10.0.3.json documents no response header at all, so a client learns the
+    version here only."""
+    build = dc_version(ctx)[0] * 1000
     return respond(
         {
             "baseUrl": ctx.base,
-            "version": DC_VERSION,
-            "buildNumber": DC_BUILD_NUMBER,
-            "marketplaceBuildNumber": DC_BUILD_NUMBER,
+            "version": ctx.options.dc_version,
+            "buildNumber": build,
+            "marketplaceBuildNumber": build,
             "buildDate": "2025-06-24T00:00:00.000Z",
         }
     )
