@@ -33,8 +33,11 @@ def test_a_site_lost_mid_run_ends_the_run(site: Site, caplog: pytest.LogCaptureF
     quiet = caplog.at_level(logging.WARNING, logger="confluence_sync")
     with quiet, pytest.raises(SiteError) as caught:
         sync_run(backend, wanted, options, progress=lose_the_site)
-    assert caught.value.cause == "refused"
-    # The other worker may have had a request on a kept-alive connection when it was cut
-    # (a reset, retried once on a new connection, which is refused); nothing after that.
-    assert counter.requests - at_stop[0] <= options.workers * 2
-    assert caplog.text.count("retry") <= options.workers
+    # A connect to the port that just closed is refused; on a loaded machine the kernel may
+    # instead reset the half-open connect (urllib3 then reports no refusal): both end the run.
+    assert caught.value.cause in ("refused", "unreachable")
+    # Each worker may have had a request in flight, or on a kept-alive connection, when the
+    # server went (a reset, retried on a new connection, which is refused); nothing after
+    # that. A retry per remaining request would be dozens.
+    assert counter.requests - at_stop[0] <= options.workers * 4
+    assert caplog.text.count("retry") <= options.workers * 2
