@@ -7,11 +7,16 @@ Layers, each for its own reason:
   cannot cause a request storm. The wait is put on a shared :class:`RateGate` that *every*
   request passes, so all workers of a run back off together instead of each one finding the
   limit on its own.
-* **Transient failures (5xx, timeouts, resets).** Retried for reads (GET/HEAD) with jittered
-  exponential backoff. A POST that failed this way may have been committed: it is retried only
-  when the caller passed ``find_existing``, and that lookup runs *before* the next attempt,
-  so a create can never duplicate. PUT/DELETE are not retried here (a PUT that did commit
-  comes back as a 409 on the next run, which is handled safely).
+* **Transient failures (5xx, timeouts, resets).** Retried with jittered exponential backoff
+  for requests that are safe to send twice (:func:`idempotent`): reads (GET/HEAD), DELETEs and
+  *version-guarded* PUTs (the body names the version it creates, ``{"version": {"number":
+  n+1}}``). A guarded PUT that did commit before the failure cannot commit twice: the retry
+  answers 409, and ``find_committed`` (a re-read: is version n+1 there with our content?)
+  turns that 409 into the success it was. A retried DELETE that answers 404 is done: the
+  earlier attempt removed it. A POST that failed this way may have been committed: it is
+  retried only when the caller passed ``find_existing``, and that lookup runs *before* the
+  next attempt, so a create can never duplicate. Other PUTs (no version guard) are not
+  retried.
 * **Never sent (a connect timeout mid-run).** A :class:`TransportError` whose ``cause`` says
   the request never reached the server (``maybe_committed`` false) is retried for any method,
   without a lookup: nothing can have been written. A host that is not there at all (DNS,
@@ -36,12 +41,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from tenacity import RetryCallState, Retrying
 
 from confluence_sync.errors import (
     ConflictError,
+    NotFoundError,
     RateLimitedError,
     ServerError,
     TransportError,
@@ -53,6 +59,22 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def version_guarded(body: object) -> bool:
+    """Whether a request body names the version it writes (``{"version": {"number": n}}``):
+    Confluence refuses such a PUT with 409 unless n is the current version + 1, so a second
+    copy of it can never write again."""
+    version = body.get("version") if isinstance(body, dict) else None
+    number = version.get("number") if isinstance(version, dict) else None
+    return isinstance(number, int) and not isinstance(number, bool)
+
+
+def idempotent(method: str, *, guarded: bool = False) -> bool:
+    """Whether sending the request twice leaves the wiki as sending it once: reads, DELETEs
+    and version-guarded PUTs (``guarded``, see :func:`version_guarded`)."""
+    method = method.upper()
+    return method in READ_METHODS or method == "DELETE" or (method == "PUT" and guarded)
 
 
 @dataclass(frozen=True)
@@ -191,16 +213,23 @@ class Retrier:
         *,
         find_existing: Callable[[], T | None] | None = None,
         resolve_conflict: Callable[[], Callable[[], T] | None] | None = None,
+        guarded: bool = False,
+        find_committed: Callable[[], T | None] | None = None,
     ) -> T:
         """Call ``send`` until it succeeds, fails for good, or the bounds are hit.
 
-        ``what`` names the request in logs (``POST page 'Agenda' in UPX``); never a secret."""
+        ``what`` names the request in logs (``POST page 'Agenda' in UPX``); never a secret.
+        ``guarded``: the request is a version-guarded PUT (:func:`version_guarded`), retried
+        like a read. ``find_committed``: after a 409 that follows an attempt which may have
+        landed, the result of that attempt if it did (a re-read), else None."""
         method = method.upper()
         policy = self.policy
         started = policy.clock()
         current: list[Callable[[], T]] = [send]
         lookup_pending = [False]
+        may_have_landed = [False]  # an earlier attempt failed after it may have been applied
         planned: dict[int, float] = {}
+        safe = idempotent(method, guarded=guarded)
 
         def attempt() -> T:
             if lookup_pending[0] and find_existing is not None:
@@ -211,7 +240,18 @@ class Retrier:
                 lookup_pending[0] = False
             try:
                 return current[0]()
+            except NotFoundError:
+                if method == "DELETE" and may_have_landed[0]:
+                    # The earlier attempt deleted it: gone is what was asked for.
+                    log.warning("%s: already gone after the earlier attempt; done", what)
+                    return cast(T, None)
+                raise
             except ConflictError as conflict:
+                if may_have_landed[0] and find_committed is not None:
+                    landed = find_committed()
+                    if landed is not None:
+                        log.warning("%s: the earlier attempt had landed; not sending again", what)
+                        return landed
                 if resolve_conflict is None:
                     raise
                 fresh = resolve_conflict()
@@ -223,6 +263,7 @@ class Retrier:
                 committed = not isinstance(error, TransportError) or error.maybe_committed
                 if method == "POST" and find_existing is not None and committed:
                     lookup_pending[0] = True
+                may_have_landed[0] = may_have_landed[0] or committed
                 raise error
 
         def should_retry(state: RetryCallState) -> bool:
@@ -242,7 +283,7 @@ class Retrier:
             if isinstance(error, WikiError) and retryable_text(error) is not None:
                 return True
             if isinstance(error, ServerError | TransportError):
-                return method in READ_METHODS or method == "POST"
+                return safe or method == "POST"  # a POST only with its lookup (see above)
             return False
 
         def delay_for(state: RetryCallState) -> float:

@@ -27,7 +27,7 @@ from .failures import URL_ERRORS, classify, no_answer
 from .first_request import PROBE_PATHS, FirstRequest, Login
 from .http_errors import error_for
 from .redaction import install_redaction
-from .retry import Retrier
+from .retry import Retrier, version_guarded
 
 log = logging.getLogger(__name__)
 
@@ -178,13 +178,17 @@ class Transport:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         find_existing: Callable[[], Any] | None = None,
+        find_committed: Callable[[], Any] | None = None,
     ) -> Any:
-        """One logical request under the retry policy."""
+        """One logical request under the retry policy; whether it is safe to send twice is
+        the retrier's to decide, from the method and the body's version guard."""
         return self.retrier.run(
             method,
             what,
             lambda: self.send_once(method, path, what=what, params=params, json=json),
             find_existing=find_existing,
+            guarded=version_guarded(json),
+            find_committed=find_committed,
         )
 
     def check_site(self) -> None:
