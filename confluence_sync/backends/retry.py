@@ -3,10 +3,14 @@
 Layers, each for its own reason:
 
 * **Rate limit (429, any method).** The wait comes from ``Retry-After`` (seconds or an HTTP
-  date), clamped to ``[floor, cap]``; ``0`` or nonsense means the floor, so a broken header
-  cannot cause a request storm. The wait is put on a shared :class:`RateGate` that *every*
-  request passes, so all workers of a run back off together instead of each one finding the
-  limit on its own.
+  date) or, without it, ``X-RateLimit-Reset`` (``rate_gate``), and is waited in full up to
+  ``max_wait`` (``--max-wait``, default 300 s): retrying earlier only earns "the same or
+  longer" wait (Atlassian). ``0`` or nonsense means the floor, so a broken header cannot
+  cause a request storm; a 429 without either header backs off exponentially up to ``cap``.
+  The wait is put on a shared :class:`~.rate_gate.RateGate` that *every* request passes, so
+  all workers of a run back off together instead of each one finding the limit on its own.
+  A wait past ``max_wait`` closes the gate: the run stops cleanly, what is left is "not
+  done: rate limited until HH:MM", and the next run does it.
 * **Transient failures (5xx, timeouts, resets).** Retried with jittered exponential backoff
   for requests that are safe to send twice (:func:`idempotent`): reads (GET/HEAD), DELETEs and
   *version-guarded* PUTs (the body names the version it creates, ``{"version": {"number":
@@ -35,7 +39,6 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +56,9 @@ from confluence_sync.errors import (
     TransportError,
     WikiError,
 )
+from confluence_sync.settings import DEFAULT_MAX_WAIT
+
+from .rate_gate import RateGate, RateLimitStopError, stopped
 
 log = logging.getLogger(__name__)
 
@@ -145,9 +151,14 @@ class RetryPolicy:
     """Bounds and timings. Defaults suit a real site; tests shrink ``floor`` and sleep."""
 
     floor: float = 1.0
-    cap: float = 30.0
+    cap: float = 30.0  # the longest wait after a 429 that did not say how long
     max_attempts: int = 5
-    max_total: float = 120.0
+    max_total: float = 120.0  # per request, for 5xx and timeouts
+    # The longest a request waits for a rate limit the site names (``Retry-After``,
+    # ``X-RateLimit-Reset``); past it the run stops cleanly (``--max-wait``).
+    max_wait: float = DEFAULT_MAX_WAIT
+    near_limit_spacing: float = 0.5  # seconds between requests while the site is near it
+    near_limit_window: float = 10.0  # Atlassian's burst window
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
     clock: Callable[[], float] = time.monotonic
@@ -156,38 +167,18 @@ class RetryPolicy:
     jitter: Callable[[], float] = field(default=random.random)
 
     def rate_limit_delay(self, retry_after: float | None, attempt: int) -> float:
-        """The wait after a 429: the header clamped to [floor, cap]; without a usable
-        header, exponential from the floor."""
-        if retry_after is None or retry_after <= 0 or retry_after != retry_after:
-            retry_after = self.floor * 2.0 ** (attempt - 1) if retry_after is None else self.floor
-        return min(self.cap, max(self.floor, retry_after))
+        """The wait after a 429: what the site said, at least the floor (retrying earlier
+        only earns "the same or longer" wait); without a usable header, exponential from the
+        floor up to ``cap``. Whether a long wait is waited is ``max_wait``'s to decide."""
+        if retry_after is None:
+            return min(self.cap, self.floor * 2.0 ** (attempt - 1))
+        if retry_after <= 0 or retry_after != retry_after:
+            return self.floor
+        return max(self.floor, retry_after)
 
     def backoff_delay(self, attempt: int) -> float:
         """Full-jitter exponential backoff for transient failures."""
         return self.jitter() * min(self.backoff_cap, self.backoff_base * 2.0 ** (attempt - 1))
-
-
-class RateGate:
-    """A thread-safe "not before" instant that every request waits for."""
-
-    def __init__(self, policy: RetryPolicy) -> None:
-        self._policy = policy
-        self._lock = threading.Lock()
-        self._not_before = 0.0
-
-    def defer(self, seconds: float) -> None:
-        """Nobody sends before now + ``seconds`` (an earlier deadline never shortens it)."""
-        with self._lock:
-            self._not_before = max(self._not_before, self._policy.clock() + seconds)
-
-    def remaining(self) -> float:
-        with self._lock:
-            return max(0.0, self._not_before - self._policy.clock())
-
-    def wait(self) -> None:
-        """Block until the gate opens; loops because another thread may push it further."""
-        while (delay := self.remaining()) > 0:
-            self._policy.sleep(delay)
 
 
 class _ConflictResolved(Exception):
@@ -268,7 +259,7 @@ class Retrier:
 
         def should_retry(state: RetryCallState) -> bool:
             error = state.outcome.exception() if state.outcome else None
-            if error is None:
+            if error is None or isinstance(error, RateLimitStopError):
                 return False
             if isinstance(error, RateLimitedError | _ConflictResolved):
                 return True
@@ -302,6 +293,13 @@ class Retrier:
         def should_stop(state: RetryCallState) -> bool:
             if state.attempt_number >= policy.max_attempts:
                 return True
+            error = state.outcome.exception() if state.outcome else None
+            if isinstance(error, RateLimitedError) and error.retry_after is not None:
+                # The site named the wait: waited up to max_wait, else the run stops here.
+                if policy.clock() - started + delay_for(state) > policy.max_wait:
+                    self.gate.close(policy.wall_clock() + delay_for(state))
+                    return True
+                return False
             return policy.clock() - started + delay_for(state) > policy.max_total
 
         def wait(state: RetryCallState) -> float:
@@ -341,3 +339,10 @@ class Retrier:
             return retrying(attempt)
         except _ConflictResolved as exhausted:
             raise exhausted.conflict from None
+        except RateLimitStopError:
+            raise
+        except RateLimitedError:
+            until = self.gate.closed_until
+            if until is None:
+                raise
+            raise stopped(what, until) from None

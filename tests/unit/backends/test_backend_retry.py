@@ -8,6 +8,7 @@ from email.utils import format_datetime
 
 import pytest
 
+from confluence_sync.backends.rate_gate import RateLimitStopError
 from confluence_sync.backends.retry import (
     RETRYABLE_TEXTS,
     Retrier,
@@ -70,9 +71,9 @@ def test_parse_retry_after_http_date() -> None:
 
 
 @pytest.mark.parametrize(
-    ("retry_after", "expected"), [(5.0, 5.0), (0.0, 1.0), (-3.0, 1.0), (0.2, 1.0), (600.0, 30.0)]
+    ("retry_after", "expected"), [(5.0, 5.0), (0.0, 1.0), (-3.0, 1.0), (0.2, 1.0), (600.0, 600.0)]
 )
-def test_rate_limit_delay_is_clamped_between_floor_and_cap(
+def test_a_named_rate_limit_wait_is_taken_in_full_from_the_floor_up(
     policy: RetryPolicy, retry_after: float, expected: float
 ) -> None:
     assert policy.rate_limit_delay(retry_after, 1) == expected
@@ -105,12 +106,17 @@ def test_429_gives_up_after_max_attempts(policy: RetryPolicy) -> None:
     assert send.calls == policy.max_attempts
 
 
-def test_total_time_bound_stops_before_a_long_wait(policy: RetryPolicy) -> None:
-    policy.max_total = 10.0
+def test_a_named_wait_past_max_wait_stops_at_once_and_closes_the_gate(
+    policy: RetryPolicy, fake_time: FakeTime
+) -> None:
+    policy.max_wait = 10.0
+    retrier = Retrier(policy)
     send = Script(limited(30.0), "ok")
-    with pytest.raises(RateLimitedError):
-        Retrier(policy).run("GET", "page 1", send)
-    assert send.calls == 1
+    with pytest.raises(RateLimitStopError, match="rate limited until"):
+        retrier.run("GET", "page 1", send)
+    assert send.calls == 1 and fake_time.sleeps == []
+    with pytest.raises(RateLimitStopError):  # every later request: not sent
+        retrier.gate.raise_if_closed("page 2")
 
 
 @pytest.mark.parametrize("error", [server(500), server(503), TransportError("page 1", "reset")])
