@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from confluence_sync.errors import RateLimitedError
+from confluence_sync.errors import EXIT_PARTIAL, RateLimitedError
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,11 @@ class GatePolicy(Protocol):
 
 
 class RateLimitStopError(RateLimitedError):
-    """The site's rate limit lasts longer than ``--max-wait``: not sent (or not retried)."""
+    """The site's rate limit lasts longer than ``--max-wait``: not sent (or not retried).
+    Met before any write (while reading), it ends the run as partial too: nothing was done,
+    the next run does it (exit 5, not the exit 1 of an unexpected failure)."""
+
+    exit_code = EXIT_PARTIAL
 
 
 def parse_reset(value: str | None, *, now: float) -> float | None:

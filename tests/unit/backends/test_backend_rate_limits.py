@@ -13,7 +13,7 @@ import pytest
 from confluence_sync.backends import open_backend
 from confluence_sync.backends.rate_gate import RateLimitStopError, parse_reset
 from confluence_sync.backends.retry import Retrier, RetryPolicy
-from confluence_sync.errors import RateLimitedError
+from confluence_sync.errors import EXIT_PARTIAL, RateLimitedError
 from confluence_sync.localwiki.server import LocalWiki
 from confluence_sync.settings import Settings
 
@@ -140,8 +140,9 @@ def test_over_http_a_retry_after_past_max_wait_sends_nothing_more(
     with LocalWiki(flavour="dc", faults=["429:retry-after=3600:count=1"]) as wiki:
         backend = _backend(wiki, policy)
         try:
-            with pytest.raises(RateLimitStopError):
+            with pytest.raises(RateLimitStopError) as caught:
                 backend.reader.get_space("NOPE")
+            assert caught.value.exit_code == EXIT_PARTIAL  # met while reading: exit 5, not 1
             sent = backend.reader.counter.requests
             with pytest.raises(RateLimitStopError):
                 backend.reader.get_space("OTHER")
