@@ -307,7 +307,8 @@ def sync_run(
         _count(result, reader.counter, start)
         if applier.lost is not None:
             raise applier.lost  # another run holds the lock now: leave it alone
-        held.release(applier.index_for(wanted.hub_key))  # the hub's index, lock released
+        applier.release(held)  # the hub's index, lock released (a failure: a failed item)
+        result.results = applier.results + _unchanged(wanted, plan)
         _count(result, reader.counter, start)
     return result
 

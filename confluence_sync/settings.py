@@ -52,6 +52,11 @@ class BearerAuth(BaseModel):
     token: SecretStr
 
 
+# Seconds. Cloud's quotas count per hour, so a site may ask for far longer; five minutes is
+# what an admin at the terminal would still wait (Retry-After up to that is waited in full).
+DEFAULT_MAX_WAIT = 300.0
+
+
 class Settings(BaseModel):
     """Validated connection settings. Build with :meth:`from_env`."""
 
@@ -66,6 +71,9 @@ class Settings(BaseModel):
     # enough for a big page body on a slow Data Center.
     connect_timeout: float = 5.0
     read_timeout: float = 60.0
+    # The longest a request waits for a rate limit the site names (Retry-After); past it the
+    # run stops and reports the rest as not done (``--max-wait``).
+    max_wait: float = DEFAULT_MAX_WAIT
 
     @classmethod
     def from_env(

@@ -28,7 +28,7 @@ from confluence_sync.apply.lock import HeldLock, LockLostError
 from confluence_sync.apply.pages import PageWriter
 from confluence_sync.apply.results import ItemResult
 from confluence_sync.backends.contract import WikiReader, WikiWriter
-from confluence_sync.errors import ConflictError, ConfluenceSyncError
+from confluence_sync.errors import ConflictError, ConfluenceSyncError, WikiError
 from confluence_sync.plan.changes import (
     AddGrant,
     AddMember,
@@ -108,6 +108,24 @@ class Applier:
     def hold(self, held: HeldLock) -> None:
         """The run lock is taken: renew it between changes, check it before index retries."""
         self.held = self.index.held = held
+
+    def release(self, held: HeldLock) -> None:
+        """Write the hub's index with the lock released (``HeldLock.release``, which already
+        tries again). A failure that outlasts that is one failed item (exit 5), never the end
+        of the run: every other result stands, and the next sync rebuilds the index from the
+        pages' markers. A lost lock still raises (the other run's lock is not ours to touch), and so
+        does a site that is gone (``SiteError``: the run ends, as on any request)."""
+        key = self.wanted.hub_key
+        try:
+            held.release(self.index_for(key))
+        except WikiError as error:  # a site gone (SiteError) still ends the run
+            expires = held.lock.get("expires")
+            self._record(
+                Note(key, subject=f"index of space {key}", status="index"),
+                "failed",
+                f"{error} (the next sync rebuilds the index; this run's lock stays until "
+                f"{expires}, or until the next sync on this host takes it over)",
+            )
 
     def index_for(self, key: str) -> SpaceIndex:
         """The index of space ``key`` as this run leaves it (lock excluded)."""

@@ -54,7 +54,7 @@ def open_backend(
         settings.auth(),
         flavour=flavour,
         counter=counter or RequestCounter(),
-        retrier=Retrier(policy),
+        retrier=Retrier(policy or RetryPolicy(max_wait=settings.max_wait)),
         timeouts=(settings.connect_timeout, settings.read_timeout),
     )
     if flavour == "cloud":

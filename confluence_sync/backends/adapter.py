@@ -27,6 +27,7 @@ from confluence_sync.wiki.values import (
 
 from .answers import space_from_create
 from .contract import Capabilities, Recheck, WikiReader, WikiWriter
+from .retry import version_guarded
 from .transport import Transport
 from .writes import (
     V1,
@@ -275,11 +276,17 @@ class RestWriter(WikiWriter, Generic[ReaderT]):
         return space
 
     def update_page(self, update: PageUpdate, *, recheck: Recheck | None = None) -> PageInfo:
-        send, resolve = write_with_recheck(
+        # Every page PUT names its version (n+1): safe to retry, a landed one answers 409.
+        send, resolve, landed = write_with_recheck(
             update.page_id, update, recheck, put=self._put, reread=self.reader.get_page
         )
         return self.transport.retrier.run(
-            "PUT", f"page {update.page_id}", send, resolve_conflict=resolve
+            "PUT",
+            f"page {update.page_id}",
+            send,
+            resolve_conflict=resolve,
+            guarded=True,
+            find_committed=landed,
         )
 
     def move_page(self, page_id: str, new_parent_id: str) -> PageInfo:
@@ -326,13 +333,21 @@ class RestWriter(WikiWriter, Generic[ReaderT]):
                 return self._property_of(data)
 
             return create_property(self.transport, what, create, lookup)
-        data = self.transport.call(
-            "PUT",
-            self._property_path(base, key, current),
-            what=what,
-            json={"key": key, "value": value, "version": self._next_version(current)},
+        path = self._property_path(base, key, current)
+        payload = {"key": key, "value": value, "version": self._next_version(current)}
+
+        def update() -> Property:
+            return self._property_of(self.transport.send_once("PUT", path, what=what, json=payload))
+
+        def landed() -> Property | None:
+            # A retried update that meets 409: ours landed if the version we wrote holds our
+            # value (``lookup`` compares the value).
+            found = lookup()
+            return found if found is not None and found.version == current.version + 1 else None
+
+        return self.transport.retrier.run(
+            "PUT", what, update, guarded=version_guarded(payload), find_committed=landed
         )
-        return self._property_of(data)
 
     def add_labels(self, page_id: str, labels: Iterable[str]) -> None:
         add_labels_v1(self.transport, page_id, labels, lambda: self.reader.get_labels(page_id))

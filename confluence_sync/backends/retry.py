@@ -3,15 +3,24 @@
 Layers, each for its own reason:
 
 * **Rate limit (429, any method).** The wait comes from ``Retry-After`` (seconds or an HTTP
-  date), clamped to ``[floor, cap]``; ``0`` or nonsense means the floor, so a broken header
-  cannot cause a request storm. The wait is put on a shared :class:`RateGate` that *every*
-  request passes, so all workers of a run back off together instead of each one finding the
-  limit on its own.
-* **Transient failures (5xx, timeouts, resets).** Retried for reads (GET/HEAD) with jittered
-  exponential backoff. A POST that failed this way may have been committed: it is retried only
-  when the caller passed ``find_existing``, and that lookup runs *before* the next attempt,
-  so a create can never duplicate. PUT/DELETE are not retried here (a PUT that did commit
-  comes back as a 409 on the next run, which is handled safely).
+  date) or, without it, ``X-RateLimit-Reset`` (``rate_gate``), and is waited in full up to
+  ``max_wait`` (``--max-wait``, default 300 s): retrying earlier only earns "the same or
+  longer" wait (Atlassian). ``0`` or nonsense means the floor, so a broken header cannot
+  cause a request storm; a 429 without either header backs off exponentially up to ``cap``.
+  The wait is put on a shared :class:`~.rate_gate.RateGate` that *every* request passes, so
+  all workers of a run back off together instead of each one finding the limit on its own.
+  A wait past ``max_wait`` closes the gate: the run stops cleanly, what is left is "not
+  done: rate limited until HH:MM", and the next run does it.
+* **Transient failures (5xx, timeouts, resets).** Retried with jittered exponential backoff
+  for requests that are safe to send twice (:func:`idempotent`): reads (GET/HEAD), DELETEs and
+  *version-guarded* PUTs (the body names the version it creates, ``{"version": {"number":
+  n+1}}``). A guarded PUT that did commit before the failure cannot commit twice: the retry
+  answers 409, and ``find_committed`` (a re-read: is version n+1 there with our content?)
+  turns that 409 into the success it was. A retried DELETE that answers 404 is done: the
+  earlier attempt removed it. A POST that failed this way may have been committed: it is
+  retried only when the caller passed ``find_existing``, and that lookup runs *before* the
+  next attempt, so a create can never duplicate. Other PUTs (no version guard) are not
+  retried.
 * **Never sent (a connect timeout mid-run).** A :class:`TransportError` whose ``cause`` says
   the request never reached the server (``maybe_committed`` false) is retried for any method,
   without a lookup: nothing can have been written. A host that is not there at all (DNS,
@@ -30,29 +39,48 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from tenacity import RetryCallState, Retrying
 
 from confluence_sync.errors import (
     ConflictError,
+    NotFoundError,
     RateLimitedError,
     ServerError,
     TransportError,
     WikiError,
 )
+from confluence_sync.settings import DEFAULT_MAX_WAIT
+
+from .rate_gate import RateGate, RateLimitStopError, stopped
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def version_guarded(body: object) -> bool:
+    """Whether a request body names the version it writes (``{"version": {"number": n}}``):
+    Confluence refuses such a PUT with 409 unless n is the current version + 1, so a second
+    copy of it can never write again."""
+    version = body.get("version") if isinstance(body, dict) else None
+    number = version.get("number") if isinstance(version, dict) else None
+    return isinstance(number, int) and not isinstance(number, bool)
+
+
+def idempotent(method: str, *, guarded: bool = False) -> bool:
+    """Whether sending the request twice leaves the wiki as sending it once: reads, DELETEs
+    and version-guarded PUTs (``guarded``, see :func:`version_guarded`)."""
+    method = method.upper()
+    return method in READ_METHODS or method == "DELETE" or (method == "PUT" and guarded)
 
 
 @dataclass(frozen=True)
@@ -123,9 +151,14 @@ class RetryPolicy:
     """Bounds and timings. Defaults suit a real site; tests shrink ``floor`` and sleep."""
 
     floor: float = 1.0
-    cap: float = 30.0
+    cap: float = 30.0  # the longest wait after a 429 that did not say how long
     max_attempts: int = 5
-    max_total: float = 120.0
+    max_total: float = 120.0  # per request, for 5xx and timeouts
+    # The longest a request waits for a rate limit the site names (``Retry-After``,
+    # ``X-RateLimit-Reset``); past it the run stops cleanly (``--max-wait``).
+    max_wait: float = DEFAULT_MAX_WAIT
+    near_limit_spacing: float = 0.5  # seconds between requests while the site is near it
+    near_limit_window: float = 10.0  # Atlassian's burst window
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
     clock: Callable[[], float] = time.monotonic
@@ -134,38 +167,18 @@ class RetryPolicy:
     jitter: Callable[[], float] = field(default=random.random)
 
     def rate_limit_delay(self, retry_after: float | None, attempt: int) -> float:
-        """The wait after a 429: the header clamped to [floor, cap]; without a usable
-        header, exponential from the floor."""
-        if retry_after is None or retry_after <= 0 or retry_after != retry_after:
-            retry_after = self.floor * 2.0 ** (attempt - 1) if retry_after is None else self.floor
-        return min(self.cap, max(self.floor, retry_after))
+        """The wait after a 429: what the site said, at least the floor (retrying earlier
+        only earns "the same or longer" wait); without a usable header, exponential from the
+        floor up to ``cap``. Whether a long wait is waited is ``max_wait``'s to decide."""
+        if retry_after is None:
+            return min(self.cap, self.floor * 2.0 ** (attempt - 1))
+        if retry_after <= 0 or retry_after != retry_after:
+            return self.floor
+        return max(self.floor, retry_after)
 
     def backoff_delay(self, attempt: int) -> float:
         """Full-jitter exponential backoff for transient failures."""
         return self.jitter() * min(self.backoff_cap, self.backoff_base * 2.0 ** (attempt - 1))
-
-
-class RateGate:
-    """A thread-safe "not before" instant that every request waits for."""
-
-    def __init__(self, policy: RetryPolicy) -> None:
-        self._policy = policy
-        self._lock = threading.Lock()
-        self._not_before = 0.0
-
-    def defer(self, seconds: float) -> None:
-        """Nobody sends before now + ``seconds`` (an earlier deadline never shortens it)."""
-        with self._lock:
-            self._not_before = max(self._not_before, self._policy.clock() + seconds)
-
-    def remaining(self) -> float:
-        with self._lock:
-            return max(0.0, self._not_before - self._policy.clock())
-
-    def wait(self) -> None:
-        """Block until the gate opens; loops because another thread may push it further."""
-        while (delay := self.remaining()) > 0:
-            self._policy.sleep(delay)
 
 
 class _ConflictResolved(Exception):
@@ -191,16 +204,23 @@ class Retrier:
         *,
         find_existing: Callable[[], T | None] | None = None,
         resolve_conflict: Callable[[], Callable[[], T] | None] | None = None,
+        guarded: bool = False,
+        find_committed: Callable[[], T | None] | None = None,
     ) -> T:
         """Call ``send`` until it succeeds, fails for good, or the bounds are hit.
 
-        ``what`` names the request in logs (``POST page 'Agenda' in UPX``); never a secret."""
+        ``what`` names the request in logs (``POST page 'Agenda' in UPX``); never a secret.
+        ``guarded``: the request is a version-guarded PUT (:func:`version_guarded`), retried
+        like a read. ``find_committed``: after a 409 that follows an attempt which may have
+        landed, the result of that attempt if it did (a re-read), else None."""
         method = method.upper()
         policy = self.policy
         started = policy.clock()
         current: list[Callable[[], T]] = [send]
         lookup_pending = [False]
+        may_have_landed = [False]  # an earlier attempt failed after it may have been applied
         planned: dict[int, float] = {}
+        safe = idempotent(method, guarded=guarded)
 
         def attempt() -> T:
             if lookup_pending[0] and find_existing is not None:
@@ -211,7 +231,18 @@ class Retrier:
                 lookup_pending[0] = False
             try:
                 return current[0]()
+            except NotFoundError:
+                if method == "DELETE" and may_have_landed[0]:
+                    # The earlier attempt deleted it: gone is what was asked for.
+                    log.warning("%s: already gone after the earlier attempt; done", what)
+                    return cast(T, None)
+                raise
             except ConflictError as conflict:
+                if may_have_landed[0] and find_committed is not None:
+                    landed = find_committed()
+                    if landed is not None:
+                        log.warning("%s: the earlier attempt had landed; not sending again", what)
+                        return landed
                 if resolve_conflict is None:
                     raise
                 fresh = resolve_conflict()
@@ -223,11 +254,12 @@ class Retrier:
                 committed = not isinstance(error, TransportError) or error.maybe_committed
                 if method == "POST" and find_existing is not None and committed:
                     lookup_pending[0] = True
+                may_have_landed[0] = may_have_landed[0] or committed
                 raise error
 
         def should_retry(state: RetryCallState) -> bool:
             error = state.outcome.exception() if state.outcome else None
-            if error is None:
+            if error is None or isinstance(error, RateLimitStopError):
                 return False
             if isinstance(error, RateLimitedError | _ConflictResolved):
                 return True
@@ -242,7 +274,7 @@ class Retrier:
             if isinstance(error, WikiError) and retryable_text(error) is not None:
                 return True
             if isinstance(error, ServerError | TransportError):
-                return method in READ_METHODS or method == "POST"
+                return safe or method == "POST"  # a POST only with its lookup (see above)
             return False
 
         def delay_for(state: RetryCallState) -> float:
@@ -261,6 +293,13 @@ class Retrier:
         def should_stop(state: RetryCallState) -> bool:
             if state.attempt_number >= policy.max_attempts:
                 return True
+            error = state.outcome.exception() if state.outcome else None
+            if isinstance(error, RateLimitedError) and error.retry_after is not None:
+                # The site named the wait: waited up to max_wait, else the run stops here.
+                if policy.clock() - started + delay_for(state) > policy.max_wait:
+                    self.gate.close(policy.wall_clock() + delay_for(state))
+                    return True
+                return False
             return policy.clock() - started + delay_for(state) > policy.max_total
 
         def wait(state: RetryCallState) -> float:
@@ -300,3 +339,10 @@ class Retrier:
             return retrying(attempt)
         except _ConflictResolved as exhausted:
             raise exhausted.conflict from None
+        except RateLimitStopError:
+            raise
+        except RateLimitedError:
+            until = self.gate.closed_until
+            if until is None:
+                raise
+            raise stopped(what, until) from None

@@ -19,15 +19,16 @@ from urllib.parse import urlsplit
 import requests
 from atlassian.rest_client import AtlassianRestAPI
 
-from confluence_sync.errors import SiteError, TransportError
+from confluence_sync.errors import RateLimitedError, SiteError, TransportError
 from confluence_sync.settings import BasicAuth, BearerAuth
 
 from .contract import RequestCounter
 from .failures import URL_ERRORS, classify, no_answer
 from .first_request import PROBE_PATHS, FirstRequest, Login
 from .http_errors import error_for
+from .rate_gate import near_limit, parse_reset
 from .redaction import install_redaction
-from .retry import Retrier
+from .retry import Retrier, version_guarded
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ class Transport:
 
         A site found unusable (``first.down``) gets no further request: the error again."""
         self.first.raise_if_down()
+        self.retrier.gate.raise_if_closed(what)  # past --max-wait: not sent, the next run
         self.retrier.gate.wait()
         absolute = path.startswith(("http://", "https://"))
         self.counter.count(method)
@@ -151,8 +153,10 @@ class Transport:
                 method=method,
                 path=self._show(path),
             )
+        if near_limit(response.headers.get("X-RateLimit-NearLimit")):
+            self.retrier.gate.near_limit()
         if response.status_code >= 400:
-            raise error_for(
+            error = error_for(
                 response.status_code,
                 response.text,
                 response.headers,
@@ -162,6 +166,10 @@ class Transport:
                 flavour=self.flavour,
                 now=self.retrier.policy.wall_clock(),
             )
+            if isinstance(error, RateLimitedError) and error.retry_after is None:
+                reset = response.headers.get("X-RateLimit-Reset")
+                error.retry_after = parse_reset(reset, now=self.retrier.policy.wall_clock())
+            raise error
         if not response.content:
             return None
         try:
@@ -178,13 +186,17 @@ class Transport:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         find_existing: Callable[[], Any] | None = None,
+        find_committed: Callable[[], Any] | None = None,
     ) -> Any:
-        """One logical request under the retry policy."""
+        """One logical request under the retry policy; whether it is safe to send twice is
+        the retrier's to decide, from the method and the body's version guard."""
         return self.retrier.run(
             method,
             what,
             lambda: self.send_once(method, path, what=what, params=params, json=json),
             find_existing=find_existing,
+            guarded=version_guarded(json),
+            find_committed=find_committed,
         )
 
     def check_site(self) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 from urllib.parse import quote
 
 from confluence_sync.errors import AlreadyExistsError, ConflictError, NotFoundError
+from confluence_sync.wiki.canonical import canonical
+from confluence_sync.wiki.storage import StorageFormatError
 from confluence_sync.wiki.values import Page, PageInfo, PageUpdate, Property
 
 from .contract import Recheck
@@ -82,15 +84,37 @@ def write_with_recheck(
     *,
     put: Callable[[PageUpdate, int], PageInfo],
     reread: Callable[[str], Page],
-) -> tuple[Callable[[], PageInfo], Callable[[], Callable[[], PageInfo] | None] | None]:
-    """The sender for ``update`` and, when ``recheck`` is given, the 409 resolver: re-read the
-    page, let the caller decide against what is there now, write on top of *that* version."""
+) -> tuple[
+    Callable[[], PageInfo],
+    Callable[[], Callable[[], PageInfo] | None] | None,
+    Callable[[], PageInfo | None],
+]:
+    """The sender for ``update``; when ``recheck`` is given, the 409 resolver (re-read the
+    page, let the caller decide against what is there now, write on top of *that* version);
+    and the check whether the last write sent landed after all (for a 409 on a retry)."""
+    last: list[tuple[PageUpdate, int]] = []
+
+    def sent(page: PageUpdate, version: int) -> PageInfo:
+        last[:] = [(page, version)]
+        return put(page, version)
 
     def send() -> PageInfo:
-        return put(update, update.base_version + 1)
+        return sent(update, update.base_version + 1)
+
+    def landed() -> PageInfo | None:
+        # The version we sent is there with our title and body: that was our write (a
+        # 409 on its retry is the version guard refusing to write it twice).
+        if not last:
+            return None
+        page, version = last[0]
+        current = reread(page_id)
+        info = current.info
+        same_parent = page.parent_id is None or info.parent_id == page.parent_id
+        ours = info.title == page.title and same_parent and _same_body(current.body, page.body)
+        return info if info.version == version and ours else None
 
     if recheck is None:
-        return send, None
+        return send, None, landed
 
     def resolve() -> Callable[[], PageInfo] | None:
         current = reread(page_id)
@@ -98,9 +122,20 @@ def write_with_recheck(
         if decided is None:
             return None
         version = current.info.version + 1
-        return lambda: put(decided, version)
+        return lambda: sent(decided, version)
 
-    return send, resolve
+    return send, resolve, landed
+
+
+def _same_body(stored: str, sent: str) -> bool:
+    """Whether the wiki holds the body we sent, as Confluence stores it: it adds
+    ``ac:macro-id`` to every macro on save, so the bytes differ (``wiki.canonical``)."""
+    if stored == sent:
+        return True
+    try:
+        return canonical(stored) == canonical(sent)
+    except StorageFormatError:  # not well-formed: only the bytes could have told
+        return False
 
 
 def same_property(

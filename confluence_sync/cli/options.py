@@ -41,6 +41,10 @@ _REVOKE_EXTRA_HELP = (
     "config does not name (site defaults, hand-made grants); without it they are reported "
     "and kept. On spaces the sync created they are always revoked."
 )
+_MAX_WAIT_HELP = (
+    "Seconds to wait for a rate limit the site names (Retry-After; default 300); a longer "
+    "one stops the run: what is left is reported as not done (exit 5), the next sync does it."
+)
 _SKIP_MISSING_HELP = (
     "Go on when accounts the config names are not on the site: their grants and memberships "
     "are skipped and reported (without it the run stops before any write, exit 9)."
@@ -73,6 +77,7 @@ OverwriteConflicts = Annotated[
 AllowRemovals = Annotated[bool, typer.Option("--allow-removals", metavar="", help=_REMOVALS_HELP)]
 Force = Annotated[bool, typer.Option("--force", metavar="", help=_FORCE_HELP)]
 Workers = Annotated[int, typer.Option("--workers", help=_WORKERS_HELP)]
+MaxWait = Annotated[float | None, typer.Option("--max-wait", min=0, help=_MAX_WAIT_HELP)]
 TrustVersions = Annotated[
     bool, typer.Option("--trust-versions", metavar="", help=_TRUST_VERSIONS_HELP)
 ]
@@ -98,6 +103,7 @@ class RunFlags:
     force: bool
     adopt: bool
     workers: int
+    max_wait: float | None
     trust_versions: bool
     revoke_extra_grants: bool
     skip_missing_accounts: bool

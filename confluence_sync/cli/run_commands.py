@@ -24,6 +24,7 @@ from confluence_sync.cli.options import (
     DataDir,
     Flavour,
     Force,
+    MaxWait,
     OverwriteConflicts,
     RevokeExtraGrants,
     RunFlags,
@@ -107,6 +108,7 @@ def plan(
     allow_removals: AllowRemovals = False,
     force: Force = False,
     workers: Workers = DEFAULT_WORKERS,
+    max_wait: MaxWait = None,
     trust_versions: TrustVersions = False,
     revoke_extra_grants: RevokeExtraGrants = False,
     skip_missing_accounts: SkipMissingAccounts = False,
@@ -153,6 +155,7 @@ def sync(
     username: Username = None,
     data_dir: DataDir = None,
     workers: Workers = DEFAULT_WORKERS,
+    max_wait: MaxWait = None,
     trust_versions: TrustVersions = False,
     revoke_extra_grants: RevokeExtraGrants = False,
     skip_missing_accounts: SkipMissingAccounts = False,
@@ -239,6 +242,8 @@ def _run(
     )
     with reported(as_json), loudness(shown):
         settings = Settings.from_env(url=flags.url, flavour=flags.flavour, username=flags.username)
+        if flags.max_wait is not None:
+            settings = settings.model_copy(update={"max_wait": flags.max_wait})
         with _progress(progress and shown is Level.normal) as hooks:
             outcome = execute(
                 file, options, settings=settings, data_dir=flags.data_dir, dry_run=dry_run, **hooks

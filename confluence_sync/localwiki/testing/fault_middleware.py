@@ -142,6 +142,8 @@ class FaultMiddleware:
             time.sleep(delay / 1000)
         if rule is None or rule.kind == "delay":
             return self.app(environ, start_response)
+        if rule.kind == "near-limit":
+            return self.app(environ, _with_headers(start_response, _limit_headers(rule)))
         environ[ENVIRON_FAULT_KEY] = rule.kind
         return self._inject(rule, environ, start_response, path)
 
@@ -183,6 +185,7 @@ class FaultMiddleware:
             else:
                 value = str(rule.retry_after)
             headers.append(("Retry-After", value))
+        headers += _limit_headers(rule)
         text = "Rate limit exceeded" if status == 429 else "Service temporarily unavailable"
         line = "429 Too Many Requests" if status == 429 else "503 Service Unavailable"
         return _respond(start_response, line, _error_body(path, status, text), headers=headers)
@@ -221,6 +224,24 @@ class FaultMiddleware:
         return _json(
             start_response, "200 OK", {"rules": self.plan.snapshot(), "latency_ms": self.latency_ms}
         )
+
+
+def _limit_headers(rule: FaultRule) -> list[tuple[str, str]]:
+    """Cloud's ``X-RateLimit-*`` headers as the rule asks for them (see ``faults``)."""
+    headers: list[tuple[str, str]] = []
+    if rule.reset_in is not None:
+        moment = time.gmtime(time.time() + rule.reset_in)
+        headers.append(("X-RateLimit-Reset", time.strftime("%Y-%m-%dT%H:%MZ", moment)))
+    if rule.near_limit:
+        headers.append(("X-RateLimit-NearLimit", "true"))
+    return headers
+
+
+def _with_headers(start_response: StartResponse, extra: list[tuple[str, str]]) -> StartResponse:
+    def start(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> object:
+        return start_response(status, [*headers, *extra], exc_info)  # type: ignore[arg-type]
+
+    return start  # type: ignore[return-value]
 
 
 def _respond(

@@ -31,6 +31,7 @@ Spec grammar::
                           written (CONFCLOUD-72142; sphinx-contrib/confluencebuilder#1094,
                           #1098: "a duplicate property entry … Confluence can report a 400
                           error"); defaults as for property-409
+            near-limit    answer normally, with ``X-RateLimit-NearLimit: true`` added
 
     options path=GLOB[,GLOB…]    shell glob on the request path (``*`` also spans ``/``);
                                  the path includes any context path, e.g. ``/wiki/api/v2/pages*``
@@ -42,6 +43,16 @@ Spec grammar::
                                  0), so the same sequence of requests meets the same faults
             retry-after=N|none   Retry-After in seconds (429, 503); ``0`` is sent as ``0``
             retry-format=seconds|date   send Retry-After as seconds or as an HTTP date
+            reset=N              (429, 503) ``X-RateLimit-Reset`` N seconds from now, as
+                                 Atlassian writes it (ISO 8601, ``yyyy-MM-ddTHH:mmZ``)
+            near-limit           (a flag, no value) ``X-RateLimit-NearLimit: true`` as well
+
+Cloud's rate limit headers (developer.atlassian.com/cloud/confluence/rate-limiting/, updated
+Feb 2 2026): a 429 carries ``Retry-After`` (seconds) and may carry ``X-RateLimit-Reset``,
+"the timestamp (in ISO 8601 format) when the rate limit will reset, calculated as the request
+timestamp plus the Retry-After period … yyyy-MM-ddTHH:mmZ"; ``X-RateLimit-NearLimit: true``
+says less than 20 % of the budget is left. Quota windows are an hour long, so a real
+``Retry-After`` can say 3600: ``429:retry-after=3600:reset=3600`` is that site.
             delay=MS (or ms=MS)  extra latency in milliseconds before this rule's answer
 
 Example: ``429:retry-after=2:path=/rest/api/content*:method=POST:count=3``.
@@ -76,6 +87,7 @@ KINDS = (
     "409",
     "property-409",
     "property-duplicate",
+    "near-limit",
 )
 PROPERTY_KINDS = ("property-409", "property-duplicate")
 
@@ -92,6 +104,8 @@ _OPTION_NAMES = {
     "retry-format",
     "delay",
     "ms",
+    "reset",
+    "near-limit",
 }
 
 
@@ -110,6 +124,8 @@ class FaultRule:
     retry_after: int | None = None
     retry_format: str = "seconds"
     delay_ms: int = 0
+    reset_in: int | None = None  # X-RateLimit-Reset, seconds from the answer
+    near_limit: bool = False  # X-RateLimit-NearLimit: true
     matched: int = field(default=0, compare=False)
     fired: int = field(default=0, compare=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
@@ -155,6 +171,8 @@ class FaultRule:
             "retry_after": self.retry_after,
             "retry_format": self.retry_format,
             "delay_ms": self.delay_ms,
+            "reset": self.reset_in,
+            "near_limit": self.near_limit,
             "matched": self.matched,
             "fired": self.fired,
         }
@@ -185,10 +203,15 @@ def parse_fault_spec(spec: str) -> FaultRule:
         rule.methods, rule.count = ("PUT",), 1
     if kind in PROPERTY_KINDS:
         rule.methods, rule.count = ("POST",), 1
+    if kind == "near-limit":
+        rule.near_limit = True
     for part in parts[1:]:
         name, sep, value = part.partition("=")
         name = name.strip().lower()
         value = value.strip()
+        if name == "near-limit" and not sep:
+            rule.near_limit = True
+            continue
         if not sep or not name:
             raise ValueError(f"fault spec {spec!r}: option {part!r} is not name=value")
         if name not in _OPTION_NAMES:
@@ -210,6 +233,12 @@ def parse_fault_spec(spec: str) -> FaultRule:
             rule.count = _int_option(name, value, spec, minimum=1)
         elif name == "seed":
             rule.seed = _int_option(name, value, spec)
+        elif name == "reset":
+            rule.reset_in = _int_option(name, value, spec)
+        elif name == "near-limit":
+            if value.lower() not in ("true", "false"):
+                raise ValueError(f"fault spec {spec!r}: near-limit takes no value (or true)")
+            rule.near_limit = value.lower() == "true"
         elif name in ("delay", "ms"):
             rule.delay_ms = _int_option(name, value, spec)
         elif name == "p":

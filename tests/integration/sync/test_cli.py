@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -221,3 +223,21 @@ def test_help_shows_flags_without_a_value(command: str) -> None:
     assert len(flags) == len(FLAGS[command]), out
     assert not any("<bool>" in line for line in flags), out
     assert "<int>" in out  # options that take a value still name it
+
+
+def test_max_wait_bounds_a_rate_limit_wait_and_the_run_stops_with_exit_5(
+    site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Retry-After 2 s is short, but longer than ``--max-wait 1``: the run stops, says until
+    when (once, on stderr), reports the rest as not done."""
+    config = site.write_config()
+    site.faults.add("429:retry-after=2:method=POST:after=4:count=1")
+    with caplog.at_level(logging.WARNING, logger="confluence_sync"):
+        code, output = invoke(site, "sync", str(config), "--max-wait", "1")
+    site.faults.clear()
+    assert code == 5, output
+    said = [r.getMessage() for r in caplog.records if "rate limited until" in r.getMessage()]
+    assert len(said) == 1 and re.fullmatch(r"rate limited until \d\d:\d\d", said[0]), said
+    assert "not done: rate limited until" in output  # the items left, in the report
+    code, output = invoke(site, "sync", str(config), "--max-wait", "-1")
+    assert code == 2, output

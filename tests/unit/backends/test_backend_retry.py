@@ -8,12 +8,15 @@ from email.utils import format_datetime
 
 import pytest
 
+from confluence_sync.backends.rate_gate import RateLimitStopError
 from confluence_sync.backends.retry import (
     RETRYABLE_TEXTS,
     Retrier,
     RetryableText,
     RetryPolicy,
+    idempotent,
     parse_retry_after,
+    version_guarded,
 )
 from confluence_sync.errors import (
     BadRequestError,
@@ -68,9 +71,9 @@ def test_parse_retry_after_http_date() -> None:
 
 
 @pytest.mark.parametrize(
-    ("retry_after", "expected"), [(5.0, 5.0), (0.0, 1.0), (-3.0, 1.0), (0.2, 1.0), (600.0, 30.0)]
+    ("retry_after", "expected"), [(5.0, 5.0), (0.0, 1.0), (-3.0, 1.0), (0.2, 1.0), (600.0, 600.0)]
 )
-def test_rate_limit_delay_is_clamped_between_floor_and_cap(
+def test_a_named_rate_limit_wait_is_taken_in_full_from_the_floor_up(
     policy: RetryPolicy, retry_after: float, expected: float
 ) -> None:
     assert policy.rate_limit_delay(retry_after, 1) == expected
@@ -103,12 +106,17 @@ def test_429_gives_up_after_max_attempts(policy: RetryPolicy) -> None:
     assert send.calls == policy.max_attempts
 
 
-def test_total_time_bound_stops_before_a_long_wait(policy: RetryPolicy) -> None:
-    policy.max_total = 10.0
+def test_a_named_wait_past_max_wait_stops_at_once_and_closes_the_gate(
+    policy: RetryPolicy, fake_time: FakeTime
+) -> None:
+    policy.max_wait = 10.0
+    retrier = Retrier(policy)
     send = Script(limited(30.0), "ok")
-    with pytest.raises(RateLimitedError):
-        Retrier(policy).run("GET", "page 1", send)
-    assert send.calls == 1
+    with pytest.raises(RateLimitStopError, match="rate limited until"):
+        retrier.run("GET", "page 1", send)
+    assert send.calls == 1 and fake_time.sleeps == []
+    with pytest.raises(RateLimitStopError):  # every later request: not sent
+        retrier.gate.raise_if_closed("page 2")
 
 
 @pytest.mark.parametrize("error", [server(500), server(503), TransportError("page 1", "reset")])
@@ -118,15 +126,140 @@ def test_transient_failures_are_retried_for_reads(policy: RetryPolicy, error: Wi
     assert send.calls == 3
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+@pytest.mark.parametrize("method", ["POST", "PUT"])
 @pytest.mark.parametrize("error", [server(500), TransportError("page 1", "timed out")])
-def test_writes_are_not_retried_on_5xx_or_timeouts(
+def test_unguarded_writes_are_not_retried_on_5xx_or_timeouts(
     policy: RetryPolicy, method: str, error: WikiError
 ) -> None:
     send = Script(error, "ok")
     with pytest.raises(type(error)):
         Retrier(policy).run(method, "page 1", send)
     assert send.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "guarded"),
+    [
+        ({"version": {"number": 4}}, True),
+        ({"key": "k", "value": 1, "version": {"number": 2, "minorEdit": True}}, True),
+        ({"version": {"number": "4"}}, False),
+        ({"version": {"number": True}}, False),
+        ({"version": 4}, False),
+        ({"name": "template"}, False),
+        ([{"operationKey": "read"}], False),
+        (None, False),
+    ],
+)
+def test_a_version_guard_is_read_from_the_body(body: object, guarded: bool) -> None:
+    assert version_guarded(body) is guarded
+
+
+@pytest.mark.parametrize(
+    ("method", "guarded", "safe"),
+    [
+        ("GET", False, True),
+        ("delete", False, True),
+        ("PUT", True, True),
+        ("PUT", False, False),
+        ("POST", True, False),
+    ],
+)
+def test_which_requests_are_safe_to_send_twice(method: str, guarded: bool, safe: bool) -> None:
+    assert idempotent(method, guarded=guarded) is safe
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        server(500),
+        server(503),
+        TransportError("page 1", "reset", cause="reset"),
+        TransportError("page 1", "no answer", cause="read-timeout"),
+    ],
+)
+@pytest.mark.parametrize(("method", "guarded"), [("PUT", True), ("DELETE", False)])
+def test_guarded_puts_and_deletes_are_retried_on_5xx_resets_and_timeouts(
+    policy: RetryPolicy, error: WikiError, method: str, guarded: bool
+) -> None:
+    send = Script(error, error, "ok")
+    assert Retrier(policy).run(method, "page 1", send, guarded=guarded) == "ok"
+    assert send.calls == 3
+
+
+def conflict() -> ConflictError:
+    return ConflictError("page 1", 409, "Version must be incremented on update.")
+
+
+def test_a_retried_put_that_had_landed_is_confirmed_by_a_reread(policy: RetryPolicy) -> None:
+    send = Script(server(500), conflict())
+    rereads: list[str] = []
+
+    def landed() -> str | None:
+        rereads.append("read")
+        return "version 5, ours"
+
+    resolve_calls: list[str] = []
+
+    def resolve() -> None:
+        resolve_calls.append("resolve")
+        return None
+
+    got = Retrier(policy).run(
+        "PUT", "page 1", send, guarded=True, find_committed=landed, resolve_conflict=resolve
+    )
+    assert got == "version 5, ours"
+    assert (send.calls, rereads, resolve_calls) == (2, ["read"], [])
+
+
+def test_a_retried_put_whose_409_is_someone_elses_goes_to_the_resolver(
+    policy: RetryPolicy,
+) -> None:
+    send = Script(TransportError("page 1", "reset", cause="reset"), conflict(), "written v6")
+    got = Retrier(policy).run(
+        "PUT",
+        "page 1",
+        send,
+        guarded=True,
+        find_committed=lambda: None,
+        resolve_conflict=lambda: lambda: "written v6",
+    )
+    assert got == "written v6"
+    assert send.calls == 2
+
+
+def test_a_first_409_is_not_taken_for_a_landed_retry(policy: RetryPolicy) -> None:
+    """Without an earlier failure there is nothing that could have landed: no re-read."""
+    looked: list[str] = []
+    with pytest.raises(ConflictError):
+        Retrier(policy).run(
+            "PUT",
+            "page 1",
+            Script(conflict()),
+            guarded=True,
+            find_committed=lambda: looked.append("read") or "x",
+        )
+    assert looked == []
+
+
+def test_a_retried_delete_that_meets_404_is_done(policy: RetryPolicy) -> None:
+    send = Script(server(503), NotFoundError("label x", 404, "not found"))
+    assert Retrier(policy).run("DELETE", "label x", send) is None
+    assert send.calls == 2
+
+
+def test_a_first_delete_that_meets_404_still_says_so(policy: RetryPolicy) -> None:
+    with pytest.raises(NotFoundError):
+        Retrier(policy).run("DELETE", "label x", Script(NotFoundError("label x", 404, "no")))
+
+
+def test_a_delete_never_sent_then_404_is_not_taken_for_ours(policy: RetryPolicy) -> None:
+    """A connect timeout sent nothing: a 404 after it is the wiki's own answer."""
+    send = Script(
+        TransportError("label x", "no connection", cause="connect-timeout"),
+        NotFoundError("label x", 404, "not found"),
+    )
+    with pytest.raises(NotFoundError):
+        Retrier(policy).run("DELETE", "label x", send)
 
 
 def test_ambiguous_post_is_looked_up_before_any_retry_and_not_resent(policy: RetryPolicy) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import errno
 import logging
@@ -44,6 +45,25 @@ def test_429_retry_after_as_http_date(served: Served) -> None:
     assert not value.isdigit()
     assert value.endswith("GMT")
     assert email.utils.parsedate_to_datetime(value).tzinfo is not None
+
+
+def test_429_with_cloud_rate_limit_headers(served: Served) -> None:
+    add(served, "429:retry-after=3600:reset=3600:near-limit")
+    answer = requests.get(served.url + CONTENT, timeout=5)
+    assert (answer.status_code, answer.headers["Retry-After"]) == (429, "3600")
+    reset = answer.headers["X-RateLimit-Reset"]  # Atlassian's yyyy-MM-ddTHH:mmZ
+    moment = dt.datetime.strptime(reset, "%Y-%m-%dT%H:%MZ").replace(tzinfo=dt.UTC)
+    ahead = moment - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(minutes=58) < ahead <= dt.timedelta(hours=1)
+    assert answer.headers["X-RateLimit-NearLimit"] == "true"
+
+
+def test_near_limit_answers_normally_with_the_header(served: Served) -> None:
+    add(served, "near-limit:count=1")
+    first = requests.get(served.url + "/rest/api/space", timeout=5)
+    second = requests.get(served.url + "/rest/api/space", timeout=5)
+    assert first.status_code == 200 and first.headers["X-RateLimit-NearLimit"] == "true"
+    assert second.status_code == 200 and "X-RateLimit-NearLimit" not in second.headers
 
 
 def test_503_without_and_with_retry_after(served: Served) -> None:

@@ -53,3 +53,13 @@ def test_plan_tries_rules_in_order_and_counts() -> None:
     assert plan.pick("GET", "/a/1") is plan.rules()[1]
     plan.clear()
     assert plan.pick("GET", "/a/1") is None
+
+
+def test_cloud_rate_limit_options() -> None:
+    rule = parse_fault_spec("429:retry-after=90:reset=90:near-limit")
+    assert (rule.retry_after, rule.reset_in, rule.near_limit) == (90, 90, True)
+    assert parse_fault_spec("near-limit").near_limit
+    with pytest.raises(ValueError, match="near-limit takes no value"):
+        parse_fault_spec("429:near-limit=soon")
+    with pytest.raises(ValueError, match="whole number"):
+        parse_fault_spec("429:reset=later")
