@@ -1,5 +1,6 @@
-"""Users, tokens, groups and browser sessions in the local wiki's store, and the caches that
-keep every request's authentication and permission check cheap (cleared on each relevant
+"""Users and their passwords, groups and browser sessions in the local wiki's store (tokens:
+``store.tokens``), and the caches that keep every request's authentication and permission check
+cheap (cleared on each relevant
 change, and when another connection commits: ``db.StoreBase.notice_other_writers``).
 
 Imports: ``store.db``, ``store.model`` and ``store.sessions``.
@@ -39,7 +40,7 @@ def _identity(username: str) -> tuple[str, str]:
     )
 
 
-def _hash(secret: str) -> str:
+def secret_hash(secret: str) -> str:
     # A fast salted hash on purpose: every request authenticates and the data is test data.
     # Members' passwords are generated (``serve --set-password``: 96 random bits), so a fast
     # hash of one is as hard to reverse as a token's.
@@ -110,7 +111,7 @@ class PeopleStore(StoreBase):
                         username,
                         email,
                         display_name or username,
-                        _hash(password),
+                        secret_hash(password),
                         user_key,
                         account_id or derived_account_id,
                     ),
@@ -181,7 +182,7 @@ class PeopleStore(StoreBase):
         """A new password; the user's sessions end (logged in with the old one)."""
         with self._tx() as conn:
             conn.execute(
-                "UPDATE users SET secret = ? WHERE username = ?", (_hash(password), username)
+                "UPDATE users SET secret = ? WHERE username = ?", (secret_hash(password), username)
             )
         user = self.user_by_name(username)
         if user is not None:
@@ -196,7 +197,7 @@ class PeopleStore(StoreBase):
             return None
         with self._read() as conn:
             row = conn.execute("SELECT secret FROM users WHERE id = ?", (user.id,)).fetchone()
-        ok = row is not None and secrets.compare_digest(row["secret"], _hash(password))
+        ok = row is not None and secrets.compare_digest(row["secret"], secret_hash(password))
         return user if ok else None
 
     def session_user(self, session_id: str) -> User | None:
@@ -213,83 +214,6 @@ class PeopleStore(StoreBase):
                 conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (user.id,))
         self.sessions.close_all_of(user.id)
         self._changed()
-
-    def create_token(
-        self, username: str, token: str | None = None, *, scopes: Iterable[str] | None = None
-    ) -> str:
-        """Issue an API token (Cloud Basic password) / personal access token (DC Bearer).
-        ``scopes``: a scoped API token (Cloud), which only the API gateway accepts, for the
-        operations its scopes cover (``rules.scopes``); None for a classic token."""
-        user = self.user_by_name(username)
-        if user is None:
-            raise NotFound(f"No user with username {username}")
-        token = token or secrets.token_urlsafe(24)
-        held = None if scopes is None else " ".join(sorted(set(scopes)))
-        with self._tx() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO tokens(token, user_id, scopes) VALUES(?, ?, ?)",
-                (_hash(token), user.id, held),
-            )
-        self._changed()  # a token given again may now belong to someone else
-        return token
-
-    def token_scopes(self, secret: str) -> frozenset[str] | None:
-        """The scopes of the token ``secret`` if it is a scoped one, else None (a classic
-        token, a password or no token at all)."""
-        cache_key = f"s\0{secret}"
-        if cache_key in self._scope_cache:
-            return self._scope_cache[cache_key]
-        generation = self._generation
-        with self._read() as conn:
-            row = conn.execute(
-                "SELECT scopes FROM tokens WHERE token = ?", (_hash(secret),)
-            ).fetchone()
-        scopes = None if row is None or row["scopes"] is None else frozenset(row["scopes"].split())
-        if row is not None and generation == self._generation:  # a token's only: bounded
-            self._scope_cache[cache_key] = scopes
-        return scopes
-
-    def authenticate_basic(self, name: str, secret: str) -> User | None:
-        """Username or email, with the password or an API token."""
-        cache_key = f"b\0{name}\0{secret}"
-        cached = self._auth_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        generation = self._generation
-        user = self.user_by_name(name) or self.user_by_email(name)
-        if user is None:
-            return None
-        digest = _hash(secret)
-        with self._read() as conn:
-            row = conn.execute("SELECT secret FROM users WHERE id = ?", (user.id,)).fetchone()
-            ok = row is not None and row["secret"] == digest
-            if not ok:
-                ok = (
-                    conn.execute(
-                        "SELECT 1 FROM tokens WHERE token = ? AND user_id = ?", (digest, user.id)
-                    ).fetchone()
-                    is not None
-                )
-        if ok and generation == self._generation:
-            self._auth_cache[cache_key] = user
-        return user if ok else None
-
-    def authenticate_bearer(self, token: str) -> User | None:
-        cache_key = f"t\0{token}"
-        cached = self._auth_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        generation = self._generation
-        with self._read() as conn:
-            row = conn.execute(
-                "SELECT user_id FROM tokens WHERE token = ?", (_hash(token),)
-            ).fetchone()
-        if row is None:
-            return None
-        user = self.user_by_id(row["user_id"])
-        if user is not None and generation == self._generation:
-            self._auth_cache[cache_key] = user
-        return user
 
     # -- groups --------------------------------------------------------------------------
     def create_group(self, name: str) -> Group:

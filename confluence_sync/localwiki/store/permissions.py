@@ -2,7 +2,8 @@
 space, granted and revoked per subject (a user, a group or anonymous). Members of the admin
 groups hold every operation in every space.
 
-Imports: ``store.model`` and ``store.people`` (groups and the caches a change clears).
+Imports: ``store.model`` and ``store.tokens`` (over ``store.people``: groups and the caches a
+change clears).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from confluence_sync.localwiki.store.model import (
     Permission,
     User,
 )
-from confluence_sync.localwiki.store.people import PeopleStore
+from confluence_sync.localwiki.store.tokens import TokenStore
 
 
-class PermissionStore(PeopleStore):
+class PermissionStore(TokenStore):
     """The ``permissions`` table, answered from the people store's permission cache."""
 
     def operations(self, user: User | None, space_id: int) -> frozenset[tuple[str, str]]:

@@ -4,7 +4,7 @@ through a long task that purges its pages, and the admin account a fresh databas
 
 The parts, each a mixin over the SQLite plumbing of ``db.StoreBase``: ``spaces`` (space
 records), ``pages`` and ``page_writes`` (content and its rules), ``meta`` (labels,
-properties, templates, watches), ``files`` (attachments), ``people`` (users, tokens, groups)
+properties, templates, watches), ``files`` (attachments), ``people`` (users, groups), ``tokens``
 and ``permissions`` (space permissions). They stay mixins rather than parts the Store holds:
 every route and test calls the one flat Store API (``wiki.store.create_user(...)``), the
 parts share one connection and transaction, and a part's rule often calls another part
