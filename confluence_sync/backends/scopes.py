@@ -7,7 +7,7 @@ FAILURE_CLIENT_SCOPE_CHECK`` and the body ``{"code": 401, "message": "Unauthoriz
 does not match"}`` (kovetskiy/mark#917; real-confluence.md item 14): the body does not say
 which scope. Atlassian's specs do, per operation (``security`` → ``oAuthDefinitions``):
 cloud-v1.json for the v1 routes (classic scopes), cloud-v2-2026-04.json for v2 (granular
-scopes), both in /work/shared/confluence-openapi. ``TABLE`` holds the Cloud operations a
+scopes), both in ../shared/confluence-openapi. ``TABLE`` holds the Cloud operations a
 sync sends (``cloud.py``, ``cloud_writer.py``, ``writes.py``, ``adapter.py``), copied from
 those specs; tests/unit/backends/test_backend_gateway.py holds every line equal to the local
 wiki's table derived from the same specs, and tests/integration/sync/test_gateway.py syncs

@@ -17,7 +17,7 @@ from confluence_sync.localwiki.rules.cloud_scopes import TABLE
 from confluence_sync.localwiki.server import LocalWiki
 
 CLOUD_ID = "0d2c4e7a-1b9f-4c55-9d2e-6f0a1b2c3d4e"
-SPECS = Path("/work/shared/confluence-openapi")
+SPECS = Path(__file__).resolve().parents[3].parent / "shared" / "confluence-openapi"
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ or DC's ``admin/`` routes), and DC's user create and delete. Writes need a site 
 Cloud's routes that name a group by its name are deprecated (CHANGE-2520) and gone from the
 published v1 spec of late 2025, which keeps ``GET/POST /group``, ``/group/by-id``,
 ``/group/picker``, ``/group/{groupId}/membersByGroupId`` and ``/group/userByGroupId``
-(/work/shared/reference/confluence-api.md section 1; mrrefactoring/confluence.js CHANGELOG
+(../shared/reference/confluence-api.md section 1; mrrefactoring/confluence.js CHANGELOG
 2.1.0 deprecates ``getGroupByQueryParam``, ``getGroupByName``, ``getMembersByQueryParam`` and
 ``getGroupMembers`` "due to Confluence API changes (CHANGE-2520)"). With ``v1_removed`` they
 answer 410 GoneException; Data Center keeps its name routes.
