@@ -30,7 +30,7 @@ from confluence_sync.wiki.values import (
 
 from . import permissions
 from .adapter import RestReader
-from .answers import editor_of, global_labels, labels_of, saved_at, version_of
+from .answers import creator_of, editor_of, global_labels, labels_of, saved_at, version_of
 from .contract import Capabilities
 from .transport import Transport
 from .writes import V1, q
@@ -107,6 +107,7 @@ class CloudReader(RestReader):
             last_editor=editor_of(data),
             saved_at=saved_at(data),
             labels=labels_of(data.get("labels")),
+            created_by=creator_of(data),
         )
 
     def list_pages(self, space_key: str) -> list[PageInfo]:

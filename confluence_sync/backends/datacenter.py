@@ -39,7 +39,7 @@ from confluence_sync.wiki.values import (
 
 from . import permissions
 from .adapter import RestReader
-from .answers import editor_of, global_labels, labels_of, saved_at, version_of
+from .answers import creator_of, editor_of, global_labels, labels_of, saved_at, version_of
 from .contract import Capabilities, UnsupportedOperationError
 from .transport import Transport
 from .writes import V1, q
@@ -49,7 +49,9 @@ CAPABILITIES = Capabilities(
     supports_templates=False,
     batch_grants=True,
 )
-_PAGE_EXPAND = "version,ancestors,space,metadata.labels"
+# ``history``: its ``createdBy`` says whether the sync account made a page it has no index
+# record of (plan.pages, recovery without a marker); same request, no extra read.
+_PAGE_EXPAND = "version,ancestors,space,metadata.labels,history"
 _LIST_LIMIT = 200
 
 
@@ -67,6 +69,7 @@ def page_info(data: dict[str, Any], space_key: str = "") -> PageInfo:
         last_editor=editor_of(data),
         saved_at=saved_at(data),
         labels=labels_of((data.get("metadata") or {}).get("labels")),
+        created_by=creator_of(data),
     )
 
 
