@@ -9,7 +9,7 @@ CHANGE-2520 and answers 410 where removed) and then addressed by their id only.
 
 v2 addresses spaces by id: ``get_space`` resolves key → id once and caches it. v2 takes no
 labels or properties in a page create, so a new page costs 1 request + 1 for its labels +
-1 per property (the marker is written first, so an interrupted create is still ours).
+1 per property asked for (the engine asks for none: the index records the page).
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Everything goes through ``/rest/api`` below the context root.
 
-Data Center ignores labels and properties in a create, so a new page costs the create, its
-marker property and (if it has any) one label request (``RestWriter.create_page``). The page
+Data Center ignores labels and properties in a create, so a new page costs the create and
+(if it has any) one label request (``RestWriter.create_page``; the engine sends no property:
+the index records the page). The page
 listing expands each page's labels, so a label missing from a page is seen without a read
 per page. Space permissions use the DC REST grant/revoke endpoints
 (``/space/{key}/permissions/{user|group}/…/grant``), which take the userKey for users and
