@@ -49,6 +49,12 @@ class Capabilities:
     # when a permission or group change is at stake (a no-op run pays nothing); None: the
     # flavour is not versioned (Cloud), the newest REST API is assumed.
     site_version: Callable[[], str | None] | None = None
+    # A space's grants can go into its create (Cloud v1 ``POST /space`` with ``permissions``:
+    # ``WikiWriter.create_space_with_grants``); False keeps ``/space/_private`` and one grant
+    # request per permission: Data Center, whose create ignores the list on every release,
+    # and a Cloud tenant in space-role mode ``ROLES``, whose v1 permission writes are
+    # refused (the roles path sets it False there).
+    grants_in_space_create: bool = False
 
     def has_since(self, release: tuple[int, ...]) -> bool:
         """Whether the site's release has what came with ``release``. A site that does not
@@ -212,6 +218,15 @@ class WikiWriter(ABC):
     @abstractmethod
     def create_space(self, key: str, name: str, description: str = "") -> SpaceInfo:
         """Must create a global space and return it (with its home page id)."""
+
+    def create_space_with_grants(
+        self, key: str, name: str, description: str, grants: Sequence[Grant]
+    ) -> tuple[SpaceInfo, frozenset[Grant]]:
+        """Create the space with as many of ``grants`` as the create takes, and the sync
+        account's own rights; return the space and the grants it was created with (those
+        need no request of their own). Where ``capabilities.grants_in_space_create`` is
+        False: ``create_space`` and none."""
+        return self.create_space(key, name, description), frozenset()
 
     @abstractmethod
     def create_page(
