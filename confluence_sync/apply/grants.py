@@ -2,9 +2,10 @@
 per subject (Data Center 9.1+ takes every operation of one subject in one request) or one by
 one.
 
-A space the sync creates on Cloud takes its grants in the create (``WikiWriter
-.create_space_with_grants``): the plan still lists each grant, and each is reported done,
-with no request of its own. A group named by such a grant must exist before the create, so
+A space the sync creates takes its grants along with the create (``WikiWriter
+.create_space_with_grants``: on Cloud inside the create, on Data Center 9.1+ in one set call
+right after it): the plan still lists each grant, and each is reported done, with no request
+of its own. A group named by such a grant must exist before the create, so
 the space's worker waits for the jobs of exactly those groups first; every other group job is
 waited for before the first grant request, as before. Spaces that existed before the sync
 (adopted) keep the grant-by-grant path.
@@ -20,7 +21,7 @@ from concurrent.futures import Future, wait
 from confluence_sync.plan.changes import AddGrant, Change, RevokeGrant
 from confluence_sync.wiki.values import Grant
 
-TAKEN_BY_CREATE = "with the space's create"
+TAKEN_BY_CREATE = "set when the space was created"
 
 
 def subject_of(change: AddGrant | RevokeGrant) -> tuple[str, str, str]:

@@ -48,6 +48,7 @@ CAPABILITIES = Capabilities(
     flavour="datacenter",
     supports_templates=False,
     batch_grants=True,
+    grants_in_space_create=True,  # 9.1+: set right after the create (datacenter_writer)
 )
 _PAGE_EXPAND = "version,ancestors,space,metadata.labels"
 _LIST_LIMIT = 200
