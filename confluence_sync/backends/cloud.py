@@ -40,6 +40,7 @@ CAPABILITIES = Capabilities(
     flavour="cloud",
     supports_templates=True,
     move_adds_version=False,
+    grants_in_space_create=True,
 )
 _LIMIT = 250  # v2's maximum page size
 

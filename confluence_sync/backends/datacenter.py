@@ -49,6 +49,7 @@ CAPABILITIES = Capabilities(
     flavour="datacenter",
     supports_templates=False,
     batch_grants=True,
+    grants_in_space_create=True,  # 9.1+: set right after the create (datacenter_writer)
 )
 # ``history``: its ``createdBy`` says whether the sync account made a page it has no index
 # record of (plan.pages, recovery without a marker); same request, no extra read.
