@@ -36,6 +36,7 @@ from confluence_sync.plan.changes import CreateSpace, Plan, RemoveMember, Revoke
 from confluence_sync.plan.notes import KeptGrants, Note, name_editors
 from confluence_sync.plan.page_changes import ArchivePage, PageChange
 from confluence_sync.plan.planner import make_plan
+from confluence_sync.settings import DEFAULT_MAX_WAIT
 from confluence_sync.state.observe import WikiState, observe
 from confluence_sync.wanted.build import build_wanted
 from confluence_sync.wanted.model import Wanted
@@ -66,6 +67,9 @@ class RunOptions:
     # Go on when accounts the plan grants to are not on the site: their changes are skipped
     # and reported (without it the run stops before any write, exit 9).
     skip_missing_accounts: bool = False
+    # The longest one request waits for a rate limit (``--max-wait``; the backend's policy
+    # has the same): the run lock promises a renewal within it (``apply/lock_state.py``).
+    max_wait: float = DEFAULT_MAX_WAIT
 
 
 # Looks at the plan before anything is written (the pre-flight's account check): the plan
@@ -296,7 +300,15 @@ def sync_run(
     others = [space.key for space in wanted.spaces]
     created = [c.space for c in plan.changes if isinstance(c, CreateSpace)]
     held = lock.acquire(
-        reader, writer, hub, now=now(), spaces=others, created=created, ttl=ttl, clock=now
+        reader,
+        writer,
+        hub,
+        now=now(),
+        spaces=others,
+        created=created,
+        ttl=ttl,
+        clock=now,
+        max_wait=options.max_wait,
     )
     applier.hold(held)
     result.applied = True
@@ -352,7 +364,9 @@ def execute(
         backend = open_backend(settings)
         stack.callback(backend.close)
         me = tuple(a for a in (*options.self_accounts, settings.username) if a)
-        run_options = RunOptions(**{**options.__dict__, "self_accounts": me})
+        run_options = RunOptions(
+            **{**options.__dict__, "self_accounts": me, "max_wait": settings.max_wait}
+        )
         # The pre-flight, once a plan has something to write and before it writes: the
         # credentials (as whom), then the plan's accounts (the embedded wiki creates the
         # config's accounts itself). A site that cannot be used at all is named by the run's

@@ -119,12 +119,11 @@ class Applier:
         try:
             held.release(self.index_for(key))
         except WikiError as error:  # a site gone (SiteError) still ends the run
-            expires = held.lock.get("expires")
             self._record(
                 Note(key, subject=f"index of space {key}", status="index"),
                 "failed",
-                f"{error} (the next sync rebuilds the index; this run's lock stays until "
-                f"{expires}, or until the next sync on this host takes it over)",
+                f"{error} (the next sync rebuilds the index and takes this run's lock over "
+                f"{held.taken_over_from()})",
             )
 
     def index_for(self, key: str) -> SpaceIndex:

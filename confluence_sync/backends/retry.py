@@ -76,6 +76,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 __all__ = [  # the safe-to-repeat rules live in .repeatable; callers may import them from here
+    "DEFAULT_MAX_WAIT",
     "IDEMPOTENT_PUTS",
     "READ_METHODS",
     "RETRYABLE_TEXTS",
