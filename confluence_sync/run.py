@@ -26,6 +26,7 @@ from confluence_sync.checks.preflight import Preflight
 from confluence_sync.config import load_config
 from confluence_sync.embedded import embedded_wiki
 from confluence_sync.errors import (
+    EXIT_CREDENTIALS,
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_UNSAFE,
@@ -89,6 +90,9 @@ class RunResult:
     refused: str = ""  # why the run stopped before writing (unsafe plan, lock)
     notes: list[str] = field(default_factory=list)
     applied: bool = False
+    # Why the run stopped while writing because the site refused the credentials (a 401: a
+    # token revoked, a scoped token without a scope; the message names it): exit 8.
+    credentials: str = ""
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -99,6 +103,8 @@ class RunResult:
     def exit_code(self, *, strict: bool = False) -> int:
         if self.refused:
             return EXIT_UNSAFE
+        if self.credentials:
+            return EXIT_CREDENTIALS
         statuses = {r.status for r in self.results}
         if "failed" in statuses or (strict and statuses & {"conflict", "blocked"}):
             return EXIT_PARTIAL
@@ -295,6 +301,7 @@ def sync_run(
     for change in first:
         if not applier.create_space(change):
             result.results = applier.results + _planned(rest)
+            result.credentials = applier.refused.message if applier.refused else ""
             _count(result, reader.counter, start)
             return result
     others = [space.key for space in wanted.spaces]
@@ -321,6 +328,8 @@ def sync_run(
             raise applier.lost  # another run holds the lock now: leave it alone
         applier.release(held)  # the hub's index, lock released (a failure: a failed item)
         result.results = applier.results + _unchanged(wanted, plan)
+        if applier.refused is not None:  # a 401 stopped the workers: exit 8, its words
+            result.credentials = str(applier.refused)
         _count(result, reader.counter, start)
     return result
 

@@ -11,8 +11,9 @@ anything: its plan may be stale. A lock past its expiry is stale (a crashed run)
 over, and the report says so; so is a lock taken on this host by a process that no longer
 runs (a killed sync), without waiting for expiry, and a lock not renewed within the time it
 promised (``lock_state``: a run killed on another host, or stopped past ``--max-wait``, which
-cannot release it). Older locks without a promise need expiry or ``confluence-sync unlock``. Release writes the index once more, lock cleared, in ``finally``.
-Runs with nothing to write never take the lock, so a no-op re-sync makes no writes.
+cannot release it). Older locks without a promise need expiry or ``confluence-sync unlock``.
+Release writes the index once more, lock cleared, in ``finally``. Runs with nothing to write
+never take the lock, so a no-op re-sync makes no writes.
 
 A held lock is renewed while the run applies (:class:`HeldLock`, between changes, every
 five minutes), so a long run does not outlive its expiry and lose the lock to the next sync.
