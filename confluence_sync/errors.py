@@ -166,7 +166,11 @@ class WikiError(ConfluenceSyncError):
 
 
 class AuthenticationError(WikiError):
-    """401: the wiki did not accept our credentials."""
+    """401: the wiki did not accept our credentials, or a scoped token lacks a scope of the
+    request (Cloud's ``FAILURE_CLIENT_SCOPE_CHECK``). Whenever it comes, a run cannot fix it
+    by trying again: it ends the run as the credentials' exit code (8), not as failed items."""
+
+    exit_code = EXIT_CREDENTIALS
 
 
 class PermissionDeniedError(WikiError):

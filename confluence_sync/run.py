@@ -26,6 +26,7 @@ from confluence_sync.checks.preflight import Preflight
 from confluence_sync.config import load_config
 from confluence_sync.embedded import embedded_wiki
 from confluence_sync.errors import (
+    EXIT_CREDENTIALS,
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_UNSAFE,
@@ -36,6 +37,7 @@ from confluence_sync.plan.changes import CreateSpace, Plan, RemoveMember, Revoke
 from confluence_sync.plan.notes import KeptGrants, Note, name_editors
 from confluence_sync.plan.page_changes import ArchivePage, PageChange
 from confluence_sync.plan.planner import make_plan
+from confluence_sync.settings import DEFAULT_MAX_WAIT
 from confluence_sync.state.observe import WikiState, observe
 from confluence_sync.wanted.build import build_wanted
 from confluence_sync.wanted.model import Wanted
@@ -66,6 +68,9 @@ class RunOptions:
     # Go on when accounts the plan grants to are not on the site: their changes are skipped
     # and reported (without it the run stops before any write, exit 9).
     skip_missing_accounts: bool = False
+    # The longest one request waits for a rate limit (``--max-wait``; the backend's policy
+    # has the same): the run lock promises a renewal within it (``apply/lock_state.py``).
+    max_wait: float = DEFAULT_MAX_WAIT
 
 
 # Looks at the plan before anything is written (the pre-flight's account check): the plan
@@ -85,6 +90,9 @@ class RunResult:
     refused: str = ""  # why the run stopped before writing (unsafe plan, lock)
     notes: list[str] = field(default_factory=list)
     applied: bool = False
+    # Why the run stopped while writing because the site refused the credentials (a 401: a
+    # token revoked, a scoped token without a scope; the message names it): exit 8.
+    credentials: str = ""
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -95,6 +103,8 @@ class RunResult:
     def exit_code(self, *, strict: bool = False) -> int:
         if self.refused:
             return EXIT_UNSAFE
+        if self.credentials:
+            return EXIT_CREDENTIALS
         statuses = {r.status for r in self.results}
         if "failed" in statuses or (strict and statuses & {"conflict", "blocked"}):
             return EXIT_PARTIAL
@@ -291,12 +301,21 @@ def sync_run(
     for change in first:
         if not applier.create_space(change, rest.changes):  # with the grants it can carry
             result.results = applier.results + _planned(rest)
+            result.credentials = applier.refused.message if applier.refused else ""
             _count(result, reader.counter, start)
             return result
     others = [space.key for space in wanted.spaces]
     created = [c.space for c in plan.changes if isinstance(c, CreateSpace)]
     held = lock.acquire(
-        reader, writer, hub, now=now(), spaces=others, created=created, ttl=ttl, clock=now
+        reader,
+        writer,
+        hub,
+        now=now(),
+        spaces=others,
+        created=created,
+        ttl=ttl,
+        clock=now,
+        max_wait=options.max_wait,
     )
     applier.hold(held)
     result.applied = True
@@ -309,6 +328,8 @@ def sync_run(
             raise applier.lost  # another run holds the lock now: leave it alone
         applier.release(held)  # the hub's index, lock released (a failure: a failed item)
         result.results = applier.results + _unchanged(wanted, plan)
+        if applier.refused is not None:  # a 401 stopped the workers: exit 8, its words
+            result.credentials = str(applier.refused)
         _count(result, reader.counter, start)
     return result
 
@@ -352,7 +373,9 @@ def execute(
         backend = open_backend(settings)
         stack.callback(backend.close)
         me = tuple(a for a in (*options.self_accounts, settings.username) if a)
-        run_options = RunOptions(**{**options.__dict__, "self_accounts": me})
+        run_options = RunOptions(
+            **{**options.__dict__, "self_accounts": me, "max_wait": settings.max_wait}
+        )
         # The pre-flight, once a plan has something to write and before it writes: the
         # credentials (as whom), then the plan's accounts (the embedded wiki creates the
         # config's accounts itself). A site that cannot be used at all is named by the run's

@@ -3,7 +3,8 @@
 - ``applier``: order, worker threads, results, stopping (Ctrl-C, a lost lock);
 - ``pages``: page creates, updates, archives, and the marker where one proves ownership;
 - ``ledger``: each working group's index property at the end of a run;
-- ``lock``: the run lock on the hub's index (one sync per network at a time);
+- ``lock``: the run lock on the hub's index (one sync per network at a time), and
+  ``lock_state``: whether a lock found there still counts (expiry, a gone process, its promise);
 - ``books``: what the run has done so far, shared by the three above;
 - ``results``: what became of each plan item.
 

@@ -35,7 +35,12 @@ from confluence_sync.apply.lock import HeldLock, LockLostError
 from confluence_sync.apply.pages import PageWriter
 from confluence_sync.apply.results import ItemResult
 from confluence_sync.backends.contract import WikiReader, WikiWriter
-from confluence_sync.errors import ConflictError, ConfluenceSyncError, WikiError
+from confluence_sync.errors import (
+    AuthenticationError,
+    ConflictError,
+    ConfluenceSyncError,
+    WikiError,
+)
 from confluence_sync.plan.changes import (
     AddGrant,
     AddMember,
@@ -98,6 +103,9 @@ class Applier:
         self.stop = threading.Event()
         self.held: HeldLock | None = None  # the run lock, renewed between changes
         self.lost: LockLostError | None = None
+        # A 401 mid-run (a token revoked, a scoped token without a scope of this request): the
+        # workers stop at their next change, the lock is released, the run ends with exit 8.
+        self.refused: AuthenticationError | None = None
 
     def hold(self, held: HeldLock) -> None:
         """The run lock is taken: renew it between changes, check it before index retries."""
@@ -113,13 +121,13 @@ class Applier:
         try:
             held.release(self.index_for(key))
         except WikiError as error:  # a site gone (SiteError) still ends the run
-            expires = held.lock.get("expires")
             self._record(
                 Note(key, subject=f"index of space {key}", status="index"),
                 "failed",
-                f"{error} (the next sync rebuilds the index; this run's lock stays until "
-                f"{expires}, or until the next sync on this host takes it over)",
+                f"{error} (the next sync rebuilds the index and takes this run's lock over "
+                f"{held.taken_over_from()})",
             )
+            self._stop_if_refused(error)
 
     def index_for(self, key: str) -> SpaceIndex:
         """The index of space ``key`` as this run leaves it (lock excluded)."""
@@ -136,6 +144,13 @@ class Applier:
         if self.progress:
             self.progress(result)
 
+    def _stop_if_refused(self, error: ConfluenceSyncError) -> None:
+        """A 401: every later request would meet it too; stop the workers (the rest: skipped)."""
+        if isinstance(error, AuthenticationError):
+            with self._lock:
+                self.refused = self.refused or error
+            self.stop.set()
+
     def _between(self, change: Change) -> bool:
         """Before each change: stop if asked to, and keep the run lock alive."""
         if not self.stop.is_set() and self.held is not None:
@@ -145,7 +160,8 @@ class Applier:
                 self.lost = error
                 self.stop.set()
         if self.stop.is_set():
-            why = str(self.lost) if self.lost else "the run was interrupted"
+            stopped_by = self.lost or self.refused
+            why = stopped_by.message if stopped_by else "the run was interrupted"
             self._record(change, "skipped", f"not done: {why}")
             return False
         return True
@@ -162,6 +178,7 @@ class Applier:
             return False
         except ConfluenceSyncError as error:
             self._record(change, "failed", str(error))
+            self._stop_if_refused(error)
             return False
         self._report(ItemResult.done(change, reason or ""))
         return True
@@ -316,6 +333,7 @@ class Applier:
                 self.index.write(key, self.index.index_for(key))
             except ConfluenceSyncError as error:
                 self._record(placeholder, "failed", f"{error} (the next sync rebuilds it)")
+                self._stop_if_refused(error)
 
     def _grant_batch(
         self, key: str, batch: list[AddGrant | RevokeGrant], granted: set[Grant]
@@ -332,6 +350,7 @@ class Applier:
         except ConfluenceSyncError as error:
             for change in batch:
                 self._record(change, "failed", str(error))
+            self._stop_if_refused(error)
             return False
         for change in batch:
             self._report(ItemResult.done(change))

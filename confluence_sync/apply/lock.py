@@ -9,9 +9,11 @@ Acquire writes the property at *the version observe read*. If another sync wrote
 took the lock, or finished a run — the write gets 409 and this run stops before changing
 anything: its plan may be stale. A lock past its expiry is stale (a crashed run) and is taken
 over, and the report says so; so is a lock taken on this host by a process that no longer
-runs (a killed sync), without waiting for expiry. Locks of other hosts need expiry or
-``confluence-sync unlock``. Release writes the index once more, lock cleared, in ``finally``.
-Runs with nothing to write never take the lock, so a no-op re-sync makes no writes.
+runs (a killed sync), without waiting for expiry, and a lock not renewed within the time it
+promised (``lock_state``: a run killed on another host, or stopped past ``--max-wait``, which
+cannot release it). Older locks without a promise need expiry or ``confluence-sync unlock``.
+Release writes the index once more, lock cleared, in ``finally``. Runs with nothing to write
+never take the lock, so a no-op re-sync makes no writes.
 
 A held lock is renewed while the run applies (:class:`HeldLock`, between changes, every
 five minutes), so a long run does not outlive its expiry and lose the lock to the next sync.
@@ -33,12 +35,20 @@ from dataclasses import replace
 from typing import Any, Final
 
 from confluence_sync.backends.contract import WikiReader, WikiWriter
+from confluence_sync.backends.rate_gate import RateLimitStopError
+from confluence_sync.backends.retry import DEFAULT_MAX_WAIT
 from confluence_sync.errors import EXIT_LOCKED, ConflictError, ConfluenceSyncError, WikiError
 from confluence_sync.state import ledger_store
 from confluence_sync.state.ledger import INDEX_KEY, SpaceIndex
 from confluence_sync.state.ledger_store import StoredIndex, patched_head, write_checked
 from confluence_sync.state.observe import ObservedSpace
 from confluence_sync.wiki.values import JSON, Property
+
+from . import lock_state
+from .lock_state import dead_holder, held_lock, renew_within, takeover_note
+from .lock_state import stamp as _stamp
+
+__all__ = ["active_lock", "dead_holder"]  # re-exported: callers read lock states from here
 
 DEFAULT_TTL: Final = dt.timedelta(hours=2)
 RENEW_EVERY: Final = dt.timedelta(minutes=5)
@@ -83,51 +93,18 @@ def holder_name() -> str:
     return f"{user}@{socket.gethostname()} pid {os.getpid()}"
 
 
-def _stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
-
-
 def active_lock(index: SpaceIndex, now: dt.datetime) -> dict[str, Any] | None:
     """The lock in ``index`` if it is held and not expired."""
-    lock = index.lock
-    if not lock or not lock.get("holder") or lock.get("released"):
-        return None
-    try:
-        expires = dt.datetime.fromisoformat(str(lock.get("expires")))
-    except ValueError:
-        return None
-    return dict(lock) if expires > now else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, run by another user
-    except OSError:
-        return True  # cannot tell: assume it runs
-    return True
-
-
-def dead_holder(lock: dict[str, Any]) -> bool:
-    """The lock was taken on this host by a process that no longer runs (a killed sync).
-    A lock of another host cannot be checked from here: only expiry or ``unlock`` ends it."""
-    pid = lock.get("pid")
-    if lock.get("host") != socket.gethostname() or not isinstance(pid, int) or pid <= 0:
-        return False
-    return pid != os.getpid() and not _alive(pid)
+    return lock_state.active_lock(index.lock, now)
 
 
 def check(hub: ObservedSpace, now: dt.datetime) -> str:
-    """Raise :class:`LockedError` if a live lock is held; return a note on a stale one."""
+    """Raise :class:`LockedError` if a live lock is held; return a note on one taken over
+    (expired, its process gone, or not renewed within its promise: ``lock_state``)."""
     held = active_lock(hub.index, now)
-    if held is not None and dead_holder(held):
-        return (
-            f"took over the lock of {held.get('holder')} since {held.get('started')}: "
-            f"its process {held.get('pid')} no longer runs on this host"
-        )
+    note = takeover_note(held, now) if held is not None else ""
+    if note:
+        return note
     if held is not None:
         raise LockedError(
             f"another sync is running since {held.get('started')} ({held.get('holder')}); "
@@ -136,7 +113,7 @@ def check(hub: ObservedSpace, now: dt.datetime) -> str:
             "`confluence-sync unlock FILE` removes its lock",
         )
     stale = hub.index.lock
-    if stale and stale.get("holder") and not stale.get("released"):
+    if stale and held_lock(stale):
         return f"took over a stale lock of {stale.get('holder')} since {stale.get('started')}"
     return ""
 
@@ -152,6 +129,7 @@ def acquire(
     spaces: Iterable[str] = (),
     created: Iterable[str] = (),
     clock: Callable[[], dt.datetime] | None = None,
+    max_wait: float = DEFAULT_MAX_WAIT,
 ) -> HeldLock:
     """Take the lock at the version observe read; 409 (or a lost create race) → LockedError.
 
@@ -159,14 +137,18 @@ def acquire(
     creates (and the hub, if it just did). The same write records them in the hub index, so
     a space a killed run created is known as ours — and as the sync's own creation, whose
     every grant it manages — on the next run. ``clock`` tells the held lock the time (for
-    renewals); without it the lock's time stands still at ``now``."""
+    renewals); without it the lock's time stands still at ``now``. ``max_wait`` (the run's
+    ``--max-wait``) goes into the lock's promise to renew (``lock_state``)."""
     check(hub, now)
+    every = renew_every(ttl)
     lock = {
         "holder": holder or holder_name(),
         "host": socket.gethostname(),
         "pid": os.getpid(),
         "started": _stamp(now),
         "expires": _stamp(now + ttl),
+        "renewed": _stamp(now),
+        "renew_within": renew_within(every, max_wait),
     }
     recorded = tuple(sorted({*hub.index.spaces, *spaces} - {hub.key}))
     made = tuple(sorted({*hub.index.created, *created}))
@@ -188,7 +170,14 @@ def acquire(
         head = current
     index = replace(hub.index, lock=lock, spaces=recorded, created=made)
     stored = StoredIndex(index, head, dict(hub.index_shards))
-    return HeldLock(reader, writer, hub.key, lock, stored, now=clock or (lambda: now), ttl=ttl)
+    return HeldLock(
+        reader, writer, hub.key, lock, stored, now=clock or (lambda: now), ttl=ttl, every=every
+    )
+
+
+def renew_every(ttl: dt.timedelta) -> dt.timedelta:
+    """Often enough that a few failed renewals still leave time (at most 5 minutes apart)."""
+    return min(ttl / 8, RENEW_EVERY)
 
 
 class HeldLock:
@@ -217,14 +206,23 @@ class HeldLock:
         self.lock = dict(lock)
         self.stored = stored
         self.now, self.ttl = now, ttl
-        # Often enough that a few failed renewals still leave time (at most 5 minutes apart).
-        self.every = every if every is not None else min(ttl / 8, RENEW_EVERY)
+        self.every = every if every is not None else renew_every(ttl)
         self._renewed = now()
         self._guard = threading.Lock()
         self.renewals = 0
 
     def released(self) -> dict[str, Any]:
         return released(self.lock, self.now())
+
+    def taken_over_from(self) -> str:
+        """When another run may take this lock over if it is never released: once its promise
+        to renew has passed (``lock_state``), or on this host as soon as this process ends."""
+        when = lock_state.promise_ends(self.lock)
+        return (
+            f"from {when} on, or on this host once this run has ended"
+            if when
+            else (f"after it expires at {self.lock.get('expires')}")
+        )
 
     def check(self, current: Property | None) -> None:
         """Raise LockLostError unless ``current`` (the hub index just read) holds our lock."""
@@ -244,7 +242,11 @@ class HeldLock:
             moment = self.now()
             if moment - self._renewed < self.every:
                 return
-            lock = {**self.lock, "expires": _stamp(moment + self.ttl)}
+            lock = {
+                **self.lock,
+                "expires": _stamp(moment + self.ttl),
+                "renewed": _stamp(moment),
+            }
             try:
                 try:
                     prop = self._write(self.stored.head, lock)
@@ -272,7 +274,9 @@ class HeldLock:
         left behind would stop every sync until it expires. After a failure the index is
         read again, so a write that landed although we saw an error is not repeated; and if
         the lock read is no longer ours (another run took it over), nothing is written:
-        LockLostError."""
+        LockLostError. After a stop past ``--max-wait`` nothing is sent (the limit holds for
+        the release too) and the error is raised at once: the next run takes the lock over
+        once its promise to renew has passed (``lock_state``)."""
         for attempt in range(attempts):
             try:
                 self.stored = write_checked(
@@ -284,7 +288,7 @@ class HeldLock:
                     check=lambda stored: self.check(stored.head),
                 )
                 return
-            except LockLostError:
+            except (LockLostError, RateLimitStopError):
                 raise
             except WikiError:
                 if attempt == attempts - 1:

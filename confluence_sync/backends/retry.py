@@ -19,8 +19,9 @@ Layers, each for its own reason:
   turns that 409 into the success it was. A retried DELETE that answers 404 is done: the
   earlier attempt removed it. A POST that failed this way may have been committed: it is
   retried only when the caller passed ``find_existing``, and that lookup runs *before* the
-  next attempt, so a create can never duplicate. Other PUTs (no version guard) are not
-  retried.
+  next attempt, so a create can never duplicate. PUTs idempotent by definition (a Data
+  Center grant, revoke or membership, a Cloud move: ``backends.repeatable``) are retried like
+  a guarded one; a repeat answers as the first did. Other unguarded PUTs are not retried.
 * **Never sent (a connect timeout mid-run).** A :class:`TransportError` whose ``cause`` says
   the request never reached the server (``maybe_committed`` false) is retried for any method,
   without a lookup: nothing can have been written. A host that is not there at all (DNS,
@@ -59,58 +60,36 @@ from confluence_sync.errors import (
 from confluence_sync.settings import DEFAULT_MAX_WAIT
 
 from .rate_gate import RateGate, RateLimitStopError, stopped
+from .repeatable import (
+    IDEMPOTENT_PUTS,
+    READ_METHODS,
+    RETRYABLE_TEXTS,
+    RetryableText,
+    idempotent,
+    idempotent_put,
+    safe_to_repeat,
+    version_guarded,
+)
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-READ_METHODS = frozenset({"GET", "HEAD"})
-
-
-def version_guarded(body: object) -> bool:
-    """Whether a request body names the version it writes (``{"version": {"number": n}}``):
-    Confluence refuses such a PUT with 409 unless n is the current version + 1, so a second
-    copy of it can never write again."""
-    version = body.get("version") if isinstance(body, dict) else None
-    number = version.get("number") if isinstance(version, dict) else None
-    return isinstance(number, int) and not isinstance(number, bool)
-
-
-def idempotent(method: str, *, guarded: bool = False) -> bool:
-    """Whether sending the request twice leaves the wiki as sending it once: reads, DELETEs
-    and version-guarded PUTs (``guarded``, see :func:`version_guarded`)."""
-    method = method.upper()
-    return method in READ_METHODS or method == "DELETE" or (method == "PUT" and guarded)
-
-
-@dataclass(frozen=True)
-class RetryableText:
-    """A Confluence error text that means "try again", and why."""
-
-    text: str
-    reason: str
-
-
-# Texts learned by sphinx-contrib/confluencebuilder on real sites. Each marks a rolled-back
-# transaction: nothing was stored, so a retry cannot duplicate or clobber anything.
-RETRYABLE_TEXTS: tuple[RetryableText, ...] = (
-    RetryableText(
-        "OptimisticLockException",
-        "Hibernate lost a race between two writers; the losing transaction was rolled back",
-    ),
-    RetryableText(
-        "UnexpectedRollbackException",
-        "Spring rolled the transaction back (often a concurrent edit); nothing was stored",
-    ),
-    RetryableText(
-        "Transaction rolled back",
-        "the database rolled the write back; the request can be sent again as is",
-    ),
-    RetryableText(
-        "unreconciled",
-        "Cloud had not reconciled a previous change of the page yet; it settles in seconds",
-    ),
-)
+__all__ = [  # the safe-to-repeat rules live in .repeatable; callers may import them from here
+    "DEFAULT_MAX_WAIT",
+    "IDEMPOTENT_PUTS",
+    "READ_METHODS",
+    "RETRYABLE_TEXTS",
+    "Retrier",
+    "RetryPolicy",
+    "RetryableText",
+    "idempotent",
+    "idempotent_put",
+    "parse_retry_after",
+    "retryable_text",
+    "safe_to_repeat",
+    "version_guarded",
+]
 
 
 def retryable_text(error: WikiError) -> RetryableText | None:

@@ -11,7 +11,9 @@ scopes), both in ../shared/confluence-openapi. ``TABLE`` holds the Cloud operati
 sync sends (``cloud.py``, ``cloud_writer.py``, ``writes.py``, ``adapter.py``), copied from
 those specs; tests/unit/backends/test_backend_gateway.py holds every line equal to the local
 wiki's table derived from the same specs, and tests/integration/sync/test_gateway.py syncs
-the example with a token that holds exactly ``all_needed()``. An operation the specs give no scope for (v1 ``POST /space/{key}/permission``) is not
+the example with a token that holds exactly ``all_needed()`` and checks that every request of
+a sync is in this table as the local wiki's table has it (a request missing here would be
+refused without its scope named). An operation the specs give no scope for (v1 ``POST /space/{key}/permission``) is not
 listed: we name no scope we cannot cite.
 
 Imports: nothing of the project.
@@ -29,6 +31,7 @@ TABLE: tuple[str, ...] = (
     "v1 GET /content/{id}/label read:confluence-content.summary",
     "v1 GET /group read:confluence-groups",
     "v1 GET /group/by-name read:confluence-groups",
+    "v1 GET /group/picker read:confluence-groups",
     "v1 GET /group/{groupId}/membersByGroupId read:confluence-groups",
     "v1 GET /template/page read:confluence-content.summary",
     "v1 GET /user read:confluence-user",

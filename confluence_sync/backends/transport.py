@@ -28,7 +28,7 @@ from .first_request import PROBE_PATHS, FirstRequest, Login
 from .http_errors import error_for
 from .rate_gate import near_limit, parse_reset
 from .redaction import install_redaction
-from .retry import Retrier, version_guarded
+from .retry import Retrier, safe_to_repeat
 
 log = logging.getLogger(__name__)
 
@@ -189,13 +189,14 @@ class Transport:
         find_committed: Callable[[], Any] | None = None,
     ) -> Any:
         """One logical request under the retry policy; whether it is safe to send twice is
-        the retrier's to decide, from the method and the body's version guard."""
+        the retrier's to decide, from the method, the body's version guard and, for the PUTs
+        idempotent by definition, the path (``backends.repeatable``)."""
         return self.retrier.run(
             method,
             what,
             lambda: self.send_once(method, path, what=what, params=params, json=json),
             find_existing=find_existing,
-            guarded=version_guarded(json),
+            guarded=safe_to_repeat(method, path, json),
             find_committed=find_committed,
         )
 

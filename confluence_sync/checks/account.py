@@ -14,20 +14,23 @@ Reads, each cheap and each documented:
   ``administer``;
 * capabilities: Cloud's page-template API (``GET /wiki/rest/api/template/page``), its v1
   content routes (410 once Atlassian removed them; the sync uses v2 for pages) and the v2
-  space permission list; Data Center's 9.1+ space-permission routes, told by the version;
+  space permission list; on Data Center, what its release offers (the version the site
+  check read): REST space permissions from 9.1, group admin from 8.2, else a warning saying
+  what the admin will be asked to do by hand;
 * accounts: ``GET …/rest/api/user?accountId=`` (Cloud) / ``?username=`` (DC), 404 when
   there is no such account — the lookup the backend's ``resolve_user`` makes.
 
-Imports: ``errors``, ``flavours``, ``checks.model`` and ``checks.site``.
+Imports: ``errors``, ``flavours``, ``backends.contract`` (the releases' thresholds),
+``plan.manual`` (the words of the steps by hand), ``checks.model`` and ``checks.site``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
+from confluence_sync.backends.contract import Capabilities, release_tuple
 from confluence_sync.errors import (
     EXIT_ACCOUNTS,
     EXIT_CREDENTIALS,
@@ -39,12 +42,12 @@ from confluence_sync.errors import (
     PermissionDeniedError,
     WikiError,
 )
+from confluence_sync.plan.manual import by_hand
 
 from .model import Check, failed, passed
 from .site import Found, Prober
 
 ADMIN_GROUPS = ("confluence-administrators",)  # Data Center's default administrators group
-DC_PERMISSION_API = (9, 1)  # the …/permissions/{subject}/grant and /revoke routes
 TOKEN_HELP = {
     "cloud": "CONFLUENCE_USERNAME must be the account's e-mail and CONFLUENCE_API_TOKEN an API "
     "token of that account (id.atlassian.com → Security → API tokens); a scoped token needs "
@@ -176,18 +179,7 @@ def capabilities(prober: Prober, found: Found) -> Check:
     """What the API offers that the sync needs (one line)."""
     name = "api"
     if found.flavour == "datacenter":
-        version = _version(found.version)
-        templates = "page templates: no REST API on Data Center (the plan lists them as steps)"
-        if version is not None and version < DC_PERMISSION_API:
-            return failed(
-                name,
-                f"Data Center {found.version} lacks the space-permission REST routes of 9.1+ "
-                f"(…/permissions/…/grant); {templates}",
-                "upgrade Confluence to 9.1 or later, or set the grants by hand",
-                EXIT_SITE,
-            )
-        known = "9.1+" if version is None else found.version
-        return passed(name, f"space permissions: the 9.1+ REST routes ({known}); {templates}")
+        return _release(found)
     base = found.base
     parts: list[str] = []
     try:
@@ -242,6 +234,24 @@ def accounts(prober: Prober, found: Found, names: Iterable[str]) -> Check:
     )
 
 
-def _version(text: str) -> tuple[int, int] | None:
-    match = re.match(r"(\d+)\.(\d+)", text)
-    return (int(match[1]), int(match[2])) if match else None
+def _release(found: Found) -> Check:
+    """Data Center: what its release offers over REST, read from the version the site check
+    found, with the thresholds the sync plans by (``Capabilities``); a release without space
+    permissions (< 9.1) or group admin (< 8.2) is a warning in the plan's words
+    (``plan.manual.by_hand``): a sync can succeed, and the plan will hold steps by hand."""
+    known = release_tuple(found.version) is not None
+    version = found.version if known else None
+    can = Capabilities("datacenter", supports_templates=False, site_version=lambda: version)
+    permissions, groups = can.space_permission_api, can.group_admin_api
+    templates = "page templates: no REST API on Data Center (the plan lists them as steps)"
+    shown = found.version if known else "release not shown: the newest REST API is assumed"
+    offered = [
+        f"space permissions: {'REST' if permissions else 'by hand (no REST before 9.1)'}",
+        f"group admin: {'REST' if groups else 'by hand (no REST before 8.2)'}",
+        templates,
+    ]
+    return passed(
+        "api",
+        f"Data Center {shown}: " + "; ".join(offered),
+        tuple(by_hand(found.version, permissions=permissions, groups=groups)),
+    )

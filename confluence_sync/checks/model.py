@@ -16,7 +16,8 @@ from confluence_sync.errors import EXIT_OK
 class Check:
     """One check: ``found`` says what the site answered, ``todo`` what to do about a failure.
     ``exit_code`` is what a failure exits with; ``cause`` names it as data (``SiteError``'s
-    causes: ``dns``, ``refused``, ``tls``, ``wrong-path`` …)."""
+    causes: ``dns``, ``refused``, ``tls``, ``wrong-path`` …). ``warnings``: what a passing
+    check still tells the admin (a sync can succeed, but asks for work by hand)."""
 
     name: str
     ok: bool
@@ -24,13 +25,20 @@ class Check:
     todo: str = ""
     exit_code: int = EXIT_OK
     cause: str = ""
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "ok": self.ok, "found": self.found, "todo": self.todo}
+        return {
+            "name": self.name,
+            "ok": self.ok,
+            "found": self.found,
+            "todo": self.todo,
+            "warnings": list(self.warnings),
+        }
 
 
-def passed(name: str, found: str) -> Check:
-    return Check(name, True, found)
+def passed(name: str, found: str, warnings: tuple[str, ...] = ()) -> Check:
+    return Check(name, True, found, warnings=warnings)
 
 
 def failed(name: str, found: str, todo: str, exit_code: int, cause: str = "") -> Check:

@@ -79,6 +79,7 @@ def render(report: Report) -> str:
         lines.append(f"{mark} {check.name}: {check.found}")
         if not check.ok and check.todo:
             lines.append(f"    → {check.todo}")
+        lines += [f"    ! {warning}" for warning in check.warnings]
     code = report.exit_code
     lines.append("a sync can succeed" if code == 0 else f"a sync cannot succeed yet (exit {code})")
     return "\n".join(lines)

@@ -177,6 +177,8 @@ def sync(
     show(result, ResultFormat(output_format.value), title=title, shown=shown, diff=diff)
     if result.refused:
         typer.echo(f"refused: {result.refused}", err=True)
+    if result.credentials:  # a 401 mid-run stopped it (exit 8): what to fix, also when quiet
+        typer.echo(f"error: {result.credentials}", err=True)
     if shown is Level.quiet:
         raise typer.Exit(code)
     for note in result.notes:

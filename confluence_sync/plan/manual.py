@@ -3,9 +3,12 @@
 Data Center has REST space permissions only from 9.1 (CONFSERVER-78176) and REST group admin
 only from 8.2 (atlassian-python-api#1180); 9.1+ answers the permission listing of a caller
 without space admin with 500 (CONFSERVER-99908). ``by_release`` turns the grants, revokes,
-group creates and memberships such a site cannot take into ``manual`` notes, one per space
-and subject (or per group), in the words of Confluence's own screens. The site's release is
-asked for (``Capabilities.release``, one read per run) only when the plan holds such a change.
+group creates and memberships such a site cannot take into ``manual`` notes — one per space
+for the permissions (the release cannot list them either, so the note says first that it
+cannot be checked and that nothing changes once done), one per group change — in the words
+of Confluence's own screens; ``by_hand`` says the same to ``doctor`` before a first sync.
+The site's release is asked for (``Capabilities.release``, one read per run) only when the
+plan holds such a change.
 
 Imports: ``plan.changes``, ``plan.notes`` and ``state.observe`` (what observe could not list).
 """
@@ -42,18 +45,20 @@ UI_WORDS: Final = {
     "export": "Space — Export",
     "admin": "Space — Admin",
 }
-_SCREEN: Final = "in space {space}: Space tools → Permissions → Edit Permissions, "
+# One note per space (not one per subject, repeated on every run): such a release cannot
+# list the permissions either, so the sync cannot tell a step done by hand from one not
+# done. The note says so first, then the steps for whoever has not done them yet.
 NO_PERMISSION_API: Final = (
-    "this Confluence ({release}) has no REST API for space permissions (Data Center 9.1 added "
-    "it): a space admin does it by hand — "
+    "cannot be checked on {site}: it has no REST API for space permissions (Data Center 9.1 "
+    "added it), so the sync can neither set nor read them and lists them in every plan. "
+    "Done by hand already? Then nothing changes. If not, a space admin: in space {space}, "
+    "Space tools → Permissions → Edit Permissions; {steps}; then click Save all"
 )
 GRANT_STEP: Final = (
-    _SCREEN + "under {section} type '{subject}' into 'Grant browse permission to', click Add, "
-    "tick {boxes} in its row and click Save all"
+    "under {section} type '{subject}' into 'Grant browse permission to', click Add and tick "
+    "{boxes} in its row"
 )
-REVOKE_STEP: Final = (
-    _SCREEN + "in the row of '{subject}' under {section} untick {boxes} and click Save all"
-)
+REVOKE_STEP: Final = "in the row of '{subject}' under {section} untick {boxes}"
 NOT_ADMIN_NOTE: Final = (
     "the wiki answered 500 to the sync account's reading of the space permissions, which is "
     "what Confluence 9.1+ answers a caller without space admin (CONFSERVER-99908): give the "
@@ -69,6 +74,29 @@ GROUP_STEPS: Final = {
     "add": "Groups → '{group}' → Add members, enter '{account}' and click Add selected users",
     "remove": "Groups → '{group}', click Remove in the row of '{account}'",
 }
+
+
+# What ``doctor`` tells an admin before the first sync of such a release (``by_hand``): the
+# same steps as the plan's, announced, so nobody meets them first in a plan.
+DOCTOR_NO_PERMISSION_API: Final = (
+    "Data Center {release} has no REST API for space permissions (9.1 added it): the plan "
+    "will list the grants and revokes the config asks for as manual steps, one per space, "
+    "for a space admin to do by hand (Space tools → Permissions → Edit Permissions); the "
+    "sync cannot read them back, so they stay in every plan, and once done nothing changes"
+)
+DOCTOR_NO_GROUP_API: Final = (
+    "Data Center {release} has no REST API for group admin (8.2 added it): each group and "
+    "membership the config asks for will be a manual step in the plan, for a Confluence "
+    "administrator to do by hand (Administration (cog) → User management → Groups)"
+)
+
+
+def by_hand(release: str, *, permissions: bool, groups: bool) -> list[str]:
+    """What an admin of ``release`` will be asked to do by hand, one sentence per missing
+    API (``permissions``/``groups``: whether the release has that REST API)."""
+    said = [] if permissions else [DOCTOR_NO_PERMISSION_API]
+    said += [] if groups else [DOCTOR_NO_GROUP_API]
+    return [text.format(release=release) for text in said]
 
 
 def by_release(changes: Sequence[Change], state: WikiState) -> list[Change]:
@@ -99,7 +127,10 @@ def by_release(changes: Sequence[Change], state: WikiState) -> list[Change]:
             kept.append(_group_step(change, release))
             continue
         kept.append(change)
-    kept += [_grant_step(key, operations, release) for key, operations in steps.items()]
+    by_space: dict[str, list[tuple[str, str, str, list[str]]]] = {}
+    for (space, action, subject_type, subject), operations in steps.items():
+        by_space.setdefault(space, []).append((action, subject_type, subject, operations))
+    kept += [_space_steps(space, found, release) for space, found in by_space.items()]
     kept += [
         Note(
             key,
@@ -119,22 +150,29 @@ def _boxes(operations: Sequence[str]) -> str:
     return ", ".join(f"'{w}'" for w in words)
 
 
-def _grant_step(key: tuple[str, str, str, str], operations: list[str], release: str) -> Note:
-    space, action, subject_type, subject = key
-    ordered = sorted(operations, key=lambda op: (op != "read", op))  # View comes first
+def _space_steps(space: str, found: list[tuple[str, str, str, list[str]]], release: str) -> Note:
+    """The one manual note of ``space``: every grant and revoke of its subjects, granted
+    subjects first, groups before users, each with View first (the screen's order of work)."""
+    clauses, subjects = [], []
+    for action, subject_type, subject, operations in sorted(
+        found, key=lambda f: (f[0] != "grant", f[1] != "group", f[2])
+    ):
+        ordered = sorted(operations, key=lambda op: (op != "read", op))
+        section = "Groups" if subject_type == "group" else "Individual Users"
+        step = GRANT_STEP if action == "grant" else REVOKE_STEP
+        clauses.append(step.format(section=section, subject=subject, boxes=_boxes(ordered)))
+        subjects.append(f"{'revoke ' if action == 'revoke' else ''}{subject_type} {subject}")
+    site = f"Data Center {release}" if release and release != "release unknown" else "this site"
     return Note(
         space,
-        subject="{operations} for {subject_type} {subject} on {space}",
+        subject="permissions of space {space} ({subjects})",
         status="manual",
-        text=NO_PERMISSION_API + (GRANT_STEP if action == "grant" else REVOKE_STEP),
+        text=NO_PERMISSION_API,
         fills=(
-            ("operations", ("revoke " if action == "revoke" else "") + ", ".join(ordered)),
-            ("subject_type", subject_type),
-            ("subject", subject),
             ("space", space),
-            ("release", release),
-            ("section", "Groups" if subject_type == "group" else "Individual Users"),
-            ("boxes", _boxes(ordered)),
+            ("subjects", ", ".join(subjects)),
+            ("site", site),
+            ("steps", "; ".join(clauses)),
         ),
     )
 

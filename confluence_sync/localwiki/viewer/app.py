@@ -323,6 +323,7 @@ class Viewer:
             labels=self.store.labels("content", page.id),
             properties=self.store.properties("content", page.id),
             versions=self.store.versions(page.id),
+            flavour=self.editor.site.flavour,
         )
         crumbs = [*self._crumbs(page), (f"{self.prefix}/pages/{page.id}", page.title)]
         return self._html(f"{page.title} (page information)", body, crumbs, request)

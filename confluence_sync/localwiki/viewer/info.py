@@ -23,6 +23,21 @@ if TYPE_CHECKING:
     from confluence_sync.localwiki.store.model import Label, Page, Property
 
 
+def editor_of(flavour: str) -> str:
+    """Which editor a page opens in. Cloud has only the cloud editor since April 2026, for
+    pages made through v1 or v2 alike, storage format or not, whatever an ``editor`` property
+    says ("As of April 2026, Confluence notes that Cloud no longer supports the legacy editor
+    and all pages are converted": sphinx-contrib/confluencebuilder 8c07227; "Confluence Data
+    Center utilizes only v1/original editor and Confluence Cloud only supports v2/fabric
+    editor": 884807e). Neither flavour writes an ``editor`` property of its own: the page's
+    properties show one only if a client stored it (docs/how-the-sync-works.md, "Editor")."""
+    return (
+        "cloud editor (the only one since April 2026)"
+        if flavour == "cloud"
+        else ("the Data Center editor (the only one)")
+    )
+
+
 def _rows(pairs: Sequence[tuple[str, str]]) -> str:
     return "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in pairs)
 
@@ -35,6 +50,7 @@ def page_information_html(
     labels: Sequence[Label],
     properties: Sequence[Property],
     versions: Sequence[dict[str, Any]],
+    flavour: str = "dc",
 ) -> str:
     """The body of a page's information view (``prefix`` is the viewer's URL prefix)."""
     page_url = f"{prefix}/pages/{page.id}"
@@ -54,6 +70,7 @@ def page_information_html(
             ("Version", str(page.version)),
             ("Created", f"{escape(page.created_at)} by {escape(page.creator)}"),
             ("Last changed", f"{escape(page.updated_at)} by {escape(page.updater)}"),
+            ("Editor", escape(editor_of(flavour))),
         ]
     )
     label_html = "".join(f'<span class="label">{escape(lb.name)}</span>' for lb in labels)

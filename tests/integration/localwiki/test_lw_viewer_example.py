@@ -179,3 +179,21 @@ def test_the_open_tasks_show_a_task_a_member_added(example: Example) -> None:
         f"Mi., 1. April 2026 {member.display_name} {MARCH}"
     )
     assert f'href="/viewer/pages/{march}"' in row
+
+
+def test_the_sync_s_pages_open_in_the_flavour_s_one_editor_with_no_editor_property(
+    example: Example,
+) -> None:
+    """Cloud has only the cloud editor since April 2026, Data Center only its own: the sync
+    writes no ``editor`` property (docs/how-the-sync-works.md, "Editor"), and the page
+    information says which editor a page opens in."""
+    march = example.page_id("PUUUPX", MARCH)
+    seen = words(example.view(f"/pages/{march}/info"))
+    if example.flavour == "cloud":
+        assert "Editor cloud editor (the only one since April 2026)" in seen
+    else:
+        assert "Editor the Data Center editor (the only one)" in seen
+    store = example.wiki.store
+    pages = [p for s in store.spaces() for p in store.find_pages(space_ids=[s.id], limit=500)]
+    assert pages
+    assert not [p.id for p in pages if store.property("content", p.id, "editor") is not None]

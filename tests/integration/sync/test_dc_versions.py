@@ -80,8 +80,9 @@ def test_first_sync_then_a_no_op_on_every_release(dc: Site) -> None:
     if _rest_permissions(dc):
         assert not grant_steps and ("puu-upx-members", "read") in wiki_grants
     else:
-        # One step per space and subject, in the screen's words, naming space and subject.
-        step = next(m for m in grant_steps if "puu-upx-members on PUUUPX" in m)
+        # One step per space, in the screen's words, naming the space and its subjects.
+        step = next(m for m in grant_steps if "space PUUUPX (group puu-upx-members" in m)
+        assert len([m for m in grant_steps if "permissions of space PUUUPX" in m]) == 1
         assert "under Groups type 'puu-upx-members'" in step and "'All — View'" in step
         assert "in space PUUUPX" in step and "9.1" in step
         assert ("puu-upx-members", "read") not in wiki_grants

@@ -69,7 +69,7 @@ def test_json_has_one_object_with_the_checks_and_the_exit_code(site: Site) -> No
     data = json.loads(output)
     assert code == 9 == data["exit_code"]
     assert [c["name"] for c in data["checks"]][-1] == "accounts"
-    assert all(set(c) == {"name", "ok", "found", "todo"} for c in data["checks"])
+    assert all(set(c) == {"name", "ok", "found", "todo", "warnings"} for c in data["checks"])
     failed = [c for c in data["checks"] if not c["ok"]]
     assert len(failed) == 1 and site.accounts["cherm"] in failed[0]["found"]
     assert data["requests"] > 0
@@ -223,3 +223,35 @@ def test_a_host_that_does_not_resolve_is_named() -> None:
     assert code == 7, output
     (line,) = lines(output, "✗")
     assert line.startswith("✗ connection: the host wiki.example.invalid does not resolve")
+
+
+@pytest.mark.parametrize("release", ["8.1.4", "8.5.9", "9.0.3", "10.0.3"])
+def test_a_data_center_release_without_rest_apis_is_a_warning_of_the_steps_by_hand(
+    release: str,
+) -> None:
+    """A release the sync plans manual steps for passes (a sync can succeed) and warns, in the
+    plan's words, of what the admin will be asked to do by hand; 10.0 has nothing to say."""
+    with LocalWiki(flavour="dc", dc_version=release) as wiki:
+        user, secret = wiki.admin
+        code, output = doctor(wiki.url, "datacenter", user, secret)
+        data = json.loads(doctor(wiki.url, "datacenter", user, secret, "--format", "json")[1])
+    assert code == 0 and "a sync can succeed" in output, output
+    assert lines(output, "✗") == []
+    api = next(line for line in lines(output, "✓") if line.startswith("✓ api:"))
+    warnings = [line.strip()[2:] for line in output.splitlines() if line.startswith("    ! ")]
+    checked = next(c for c in data["checks"] if c["name"] == "api")
+    assert checked["ok"] and checked["warnings"] == warnings
+    if release == "10.0.3":
+        assert api.startswith("✓ api: Data Center 10.0.3: space permissions: REST; group admin")
+        assert warnings == []
+        return
+    assert f"Data Center {release}: space permissions: by hand (no REST before 9.1)" in api
+    assert warnings[0].startswith(f"Data Center {release} has no REST API for space permissions")
+    assert "one per space, for a space admin to do by hand" in warnings[0]
+    assert "(Space tools → Permissions → Edit Permissions)" in warnings[0]
+    if release == "8.1.4":
+        assert "group admin: by hand (no REST before 8.2)" in api
+        assert warnings[1].startswith("Data Center 8.1.4 has no REST API for group admin")
+        assert "(Administration (cog) → User management → Groups)" in warnings[1]
+    else:
+        assert len(warnings) == 1 and "group admin: REST" in api

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from confluence_sync.backends import cloud, scopes
 from confluence_sync.cli import app
+from confluence_sync.localwiki.rules import scopes as scope_rules
 from confluence_sync.localwiki.server import LocalWiki
 
 from .conftest import ACCOUNTS, GROUP, TODAY, Site
@@ -80,6 +81,24 @@ def test_the_example_syncs_through_the_gateway_and_a_no_op_writes_nothing(
     assert all(e["status"] < 400 for e in entries), [e for e in entries if e["status"] >= 400]
 
 
+def test_every_request_of_a_sync_has_its_scopes_named_as_the_specs_give_them(
+    wiki: LocalWiki, tmp_path: Path
+) -> None:
+    """A scope 401 names the missing scope only if ``backends.scopes`` knows the request:
+    every request a first sync sends is there, with the scopes the local wiki (from the same
+    specs) checks."""
+    code, output = _sync(wiki, _example(wiki, tmp_path / "network.yaml"), wiki.admin[1])
+    assert code == 0, output
+    unnamed = set()
+    for entry in wiki.app.entries():  # type: ignore[attr-defined]
+        method, path = entry["method"], entry["path"]
+        api, mount = ("v2", "/wiki/api/v2") if "/wiki/api/v2/" in path else ("v1", "/wiki/rest/api")
+        checked = scope_rules.required(api, method, path.split(mount, 1)[1])
+        if set(scopes.needed(method, path)) != set(checked):
+            unnamed.add((method, re.sub(r"/\d+", "/{id}", path), tuple(sorted(checked))))
+    assert not unnamed, sorted(unnamed)
+
+
 def test_a_member_edit_is_kept_through_the_gateway(wiki: LocalWiki, tmp_path: Path) -> None:
     accounts = {name: wiki.store.create_user(name, "pw-" + name).account_id for name in ACCOUNTS}
     site = Site(wiki, "cloud", tmp_path / "network.yaml", accounts)
@@ -113,17 +132,48 @@ def test_a_scoped_token_missing_a_scope_stops_the_sync_and_names_it(
     assert wiki.app.counts().writes == 0  # type: ignore[attr-defined]
 
 
-def test_a_token_without_a_write_scope_fails_items_and_one_with_the_listed_scopes_syncs(
+def _lock_released(wiki: LocalWiki) -> bool:
+    """Whether the hub's index (space property) holds no live lock."""
+    import json
+
+    with wiki.store._read() as conn:  # the store's own tables: no request in the journal
+        rows = conn.execute(
+            "SELECT value FROM properties WHERE key = 'confluence-sync.index'"
+        ).fetchall()
+    locks = [json.loads(row[0]).get("lock") for row in rows]
+    return all(not lock or lock.get("released") for lock in locks)
+
+
+def test_a_token_without_a_write_scope_stops_the_run_with_exit_8_naming_it(
     wiki: LocalWiki, tmp_path: Path
 ) -> None:
     config = _example(wiki, tmp_path / "network.yaml")
-    # A token that can read but not write pages passes the first request; each page update
-    # is then refused, and the item names the scope it lacks.
+    # A token that can read but not write pages passes the first request and observe; the
+    # first page write is refused. The run stops there (the rest: not done), releases its
+    # lock and ends with the credentials' exit code, naming the scope — not exit 5 with a
+    # failed item per page.
     reader = [s for s in scopes.all_needed() if s != "write:page:confluence"]
     code, output = _sync(wiki, config, wiki.store.create_token("admin", scopes=reader))
-    assert code != 0
-    assert "lacks write:page:confluence, which " in " ".join(output.split())
+    words = " ".join(output.split())
+    assert code == 8, output
+    assert "error: " in output and "lacks write:page:confluence, which " in words
+    refused = [e for e in wiki.app.entries() if e["status"] == 401]  # type: ignore[attr-defined]
+    assert 1 <= len(refused) <= 2, refused  # one per worker that was writing a page, at most
+    assert _lock_released(wiki)
     # The scopes the first-request hint lists are all the sync needs.
     everything = wiki.store.create_token("admin", scopes=scopes.all_needed())
     code, output = _sync(wiki, config, everything)
     assert code == 0, output
+
+
+def test_a_token_without_a_scope_of_a_later_read_ends_with_exit_8_naming_it(
+    wiki: LocalWiki, tmp_path: Path
+) -> None:
+    """The groups are read after the first request (observe): a token without their scope
+    stops before any write, exit 8, the scope named."""
+    config = _example(wiki, tmp_path / "network.yaml")
+    held = [s for s in scopes.all_needed() if s != "read:confluence-groups"]
+    code, output = _sync(wiki, config, wiki.store.create_token("admin", scopes=held))
+    assert code == 8, output
+    assert "lacks read:confluence-groups, which GET" in " ".join(output.split())
+    assert wiki.app.counts().writes == 0  # type: ignore[attr-defined]

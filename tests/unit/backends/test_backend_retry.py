@@ -15,7 +15,9 @@ from confluence_sync.backends.retry import (
     RetryableText,
     RetryPolicy,
     idempotent,
+    idempotent_put,
     parse_retry_after,
+    safe_to_repeat,
     version_guarded,
 )
 from confluence_sync.errors import (
@@ -166,6 +168,44 @@ def test_a_version_guard_is_read_from_the_body(body: object, guarded: bool) -> N
 )
 def test_which_requests_are_safe_to_send_twice(method: str, guarded: bool, safe: bool) -> None:
     assert idempotent(method, guarded=guarded) is safe
+
+
+@pytest.mark.parametrize(
+    ("path", "safe"),
+    [
+        ("rest/api/space/UPX/permissions/group/upx-members/grant", True),
+        ("rest/api/space/UPX/permissions/user/4028ae28915466/revoke", True),
+        ("https://wiki.example/confluence/rest/api/space/UPX/permissions/anonymous/grant", True),
+        ("rest/api/user/cherm/group/upx-members", True),
+        ("rest/api/content/65544/move/append/65540", True),
+        ("rest/api/content/65544/move/before/65540", True),
+        ("rest/api/content/65544", False),  # an update: safe only with its version guard
+        ("rest/api/space/UPX", False),
+        ("rest/api/space/UPX/permissions/group/upx-members/set", False),
+        ("rest/api/content/65544/move/sideways/65540", False),
+        ("rest/api/user/cherm/group/upx-members/extra", False),
+    ],
+)
+def test_the_puts_idempotent_by_definition_are_named_by_their_path(path: str, safe: bool) -> None:
+    assert idempotent_put(path) is safe
+    assert safe_to_repeat("PUT", path, None) is safe
+    assert safe_to_repeat("POST", path, None) is False  # never a POST, whatever its path
+
+
+def test_a_version_guard_makes_any_put_safe_to_repeat() -> None:
+    assert safe_to_repeat("put", "rest/api/content/1", {"version": {"number": 2}})
+    assert not safe_to_repeat("PUT", "rest/api/content/1", {"title": "x"})
+
+
+def test_an_idempotent_put_is_retried_and_its_repeat_answer_is_the_result(
+    policy: RetryPolicy,
+) -> None:
+    """A grant that landed before a reset: the repeat answers 204 (None) like the first."""
+    send = Script(TransportError("grant", "reset", cause="reset"), server(503), None)
+    path = "rest/api/space/UPX/permissions/group/wg/grant"
+    guarded = safe_to_repeat("PUT", path, [{"operationKey": "read"}])
+    assert Retrier(policy).run("PUT", "grant", send, guarded=guarded) is None
+    assert send.calls == 3
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,7 @@ def test_before_9_1_grants_are_manual_steps_and_groups_stay_rest(wiki: FakeWiki)
     steps = [c for c in plan.changes if isinstance(c, Note) and c.status == "manual"]
     step = next(s for s in steps if "group puu-upx-members" in s.item and GROUP in s.item)
     assert "Space tools → Permissions → Edit Permissions" in step.reason
-    assert "(9.0.3)" in step.reason and f"in space {GROUP}" in step.reason
+    assert "Data Center 9.0.3" in step.reason and f"in space {GROUP}" in step.reason
     assert not [r for r in results if r.failed]
     assert wiki.groups["puu-upx-members"] == {"cherm", "sluedtke"}
 

@@ -313,5 +313,8 @@ def move_content(ctx: Ctx, page_id: int, position: str, target_id: int) -> Respo
     page = readable_page(ctx, page_id)
     readable_page(ctx, target_id)
     require(ctx, page.space_id, "create", "page")
+    # A repeat of a move that landed answers 200 again: the spec's refusals are a title taken
+    # in the target, a loop, restrictions (400), rights (403), a missing page (404), none
+    # "already there" (cloud-v1.json); the page stays where the first put it.
     ctx.store.move_page(page_id, position, target_id, ctx.username)
     return respond({"pageId": str(page_id)})

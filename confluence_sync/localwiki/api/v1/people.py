@@ -281,6 +281,8 @@ def remove_member_by_name(ctx: Ctx) -> Response:
 def add_member_dc(ctx: Ctx, username: str, group: str) -> Response:
     require_dc(ctx, GROUP_ADMIN_SINCE)  # DC 8.2+ (site.py); Cloud unversioned
     require_admin(ctx)
+    # "This method is idempotent i.e., if the membership already exists then no action will
+    # be taken" (dc-10.0.3.json): a repeat answers 204 like the first.
     ctx.store.add_member(_group(ctx, name=group).name, username)
     return respond(None, 204)
 
