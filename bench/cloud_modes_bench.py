@@ -34,9 +34,7 @@ PROFILES = {
 
 def _count(run: SyncRun, suffix: str) -> int:
     return sum(
-        1
-        for e in run.entries
-        if e["method"] == "POST" and e["path"].split("?")[0].endswith(suffix)
+        1 for e in run.entries if e["method"] == "POST" and e["path"].split("?")[0].endswith(suffix)
     )
 
 

@@ -23,7 +23,7 @@ the payload. For each entry, if roleId is provided the principal is assigned to 
 roleId is omitted, the role assignment for that principal is removed" (the spec as
 sofq/confluence-cli#46 and confluence.js ``setSpaceRoleAssignments`` quote it; CONFCLOUD-83797's
 workaround). So every subject whose grants change this run goes into one POST per space.
-Imports: ``contract``, ``permissions``, ``transport``, ``writes`` and ``wiki`` (values, levels).
+Imports: ``errors``, ``permissions``, ``transport``, ``writes`` and ``wiki`` (values, levels).
 """
 
 from __future__ import annotations
