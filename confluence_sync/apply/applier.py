@@ -271,8 +271,7 @@ class Applier:
         extra = set(books.kept.get(key, set()))  # what stays of the grants the sync did not make
         batching = self.writer.capabilities.batch_grants
         batches = _by_subject(changes) if batching else {}
-        # Every grant change of the space in one request where the site sets them per space
-        # (Cloud's role assignments); the mode is asked only when a grant changes.
+        # All grant changes in one request where a site sets them per space (Cloud's roles).
         together = [c for c in changes if isinstance(c, AddGrant | RevokeGrant)]
         per_space = bool(together) and self.writer.capabilities.grants_per_space
         for change in changes:
