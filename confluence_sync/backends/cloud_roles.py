@@ -15,8 +15,9 @@ read, write, admin) map to roles by the roles' permission ids (``operation/targe
 fewest permissions that holds every id the level needs (``NEEDS``), so read is a Viewer-like
 role, write a Collaborator-like one, admin the Admin role. Read back, a role stands for the
 highest level it covers; a role that covers none is kept visible as the grant
-``native:role/<id>``, so it can still be removed. Assignments of access classes (all licensed
-users, anonymous) name no user or group and are not listed as grants.
+``native:role/<id>``, so it can still be removed. An access class's assignment (all licensed
+users, anonymous: the defaults of a space made by hand) is a grant of the subject type
+``access_class``, so the plan reports it as not the sync's, or revokes it on request.
 
 Writing: ``POST /spaces/{id}/role-assignments`` "sets space role assignments as specified in
 the payload. For each entry, if roleId is provided the principal is assigned to that role. If
@@ -44,6 +45,11 @@ from .writes import q
 V2 = "api/v2"
 MODES = ("PRE_ROLES", "ROLES_TRANSITION", "ROLES")
 _NATIVE_ROLE = "native:role/"
+_KINDS: Mapping[str, SubjectType] = {
+    "USER": "user",
+    "GROUP": "group",
+    "ACCESS_CLASS": "access_class",
+}
 # Editing is its own permission with roles ("Edit content", "Edit blogs": the permissions
 # roles added beside the legacy ones, support.atlassian.com … what-are-confluences-roles), so
 # our write and blog need it beside the create of the legacy table.
@@ -110,7 +116,7 @@ class SpaceRoles:
         self._lock = threading.Lock()
         self._mode: str | None = None
         self._roles: tuple[Role, ...] | None = None
-        # space id → {(USER|GROUP, principal id): role id}
+        # space id → {(USER|GROUP|ACCESS_CLASS, principal id): role id}
         self.assignments: dict[str, dict[tuple[str, str], str]] = {}
 
     def mode(self) -> str:
@@ -149,7 +155,7 @@ class SpaceRoles:
         for item in results:
             principal = item.get("principal") or {}
             kind = str(principal.get("principalType", ""))
-            if kind in ("USER", "GROUP") and item.get("roleId"):
+            if kind in _KINDS and item.get("roleId"):
                 found[(kind, str(principal.get("principalId", "")))] = str(item["roleId"])
         self.assignments[space_id] = found
         return found
@@ -157,12 +163,12 @@ class SpaceRoles:
     def grants(
         self, space_id: str, space_key: str, group_names: Callable[[], Mapping[str, str]]
     ) -> list[Grant]:
-        """The space's user and group assignments as grants (groups by name)."""
+        """The space's assignments as grants (groups by name, access classes by their id)."""
         found = self.read(space_id, space_key)
         names = group_names() if any(kind == "GROUP" for kind, _ in found) else {}
         out: set[Grant] = set()
         for (kind, ident), role_id in found.items():
-            subject_type: SubjectType = "user" if kind == "USER" else "group"
+            subject_type = _KINDS[kind]
             subject = names.get(ident, ident) if kind == "GROUP" else ident
             out |= role_grants(subject_type, subject, self.role(role_id), role_id)
         return sorted(out)
@@ -181,8 +187,8 @@ class SpaceRoles:
         entries: list[dict[str, Any]] = []
         after: dict[tuple[str, str], str | None] = {}
         for subject_type, subject in subjects:
-            kind = "USER" if subject_type == "user" else "GROUP"
-            ident = subject if kind == "USER" else group_id(subject)
+            kind = next(k for k, t in _KINDS.items() if t == subject_type)
+            ident = group_id(subject) if kind == "GROUP" else subject
             held = current.get((kind, ident))
             mine = (subject_type, subject)
             ops: set[str] = set()

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from confluence_sync.localwiki.server import LocalWiki
-from confluence_sync.localwiki.store.roles import SYSTEM_ROLES
+from confluence_sync.localwiki.store.roles import SYSTEM_ROLES, default_assignments
 from confluence_sync.run import RunResult
 from tests.chaos.test_sync_chaos import scenario
 
@@ -166,26 +166,36 @@ def test_roles_mode_refuses_v1_grants_and_the_sync_never_sends_one(tmp_path: Pat
         assert answer.status_code == 400 and "role" in answer.json()["message"]
 
 
-def test_a_role_someone_assigned_by_hand_is_kept_and_reported(tmp_path: Path) -> None:
-    """A role the sync did not give, on a space that existed before: kept, named in the plan
-    (as a grant the sync did not make), revoked only on request."""
+def test_roles_on_a_space_made_by_hand_are_kept_and_reported(tmp_path: Path) -> None:
+    """A space that existed before, with the default roles a space made by hand gets (all
+    licensed users Collaborator) and a role given by hand: kept, named in the plan as grants
+    the sync did not make, and revoked only on request — then only the config's people read."""
     for site in _site("ROLES", tmp_path):
         site.write_config()
         store = site.wiki.store
         admin, guest = store.user_by_name("admin"), store.create_user("gast", "pw-gast")
         assert admin is not None
         made = store.create_space_with_roles(
-            key=GROUP, name="Arbeitskreis", creator=admin, assignments=[("USER", "1", "327681")]
+            key=GROUP,
+            name="Arbeitskreis",
+            creator=admin,
+            assignments=default_assignments(admin, private=False),
         )
         store.set_role_assignments(made.id, [("USER", str(guest.id), SYSTEM_ROLES[3].id)])
+        store.create_user("aussen", "pw-aussen")
         result = site.sync()
         assert not _failures(result)
-        kept = [r for r in result.results if r.status == "skipped" and guest.account_id in r.item]
-        assert kept and "--revoke-extra-grants" in kept[0].reason
+        kept = [r for r in result.results if r.status == "skipped"]
+        named = " | ".join(f"{r.item}: {r.reason}" for r in kept)
+        assert guest.account_id in named and "access_class all-licensed-users" in named, named
+        assert "--revoke-extra-grants" in named
         assert _roles(site, GROUP)["gast"] == "Viewer"
+        assert site.member_backend("aussen").reader.get_space(GROUP) is not None
         cleaned = site.sync(revoke_extra_grants=True)
         assert not _failures(cleaned)
-        assert "gast" not in _roles(site, GROUP)
+        assert set(_roles(site, GROUP)) == {"admin", "netzwerkbuero", "puu-upx-members"}
+        assert site.member_backend("aussen").reader.get_space(GROUP) is None
+        assert site.member_backend("cherm").reader.get_space(GROUP) is not None
 
 
 def _chaos_state(site: Site) -> dict[str, Any]:
