@@ -289,7 +289,7 @@ def sync_run(
     ]
     rest = Plan(tuple(c for c in plan.changes if c not in first), plan.managed_pages)
     for change in first:
-        if not applier.create_space(change):
+        if not applier.create_space(change, rest.changes):  # with the grants it can carry
             result.results = applier.results + _planned(rest)
             _count(result, reader.counter, start)
             return result

@@ -1,7 +1,7 @@
 """Applying a plan: the only part of the engine that writes.
 
 - ``applier``: order, worker threads, results, stopping (Ctrl-C, a lost lock);
-- ``pages``: page creates, updates, archives and their marker properties;
+- ``pages``: page creates, updates, archives, and the marker where one proves ownership;
 - ``ledger``: each working group's index property at the end of a run;
 - ``lock``: the run lock on the hub's index (one sync per network at a time);
 - ``books``: what the run has done so far, shared by the three above;

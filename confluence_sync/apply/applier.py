@@ -19,10 +19,17 @@ The applier owns the order, the threads, the results and stopping; the page writ
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from confluence_sync.apply.books import Books
+from confluence_sync.apply.grants import (
+    TAKEN_BY_CREATE,
+    await_groups,
+    by_subject,
+    for_create,
+    subject_of,
+)
 from confluence_sync.apply.ledger import IndexWriter, still_recorded
 from confluence_sync.apply.lock import HeldLock, LockLostError
 from confluence_sync.apply.pages import PageWriter
@@ -49,19 +56,6 @@ from confluence_sync.state.ledger import SpaceIndex
 from confluence_sync.state.observe import WikiState
 from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.values import Grant
-
-
-def _subject_of(change: AddGrant | RevokeGrant) -> tuple[str, str, str]:
-    return (change.kind, change.grant.subject_type, change.grant.subject)
-
-
-def _by_subject(changes: list[Change]) -> dict[tuple[str, str, str], list[AddGrant | RevokeGrant]]:
-    """Grants and revokes of one space grouped per subject, in plan order (read first)."""
-    batches: dict[tuple[str, str, str], list[AddGrant | RevokeGrant]] = {}
-    for change in changes:
-        if isinstance(change, AddGrant | RevokeGrant):
-            batches.setdefault(_subject_of(change), []).append(change)
-    return batches
 
 
 def _join(jobs: Sequence[Future[None]]) -> None:
@@ -196,8 +190,8 @@ class Applier:
             # Groups are independent of each other: in parallel, each in plan order (create
             # first). They are queued before the spaces, so a space worker that waits for them
             # below only waits for groups already running on other workers (no deadlock).
-            jobs += [pool.submit(self._group_changes, c) for c in by_group.values()]
-            group_jobs = list(jobs)
+            group_jobs = {g: pool.submit(self._group_changes, c) for g, c in by_group.items()}
+            jobs += list(group_jobs.values())
             jobs += [
                 pool.submit(self._space, key, by_space.get(key, []), created.get(key), group_jobs)
                 for key in keys
@@ -219,15 +213,25 @@ class Applier:
         for change in changes:
             self._run(change, lambda c=change: self._group(c))  # type: ignore[misc]
 
-    def create_space(self, change: CreateSpace) -> bool:
-        """Create one space now (the engine creates the hub before taking the lock)."""
-        if self._run(change, lambda: self._create_space(change)):
+    def create_space(self, change: CreateSpace, changes: Sequence[Change] = ()) -> bool:
+        """Create one space now (the engine creates the hub before taking the lock), with
+        the grants of ``changes`` (the plan's) that its create can carry."""
+        grants = self._for_create(change.space, changes)
+        if self._run(change, lambda: self._create_space(change, grants)):
             return True
         self.failed_spaces.add(change.space)
         return False
 
-    def _create_space(self, change: CreateSpace) -> None:
-        info = self.writer.create_space(change.space, change.name, change.description)
+    def _for_create(self, key: str, changes: Sequence[Change]) -> list[Grant]:
+        if not self.writer.capabilities.grants_in_space_create:
+            return []
+        return for_create([c for c in changes if c.space == key])
+
+    def _create_space(self, change: CreateSpace, grants: list[Grant]) -> None:
+        info, taken = self.writer.create_space_with_grants(
+            change.space, change.name, change.description, grants
+        )
+        self.books.taken[change.space] = taken  # one space per worker: its own key
         self.books.space_created(change.space, info.homepage_id)
 
     def _group(self, change: EnsureGroup | MemberChange) -> None:
@@ -250,13 +254,15 @@ class Applier:
         key: str,
         changes: list[Change],
         create: CreateSpace | None = None,
-        groups: Sequence[Future[None]] = (),
+        groups: Mapping[str, Future[None]] | None = None,
     ) -> None:
-        """One space on its own worker: create it (so creating spaces is parallel from the
-        start), then, once every group exists (a grant may name one), the rest in plan order."""
+        """One space on its own worker: create it (once the groups its grants name exist,
+        ``apply.grants``), then, once every group exists, the rest in plan order."""
+        groups = groups or {}
         if create is not None:
-            self.create_space(create)
-        wait(groups)
+            await_groups(self._for_create(key, changes), groups)
+            self.create_space(create, changes)
+        wait(list(groups.values()))
         books = self.books
         observed = self.state.spaces[key]
         exists = observed.info is not None or key in books.created
@@ -269,21 +275,30 @@ class Applier:
         )
         granted = still_recorded(observed) if observed.info else set()
         extra = set(books.kept.get(key, set()))  # what stays of the grants the sync did not make
+        taken = books.taken.get(key, frozenset())
         batching = self.writer.capabilities.batch_grants
-        batches = _by_subject(changes) if batching else {}
+        batches = by_subject(changes, taken) if batching else {}
         # All grant changes in one request where a site sets them per space (Cloud's roles).
-        together = [c for c in changes if isinstance(c, AddGrant | RevokeGrant)]
+        together = [
+            c
+            for c in changes
+            if isinstance(c, AddGrant | RevokeGrant)
+            and not (isinstance(c, AddGrant) and c.grant in taken)
+        ]
         per_space = bool(together) and self.writer.capabilities.grants_per_space
         for change in changes:
             if key in self.failed_spaces:
                 self._record(change, "failed", f"space {key} could not be created")
                 continue
-            if isinstance(change, AddGrant | RevokeGrant) and per_space:
+            if isinstance(change, AddGrant) and change.grant in taken:
+                if self._run(change, lambda: TAKEN_BY_CREATE):
+                    granted.add(change.grant)
+            elif isinstance(change, AddGrant | RevokeGrant) and per_space:
                 if together and not self._grant_batch(key, together, granted, per_space=True):
                     extra |= {c.grant for c in together if isinstance(c, RevokeGrant) and c.extra}
                 together = []  # sent with the space's first grant change
             elif isinstance(change, AddGrant | RevokeGrant) and batching:
-                batch = batches.pop(_subject_of(change), [])
+                batch = batches.pop(subject_of(change), [])
                 if batch and not self._grant_batch(key, batch, granted):
                     extra |= {c.grant for c in batch if isinstance(c, RevokeGrant) and c.extra}
             elif isinstance(change, AddGrant):

@@ -27,6 +27,8 @@ class Books:
     extra: dict[str, frozenset[Grant]] = field(default_factory=dict)
     kept: dict[str, set[Grant]] = field(default_factory=dict)
     created: set[str] = field(default_factory=set)  # spaces this run created
+    # The grants a space's create carried (Cloud): done without a request of their own.
+    taken: dict[str, frozenset[Grant]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod

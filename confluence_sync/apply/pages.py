@@ -1,12 +1,17 @@
 """Applying page changes: create (or take over a new space's home page), update managed
-regions, archive, and keep each page's marker property in step.
+regions, archive, and write the marker property where one proves ownership.
 
 Owns the page writes of a run; the applier hands it the changes one by one and the shared
-:class:`~confluence_sync.apply.books.Books`, where it keeps each page's record. Every write here
-is safe to repeat on the next run: a create is looked up by our marker before it is sent again,
-an update after a 409 is re-checked against what members changed meanwhile, and a marker whose
-remembered version is stale is re-read. May import wiki/, state/, wanted/, plan/ and the
-backend contract; nothing above apply/.
+:class:`~confluence_sync.apply.books.Books`, where it keeps each page's record (the index
+written at the end of the space records it). A created page gets no marker: the index records
+it, and until the index is written a page cut off there is recognised by its body or its
+author (``plan.pages``). A marker is written where the sync's authorship cannot vouch for the
+page: adoption, archiving, un-archiving, and a rename of a page that has one. Every write here
+is safe to repeat on the next run: a create whose answer was lost is recognised by the
+backend (this title, version 1, our parent, saved by the sync account) before it is sent
+again, an update after a 409 is re-checked against what members changed meanwhile, and a
+marker whose remembered version is stale is re-read. May import wiki/, state/, wanted/, plan/
+and the backend contract; nothing above apply/.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from confluence_sync.backends.contract import WikiReader, WikiWriter
 from confluence_sync.errors import ConflictError, ConfluenceSyncError
 from confluence_sync.plan.notes import UNKNOWN_EDITOR, edited, fill
 from confluence_sync.plan.page_changes import ArchivePage, CreatePage, UpdatePage
-from confluence_sync.state.ledger import MARKER_KEY, PageRecord, record_from_marker
+from confluence_sync.state.ledger import MARKER_KEY, PageRecord
 from confluence_sync.wiki.inline_comments import rewrite_region
 from confluence_sync.wiki.regions import region_verdict, scan_regions
 from confluence_sync.wiki.values import Page, PageInfo, PageUpdate, Property
@@ -51,20 +56,17 @@ class PageWriter:
             raise SkipError(f"parent page {parent} does not exist (failed or blocked)")
         return record.page_id
 
-    def _finder(self, space: str, title: str, identity: str) -> Callable[[], PageInfo | None]:
-        def find_existing() -> PageInfo | None:
-            found = self.reader.find_page_by_title(space, title)
-            if found is None:
-                return None
-            prop = self.reader.get_page_property(found.id, MARKER_KEY)
-            record = record_from_marker(found.id, prop) if prop else None
-            # Our create landed although we saw an error. (A create that landed without its
-            # marker — Cloud adds properties afterwards — is the backend's to recognise.)
-            return found if record is not None and record.identity == identity else None
-
-        return find_existing
+    @staticmethod
+    def _no_complete_page() -> PageInfo | None:
+        """Asked before a create is sent again: is there a complete page of ours already?
+        Never, without a marker to show it — the backend then recognises a create that
+        landed unanswered by what was sent (``RestWriter._fresh_orphan``) and completes it
+        (its labels); with no such lookup at all the create would not be retried."""
+        return None
 
     def create(self, key: str, change: CreatePage) -> str | None:
+        # No marker (marker_version 0): the index written at the end of the space records the
+        # page; a run cut off before that finds it by its body or its author (plan.pages).
         record = PageRecord(
             change.identity,
             "",
@@ -72,6 +74,7 @@ class PageWriter:
             change.page_kind,
             change.regions,
             change.labels,
+            marker_version=0,
             outside=change.outside,
             day=change.wanted.day,
         )
@@ -94,12 +97,8 @@ class PageWriter:
             record = replace(record, page_id=info.id, version=info.version)
             if info.version != base + 1:
                 record = replace(record, outside="")
-            prop = self.writer.set_page_property(
-                info.id, MARKER_KEY, record.marker_value(), current=None
-            )
             if change.labels:
                 self.writer.add_labels(info.id, sorted(change.labels))
-            record = replace(record, marker_version=prop.version, marker_id=prop.id)
         else:
             parent_id = self._parent_id(key, change.parent)
             info = self.writer.create_page(
@@ -108,8 +107,7 @@ class PageWriter:
                 change.body,
                 parent_id=parent_id,
                 labels=sorted(change.labels),
-                properties={MARKER_KEY: record.marker_value()},
-                find_existing=self._finder(key, change.title, change.identity),
+                find_existing=self._no_complete_page,
             )
             record = replace(record, page_id=info.id, version=info.version)
         self.records[key][change.identity] = record
@@ -194,19 +192,22 @@ class PageWriter:
             outside=change.outside if version == expected else "",
             day=change.wanted.day,
         )
-        if (
-            old is None
-            or old.page_id != change.page_id
-            or old.archived
-            or change.adopt
-            or old.renamed_from  # the marker still names the identity the page had
-        ):
-            # The marker proves ownership: written when the page becomes ours (adopted, or
-            # our create whose marker was lost) or leaves the archive. A plain update only
-            # changes the index (see ``index``): one request per changed page saved.
+        same_page = old is not None and old.page_id == change.page_id
+        marked = old is not None and same_page and old.marked
+        if change.adopt or (marked and old is not None and (old.archived or old.renamed_from)):
+            # The marker proves ownership where the sync's authorship cannot: an adopted page
+            # (someone else made it), and a marker that would now be wrong — it says
+            # "archived", or names the identity the page had. A page we made and recovered
+            # (plan.pages) stays unmarked; a plain update only changes the index (see
+            # ``index``): one request per changed page saved.
             self._write_marker(key, record, old)
         else:
-            record = replace(record, marker_version=old.marker_version, marker_id=old.marker_id)
+            kept = old if marked and old is not None else None
+            record = replace(
+                record,
+                marker_version=kept.marker_version if kept else 0,
+                marker_id=kept.marker_id if kept else "",
+            )
             self.records[key][record.identity] = record
         return None
 
@@ -231,9 +232,15 @@ class PageWriter:
 
     def _write_marker(self, key: str, record: PageRecord, old: PageRecord | None) -> None:
         current: Property | None = None
-        if old is not None and old.page_id == record.page_id:
+        known = old is not None and old.page_id == record.page_id
+        if known and old is not None and old.marked:
             current = old.marker_property()
-        if current is None or (not current.id and self.reader.capabilities.flavour == "cloud"):
+        # Read first unless the record knows: a marked page whose Cloud property id it lacks,
+        # or a page it knows nothing of. A page the index records unmarked gets its first
+        # marker without a read (one there after all: the create meets 409, read below).
+        if (current is None and not known) or (
+            current is not None and not current.id and self.reader.capabilities.flavour == "cloud"
+        ):
             current = self.reader.get_page_property(record.page_id, MARKER_KEY)
         try:
             prop = self.writer.set_page_property(

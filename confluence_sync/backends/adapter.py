@@ -25,7 +25,6 @@ from confluence_sync.wiki.values import (
     UserInfo,
 )
 
-from .answers import space_from_create
 from .contract import Capabilities, Recheck, WikiReader, WikiWriter
 from .retry import version_guarded
 from .transport import Transport
@@ -36,6 +35,7 @@ from .writes import (
     label_payload,
     remove_label_v1,
     same_property,
+    send_space_create,
     space_create_payload,
     write_with_recheck,
 )
@@ -257,23 +257,8 @@ class RestWriter(WikiWriter, Generic[ReaderT]):
         # (typically every licensed user reads and writes), and a working group's minutes
         # are members-only. ``/space/_private`` (Cloud v1 and DC) leaves only the creator —
         # the sync account — whose rights stay; the config's grants follow.
-        data = self.transport.call(
-            "POST",
-            f"{V1}/space/_private",
-            what=f"space {key}",
-            json=space_create_payload(key, name, description),
-            find_existing=lambda: self.reader.get_space(key, fresh=True),
-        )
-        # The answer is the space with its home page: no read after it. On Cloud the v1
-        # answer's id is the id v2 addresses the space by (one space, one number).
-        space = space_from_create(data, key)
-        if space is not None:
-            self.reader.remember_space(key, space)
-        else:
-            space = self.reader.get_space(key, fresh=True)
-        if space is None:
-            raise NotFoundError(f"space {key}", 404, "created but not readable", "check the logs")
-        return space
+        body = space_create_payload(key, name, description)
+        return send_space_create(self.transport, self.reader, key, "space/_private", body)[0]
 
     def update_page(self, update: PageUpdate, *, recheck: Recheck | None = None) -> PageInfo:
         # Every page PUT names its version (n+1): safe to retry, a landed one answers 409.

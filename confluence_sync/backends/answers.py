@@ -63,6 +63,19 @@ def editor_of(data: dict[str, Any]) -> str:
     return str(by.get("username") or by.get("accountId") or by.get("displayName") or "")
 
 
+def creator_of(data: dict[str, Any]) -> str:
+    """Who created the page: Cloud v2 ``authorId`` ("The account ID of the user who created
+    this page originally", cloud-v2.json PageSingle), DC/v1 ``history.createdBy`` (a Person,
+    dc-10.0.3.json History) where ``history`` was expanded; "" when the answer omits it."""
+    if data.get("authorId"):
+        return str(data["authorId"])
+    history = data.get("history") or {}
+    by = history.get("createdBy") if isinstance(history, dict) else None
+    if not isinstance(by, dict):
+        return ""
+    return str(by.get("username") or by.get("accountId") or by.get("userKey") or "")
+
+
 def saved_at(data: dict[str, Any]) -> str:
     """When the version in a content object was saved: DC/v1 ``version.when``, v2
     ``version.createdAt``."""

@@ -12,7 +12,7 @@ CHANGE-2520 and answers 410 where removed) and then addressed by their id only.
 
 v2 addresses spaces by id: ``get_space`` resolves key → id once and caches it. v2 takes no
 labels or properties in a page create, so a new page costs 1 request + 1 for its labels +
-1 per property (the marker is written first, so an interrupted create is still ours).
+1 per property asked for (the engine asks for none: the index records the page).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from confluence_sync.wiki.values import (
 
 from . import permissions
 from .adapter import RestReader
-from .answers import editor_of, global_labels, labels_of, saved_at, version_of
+from .answers import creator_of, editor_of, global_labels, labels_of, saved_at, version_of
 from .cloud_roles import SpaceRoles
 from .contract import Capabilities
 from .transport import Transport
@@ -45,6 +45,7 @@ CAPABILITIES = Capabilities(
     flavour="cloud",
     supports_templates=True,
     move_adds_version=False,
+    grants_in_space_create=True,
 )
 _LIMIT = 250  # v2's maximum page size
 
@@ -113,6 +114,7 @@ class CloudReader(RestReader):
             last_editor=editor_of(data),
             saved_at=saved_at(data),
             labels=labels_of(data.get("labels")),
+            created_by=creator_of(data),
         )
 
     def list_pages(self, space_key: str) -> list[PageInfo]:

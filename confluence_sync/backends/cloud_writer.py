@@ -29,13 +29,62 @@ from confluence_sync.wiki.values import (
 from . import permissions
 from .adapter import RestWriter
 from .cloud import V2, CloudReader, _space, property_of, template_of
-from .writes import V1, label_payload, q
+from .writes import V1, label_payload, q, send_space_create, space_create_payload
 
 _NO_SPACE = SpaceInfo(key="", id="", name="", homepage_id=None)
 
 
 class CloudWriter(RestWriter[CloudReader]):
     """Writes to a Cloud site; reads it needs go through its reader."""
+
+    def create_space_with_grants(
+        self, key: str, name: str, description: str, grants: Sequence[Grant]
+    ) -> tuple[SpaceInfo, frozenset[Grant]]:
+        """v1 ``POST /space`` with ``permissions``: the space gets "only the provided set of
+        permissions, not including the default space permissions" (cloud-v1.json
+        ``SpaceCreate``) — private as ``/space/_private`` makes it, in one request instead of
+        one per grant. The creator is not added unless listed (a create without itself left
+        "no one able to access/see the created space": community.developer.atlassian.com
+        /t/how-to-create-a-space-with-permissions/40395), so the sync account lists every
+        right ``_private`` would have given it (``permissions.CLOUD_CREATOR_PAIRS``).
+
+        Taken into the create: grants of users (preflight has resolved every account the
+        plan names) and of groups that exist now (the reader's cache: observed, or made by
+        ``ensure_group`` this run); the rest follow grant by grant. Not used, and the space
+        made private as before: when the capability is off (space-role mode ``ROLES``), when
+        the sync account has no accountId to list itself by, and after a 400 — an entry
+        the site refuses must not cost the space. A create whose answer was lost and whose
+        space a retry found reports no grant as taken: they are sent again, and Cloud's
+        "already exists" is their success."""
+        me = next((i for i in self.reader.self_identities() if "@" not in i), "")  # accountId
+        if not self.capabilities.grants_in_space_create or not me or self._roles_only():
+            return super().create_space_with_grants(key, name, description, grants)
+        taken = frozenset(
+            g
+            for g in grants
+            if g.subject_type == "user" or (g.subject_type == "group" and self._group_known(g))
+        )
+        body = {
+            **space_create_payload(key, name, description),
+            "permissions": permissions.cloud_space_create_permissions(sorted(taken), me),
+        }
+        try:
+            space, answered = send_space_create(self.transport, self.reader, key, "space", body)
+        except BadRequestError as error:
+            if "exist" in error.message.lower():
+                raise  # "the space already exists": the same answer without the list
+            return self.create_space(key, name, description), frozenset()
+        return space, taken if answered else frozenset()
+
+    def _roles_only(self) -> bool:
+        """A tenant in space-role mode ROLES: no v1 permission, in a create or on its own; the
+        space is made by ``create_space`` and the grants follow as role assignments."""
+        return self.reader.roles.mode() == "ROLES"
+
+    def _group_known(self, grant: Grant) -> bool:
+        """Whether the group exists, from what this run already knows (no request: observe
+        looked every configured group up, ``ensure_group`` records the ones it makes)."""
+        return grant.subject in self.reader._group_ids
 
     def _post_page(self, space_key: str, title: str, body: str, parent_id: str | None) -> PageInfo:
         payload: dict[str, Any] = {
@@ -155,7 +204,7 @@ class CloudWriter(RestWriter[CloudReader]):
         as one role-assignment POST. Not ``roleAssignments`` in the create: that answers 500
         on some tenants (CONFCLOUD-83797, "the same request without roleAssignments
         succeeds"). Else v1, as ``RestWriter`` sends it."""
-        if self.reader.roles.mode() != "ROLES":
+        if not self._roles_only():
             return super().create_space(key, name, description)
         payload: dict[str, Any] = {"key": key, "name": name, "createPrivateSpace": True}
         if description:
@@ -178,7 +227,7 @@ class CloudWriter(RestWriter[CloudReader]):
         """ROLES mode: every subject whose grants change in one ``POST /spaces/{id}/role-
         assignments`` (``cloud_roles``); a set is safe to send again, so it is retried like a
         read. Else per subject, one v1 request per permission."""
-        if self.reader.roles.mode() != "ROLES":
+        if not self._roles_only():
             super().set_grants(space_key, add, revoke)
             return
         if not add and not revoke:
@@ -199,7 +248,7 @@ class CloudWriter(RestWriter[CloudReader]):
         self.reader.roles.wrote(space_id, after)
 
     def grant(self, space_key: str, grant: Grant) -> None:
-        if self.reader.roles.mode() == "ROLES":
+        if self._roles_only():
             self.set_grants(space_key, [grant], [])
             return
         key, target = permissions.to_cloud(grant.operation)
@@ -221,7 +270,7 @@ class CloudWriter(RestWriter[CloudReader]):
             )
 
     def revoke(self, space_key: str, grant: Grant) -> None:
-        if self.reader.roles.mode() == "ROLES":
+        if self._roles_only():
             self.set_grants(space_key, [], [grant])
             return
         native_id = grant.native_id

@@ -2,8 +2,9 @@
 
 Everything goes through ``/rest/api`` below the context root.
 
-Data Center ignores labels and properties in a create, so a new page costs the create, its
-marker property and (if it has any) one label request (``RestWriter.create_page``). The page
+Data Center ignores labels and properties in a create, so a new page costs the create and
+(if it has any) one label request (``RestWriter.create_page``; the engine sends no property:
+the index records the page). The page
 listing expands each page's labels, so a label missing from a page is seen without a read
 per page. Space permissions use the DC REST grant/revoke endpoints
 (``/space/{key}/permissions/{user|group}/…/grant``), which take the userKey for users and
@@ -39,7 +40,7 @@ from confluence_sync.wiki.values import (
 
 from . import permissions
 from .adapter import RestReader
-from .answers import editor_of, global_labels, labels_of, saved_at, version_of
+from .answers import creator_of, editor_of, global_labels, labels_of, saved_at, version_of
 from .contract import Capabilities, UnsupportedOperationError
 from .transport import Transport
 from .writes import V1, q
@@ -48,8 +49,11 @@ CAPABILITIES = Capabilities(
     flavour="datacenter",
     supports_templates=False,
     batch_grants=True,
+    grants_in_space_create=True,  # 9.1+: set right after the create (datacenter_writer)
 )
-_PAGE_EXPAND = "version,ancestors,space,metadata.labels"
+# ``history``: its ``createdBy`` says whether the sync account made a page it has no index
+# record of (plan.pages, recovery without a marker); same request, no extra read.
+_PAGE_EXPAND = "version,ancestors,space,metadata.labels,history"
 _LIST_LIMIT = 200
 
 
@@ -67,6 +71,7 @@ def page_info(data: dict[str, Any], space_key: str = "") -> PageInfo:
         last_editor=editor_of(data),
         saved_at=saved_at(data),
         labels=labels_of((data.get("metadata") or {}).get("labels")),
+        created_by=creator_of(data),
     )
 
 

@@ -9,7 +9,10 @@ can still list or revoke it.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Iterable
+from typing import Any, Final
+
+from confluence_sync.wiki.values import Grant
 
 # ours → (Cloud key, Cloud target), (DC operationKey, DC targetType)
 _TABLE: Final[dict[str, tuple[tuple[str, str], tuple[str, str] | None]]] = {
@@ -72,3 +75,60 @@ def to_dc(operation: str) -> tuple[str, str]:
     if pair is None:
         raise ValueError(f"space operation {operation!r} does not exist on Data Center")
     return pair
+
+
+# What the sync account holds in a space it creates with its grants (Cloud v1 ``POST /space``
+# with ``permissions``): every combination the v1 docs call valid for a space permission
+# ("'create': 'page', 'blogpost', 'comment', 'attachment' · 'read': 'space' · 'delete':
+# 'page', 'blogpost', 'comment', 'attachment', 'space' · 'export' · 'administer' · 'archive':
+# 'page' · 'restrict_content': 'space'", developer.atlassian.com v1 "Add new permission to
+# space"), i.e. what ``/space/_private`` gives its creator ("permissions set to the current
+# user only"). A create with a list gives the creator nothing unless listed (cloud-v1.json
+# ``SpaceCreate``: "only the provided set"), so the sync lists itself and keeps control.
+CLOUD_CREATOR_PAIRS: Final[tuple[tuple[str, str], ...]] = (
+    ("read", "space"),
+    ("create", "page"),
+    ("create", "blogpost"),
+    ("create", "comment"),
+    ("create", "attachment"),
+    ("delete", "page"),
+    ("delete", "blogpost"),
+    ("delete", "comment"),
+    ("delete", "attachment"),
+    ("delete", "space"),
+    ("export", "space"),
+    ("administer", "space"),
+    ("restrict_content", "space"),
+    ("archive", "page"),
+)
+
+
+def cloud_space_create_permissions(grants: Iterable[Grant], creator: str) -> list[dict[str, Any]]:
+    """Cloud v1 ``SpaceCreate.permissions`` for ``grants`` plus every right of ``creator``
+    (an accountId): one ``SpacePermissionCreate`` per operation pair, naming its users by
+    accountId and its groups by name (cloud-v1.json ``SpacePermissionCreate``, ``User``,
+    ``GroupCreate``)."""
+    by_pair: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    for pair in CLOUD_CREATOR_PAIRS:
+        by_pair.setdefault(pair, (set(), set()))[0].add(creator)
+    for grant in grants:
+        users, groups = by_pair.setdefault(to_cloud(grant.operation), (set(), set()))
+        (users if grant.subject_type == "user" else groups).add(grant.subject)
+    items = []
+    for (key, target), (users, groups) in by_pair.items():
+        subjects: dict[str, Any] = {}
+        if users:
+            results = [{"type": "known", "accountId": u} for u in sorted(users)]
+            subjects["user"] = {"results": results, "size": len(results)}
+        if groups:
+            named = [{"type": "group", "name": g} for g in sorted(groups)]
+            subjects["group"] = {"results": named, "size": len(named)}
+        items.append(
+            {
+                "operation": {"operation": key, "targetType": target},
+                "subjects": subjects,
+                "anonymousAccess": False,
+                "unlicensedAccess": False,
+            }
+        )
+    return items

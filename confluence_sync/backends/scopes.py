@@ -36,6 +36,7 @@ TABLE: tuple[str, ...] = (
     "v1 POST /content/{id}/label write:confluence-content",
     "v1 POST /group write:confluence-groups",
     "v1 POST /group/userByGroupId write:confluence-groups",
+    "v1 POST /space write:confluence-space",
     "v1 POST /space/_private write:confluence-space",
     "v1 POST /template write:confluence-content",
     "v1 PUT /content/{pageId}/move/{position}/{targetId} write:confluence-content",

@@ -5,14 +5,15 @@ property create race. Reading the answers is ``answers``'s."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from confluence_sync.errors import AlreadyExistsError, ConflictError, NotFoundError
 from confluence_sync.wiki.canonical import canonical
 from confluence_sync.wiki.storage import StorageFormatError
-from confluence_sync.wiki.values import Page, PageInfo, PageUpdate, Property
+from confluence_sync.wiki.values import Page, PageInfo, PageUpdate, Property, SpaceInfo
 
+from .answers import space_from_create
 from .contract import Recheck
 from .transport import Transport
 
@@ -75,6 +76,40 @@ def space_create_payload(key: str, name: str, description: str) -> dict[str, Any
     if description:
         body["description"] = {"plain": {"value": description, "representation": "plain"}}
     return body
+
+
+class SpaceCache(Protocol):
+    """What a space create needs of the reader: a fresh read, and the per-run cache."""
+
+    def get_space(self, key: str, *, fresh: bool = False) -> SpaceInfo | None: ...
+
+    def remember_space(self, key: str, space: SpaceInfo) -> None: ...
+
+
+def send_space_create(
+    transport: Transport, spaces: SpaceCache, key: str, path: str, body: dict[str, Any]
+) -> tuple[SpaceInfo, bool]:
+    """One space create at ``V1/path``; the space, and whether the answer was ours (False: a
+    retry after an ambiguous failure found the space, so what the create carried is not
+    known to have landed with it)."""
+    data = transport.call(
+        "POST",
+        f"{V1}/{path}",
+        what=f"space {key}",
+        json=body,
+        find_existing=lambda: spaces.get_space(key, fresh=True),
+    )
+    answered = not isinstance(data, SpaceInfo)
+    # The answer is the space with its home page: no read after it. On Cloud the v1 answer's
+    # id is the id v2 addresses the space by (one space, one number).
+    space = space_from_create(data, key)
+    if space is not None:
+        spaces.remember_space(key, space)
+    else:
+        space = spaces.get_space(key, fresh=True)
+    if space is None:
+        raise NotFoundError(f"space {key}", 404, "created but not readable", "check the logs")
+    return space, answered
 
 
 def write_with_recheck(

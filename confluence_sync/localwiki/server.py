@@ -142,6 +142,12 @@ class LocalWiki:
             space_role_mode=space_role_mode,
         )
         self.store = Store(db_path)
+        if not self.store.memory:
+            try:
+                self.store.claim_flavour(flavour)
+            except ValueError:
+                self.store.close()
+                raise
         self.host = host
         self.port = port
         # https, as real sites are served: some clients (md2conf's v1 mode) build https URLs.

@@ -1,7 +1,7 @@
 """The page changes — create, update, archive — and how they are built: a create, an update
-(and the fresh update that needs no read), what adopting a foreign page writes, whether a body
-is exactly ours, which labels a page has. Pure; :mod:`confluence_sync.plan.pages` decides
-which of them a page gets."""
+(and the fresh update that needs no read), what adopting a foreign page writes, whether a page
+without our record or marker is ours after all, which labels a page has. Pure;
+:mod:`confluence_sync.plan.pages` decides which of them a page gets."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from confluence_sync.wiki.regions import (
     canonical,
     insert_missing_region,
     recorded_matches,
+    region_verdict,
     replace_region,
     scan_regions,
 )
@@ -166,6 +167,43 @@ def same_body(current: str, wanted: str, *, space: str | None = None) -> bool:
         return canonical(current, space=space) == canonical(wanted, space=space)
     except StorageFormatError:
         return False
+
+
+def unrecorded_claim(
+    page: WantedPage, found: PageInfo, body: Page, me: frozenset[str]
+) -> tuple[str, str]:
+    """Whether ``found`` — a page with ``page``'s title, neither in the index nor marked —
+    is ours: (why it is, "") or ("", why it is blocked). A created page carries no marker
+    (the index records it), so when a run was cut off before its index write, or the index
+    is lost or damaged, the page itself must show it is ours without a member's word lost:
+
+    * its body is exactly what we would write (our create, or a take-over, cut off); or
+    * the sync account created it (``me``: its identities, casefolded) and every managed
+      region holds what the config renders — members may have written around the regions,
+      and those words stay (only regions are ever rewritten).
+
+    Anything else — another author, or a region that differs (a member's edit, or a config
+    changed since: without a record the two cannot be told apart) — is blocked until
+    ``--adopt``, never taken over on a guess."""
+    if same_body(body.body, page.body, space=page.space_key):
+        return "our create; its marker was lost", ""
+    author = (body.info.created_by or found.created_by).casefold()
+    where = f"(page {found.id} '{found.title}')"
+    if not author or author not in me or not page.regions:
+        return "", f"exists without marker, use --adopt {where}"
+    scanned = scan_regions(body.body)
+    differ = [
+        name
+        for name, region in page.regions.items()
+        if (held := scanned.regions.get(name)) is None
+        or region_verdict(held.content, page.hashes[name], None, space=page.space_key) != "wanted"
+    ]
+    if differ:
+        return "", (
+            "exists without marker or index record; made by the sync account, but region(s) "
+            f"{', '.join(differ)} differ from the config: use --adopt (it rewrites them) {where}"
+        )
+    return "made by the sync account, its regions as the config renders them (no record)", ""
 
 
 def adopt_body(body: str, page: WantedPage) -> str:

@@ -2,10 +2,13 @@
 
 Pure, like the planner that calls it. The rules (DOMAIN.md, "Who owns which words"):
 
-* A page is ours only if it carries our marker (or the index says so). A page with a wanted
-  title but no marker is *blocked* unless ``adopt``; two exceptions lose no member's word:
-  a page whose body is exactly what we would write (our own create or take-over whose marker
-  write was lost), and the untouched (version 1) home page of a space we created.
+* A page is ours if the index records it (every page the sync created: they carry no
+  marker) or it carries our marker (adopted or archived pages, and every page of an older
+  release). A page with a wanted title but neither is *blocked* unless ``adopt``; exceptions
+  that lose no member's word (``page_changes.unrecorded_claim``): a body exactly what we would
+  write (a run cut off before its index write), a page the sync account created whose
+  regions all hold what the config renders (an index lost or damaged), and the untouched
+  (version 1) home page of a space we created.
 * Only managed regions are rewritten, spliced into the body as read; every other byte stays.
   A region whose content differs from the hash we stored was edited by a member: reported as
   a conflict and kept, unless ``overwrite_conflicts`` (then overwritten and said so).
@@ -28,7 +31,7 @@ from confluence_sync.plan.page_changes import (
     fresh_update,
     present_labels,
     record_only,
-    same_body,
+    unrecorded_claim,
     update_change,
 )
 from confluence_sync.state.ledger import PageRecord
@@ -189,18 +192,14 @@ def _new_page(
     fresh_home = (
         created_by_us and page.home and foreign.id == observed.homepage_id and foreign.version == 1
     )
-    # Exactly the body we would write: our own create or take-over whose marker write was
-    # lost. Recording it loses no member's word.
-    ours = body is not None and same_body(body.body, page.body, space=page.space_key)
-    if body is None or not (adopt or ours or fresh_home):
-        return note(
-            page.space_key,
-            page.identity,
-            "blocked",
-            f"exists without marker, use --adopt (page {foreign.id} '{foreign.title}')",
-            title=page.title,
-        )
-    why = "our create; its marker was lost" if ours else "untouched home page of the space"
+    # Our own page the index lost (or never got): its body is ours, or it is the sync
+    # account's with every region as the config renders it.
+    unread = f"exists without marker, use --adopt (page {foreign.id} '{foreign.title}')"
+    why, blocked = unrecorded_claim(page, foreign, body, me) if body is not None else ("", unread)
+    if body is None or not (adopt or why or fresh_home):
+        return note(page.space_key, page.identity, "blocked", blocked, title=page.title)
+    ours = bool(why)
+    why = why or "untouched home page of the space"
     new_body = body.body if ours else adopt_body(body.body, page)
     return update_change(
         page,

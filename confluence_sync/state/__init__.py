@@ -1,7 +1,8 @@
 """What the wiki holds now, read only.
 
 - ``observe``: every read of a run, into an immutable :class:`~.observe.WikiState`;
-- ``ledger``: what the sync owns (the page marker, the space index, the lock record);
+- ``ledger``: what the sync owns (the space index, the marker of adopted or archived pages,
+  the lock record);
 - ``ledger_codec``: the index's compact JSON; ``ledger_store``: its head and shards on the
   wiki, and the one checked write of them.
 

@@ -1,20 +1,28 @@
-"""Ownership records: the per-page marker property and the per-space index property.
+"""Ownership records: the per-space index property and the per-page marker property.
 
-The **marker** (content property ``confluence-sync`` on every page the sync made) proves
-ownership: identity and kind, plus the facts of the write that last set it (version, region
-hashes, labels) — written at creation, adoption, archiving and un-archiving only. The
-**index** (space property ``confluence-sync.index``) holds the mutable part for every managed
-page of the space: the version our last write produced, the region hashes as written, our
+The **index** (space property ``confluence-sync.index``) records every page the sync owns:
+its identity and kind, the version our last write produced, the region hashes as written, our
 labels and the hash of the body outside the regions when we wrote it whole; plus the grants
-and templates we manage. A region-only update therefore costs the page write and nothing per
-page (the index is written once per space), and a no-op run reads it in one request per space.
+and templates we manage. It is written once per space at the end of a run, so a region-only
+update costs the page write and nothing per page, and a no-op run reads it in one request per
+space. A page the sync **created** is recorded by the index alone: no property is written at
+creation (Cloud v2 ``POST /pages`` and DC ``POST /rest/api/content`` take none, so a marker
+would be a second request per page).
 
-Why the marker is not rewritten on every update: everything the engine needs from it after
-creation is in the index. When the index is lost or stale, a page's marker still proves it is
-ours; its version then differs from the page's, so observe reads the body and the planner
-compares region hashes: a region equal to the config or to what the marker recorded is ours,
-anything else is reported as a conflict and kept (never overwritten on a guess). On the hub
-the index also holds the memberships of our groups and the run lock (see ``lock``).
+The **marker** (content property ``confluence-sync``: identity and kind, plus the facts of
+the write that set it) is written only where the sync's own authorship cannot vouch for a
+page: adoption (someone else created it), archiving and un-archiving (the page leaves the
+config, or comes back), and a rename of a page that already carries one. Markers written by
+earlier releases, which marked every create, are still read and honoured.
+
+When the index is lost or stale, a page's marker still proves it is ours; its version then
+differs from the page's, so observe reads the body and the planner compares region hashes: a
+region equal to the config or to what the marker recorded is ours, anything else is reported
+as a conflict and kept (never overwritten on a guess). A page with neither index record nor
+marker is ours only if its body is exactly what we would write (our create, cut off before the
+index write), or the sync account created it and every managed region still equals the
+config's (``plan.pages``); otherwise it is blocked until ``--adopt``. On the hub the index also
+holds the memberships of our groups and the run lock (see ``lock``).
 
 Confluence documents at most 32 KB of JSON per property, so a big index is not one property:
 ``ledger_store`` moves the page records (and the hub's group members) to shards next to a head
@@ -45,7 +53,10 @@ class PageRecord:
     regions: Mapping[str, str] = field(default_factory=dict)  # region → hash as written
     labels: frozenset[str] = frozenset()  # labels we set (others are members')
     archived: bool = False
-    marker_version: int = 1  # version of the marker property, to update it without a read
+    # Version of the page's marker property, to update it without a read; 0: the page has no
+    # marker (a page the sync created: the index alone records it). An index written before
+    # creates went unmarked leaves the field out, which reads as 1.
+    marker_version: int = 1
     marker_id: str = ""  # Cloud v2 property id
     # Hash of the body outside the regions (``wanted.outside_hash``) when our last write was
     # a whole rendering of the config; "" when the page holds words we did not render (a
@@ -61,6 +72,11 @@ class PageRecord:
     # for a page known by another identity now, see ``WantedPage.formerly``); its marker still
     # says the old one, so the next write rewrites it. Not stored.
     renamed_from: str = field(default="", compare=False)
+
+    @property
+    def marked(self) -> bool:
+        """Whether the page carries our marker property (as far as this record knows)."""
+        return self.marker_version > 0
 
     def marker_value(self) -> JSON:
         """The marker property's value for this record."""
@@ -242,7 +258,7 @@ def index_from_json(value: JSON) -> SpaceIndex:
                 "labels": raw.get("l"),
                 "archived": raw.get("a"),
             },
-            int(raw.get("mv") or 1),  # type: ignore[arg-type]
+            mv if isinstance(mv := raw.get("mv"), int) else 1,
             str(raw.get("mid") or ""),
             str(raw.get("o") or ""),
         )

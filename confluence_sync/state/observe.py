@@ -17,8 +17,9 @@ cannot answer:
   renders it whole (``fresh``); the write carries our version as base, so a versioned edit
   in between still gets a 409 and a re-check, but such a comment marker would be dropped;
 * a page marker — for a listed page that is not in the index but carries a title we want
-  (a crash after a create, or a page someone else made), and for an index entry whose page
-  is no longer listed (the marker decides whether it still exists);
+  (a crash after a create, a lost index, or a page someone else made; its body read names
+  its creator), and for a marked page's index entry whose page is not listed (the marker
+  decides whether it still exists; a page we created has none, its index entry decides);
 * grants, templates and group memberships — only where what the config wants differs from
   what the index says we set (no-op runs trust the index; a change run lists and compares).
   A site without the listing (DC before 9.1, or a 404) or refusing it with 500 (CONFSERVER-
@@ -267,6 +268,9 @@ def _resolve_records(
             archived[identity] = page.info
         elif page.info.status != "current":
             vanished.append(identity)  # trashed: its title is free, make it again
+        elif not record.marked:  # current here though not listed: no marker, the index vouches
+            found_listed[page.info.id] = page.info
+            records[identity] = record
         elif (marker := _marker(reader, record.page_id)) is not None and (
             marker.identity == identity
         ):

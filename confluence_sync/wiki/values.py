@@ -47,6 +47,9 @@ class PageInfo:
     # The page's global labels where the answer carried them (DC's listing expands them,
     # Cloud's page read includes them); None: not known from this answer.
     labels: frozenset[str] | None = field(default=None, compare=False)
+    # Who created the page (DC ``history.createdBy``, Cloud v2 ``authorId``) where the answer
+    # says it ("" otherwise): a page the sync account made is recognised without a marker.
+    created_by: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

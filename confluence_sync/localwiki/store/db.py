@@ -86,6 +86,7 @@ INSERT OR IGNORE INTO people_changes(id, n) VALUES(1, 0);
 CREATE TABLE IF NOT EXISTS role_assignments(
     space_id INTEGER NOT NULL, principal_type TEXT NOT NULL, principal TEXT NOT NULL,
     role_id TEXT NOT NULL, PRIMARY KEY(space_id, principal_type, principal));
+CREATE TABLE IF NOT EXISTS site_facts(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS longtasks(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, space_id INTEGER, polls_left INTEGER NOT NULL,
     finished INTEGER NOT NULL, created_at TEXT NOT NULL);
@@ -122,6 +123,19 @@ ID_SEEDS = {
     "attachments": 262144,
     "users": 0,
 }
+
+
+class FlavourMismatch(ValueError):
+    """A database of one flavour's site opened as the other flavour."""
+
+    def __init__(self, path: str, held: str, asked: str) -> None:
+        spelled = {"dc": "datacenter", "cloud": "cloud"}
+        super().__init__(
+            f"{path} holds a {spelled.get(held, held)} site, not a {spelled.get(asked, asked)}"
+            f" one: serve it with --flavour {spelled.get(held, held)}, or use another --db"
+        )
+        self.held = held
+        self.asked = asked
 
 
 def now_iso() -> str:
@@ -173,6 +187,23 @@ class StoreBase:
             (self._people_changes,) = conn.execute("SELECT n FROM people_changes").fetchone()
         if not self.memory:
             self._data_version = self._watch_version()  # what the file holds now is seen
+
+    def claim_flavour(self, flavour: str) -> None:
+        """Record which flavour's site this database is, or refuse another flavour's.
+
+        Each flavour's data is its own (users known by username or by account id, Cloud's page
+        templates, DC's stand-in pages), so a database served as the other flavour would show
+        a client a site that no real Confluence is. A database written before this fact was
+        kept is claimed by the first flavour that opens it."""
+        conn = self._conn()
+        with self._write_lock:
+            conn.execute(
+                "INSERT OR IGNORE INTO site_facts(name, value) VALUES('flavour', ?)", (flavour,)
+            )
+            conn.commit()
+            (held,) = conn.execute("SELECT value FROM site_facts WHERE name='flavour'").fetchone()
+        if held != flavour:
+            raise FlavourMismatch(self.path, held, flavour)
 
     def _watch_version(self) -> int:
         """The watch connection's data_version (call with ``_watch_lock`` held, or alone)."""

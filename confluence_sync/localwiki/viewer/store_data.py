@@ -7,8 +7,8 @@ is evaluated, then ``order by`` applies. Only current pages and blog posts of sp
 deleted are found, and only in spaces ``visible`` admits — the hook through which the viewer's
 reader rights reach the reports (all spaces when it is not given).
 
-Imports: the store (records, read directly), ``rules`` (cql, storage_format) and the viewer's
-``wikidata``.
+Imports: the store (records, read directly), ``rules`` (cql and its page candidate) and the
+viewer's ``wikidata``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from confluence_sync.localwiki.rules import cql, storage_format
+from confluence_sync.localwiki.rules import cql
+from confluence_sync.localwiki.rules.cql_pages import PageCandidate
 from confluence_sync.localwiki.viewer.wikidata import PageInfo, Person
 
 if TYPE_CHECKING:
@@ -24,38 +25,6 @@ if TYPE_CHECKING:
     from confluence_sync.localwiki.store.model import Page, Space
 
 _TYPES = ("page", "blogpost")
-
-
-class _Candidate:
-    """A page seen through ``cql.Candidate``; labels and ancestors load when asked."""
-
-    def __init__(self, store: Store, page: Page) -> None:
-        self.store = store
-        self.page = page
-        self.id = page.id
-        self.type = page.type
-        self.title = page.title
-        self.space_key = page.space_key
-        self.parent_id = page.parent_id
-        self.creator = page.creator
-        self.created = page.created_at
-        self.lastmodified = page.updated_at
-        self._body: str | None = None
-        self._labels: set[str] | None = None
-
-    @property
-    def body(self) -> str:
-        if self._body is None:
-            self._body = storage_format.plain_text(self.page.body)
-        return self._body
-
-    def labels(self) -> set[str]:
-        if self._labels is None:
-            self._labels = {label.name for label in self.store.labels("content", self.page.id)}
-        return self._labels
-
-    def ancestor_ids(self) -> set[int]:
-        return {a.id for a in self.store.ancestors(self.page)}
 
 
 class StoreWikiData:
@@ -149,10 +118,10 @@ class StoreWikiData:
         if pinned:
             allowed = set().union(*(self.store.pages_with_label(name) for name in pinned))
             pages = [page for page in pages if page.id in allowed]
-        candidates = [_Candidate(self.store, page) for page in pages]
+        candidates = [PageCandidate(self.store, page) for page in pages]
         hits = [c for c in candidates if cql.evaluate(query.where, c)]
         for name, descending in reversed(query.order_by):
-            sort_key: Callable[[_Candidate], str | int] = {
+            sort_key: Callable[[PageCandidate[Page]], str | int] = {
                 "title": lambda c: c.title,
                 "created": lambda c: c.created,
                 "lastmodified": lambda c: c.lastmodified,

@@ -132,7 +132,21 @@ def test_space_properties_v1(wiki: Wiki) -> None:
     assert wiki.v1("GET", "/space/NET/property/index").status_code == 404
 
 
-def test_templates_crud(wiki: Wiki) -> None:
+def test_data_center_has_no_template_api_under_rest_api(dc: Wiki) -> None:
+    """DC 10.0.3's spec has no ``/template`` path; only the old experimental reads answer."""
+    dc.space()
+    template = {"name": "Minutes", "templateType": "page", "space": {"key": "NET"}}
+    assert dc.v1("POST", "/template", json=template).status_code == 404
+    assert dc.v1("GET", "/template/page", params={"spaceKey": "NET"}).status_code == 404
+    experimental = dc.http.get(
+        f"{dc.url}/rest/experimental/template/page", params={"spaceKey": "NET"}
+    )
+    assert experimental.status_code == 200
+    assert experimental.json()["results"] == []
+
+
+def test_templates_crud(cloud: Wiki) -> None:
+    wiki = cloud
     wiki.space()
     made = wiki.v1(
         "POST",

@@ -1,6 +1,7 @@
-"""The viewer's Create dialog over HTTP: templates made through the REST API (both flavours)
-are listed on the space's Create page by name and description, and choosing one shows a new
-page holding the template's body — after the variables form when it declares variables."""
+"""The viewer's Create dialog over HTTP: templates (Cloud: made through the REST API; Data
+Center, which has no template API: made by an admin, here through the store) are listed on the
+space's Create page by name and description, and choosing one shows a new page holding the
+template's body — after the variables form when it declares variables."""
 
 from __future__ import annotations
 
@@ -38,6 +39,20 @@ def _template(
     kind: str = "page",
     labels: tuple[str, ...] = (),
 ) -> str:
+    if wiki.server.options.flavour == "dc":
+        # Data Center has no REST route for templates: an admin makes them in the space's
+        # settings, which the store stands for here.
+        found = wiki.server.store.space_by_key(space) if space is not None else None
+        return str(
+            wiki.server.store.save_template(
+                name=name,
+                body=body,
+                description=description,
+                template_type=kind,
+                space_id=found.id if found is not None else None,
+                labels=labels,
+            ).id
+        )
     data: dict[str, Any] = {
         "name": name,
         "templateType": kind,

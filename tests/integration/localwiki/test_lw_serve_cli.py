@@ -107,3 +107,25 @@ def test_dc_version_plays_a_release_and_refuses_one_that_is_not() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_database_of_the_other_flavour_is_refused_by_name(tmp_path: Path) -> None:
+    """A Cloud site's database (account ids, Cloud's templates) served as Data Center would be
+    a site no real Confluence is: the flavour it was made as is kept and asked for."""
+    from confluence_sync.localwiki.server import LocalWiki
+
+    db = tmp_path / "cloud.sqlite3"
+    with LocalWiki(db_path=db, flavour="cloud"):
+        pass
+    done = subprocess.run(
+        [sys.executable, "-m", "confluence_sync", "serve", "--db", str(db), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert f"--db {db} holds a cloud site, not a datacenter one" in done.stderr
+    assert "serve it with --flavour cloud" in done.stderr
+    assert "Traceback" not in done.stderr
+    with LocalWiki(db_path=db, flavour="cloud") as again:  # its own flavour still opens it
+        again.store.claim_flavour("cloud")

@@ -21,7 +21,8 @@ from confluence_sync.backends.contract import (
 )
 from confluence_sync.config.titles import title_key
 from confluence_sync.errors import ConflictError, NotFoundError, TitleExistsError
-from confluence_sync.state.ledger import INDEX_KEY
+from confluence_sync.state import ledger_store
+from confluence_sync.state.ledger import INDEX_KEY, MARKER_KEY, PageRecord
 from confluence_sync.wiki.values import (
     JSON,
     Grant,
@@ -64,6 +65,10 @@ class FakeWiki(WikiReader, WikiWriter):
     edit_before_update: dict[str, str] = field(default_factory=dict)
     body_reads: list[str] = field(default_factory=list)  # page ids, in order
     marker_writes: list[str] = field(default_factory=list)  # page ids, in order
+    property_reads: int = 0  # page property reads (the marker's)
+    # What ``self_identities`` answers: the sync account's names the server knows, beyond
+    # the configured one (Cloud: its accountId).
+    identities: tuple[str, ...] = ()
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
     _listed: set[str] = field(default_factory=set)
 
@@ -95,6 +100,22 @@ class FakeWiki(WikiReader, WikiWriter):
         """Someone deletes the space's index (its head and every shard)."""
         for prop in self.index_props(space):
             del self.space_props[(space, prop.key)]
+
+    def index_records(self, space: str) -> dict[str, PageRecord]:
+        """The page records of the space's index as stored (not counted as a request)."""
+        return dict(ledger_store.parse(self.index_props(space)).index.pages)
+
+    def mark_like_an_older_release(self, space: str) -> None:
+        """Give every page the index records the marker an older release wrote at creation
+        (and at each ownership change), and the index the marker versions it then recorded,
+        as wikis synced before still hold them."""
+        stored = ledger_store.parse(self.index_props(space))
+        pages = {}
+        for identity, record in stored.index.pages.items():
+            prop = Property(MARKER_KEY, record.marker_value(), 1, f"p{record.page_id}m")
+            self.pages[record.page_id].properties[MARKER_KEY] = prop
+            pages[identity] = replace(record, marker_version=1, marker_id=prop.id)
+        ledger_store.write(self, space, replace(stored.index, pages=pages), stored)
 
     def member_edit(self, page_id: str, body: str, editor: str = "erika") -> None:
         """A member saves a new version of the page in the editor."""
@@ -159,9 +180,13 @@ class FakeWiki(WikiReader, WikiWriter):
 
     def get_page_property(self, page_id: str, key: str) -> Property | None:
         self._hit("GET")
+        self.property_reads += 1
         if page_id not in self.pages:
             raise NotFoundError(f"page {page_id}", 404, "not found")
         return self.pages[page_id].properties.get(key)
+
+    def self_identities(self) -> tuple[str, ...]:
+        return self.identities
 
     def page_editors(self, page_id: str) -> frozenset[str]:
         self._hit("GET")
@@ -221,7 +246,8 @@ class FakeWiki(WikiReader, WikiWriter):
         ):
             raise TitleExistsError(f"page {title!r}", 400, "title exists", title=title)
         page_id = str(next(self._ids))
-        info = PageInfo(page_id, title, space_key, parent_id, 1)
+        # The sync account made it (conftest's ``self_accounts``), as the wiki's answer says.
+        info = PageInfo(page_id, title, space_key, parent_id, 1, created_by="sync-bot")
         props = {k: Property(k, v, 1, f"p{page_id}{k}") for k, v in (properties or {}).items()}
         self.pages[page_id] = FakePage(info, body, set(labels), props)
         return info

@@ -1,4 +1,5 @@
-"""Updates without a needless read (opt-in), and the marker written only when ownership changes.
+"""Updates without a needless read (opt-in), and the marker written only when ownership changes
+(never at creation).
 
 By default every update reads the page and splices our regions into it. With
 ``trust_versions`` a page still at the version our last whole write produced, whose config
@@ -155,9 +156,12 @@ def test_adopted_page_keeps_its_own_text_on_later_updates(wiki: FakeWiki) -> Non
     assert "<p>Eigene Notizen</p>" in wiki.pages[info.id].body
 
 
-def test_index_lost_the_markers_still_prove_ownership(wiki: FakeWiki) -> None:
+def test_index_lost_the_markers_of_an_older_release_still_prove_ownership(
+    wiki: FakeWiki,
+) -> None:
     sync(wiki, network())
-    sync(wiki, network(facts="Hamburg"))  # pages at version 2; markers still say version 1
+    wiki.mark_like_an_older_release(GROUP)  # markers say version 1, as written at creation
+    sync(wiki, network(facts="Hamburg"))  # pages at version 2
     pages_before = set(wiki.pages)
     wiki.drop_index(GROUP)
     wiki.body_reads.clear()
@@ -173,6 +177,7 @@ def test_index_lost_and_config_changed_keeps_regions_it_cannot_vouch_for(
     wiki: FakeWiki,
 ) -> None:
     sync(wiki, network())
+    wiki.mark_like_an_older_release(GROUP)
     sync(wiki, network(facts="Hamburg"))
     wiki.drop_index(GROUP)
     page_id = meeting(wiki)
@@ -186,9 +191,28 @@ def test_index_lost_and_config_changed_keeps_regions_it_cannot_vouch_for(
     assert "Berlin" in find_regions(wiki.pages[page_id].body)["facts"].content
 
 
+def test_index_lost_and_config_changed_an_unmarked_page_is_blocked_not_guessed(
+    wiki: FakeWiki,
+) -> None:
+    sync(wiki, network())  # created unmarked: the index is the only record
+    sync(wiki, network(facts="Hamburg"))
+    wiki.drop_index(GROUP)
+    page_id = meeting(wiki)
+    pages_before = set(wiki.pages)
+    _, results = sync(wiki, network(facts="Berlin"))
+    # No record says Hamburg was ours: it might be a member's. Blocked, never a duplicate.
+    row = statuses(results)[f"page {MEETING}"]
+    assert row[0] == "blocked" and "made by the sync account" in row[1] and "--adopt" in row[1]
+    assert "Hamburg" in find_regions(wiki.pages[page_id].body)["facts"].content
+    assert set(wiki.pages) == pages_before
+    sync(wiki, network(facts="Berlin"), adopt=True)
+    assert "Berlin" in find_regions(wiki.pages[page_id].body)["facts"].content
+    assert wiki.pages[page_id].properties[MARKER_KEY].value["identity"] == MEETING  # type: ignore[index]
+
+
 def test_marker_is_written_when_ownership_changes_only(wiki: FakeWiki) -> None:
     sync(wiki, network(["2026-03-12", "2026-09-10"]))
-    wiki.marker_writes.clear()
+    assert not wiki.marker_writes  # creates write none: the index records them
     sync(wiki, network(["2026-03-12"]))  # archive 2026-09
     archived = wiki.page_by_title(GROUP, "2026-09-10 Treffen").info.id
     assert wiki.marker_writes == [archived]

@@ -9,7 +9,7 @@ from confluence_sync.state.ledger import MARKER_KEY
 from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.regions import wrap_region
 
-from .conftest import GROUP, network, sync, target_regions
+from .conftest import GROUP, network, plan_for, sync, target_regions
 from .fake import FakeWiki
 
 MEETING = "group/UPX/meeting/2026-03"
@@ -79,7 +79,10 @@ def test_the_home_page_of_a_space_the_hub_index_records_is_taken() -> None:
     row = [r for r in results if r.item == "page group/UPX/home"]
     assert row and row[0].status == "updated"
     assert info.homepage_id is not None
-    assert MARKER_KEY in wiki.pages[info.homepage_id].properties
+    # Taken over like a create: recorded in the index, no marker written.
+    assert MARKER_KEY not in wiki.pages[info.homepage_id].properties
+    assert wiki.index_records(GROUP)["group/UPX/home"].page_id == info.homepage_id
+    assert plan_for(wiki, network())[0].empty
 
 
 def test_one_unreadable_page_is_reported_and_the_rest_planned() -> None:

@@ -59,33 +59,89 @@ def grant_from_v1(ctx: Ctx, item: Any) -> tuple[str, str, str, str]:
         ) from None
 
 
+def _flag(item: dict[str, Any], name: str) -> bool:
+    value = item.get(name)
+    if not isinstance(value, bool):  # required by SpacePermissionCreate
+        raise ApiError(400, f"A space permission needs {name} (true or false)")
+    return value
+
+
+def _results(subjects: dict[str, Any], kind: str) -> list[Any]:
+    """``subjects.user`` / ``subjects.group``: ``{results, size}``, both required."""
+    block = subjects.get(kind)
+    if block is None:
+        return []
+    if not isinstance(block, dict) or not isinstance(block.get("results"), list):
+        raise ApiError(400, f"subjects.{kind} needs results and size")
+    if not isinstance(block.get("size"), int):
+        raise ApiError(400, f"subjects.{kind} needs results and size")
+    return list(block["results"])
+
+
+def _create_item(ctx: Ctx, item: Any) -> list[tuple[str, str, str, str]]:
+    """One ``SpacePermissionCreate``: an ``operation {operation, targetType}`` for the users
+    (``User``: ``type`` required, Cloud names them by ``accountId``) and groups
+    (``GroupCreate``: ``type`` and ``name`` required) of ``subjects``, and anonymous users
+    when ``anonymousAccess``; ``anonymousAccess`` and ``unlicensedAccess`` are required too
+    (cloud-v1.json ``#/components/schemas/SpacePermissionCreate``)."""
+    if not isinstance(item, dict) or not isinstance(item.get("operation"), dict):
+        raise ApiError(400, "A space permission needs operation{operation,targetType}")
+    op, target = item["operation"].get("operation"), item["operation"].get("targetType")
+    if not isinstance(op, str) or not isinstance(target, str):
+        raise ApiError(400, "A space permission needs operation{operation,targetType}")
+    # The pairs the single-grant route takes (its "valid combinations"); any other is
+    # refused as that route refuses it (store ``grant``: "Invalid operation …").
+    if (op, target) not in ALL_SPACE_OPERATIONS:
+        raise ApiError(400, f"Invalid operation {op} for target {target}")
+    anonymous, _unlicensed = _flag(item, "anonymousAccess"), _flag(item, "unlicensedAccess")
+    subjects = item.get("subjects") or {}
+    if not isinstance(subjects, dict):
+        raise ApiError(400, "subjects must hold user and group results")
+    grants = []
+    for user in _results(subjects, "user"):
+        if not isinstance(user, dict) or not user.get("type") or not user.get("accountId"):
+            raise ApiError(400, "A user subject needs type and accountId")
+        grants.append((*_subject(ctx, "user", str(user["accountId"])), op, target))
+    for group in _results(subjects, "group"):
+        if not isinstance(group, dict) or group.get("type") != "group" or not group.get("name"):
+            raise ApiError(400, "A group subject needs type 'group' and name")
+        grants.append((*_subject(ctx, "group", str(group["name"])), op, target))
+    if anonymous:
+        grants.append(("anonymous", "", op, target))
+    return grants
+
+
 def grants_from_space_create(ctx: Ctx, items: Any) -> list[tuple[str, str, str, str]]:
-    """Cloud v1 ``SpaceCreate.permissions``: ``SpacePermissionCreate`` items, each an
-    ``operation {operation, targetType}`` for ``subjects.user/group.results`` (and
-    ``anonymousAccess``) — cloud-v1.json ``#/components/schemas/SpacePermissionCreate``."""
+    """Cloud v1 ``SpaceCreate.permissions``, every entry checked before the space exists.
+
+    "If permissions are provided, the space is created with only the provided set of
+    permissions, not including the default space permissions" (cloud-v1.json
+    ``SpaceCreate``); ``/space/_private`` is "the same as the Create space method with
+    permissions set to the current user only" — so the creator is one entry like any other,
+    and a list without the creator leaves them no right in the space. A real create of that
+    kind answers ``permissions: []`` and "no one is able to access/see the created space"
+    (community.developer.atlassian.com/t/how-to-create-a-space-with-permissions/40395); only
+    a site admin gets in ("Recover Permissions", support.atlassian.com KB "Unable to access
+    space as a site-admin"), as the store's admin groups do. Each entry meets the checks of
+    the single-grant route (``add_permission``): an unknown user or group is 400, an invalid
+    operation pair is 400, and a subject given other operations without "read space" is 400
+    ("The subject must have read space permission before other permissions can be
+    granted") — strict where Cloud's own answer is not documented. An empty list is a list
+    given: the space gets no permission at all."""
     if not isinstance(items, list):
         raise ApiError(400, "permissions must be a list of SpacePermissionCreate")
     grants: list[tuple[str, str, str, str]] = []
     for item in items:
-        try:
-            operation = item["operation"]
-            op, target = str(operation["operation"]), str(operation["targetType"])
-            subjects = item.get("subjects") or {}
-            users = (subjects.get("user") or {}).get("results") or []
-            groups = (subjects.get("group") or {}).get("results") or []
-            for user in users:
-                grants.append((*_subject(ctx, "user", str(user["accountId"])), op, target))
-            for group in groups:
-                name = str(group.get("name") or group.get("id") or "")
-                grants.append((*_subject(ctx, "group", name), op, target))
-            if item.get("anonymousAccess") is True:
-                grants.append(("anonymous", "", op, target))
-        except (KeyError, TypeError, AttributeError):
+        grants += _create_item(ctx, item)
+    reads = {(t, s) for t, s, op, target in grants if (op, target) == ("read", "space")}
+    for subject_type, subject, _op, _target in grants:
+        if subject_type != "anonymous" and (subject_type, subject) not in reads:
             raise ApiError(
                 400,
-                "A space permission needs operation{operation,targetType} and subjects",
-            ) from None
-    return grants
+                "The subject must have read space permission before other "
+                "permissions can be granted",
+            )
+    return list(dict.fromkeys(grants))
 
 
 def _admin_space(ctx: Ctx, key: str) -> Space:

@@ -17,40 +17,11 @@ from werkzeug.wrappers import Response
 from confluence_sync.localwiki.api.v1.shapes import Expand, content_json, list_json, paging
 from confluence_sync.localwiki.api.v1.table import v1
 from confluence_sync.localwiki.rules import cql, storage_format
-from confluence_sync.localwiki.store import Store
+from confluence_sync.localwiki.rules.cql_pages import PageCandidate
 from confluence_sync.localwiki.store.model import Page
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
 from confluence_sync.localwiki.web.numbers import encode_cursor
-
-
-class _Candidate:
-    """A page seen through the ``cql.Candidate`` protocol; labels and ancestors load lazily."""
-
-    def __init__(self, store: Store, page: Page) -> None:
-        self.store = store
-        self.page = page
-        self.id = page.id
-        self.type = page.type
-        self.title = page.title
-        self.space_key = page.space_key
-        self.parent_id = page.parent_id
-        self.creator = page.creator
-        self.created = page.created_at
-        self.lastmodified = page.updated_at
-        self._body: str | None = None
-
-    @property
-    def body(self) -> str:
-        if self._body is None:
-            self._body = storage_format.plain_text(self.page.body)
-        return self._body
-
-    def labels(self) -> set[str]:
-        return {label.name for label in self.store.labels("content", self.page.id)}
-
-    def ancestor_ids(self) -> set[int]:
-        return {a.id for a in self.store.ancestors(self.page)}
 
 
 def run_query(ctx: Ctx, text: str, *, not_found_on_error: bool = False) -> list[Page]:
@@ -79,7 +50,7 @@ def run_query(ctx: Ctx, text: str, *, not_found_on_error: bool = False) -> list[
     if label_hits:
         allowed = set().union(*(store.pages_with_label(n) for n in label_hits))
         pages = [p for p in pages if p.id in allowed]
-    hits = [p for p in pages if cql.evaluate(query.where, _Candidate(store, p))]
+    hits = [p for p in pages if cql.evaluate(query.where, PageCandidate(store, p))]
     for name, descending in reversed(query.order_by):
         key = {
             "title": lambda p: p.title,

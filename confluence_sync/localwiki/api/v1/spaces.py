@@ -69,15 +69,23 @@ def _create_space(ctx: Ctx, private: bool) -> Response:
     key, name = data.get("key"), data.get("name")
     if not isinstance(key, str) or not isinstance(name, str):
         raise ApiError(400, "key and name are required to create a space")
-    grants = None
-    # Cloud: "if permissions are provided, the space is created with only the provided set of
-    # permissions, not including the default space permissions" (cloud-v1.json SpaceCreate).
-    # Data Center documents no permissions in a create (dc-10.0.3.json createSpace takes a
-    # Space, whose ``permissions`` is the read-only expansion): ignored, defaults apply.
-    if ctx.cloud and data.get("permissions") is not None and not private:
-        grants = grants_from_space_create(ctx, data["permissions"])
     if ctx.user is None:
         raise ApiError(403, "Anonymous users may not create spaces")
+    grants = None
+    # Cloud: "if permissions are provided, the space is created with only the provided set of
+    # permissions, not including the default space permissions" (cloud-v1.json SpaceCreate);
+    # the creator only if listed (``grants_from_space_create`` says why). ``_private`` is
+    # "the same as the Create space method with permissions set to the current user only":
+    # a list sent to it does not change that.
+    # Data Center, every release: no permissions in a create. dc-10.0.3.json createSpace
+    # takes a ``Space``, whose ``permissions`` is the read-only expansion, and the REST
+    # docs of 7.x–10.x describe the body as key, name and description; DC's
+    # ``SpaceServiceImpl.create`` reads only those three before ``spaceManager.createSpace``
+    # / ``createPrivateSpace`` (decompiled com.atlassian.confluence.api.impl.service.content
+    # .SpaceServiceImpl). A list sent there is ignored and the defaults (or, private, the
+    # creator's rights) apply — also before 9.1, which has no REST space permissions at all.
+    if ctx.cloud and data.get("permissions") is not None and not private:
+        grants = grants_from_space_create(ctx, data["permissions"])
     if ctx.options.roles_only:  # access comes as roles: defaults, or the creator alone
         if grants is not None:
             refuse_in_roles_mode(ctx)

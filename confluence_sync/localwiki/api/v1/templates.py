@@ -1,5 +1,11 @@
-"""Page template routes (``/template``, ``/template/page``, ``/template/{id}``, the reads also
-served under DC's old ``/rest/experimental``) and long task status (``/longtask``).
+"""Page template routes (``/template``, ``/template/page``, ``/template/{id}``; Cloud only, the
+reads also served under DC's old ``/rest/experimental``) and long task status (``/longtask``).
+
+Data Center has no template API under ``/rest/api``: the 10.0.3 spec lists no ``/template``
+path, and the only server-side template routes clients used were the read-only experimental
+ones (atlassian-python-api#572, "verified on Confluence 7.4.0"; the writes of #731 name Cloud's
+``/wiki/rest/api/template``). A DC client gets the 404 a real site gives, so nothing can come to
+rely on writing templates there (the sync lists them as manual steps).
 
 Imports: ``web`` (ctx, checks, errors, numbers), ``api.v1`` (table, shapes) and the store's
 records.
@@ -18,6 +24,8 @@ from confluence_sync.localwiki.web.checks import readable_space, require, storag
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
 from confluence_sync.localwiki.web.numbers import parse_long
+
+CLOUD_ONLY = ("cloud",)
 
 
 def template_json(ctx: Ctx, template: Template, with_body: bool = True) -> dict[str, Any]:
@@ -77,17 +85,17 @@ def _save_template(ctx: Ctx, update: bool) -> Response:
     return respond(template_json(ctx, template))
 
 
-@v1.route("/template", ["POST"])
+@v1.route("/template", ["POST"], flavours=CLOUD_ONLY)
 def create_template(ctx: Ctx) -> Response:
     return _save_template(ctx, update=False)
 
 
-@v1.route("/template", ["PUT"])
+@v1.route("/template", ["PUT"], flavours=CLOUD_ONLY)
 def update_template(ctx: Ctx) -> Response:
     return _save_template(ctx, update=True)
 
 
-@v1.route("/template/page", ["GET"])
+@v1.route("/template/page", ["GET"], flavours=CLOUD_ONLY)
 @experimental.route("/template/page", ["GET"])
 def page_templates(ctx: Ctx) -> Response:
     space_id = readable_space(ctx, str(ctx.arg("spaceKey"))).id if ctx.arg("spaceKey") else None
@@ -100,7 +108,7 @@ def page_templates(ctx: Ctx) -> Response:
     )
 
 
-@v1.route("/template/blueprint", ["GET"])
+@v1.route("/template/blueprint", ["GET"], flavours=CLOUD_ONLY)
 @experimental.route("/template/blueprint", ["GET"])
 def blueprint_templates(ctx: Ctx) -> Response:
     return respond(list_json(ctx, [], start=0, limit=25, more=False))
@@ -115,13 +123,13 @@ def _template_or_403(ctx: Ctx, template_id: str) -> Template:
     return template
 
 
-@v1.route("/template/<template_id>", ["GET"])
+@v1.route("/template/<template_id>", ["GET"], flavours=CLOUD_ONLY)
 @experimental.route("/template/<template_id>", ["GET"])
 def get_template(ctx: Ctx, template_id: str) -> Response:
     return respond(template_json(ctx, _template_or_403(ctx, template_id)))
 
 
-@v1.route("/template/<template_id>", ["DELETE"])
+@v1.route("/template/<template_id>", ["DELETE"], flavours=CLOUD_ONLY)
 def delete_template(ctx: Ctx, template_id: str) -> Response:
     template = _template_or_403(ctx, template_id)
     if template.space_id is not None:
