@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -114,9 +114,12 @@ def create_accounts(db: Path, names: list[str], flavour: str) -> dict[str, str]:
 
 
 @contextmanager
-def serve(db: Path, flavour: str, latency_ms: int = 0, dc_version: str = "") -> Iterator[Wiki]:
+def serve(
+    db: Path, flavour: str, latency_ms: int = 0, dc_version: str = "", extra: Sequence[str] = ()
+) -> Iterator[Wiki]:
     """Start the local wiki on a free port in its own process; stop it afterwards
-    (``dc_version``: the Data Center release it plays, its default when empty)."""
+    (``dc_version``: the Data Center release it plays, its default when empty; ``extra``:
+    more ``serve`` options, e.g. ``--space-role-mode ROLES``)."""
     from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN
 
     argv = [
@@ -135,6 +138,7 @@ def serve(db: Path, flavour: str, latency_ms: int = 0, dc_version: str = "") -> 
         argv.append("--v1-removed")  # today's Cloud: v2 for content
     if dc_version:
         argv += ["--dc-version", dc_version]
+    argv += list(extra)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env)
     try:

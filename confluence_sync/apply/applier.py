@@ -295,6 +295,14 @@ class Applier:
         taken = books.taken.get(key, frozenset())
         batching = self.writer.capabilities.batch_grants
         batches = by_subject(changes, taken) if batching else {}
+        # All grant changes in one request where a site sets them per space (Cloud's roles).
+        together = [
+            c
+            for c in changes
+            if isinstance(c, AddGrant | RevokeGrant)
+            and not (isinstance(c, AddGrant) and c.grant in taken)
+        ]
+        per_space = bool(together) and self.writer.capabilities.grants_per_space
         for change in changes:
             if key in self.failed_spaces:
                 self._record(change, "failed", f"space {key} could not be created")
@@ -302,6 +310,10 @@ class Applier:
             if isinstance(change, AddGrant) and change.grant in taken:
                 if self._run(change, lambda: TAKEN_BY_CREATE):
                     granted.add(change.grant)
+            elif isinstance(change, AddGrant | RevokeGrant) and per_space:
+                if together and not self._grant_batch(key, together, granted, per_space=True):
+                    extra |= {c.grant for c in together if isinstance(c, RevokeGrant) and c.extra}
+                together = []  # sent with the space's first grant change
             elif isinstance(change, AddGrant | RevokeGrant) and batching:
                 batch = batches.pop(subject_of(change), [])
                 if batch and not self._grant_batch(key, batch, granted):
@@ -336,17 +348,25 @@ class Applier:
                 self._stop_if_refused(error)
 
     def _grant_batch(
-        self, key: str, batch: list[AddGrant | RevokeGrant], granted: set[Grant]
+        self,
+        key: str,
+        batch: list[AddGrant | RevokeGrant],
+        granted: set[Grant],
+        *,
+        per_space: bool = False,
     ) -> bool:
-        """Every grant (or revoke) of one subject in one request; each item gets the result.
-        False when the request failed."""
-        grants = [c.grant for c in batch]
-        add = isinstance(batch[0], AddGrant)
+        """Every grant (or revoke) of one subject in one request — with ``per_space`` every
+        grant and revoke of the space (``WikiWriter.set_grants``); each item gets the
+        result. False when the request failed."""
+        adds = [c.grant for c in batch if isinstance(c, AddGrant)]
+        revokes = [c.grant for c in batch if isinstance(c, RevokeGrant)]
         try:
-            if add:
-                self.writer.grant_many(key, grants)
+            if per_space:
+                self.writer.set_grants(key, adds, revokes)
+            elif adds:
+                self.writer.grant_many(key, adds)
             else:
-                self.writer.revoke_many(key, grants)
+                self.writer.revoke_many(key, revokes)
         except ConfluenceSyncError as error:
             for change in batch:
                 self._record(change, "failed", str(error))
@@ -354,10 +374,8 @@ class Applier:
             return False
         for change in batch:
             self._report(ItemResult.done(change))
-        if add:
-            granted.update(grants)
-        else:
-            granted.difference_update(grants)
+        granted.update(adds)
+        granted.difference_update(revokes)
         return True
 
     def _template(self, change: SaveTemplate) -> None:

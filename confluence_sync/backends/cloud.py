@@ -4,6 +4,9 @@ v2 (``/wiki/api/v2``) for pages, children and properties; v1
 (``/wiki/rest/api``) only where v2 has no write: spaces, templates, space permissions,
 label writes and groups. v1 content endpoints answer 410 on Cloud, so none are used.
 
+Space access: v1 permissions on a tenant before roles or in transition, role assignments in
+ROLES mode (``cloud_roles``: the mode is read once, only when a grant is at stake).
+
 Groups are found by name through ``GET /group/picker`` (``/group/by-name`` is deprecated by
 CHANGE-2520 and answers 410 where removed) and then addressed by their id only.
 
@@ -15,6 +18,7 @@ labels or properties in a page create, so a new page costs 1 request + 1 for its
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from confluence_sync.errors import NotFoundError
@@ -31,6 +35,7 @@ from confluence_sync.wiki.values import (
 from . import permissions
 from .adapter import RestReader
 from .answers import creator_of, editor_of, global_labels, labels_of, saved_at, version_of
+from .cloud_roles import SpaceRoles
 from .contract import Capabilities
 from .transport import Transport
 from .writes import V1, q
@@ -55,7 +60,8 @@ class CloudReader(RestReader):
     """Reads a Cloud site (base URL ends in ``/wiki``)."""
 
     def __init__(self, transport: Transport) -> None:
-        super().__init__(transport, CAPABILITIES)
+        self.roles = SpaceRoles(transport)
+        super().__init__(transport, replace(CAPABILITIES, role_mode=self.roles.mode))
         self._space_keys: dict[str, str] = {}
         self._group_ids: dict[str, str] = {}
         self._no_groups: set[str] = set()
@@ -198,6 +204,8 @@ class CloudReader(RestReader):
         return {gid: name for name, gid in self._group_ids.items()}
 
     def list_grants(self, space_key: str) -> list[Grant]:
+        if self.roles.mode() == "ROLES":  # access is role assignments only (cloud_roles)
+            return self.roles.grants(self.space_id(space_key), space_key, self._group_names)
         results = list(
             self.transport.paginate(
                 f"{V2}/spaces/{q(self.space_id(space_key))}/permissions",
@@ -216,7 +224,7 @@ class CloudReader(RestReader):
             operation = item.get("operation") or {}
             kind = principal.get("type")
             if kind not in ("user", "group"):
-                continue  # roles are not managed here
+                continue  # a role's permissions (ROLES_TRANSITION): its assignments say who
             subject = str(principal.get("id", ""))
             if kind == "group":
                 subject = names.get(subject, subject)

@@ -1,5 +1,7 @@
 """Confluence Cloud, the writing half: v2 page and property writes, v1 where v2 cannot write
-(spaces, label adds, space permissions, groups, templates). See ``cloud`` for the reading half."""
+(spaces, label adds, space permissions, groups, templates); in ROLES mode spaces and grants
+through v2 (``POST /spaces``, role assignments: ``cloud_roles``). See ``cloud`` for the
+reading half."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from confluence_sync.wiki.values import (
 
 from . import permissions
 from .adapter import RestWriter
-from .cloud import V2, CloudReader, property_of, template_of
+from .cloud import V2, CloudReader, _space, property_of, template_of
 from .writes import V1, label_payload, q, send_space_create, space_create_payload
 
 _NO_SPACE = SpaceInfo(key="", id="", name="", homepage_id=None)
@@ -55,7 +57,7 @@ class CloudWriter(RestWriter[CloudReader]):
         space a retry found reports no grant as taken: they are sent again, and Cloud's
         "already exists" is their success."""
         me = next((i for i in self.reader.self_identities() if "@" not in i), "")  # accountId
-        if not self.capabilities.grants_in_space_create or not me:
+        if not self.capabilities.grants_in_space_create or not me or self._roles_only():
             return super().create_space_with_grants(key, name, description, grants)
         taken = frozenset(
             g
@@ -73,6 +75,11 @@ class CloudWriter(RestWriter[CloudReader]):
                 raise  # "the space already exists": the same answer without the list
             return self.create_space(key, name, description), frozenset()
         return space, taken if answered else frozenset()
+
+    def _roles_only(self) -> bool:
+        """A tenant in space-role mode ROLES: no v1 permission, in a create or on its own; the
+        space is made by ``create_space`` and the grants follow as role assignments."""
+        return self.reader.roles.mode() == "ROLES"
 
     def _group_known(self, grant: Grant) -> bool:
         """Whether the group exists, from what this run already knows (no request: observe
@@ -190,7 +197,60 @@ class CloudWriter(RestWriter[CloudReader]):
     def _property_of(self, data: dict[str, Any]) -> Property:
         return property_of(data)
 
+    def create_space(self, key: str, name: str, description: str = "") -> SpaceInfo:
+        """In ROLES mode a v2 ``POST /spaces`` (the create "available on tenants with
+        Role-Based Access Control", cloud-v2-2026-04.json) with ``createPrivateSpace``: only
+        the creator, the sync account, holds a role (Admin), and the config's grants follow
+        as one role-assignment POST. Not ``roleAssignments`` in the create: that answers 500
+        on some tenants (CONFCLOUD-83797, "the same request without roleAssignments
+        succeeds"). Else v1, as ``RestWriter`` sends it."""
+        if not self._roles_only():
+            return super().create_space(key, name, description)
+        payload: dict[str, Any] = {"key": key, "name": name, "createPrivateSpace": True}
+        if description:
+            payload["description"] = {"value": description, "representation": "plain"}
+        data = self.transport.call(
+            "POST",
+            f"{V2}/spaces",
+            what=f"space {key}",
+            json=payload,
+            find_existing=lambda: self.reader.get_space(key, fresh=True),
+        )
+        space = _space(data) if isinstance(data, dict) and data.get("id") else None
+        space = space or self.reader.get_space(key, fresh=True)
+        if space is None:
+            raise NotFoundError(f"space {key}", 404, "created but not readable", "check the logs")
+        self.reader.remember_space(key, space)
+        return space
+
+    def set_grants(self, space_key: str, add: Sequence[Grant], revoke: Sequence[Grant]) -> None:
+        """ROLES mode: every subject whose grants change in one ``POST /spaces/{id}/role-
+        assignments`` (``cloud_roles``); a set is safe to send again, so it is retried like a
+        read. Else per subject, one v1 request per permission."""
+        if not self._roles_only():
+            super().set_grants(space_key, add, revoke)
+            return
+        if not add and not revoke:
+            return
+        space_id = self.reader.space_id(space_key)
+        entries, after = self.reader.roles.payload(space_id, add, revoke, self._group_id)
+        subjects = ", ".join(
+            f"{e['principal']['principalType'].lower()} {e['principal']['principalId']}"
+            for e in entries
+        )
+        self.transport.call(
+            "POST",
+            f"{V2}/spaces/{q(space_id)}/role-assignments",
+            what=f"role assignments of {subjects} in {space_key}",
+            json=entries,
+            find_existing=lambda: None,  # no answer: the set is sent again
+        )
+        self.reader.roles.wrote(space_id, after)
+
     def grant(self, space_key: str, grant: Grant) -> None:
+        if self._roles_only():
+            self.set_grants(space_key, [grant], [])
+            return
         key, target = permissions.to_cloud(grant.operation)
 
         def already() -> bool | None:
@@ -210,6 +270,9 @@ class CloudWriter(RestWriter[CloudReader]):
             )
 
     def revoke(self, space_key: str, grant: Grant) -> None:
+        if self._roles_only():
+            self.set_grants(space_key, [], [grant])
+            return
         native_id = grant.native_id
         if native_id is None:
             matches = [g for g in self.reader.list_grants(space_key) if g == grant]

@@ -49,6 +49,16 @@ class Capabilities:
     # when a permission or group change is at stake (a no-op run pays nothing); None: the
     # flavour is not versioned (Cloud), the newest REST API is assumed.
     site_version: Callable[[], str | None] | None = None
+    # Cloud: the tenant's space-role mode (PRE_ROLES, ROLES_TRANSITION, ROLES), read once and
+    # only when a grant is listed or written; None: the flavour has no roles (Data Center).
+    role_mode: Callable[[], str] | None = None
+
+    @property
+    def grants_per_space(self) -> bool:
+        """Every grant change of a space goes in one request (``WikiWriter.set_grants``):
+        a Cloud tenant in ROLES mode, whose role assignments are set per space."""
+        return self.role_mode is not None and self.role_mode() == "ROLES"
+
     # A new space's grants are set by ``WikiWriter.create_space_with_grants`` rather than one
     # request per grant (or subject): Cloud sends them in the create (v1 ``POST /space`` with
     # ``permissions``); Data Center, whose create ignores such a list on every release, sets
@@ -299,6 +309,15 @@ class WikiWriter(ABC):
         for grant in grants:
             self.revoke(space_key, grant)
 
+    def set_grants(self, space_key: str, add: Sequence[Grant], revoke: Sequence[Grant]) -> None:
+        """Every grant change of one space, several subjects, in one request where
+        ``capabilities.grants_per_space``; here: per subject, as ``grant_many`` and
+        ``revoke_many`` send them."""
+        for batch in _per_subject(add):
+            self.grant_many(space_key, batch)
+        for batch in _per_subject(revoke):
+            self.revoke_many(space_key, batch)
+
     @abstractmethod
     def ensure_group(self, name: str) -> bool:
         """Must create the group if missing; True when it was created."""
@@ -315,6 +334,13 @@ class WikiWriter(ABC):
     def save_template(self, space_key: str, template: Template) -> Template:
         """Must create (``id`` empty) or update the space template; UnsupportedOperationError
         where ``capabilities.supports_templates`` is False."""
+
+
+def _per_subject(grants: Sequence[Grant]) -> list[list[Grant]]:
+    batches: dict[tuple[str, str], list[Grant]] = {}
+    for grant in grants:
+        batches.setdefault((grant.subject_type, grant.subject), []).append(grant)
+    return list(batches.values())
 
 
 def _read_first(grants: Iterable[Grant]) -> list[Grant]:

@@ -83,6 +83,11 @@ def serve(
     dc_version: str = typer.Option(
         "10.0.3", "--dc-version", help="DC release to play, e.g. 8.5 (older: fewer REST routes)."
     ),
+    space_role_mode: str = typer.Option(
+        "PRE_ROLES",
+        "--space-role-mode",
+        help="Cloud: PRE_ROLES, ROLES_TRANSITION or ROLES (roles only: v1 permission writes 400).",
+    ),
     latency_ms: int = typer.Option(0, "--latency-ms", help="Delay added to every request."),
     fault: list[str] = typer.Option([], "--fault", help="Fault spec; repeat for several."),
     journal: Path | None = typer.Option(None, "--journal", help="Write a request journal here."),
@@ -111,6 +116,16 @@ def serve(
             f"error: --dc-version: a release such as 9.1.0 or 8.5, not {dc_version!r}", err=True
         )
         raise typer.Exit(EXIT_USAGE)
+    mode = space_role_mode.upper()
+    if mode not in ("PRE_ROLES", "ROLES_TRANSITION", "ROLES") or (
+        mode != "PRE_ROLES" and kind != "cloud"
+    ):
+        typer.echo(
+            "error: --space-role-mode: PRE_ROLES, ROLES_TRANSITION or ROLES, with --flavour "
+            f"cloud (got {space_role_mode!r})",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE)
     try:
         wiki = LocalWiki(
             db_path=db if db is not None else ":memory:",
@@ -124,6 +139,7 @@ def serve(
             journal_path=journal,
             gateway_cloud_id=gateway,
             dc_version=dc_version,
+            space_role_mode=mode,
         )
     except FlavourMismatch as error:  # a --db of the other flavour's site
         typer.echo(f"error: --db {error}", err=True)

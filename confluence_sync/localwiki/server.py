@@ -24,6 +24,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from confluence_sync.localwiki.api import route_tables
 from confluence_sync.localwiki.api.v1.site import parse_version
+from confluence_sync.localwiki.api.v2.roles import SPACE_ROLE_MODES
 from confluence_sync.localwiki.store import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Store
 from confluence_sync.localwiki.web.app import WikiApp
 from confluence_sync.localwiki.web.ctx import Options
@@ -110,9 +111,11 @@ class LocalWiki:
         dc_version: str = "10.0.3",
         ssl_context: ssl.SSLContext | None = None,
         gateway_cloud_id: str = "",
+        space_role_mode: str = "PRE_ROLES",
     ) -> None:
         """``gateway_cloud_id``: Cloud served as Atlassian's API gateway serves it, under
-        ``/ex/confluence/{cloudId}/wiki`` only (``web/gateway.py``); ``url`` is then that."""
+        ``/ex/confluence/{cloudId}/wiki`` only (``web/gateway.py``); ``url`` is then that.
+        ``space_role_mode``: Cloud's space-role mode, ``SPACE_ROLE_MODES`` (api/v2/roles.py)."""
         if flavour not in ("dc", "cloud"):
             raise ValueError(f"flavour must be 'dc' or 'cloud', not {flavour!r}")
         if gateway_cloud_id and (flavour != "cloud" or not _CLOUD_ID.fullmatch(gateway_cloud_id)):
@@ -121,6 +124,13 @@ class LocalWiki:
             )
         if parse_version(dc_version) is None:
             raise ValueError(f"dc_version must be a release such as 9.1.0, not {dc_version!r}")
+        if space_role_mode not in SPACE_ROLE_MODES:
+            raise ValueError(
+                f"space_role_mode must be one of {', '.join(SPACE_ROLE_MODES)}, "
+                f"not {space_role_mode!r}"
+            )
+        if space_role_mode != "PRE_ROLES" and flavour != "cloud":
+            raise ValueError("space_role_mode needs the cloud flavour (roles are Cloud's)")
         context = "/" + context_path.strip("/") if context_path.strip("/") else ""
         self.options = Options(
             flavour=flavour,
@@ -129,6 +139,7 @@ class LocalWiki:
             anonymous_access=anonymous_access,
             gateway_cloud_id=gateway_cloud_id,
             dc_version=dc_version,
+            space_role_mode=space_role_mode,
         )
         self.store = Store(db_path)
         if not self.store.memory:

@@ -137,7 +137,7 @@ def grant_json(grant: Grant) -> list[JSON]:
 
 
 def grant_from_json(item: Any) -> Grant | None:
-    if isinstance(item, list) and len(item) == 3 and item[0] in ("user", "group"):
+    if isinstance(item, list) and len(item) == 3 and item[0] in ("user", "group", "access_class"):
         return Grant(item[0], str(item[1]), str(item[2]))
     return None
 

@@ -6,37 +6,15 @@ Admins administer every space; one group per working group (``<network>-<group>-
 lower case) holds the accounts of the contacts of its member organisations and reads and
 writes the group's space; ``<network>-contacts`` holds every contact with an account, reads
 the hub and, for ``visibility: network``, the group's space too. Anonymous users and anyone
-else get nothing: no grant names them. Imports: config, wiki (values).
+else get nothing: no grant names them. What each level (read, write, admin) means in
+operations is ``wiki.levels``. Imports: config, wiki (values, levels).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Final, Literal
-
 from confluence_sync.config import NetworkConfig, Organisation, WorkingGroup, space_key
+from confluence_sync.wiki.levels import LEVEL_OPERATIONS, Level
 from confluence_sync.wiki.values import Grant, SubjectType
-
-Level = Literal["read", "write", "admin"]
-
-# "write" is what a member needs to edit pages, comment, attach and remove their own content;
-# deleting others' pages stays with the admins.
-LEVEL_OPERATIONS: Final[Mapping[Level, tuple[str, ...]]] = {
-    "read": ("read",),
-    "write": ("read", "write", "comment", "attach", "blog", "delete_own"),
-    "admin": (
-        "read",
-        "write",
-        "comment",
-        "attach",
-        "blog",
-        "delete_own",
-        "delete_page",
-        "export",
-        "restrict",
-        "admin",
-    ),
-}
 
 
 def group_name(network_key: str, group_key: str | None = None) -> str:

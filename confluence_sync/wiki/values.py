@@ -14,7 +14,9 @@ from typing import Literal
 
 # JSON as Confluence stores it in a content/space property value.
 JSON = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
-SubjectType = Literal["user", "group"]
+# "access_class": a class of users as a whole (Cloud's role principals ``ACCESS_CLASS``:
+# all-licensed-users, anonymous-users, …), read on a site that manages access with roles.
+SubjectType = Literal["user", "group", "access_class"]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,10 @@ One :class:`OpenApiSpec` per flavour's API tree:
 
 * ``dc`` — ``dc-10.0.3.json``; spec paths start at ``/rest/api`` (after the context path);
 * ``v1`` — ``cloud-v1.json``; spec paths start at ``/wiki/rest/api``;
-* ``v2`` — ``cloud-v2.json``; spec paths are relative to ``/wiki/api/v2``.
+* ``v2`` — ``cloud-v2.json``; spec paths are relative to ``/wiki/api/v2``;
+* ``v2-2026-04`` — ``cloud-v2-2026-04.json``, the snapshot that documents Cloud's space roles
+  (``/space-role-mode``, role assignments, ``POST /spaces`` with ``roleAssignments``); mounted
+  as ``v2``. ``v2`` stays the contract of everything else.
 
 :meth:`OpenApiSpec.check` matches a method and concrete path to the spec's path template,
 validates the JSON request body (if the operation takes one) and the JSON response body for
@@ -42,7 +45,12 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 SPEC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "confluence-openapi"
-SPEC_FILES = {"dc": "dc-10.0.3.json", "v1": "cloud-v1.json", "v2": "cloud-v2.json"}
+SPEC_FILES = {
+    "dc": "dc-10.0.3.json",
+    "v1": "cloud-v1.json",
+    "v2": "cloud-v2.json",
+    "v2-2026-04": "cloud-v2-2026-04.json",
+}
 _URN = "urn:localwiki:spec"
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
@@ -96,6 +104,7 @@ ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
     },
 }
 ERROR_SCHEMAS["dc"] = ERROR_SCHEMAS["v1"]
+ERROR_SCHEMAS["v2-2026-04"] = ERROR_SCHEMAS["v2"]
 
 
 def _pointer(*tokens: str) -> str:
@@ -356,8 +365,8 @@ def load_document(api: str) -> dict[str, Any]:
 
 
 def spec_for(api: str, *, context_path: str = "") -> OpenApiSpec:
-    """The spec checker for ``dc`` (under ``context_path``), ``v1`` or ``v2``."""
-    mount = {"dc": context_path, "v1": "", "v2": "/wiki/api/v2"}[api]
+    """The spec checker for ``dc`` (under ``context_path``), ``v1``, ``v2`` or ``v2-2026-04``."""
+    mount = {"dc": context_path, "v1": "", "v2": "/wiki/api/v2", "v2-2026-04": "/wiki/api/v2"}[api]
     return OpenApiSpec(api, load_document(api), mount)
 
 

@@ -18,7 +18,12 @@ from werkzeug.routing import Map, Rule
 from .openapi import OpenApiSpec
 
 # Which table serves which spec, and where it is mounted in a concrete URL path.
-MOUNTS = {"dc": ("v1", "/rest/api"), "v1": ("v1", "/wiki/rest/api"), "v2": ("v2", "/wiki/api/v2")}
+MOUNTS = {
+    "dc": ("v1", "/rest/api"),
+    "v1": ("v1", "/wiki/rest/api"),
+    "v2": ("v2", "/wiki/api/v2"),
+    "v2-2026-04": ("v2", "/wiki/api/v2"),
+}
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _IGNORED_METHODS = {"HEAD", "OPTIONS"}  # werkzeug adds HEAD to every GET
 
@@ -52,7 +57,7 @@ def implemented_routes(api: str, spec: OpenApiSpec, *, context_path: str = "") -
     table_name, mount = MOUNTS[api]
     table = route_tables()[table_name]
     prefix = (context_path if api == "dc" else "") + mount
-    spec_prefix = spec.mount + (mount if api != "v2" else "")
+    spec_prefix = spec.mount + (mount if not api.startswith("v2") else "")
     routes = []
     # Each flavour counts only its own routes: Cloud-only v1 routes are not DC's, and back.
     flavour = "dc" if api == "dc" else "cloud"

@@ -83,6 +83,9 @@ CREATE TABLE IF NOT EXISTS attachments(
 CREATE TABLE IF NOT EXISTS people_changes(id INTEGER PRIMARY KEY CHECK (id = 1),
     n INTEGER NOT NULL);
 INSERT OR IGNORE INTO people_changes(id, n) VALUES(1, 0);
+CREATE TABLE IF NOT EXISTS role_assignments(
+    space_id INTEGER NOT NULL, principal_type TEXT NOT NULL, principal TEXT NOT NULL,
+    role_id TEXT NOT NULL, PRIMARY KEY(space_id, principal_type, principal));
 CREATE TABLE IF NOT EXISTS site_facts(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS longtasks(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, space_id INTEGER, polls_left INTEGER NOT NULL,
@@ -90,9 +93,9 @@ CREATE TABLE IF NOT EXISTS longtasks(
 """
 
 # What the people store's caches answer from (users, tokens, groups, members, space
-# permissions): a write to any of them, by any connection, counts ``people_changes`` up in the
-# same transaction.
-PEOPLE_TABLES = ("users", "tokens", "groups_", "members", "permissions")
+# permissions and role assignments): a write to any of them, by any connection, counts
+# ``people_changes`` up in the same transaction.
+PEOPLE_TABLES = ("users", "tokens", "groups_", "members", "permissions", "role_assignments")
 SCHEMA += "".join(
     f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_counted AFTER {event} ON {table} "
     "BEGIN UPDATE people_changes SET n = n + 1 WHERE id = 1; END;\n"

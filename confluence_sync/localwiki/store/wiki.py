@@ -4,8 +4,9 @@ through a long task that purges its pages, and the admin account a fresh databas
 
 The parts, each a mixin over the SQLite plumbing of ``db.StoreBase``: ``spaces`` (space
 records), ``pages`` and ``page_writes`` (content and its rules), ``meta`` (labels,
-properties, templates, watches), ``files`` (attachments), ``people`` (users, groups), ``tokens``
-and ``permissions`` (space permissions). They stay mixins rather than parts the Store holds:
+properties, templates, watches), ``files`` (attachments), ``people`` (users, groups),
+``tokens``, ``permissions`` (space permissions) and ``roles`` (Cloud's space roles). They stay
+mixins rather than parts the Store holds:
 every route and test calls the one flat Store API (``wiki.store.create_user(...)``), the
 parts share one connection and transaction, and a part's rule often calls another part
 (a create checks the space, a purge drops labels) — composition would need a forwarding
@@ -40,7 +41,7 @@ from confluence_sync.localwiki.store.model import (
     User,
 )
 from confluence_sync.localwiki.store.page_writes import PageWriteStore
-from confluence_sync.localwiki.store.permissions import PermissionStore
+from confluence_sync.localwiki.store.roles import RoleStore
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin"
@@ -51,7 +52,7 @@ SPACE_KEY_RE = re.compile(r"^[A-Za-z0-9]{1,255}$")
 DELETE_POLLS = 2
 
 
-class Store(PermissionStore, PageWriteStore, FileStore):
+class Store(RoleStore, PageWriteStore, FileStore):
     """Everything the local wiki keeps, with Confluence's rules enforced."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
@@ -131,6 +132,25 @@ class Store(PermissionStore, PageWriteStore, FileStore):
         )
         return self.update_space(key, homepage_id=home.id)
 
+    def create_space_with_roles(
+        self,
+        *,
+        key: str,
+        name: str,
+        creator: User,
+        assignments: Sequence[tuple[str, str, str]],
+        description: str = "",
+    ) -> Space:
+        """A space whose access is exactly ``assignments`` (principal type, principal, role
+        id) and no legacy permission: Cloud's create on a tenant with roles ("If roles are
+        provided, the space is created with exactly the provided set of roles",
+        cloud-v2-2026-04.json ``SpaceCreateRequest.roleAssignments``)."""
+        space = self.create_space(
+            key=key, name=name, creator=creator, description=description, permissions=[]
+        )
+        self.set_role_assignments(space.id, [(t, p, r) for t, p, r in assignments])
+        return space
+
     def delete_space(self, key: str) -> LongTask:
         """Mark the space as being deleted and return the long task that finishes the job."""
         space = self._require_space(key)
@@ -197,6 +217,7 @@ class Store(PermissionStore, PageWriteStore, FileStore):
             self._purge(conn, page_id)
         conn.execute("DELETE FROM spaces WHERE id = ?", (space_id,))
         conn.execute("DELETE FROM permissions WHERE space_id = ?", (space_id,))
+        conn.execute("DELETE FROM role_assignments WHERE space_id = ?", (space_id,))
         conn.execute(
             "DELETE FROM properties WHERE owner_kind = 'space' AND owner_id = ?", (space_id,)
         )

@@ -35,6 +35,20 @@ class Options:
     # ``/ex/confluence/{cloudId}/wiki/…`` only; scoped tokens are accepted there (``web.gateway``).
     gateway_cloud_id: str = ""
     dc_version: str = "10.0.3"  # DC only: the release served (api.v1.site gates routes on it)
+    # Cloud only: how space access is managed (``GET /space-role-mode``): PRE_ROLES (legacy
+    # permissions only), ROLES_TRANSITION (both), ROLES (roles only: v1 permission writes are
+    # refused). See api/v2/roles.py.
+    space_role_mode: str = "PRE_ROLES"
+
+    @property
+    def roles_available(self) -> bool:
+        """Role assignments can be read and set (a Cloud tenant past PRE_ROLES)."""
+        return self.flavour == "cloud" and self.space_role_mode != "PRE_ROLES"
+
+    @property
+    def roles_only(self) -> bool:
+        """Roles are the only way to manage space access (ROLES mode)."""
+        return self.flavour == "cloud" and self.space_role_mode == "ROLES"
 
 
 _HOST_URLS: dict[tuple[Any, ...], str] = {}  # (scheme, Host, server name, port) → host URL

@@ -316,6 +316,7 @@ def test_cloud_grants_map_vocabulary_and_group_names(
         "GET", "/wiki/rest/api/group", (200, {"results": [{"id": "g-uuid", "name": "board"}]}, {})
     )
     wiki.route("DELETE", "/wiki/rest/api/space/UPX/permission/12", (204, "", {}))
+    wiki.route("GET", "/wiki/api/v2/space-role-mode", (200, {"mode": "ROLES_TRANSITION"}, {}))
     backend = cloud(wiki, policy)
     grants = backend.reader.list_grants("UPX")
     assert grants == [Grant("group", "board", "restrict"), Grant("user", "5570:abc", "delete_own")]

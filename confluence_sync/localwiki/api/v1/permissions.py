@@ -2,7 +2,8 @@
 (``POST /space/{key}/permission``, ``DELETE /space/{key}/permission/{id}``) and DC 9.1+
 ``/space/{key}/permissions`` (set, grant, revoke, list; 404 on an older played release, and
 the listings answer a non-admin 500, as ``site.require_dc`` and ``_listing_space`` say).
-Changing permissions needs space admin.
+Changing permissions needs space admin; on a Cloud tenant in ROLES mode it is refused
+(``refuse_in_roles_mode``).
 
 Imports: ``web`` (ctx, checks, errors, routing), ``api.v1`` (table, people_shapes) and the
 store's records.
@@ -163,9 +164,27 @@ def _listing_space(ctx: Ctx, key: str) -> Space:
         raise ApiError(500, "Internal server error") from None  # no documented body
 
 
+def refuse_in_roles_mode(ctx: Ctx) -> None:
+    """A tenant in ROLES mode takes no individual permission: "roles are the only way to
+    manage access to Confluence spaces" (support.atlassian.com ... what-to-expect-from-roles-
+    when-migrating-confluence-data); "There won't be an option to assign any access with
+    individual permissions, without a role" (community.atlassian.com, "A new phase of
+    role-based access in Confluence is here", 2025-11). No source shows the answer of a v1
+    permission write there; the stricter one is chosen: 400 in v1's error shape, naming the
+    way that works (real-confluence.md risk 9 suggests the same)."""
+    if ctx.options.roles_only:
+        raise ApiError(
+            400,
+            "Space permissions on this site are managed with roles (space role mode ROLES): "
+            "individual permissions cannot be added or removed; set role assignments with "
+            "POST /wiki/api/v2/spaces/{id}/role-assignments",
+        )
+
+
 @v1.route("/space/<key>/permission", ["POST"], flavours=CLOUD)
 def add_permission(ctx: Ctx, key: str) -> Response:
     space = _admin_space(ctx, key)
+    refuse_in_roles_mode(ctx)
     subject_type, subject, op, target = grant_from_v1(ctx, ctx.body_dict())
     if (op, target) != ("read", "space") and subject_type != "anonymous":
         held = {
@@ -186,6 +205,7 @@ def add_permission(ctx: Ctx, key: str) -> Response:
 @v1.route("/space/<key>/permission/<int:permission_id>", ["DELETE"], flavours=CLOUD)
 def remove_permission(ctx: Ctx, key: str, permission_id: int) -> Response:
     space = _admin_space(ctx, key)
+    refuse_in_roles_mode(ctx)
     ctx.store.revoke_by_id(space.id, permission_id)
     return respond(None, 204)
 

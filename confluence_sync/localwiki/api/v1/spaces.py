@@ -13,7 +13,10 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
 
-from confluence_sync.localwiki.api.v1.permissions import grants_from_space_create
+from confluence_sync.localwiki.api.v1.permissions import (
+    grants_from_space_create,
+    refuse_in_roles_mode,
+)
 from confluence_sync.localwiki.api.v1.shapes import (
     Expand,
     content_json,
@@ -23,6 +26,7 @@ from confluence_sync.localwiki.api.v1.shapes import (
     space_json,
 )
 from confluence_sync.localwiki.api.v1.table import v1
+from confluence_sync.localwiki.store.roles import default_assignments
 from confluence_sync.localwiki.web.checks import readable_space, require
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
@@ -82,6 +86,19 @@ def _create_space(ctx: Ctx, private: bool) -> Response:
     # creator's rights) apply — also before 9.1, which has no REST space permissions at all.
     if ctx.cloud and data.get("permissions") is not None and not private:
         grants = grants_from_space_create(ctx, data["permissions"])
+    if ctx.options.roles_only:  # access comes as roles: defaults, or the creator alone
+        if grants is not None:
+            refuse_in_roles_mode(ctx)
+        space = ctx.store.create_space_with_roles(
+            key=key,
+            name=name,
+            creator=ctx.user,
+            description=_description(data) or "",
+            assignments=default_assignments(ctx.user, private=private),
+        )
+        return respond(
+            entity(ctx, space_json(ctx, space, Expand("description.plain,homepage")), SPACES)
+        )
     space = ctx.store.create_space(
         key=key,
         name=name,

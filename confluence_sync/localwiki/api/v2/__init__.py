@@ -3,8 +3,8 @@
 Every route module registers on ``table.v2`` when it is imported; this package imports them
 all, so the table is whole wherever it is used: ``pages`` (pages, their tree and versions,
 a space's pages), ``spaces``, ``labels``, ``properties`` (of pages and spaces),
-``attachments`` and ``folders``. ``shapes`` builds the JSON answers and the cursor-paged
-lists, ``params`` reads v2's query parameters.
+``attachments``, ``folders`` and ``roles`` (space roles and role assignments). ``shapes``
+builds the JSON answers and the cursor-paged lists, ``params`` reads v2's query parameters.
 
 Imports: ``web``, ``store`` (records), ``api.links``; never ``api.v1``.
 """
@@ -16,6 +16,7 @@ from confluence_sync.localwiki.api.v2 import (  # noqa: F401
     labels,
     pages,
     properties,
+    roles,
     spaces,
 )
 from confluence_sync.localwiki.api.v2.table import v2
