@@ -42,6 +42,7 @@ CAPABILITIES = Capabilities(
     move_adds_version=False,
 )
 _LIMIT = 250  # v2's maximum page size
+_USERS_AT_ONCE = 200  # v1 ``/user/bulk``: "Currently API returns 200 results max"
 
 
 def property_of(data: dict[str, Any]) -> Property:
@@ -58,6 +59,7 @@ class CloudReader(RestReader):
         self._space_keys: dict[str, str] = {}
         self._group_ids: dict[str, str] = {}
         self._no_groups: set[str] = set()
+        self._account_names: dict[str, str] = {}  # accountId → display name ("" unknown)
 
     def _fetch_space(self, key: str) -> SpaceInfo | None:
         data = self.transport.call(
@@ -117,6 +119,40 @@ class CloudReader(RestReader):
         )
         return [self._page_info(item, space_key) for item in results]
 
+    def list_pages_with_bodies(self, space_key: str) -> list[Page]:
+        # v2 lists bodies with ``body-format`` at the same page size (cloud-v2.json
+        # getPagesInSpace: body-format, limit 1..250).
+        results = self.transport.paginate(
+            f"{V2}/spaces/{q(self.space_id(space_key))}/pages",
+            what=f"pages of space {space_key} with bodies",
+            params={"status": "current", "body-format": "storage", "limit": _LIMIT},
+        )
+        return [
+            Page(self._page_info(item, space_key), str(_storage_value(item))) for item in results
+        ]
+
+    def user_names(self, references: Sequence[str]) -> dict[str, str]:
+        # v1 ``GET /user/bulk`` reads up to 200 accounts at once (cloud-v1.json getBulkUserLookup;
+        # kept in the published v1 spec, and a GET, where v2's ``/users-bulk`` is a POST).
+        unknown = [a for a in dict.fromkeys(references) if a not in self._account_names]
+        for start in range(0, len(unknown), _USERS_AT_ONCE):
+            chunk = unknown[start : start + _USERS_AT_ONCE]
+            for account in chunk:
+                self._account_names.setdefault(account, "")
+            # ``accountId`` is one string, the ids comma-separated; the answer is never
+            # paged ("if more than 200 ids are passed first 200 will be returned").
+            data = self.transport.call(
+                "GET",
+                f"{V1}/user/bulk",
+                what=f"{len(chunk)} accounts",
+                params={"accountId": ",".join(chunk), "limit": _USERS_AT_ONCE},
+            )
+            for item in data.get("results") or [] if isinstance(data, dict) else []:
+                user = _user(item)
+                if user.id:
+                    self._account_names[user.id] = user.display_name
+        return {a: self._account_names[a] for a in references if self._account_names.get(a)}
+
     def get_page(self, page_id: str, *, any_status: bool = False) -> Page:
         # v2 answers for a page of any status unless told otherwise (``any_status`` is what
         # it does anyway); callers check ``info.status``.
@@ -128,8 +164,7 @@ class CloudReader(RestReader):
             # from a page the sync reads is put back.
             params={"body-format": "storage", "include-labels": "true"},
         )
-        body = ((data.get("body") or {}).get("storage") or {}).get("value", "")
-        return Page(info=self._page_info(data), body=str(body))
+        return Page(info=self._page_info(data), body=str(_storage_value(data)))
 
     def find_page_by_title(self, space_key: str, title: str) -> PageInfo | None:
         data = self.transport.call(
@@ -288,6 +323,10 @@ class CloudReader(RestReader):
             params={"spaceKey": space_key, "expand": "body", "limit": 100},
         )
         return [template_of(item) for item in results]
+
+
+def _storage_value(data: dict[str, Any]) -> Any:
+    return ((data.get("body") or {}).get("storage") or {}).get("value", "")
 
 
 def _space(item: dict[str, Any]) -> SpaceInfo:
