@@ -355,5 +355,10 @@ def users_in_bulk(ctx: Ctx) -> Response:
     if not 1 <= limit <= 200:
         raise ApiError(400, "limit must be between 1 and 200")
     found = (ctx.store.user_by_account_id(account) for account in wanted[:limit])
-    users = [user_json(ctx, user) for user in found if user is not None]
+    # A BulkUserLookup requires ``_expandable`` (cloud-v1.json), which ``GET /user`` omits.
+    users = [
+        {**user_json(ctx, user), "_expandable": {"operations": "", "personalSpace": ""}}
+        for user in found
+        if user is not None
+    ]
     return respond(list_json(ctx, users, start=0, limit=limit, more=False))
