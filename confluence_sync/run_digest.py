@@ -131,7 +131,10 @@ def read_digest(
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         groups = list(pool.map(group_pages, keys))
     digest = assemble(network.name, network.language, groups, day=day, since=since, link=link)
-    known = {c.account: c.name for o in config.organisations for c in o.contacts if c.account}
+    # The config names its people already (Cloud: by the accountId a mention stores): no
+    # request for them.
+    known = {a.account: a.name for a in network.admins if a.name}
+    known |= {c.account: c.name for o in config.organisations for c in o.contacts if c.account}
     mentioned = references(digest)
     names = {ref: known[ref] for ref in mentioned if ref in known}
     unknown = [ref for ref in mentioned if ref not in names]

@@ -33,6 +33,7 @@ from .adapter import RestReader
 from .answers import editor_of, global_labels, labels_of, saved_at, version_of
 from .contract import Capabilities
 from .transport import Transport
+from .user_names import cloud_user_names
 from .writes import V1, q
 
 V2 = "api/v2"
@@ -42,7 +43,6 @@ CAPABILITIES = Capabilities(
     move_adds_version=False,
 )
 _LIMIT = 250  # v2's maximum page size
-_USERS_AT_ONCE = 200  # v1 ``/user/bulk``: "Currently API returns 200 results max"
 
 
 def property_of(data: dict[str, Any]) -> Property:
@@ -132,26 +132,7 @@ class CloudReader(RestReader):
         ]
 
     def user_names(self, references: Sequence[str]) -> dict[str, str]:
-        # v1 ``GET /user/bulk`` reads up to 200 accounts at once (cloud-v1.json getBulkUserLookup;
-        # kept in the published v1 spec, and a GET, where v2's ``/users-bulk`` is a POST).
-        unknown = [a for a in dict.fromkeys(references) if a not in self._account_names]
-        for start in range(0, len(unknown), _USERS_AT_ONCE):
-            chunk = unknown[start : start + _USERS_AT_ONCE]
-            for account in chunk:
-                self._account_names.setdefault(account, "")
-            # ``accountId`` is one string, the ids comma-separated; the answer is never
-            # paged ("if more than 200 ids are passed first 200 will be returned").
-            data = self.transport.call(
-                "GET",
-                f"{V1}/user/bulk",
-                what=f"{len(chunk)} accounts",
-                params={"accountId": ",".join(chunk), "limit": _USERS_AT_ONCE},
-            )
-            for item in data.get("results") or [] if isinstance(data, dict) else []:
-                user = _user(item)
-                if user.id:
-                    self._account_names[user.id] = user.display_name
-        return {a: self._account_names[a] for a in references if self._account_names.get(a)}
+        return cloud_user_names(self.transport, self._account_names, references)
 
     def get_page(self, page_id: str, *, any_status: bool = False) -> Page:
         # v2 answers for a page of any status unless told otherwise (``any_status`` is what

@@ -42,6 +42,7 @@ from .adapter import RestReader
 from .answers import editor_of, global_labels, labels_of, saved_at, version_of
 from .contract import Capabilities, UnsupportedOperationError
 from .transport import Transport
+from .user_names import dc_user_names
 from .writes import V1, q
 
 CAPABILITIES = Capabilities(
@@ -140,23 +141,7 @@ class DataCenterReader(RestReader):
         return [Page(page_info(item, space_key), str(_storage_value(item))) for item in results]
 
     def user_names(self, references: Sequence[str]) -> dict[str, str]:
-        # Data Center has no bulk read by userKey (dc-10.0.3.json: ``GET /user?key=`` reads
-        # one, ``/user/list`` lists the whole site): one read per key not seen this run.
-        for key in dict.fromkeys(references):
-            with self._user_lock:
-                known = key in self._key_names
-            if not known:
-                try:
-                    data = self.transport.call(
-                        "GET", f"{V1}/user", what=f"user with key {key}", params={"key": key}
-                    )
-                except NotFoundError:
-                    data = None
-                user = self._found_user(data) if isinstance(data, dict) else None
-                with self._user_lock:
-                    self._key_names[key] = user.display_name or user.id if user else ""
-        with self._user_lock:
-            return {k: self._key_names[k] for k in references if self._key_names.get(k)}
+        return dc_user_names(self.transport, self._key_names, references)
 
     def get_page(self, page_id: str, *, any_status: bool = False) -> Page:
         params = {"expand": f"body.storage,{_PAGE_EXPAND}"}
