@@ -104,6 +104,7 @@ def cloud_steps() -> list[tuple[str, Step]]:
         s.get(f"{base}{V2}/pages/{st['child']}", params={"body-format": "storage"})
         s.get(f"{base}{V2}/pages/{st['child']}/ancestors")
         s.get(f"{base}{V2}/pages/{st['child']}/versions")
+        s.get(f"{base}{V2}/tasks", params={"page-id": st["child"], "body-format": "storage"})
 
     def page_update(s: Session, base: str, st: dict[str, Any]) -> None:
         body = {
@@ -248,6 +249,7 @@ def cloud_steps() -> list[tuple[str, Step]]:
 
     def missing(s: Session, base: str, st: dict[str, Any]) -> None:
         s.get(f"{base}{V2}/pages/999999")
+        s.get(f"{base}{V2}/tasks/999999000001")
 
     def trash(s: Session, base: str, st: dict[str, Any]) -> None:
         s.delete(f"{base}{V2}/pages/{st['child']}")
