@@ -6,7 +6,8 @@ Reads only: it is handed a ``WikiReader`` and nothing else, so it cannot write. 
 keys); per space the sync's index (one listing of the space's properties: which page is which
 meeting) and its pages with their bodies (Data Center 50 a request, Cloud 250); then the
 accounts the tasks name that the config does not (Cloud: 200 a request; Data Center has no
-bulk read: one per account). Spaces are read on a few workers at once.
+bulk read by key: its account list, or one read per account; see ``backends.user_names``).
+Spaces are read on a few workers at once.
 
 May import: errors, config, settings, wiki, backends, embedded, state, digest, run.
 """
@@ -138,7 +139,9 @@ def read_digest(
     mentioned = references(digest)
     names = {ref: known[ref] for ref in mentioned if ref in known}
     unknown = [ref for ref in mentioned if ref not in names]
-    names.update(reader.user_names(unknown) if unknown else {})
+    for ref, user in (reader.mentioned_users(unknown) if unknown else {}).items():
+        # A Data Center mention names the userKey; its username may be one the config names.
+        names[ref] = known.get(user.id) or user.display_name or user.id
     return with_names(digest, names)
 
 

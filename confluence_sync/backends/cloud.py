@@ -33,7 +33,7 @@ from .adapter import RestReader
 from .answers import editor_of, global_labels, labels_of, saved_at, version_of
 from .contract import Capabilities
 from .transport import Transport
-from .user_names import cloud_user_names
+from .user_names import cloud_users
 from .writes import V1, q
 
 V2 = "api/v2"
@@ -59,7 +59,7 @@ class CloudReader(RestReader):
         self._space_keys: dict[str, str] = {}
         self._group_ids: dict[str, str] = {}
         self._no_groups: set[str] = set()
-        self._account_names: dict[str, str] = {}  # accountId → display name ("" unknown)
+        self._account_names: dict[str, UserInfo | None] = {}  # mentioned accounts, as read
 
     def _fetch_space(self, key: str) -> SpaceInfo | None:
         data = self.transport.call(
@@ -131,8 +131,8 @@ class CloudReader(RestReader):
             Page(self._page_info(item, space_key), str(_storage_value(item))) for item in results
         ]
 
-    def user_names(self, references: Sequence[str]) -> dict[str, str]:
-        return cloud_user_names(self.transport, self._account_names, references)
+    def mentioned_users(self, references: Sequence[str]) -> dict[str, UserInfo]:
+        return cloud_users(self.transport, self._account_names, references)
 
     def get_page(self, page_id: str, *, any_status: bool = False) -> Page:
         # v2 answers for a page of any status unless told otherwise (``any_status`` is what

@@ -155,8 +155,8 @@ class WikiReader(ABC):
         never one request per page."""
 
     @abstractmethod
-    def user_names(self, references: Sequence[str]) -> dict[str, str]:
-        """Must return the display name of each account the storage format names (DC
+    def mentioned_users(self, references: Sequence[str]) -> dict[str, UserInfo]:
+        """Must return the account behind each reference the storage format mentions (DC
         ``ri:userkey``, Cloud ``ri:account-id``) that the site knows, in as few requests as
         the API allows (in bulk where it has a bulk read), cached per reader."""
 

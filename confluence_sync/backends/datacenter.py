@@ -42,7 +42,7 @@ from .adapter import RestReader
 from .answers import editor_of, global_labels, labels_of, saved_at, version_of
 from .contract import Capabilities, UnsupportedOperationError
 from .transport import Transport
-from .user_names import dc_user_names
+from .user_names import dc_users
 from .writes import V1, q
 
 CAPABILITIES = Capabilities(
@@ -86,7 +86,7 @@ class DataCenterReader(RestReader):
         self._version_lock = threading.Lock()
         self._user_keys: dict[str, str] = {}
         self._groups: dict[str, bool] = {}
-        self._key_names: dict[str, str] = {}  # userKey → display name ("" when unknown)
+        self._key_names: dict[str, UserInfo | None] = {}  # mentioned accounts, as read
         # Space workers grant to the same admin at once: one lookup, the others wait for it.
         self._user_lock = threading.Lock()
 
@@ -140,8 +140,8 @@ class DataCenterReader(RestReader):
         )
         return [Page(page_info(item, space_key), str(_storage_value(item))) for item in results]
 
-    def user_names(self, references: Sequence[str]) -> dict[str, str]:
-        return dc_user_names(self.transport, self._key_names, references)
+    def mentioned_users(self, references: Sequence[str]) -> dict[str, UserInfo]:
+        return dc_users(self.transport, self._key_names, references)
 
     def get_page(self, page_id: str, *, any_status: bool = False) -> Page:
         params = {"expand": f"body.storage,{_PAGE_EXPAND}"}

@@ -1,5 +1,5 @@
-"""Display names of the accounts a page body mentions (``ri:user``), read in bulk where the
-flavour has a bulk read, for ``WikiReader.user_names``; each reader keeps the cache.
+"""The accounts a page body mentions (``ri:user``), read in bulk where the flavour has a bulk
+read, for ``WikiReader.mentioned_users``; each reader keeps the cache.
 
 Data Center has no bulk read by userKey (dc-10.0.3.json: ``GET /user?key=`` reads one; ``GET
 /user/list`` pages through every account of the site). For a few keys one read each; for more,
@@ -10,7 +10,7 @@ site never costs more than 1.5 reads per key. Cloud reads up to 200 accounts at 
 POST): ``accountId`` one comma-separated string, the answer never paged ("if more than 200 ids
 are passed first 200 will be returned").
 
-Imports: errors, ``backends.transport`` and ``backends.writes`` (paths).
+Imports: errors, wiki (values), ``backends.transport`` and ``backends.writes`` (paths).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import MutableMapping, Sequence
 from typing import Any, Final
 
 from confluence_sync.errors import NotFoundError
+from confluence_sync.wiki.values import UserInfo
 
 from .transport import Transport
 from .writes import V1
@@ -28,14 +29,16 @@ LIST_LIMIT: Final = 200
 BULK_LIMIT: Final = 200
 
 
-def _dc_name(data: dict[str, Any]) -> str:
-    return str(data.get("displayName") or data.get("username") or "")
+Cache = MutableMapping[str, UserInfo | None]  # reference → account (None: not on the site)
 
 
-def dc_user_names(
-    transport: Transport, cache: MutableMapping[str, str], references: Sequence[str]
-) -> dict[str, str]:
-    """userKey → display name for ``references`` ("" cached for a key the site lacks)."""
+def _dc_user(data: dict[str, Any]) -> UserInfo:
+    username = str(data.get("username") or "")
+    return UserInfo(username, str(data.get("displayName") or username), str(data.get("userKey")))
+
+
+def dc_users(transport: Transport, cache: Cache, references: Sequence[str]) -> dict[str, UserInfo]:
+    """userKey → account for ``references`` (None cached for a key the site lacks)."""
     wanted = [k for k in dict.fromkeys(references) if k not in cache]
     if len(wanted) > ONE_BY_ONE:
         _list_users(transport, cache, set(wanted), pages=max(1, len(wanted) // 2))
@@ -47,13 +50,15 @@ def dc_user_names(
                 )
             except NotFoundError:
                 data = None
-            cache[key] = _dc_name(data) if isinstance(data, dict) else ""
-    return {k: cache[k] for k in references if cache.get(k)}
+            cache[key] = _dc_user(data) if isinstance(data, dict) else None
+    return _known(cache, references)
 
 
-def _list_users(
-    transport: Transport, cache: MutableMapping[str, str], keys: set[str], *, pages: int
-) -> None:
+def _known(cache: Cache, references: Sequence[str]) -> dict[str, UserInfo]:
+    return {ref: user for ref in references if (user := cache.get(ref)) is not None}
+
+
+def _list_users(transport: Transport, cache: Cache, keys: set[str], *, pages: int) -> None:
     start = 0
     for _ in range(pages):
         data = transport.call(
@@ -65,22 +70,22 @@ def _list_users(
         results = (data.get("results") or []) if isinstance(data, dict) else []
         for item in results:
             if item.get("userKey"):
-                cache[str(item["userKey"])] = _dc_name(item)
+                cache[str(item["userKey"])] = _dc_user(item)
         start += len(results)
         more = isinstance(data, dict) and (data.get("_links") or {}).get("next")
         if not results or not more or keys <= cache.keys():
             return
 
 
-def cloud_user_names(
-    transport: Transport, cache: MutableMapping[str, str], references: Sequence[str]
-) -> dict[str, str]:
-    """accountId → display name for ``references``, 200 accounts a request."""
+def cloud_users(
+    transport: Transport, cache: Cache, references: Sequence[str]
+) -> dict[str, UserInfo]:
+    """accountId → account for ``references``, 200 accounts a request."""
     unknown = [a for a in dict.fromkeys(references) if a not in cache]
     for start in range(0, len(unknown), BULK_LIMIT):
         chunk = unknown[start : start + BULK_LIMIT]
         for account in chunk:
-            cache.setdefault(account, "")
+            cache.setdefault(account, None)
         data = transport.call(
             "GET",
             f"{V1}/user/bulk",
@@ -89,5 +94,6 @@ def cloud_user_names(
         )
         for item in (data.get("results") or []) if isinstance(data, dict) else []:
             if item.get("accountId"):
-                cache[str(item["accountId"])] = str(item.get("displayName") or "")
-    return {a: cache[a] for a in references if cache.get(a)}
+                account = str(item["accountId"])
+                cache[account] = UserInfo(account, str(item.get("displayName") or ""))
+    return _known(cache, references)

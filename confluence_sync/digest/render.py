@@ -78,6 +78,13 @@ def _facts(meeting: Meeting, w: Wording, *, link: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def heading(meeting: Meeting) -> str:
+    """A meeting as people name it: its title, led by its day unless the title is (the
+    meeting pages' titles begin with their date)."""
+    day = meeting.day.isoformat()
+    return meeting.title if meeting.title.startswith(day) else f"{day} · {meeting.title}"
+
+
 def _md_link(meeting: Meeting, w: Wording) -> str:
     return f"[{w.link}]({meeting.link})" if _web(meeting.link) else ""
 
@@ -87,7 +94,7 @@ def _md_group(group: Group, digest: Digest, w: Wording) -> list[str]:
     if not group.held:
         lines += [f"_{w.none}_", ""]
     for meeting in group.held:
-        lines += [f"#### {meeting.day.isoformat()} · {md(meeting.title)}", ""]
+        lines += [f"#### {md(heading(meeting))}", ""]
         facts = _facts(meeting, w, link=_md_link(meeting, w))
         lines += [f"- {facts}"] if facts else []
         attended = "; ".join(
@@ -155,7 +162,7 @@ def to_html(digest: Digest) -> str:
         out += [_html_meeting(m, digest, w) for m in group.held] or [f"<p>{_h(w.none)}</p>"]
         out.append(f"<h3>{_h(w.upcoming)}</h3><ul>")
         for m in group.upcoming:
-            out.append(f"<li>{m.day.isoformat()} · {_h(m.title)} {_html_facts(m, w)}</li>")
+            out.append(f"<li>{_h(heading(m))} {_html_facts(m, w)}</li>")
         out.append("</ul>" if group.upcoming else f"</ul><p>{_h(w.none)}</p>")
     t = digest.totals
     heads = (w.meetings_held, w.meetings_upcoming, w.decisions, w.open, w.done, w.overdue)
@@ -178,7 +185,7 @@ def _html_facts(m: Meeting, w: Wording) -> str:
 
 
 def _html_meeting(m: Meeting, digest: Digest, w: Wording) -> str:
-    rows = [f"<h4>{m.day.isoformat()} · {_h(m.title)}</h4><p>{_html_facts(m, w)}</p>"]
+    rows = [f"<h4>{_h(heading(m))}</h4><p>{_html_facts(m, w)}</p>"]
     attended = "; ".join(
         _h(f"{a.organisation}: {a.names}" if a.organisation else a.names) for a in m.attended
     )

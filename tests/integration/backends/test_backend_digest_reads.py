@@ -27,10 +27,13 @@ def test_accounts_are_named_in_bulk_and_once(site: Site) -> None:
     refs = [u.account_id if site.cloud else u.user_key for u in users] + ["unknown-account"]
     counter = site.backend.counter
     before = counter.requests
-    names = site.backend.reader.user_names(refs)
+    found = site.backend.reader.mentioned_users(refs)
+    names = {ref: user.display_name for ref, user in found.items()}
     assert names == {ref: f"Mitglied {n} Ä" for n, ref in enumerate(refs[:5])}
+    if not site.cloud:  # the username, which a Data Center config names people by
+        assert [found[ref].id for ref in refs[:5]] == [f"m{n}" for n in range(5)]
     # Cloud: one bulk read; Data Center: the site's account list (one page here), then the
     # key it did not find, one read.
     assert counter.requests - before == (1 if site.cloud else 2)
-    assert site.backend.reader.user_names(refs[:2]) == {r: names[r] for r in refs[:2]}
+    assert site.backend.reader.mentioned_users(refs[:2]) == {r: found[r] for r in refs[:2]}
     assert counter.requests - before == (1 if site.cloud else 2)  # cached: no request more

@@ -135,11 +135,11 @@ class FakeWiki(WikiReader, WikiWriter):
         self._hit("GET")
         return [Page(p.info, p.body) for p in self.pages.values() if p.info.space_key == space_key]
 
-    def user_names(self, references: Sequence[str]) -> dict[str, str]:
+    def mentioned_users(self, references: Sequence[str]) -> dict[str, UserInfo]:
         """Every reference is a known account, named after itself (as ``resolve_user``)."""
         if references:
             self._hit("GET")
-        return {ref: ref for ref in references}
+        return {ref: UserInfo(ref, ref) for ref in references}
 
     def find_page_by_title(self, space_key: str, title: str) -> PageInfo | None:
         self._hit("GET")
