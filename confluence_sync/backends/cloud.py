@@ -38,6 +38,7 @@ from .answers import creator_of, editor_of, global_labels, labels_of, saved_at, 
 from .cloud_roles import SpaceRoles
 from .contract import Capabilities
 from .transport import Transport
+from .user_names import cloud_users
 from .writes import V1, q
 
 V2 = "api/v2"
@@ -65,6 +66,7 @@ class CloudReader(RestReader):
         self._space_keys: dict[str, str] = {}
         self._group_ids: dict[str, str] = {}
         self._no_groups: set[str] = set()
+        self._account_names: dict[str, UserInfo | None] = {}  # mentioned accounts, as read
 
     def _fetch_space(self, key: str) -> SpaceInfo | None:
         data = self.transport.call(
@@ -125,6 +127,21 @@ class CloudReader(RestReader):
         )
         return [self._page_info(item, space_key) for item in results]
 
+    def list_pages_with_bodies(self, space_key: str) -> list[Page]:
+        # v2 lists bodies with ``body-format`` at the same page size (cloud-v2.json
+        # getPagesInSpace: body-format, limit 1..250).
+        results = self.transport.paginate(
+            f"{V2}/spaces/{q(self.space_id(space_key))}/pages",
+            what=f"pages of space {space_key} with bodies",
+            params={"status": "current", "body-format": "storage", "limit": _LIMIT},
+        )
+        return [
+            Page(self._page_info(item, space_key), str(_storage_value(item))) for item in results
+        ]
+
+    def mentioned_users(self, references: Sequence[str]) -> dict[str, UserInfo]:
+        return cloud_users(self.transport, self._account_names, references)
+
     def get_page(self, page_id: str, *, any_status: bool = False) -> Page:
         # v2 answers for a page of any status unless told otherwise (``any_status`` is what
         # it does anyway); callers check ``info.status``.
@@ -136,8 +153,7 @@ class CloudReader(RestReader):
             # from a page the sync reads is put back.
             params={"body-format": "storage", "include-labels": "true"},
         )
-        body = ((data.get("body") or {}).get("storage") or {}).get("value", "")
-        return Page(info=self._page_info(data), body=str(body))
+        return Page(info=self._page_info(data), body=str(_storage_value(data)))
 
     def find_page_by_title(self, space_key: str, title: str) -> PageInfo | None:
         data = self.transport.call(
@@ -298,6 +314,10 @@ class CloudReader(RestReader):
             params={"spaceKey": space_key, "expand": "body", "limit": 100},
         )
         return [template_of(item) for item in results]
+
+
+def _storage_value(data: dict[str, Any]) -> Any:
+    return ((data.get("body") or {}).get("storage") or {}).get("value", "")
 
 
 def _space(item: dict[str, Any]) -> SpaceInfo:

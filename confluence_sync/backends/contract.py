@@ -166,6 +166,18 @@ class WikiReader(ABC):
         ``any_status``: also an archived or trashed page (its ``info.status`` says which)."""
 
     @abstractmethod
+    def list_pages_with_bodies(self, space_key: str) -> list[Page]:
+        """Must return every current page of the space with its storage body, from the bulk
+        listing (bodies expanded in it, at the largest page size the API allows with bodies),
+        never one request per page."""
+
+    @abstractmethod
+    def mentioned_users(self, references: Sequence[str]) -> dict[str, UserInfo]:
+        """Must return the account behind each reference the storage format mentions (DC
+        ``ri:userkey``, Cloud ``ri:account-id``) that the site knows, in as few requests as
+        the API allows (in bulk where it has a bulk read), cached per reader."""
+
+    @abstractmethod
     def find_page_by_title(self, space_key: str, title: str) -> PageInfo | None:
         """Must return the current page with exactly this title in the space, or None."""
 

@@ -10,7 +10,8 @@ The rooms, each importing only the ones below it (and the core only inside a com
 
 - ``entry``: the Typer app, its commands in the order ``--help`` lists them, and ``main``;
 - ``config_commands`` (validate, init, schema), ``run_commands`` (plan, sync, unlock),
-  ``doctor_command`` (doctor) and ``serve``: the commands, one module per family;
+  ``doctor_command`` (doctor), ``digest_command`` (digest) and ``serve``: the commands, one
+  module per family;
 - ``render``: how ``plan`` and ``sync`` print a result (never wrapped outside a terminal);
 - ``options``: the options several commands share, with their help texts;
 - ``verbosity``: ``-v``/``-q`` and what they change (the request lines of ``-v`` come from the
@@ -18,7 +19,7 @@ The rooms, each importing only the ones below it (and the core only inside a com
 - ``exits``: domain errors and surprises → a message for a person and an exit code (and, with
   ``--format json``, a JSON document on stdout).
 
-May import: errors, flavours, settings, config, backends, localwiki, run, report, checks.
+May import: errors, flavours, settings, config, backends, localwiki, run, report, checks, run_digest
 """
 
 from confluence_sync.cli.entry import app, main

@@ -11,7 +11,14 @@ import sys
 
 import typer
 
-from confluence_sync.cli import config_commands, doctor_command, exits, run_commands, serve
+from confluence_sync.cli import (
+    config_commands,
+    digest_command,
+    doctor_command,
+    exits,
+    run_commands,
+    serve,
+)
 from confluence_sync.cli.options import FlagHelp, FlagHelpGroup
 from confluence_sync.cli.verbosity import version_text
 from confluence_sync.errors import ConfluenceSyncError
@@ -75,6 +82,7 @@ app.command(cls=FlagHelp, epilog=run_commands.PLAN_EPILOG)(run_commands.plan)
 app.command(cls=FlagHelp, epilog=run_commands.SYNC_EPILOG)(run_commands.sync)
 app.command(epilog=run_commands.UNLOCK_EPILOG)(run_commands.unlock)
 app.command(cls=FlagHelp, epilog=doctor_command.DOCTOR_EPILOG)(doctor_command.doctor)
+app.command(cls=FlagHelp, epilog=digest_command.DIGEST_EPILOG)(digest_command.digest)
 app.command()(serve.serve)
 
 

@@ -94,11 +94,17 @@ def cloud_steps() -> list[tuple[str, Step]]:
     def page_find(s: Session, base: str, st: dict[str, Any]) -> None:
         s.get(f"{base}{V2}/pages", params={"space-id": st["space"], "title": "Sitzung März"})
         s.get(f"{base}{V2}/spaces/{st['space']}/pages", params={"limit": 50})
+        # The digest's listing: bodies in bulk.
+        s.get(
+            f"{base}{V2}/spaces/{st['space']}/pages",
+            params={"status": "current", "body-format": "storage", "limit": 250},
+        )
 
     def page_get(s: Session, base: str, st: dict[str, Any]) -> None:
         s.get(f"{base}{V2}/pages/{st['child']}", params={"body-format": "storage"})
         s.get(f"{base}{V2}/pages/{st['child']}/ancestors")
         s.get(f"{base}{V2}/pages/{st['child']}/versions")
+        s.get(f"{base}{V2}/tasks", params={"page-id": st["child"], "body-format": "storage"})
 
     def page_update(s: Session, base: str, st: dict[str, Any]) -> None:
         body = {
@@ -220,6 +226,7 @@ def cloud_steps() -> list[tuple[str, Step]]:
         me = s.get(f"{base}{V1}/user/current")
         account = field_of(me, "accountId")
         s.get(f"{base}{V1}/user", params={"accountId": account})
+        s.get(f"{base}{V1}/user/bulk", params={"accountId": f"{account},unknown", "limit": 200})
         s.get(f"{base}{V1}/group")
         group = field_of(s.get(f"{base}{V1}/group/by-name", params={"name": "ak-umwelt"}), "id")
         s.get(f"{base}{V1}/group/picker", params={"query": "UMWELT", "limit": 5})  # CHANGE-2520
@@ -242,6 +249,7 @@ def cloud_steps() -> list[tuple[str, Step]]:
 
     def missing(s: Session, base: str, st: dict[str, Any]) -> None:
         s.get(f"{base}{V2}/pages/999999")
+        s.get(f"{base}{V2}/tasks/999999000001")
 
     def trash(s: Session, base: str, st: dict[str, Any]) -> None:
         s.delete(f"{base}{V2}/pages/{st['child']}")

@@ -77,6 +77,11 @@ def dc_steps(api: str = "/rest/api") -> list[tuple[str, Step]]:
             f"{base}{api}/content",
             params={"spaceKey": KEY, "title": "Sitzung März", "type": "page", "expand": "version"},
         )
+        # The digest's listing: bodies in bulk (cut to 50 a page).
+        s.get(
+            f"{base}{api}/content",
+            params={"spaceKey": KEY, "type": "page", "expand": "body.storage,version,ancestors"},
+        )
 
     def page_get(s: Session, base: str, st: dict[str, Any]) -> None:
         s.get(

@@ -69,3 +69,17 @@ def test_the_viewer_check_passes_in_headless_chromium(tmp_path: Path) -> None:
         "viewer-space.png",
         "viewer-spaces.png",
     ]
+
+
+def test_the_digest_bench_counts_the_example_against_its_budget() -> None:
+    run = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "digest_bench.py"), "--flavour", "dc", "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=REPO,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    line = run.stdout.strip().splitlines()[-1]
+    assert line.startswith("dc") and "digest requests" in line and "(writes 0)" in line, line
+    assert "budget 3 × 3" in line, line

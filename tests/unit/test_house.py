@@ -31,9 +31,12 @@ MAY_IMPORT: dict[str, set[str]] = {
     "checks": {"errors", "flavours", "settings", "config", "backends", "embedded", "plan"},
     "run": {"errors", "config", "settings", "wiki", "wanted", "backends", "embedded"}
     | {"state", "plan", "apply", "checks"},
+    "digest": {"errors", "config", "wiki"},
+    "run_digest": {"errors", "config", "settings", "wiki", "backends", "embedded", "state"}
+    | {"digest", "run"},
     "report": {"errors", "plan", "apply", "run"},
     "cli": {"errors", "flavours", "settings", "config", "backends", "localwiki", "run"}
-    | {"report", "checks"},
+    | {"report", "checks", "run_digest"},
     "__main__": {"cli"},
     "__init__": set(),
 }

@@ -152,6 +152,16 @@ class FakeWiki(WikiReader, WikiWriter):
         self.body_reads.append(page_id)
         return Page(page.info, page.body)
 
+    def list_pages_with_bodies(self, space_key: str) -> list[Page]:
+        self._hit("GET")
+        return [Page(p.info, p.body) for p in self.pages.values() if p.info.space_key == space_key]
+
+    def mentioned_users(self, references: Sequence[str]) -> dict[str, UserInfo]:
+        """Every reference is a known account, named after itself (as ``resolve_user``)."""
+        if references:
+            self._hit("GET")
+        return {ref: UserInfo(ref, ref) for ref in references}
+
     def find_page_by_title(self, space_key: str, title: str) -> PageInfo | None:
         self._hit("GET")
         return next(

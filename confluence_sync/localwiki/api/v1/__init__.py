@@ -6,7 +6,7 @@ imported; this package imports them all, so the tables are whole wherever they a
 * ``content``: pages, history, children, move; ``labels`` and ``properties`` of pages and
   spaces; ``attachments``; ``archive``;
 * ``spaces``: spaces and their trash; ``permissions``: space permissions;
-* ``people``: users, watches, groups and membership;
+* ``people``: users, watches, groups and membership; ``people_bulk``: Cloud's bulk user read;
 * ``search``: CQL; ``templates``: page templates and long tasks;
 * ``site``: what the site is (DC server information, Cloud system information).
 
@@ -22,6 +22,7 @@ from confluence_sync.localwiki.api.v1 import (  # noqa: F401
     content,
     labels,
     people,
+    people_bulk,
     permissions,
     properties,
     search,
