@@ -93,8 +93,9 @@ def _row(group: list[ItemResult]) -> Row:
 
 
 def _choices(values: Iterable[str]) -> str:
+    """The values of alike notes as people list them ("PUUEUK and PUUUPX"), not as a set."""
     distinct = list(dict.fromkeys(values))
-    return distinct[0] if len(distinct) == 1 else "{" + ",".join(distinct) + "}"
+    return distinct[0] if len(distinct) == 1 else ", ".join(distinct[:-1]) + " and " + distinct[-1]
 
 
 def page_name(title: str) -> str:

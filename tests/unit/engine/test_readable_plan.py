@@ -55,7 +55,7 @@ def test_markdown_groups_grants_per_subject_and_repeated_notes() -> None:
         "| planned | grant | PUUUPX | read for user j.weiss on PUUUPX | the config gives it |",
         "| planned | revoke | PUUUPX | blog for group puu-upx-members on PUUUPX | no longer in "
         "the config |",
-        "| manual | manual |  | template 'Vorlage' | " + NOTE.format("{PUUEUK,PUUUPX}") + " |",
+        "| manual | manual |  | template 'Vorlage' | " + NOTE.format("PUUEUK and PUUUPX") + " |",
         "| planned | create | PUU | page 'Start' | new in the config |",
     ]
 
