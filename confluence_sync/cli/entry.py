@@ -11,7 +11,14 @@ import sys
 
 import typer
 
-from confluence_sync.cli import config_commands, doctor_command, exits, run_commands, serve
+from confluence_sync.cli import (
+    calendar_command,
+    config_commands,
+    doctor_command,
+    exits,
+    run_commands,
+    serve,
+)
 from confluence_sync.cli.options import FlagHelp, FlagHelpGroup
 from confluence_sync.cli.verbosity import version_text
 from confluence_sync.errors import ConfluenceSyncError
@@ -76,6 +83,7 @@ app.command(cls=FlagHelp, epilog=run_commands.SYNC_EPILOG)(run_commands.sync)
 app.command(epilog=run_commands.UNLOCK_EPILOG)(run_commands.unlock)
 app.command(cls=FlagHelp, epilog=doctor_command.DOCTOR_EPILOG)(doctor_command.doctor)
 app.command()(serve.serve)
+app.command()(calendar_command.calendar)
 
 
 def main() -> None:
