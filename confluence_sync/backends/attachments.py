@@ -9,7 +9,8 @@ no-check`` (without it Confluence's XSRF check refuses the upload: confluence-ap
 attachment routes). ``POST …/child/attachment`` refuses a file name the page already has, so a
 new version goes to ``…/{attachmentId}/data``.
 
-Never two attachments of one name, never a lost upload: the upload's comment carries the
+Without a recorded attachment id the name is looked up first (one GET). Never two
+attachments of one name, never a lost upload: the upload's comment carries the
 file's digest, and after an ambiguous failure (no answer, a 5xx after the server may have
 saved it) the attachment is looked up by file name before anything is sent again — found with
 our digest, the earlier attempt landed; found without it, the file is sent as its new version.
@@ -26,7 +27,7 @@ from typing import Any, Final
 
 from confluence_sync.backends.transport import Transport
 from confluence_sync.backends.writes import V1, q
-from confluence_sync.errors import NotFoundError
+from confluence_sync.errors import BadRequestError, NotFoundError
 
 V2: Final = "api/v2"  # as backends.cloud has it (which imports the adapter, so not from there)
 MEDIA_TYPE: Final = "text/calendar"
@@ -88,6 +89,13 @@ def attach(
     what = f"attachment {filename} of page {page_id}"
     base = f"{V1}/content/{q(page_id)}/child/attachment"
     target = [_bare(attachment_id)]
+    if not target[0]:
+        # No recorded attachment (a first upload, or an index that lost its record): the page
+        # may hold the file already, maybe ours. One GET, never a refused POST.
+        known = find_attachment(transport, page_id, filename)
+        if known is not None and known.comment == comment:
+            return known.id
+        target[0] = known.id if known else ""
 
     def send() -> str:
         files = {
@@ -106,6 +114,18 @@ def attach(
             # The recorded attachment is gone (deleted by hand): the name decides again.
             found = find_attachment(transport, page_id, filename)
             target[0] = found.id if found else ""
+            return send()
+        except BadRequestError:
+            if target[0]:
+                raise
+            # The page has the name already (an index that lost its record): ours if it
+            # holds our digest, else our file becomes its next version.
+            found = find_attachment(transport, page_id, filename)
+            if found is None:
+                raise
+            if found.comment == comment:
+                return found.id
+            target[0] = found.id
             return send()
         return _id_of(answer) or target[0]
 
