@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -359,6 +359,10 @@ def execute(
     for an invalid one), connect (the embedded local wiki when there is no URL), run."""
 
     config, target = _load(config_path, options)
+    if not settings.embedded and settings.url:
+        # The calendar's page links start at the site's address; the embedded wiki has none
+        # to give (a new port each run would change every link, and the file, every run).
+        target = replace(target, site=settings.url.rstrip("/"))
     with ExitStack() as stack:
         outcome_db, viewer, cloud = None, "", False
         if settings.embedded:
@@ -393,6 +397,46 @@ def execute(
                 backend, target, run_options, progress=progress, on_plan=on_plan, vet=vet
             )
         return Outcome(result, outcome_db, viewer, cloud)
+
+
+def calendar(
+    config_path: Path,
+    today: dt.date,
+    *,
+    group: str | None = None,
+    site: str = "",
+    settings: Settings | None = None,
+    data_dir: Path | None = None,
+) -> bytes:
+    """``confluence-sync calendar FILE``: the network's calendar file (or one group's, by its
+    key). From the config alone (``settings`` None: every meeting at sequence 0, stamped
+    ``today``, no cancellations); with ``settings`` each space's index is read (one request
+    per space) so the file is the one the sync attaches, sequences and cancellations included."""
+    from confluence_sync.plan.calendar import calendar_files
+    from confluence_sync.state.ledger_store import read
+
+    config, wanted = _load(config_path, RunOptions(today=today))
+    wanted = replace(wanted, site=site.rstrip("/"))
+    keys = {g.key: f"{config.network.key}{g.key}" for g in config.working_groups}
+    if group is not None and group not in keys:
+        known = ", ".join(keys) or "none"
+        raise ConfluenceSyncError(
+            f"{config_path}: no working group {group!r}", hint=f"the groups' keys: {known}"
+        )
+    records: dict[str, Any] = {}
+    if settings is not None:
+        with ExitStack() as stack:
+            if settings.embedded:
+                local = stack.enter_context(
+                    embedded_wiki(config_path, data_dir, flavour=settings.resolved_flavour)
+                )
+                settings = local.settings
+            backend = open_backend(settings)
+            stack.callback(backend.close)
+            for key in keys.values():
+                records[key] = read(backend.reader, key).index.calendar
+    files = calendar_files(wanted, records)
+    return files[keys[group] if group is not None else config.network.key][0]
 
 
 def unlock(config_path: Path, *, settings: Settings, data_dir: Path | None = None) -> str:

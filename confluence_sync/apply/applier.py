@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from confluence_sync.apply.books import Books
+from confluence_sync.apply.calendar import CalendarWriter
 from confluence_sync.apply.grants import (
     TAKEN_BY_CREATE,
     await_groups,
@@ -41,6 +42,7 @@ from confluence_sync.errors import (
     ConfluenceSyncError,
     WikiError,
 )
+from confluence_sync.plan.calendar import AttachCalendar
 from confluence_sync.plan.changes import (
     AddGrant,
     AddMember,
@@ -98,6 +100,7 @@ class Applier:
         self.books = Books.start(wanted, state)
         self.pages = PageWriter(reader, writer, self.books)
         self.index = IndexWriter(wanted, state, reader, writer, self.books)
+        self.calendar = CalendarWriter(wanted, writer, self.books)
         self.failed_spaces: set[str] = set()
         # Set by Ctrl-C or a lost lock: workers stop between changes (the rest: "skipped").
         self.stop = threading.Event()
@@ -334,6 +337,8 @@ class Applier:
                 self._run(change, lambda c=change: self.pages.update(key, c))  # type: ignore[misc]
             elif isinstance(change, ArchivePage):
                 self._run(change, lambda c=change: self.pages.archive(key, c))  # type: ignore[misc]
+            elif isinstance(change, AttachCalendar):  # apply/calendar.py
+                self._run(change, lambda c=change: self.calendar.attach(key, c))  # type: ignore[misc]
             elif isinstance(change, RecordGrants):
                 self._run(change, lambda: None)  # the index below records them
         books.grants[key] = frozenset(granted)  # one space per worker: its own keys

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from confluence_sync.state.ledger import PageRecord
 from confluence_sync.state.observe import WikiState
+from confluence_sync.wanted.calendar import EventRecord
 from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.values import Grant
 
@@ -29,6 +30,10 @@ class Books:
     created: set[str] = field(default_factory=set)  # spaces this run created
     # The grants a space's create carried (Cloud): done without a request of their own.
     taken: dict[str, frozenset[Grant]] = field(default_factory=dict)
+    # the meetings calendar: each group space's records of its meetings, and every space's
+    # attachment (id, digest) as the index records them
+    calendar: dict[str, dict[str, EventRecord]] = field(default_factory=dict)
+    calendar_files: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -49,6 +54,8 @@ class Books:
             homes={key: space.homepage_id for key, space in spaces},
             templates={key: dict(space.index.templates) for key, space in spaces},
             groups=groups,
+            calendar={key: dict(space.index.calendar) for key, space in spaces},
+            calendar_files={key: space.index.calendar_file for key, space in spaces},
         )
 
     def space_created(self, key: str, homepage_id: str | None) -> None:

@@ -66,6 +66,8 @@ class IndexWriter:
             spaces,
             created,
             extra,
+            books.calendar.get(key, {}),
+            books.calendar_files.get(key),
         )
 
     def write(self, key: str, index: SpaceIndex) -> None:

@@ -334,6 +334,15 @@ class RestWriter(WikiWriter, Generic[ReaderT]):
             "PUT", what, update, guarded=version_guarded(payload), find_committed=landed
         )
 
+    def attach_file(
+        self, page_id: str, filename: str, data: bytes, *, comment: str, attachment_id: str = ""
+    ) -> str:
+        from confluence_sync.backends.attachments import attach
+
+        return attach(
+            self.transport, page_id, filename, data, comment=comment, attachment_id=attachment_id
+        )
+
     def add_labels(self, page_id: str, labels: Iterable[str]) -> None:
         add_labels_v1(self.transport, page_id, labels, lambda: self.reader.get_labels(page_id))
 

@@ -347,6 +347,14 @@ class WikiWriter(ABC):
         """Must create (``id`` empty) or update the space template; UnsupportedOperationError
         where ``capabilities.supports_templates`` is False."""
 
+    def attach_file(
+        self, page_id: str, filename: str, data: bytes, *, comment: str, attachment_id: str = ""
+    ) -> str:
+        """Upload ``data`` as the page's attachment ``filename`` (a new version of
+        ``attachment_id`` when given) and return the attachment's id. Never a second
+        attachment of that name: an ambiguous failure is looked up by name first."""
+        raise UnsupportedOperationError(f"this backend cannot attach {filename}")
+
 
 def _per_subject(grants: Sequence[Grant]) -> list[list[Grant]]:
     batches: dict[tuple[str, str], list[Grant]] = {}

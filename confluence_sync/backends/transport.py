@@ -118,6 +118,8 @@ class Transport:
         what: str,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        files: Mapping[str, Any] | None = None,  # a multipart upload (attachments)
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """One HTTP attempt: wait at the gate, count, send, map errors. Returns parsed JSON
         (None for an empty body). ``path`` is below the base URL, or absolute (http…).
@@ -135,6 +137,8 @@ class Transport:
                 path,
                 params=dict(params) if params else None,
                 json=json,
+                files=dict(files) if files else None,
+                headers=dict(headers) if headers else None,
                 absolute=absolute,
                 advanced_mode=True,
             )

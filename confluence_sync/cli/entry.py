@@ -12,6 +12,7 @@ import sys
 import typer
 
 from confluence_sync.cli import (
+    calendar_command,
     config_commands,
     digest_command,
     doctor_command,
@@ -84,6 +85,7 @@ app.command(epilog=run_commands.UNLOCK_EPILOG)(run_commands.unlock)
 app.command(cls=FlagHelp, epilog=doctor_command.DOCTOR_EPILOG)(doctor_command.doctor)
 app.command(cls=FlagHelp, epilog=digest_command.DIGEST_EPILOG)(digest_command.digest)
 app.command()(serve.serve)
+app.command()(calendar_command.calendar)
 
 
 def main() -> None:

@@ -12,9 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 Language = Literal["de", "en"]
 Visibility = Literal["members", "network"]
@@ -132,6 +140,14 @@ class Network(_Model):
     admins: list[Admin] = Field(
         default_factory=list, description="Wiki accounts that administer every space."
     )
+    time_zone: str = Field(
+        "Europe/Berlin",
+        max_length=MAX_LINE,
+        description="Time zone of the meetings' start and end times, an IANA name such as "
+        "Europe/Berlin (the default) or Europe/Vienna; the meetings calendar gives every time "
+        "in it.",
+        examples=["Europe/Berlin"],
+    )
     templates: str | None = Field(
         None,
         min_length=1,
@@ -141,6 +157,19 @@ class Network(_Model):
         "uses the built-in template. Custom templates run sandboxed.",
         examples=["templates"],
     )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        # The IANA database (tzdata) decides: a name it lacks would give the calendar
+        # times in no zone at all, so it is refused here, with an example of one it has.
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: an IANA name such as Europe/Berlin"
+            ) from None
+        return value
 
 
 class Contact(_Model):

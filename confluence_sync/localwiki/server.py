@@ -32,6 +32,9 @@ from confluence_sync.localwiki.web.keepalive import KeepAliveHandler, close_all
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 VIEWER_PREFIX = "/viewer"
+# Where Confluence serves an attachment's file (an answer's ``_links.download``, below the site's
+# base: ``/wiki`` on Cloud, the context path on Data Center), handed to the viewer's route.
+DOWNLOAD = "/download/attachments/"
 # A cloud id is a UUID on Atlassian's side (…/_edge/tenant_info); any id of these characters
 # keeps the gateway prefix a single, unescaped path segment.
 _CLOUD_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
@@ -72,8 +75,13 @@ def build_wsgi_app(
         anonymous_access=options.anonymous_access,
     )
 
+    downloads = ("/wiki" if options.flavour == "cloud" else options.context_path) + DOWNLOAD
+
     def with_viewer(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if path.startswith(downloads):  # Confluence's download address: the viewer serves it
+            path = VIEWER_PREFIX + path[path.index(DOWNLOAD) :]
+            environ = {**environ, "PATH_INFO": path}
         if path == VIEWER_PREFIX or path.startswith(VIEWER_PREFIX + "/"):
             store.notice_other_writers()  # the core does so itself; the viewer reads the store
             return viewer(environ, start_response)

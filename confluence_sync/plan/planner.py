@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from confluence_sync.plan.calendar import plan_calendar
 from confluence_sync.plan.changes import (
     AddGrant,
     AddMember,
@@ -101,6 +102,7 @@ def make_plan(
             RecordMember("", group=group, account=a) for a in sorted((members & current) - ours)
         ]
         changes += _removals(group, current - members, recorded_groups.get(group), folded)
+    changes += plan_calendar(wanted, state)  # the calendar files (plan/calendar.py)
     # What the site's release cannot take over REST becomes a manual step (plan/manual.py).
     return Plan(tuple(by_release(changes, state)), managed_pages, managed_grants, managed_members)
 

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+from confluence_sync.wanted.calendar import EventRecord
 from confluence_sync.wiki.values import JSON, Grant, Property
 
 MARKER_KEY: Final = "confluence-sync"
@@ -166,6 +167,12 @@ class SpaceIndex:
     # added by hand), so a run that does not list grants can still report them. None: the
     # grants were never listed by a sync that records them.
     extra: frozenset[Grant] | None = None
+    # The meetings calendar (``wanted.calendar``): per meeting of a group space what its
+    # calendar last published (sequence, stamp, digest; sharded like the pages) …
+    calendar: Mapping[str, EventRecord] = field(default_factory=dict)
+    # … and the space's calendar attachment as last uploaded: (attachment id, SHA-256 of
+    # the file), so an unchanged file is neither read nor sent again.
+    calendar_file: tuple[str, str] | None = None
 
 
 def merge_index(theirs: SpaceIndex, ours: SpaceIndex) -> SpaceIndex:
@@ -181,6 +188,8 @@ def merge_index(theirs: SpaceIndex, ours: SpaceIndex) -> SpaceIndex:
         spaces=tuple(sorted({*theirs.spaces, *ours.spaces})),
         created=tuple(sorted({*theirs.created, *ours.created})),
         extra=ours.extra if ours.extra is not None else theirs.extra,
+        calendar={**theirs.calendar, **ours.calendar},
+        calendar_file=ours.calendar_file or theirs.calendar_file,
     )
 
 
@@ -196,6 +205,12 @@ def _grants(value: JSON) -> frozenset[Grant] | None:
 def _templates(value: JSON) -> dict[str, tuple[str, str]]:
     pairs = value.items() if isinstance(value, dict) else ()
     return {n: (str(p[0]), str(p[1])) for n, p in pairs if isinstance(p, list) and len(p) == 2}
+
+
+def _pair(value: JSON) -> tuple[str, str] | None:
+    if isinstance(value, list) and len(value) == 2:
+        return str(value[0]), str(value[1])
+    return None
 
 
 def _list(value: JSON) -> list[JSON]:
@@ -219,6 +234,7 @@ HEAD_FIELDS: Final = (
     HeadField("spaces", lambda ks: _strs(sorted(ks)), lambda v: tuple(map(str, _list(v)))),
     HeadField("created", lambda ks: _strs(sorted(ks)), lambda v: tuple(map(str, _list(v)))),
     HeadField("extra", lambda gs: [grant_json(g) for g in sorted(gs)], _grants),
+    HeadField("calendar_file", _strs, _pair),
 )
 _DEFAULTS: Final = {f.name: getattr(SpaceIndex(), f.name) for f in HEAD_FIELDS}
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from confluence_sync.state.ledger import PageRecord
+from confluence_sync.wanted.calendar import EventRecord
 from confluence_sync.wiki.values import JSON
 
 
@@ -153,6 +154,44 @@ def _build_members(members: list[Member]) -> dict[str, frozenset[str]]:
     return {g: frozenset(accounts) for g, accounts in groups.items()}
 
 
+CalendarItem = tuple[str, EventRecord]  # (meeting identity, record)
+
+
+def _encode_calendar(items: list[CalendarItem]) -> JSON:
+    events: dict[str, JSON] = {}
+    for identity, record in items:
+        entry: dict[str, JSON] = {"s": record.sequence, "t": record.stamp, "d": record.day}
+        entry["h"] = _pack_digest(record.digest)
+        entry.update({k: v for k, v in (("a", record.start), ("b", record.end)) if v})
+        if record.summary:
+            entry["n"] = record.summary
+        if record.cancelled:
+            entry["x"] = 1
+        events[identity] = entry
+    return {"c": events}
+
+
+def _decode_calendar(value: JSON) -> list[CalendarItem]:
+    events: Any = value.get("c") if isinstance(value, dict) else None
+    found: list[CalendarItem] = []
+    for identity, entry in events.items() if isinstance(events, dict) else []:
+        try:
+            record = EventRecord(
+                sequence=int(entry["s"]),
+                stamp=str(entry["t"]),
+                digest=_unpack_digest(str(entry["h"])),
+                day=str(entry["d"]),
+                start=str(entry.get("a", "")),
+                end=str(entry.get("b", "")),
+                summary=str(entry.get("n", "")),
+                cancelled=bool(entry.get("x")),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue  # unreadable: the meeting is published as new (sequence 0) again
+        found.append((identity, record))
+    return found
+
+
 @dataclass(frozen=True)
 class ShardedField:
     """A field of :class:`SpaceIndex` kept in shards: split into items by key (the key picks
@@ -171,4 +210,12 @@ SHARDED: Final = (
         "pages", "p", lambda p: dict(p.items()), encode_pages, _decode_pages, _build_pages
     ),
     ShardedField("groups", "g", _members, _encode_members, _decode_members, _build_members),
+    ShardedField(
+        "calendar",
+        "c",
+        lambda c: {k: (k, r) for k, r in c.items()},
+        _encode_calendar,
+        _decode_calendar,
+        dict,
+    ),
 )

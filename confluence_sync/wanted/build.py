@@ -6,7 +6,7 @@ each group a meetings page with one page per meeting, a members page, an archive
 minutes template. ``managed`` pages are all managed regions; ``scaffold`` pages (meetings,
 the template's stand-in) also get sections members fill, written once at creation.
 
-Imports: config, wiki (regions, values), wanted (model, render, labels, access).
+Imports: config, wiki (regions, values), wanted (model, render, labels, access, calendar).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from confluence_sync.config.titles import (
     meeting_page_title,
 )
 from confluence_sync.wanted.access import access, members
+from confluence_sync.wanted.calendar import build_calendar, file_name
 from confluence_sync.wanted.dates import time_span, when
 from confluence_sync.wanted.labels import ARCHIVED_LABEL, GROUP_LABEL, MEETING_LABEL, topic_labels
 from confluence_sync.wanted.model import (
@@ -96,6 +97,7 @@ class _Builder:
             "network": config.network,
             "hub_key": config.network.key,
             "today": today,
+            "calendar_file": file_name,  # the home pages link their calendar attachment
         }
 
     def page(
@@ -340,4 +342,5 @@ def build_wanted(
                 _slots(group),
             )
         )
-    return Wanted(network.key, tuple(spaces), groups, today=today.isoformat())
+    calendar = build_calendar(config, today)
+    return Wanted(network.key, tuple(spaces), groups, today=today.isoformat(), calendar=calendar)

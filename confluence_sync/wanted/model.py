@@ -5,8 +5,8 @@ A :class:`WantedPage`'s ``body`` is written once, at creation; afterwards only i
 ``regions`` are rewritten, plus title, parent and the sync's labels. Every page and template
 has a :class:`~confluence_sync.config.identities.PageIdentity`, never a title.
 
-Imports: config (identities), wiki (values). Nothing here reads the config model: what the
-planner needs of a schedule is copied into :class:`MeetingSlots`.
+Imports: config (identities), wiki (values), wanted.calendar. Nothing here reads the config
+model: what the planner needs of a schedule is copied into :class:`MeetingSlots`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from confluence_sync.config.identities import PageIdentity
+from confluence_sync.wanted.calendar import NetworkCalendar
 from confluence_sync.wiki.values import Grant, Template
 
 PageKind = Literal["managed", "scaffold"]
@@ -142,6 +143,10 @@ class Wanted:
     groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
     notes: tuple[ManualStep, ...] = ()
     today: str = ""  # ISO: the day the wiki was built for (which meetings lie ahead)
+    # The meetings calendar attached to the home pages (``wanted.calendar``), and the site's
+    # address its page links start with ("" where there is none to give: no links).
+    calendar: NetworkCalendar | None = None
+    site: str = ""
 
     def space(self, key: str) -> WantedSpace | None:
         return next((s for s in self.spaces if s.key == key), None)

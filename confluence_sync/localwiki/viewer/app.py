@@ -34,6 +34,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from confluence_sync.localwiki.viewer import create_dialog, i18n
+from confluence_sync.localwiki.viewer.attachments import attachments_html, download
 from confluence_sync.localwiki.viewer.auth import Auth
 from confluence_sync.localwiki.viewer.edit import Editor, Site
 from confluence_sync.localwiki.viewer.info import page_information_html
@@ -132,6 +133,10 @@ class Viewer:
                 Rule(f"{self.prefix}/pages/<int:page_id>/storage", endpoint="storage"),
                 Rule(f"{self.prefix}/pages/<int:page_id>/info", endpoint="info"),
                 Rule(
+                    f"{self.prefix}/download/attachments/<int:page_id>/<path:filename>",
+                    endpoint="download",
+                ),
+                Rule(
                     f"{self.prefix}/pages/<int:page_id>/versions/<int:number>", endpoint="version"
                 ),
                 *self.auth.rules(),
@@ -225,6 +230,10 @@ class Viewer:
     view_create = create_dialog.view_create
     view_create_from = create_dialog.view_create_from
 
+    def view_download(self, request: Request, page_id: int, filename: str) -> Response:
+        """An attachment's file at Confluence's download address (``viewer.attachments``)."""
+        return download(self.store, self._page, page_id, filename)
+
     def view_css(self, request: Request) -> Response:
         return Response(self.css, mimetype="text/css")
 
@@ -292,7 +301,14 @@ class Viewer:
             f'<a class="page-info-link" href="{self.prefix}/pages/{page.id}/info">'
             f"{escape(i18n.word(self.reader_language(request), 'page-info'))}</a></p>"
             f'<div class="wiki-body">{self.render(page, page.body, request)}</div>'
-            f'<div class="labels">{label_html}</div></article>'
+            f'<div class="labels">{label_html}</div>'
+            + attachments_html(
+                self.store,
+                self.prefix,
+                page,
+                i18n.word(self.reader_language(request), "attachments"),
+            )
+            + "</article>"
         )
         return self._html(page.title, body, self._crumbs(page), request)
 

@@ -68,6 +68,7 @@ _WORDS = {
         "byline": "Created by {creator}, last modified by {updater} on {day}",
         "version": "version {number}",
         "page-info": "page information",
+        "attachments": "Attachments",
     },
     "de": {
         "title": "Titel",
@@ -83,6 +84,7 @@ _WORDS = {
         "byline": "Erstellt von {creator}, zuletzt geändert von {updater} am {day}",
         "version": "Version {number}",
         "page-info": "Seiteninformationen",
+        "attachments": "Anhänge",
     },
 }
 

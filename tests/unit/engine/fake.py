@@ -20,7 +20,12 @@ from confluence_sync.backends.contract import (
     WikiWriter,
 )
 from confluence_sync.config.titles import title_key
-from confluence_sync.errors import ConflictError, NotFoundError, TitleExistsError
+from confluence_sync.errors import (
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    TitleExistsError,
+)
 from confluence_sync.state import ledger_store
 from confluence_sync.state.ledger import INDEX_KEY, MARKER_KEY, PageRecord
 from confluence_sync.wiki.values import (
@@ -70,6 +75,8 @@ class FakeWiki(WikiReader, WikiWriter):
     # the configured one (Cloud: its accountId).
     identities: tuple[str, ...] = ()
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
+    # page id → file name → (attachment id, data, comment): the pages' attachments
+    attachments: dict[str, dict[str, tuple[str, bytes, str]]] = field(default_factory=dict)
     _listed: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -370,6 +377,18 @@ class FakeWiki(WikiReader, WikiWriter):
     def remove_group_member(self, group: str, user: str) -> None:
         self._hit("DELETE")
         self.groups[group].discard(user)
+
+    def attach_file(
+        self, page_id: str, filename: str, data: bytes, *, comment: str, attachment_id: str = ""
+    ) -> str:
+        self._hit("POST")
+        files = self.attachments.setdefault(page_id, {})
+        if not attachment_id and filename in files:
+            raise BadRequestError(f"Cannot add a new attachment with same file name: {filename}")
+        known = files.get(filename)
+        new_id = known[0] if known else str(next(self._ids))
+        files[filename] = (new_id, data, comment)
+        return new_id
 
     def save_template(self, space_key: str, template: Template) -> Template:
         self._hit("POST" if not template.id else "PUT")

@@ -97,21 +97,23 @@ def _save(ctx: Ctx, page_id: int, mode: str) -> list[Attachment]:
     ]
 
 
-@v1.route("/content/<int:page_id>/child/attachment", ["POST"], gone_on_cloud=True)
+# Cloud keeps the v1 upload routes (cloud-v1.json, not deprecated: v2 has no upload), so
+# they stay when the v1 content routes are gone.
+@v1.route("/content/<int:page_id>/child/attachment", ["POST"])
 def create_attachments(ctx: Ctx, page_id: int) -> Response:
     saved = [attachment_v1(ctx, a) for a in _save(ctx, page_id, "create")]
     return respond(list_json(ctx, saved, start=0, limit=len(saved), more=False))
 
 
 @v1.route(
-    "/content/<int:page_id>/child/attachment", ["PUT"], gone_on_cloud=True, flavours=CLOUD
+    "/content/<int:page_id>/child/attachment", ["PUT"], flavours=CLOUD
 )  # DC 10 documents no PUT here
 def create_or_update_attachments(ctx: Ctx, page_id: int) -> Response:
     saved = [attachment_v1(ctx, a) for a in _save(ctx, page_id, "upsert")]
     return respond(list_json(ctx, saved, start=0, limit=len(saved), more=False))
 
 
-@v1.route("/content/<int:page_id>/child/attachment/<att_id>/data", ["POST"], gone_on_cloud=True)
+@v1.route("/content/<int:page_id>/child/attachment/<att_id>/data", ["POST"])
 def update_attachment_data(ctx: Ctx, page_id: int, att_id: str) -> Response:
     saved = _save(ctx, page_id, f"update:{_attachment_id(att_id)}")
     return respond(entity(ctx, attachment_v1(ctx, saved[0]), "/rest/api/content"))

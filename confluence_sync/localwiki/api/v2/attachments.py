@@ -1,7 +1,8 @@
 """Cloud v2 attachment routes: a page's attachments (``GET /pages/{id}/attachments``:
 ``filename``, ``mediaType``, ``status``) and one attachment (``GET|DELETE
 /attachments/{id}``): a delete trashes, ``purge=true`` on a trashed one purges. Uploads go
-through v1 (``api/v1/attachments.py``). Files are kept, not served for download.
+through v1 (``api/v1/attachments.py``). The viewer serves the files at the download address
+(``viewer/attachments.py``).
 
 Imports: ``web`` (ctx, checks, errors, numbers), ``api.links``, ``api.v2`` (table, shapes)
 and the store's records.
