@@ -7,6 +7,12 @@ grants, templates, pages parents-before-children, archives, revokes, and finally
 index property. A failing item is recorded and the run goes on; items that depend on it (children
 of a page that could not be created) fail with that reason.
 
+Within a space, a run of page creates goes in parallel too (a group's 45 meetings are siblings):
+each create waits only for its parent's; every other change keeps plan order, and a run of
+creates is over before the next change starts (``apply/order.py``). Whoever sends, at most
+``workers`` changes are under way at once (``_slots``): ``--workers`` bounds the requests in
+flight, not the threads.
+
 The hub's index is not written here: it carries the run lock, and the engine writes it once
 when it releases the lock (:meth:`Applier.index_for`).
 
@@ -25,6 +31,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from confluence_sync.apply.books import Books
 from confluence_sync.apply.ledger import IndexWriter, still_recorded
 from confluence_sync.apply.lock import HeldLock, LockLostError
+from confluence_sync.apply.order import by_subject, creates_together, join, run_creates, subject_of
 from confluence_sync.apply.pages import PageWriter
 from confluence_sync.apply.results import ItemResult
 from confluence_sync.backends.contract import WikiReader, WikiWriter
@@ -49,33 +56,6 @@ from confluence_sync.state.ledger import SpaceIndex
 from confluence_sync.state.observe import WikiState
 from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.values import Grant
-
-
-def _subject_of(change: AddGrant | RevokeGrant) -> tuple[str, str, str]:
-    return (change.kind, change.grant.subject_type, change.grant.subject)
-
-
-def _by_subject(changes: list[Change]) -> dict[tuple[str, str, str], list[AddGrant | RevokeGrant]]:
-    """Grants and revokes of one space grouped per subject, in plan order (read first)."""
-    batches: dict[tuple[str, str, str], list[AddGrant | RevokeGrant]] = {}
-    for change in changes:
-        if isinstance(change, AddGrant | RevokeGrant):
-            batches.setdefault(_subject_of(change), []).append(change)
-    return batches
-
-
-def _join(jobs: Sequence[Future[None]]) -> None:
-    """Wait until every job is done (cancelled or finished); a second Ctrl-C while waiting
-    does not end the wait. Waits on the futures, not the threads: on Python < 3.13 an
-    interrupted ``Thread.join`` marks a still running thread as stopped."""
-    while True:
-        try:
-            # A job cancelled by ``shutdown(cancel_futures=True)`` never reaches a worker, so
-            # ``wait`` would never see it finish: wait only for the ones that can.
-            wait([job for job in jobs if not job.cancelled()])
-            return
-        except KeyboardInterrupt:
-            continue
 
 
 class Applier:
@@ -104,6 +84,9 @@ class Applier:
         self.stop = threading.Event()
         self.held: HeldLock | None = None  # the run lock, renewed between changes
         self.lost: LockLostError | None = None
+        # One slot per change under way, whichever thread sends it (spaces, groups, pages).
+        self._slots = threading.BoundedSemaphore(self.workers)
+        self._page_pool: ThreadPoolExecutor | None = None  # the creates within spaces (run)
 
     def hold(self, held: HeldLock) -> None:
         """The run lock is taken: renew it between changes, check it before index retries."""
@@ -157,18 +140,24 @@ class Applier:
         return True
 
     def _run(self, change: Change, action: Callable[[], str | None]) -> bool:
-        if not self._between(change):
-            return False
-        try:
-            reason = action()
-        except ConflictError as error:
-            # A page a member saved while we wrote it: kept, reported like a planned conflict.
-            status = "conflict" if isinstance(change, UpdatePage) else "failed"
-            self._record(change, status, str(error))
-            return False
-        except ConfluenceSyncError as error:
-            self._record(change, "failed", str(error))
-            return False
+        with self._slots:
+            if not self._between(change):
+                return False
+            try:
+                reason = action()
+            except ConflictError as error:
+                # A page a member saved while we wrote it: kept, reported like a planned conflict.
+                status = "conflict" if isinstance(change, UpdatePage) else "failed"
+                self._record(change, status, str(error))
+                return False
+            except ConfluenceSyncError as error:
+                self._record(change, "failed", str(error))
+                return False
+            except BaseException:
+                # Anything else (a bug, an interrupt raised in a worker) ends the run: the
+                # other workers stop at their next change, not once this one is noticed.
+                self.stop.set()
+                raise
         self._report(ItemResult.done(change, reason or ""))
         return True
 
@@ -190,7 +179,8 @@ class Applier:
             else:
                 by_space.setdefault(change.space, []).append(change)
         keys = [space.key for space in self.wanted.spaces]
-        pool = ThreadPoolExecutor(max_workers=self.workers)
+        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="space")
+        self._page_pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="page")
         jobs: list[Future[None]] = []
         try:
             # Groups are independent of each other: in parallel, each in plan order (create
@@ -210,9 +200,11 @@ class Applier:
             # every job has finished, even if Ctrl-C is pressed again meanwhile.
             self.stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
-            _join(jobs)
+            join(jobs)  # a space job returns once its creates have (skipped, once stopped)
+            self._page_pool.shutdown(wait=True)
             raise
         pool.shutdown(wait=True)
+        self._page_pool.shutdown(wait=True)
         return self.results
 
     def _group_changes(self, changes: list[EnsureGroup | MemberChange]) -> None:
@@ -270,13 +262,16 @@ class Applier:
         granted = still_recorded(observed) if observed.info else set()
         extra = set(books.kept.get(key, set()))  # what stays of the grants the sync did not make
         batching = self.writer.capabilities.batch_grants
-        batches = _by_subject(changes) if batching else {}
-        for change in changes:
+        batches = by_subject(changes) if batching else {}
+        for change in creates_together(changes):
+            if isinstance(change, list):
+                self._creates(key, change)
+                continue
             if key in self.failed_spaces:
                 self._record(change, "failed", f"space {key} could not be created")
                 continue
             if isinstance(change, AddGrant | RevokeGrant) and batching:
-                batch = batches.pop(_subject_of(change), [])
+                batch = batches.pop(subject_of(change), [])
                 if batch and not self._grant_batch(key, batch, granted):
                     extra |= {c.grant for c in batch if isinstance(c, RevokeGrant) and c.extra}
             elif isinstance(change, AddGrant):
@@ -289,8 +284,6 @@ class Applier:
                     extra.add(change.grant)
             elif isinstance(change, SaveTemplate):
                 self._run(change, lambda c=change: self._template(c))  # type: ignore[misc]
-            elif isinstance(change, CreatePage):
-                self._run(change, lambda c=change: self.pages.create(key, c))  # type: ignore[misc]
             elif isinstance(change, UpdatePage):
                 self._run(change, lambda c=change: self.pages.update(key, c))  # type: ignore[misc]
             elif isinstance(change, ArchivePage):
@@ -303,9 +296,22 @@ class Applier:
         if key != self.wanted.hub_key and exists:
             placeholder = Note(key, subject=f"index of space {key}", status="index")
             try:
-                self.index.write(key, self.index.index_for(key))
+                with self._slots:
+                    self.index.write(key, self.index.index_for(key))
             except ConfluenceSyncError as error:
                 self._record(placeholder, "failed", f"{error} (the next sync rebuilds it)")
+
+    def _creates(self, key: str, creates: list[CreatePage]) -> None:
+        """A run of page creates of one space, in parallel where independent (``order``)."""
+        if key in self.failed_spaces:
+            for change in creates:
+                self._record(change, "failed", f"space {key} could not be created")
+            return
+
+        def create(change: CreatePage) -> bool:
+            return self._run(change, lambda: self.pages.create(key, change))
+
+        run_creates(self._page_pool, creates, create)
 
     def _grant_batch(
         self, key: str, batch: list[AddGrant | RevokeGrant], granted: set[Grant]
@@ -315,10 +321,11 @@ class Applier:
         grants = [c.grant for c in batch]
         add = isinstance(batch[0], AddGrant)
         try:
-            if add:
-                self.writer.grant_many(key, grants)
-            else:
-                self.writer.revoke_many(key, grants)
+            with self._slots:
+                if add:
+                    self.writer.grant_many(key, grants)
+                else:
+                    self.writer.revoke_many(key, grants)
         except ConfluenceSyncError as error:
             for change in batch:
                 self._record(change, "failed", str(error))

@@ -2,11 +2,14 @@
 
 State-based, not scripted: tests assert on what the fake holds afterwards, never on the order
 of calls. Every call counts as one request in the shared RequestCounter (writes by method).
+Safe to call from the applier's workers at once, as a real site is: listings iterate a copy,
+and a create checks its title and stores the page in one step.
 """
 
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -66,6 +69,7 @@ class FakeWiki(WikiReader, WikiWriter):
     marker_writes: list[str] = field(default_factory=list)  # page ids, in order
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
     _listed: set[str] = field(default_factory=set)
+    _create_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self.capabilities = Capabilities(
@@ -84,7 +88,9 @@ class FakeWiki(WikiReader, WikiWriter):
 
     def page_by_title(self, space: str, title: str) -> FakePage:
         return next(
-            p for p in self.pages.values() if p.info.space_key == space and p.info.title == title
+            p
+            for p in list(self.pages.values())
+            if p.info.space_key == space and p.info.title == title
         )
 
     def index_props(self, space: str) -> list[Property]:
@@ -121,7 +127,7 @@ class FakeWiki(WikiReader, WikiWriter):
 
     def list_pages(self, space_key: str) -> list[PageInfo]:
         self._hit("GET")
-        return [p.info for p in self.pages.values() if p.info.space_key == space_key]
+        return [p.info for p in list(self.pages.values()) if p.info.space_key == space_key]
 
     def get_page(self, page_id: str, *, any_status: bool = False) -> Page:
         self._hit("GET")
@@ -136,7 +142,7 @@ class FakeWiki(WikiReader, WikiWriter):
         return next(
             (
                 p.info
-                for p in self.pages.values()
+                for p in list(self.pages.values())
                 if p.info.space_key == space_key and p.info.title == title
             ),
             None,
@@ -153,7 +159,7 @@ class FakeWiki(WikiReader, WikiWriter):
     def _properties(self, space_key: str, prefix: str) -> list[Property]:
         return [
             prop
-            for (space, key), prop in sorted(self.space_props.items())
+            for (space, key), prop in sorted(list(self.space_props.items()))
             if space == space_key and (key == prefix or key.startswith(prefix + "."))
         ]
 
@@ -215,15 +221,16 @@ class FakeWiki(WikiReader, WikiWriter):
         find_existing: Callable[[], PageInfo | None] | None = None,
     ) -> PageInfo:
         self._hit("POST")
-        if any(
-            p.info.space_key == space_key and title_key(p.info.title) == title_key(title)
-            for p in self.pages.values()
-        ):
-            raise TitleExistsError(f"page {title!r}", 400, "title exists", title=title)
-        page_id = str(next(self._ids))
-        info = PageInfo(page_id, title, space_key, parent_id, 1)
-        props = {k: Property(k, v, 1, f"p{page_id}{k}") for k, v in (properties or {}).items()}
-        self.pages[page_id] = FakePage(info, body, set(labels), props)
+        with self._create_lock:
+            if any(
+                p.info.space_key == space_key and title_key(p.info.title) == title_key(title)
+                for p in list(self.pages.values())
+            ):
+                raise TitleExistsError(f"page {title!r}", 400, "title exists", title=title)
+            page_id = str(next(self._ids))
+            info = PageInfo(page_id, title, space_key, parent_id, 1)
+            props = {k: Property(k, v, 1, f"p{page_id}{k}") for k, v in (properties or {}).items()}
+            self.pages[page_id] = FakePage(info, body, set(labels), props)
         return info
 
     def update_page(
