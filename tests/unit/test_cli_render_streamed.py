@@ -8,6 +8,7 @@ import io
 
 import pytest
 from rich.console import Console
+from rich.text import Text
 
 from confluence_sync import report
 from confluence_sync.apply.results import ItemResult
@@ -42,3 +43,21 @@ def test_the_streamed_table_reads_as_the_whole_one(width: int, terminal: bool) -
     print_streamed(console(streamed), report.table(_result(700), title="sync"))
     assert streamed.getvalue() == whole.getvalue()
     assert streamed.getvalue().count("\n") > 700  # more than one batch was written
+
+
+@pytest.mark.parametrize(("width", "terminal"), [(1_000_000, False), (60, True)])
+def test_cells_made_text_only_while_rendered_read_as_text_cells(
+    width: int, terminal: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def printed() -> str:
+        sink = io.StringIO()
+        system = "truecolor" if terminal else None
+        out = Console(file=sink, width=width, force_terminal=terminal, color_system=system)
+        out.print(report.table(_result(120), title="sync [draft]"))
+        return sink.getvalue()
+
+    lazy = printed()
+    monkeypatch.setattr(report, "_Cell", Text)  # every cell a rich Text from the start
+    assert lazy == printed()
+    if not terminal:  # unwrapped: every cell whole on its line
+        assert "„Grüße“ & <b>" in lazy and "Treffen Nr. 119 bei Müller & Söhne" in lazy
