@@ -388,6 +388,7 @@ def execute(
             settings,
             check_accounts=outcome_db is None,
             skip_missing=options.skip_missing_accounts,
+            workers=options.workers,
         )
         vet = functools.partial(checks.vet, backend.reader)
         if dry_run:

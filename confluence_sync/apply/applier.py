@@ -7,6 +7,12 @@ grants, templates, pages parents-before-children, archives, revokes, and finally
 index property. A failing item is recorded and the run goes on; items that depend on it (children
 of a page that could not be created) fail with that reason.
 
+Within a space, a run of page creates goes in parallel too (a group's 45 meetings are siblings):
+each create waits only for its parent's; every other change keeps plan order, and a run of
+creates is over before the next change starts (``apply/order.py``). Whoever sends, at most
+``workers`` changes are under way at once (``_slots``): ``--workers`` bounds the requests in
+flight, not the threads.
+
 The hub's index is not written here: it carries the run lock, and the engine writes it once
 when it releases the lock (:meth:`Applier.index_for`).
 
@@ -33,6 +39,7 @@ from confluence_sync.apply.grants import (
 )
 from confluence_sync.apply.ledger import IndexWriter, still_recorded
 from confluence_sync.apply.lock import HeldLock, LockLostError
+from confluence_sync.apply.order import creates_together, join, run_creates
 from confluence_sync.apply.pages import PageWriter
 from confluence_sync.apply.results import ItemResult
 from confluence_sync.backends.contract import WikiReader, WikiWriter
@@ -65,20 +72,6 @@ from confluence_sync.wanted.model import Wanted
 from confluence_sync.wiki.values import Grant
 
 
-def _join(jobs: Sequence[Future[None]]) -> None:
-    """Wait until every job is done (cancelled or finished); a second Ctrl-C while waiting
-    does not end the wait. Waits on the futures, not the threads: on Python < 3.13 an
-    interrupted ``Thread.join`` marks a still running thread as stopped."""
-    while True:
-        try:
-            # A job cancelled by ``shutdown(cancel_futures=True)`` never reaches a worker, so
-            # ``wait`` would never see it finish: wait only for the ones that can.
-            wait([job for job in jobs if not job.cancelled()])
-            return
-        except KeyboardInterrupt:
-            continue
-
-
 class Applier:
     """Runs one plan. ``progress`` is called once per finished item (from worker threads)."""
 
@@ -109,6 +102,9 @@ class Applier:
         # A 401 mid-run (a token revoked, a scoped token without a scope of this request): the
         # workers stop at their next change, the lock is released, the run ends with exit 8.
         self.refused: AuthenticationError | None = None
+        # One slot per change under way, whichever thread sends it (spaces, groups, pages).
+        self._slots = threading.BoundedSemaphore(self.workers)
+        self._page_pool: ThreadPoolExecutor | None = None  # the creates within spaces (run)
 
     def hold(self, held: HeldLock) -> None:
         """The run lock is taken: renew it between changes, check it before index retries."""
@@ -170,19 +166,25 @@ class Applier:
         return True
 
     def _run(self, change: Change, action: Callable[[], str | None]) -> bool:
-        if not self._between(change):
-            return False
-        try:
-            reason = action()
-        except ConflictError as error:
-            # A page a member saved while we wrote it: kept, reported like a planned conflict.
-            status = "conflict" if isinstance(change, UpdatePage) else "failed"
-            self._record(change, status, str(error))
-            return False
-        except ConfluenceSyncError as error:
-            self._record(change, "failed", str(error))
-            self._stop_if_refused(error)
-            return False
+        with self._slots:
+            if not self._between(change):
+                return False
+            try:
+                reason = action()
+            except ConflictError as error:
+                # A page a member saved while we wrote it: kept, reported like a planned conflict.
+                status = "conflict" if isinstance(change, UpdatePage) else "failed"
+                self._record(change, status, str(error))
+                return False
+            except ConfluenceSyncError as error:
+                self._record(change, "failed", str(error))
+                self._stop_if_refused(error)
+                return False
+            except BaseException:
+                # Anything else (a bug, an interrupt raised in a worker) ends the run: the
+                # other workers stop at their next change, not once this one is noticed.
+                self.stop.set()
+                raise
         self._report(ItemResult.done(change, reason or ""))
         return True
 
@@ -204,7 +206,8 @@ class Applier:
             else:
                 by_space.setdefault(change.space, []).append(change)
         keys = [space.key for space in self.wanted.spaces]
-        pool = ThreadPoolExecutor(max_workers=self.workers)
+        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="space")
+        self._page_pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="page")
         jobs: list[Future[None]] = []
         try:
             # Groups are independent of each other: in parallel, each in plan order (create
@@ -224,9 +227,11 @@ class Applier:
             # every job has finished, even if Ctrl-C is pressed again meanwhile.
             self.stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
-            _join(jobs)
+            join(jobs)  # a space job returns once its creates have (skipped, once stopped)
+            self._page_pool.shutdown(wait=True)
             raise
         pool.shutdown(wait=True)
+        self._page_pool.shutdown(wait=True)
         return self.results
 
     def _group_changes(self, changes: list[EnsureGroup | MemberChange]) -> None:
@@ -306,7 +311,10 @@ class Applier:
             and not (isinstance(c, AddGrant) and c.grant in taken)
         ]
         per_space = bool(together) and self.writer.capabilities.grants_per_space
-        for change in changes:
+        for change in creates_together(changes):
+            if isinstance(change, list):
+                self._creates(key, change)
+                continue
             if key in self.failed_spaces:
                 self._record(change, "failed", f"space {key} could not be created")
                 continue
@@ -331,8 +339,6 @@ class Applier:
                     extra.add(change.grant)
             elif isinstance(change, SaveTemplate):
                 self._run(change, lambda c=change: self._template(c))  # type: ignore[misc]
-            elif isinstance(change, CreatePage):
-                self._run(change, lambda c=change: self.pages.create(key, c))  # type: ignore[misc]
             elif isinstance(change, UpdatePage):
                 self._run(change, lambda c=change: self.pages.update(key, c))  # type: ignore[misc]
             elif isinstance(change, ArchivePage):
@@ -347,10 +353,23 @@ class Applier:
         if key != self.wanted.hub_key and exists:
             placeholder = Note(key, subject=f"index of space {key}", status="index")
             try:
-                self.index.write(key, self.index.index_for(key))
+                with self._slots:
+                    self.index.write(key, self.index.index_for(key))
             except ConfluenceSyncError as error:
                 self._record(placeholder, "failed", f"{error} (the next sync rebuilds it)")
                 self._stop_if_refused(error)
+
+    def _creates(self, key: str, creates: list[CreatePage]) -> None:
+        """A run of page creates of one space, in parallel where independent (``order``)."""
+        if key in self.failed_spaces:
+            for change in creates:
+                self._record(change, "failed", f"space {key} could not be created")
+            return
+
+        def create(change: CreatePage) -> bool:
+            return self._run(change, lambda: self.pages.create(key, change))
+
+        run_creates(self._page_pool, creates, create)
 
     def _grant_batch(
         self,
@@ -366,12 +385,13 @@ class Applier:
         adds = [c.grant for c in batch if isinstance(c, AddGrant)]
         revokes = [c.grant for c in batch if isinstance(c, RevokeGrant)]
         try:
-            if per_space:
-                self.writer.set_grants(key, adds, revokes)
-            elif adds:
-                self.writer.grant_many(key, adds)
-            else:
-                self.writer.revoke_many(key, revokes)
+            with self._slots:
+                if per_space:
+                    self.writer.set_grants(key, adds, revokes)
+                elif adds:
+                    self.writer.grant_many(key, adds)
+                else:
+                    self.writer.revoke_many(key, revokes)
         except ConfluenceSyncError as error:
             for change in batch:
                 self._record(change, "failed", str(error))

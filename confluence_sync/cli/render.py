@@ -16,7 +16,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.segment import Segment, Segments
 from rich.text import Text
 
 from confluence_sync import report
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 _UNWRAPPED: Final = 1_000_000
 _DIFF_STYLES: Final = (("+++", "bold"), ("---", "bold"), ("+", "green"), ("-", "red"))
 _DIFF_STYLES_MORE: Final = (("@@", "cyan"), ("~ ", "bold yellow"))
+# Lines written at a time by ``print_streamed``.
+_LINES_PER_WRITE: Final = 200
 
 
 class ResultFormat(StrEnum):
@@ -67,7 +70,7 @@ def show(result: RunResult, output: ResultFormat, *, title: str, shown: Level, d
         typer.echo(report.summary_line(result))
         return
     out = console()
-    out.print(report.table(result, title=title))
+    print_streamed(out, report.table(result, title=title))
     if diff:
         lines = report.diff_lines(result)
         for line in lines or ["no region changes"]:
@@ -75,6 +78,26 @@ def show(result: RunResult, output: ResultFormat, *, title: str, shown: Level, d
     elif report.diffs(result):
         # "region facts" alone says which region, not how: say once where the words are.
         typer.echo("hint: --diff shows each changed region's before and after", err=True)
+
+
+def print_streamed(out: Console, renderable: RenderableType) -> None:
+    """Print ``renderable`` a few hundred lines at a time, exactly as ``out.print`` would.
+
+    ``Console.print`` renders every line before it writes one, and a table pads each cell to
+    its column's width: a 2,000-page run's table (6,000 rows, as wide as its longest reason)
+    held whole was the largest part of the sync's peak memory, and grew with the network
+    (bench/sync_bench.py's memory ratio). Rich renders a table row by row, so writing as the
+    lines come keeps only one batch."""
+    batch: list[Segment] = []
+    lines = 0
+    for segment in out.render(renderable, out.options):
+        batch.append(segment)
+        if segment.text.endswith("\n"):
+            lines += 1
+            if lines >= _LINES_PER_WRITE:
+                out.print(Segments(batch), end="")
+                batch, lines = [], 0
+    out.print(Segments(batch), end="")
 
 
 def _diff_style(line: str) -> str:

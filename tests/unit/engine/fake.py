@@ -2,11 +2,14 @@
 
 State-based, not scripted: tests assert on what the fake holds afterwards, never on the order
 of calls. Every call counts as one request in the shared RequestCounter (writes by method).
+Safe to call from the applier's workers at once, as a real site is: listings iterate a copy,
+and a create checks its title and stores the page in one step.
 """
 
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -78,6 +81,7 @@ class FakeWiki(WikiReader, WikiWriter):
     # page id → file name → (attachment id, data, comment): the pages' attachments
     attachments: dict[str, dict[str, tuple[str, bytes, str]]] = field(default_factory=dict)
     _listed: set[str] = field(default_factory=set)
+    _create_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self.capabilities = Capabilities(
@@ -96,7 +100,9 @@ class FakeWiki(WikiReader, WikiWriter):
 
     def page_by_title(self, space: str, title: str) -> FakePage:
         return next(
-            p for p in self.pages.values() if p.info.space_key == space and p.info.title == title
+            p
+            for p in list(self.pages.values())
+            if p.info.space_key == space and p.info.title == title
         )
 
     def index_props(self, space: str) -> list[Property]:
@@ -149,7 +155,7 @@ class FakeWiki(WikiReader, WikiWriter):
 
     def list_pages(self, space_key: str) -> list[PageInfo]:
         self._hit("GET")
-        return [p.info for p in self.pages.values() if p.info.space_key == space_key]
+        return [p.info for p in list(self.pages.values()) if p.info.space_key == space_key]
 
     def get_page(self, page_id: str, *, any_status: bool = False) -> Page:
         self._hit("GET")
@@ -174,7 +180,7 @@ class FakeWiki(WikiReader, WikiWriter):
         return next(
             (
                 p.info
-                for p in self.pages.values()
+                for p in list(self.pages.values())
                 if p.info.space_key == space_key and p.info.title == title
             ),
             None,
@@ -191,7 +197,7 @@ class FakeWiki(WikiReader, WikiWriter):
     def _properties(self, space_key: str, prefix: str) -> list[Property]:
         return [
             prop
-            for (space, key), prop in sorted(self.space_props.items())
+            for (space, key), prop in sorted(list(self.space_props.items()))
             if space == space_key and (key == prefix or key.startswith(prefix + "."))
         ]
 
@@ -257,16 +263,17 @@ class FakeWiki(WikiReader, WikiWriter):
         find_existing: Callable[[], PageInfo | None] | None = None,
     ) -> PageInfo:
         self._hit("POST")
-        if any(
-            p.info.space_key == space_key and title_key(p.info.title) == title_key(title)
-            for p in self.pages.values()
-        ):
-            raise TitleExistsError(f"page {title!r}", 400, "title exists", title=title)
-        page_id = str(next(self._ids))
-        # The sync account made it (conftest's ``self_accounts``), as the wiki's answer says.
-        info = PageInfo(page_id, title, space_key, parent_id, 1, created_by="sync-bot")
-        props = {k: Property(k, v, 1, f"p{page_id}{k}") for k, v in (properties or {}).items()}
-        self.pages[page_id] = FakePage(info, body, set(labels), props)
+        with self._create_lock:
+            if any(
+                p.info.space_key == space_key and title_key(p.info.title) == title_key(title)
+                for p in list(self.pages.values())
+            ):
+                raise TitleExistsError(f"page {title!r}", 400, "title exists", title=title)
+            page_id = str(next(self._ids))
+            # The sync account made it (conftest's ``self_accounts``), as the wiki's answer says.
+            info = PageInfo(page_id, title, space_key, parent_id, 1, created_by="sync-bot")
+            props = {k: Property(k, v, 1, f"p{page_id}{k}") for k, v in (properties or {}).items()}
+            self.pages[page_id] = FakePage(info, body, set(labels), props)
         return info
 
     def update_page(

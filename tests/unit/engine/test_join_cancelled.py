@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from confluence_sync.apply.applier import _join
+from confluence_sync.apply.order import join
 
 
 def test_join_returns_when_queued_jobs_were_cancelled() -> None:
@@ -18,9 +18,9 @@ def test_join_returns_when_queued_jobs_were_cancelled() -> None:
     release.set()
     finished = threading.Event()
     waiter = threading.Thread(
-        target=lambda: (_join([running, *queued]), finished.set()), daemon=True
+        target=lambda: (join([running, *queued]), finished.set()), daemon=True
     )
     waiter.start()
     waiter.join(10)
-    assert finished.is_set(), "_join hung on cancelled jobs"
+    assert finished.is_set(), "join hung on cancelled jobs"
     assert running.done()
