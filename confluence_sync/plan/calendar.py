@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -31,7 +32,9 @@ class AttachCalendar(Change):
     version of ``attachment_id``); the index then records ``digest`` and ``records``."""
 
     filename: str = ""
-    data: bytes = b""
+    # The file zlib-compressed: a plan keeps every changed file until it is applied, and the
+    # hub's file of a large network is ~0.7 MB of text that compresses about tenfold.
+    packed: bytes = b""
     digest: str = ""
     attachment_id: str = ""
     # a group space: what its index remembers of its meetings after this file
@@ -39,6 +42,11 @@ class AttachCalendar(Change):
     kind: ClassVar[str] = "calendar"
     # after the pages: the home page exists by then (created in this run, maybe)
     phase: ClassVar[int] = PHASE_ARCHIVE
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes, as rendered."""
+        return zlib.decompress(self.packed) if self.packed else b""
 
     @property
     def item(self) -> str:
@@ -100,7 +108,7 @@ def plan_calendar(wanted: Wanted, state: WikiState) -> list[Change]:
             AttachCalendar(
                 key,
                 filename=file_name(key),
-                data=data,
+                packed=zlib.compress(data),
                 digest=digest,
                 attachment_id=recorded[0] if recorded else "",
                 records=after,
