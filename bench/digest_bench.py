@@ -9,6 +9,10 @@ date), then one ``confluence-sync digest --until 2030-12-31`` process (every mee
 server's journal counts what reached it: requests, writes (0), next to the budget. ``--show``
 prints the example network's digest as Markdown. Prints figures only; it asserts nothing.
 
+Then the published page: a no-op sync (the baseline), ``digest --publish`` (what making the
+page costs), the same no-op sync again (TARGETS: no request and no write more than the
+baseline), and a sync after a member saved one meeting page (what one refresh costs).
+
     python bench/digest_bench.py [--flavour dc|cloud|both] [--quick] [--show]
 """
 
@@ -121,7 +125,9 @@ def _task(number: int, status: str, words: str, due: str) -> str:
     )
 
 
-def run_digest(wiki: Wiki, config: Path, output: Path, fmt: str) -> tuple[int, int, float, str]:
+def run_digest(
+    wiki: Wiki, config: Path, output: Path, fmt: str, *, publish: bool = False
+) -> tuple[int, int, float, str]:
     """One digest process; the journal's requests and writes, its wall time, its stderr."""
     wiki.clear_journal()
     env = {
@@ -132,7 +138,8 @@ def run_digest(wiki: Wiki, config: Path, output: Path, fmt: str) -> tuple[int, i
         "CONFLUENCE_API_TOKEN": wiki.admin[1],
     }
     env.pop("CONFLUENCE_TOKEN", None)
-    argv = [*command(), "digest", str(config), "--today", TODAY, "--until", UNTIL]
+    argv = [*command(), "digest", str(config), "--today", TODAY]
+    argv += ["--publish"] if publish else ["--until", UNTIL]
     argv += ["--format", fmt, "-o", str(output)]
     started = time.perf_counter()
     done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
@@ -160,6 +167,7 @@ def measure(
         spaces, pages = members_write(wiki, config, accounts)
         output = work / "digest.md"
         requests, writes, wall, said = run_digest(wiki, config, output, "markdown")
+        published = publish_figures(wiki, config, work)
     budget = PER_SPACE * spaces + math.ceil(pages / PAGES_PER_REQUEST)
     verdict = "meets" if requests <= budget and writes == 0 else "MISSES"
     if show:
@@ -168,8 +176,52 @@ def measure(
     return (
         f"{flavour:5} | {name:14} | {spaces:3} spaces, {pages:5} pages | digest requests "
         f"{requests} (writes {writes}) | budget 3 × {spaces} + ⌈{pages}/100⌉ = {budget} | "
-        f"{wall:.1f} s | {verdict}"
+        f"{wall:.1f} s | {verdict}\n{'':5} | {'':14} | {published}"
     )
+
+
+def publish_figures(wiki: Wiki, config: Path, work: Path) -> str:
+    """No-op sync, ``digest --publish``, the no-op sync again, a member's save and a sync."""
+    run_sync(wiki, config, 8, "settle")  # the members' saves: their pages read once
+    before = run_sync(wiki, config, 8, "noop").summary
+    made, made_writes, _wall, said = run_digest(
+        wiki, config, work / "p.md", "markdown", publish=True
+    )
+    log(f"  {said}")
+    after = run_sync(wiki, config, 8, "noop-published").summary
+    _member_saves_one_page(wiki, config)
+    refresh = run_sync(wiki, config, 8, "refresh").summary
+    same = after["requests"] == before["requests"] and after["writes"] == before["writes"] == 0
+    return (
+        f"no-op sync {before['requests']} req / {before['writes']} writes; --publish {made} req "
+        f"/ {made_writes} writes; no-op sync after it {after['requests']} / {after['writes']} "
+        f"({'meets' if same else 'MISSES'}: nothing more); after a member's save "
+        f"{refresh['requests']} req / {refresh['writes']} writes"
+    )
+
+
+def _member_saves_one_page(wiki: Wiki, config: Path) -> None:
+    import datetime as dt
+
+    from confluence_sync.backends import open_backend
+    from confluence_sync.config import load_config
+    from confluence_sync.config.model import space_key
+    from confluence_sync.digest.assemble import is_meeting
+    from confluence_sync.state import ledger_store
+    from confluence_sync.wiki.values import PageUpdate
+
+    conf = load_config(config, today=dt.date.fromisoformat(TODAY))
+    backend = open_backend(settings_for(wiki))
+    try:
+        key = space_key(conf.network, conf.working_groups[0])
+        index = ledger_store.read(backend.reader, key).index
+        meeting = next(r for i, r in sorted(index.pages.items()) if is_meeting(i))
+        page = backend.reader.get_page(meeting.page_id)
+        body = page.body.replace("Wir messen die Abwärme.", "Wir messen die Abwärme ab Mai.")
+        update = PageUpdate(page.info.id, page.info.title, body, page.info.version)
+        backend.writer().update_page(update)
+    finally:
+        backend.close()
 
 
 def main() -> None:

@@ -4,7 +4,8 @@
 write by construction. ``sync_run`` gets the whole backend; it takes the lock only when the
 plan has something to write, so a re-sync with nothing to do sends reads only.
 
-May import: errors, config, settings, wiki, wanted, backends, embedded, state, plan, apply, checks.
+May import: errors, config, settings, wiki, wanted, backends, embedded, state, plan, apply, digest,
+checks.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from confluence_sync.errors import (
     UnsafePlanError,
 )
 from confluence_sync.plan.changes import CreateSpace, Plan, RemoveMember, RevokeGrant
+from confluence_sync.plan.digest import RefreshDigest
 from confluence_sync.plan.notes import KeptGrants, Note, name_editors
 from confluence_sync.plan.page_changes import ArchivePage, PageChange
 from confluence_sync.plan.planner import make_plan
@@ -44,6 +46,7 @@ from confluence_sync.wanted.model import Wanted
 
 if TYPE_CHECKING:
     from confluence_sync.config.model import NetworkConfig
+    from confluence_sync.digest.model import Digest
     from confluence_sync.settings import Settings
 
 
@@ -71,6 +74,10 @@ class RunOptions:
     # The longest one request waits for a rate limit (``--max-wait``; the backend's policy
     # has the same): the run lock promises a renewal within it (``apply/lock_state.py``).
     max_wait: float = DEFAULT_MAX_WAIT
+    # ``digest --publish``: write the hub's digest page now, showing meetings from this day
+    # ("": all); ``only_digest``: and nothing else of the plan (the command is not a sync).
+    publish_digest: str | None = None
+    only_digest: bool = False
 
 
 # Looks at the plan before anything is written (the pre-flight's account check): the plan
@@ -93,6 +100,8 @@ class RunResult:
     # Why the run stopped while writing because the site refused the credentials (a 401: a
     # token revoked, a scoped token without a scope; the message names it): exit 8.
     credentials: str = ""
+    # the digest a refresh of the hub's digest page assembled (``apply.digest``), if one ran
+    digest: Digest | None = None
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -230,9 +239,12 @@ def _plan(wanted: Wanted, state: WikiState, options: RunOptions, reader: WikiRea
             overwrite_conflicts=options.overwrite_conflicts,
             self_accounts=me,
             revoke_extra=options.revoke_extra_grants,
+            publish_digest=options.publish_digest,
         )
 
     plan = planned(options.self_accounts)
+    if options.only_digest:  # `digest --publish`: the refresh, nothing else of the sync
+        return Plan(tuple(c for c in plan.changes if isinstance(c, RefreshDigest)))
     if not any(
         isinstance(c, RevokeGrant | RemoveMember | KeptGrants)
         or (isinstance(c, Note) and c.status == "blocked")
@@ -293,7 +305,15 @@ def sync_run(
     if stale:
         result.notes.append(stale)
     writer = backend.writer()
-    applier = Applier(wanted, state, reader, writer, workers=options.workers, progress=progress)
+    applier = Applier(
+        wanted,
+        state,
+        reader,
+        writer,
+        workers=options.workers,
+        progress=progress,
+        overwrite_conflicts=options.overwrite_conflicts,
+    )
     first: list[CreateSpace] = [
         c for c in plan.changes if isinstance(c, CreateSpace) and c.space == wanted.hub_key
     ]
@@ -321,6 +341,7 @@ def sync_run(
     result.applied = True
     try:
         applier.run(rest)  # returns (or raises) only once every worker has finished
+        result.digest = applier.digest.last
     finally:
         result.results = applier.results + _unchanged(wanted, plan)
         _count(result, reader.counter, start)

@@ -1,43 +1,32 @@
-"""One ``digest`` command: config → the group spaces' meeting pages, read in bulk → the pure
-digest (``digest.assemble``) → the accounts its tasks mention, named → a :class:`Digested`.
+"""One ``digest`` command: config → the group spaces' meeting pages, read in bulk
+(``state.digest_read``, which says what it costs) → the pure digest → a :class:`Digested`.
 
-Reads only: it is handed a ``WikiReader`` and nothing else, so it cannot write. What it costs
-(TARGETS: ≤ 3 requests per space + 1 per 100 pages): every group space in one listing (per 100
-keys); per space the sync's index (one listing of the space's properties: which page is which
-meeting) and its pages with their bodies (Data Center 50 a request, Cloud 250); then the
-accounts the tasks name that the config does not (Cloud: 200 a request; Data Center has no
-bulk read by key: its account list, or one read per account; see ``backends.user_names``).
-Spaces are read on a few workers at once.
+Without ``--publish`` it reads only: it is handed a ``WikiReader`` and nothing else, so it
+cannot write. With ``--publish`` it is a run of the engine whose plan holds the digest's
+refresh and nothing else (``run.execute`` with ``only_digest``): the lock, the page write and
+the hub index's record are the sync's own, and every later sync keeps the page current.
 
-May import: errors, config, settings, wiki, backends, embedded, state, digest, run.
+May import: errors, config, settings, wiki, wanted, backends, embedded, state, digest, run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from confluence_sync.backends import open_backend
-from confluence_sync.backends.contract import WikiReader
 from confluence_sync.config import load_config
-from confluence_sync.config.model import NetworkConfig, space_key
 from confluence_sync.digest import render
-from confluence_sync.digest.assemble import (
-    GroupPages,
-    Link,
-    assemble,
-    is_meeting,
-    references,
-    with_names,
-)
+from confluence_sync.digest.assemble import Link
 from confluence_sync.digest.model import Digest
 from confluence_sync.embedded import embedded_wiki
 from confluence_sync.errors import EXIT_USAGE, ConfluenceSyncError
+from confluence_sync.run import RunOptions, RunResult, execute
 from confluence_sync.settings import Settings
-from confluence_sync.state import ledger_store
+from confluence_sync.state.digest_read import read_digest
+from confluence_sync.wanted.build import digest_source
 
 # What the embedded wiki's pages are reached at once `serve` runs (its default port).
 _SERVE_VIEWER = "http://127.0.0.1:8090/viewer"
@@ -54,8 +43,13 @@ class Digested:
 
     def text(self, output_format: str) -> str:
         """The digest as ``markdown``, ``json`` or ``html`` (``digest.render``)."""
-        writers = {"markdown": render.to_markdown, "json": render.to_json, "html": render.to_html}
-        return writers[output_format](self.digest)
+        return text_of(self.digest, output_format)
+
+
+def text_of(digest: Digest, output_format: str) -> str:
+    """``digest`` as ``markdown``, ``json`` or ``html`` (``digest.render``)."""
+    writers = {"markdown": render.to_markdown, "json": render.to_json, "html": render.to_html}
+    return writers[output_format](digest)
 
 
 class DigestDateError(ConfluenceSyncError):
@@ -94,9 +88,9 @@ def digest_run(
         stack.callback(backend.close)
         reader = backend.reader
         start = reader.counter.by_method()
-        digest = read_digest(
+        digest, _read = read_digest(
             reader,
-            config,
+            digest_source(config),
             day=day,
             since=since,
             link=page_link(settings.url or "", reader.capabilities.flavour, viewer),
@@ -111,55 +105,39 @@ def digest_run(
         return Digested(digest, sum(spent.values()), writes, spent)
 
 
-def read_digest(
-    reader: WikiReader,
-    config: NetworkConfig,
+@dataclass
+class Published:
+    """``digest --publish``: the run that refreshed the page, and the digest it shows."""
+
+    result: RunResult
+    digest: Digest | None
+
+    @property
+    def outcome(self) -> str:
+        """What became of the page, in the run's words (``page created: 3 held, …``)."""
+        done = [r for r in self.result.results if r.kind == "digest"]
+        return f"{done[0].status}: {done[0].reason}" if done else "nothing to do"
+
+
+def publish_run(
+    config_path: Path,
     *,
-    day: dt.date,
+    settings: Settings,
+    today: dt.date,
     since: dt.date | None = None,
-    link: Link = lambda space, page_id: "",
+    data_dir: Path | None = None,
     workers: int = 4,
-) -> Digest:
-    """Read every group space of ``config`` and assemble its digest (reads only)."""
-    network = config.network
-    keys = {group.key: space_key(network, group) for group in config.working_groups}
-    reader.get_spaces(list(keys.values()))
-
-    def group_pages(key: str) -> GroupPages:
-        group = next(g for g in config.working_groups if g.key == key)
-        return read_group(reader, key, group.name, keys[key])
-
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        groups = list(pool.map(group_pages, keys))
-    digest = assemble(network.name, network.language, groups, day=day, since=since, link=link)
-    # The config names its people already (Cloud: by the accountId a mention stores): no
-    # request for them.
-    known = {a.account: a.name for a in network.admins if a.name}
-    known |= {c.account: c.name for o in config.organisations for c in o.contacts if c.account}
-    mentioned = references(digest)
-    names = {ref: known[ref] for ref in mentioned if ref in known}
-    unknown = [ref for ref in mentioned if ref not in names]
-    for ref, user in (reader.mentioned_users(unknown) if unknown else {}).items():
-        # A Data Center mention names the userKey; its username may be one the config names.
-        names[ref] = known.get(user.id) or user.display_name or user.id
-    return with_names(digest, names)
-
-
-def read_group(reader: WikiReader, key: str, name: str, space: str) -> GroupPages:
-    """One group's space: its meeting identities from the sync's index, and every page with
-    its body (an absent space: no meetings)."""
-    if reader.get_space(space) is None:
-        return GroupPages(key, name, space, {}, {})
-    index = ledger_store.read(reader, space).index
-    meetings = {
-        identity: (record.page_id, record.day)
-        for identity, record in index.pages.items()
-        if is_meeting(identity) and not record.archived
-    }
-    pages = (
-        {page.info.id: page for page in reader.list_pages_with_bodies(space)} if meetings else {}
+) -> Published:
+    """Write the hub's digest page now (a sync's run, its plan the digest's refresh only);
+    every later sync keeps it current."""
+    options = RunOptions(
+        today,
+        workers=workers,
+        publish_digest=since.isoformat() if since else "",
+        only_digest=True,
     )
-    return GroupPages(key, name, space, meetings, pages)
+    outcome = execute(config_path, options, settings=settings, data_dir=data_dir)
+    return Published(outcome.result, outcome.result.digest)
 
 
 def page_link(base: str, flavour: str, viewer: str = "") -> Link:

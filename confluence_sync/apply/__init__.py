@@ -8,5 +8,5 @@
 - ``books``: what the run has done so far, shared by the three above;
 - ``results``: what became of each plan item.
 
-May import: errors, wiki, wanted, state, plan, backends.
+May import: errors, wiki, wanted, state, plan, backends, digest.
 """

@@ -30,6 +30,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from confluence_sync.apply.books import Books
 from confluence_sync.apply.calendar import CalendarWriter
+from confluence_sync.apply.digest import DigestWriter
 from confluence_sync.apply.grants import (
     TAKEN_BY_CREATE,
     await_groups,
@@ -64,6 +65,7 @@ from confluence_sync.plan.changes import (
     RevokeGrant,
     SaveTemplate,
 )
+from confluence_sync.plan.digest import RefreshDigest
 from confluence_sync.plan.notes import KeptGrants, Note
 from confluence_sync.plan.page_changes import ArchivePage, CreatePage, UpdatePage
 from confluence_sync.state.ledger import SpaceIndex
@@ -84,6 +86,7 @@ class Applier:
         *,
         workers: int = 4,
         progress: Callable[[ItemResult], None] | None = None,
+        overwrite_conflicts: bool = False,
     ) -> None:
         self.wanted, self.state, self.writer = wanted, state, writer
         self.workers = max(1, workers)
@@ -94,6 +97,15 @@ class Applier:
         self.pages = PageWriter(reader, writer, self.books)
         self.index = IndexWriter(wanted, state, reader, writer, self.books)
         self.calendar = CalendarWriter(wanted, writer, self.books)
+        self.digest = DigestWriter(
+            wanted,
+            state,
+            reader,
+            writer,
+            self.books,
+            overwrite=overwrite_conflicts,
+            workers=workers,
+        )
         self.failed_spaces: set[str] = set()
         # Set by Ctrl-C or a lost lock: workers stop between changes (the rest: "skipped").
         self.stop = threading.Event()
@@ -173,7 +185,7 @@ class Applier:
                 reason = action()
             except ConflictError as error:
                 # A page a member saved while we wrote it: kept, reported like a planned conflict.
-                status = "conflict" if isinstance(change, UpdatePage) else "failed"
+                status = "conflict" if isinstance(change, UpdatePage | RefreshDigest) else "failed"
                 self._record(change, status, str(error))
                 return False
             except ConfluenceSyncError as error:
@@ -194,8 +206,11 @@ class Applier:
         by_space: dict[str, list[Change]] = {}
         created: dict[str, CreateSpace] = {}
         by_group: dict[str, list[EnsureGroup | MemberChange]] = {}
+        last: list[RefreshDigest] = []  # once every space is done (apply/digest.py)
         for change in plan.changes:
-            if isinstance(change, Note):
+            if isinstance(change, RefreshDigest):
+                last.append(change)
+            elif isinstance(change, Note):
                 if isinstance(change, KeptGrants):
                     self.books.kept.setdefault(change.space, set()).update(change.grants)
                 self._record(change, change.status)
@@ -221,6 +236,8 @@ class Applier:
             ]
             for job in jobs:
                 job.result()
+            for refresh in last:
+                self._run(refresh, lambda c=refresh: self.digest.refresh(c))  # type: ignore[misc]
         except BaseException:
             # Ctrl-C (or a worker's error): queued space jobs are cancelled, running ones stop
             # at their next change; return (and let the engine release the lock) only once

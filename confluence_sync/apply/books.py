@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from confluence_sync.state.ledger import PageRecord
+from confluence_sync.state.ledger import DigestRecord, PageRecord
 from confluence_sync.state.observe import WikiState
 from confluence_sync.wanted.calendar import EventRecord
 from confluence_sync.wanted.model import Wanted
@@ -34,6 +34,8 @@ class Books:
     # attachment (id, digest) as the index records them
     calendar: dict[str, dict[str, EventRecord]] = field(default_factory=dict)
     calendar_files: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    # the hub's digest page as the run leaves it (``apply.digest``; None: not published)
+    digest: DigestRecord | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -56,6 +58,7 @@ class Books:
             groups=groups,
             calendar={key: dict(space.index.calendar) for key, space in spaces},
             calendar_files={key: space.index.calendar_file for key, space in spaces},
+            digest=hub.index.digest if hub is not None else None,
         )
 
     def space_created(self, key: str, homepage_id: str | None) -> None:

@@ -68,6 +68,7 @@ class IndexWriter:
             extra,
             books.calendar.get(key, {}),
             books.calendar_files.get(key),
+            books.digest if key == self.wanted.hub_key else None,
         )
 
     def write(self, key: str, index: SpaceIndex) -> None:

@@ -23,6 +23,7 @@ DONE = {
     "record-member": "recorded",
     "record-grants": "recorded",
     "template": "saved",
+    "digest": "refreshed",
 }
 
 

@@ -24,13 +24,13 @@ _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MARKDOWN: Final = re.compile(r"([\\`*_\[\]<>|~])")
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 def md(text: str) -> str:
     """``text`` safe inside Markdown: punctuation backslash-escaped, controls shown."""
-    return _MARKDOWN.sub(r"\\\1", _printable(text))
+    return _MARKDOWN.sub(r"\\\1", printable(text))
 
 
 def _web(url: str) -> bool:
@@ -142,7 +142,7 @@ def _md_task(task: Task, digest: Digest, w: Wording) -> str:
 
 
 def _h(text: str) -> str:
-    return html.escape(_printable(text), quote=True)
+    return html.escape(printable(text), quote=True)
 
 
 def _a(url: str, text: str) -> str:

@@ -107,6 +107,8 @@ class Wording:
     meetings_held: str
     meetings_upcoming: str
     group: str
+    # the published page: what its paragraph below the digest tells members
+    refreshed: str
 
 
 WORDING: Final[dict[Language, Wording]] = {
@@ -135,6 +137,10 @@ WORDING: Final[dict[Language, Wording]] = {
         meetings_held="Treffen stattgefunden",
         meetings_upcoming="Treffen geplant",
         group="Arbeitskreis",
+        refreshed=(
+            "Der Bericht oben wird bei jedem Sync aus den Treffen-Seiten neu geschrieben. "
+            "Eigene Notizen bitte unter diese Zeile schreiben: sie bleiben stehen."
+        ),
     ),
     "en": Wording(
         title="Digest: {network}",
@@ -161,5 +167,9 @@ WORDING: Final[dict[Language, Wording]] = {
         meetings_held="meetings held",
         meetings_upcoming="meetings upcoming",
         group="Working group",
+        refreshed=(
+            "The digest above is rewritten from the meeting pages by each sync. "
+            "Write your own notes below this line: they stay."
+        ),
     ),
 }

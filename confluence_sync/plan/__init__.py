@@ -6,5 +6,5 @@
 - ``changes``: the other change types and the :class:`Plan` with its safety check;
 - ``notes``: items that are reported, never applied, with their words kept as data.
 
-May import: errors, wiki, config, wanted, state.
+May import: errors, wiki, config, wanted, state, digest.
 """

@@ -25,6 +25,7 @@ from confluence_sync.plan.changes import (
     RevokeGrant,
     SaveTemplate,
 )
+from confluence_sync.plan.digest import plan_digest
 from confluence_sync.plan.manual import by_release
 from confluence_sync.plan.notes import KeptGrants, Note
 from confluence_sync.plan.pages import plan_pages
@@ -41,6 +42,7 @@ def make_plan(
     overwrite_conflicts: bool = False,
     self_accounts: Iterable[str] = (),
     revoke_extra: bool = False,
+    publish_digest: str | None = None,
 ) -> Plan:
     """The changes that bring the wiki to ``wanted``; notes for what must not be touched.
 
@@ -103,6 +105,10 @@ def make_plan(
         ]
         changes += _removals(group, current - members, recorded_groups.get(group), folded)
     changes += plan_calendar(wanted, state)  # the calendar files (plan/calendar.py)
+    # The published digest page, refreshed when what it shows changed (plan/digest.py).
+    changes += plan_digest(
+        wanted, state, changes, publish=publish_digest, overwrite=overwrite_conflicts
+    )
     # What the site's release cannot take over REST becomes a manual step (plan/manual.py).
     return Plan(tuple(by_release(changes, state)), managed_pages, managed_grants, managed_members)
 

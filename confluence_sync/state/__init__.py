@@ -6,5 +6,5 @@
 - ``ledger_codec``: the index's compact JSON; ``ledger_store``: its head and shards on the
   wiki, and the one checked write of them.
 
-May import: errors, wiki, config, wanted, backends (the contract only).
+May import: errors, wiki, config, wanted, backends (the contract only), digest.
 """

@@ -144,6 +144,45 @@ def grant_from_json(item: Any) -> Grant | None:
 
 
 @dataclass(frozen=True)
+class DigestRecord:
+    """The hub's digest page as the sync last left it (``apply.digest``): the page, the version
+    and region hash of our last write, the ``fingerprint`` of the meeting pages and config it
+    was read from, the day it goes stale by itself (``until``, ISO; "": never — a meeting
+    becomes held, a task overdue) and the ``--since`` it was published with."""
+
+    page_id: str
+    version: int
+    region: str
+    fingerprint: str
+    until: str = ""
+    since: str = ""
+
+    def to_json(self) -> JSON:
+        return {
+            "page": self.page_id,
+            "v": self.version,
+            "region": self.region,
+            "fp": self.fingerprint,
+            **({"until": self.until} if self.until else {}),
+            **({"since": self.since} if self.since else {}),
+        }
+
+
+def digest_from_json(value: JSON) -> DigestRecord | None:
+    if not isinstance(value, dict) or not isinstance(value.get("page"), str):
+        return None
+    version = value.get("v")
+    return DigestRecord(
+        str(value["page"]),
+        version if isinstance(version, int) else 0,
+        str(value.get("region") or ""),
+        str(value.get("fp") or ""),
+        str(value.get("until") or ""),
+        str(value.get("since") or ""),
+    )
+
+
+@dataclass(frozen=True)
 class SpaceIndex:
     """The index of one space. ``grants`` None: we have never recorded them.
 
@@ -173,6 +212,8 @@ class SpaceIndex:
     # … and the space's calendar attachment as last uploaded: (attachment id, SHA-256 of
     # the file), so an unchanged file is neither read nor sent again.
     calendar_file: tuple[str, str] | None = None
+    # hub only: the digest page, once ``digest --publish`` made it (``apply.digest``)
+    digest: DigestRecord | None = None
 
 
 def merge_index(theirs: SpaceIndex, ours: SpaceIndex) -> SpaceIndex:
@@ -190,6 +231,7 @@ def merge_index(theirs: SpaceIndex, ours: SpaceIndex) -> SpaceIndex:
         extra=ours.extra if ours.extra is not None else theirs.extra,
         calendar={**theirs.calendar, **ours.calendar},
         calendar_file=ours.calendar_file or theirs.calendar_file,
+        digest=ours.digest or theirs.digest,
     )
 
 
@@ -235,6 +277,7 @@ HEAD_FIELDS: Final = (
     HeadField("created", lambda ks: _strs(sorted(ks)), lambda v: tuple(map(str, _list(v)))),
     HeadField("extra", lambda gs: [grant_json(g) for g in sorted(gs)], _grants),
     HeadField("calendar_file", _strs, _pair),
+    HeadField("digest", lambda d: d.to_json(), digest_from_json),
 )
 _DEFAULTS: Final = {f.name: getattr(SpaceIndex(), f.name) for f in HEAD_FIELDS}
 

@@ -37,6 +37,7 @@ from confluence_sync.wanted.calendar import build_calendar, file_name
 from confluence_sync.wanted.dates import time_span, when
 from confluence_sync.wanted.labels import ARCHIVED_LABEL, GROUP_LABEL, MEETING_LABEL, topic_labels
 from confluence_sync.wanted.model import (
+    DigestSource,
     ManualStep,
     MeetingSlots,
     PageKind,
@@ -343,4 +344,25 @@ def build_wanted(
             )
         )
     calendar = build_calendar(config, today)
-    return Wanted(network.key, tuple(spaces), groups, today=today.isoformat(), calendar=calendar)
+    return Wanted(
+        network.key,
+        tuple(spaces),
+        groups,
+        today=today.isoformat(),
+        calendar=calendar,
+        digest=digest_source(config),
+    )
+
+
+def digest_source(config: NetworkConfig) -> DigestSource:
+    """The network as its digest reads it: groups and their spaces, and the names the config
+    gives accounts (Cloud: the accountId a mention stores; Data Center: the username)."""
+    network = config.network
+    names = {a.account: a.name for a in network.admins if a.name}
+    names |= {c.account: c.name for o in config.organisations for c in o.contacts if c.account}
+    return DigestSource(
+        network.name,
+        network.language,
+        tuple((g.key, g.name, space_key(network, g)) for g in config.working_groups),
+        tuple(sorted(names.items())),
+    )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from confluence_sync.config.identities import PageIdentity
+from confluence_sync.config.model import Language
 from confluence_sync.wanted.calendar import NetworkCalendar
 from confluence_sync.wiki.values import Grant, Template
 
@@ -134,6 +135,27 @@ class WantedSpace:
 
 
 @dataclass(frozen=True)
+class DigestSource:
+    """What the digest of the network is read for (``digest``, and the page ``digest
+    --publish`` puts on the hub): the network's name and language, each working group as
+    (key, name, space key), and the names the config gives accounts (``names``: account →
+    name), which then cost no request."""
+
+    network: str
+    language: Language
+    groups: tuple[tuple[str, str, str], ...] = ()
+    names: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def spaces(self) -> tuple[str, ...]:
+        return tuple(space for _key, _name, space in self.groups)
+
+    def token(self) -> str:
+        """Everything of the config the digest shows, as one string (its fingerprint's part)."""
+        return repr((self.network, self.language, self.groups, self.names))
+
+
+@dataclass(frozen=True)
 class Wanted:
     """The whole network: the hub first, then one space per working group; the Confluence
     groups (name → accounts); and the manual steps to report."""
@@ -147,6 +169,8 @@ class Wanted:
     # address its page links start with ("" where there is none to give: no links).
     calendar: NetworkCalendar | None = None
     site: str = ""
+    # What a published digest page is read for (``apply.digest``); None: no digest to keep.
+    digest: DigestSource | None = None
 
     def space(self, key: str) -> WantedSpace | None:
         return next((s for s in self.spaces if s.key == key), None)

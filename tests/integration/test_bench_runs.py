@@ -80,6 +80,7 @@ def test_the_digest_bench_counts_the_example_against_its_budget() -> None:
         cwd=REPO,
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    line = run.stdout.strip().splitlines()[-1]
+    line, published = run.stdout.strip().splitlines()[-2:]
     assert line.startswith("dc") and "digest requests" in line and "(writes 0)" in line, line
     assert "budget 3 × 3" in line, line
+    assert "--publish" in published and "no-op sync after it" in published, published

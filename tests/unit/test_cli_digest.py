@@ -36,3 +36,20 @@ def test_help_teaches_what_the_digest_shows() -> None:
     for words in ("--since", "--until", "--format", "markdown", "--output", "reads only"):
         assert words in text, words
     assert "confluence-sync digest network.yaml --since 2026-01-01" in text
+
+
+def test_publish_with_until_is_a_usage_error_before_any_request() -> None:
+    result = CliRunner().invoke(
+        app,
+        ["digest", EXAMPLE, "--publish", "--until", "2026-06-30"],
+        env={"CONFLUENCE_URL": "http://127.0.0.1:9/", "CONFLUENCE_TOKEN": "t", "COLUMNS": "200"},
+    )
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "--until" in text and "sync's day" in text
+
+
+def test_help_teaches_publish() -> None:
+    result = CliRunner().invoke(app, ["digest", "--help"], env={"COLUMNS": "200"})
+    text = " ".join(result.output.split())
+    assert "--publish" in text and "every sync refreshes the page" in text

@@ -25,15 +25,15 @@ MAY_IMPORT: dict[str, set[str]] = {
     "backends": {"errors", "settings", "wiki"},
     "localwiki": set(),  # a Confluence of its own: it knows nothing of the client
     "embedded": {"flavours", "config", "settings", "localwiki"},
-    "state": {"errors", "wiki", "config", "wanted", "backends"},
-    "plan": {"errors", "wiki", "config", "wanted", "state"},
-    "apply": {"errors", "wiki", "wanted", "state", "plan", "backends"},
+    "state": {"errors", "wiki", "config", "wanted", "backends", "digest"},
+    "plan": {"errors", "wiki", "config", "wanted", "state", "digest"},
+    "apply": {"errors", "wiki", "wanted", "state", "plan", "backends", "digest"},
     "checks": {"errors", "flavours", "settings", "config", "backends", "embedded", "plan"},
     "run": {"errors", "config", "settings", "wiki", "wanted", "backends", "embedded"}
-    | {"state", "plan", "apply", "checks"},
+    | {"state", "plan", "apply", "checks", "digest"},
     "digest": {"errors", "config", "wiki"},
     "run_digest": {"errors", "config", "settings", "wiki", "backends", "embedded", "state"}
-    | {"digest", "run"},
+    | {"digest", "run", "wanted"},
     "report": {"errors", "plan", "apply", "run"},
     "cli": {"errors", "flavours", "settings", "config", "backends", "localwiki", "run"}
     | {"report", "checks", "run_digest"},
@@ -96,9 +96,15 @@ def _stated(part: str) -> set[str] | None:
     folder = ROOT / part
     path = folder / "__init__.py" if folder.is_dir() else ROOT / f"{part}.py"
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-    line = next((x for x in doc.splitlines() if x.startswith("May import:")), None)
-    if line is None:
+    lines = doc.splitlines()
+    start = next((i for i, x in enumerate(lines) if x.startswith("May import:")), None)
+    if start is None:
         return None
+    line = lines[start]
+    for more in lines[start + 1 :]:  # a long list goes on until its full stop
+        if line.rstrip().endswith("."):
+            break
+        line += " " + more.strip()
     said = line.removeprefix("May import:").strip().rstrip(".")
     if said.startswith("nothing"):
         return set()

@@ -13,7 +13,9 @@ import pytest
 from confluence_sync.config import load_config
 from confluence_sync.digest import render
 from confluence_sync.digest.model import Digest, Meeting
-from confluence_sync.run_digest import DigestDateError, digest_run, read_digest
+from confluence_sync.run_digest import DigestDateError, digest_run
+from confluence_sync.state.digest_read import read_digest
+from confluence_sync.wanted.build import digest_source
 
 from .conftest import GROUP, TODAY, Site
 
@@ -123,14 +125,14 @@ def test_since_and_until_choose_the_meetings(site: Site) -> None:
     site.write_config()
     site.sync()
     members_write(site)
-    config = load_config(site.path, today=TODAY)
+    source = digest_source(load_config(site.path, today=TODAY))
     reader = site.backend().reader
 
-    before = read_digest(reader, config, day=TODAY)
+    before, _read = read_digest(reader, source, day=TODAY)
     assert [m.held for m in before.groups[0].meetings] == [False, False]
     assert before.totals.held == 0 and before.totals.open == 0  # upcoming: not counted
 
-    later = read_digest(reader, config, day=dt.date(2026, 12, 31), since=dt.date(2026, 4, 1))
+    later, _read = read_digest(reader, source, day=dt.date(2026, 12, 31), since=dt.date(2026, 4, 1))
     assert [m.title for m in later.groups[0].held] == ["2026-09-10 Treffen bei Deutsche See GmbH"]
     assert later.totals.upcoming == 0 and later.totals.decisions == 0
 
