@@ -1,31 +1,26 @@
-"""One run of the sync, for the CLI: config → wanted → observe → plan → (lock, apply) → result.
+"""One run of the engine on an open backend: config → wanted → observe → plan → (lock, apply)
+→ result. Which backend, the site or the embedded wiki, is ``commands``' to decide.
 
 ``plan_run`` only reads: it is handed a ``WikiReader`` and nothing else, so a dry run cannot
 write by construction. ``sync_run`` gets the whole backend; it takes the lock only when the
 plan has something to write, so a re-sync with nothing to do sends reads only.
 
-May import: errors, config, settings, wiki, wanted, backends, embedded, state, plan, apply, digest,
-checks.
+May import: errors, config, settings, wiki, wanted, backends, state, plan, apply, digest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
-from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from confluence_sync.apply import lock
 from confluence_sync.apply.applier import Applier
 from confluence_sync.apply.results import ItemResult
-from confluence_sync.backends import open_backend
 from confluence_sync.backends.contract import Backend, RequestCounter, WikiReader
-from confluence_sync.checks.preflight import Preflight
 from confluence_sync.config import load_config
-from confluence_sync.embedded import embedded_wiki
 from confluence_sync.errors import (
     EXIT_CREDENTIALS,
     EXIT_OK,
@@ -47,7 +42,6 @@ from confluence_sync.wanted.model import Wanted
 if TYPE_CHECKING:
     from confluence_sync.config.model import NetworkConfig
     from confluence_sync.digest.model import Digest
-    from confluence_sync.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -137,11 +131,11 @@ class RunResult:
 
 def load_wanted(config_path: Path, options: RunOptions) -> Wanted:
     """Load and validate the config (ConfigError before any request) and build the wanted wiki."""
-    return _load(config_path, options)[1]
+    return load_network(config_path, options)[1]
 
 
-def _load(config_path: Path, options: RunOptions) -> tuple[NetworkConfig, Wanted]:
-
+def load_network(config_path: Path, options: RunOptions) -> tuple[NetworkConfig, Wanted]:
+    """The validated config and the wanted wiki built from it."""
     config = load_config(config_path, today=options.today)
     folder = template_dir(config_path, config)
     return config, build_wanted(config, today=options.today, template_dir=folder)
@@ -183,12 +177,9 @@ def _planned(plan: Plan) -> list[ItemResult]:
 
 
 def _count(result: RunResult, counter: RequestCounter, start: dict[str, int]) -> None:
-    now = counter.by_method()
-    result.by_method = {m: n - start.get(m, 0) for m, n in now.items() if n - start.get(m, 0)}
+    result.by_method = counter.since(start)
     result.requests = sum(result.by_method.values())
-    result.writes = sum(
-        n for m, n in result.by_method.items() if m not in ("GET", "HEAD", "OPTIONS")
-    )
+    result.writes = counter.writes_in(result.by_method)
 
 
 def _observe_and_plan(
@@ -353,126 +344,3 @@ def sync_run(
             result.credentials = str(applier.refused)
         _count(result, reader.counter, start)
     return result
-
-
-@dataclass
-class Outcome:
-    """A finished command: its result and, for the embedded wiki, where the data lives and
-    whether it ran as Cloud (``serve`` must be told so)."""
-
-    result: RunResult
-    db_path: Path | None = None
-    viewer_url: str = ""
-    cloud: bool = False
-
-
-def execute(
-    config_path: Path,
-    options: RunOptions,
-    *,
-    settings: Settings,
-    data_dir: Path | None = None,
-    dry_run: bool = False,
-    progress: Callable[[ItemResult], None] | None = None,
-    on_plan: Callable[[Plan], None] | None = None,
-) -> Outcome:
-    """One ``plan`` or ``sync`` command: validate the config first (nothing is started or sent
-    for an invalid one), connect (the embedded local wiki when there is no URL), run."""
-
-    config, target = _load(config_path, options)
-    if not settings.embedded and settings.url:
-        # The calendar's page links start at the site's address; the embedded wiki has none
-        # to give (a new port each run would change every link, and the file, every run).
-        target = replace(target, site=settings.url.rstrip("/"))
-    with ExitStack() as stack:
-        outcome_db, viewer, cloud = None, "", False
-        if settings.embedded:
-            accounts = () if dry_run else config.accounts()
-            local = stack.enter_context(
-                embedded_wiki(
-                    config_path, data_dir, accounts=accounts, flavour=settings.resolved_flavour
-                )
-            )
-            settings, outcome_db, viewer = local.settings, local.db_path, local.viewer_url
-            cloud = local.flavour == "cloud"
-        backend = open_backend(settings)
-        stack.callback(backend.close)
-        me = tuple(a for a in (*options.self_accounts, settings.username) if a)
-        run_options = RunOptions(
-            **{**options.__dict__, "self_accounts": me, "max_wait": settings.max_wait}
-        )
-        # The pre-flight, once a plan has something to write and before it writes: the
-        # credentials (as whom), then the plan's accounts (the embedded wiki creates the
-        # config's accounts itself). A site that cannot be used at all is named by the run's
-        # first request, whatever it is (backends/first_request.py).
-        checks = Preflight(
-            settings,
-            check_accounts=outcome_db is None,
-            skip_missing=options.skip_missing_accounts,
-            workers=options.workers,
-        )
-        vet = functools.partial(checks.vet, backend.reader)
-        if dry_run:
-            result = plan_run(backend.reader, target, run_options, vet=vet)
-        else:
-            result = sync_run(
-                backend, target, run_options, progress=progress, on_plan=on_plan, vet=vet
-            )
-        return Outcome(result, outcome_db, viewer, cloud)
-
-
-def calendar(
-    config_path: Path,
-    today: dt.date,
-    *,
-    group: str | None = None,
-    site: str = "",
-    settings: Settings | None = None,
-    data_dir: Path | None = None,
-) -> bytes:
-    """``confluence-sync calendar FILE``: the network's calendar file (or one group's, by its
-    key). From the config alone (``settings`` None: every meeting at sequence 0, stamped
-    ``today``, no cancellations); with ``settings`` each space's index is read (one request
-    per space) so the file is the one the sync attaches, sequences and cancellations included."""
-    from confluence_sync.plan.calendar import calendar_files
-    from confluence_sync.state.ledger_store import read
-
-    config, wanted = _load(config_path, RunOptions(today=today))
-    wanted = replace(wanted, site=site.rstrip("/"))
-    keys = {g.key: f"{config.network.key}{g.key}" for g in config.working_groups}
-    if group is not None and group not in keys:
-        known = ", ".join(keys) or "none"
-        raise ConfluenceSyncError(
-            f"{config_path}: no working group {group!r}", hint=f"the groups' keys: {known}"
-        )
-    records: dict[str, Any] = {}
-    if settings is not None:
-        with ExitStack() as stack:
-            if settings.embedded:
-                local = stack.enter_context(
-                    embedded_wiki(config_path, data_dir, flavour=settings.resolved_flavour)
-                )
-                settings = local.settings
-            backend = open_backend(settings)
-            stack.callback(backend.close)
-            for key in keys.values():
-                records[key] = read(backend.reader, key).index.calendar
-    files = calendar_files(wanted, records)
-    return files[keys[group] if group is not None else config.network.key][0]
-
-
-def unlock(config_path: Path, *, settings: Settings, data_dir: Path | None = None) -> str:
-    """``confluence-sync unlock FILE``: remove the run lock a killed sync left on the hub."""
-
-    hub_key = load_config(config_path, today=dt.date.today()).network.key
-    with ExitStack() as stack:
-        if settings.embedded:
-            local = stack.enter_context(
-                embedded_wiki(config_path, data_dir, flavour=settings.resolved_flavour)
-            )
-            settings = local.settings
-        backend = open_backend(settings)
-        stack.callback(backend.close)
-        return lock.break_lock(
-            backend.reader, backend.writer(), hub_key, now=dt.datetime.now(dt.UTC)
-        )

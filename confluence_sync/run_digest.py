@@ -3,27 +3,25 @@
 
 Without ``--publish`` it reads only: it is handed a ``WikiReader`` and nothing else, so it
 cannot write. With ``--publish`` it is a run of the engine whose plan holds the digest's
-refresh and nothing else (``run.execute`` with ``only_digest``): the lock, the page write and
+refresh and nothing else (``commands.execute`` with ``only_digest``): the lock, the page write and
 the hub index's record are the sync's own, and every later sync keeps the page current.
 
-May import: errors, config, settings, wiki, wanted, backends, embedded, state, digest, run.
+May import: errors, config, settings, wiki, wanted, backends, state, digest, run, commands.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from confluence_sync.backends import open_backend
+from confluence_sync.commands import connect, execute
 from confluence_sync.config import load_config
 from confluence_sync.digest import render
 from confluence_sync.digest.assemble import Link
 from confluence_sync.digest.model import Digest
-from confluence_sync.embedded import embedded_wiki
 from confluence_sync.errors import EXIT_USAGE, ConfluenceSyncError
-from confluence_sync.run import RunOptions, RunResult, execute
+from confluence_sync.run import RunOptions, RunResult
 from confluence_sync.settings import Settings
 from confluence_sync.state.digest_read import read_digest
 from confluence_sync.wanted.build import digest_source
@@ -77,31 +75,20 @@ def digest_run(
             hint="give --since a day on or before --until",
         )
     config = load_config(config_path, today=today)
-    with ExitStack() as stack:
-        viewer = ""
-        if settings.embedded:
-            local = stack.enter_context(
-                embedded_wiki(config_path, data_dir, flavour=settings.resolved_flavour)
-            )
-            settings, viewer = local.settings, _SERVE_VIEWER
-        backend = open_backend(settings)
-        stack.callback(backend.close)
-        reader = backend.reader
+    with connect(config_path, settings, data_dir) as site:
+        reader = site.backend.reader
+        viewer = _SERVE_VIEWER if site.local is not None else ""
         start = reader.counter.by_method()
         digest, _read = read_digest(
             reader,
             digest_source(config),
             day=day,
             since=since,
-            link=page_link(settings.url or "", reader.capabilities.flavour, viewer),
+            link=page_link(site.settings.url or "", reader.capabilities.flavour, viewer),
             workers=workers,
         )
-        spent = {
-            m: n - start.get(m, 0)
-            for m, n in reader.counter.by_method().items()
-            if n - start.get(m, 0)
-        }
-        writes = sum(n for m, n in spent.items() if m not in ("GET", "HEAD", "OPTIONS"))
+        spent = reader.counter.since(start)
+        writes = reader.counter.writes_in(spent)
         return Digested(digest, sum(spent.values()), writes, spent)
 
 

@@ -10,7 +10,7 @@ of a page that could not be created) fail with that reason.
 Within a space, a run of page creates goes in parallel too (a group's 45 meetings are siblings):
 each create waits only for its parent's; every other change keeps plan order, and a run of
 creates is over before the next change starts (``apply/order.py``). Whoever sends, at most
-``workers`` changes are under way at once (``_slots``): ``--workers`` bounds the requests in
+``workers`` changes are under way at once (``Runner.slots``): ``--workers`` bounds the requests in
 flight, not the threads.
 
 The hub's index is not written here: it carries the run lock, and the engine writes it once
@@ -24,32 +24,21 @@ The applier owns the order, the threads, the results and stopping; the page writ
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from confluence_sync.apply.books import Books
 from confluence_sync.apply.calendar import CalendarWriter
 from confluence_sync.apply.digest import DigestWriter
-from confluence_sync.apply.grants import (
-    TAKEN_BY_CREATE,
-    await_groups,
-    by_subject,
-    for_create,
-    subject_of,
-)
+from confluence_sync.apply.grants import SpaceGrants, await_groups, for_create
 from confluence_sync.apply.ledger import IndexWriter, still_recorded
 from confluence_sync.apply.lock import HeldLock, LockLostError
 from confluence_sync.apply.order import creates_together, join, run_creates
 from confluence_sync.apply.pages import PageWriter
 from confluence_sync.apply.results import ItemResult
+from confluence_sync.apply.runner import Runner
 from confluence_sync.backends.contract import WikiReader, WikiWriter
-from confluence_sync.errors import (
-    AuthenticationError,
-    ConflictError,
-    ConfluenceSyncError,
-    WikiError,
-)
+from confluence_sync.errors import AuthenticationError, WikiError
 from confluence_sync.plan.calendar import AttachCalendar
 from confluence_sync.plan.changes import (
     AddGrant,
@@ -90,9 +79,7 @@ class Applier:
     ) -> None:
         self.wanted, self.state, self.writer = wanted, state, writer
         self.workers = max(1, workers)
-        self.progress = progress
-        self.results: list[ItemResult] = []
-        self._lock = threading.Lock()
+        self.runner = Runner(self.workers, progress)  # results, stopping, slots
         self.books = Books.start(wanted, state)
         self.pages = PageWriter(reader, writer, self.books)
         self.index = IndexWriter(wanted, state, reader, writer, self.books)
@@ -107,20 +94,25 @@ class Applier:
             workers=workers,
         )
         self.failed_spaces: set[str] = set()
-        # Set by Ctrl-C or a lost lock: workers stop between changes (the rest: "skipped").
-        self.stop = threading.Event()
-        self.held: HeldLock | None = None  # the run lock, renewed between changes
-        self.lost: LockLostError | None = None
-        # A 401 mid-run (a token revoked, a scoped token without a scope of this request): the
-        # workers stop at their next change, the lock is released, the run ends with exit 8.
-        self.refused: AuthenticationError | None = None
-        # One slot per change under way, whichever thread sends it (spaces, groups, pages).
-        self._slots = threading.BoundedSemaphore(self.workers)
         self._page_pool: ThreadPoolExecutor | None = None  # the creates within spaces (run)
+
+    @property
+    def results(self) -> list[ItemResult]:
+        return self.runner.results
+
+    @property
+    def lost(self) -> LockLostError | None:
+        """The run lock another run took meanwhile: the run stopped."""
+        return self.runner.lost
+
+    @property
+    def refused(self) -> AuthenticationError | None:
+        """The 401 that stopped the run (exit 8)."""
+        return self.runner.refused
 
     def hold(self, held: HeldLock) -> None:
         """The run lock is taken: renew it between changes, check it before index retries."""
-        self.held = self.index.held = held
+        self.runner.held = self.index.held = held
 
     def release(self, held: HeldLock) -> None:
         """Write the hub's index with the lock released (``HeldLock.release``, which already
@@ -132,73 +124,17 @@ class Applier:
         try:
             held.release(self.index_for(key))
         except WikiError as error:  # a site gone (SiteError) still ends the run
-            self._record(
+            self.runner.record(
                 Note(key, subject=f"index of space {key}", status="index"),
                 "failed",
                 f"{error} (the next sync rebuilds the index and takes this run's lock over "
                 f"{held.taken_over_from()})",
             )
-            self._stop_if_refused(error)
+            self.runner.stop_if_refused(error)
 
     def index_for(self, key: str) -> SpaceIndex:
         """The index of space ``key`` as this run leaves it (lock excluded)."""
         return self.index.index_for(key)
-
-    # --- bookkeeping ------------------------------------------------------------------
-
-    def _record(self, change: Change, status: str, reason: str = "") -> None:
-        self._report(ItemResult.of(change, status, reason))
-
-    def _report(self, result: ItemResult) -> None:
-        with self._lock:
-            self.results.append(result)
-        if self.progress:
-            self.progress(result)
-
-    def _stop_if_refused(self, error: ConfluenceSyncError) -> None:
-        """A 401: every later request would meet it too; stop the workers (the rest: skipped)."""
-        if isinstance(error, AuthenticationError):
-            with self._lock:
-                self.refused = self.refused or error
-            self.stop.set()
-
-    def _between(self, change: Change) -> bool:
-        """Before each change: stop if asked to, and keep the run lock alive."""
-        if not self.stop.is_set() and self.held is not None:
-            try:
-                self.held.renew_if_due()
-            except LockLostError as error:
-                self.lost = error
-                self.stop.set()
-        if self.stop.is_set():
-            stopped_by = self.lost or self.refused
-            why = stopped_by.message if stopped_by else "the run was interrupted"
-            self._record(change, "skipped", f"not done: {why}")
-            return False
-        return True
-
-    def _run(self, change: Change, action: Callable[[], str | None]) -> bool:
-        with self._slots:
-            if not self._between(change):
-                return False
-            try:
-                reason = action()
-            except ConflictError as error:
-                # A page a member saved while we wrote it: kept, reported like a planned conflict.
-                status = "conflict" if isinstance(change, UpdatePage | RefreshDigest) else "failed"
-                self._record(change, status, str(error))
-                return False
-            except ConfluenceSyncError as error:
-                self._record(change, "failed", str(error))
-                self._stop_if_refused(error)
-                return False
-            except BaseException:
-                # Anything else (a bug, an interrupt raised in a worker) ends the run: the
-                # other workers stop at their next change, not once this one is noticed.
-                self.stop.set()
-                raise
-        self._report(ItemResult.done(change, reason or ""))
-        return True
 
     # --- the run ----------------------------------------------------------------------
 
@@ -213,7 +149,7 @@ class Applier:
             elif isinstance(change, Note):
                 if isinstance(change, KeptGrants):
                     self.books.kept.setdefault(change.space, set()).update(change.grants)
-                self._record(change, change.status)
+                self.runner.record(change, change.status)
             elif isinstance(change, CreateSpace):
                 created[change.space] = change
             elif isinstance(change, EnsureGroup | MemberChange):
@@ -237,12 +173,12 @@ class Applier:
             for job in jobs:
                 job.result()
             for refresh in last:
-                self._run(refresh, lambda c=refresh: self.digest.refresh(c))  # type: ignore[misc]
+                self.runner.run(refresh, lambda c=refresh: self.digest.refresh(c))  # type: ignore[misc]
         except BaseException:
             # Ctrl-C (or a worker's error): queued space jobs are cancelled, running ones stop
             # at their next change; return (and let the engine release the lock) only once
             # every job has finished, even if Ctrl-C is pressed again meanwhile.
-            self.stop.set()
+            self.runner.stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
             join(jobs)  # a space job returns once its creates have (skipped, once stopped)
             self._page_pool.shutdown(wait=True)
@@ -253,13 +189,13 @@ class Applier:
 
     def _group_changes(self, changes: list[EnsureGroup | MemberChange]) -> None:
         for change in changes:
-            self._run(change, lambda c=change: self._group(c))  # type: ignore[misc]
+            self.runner.run(change, lambda c=change: self._group(c))  # type: ignore[misc]
 
     def create_space(self, change: CreateSpace, changes: Sequence[Change] = ()) -> bool:
         """Create one space now (the engine creates the hub before taking the lock), with
         the grants of ``changes`` (the plan's) that its create can carry."""
         grants = self._for_create(change.space, changes)
-        if self._run(change, lambda: self._create_space(change, grants)):
+        if self.runner.run(change, lambda: self._create_space(change, grants)):
             return True
         self.failed_spaces.add(change.space)
         return False
@@ -315,110 +251,54 @@ class Applier:
             or key in books.created
             or any(isinstance(c, RevokeGrant) and c.extra for c in changes)
         )
-        granted = still_recorded(observed) if observed.info else set()
-        extra = set(books.kept.get(key, set()))  # what stays of the grants the sync did not make
-        taken = books.taken.get(key, frozenset())
-        batching = self.writer.capabilities.batch_grants
-        batches = by_subject(changes, taken) if batching else {}
-        # All grant changes in one request where a site sets them per space (Cloud's roles).
-        together = [
-            c
-            for c in changes
-            if isinstance(c, AddGrant | RevokeGrant)
-            and not (isinstance(c, AddGrant) and c.grant in taken)
-        ]
-        per_space = bool(together) and self.writer.capabilities.grants_per_space
+        grants = SpaceGrants.start(
+            key,
+            changes,
+            self.writer,
+            self.runner,
+            granted=still_recorded(observed) if observed.info else set(),
+            extra=set(books.kept.get(key, set())),  # what stays of the grants not ours
+            taken=books.taken.get(key, frozenset()),
+        )
+        run = self.runner.run
         for change in creates_together(changes):
             if isinstance(change, list):
                 self._creates(key, change)
-                continue
-            if key in self.failed_spaces:
-                self._record(change, "failed", f"space {key} could not be created")
-                continue
-            if isinstance(change, AddGrant) and change.grant in taken:
-                if self._run(change, lambda: TAKEN_BY_CREATE):
-                    granted.add(change.grant)
-            elif isinstance(change, AddGrant | RevokeGrant) and per_space:
-                if together and not self._grant_batch(key, together, granted, per_space=True):
-                    extra |= {c.grant for c in together if isinstance(c, RevokeGrant) and c.extra}
-                together = []  # sent with the space's first grant change
-            elif isinstance(change, AddGrant | RevokeGrant) and batching:
-                batch = batches.pop(subject_of(change), [])
-                if batch and not self._grant_batch(key, batch, granted):
-                    extra |= {c.grant for c in batch if isinstance(c, RevokeGrant) and c.extra}
-            elif isinstance(change, AddGrant):
-                if self._run(change, lambda c=change: self.writer.grant(key, c.grant)):  # type: ignore[misc]
-                    granted.add(change.grant)
-            elif isinstance(change, RevokeGrant):
-                if self._run(change, lambda c=change: self.writer.revoke(key, c.grant)):  # type: ignore[misc]
-                    granted.discard(change.grant)
-                elif change.extra:
-                    extra.add(change.grant)
+            elif key in self.failed_spaces:
+                self.runner.record(change, "failed", f"space {key} could not be created")
+            elif isinstance(change, AddGrant | RevokeGrant):
+                grants.send(change)  # apply/grants.py: batched as the site takes them
             elif isinstance(change, SaveTemplate):
-                self._run(change, lambda c=change: self._template(c))  # type: ignore[misc]
+                run(change, lambda c=change: self._template(c))  # type: ignore[misc]
             elif isinstance(change, UpdatePage):
-                self._run(change, lambda c=change: self.pages.update(key, c))  # type: ignore[misc]
+                run(change, lambda c=change: self.pages.update(key, c))  # type: ignore[misc]
             elif isinstance(change, ArchivePage):
-                self._run(change, lambda c=change: self.pages.archive(key, c))  # type: ignore[misc]
+                run(change, lambda c=change: self.pages.archive(key, c))  # type: ignore[misc]
             elif isinstance(change, AttachCalendar):  # apply/calendar.py
-                self._run(change, lambda c=change: self.calendar.attach(key, c))  # type: ignore[misc]
+                run(change, lambda c=change: self.calendar.attach(key, c))  # type: ignore[misc]
             elif isinstance(change, RecordGrants):
-                self._run(change, lambda: None)  # the index below records them
-        books.grants[key] = frozenset(granted)  # one space per worker: its own keys
+                run(change, lambda: None)  # the index below records them
+        books.grants[key] = frozenset(grants.granted)  # one space per worker: its own keys
         if listed:
-            books.extra[key] = frozenset(extra)
+            books.extra[key] = frozenset(grants.extra)
         if key != self.wanted.hub_key and exists:
-            placeholder = Note(key, subject=f"index of space {key}", status="index")
-            try:
-                with self._slots:
-                    self.index.write(key, self.index.index_for(key))
-            except ConfluenceSyncError as error:
-                self._record(placeholder, "failed", f"{error} (the next sync rebuilds it)")
-                self._stop_if_refused(error)
+            self.runner.guarded(
+                Note(key, subject=f"index of space {key}", status="index"),
+                lambda: self.index.write(key, self.index.index_for(key)),
+                "(the next sync rebuilds it)",
+            )
 
     def _creates(self, key: str, creates: list[CreatePage]) -> None:
         """A run of page creates of one space, in parallel where independent (``order``)."""
         if key in self.failed_spaces:
             for change in creates:
-                self._record(change, "failed", f"space {key} could not be created")
+                self.runner.record(change, "failed", f"space {key} could not be created")
             return
 
         def create(change: CreatePage) -> bool:
-            return self._run(change, lambda: self.pages.create(key, change))
+            return self.runner.run(change, lambda: self.pages.create(key, change))
 
         run_creates(self._page_pool, creates, create)
-
-    def _grant_batch(
-        self,
-        key: str,
-        batch: list[AddGrant | RevokeGrant],
-        granted: set[Grant],
-        *,
-        per_space: bool = False,
-    ) -> bool:
-        """Every grant (or revoke) of one subject in one request — with ``per_space`` every
-        grant and revoke of the space (``WikiWriter.set_grants``); each item gets the
-        result. False when the request failed."""
-        adds = [c.grant for c in batch if isinstance(c, AddGrant)]
-        revokes = [c.grant for c in batch if isinstance(c, RevokeGrant)]
-        try:
-            with self._slots:
-                if per_space:
-                    self.writer.set_grants(key, adds, revokes)
-                elif adds:
-                    self.writer.grant_many(key, adds)
-                else:
-                    self.writer.revoke_many(key, revokes)
-        except ConfluenceSyncError as error:
-            for change in batch:
-                self._record(change, "failed", str(error))
-            self._stop_if_refused(error)
-            return False
-        for change in batch:
-            self._report(ItemResult.done(change))
-        granted.update(adds)
-        granted.difference_update(revokes)
-        return True
 
     def _template(self, change: SaveTemplate) -> None:
         saved = self.writer.save_template(change.space, change.template)

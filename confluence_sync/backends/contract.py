@@ -132,6 +132,15 @@ class RequestCounter:
         with self._lock:
             return dict(self._by_method)
 
+    def since(self, start: dict[str, int]) -> dict[str, int]:
+        """The per-method counts sent after ``start`` (an earlier :meth:`by_method`)."""
+        return {m: n - start.get(m, 0) for m, n in self.by_method().items() if n > start.get(m, 0)}
+
+    @classmethod
+    def writes_in(cls, by_method: dict[str, int]) -> int:
+        """How many of ``by_method``'s requests were writes."""
+        return sum(n for m, n in by_method.items() if m not in cls._WRITE_EXEMPT)
+
 
 # Called by update_page after a 409: given the page as it is now, return the update to write
 # instead (re-rendered against the new version), or None to give up with ConflictError.

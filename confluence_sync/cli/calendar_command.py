@@ -48,7 +48,7 @@ def calendar(
     """Write the meetings calendar (iCalendar) of FILE: every group's, or one --group's."""
     from datetime import date
 
-    from confluence_sync.run import calendar as make_calendar
+    from confluence_sync.commands import calendar as make_calendar
     from confluence_sync.settings import Settings
 
     try:

@@ -38,7 +38,7 @@ from confluence_sync.cli.options import (
 from confluence_sync.cli.verbosity import Level, Quiet, Verbose, level, loudness
 
 if TYPE_CHECKING:  # the engine is imported inside the commands, to keep --help fast
-    from confluence_sync.run import Outcome
+    from confluence_sync.commands import Outcome
 
 # Shown under plan/sync/unlock --help: what a first-time admin needs besides the options.
 _CONNECT = (
@@ -203,7 +203,7 @@ def unlock(
     verbose: Verbose = False,
 ) -> None:
     """Remove the lock a killed sync left behind (says whose it was and since when)."""
-    from confluence_sync.run import unlock as unlock_network
+    from confluence_sync.commands import unlock as unlock_network
     from confluence_sync.settings import Settings
 
     with reported(False), loudness(level(verbose, False)):
@@ -228,7 +228,8 @@ def _run(
     ``-v``'s request lines (which would tear it) are asked for."""
     from datetime import date
 
-    from confluence_sync.run import RunOptions, execute
+    from confluence_sync.commands import execute
+    from confluence_sync.run import RunOptions
     from confluence_sync.settings import Settings
 
     options = RunOptions(

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from confluence_sync import run as engine
+from confluence_sync import commands as engine
 from confluence_sync.apply.lock import LockedError
 from confluence_sync.apply.results import ItemResult
 from confluence_sync.backends.redaction import install_redaction

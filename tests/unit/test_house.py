@@ -29,14 +29,16 @@ MAY_IMPORT: dict[str, set[str]] = {
     "plan": {"errors", "wiki", "config", "wanted", "state", "digest"},
     "apply": {"errors", "wiki", "wanted", "state", "plan", "backends", "digest"},
     "checks": {"errors", "flavours", "settings", "config", "backends", "embedded", "plan"},
-    "run": {"errors", "config", "settings", "wiki", "wanted", "backends", "embedded"}
-    | {"state", "plan", "apply", "checks", "digest"},
+    "run": {"errors", "config", "settings", "wiki", "wanted", "backends", "state", "plan"}
+    | {"apply", "digest"},
+    "commands": {"errors", "config", "settings", "wanted", "backends", "embedded", "state"}
+    | {"plan", "apply", "checks", "run"},
     "digest": {"errors", "config", "wiki"},
-    "run_digest": {"errors", "config", "settings", "wiki", "backends", "embedded", "state"}
-    | {"digest", "run", "wanted"},
+    "run_digest": {"errors", "config", "settings", "wiki", "wanted", "backends", "state"}
+    | {"digest", "run", "commands"},
     "report": {"errors", "plan", "apply", "run"},
     "cli": {"errors", "flavours", "settings", "config", "backends", "localwiki", "run"}
-    | {"report", "checks", "run_digest"},
+    | {"commands", "report", "checks", "run_digest"},
     "__main__": {"cli"},
     "__init__": set(),
 }

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from confluence_sync import run as engine
+from confluence_sync import commands as engine
 from confluence_sync.apply.lock import LockedError
 from confluence_sync.cli import app
 from confluence_sync.errors import EXIT_LOCKED, EXIT_USAGE
+from confluence_sync.run import RunOptions
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "200"}
@@ -124,9 +125,9 @@ def test_trust_versions_help_says_what_it_trades(command: str) -> None:
 def test_trust_versions_reaches_the_run_options(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: str, flag: list[str], trusted: bool
 ) -> None:
-    seen: list[engine.RunOptions] = []
+    seen: list[RunOptions] = []
 
-    def capture(file: Path, options: engine.RunOptions, **kwargs: Any) -> Any:
+    def capture(file: Path, options: RunOptions, **kwargs: Any) -> Any:
         seen.append(options)
         raise LockedError("stop here", hint="test")
 
@@ -145,7 +146,7 @@ def test_every_run_flag_reaches_the_engine(
     """plan and sync hand their shared options on by name: each one arrives where it belongs."""
     seen: dict[str, Any] = {}
 
-    def capture(file: Path, options: engine.RunOptions, **kwargs: Any) -> Any:
+    def capture(file: Path, options: RunOptions, **kwargs: Any) -> Any:
         seen.update(kwargs, file=file, options=options)
         raise LockedError("stop here", hint="test")
 
