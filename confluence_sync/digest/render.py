@@ -141,8 +141,28 @@ def _md_task(task: Task, digest: Digest, w: Wording) -> str:
 # --- HTML ------------------------------------------------------------------------------------
 
 
-def _h(text: str) -> str:
+def escape(text: str) -> str:
+    """``text`` made safe for HTML and Confluence storage format alike."""
     return html.escape(printable(text), quote=True)
+
+
+_h = escape
+
+
+def totals_table(digest: Digest, w: Wording) -> str:
+    """The network's totals as a heading and a one-row table (HTML and storage format)."""
+    t = digest.totals
+    heads = (w.meetings_held, w.meetings_upcoming, w.decisions, w.open, w.done, w.overdue)
+    cells = (t.held, t.upcoming, t.decisions, t.open, t.done, t.overdue)
+    return "".join(
+        [
+            f"<h2>{_h(w.totals)}</h2><table><tbody><tr>",
+            *(f"<th>{_h(head)}</th>" for head in heads),
+            "</tr><tr>",
+            *(f"<td>{n}</td>" for n in cells),
+            "</tr></tbody></table>",
+        ]
+    )
 
 
 def _a(url: str, text: str) -> str:
@@ -164,14 +184,7 @@ def to_html(digest: Digest) -> str:
         for m in group.upcoming:
             out.append(f"<li>{_h(heading(m))} {_html_facts(m, w)}</li>")
         out.append("</ul>" if group.upcoming else f"</ul><p>{_h(w.none)}</p>")
-    t = digest.totals
-    heads = (w.meetings_held, w.meetings_upcoming, w.decisions, w.open, w.done, w.overdue)
-    cells = (t.held, t.upcoming, t.decisions, t.open, t.done, t.overdue)
-    out.append(f"<h2>{_h(w.totals)}</h2><table><tr>")
-    out += [f"<th>{_h(head)}</th>" for head in heads]
-    out.append("</tr><tr>")
-    out += [f"<td>{n}</td>" for n in cells]
-    out.append("</tr></table></body></html>")
+    out.append(totals_table(digest, w) + "</body></html>")
     return "\n".join(out) + "\n"
 
 

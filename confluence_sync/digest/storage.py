@@ -13,19 +13,17 @@ Imports: digest (model, words, render), wiki (regions).
 
 from __future__ import annotations
 
-import html
 from typing import Final
 
 from confluence_sync.digest.model import Digest, Group, Meeting, Task
-from confluence_sync.digest.render import heading, printable
+from confluence_sync.digest.render import escape, heading, printable, totals_table
 from confluence_sync.digest.words import WORDING, Wording
 from confluence_sync.wiki.regions import wrap_region
 
 REGION: Final = "digest"
 
 
-def _h(text: str) -> str:
-    return html.escape(printable(text), quote=True)
+_h = escape
 
 
 def _web(url: str) -> str:
@@ -58,7 +56,7 @@ def page_body(digest: Digest) -> str:
 
 
 def to_storage(digest: Digest) -> str:
-    """The region's content: a subtitle, per group its held and upcoming meetings, the totals."""
+    """The region's content: a subtitle, the totals, per group its held and upcoming meetings."""
     w = WORDING[digest.language]
     day = digest.day.isoformat()
     when = (
@@ -66,15 +64,7 @@ def to_storage(digest: Digest) -> str:
         if digest.since is None
         else w.period.format(since=digest.since.isoformat(), until=day)
     )
-    out = [f"<p>{_h(when)}</p>"]
-    t = digest.totals
-    heads = (w.meetings_held, w.meetings_upcoming, w.decisions, w.open, w.done, w.overdue)
-    cells = (t.held, t.upcoming, t.decisions, t.open, t.done, t.overdue)
-    out.append(f"<h2>{_h(w.totals)}</h2><table><tbody><tr>")
-    out += [f"<th>{_h(head)}</th>" for head in heads]
-    out.append("</tr><tr>")
-    out += [f"<td>{n}</td>" for n in cells]
-    out.append("</tr></tbody></table>")
+    out = [f"<p>{_h(when)}</p>", totals_table(digest, w)]
     for group in digest.groups:
         out += _group(group, digest, w)
     return "".join(out)
