@@ -9,7 +9,7 @@ identity as ``item`` and adds the ``title``. Text from the wiki or the config re
 terminal with its control characters escaped (``\\x1b``), and a rich table as plain text,
 never as markup.
 
-May import: errors, plan, apply, run.
+May import: errors, files, plan, apply, run.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from confluence_sync.apply.results import ItemResult
+from confluence_sync.files import replacing
 from confluence_sync.plan.changes import grant_item
 from confluence_sync.plan.notes import fill
 from confluence_sync.plan.page_changes import UpdatePage
@@ -250,10 +251,9 @@ def diff_markdown(result: RunResult) -> str:
 
 
 def write_report(result: RunResult, path: Path) -> None:
-    """Write the JSON report of a run (``sync --report PATH``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the JSON report of a run (``sync --report PATH``), whole or not at all."""
     # Streamed to the file: the whole text of a 2,000-page run's report (and the pieces
     # ``json.dumps`` joins it from) is never held at once.
-    with path.open("w", encoding="utf-8") as sink:
+    with replacing(path, "the report") as sink:
         json.dump(result.to_json(), sink, ensure_ascii=False, indent=2, sort_keys=False)
         sink.write("\n")

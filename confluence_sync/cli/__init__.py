@@ -19,8 +19,8 @@ The rooms, each importing only the ones below it (and the core only inside a com
 - ``exits``: domain errors and surprises → a message for a person and an exit code (and, with
   ``--format json``, a JSON document on stdout).
 
-May import: errors, flavours, settings, config, backends, localwiki, run, commands, report, checks,
-run_digest.
+May import: errors, flavours, files, settings, config, backends, localwiki, run, commands, report,
+checks, run_digest.
 """
 
 from confluence_sync.cli.entry import app, main

@@ -17,6 +17,7 @@ import typer
 from confluence_sync.cli.exits import fail, fail_config
 from confluence_sync.cli.options import ConfigFile, DataDir, Flavour, Today, Url, Username
 from confluence_sync.errors import ConfigError, ConfluenceSyncError
+from confluence_sync.files import check_writable, write_file
 
 
 def calendar(
@@ -52,6 +53,7 @@ def calendar(
     from confluence_sync.settings import Settings
 
     try:
+        check_writable(output, "the calendar")  # before the first request
         settings = None
         if from_wiki:
             settings = Settings.from_env(url=url, flavour=flavour, username=username)
@@ -65,12 +67,10 @@ def calendar(
             settings=settings,
             data_dir=data_dir,
         )
-        output.write_bytes(data)
+        write_file(output, data, "the calendar")
     except ConfigError as error:
         fail_config(error)
     except ConfluenceSyncError as error:
         fail(error)
-    except OSError as error:
-        fail(ConfluenceSyncError(f"cannot write {output}: {error.strerror or error}"))
     events = data.count(b"BEGIN:VEVENT")
     typer.echo(f"wrote {output}: {events} meetings")

@@ -121,5 +121,8 @@ def schema(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        from confluence_sync.files import write_file
+
+        with reported(False):
+            write_file(output, text, "the schema")
         typer.echo(f"wrote {output}")

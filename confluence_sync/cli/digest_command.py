@@ -17,6 +17,7 @@ import typer
 from confluence_sync.cli.exits import reported
 from confluence_sync.cli.options import ConfigFile, DataDir, Flavour, Today, Url, Username
 from confluence_sync.cli.verbosity import Level, Quiet, Verbose, level, loudness
+from confluence_sync.files import check_writable, write_file
 
 DIGEST_EPILOG = (
     "[bold]What it shows[/bold], per working group: the meetings held (on or before --until, "
@@ -105,6 +106,8 @@ def digest(
         _publish(file, since, output_format, output, today, url, flavour, username, data_dir, shown)
         return
     with reported(output_format is DigestFormat.json), loudness(shown):
+        if output is not None:
+            check_writable(output, "the digest")  # before the first request
         settings = Settings.from_env(url=url, flavour=flavour, username=username)
         done = digest_run(
             file,
@@ -116,8 +119,7 @@ def digest(
         )
     text = done.text(output_format.value)
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        _write(output, text)
     else:
         typer.echo(text)
     t = done.digest.totals
@@ -148,6 +150,8 @@ def _publish(
     from confluence_sync.settings import Settings
 
     with reported(False), loudness(shown):
+        if output is not None:
+            check_writable(output, "the digest")  # before the page is written
         settings = Settings.from_env(url=url, flavour=flavour, username=username)
         done = publish_run(
             file,
@@ -161,9 +165,7 @@ def _publish(
         typer.echo(f"error: {result.refused}", err=True)
         raise typer.Exit(result.exit_code())
     if output is not None and done.digest is not None:
-        text = text_of(done.digest, output_format.value)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        _write(output, text_of(done.digest, output_format.value))
     where = f"; written to {output}" if output is not None and done.digest is not None else ""
     typer.echo(
         f"digest --publish: {done.outcome}; {result.requests} requests, "
@@ -173,3 +175,9 @@ def _publish(
     code = result.exit_code(strict=True)  # a kept conflict too: the page is not current
     if code:
         raise typer.Exit(code)
+
+
+def _write(output: Path, text: str) -> None:
+    """The digest's file, ending in a newline; a path that fails now is an error, exit 2."""
+    with reported(False):
+        write_file(output, text if text.endswith("\n") else text + "\n", "the digest")

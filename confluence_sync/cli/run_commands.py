@@ -36,6 +36,7 @@ from confluence_sync.cli.options import (
     Workers,
 )
 from confluence_sync.cli.verbosity import Level, Quiet, Verbose, level, loudness
+from confluence_sync.files import check_writable
 
 if TYPE_CHECKING:  # the engine is imported inside the commands, to keep --help fast
     from confluence_sync.commands import Outcome
@@ -167,14 +168,18 @@ def sync(
     shown = level(verbose, quiet)
     flags = RunFlags.of(locals())
     as_json = output_format is PlanFormat.json
+    if report_path is not None:
+        with reported(as_json):  # a report it could not keep: found before the first request
+            check_writable(report_path, "the report")
     outcome, code = _run(
         file, flags, strict=strict, dry_run=dry_run, shown=shown, as_json=as_json, progress=True
     )
     result = outcome.result
-    if report_path is not None:
-        report.write_report(result, report_path)
     title = ("dry run" if dry_run else "sync") + f" of {file}"
     show(result, ResultFormat(output_format.value), title=title, shown=shown, diff=diff)
+    if report_path is not None:
+        with reported(False):  # the results are shown already: only the error on stderr
+            report.write_report(result, report_path)
     if result.refused:
         typer.echo(f"refused: {result.refused}", err=True)
     if result.credentials:  # a 401 mid-run stopped it (exit 8): what to fix, also when quiet

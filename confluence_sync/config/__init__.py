@@ -11,7 +11,7 @@ Modules: ``load`` (file → validated config, every problem at FILE:LINE:COL), `
     space_key(network, group) -> str, hub_space_key(network) -> str
     titles.meeting_page_title(meeting), titles.fixed_title(page, language), ...
 
-May import: errors.
+May import: errors, files (the one file it writes: `init`'s starter config).
 """
 
 from confluence_sync.config.load import load_config, load_config_text

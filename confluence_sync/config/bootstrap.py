@@ -26,6 +26,7 @@ from typing import Final
 from confluence_sync.config.load import load_config, load_config_text
 from confluence_sync.config.model import Language, NetworkConfig, Schedule, WorkingGroup
 from confluence_sync.errors import EXIT_USAGE, ConfluenceSyncError
+from confluence_sync.files import write_file
 
 KICK_OFF_LEAD_TIME: Final = dt.timedelta(weeks=6)
 PLACEHOLDERS: Final = ("a", "b", "c", "d")
@@ -285,5 +286,5 @@ def write_starter(
         today=today,
     )
     config = load_config_text(text, file=str(target), today=today)
-    target.write_text(text, encoding="utf-8")
+    write_file(target, text, "the config")
     return config

@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[2] / "confluence_sync"
 MAY_IMPORT: dict[str, set[str]] = {
     "errors": set(),
     "flavours": set(),
+    "files": {"errors"},
     "wiki": {"errors"},
-    "config": {"errors"},
+    "config": {"errors", "files"},
     "settings": {"errors", "flavours"},
     "wanted": {"errors", "config", "wiki"},
     "backends": {"errors", "settings", "wiki"},
@@ -36,9 +37,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     "digest": {"errors", "config", "wiki"},
     "run_digest": {"errors", "config", "settings", "wiki", "wanted", "backends", "state"}
     | {"digest", "run", "commands"},
-    "report": {"errors", "plan", "apply", "run"},
-    "cli": {"errors", "flavours", "settings", "config", "backends", "localwiki", "run"}
-    | {"commands", "report", "checks", "run_digest"},
+    "report": {"errors", "files", "plan", "apply", "run"},
+    "cli": {"errors", "flavours", "files", "settings", "config", "backends", "localwiki"}
+    | {"run", "commands", "report", "checks", "run_digest"},
     "__main__": {"cli"},
     "__init__": set(),
 }
