@@ -17,24 +17,34 @@ The accounts the config names are created as local users first (a real site has 
 already), so grants and group memberships can be applied; on Cloud the config names accounts
 by account id, so each is created with the name as its account id.
 
-May import: flavours, config, settings, localwiki.
+A data folder that cannot be made, or a database file in it that is not the local wiki's, is
+``LocalDataError`` (exit 2) before anything runs.
+
+May import: errors, flavours, config, settings, localwiki.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from confluence_sync.errors import EXIT_USAGE, ConfluenceSyncError
 from confluence_sync.flavours import Flavour
 from confluence_sync.settings import Settings
 
 DATA_DIR: Final = ".confluence-sync"
 DB_NAME: Final = "localwiki.sqlite3"
 DB_NAMES: Final[dict[Flavour, str]] = {"datacenter": DB_NAME, "cloud": "localwiki-cloud.sqlite3"}
+
+
+class LocalDataError(ConfluenceSyncError):
+    """The embedded wiki's data folder or database cannot be used."""
+
+    exit_code = EXIT_USAGE
 
 
 @dataclass(frozen=True)
@@ -69,12 +79,28 @@ def embedded_wiki(
     ``accounts`` (those of a valid config; none for a dry run, which changes nothing) are
     created as users first."""
     from confluence_sync.localwiki.server import LocalWiki
+    from confluence_sync.localwiki.store.db import UnusableDatabase
 
     folder = data_dir_for(config_path, data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     db_path = db_path_for(folder, flavour)
     cloud = flavour == "cloud"
-    with LocalWiki(db_path=db_path, flavour="cloud" if cloud else "dc", v1_removed=cloud) as wiki:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = "it is a file" if folder.is_file() else error.strerror or str(error)
+        raise LocalDataError(
+            f"cannot make the local wiki's data folder {folder}: {reason}",
+            hint="give --data-dir a folder you can write to (it is made when missing)",
+        ) from None
+    with ExitStack() as stack:
+        try:
+            wiki = stack.enter_context(
+                LocalWiki(db_path=db_path, flavour="cloud" if cloud else "dc", v1_removed=cloud)
+            )
+        except UnusableDatabase as error:
+            raise LocalDataError(
+                str(error), hint=f"move {db_path} away, or give --data-dir another folder"
+            ) from None
         for account in accounts:
             if wiki.store.resolve_user(account) is None:
                 # A random password: these users exist so permissions can name them.

@@ -111,8 +111,13 @@ def attach(
         except NotFoundError:
             if not target[0]:
                 raise
-            # The recorded attachment is gone (deleted by hand): the name decides again.
+            # The recorded attachment may be gone (deleted by hand): the name decides again.
+            # A 404 also means a file over the site's size limit (both specs list it under
+            # 404): when the attachment is still there, the 404 was about the file; say so.
+            gone = target[0]
             found = find_attachment(transport, page_id, filename)
+            if found is not None and found.id == gone:
+                raise
             target[0] = found.id if found else ""
             return send()
         except BadRequestError:

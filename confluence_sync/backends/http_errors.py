@@ -129,6 +129,13 @@ def error_for(
             # CONFSERVER-98199: with anonymous access on, a bad PAT is not refused (401) but
             # silently runs as anonymous, which then cannot see the object.
             hint += "; on Data Center an invalid or expired CONFLUENCE_TOKEN acts as anonymous"
+        if method == "POST" and "/child/attachment" in path:
+            # Both specs list an upload over the site's size limit under 404 as well.
+            hint = (
+                "the page is gone or hidden from the sync account, or the file exceeds the "
+                "site's maximum attachment size (an admin setting); Confluence answers 404 for "
+                "both"
+            )
         return NotFoundError(object, status, f"not found ({detail})", hint)
     if status == 409:
         return ConflictError(

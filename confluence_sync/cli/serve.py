@@ -102,7 +102,7 @@ def serve(
     from confluence_sync.localwiki.api.v1.site import parse_version
     from confluence_sync.localwiki.server import LocalWiki
     from confluence_sync.localwiki.store import ADMIN_TOKEN, ADMIN_USERNAME
-    from confluence_sync.localwiki.store.db import FlavourMismatch
+    from confluence_sync.localwiki.store.db import FlavourMismatch, UnusableDatabase
 
     kind = parse_flavour(flavour)
     if kind is None:
@@ -141,7 +141,7 @@ def serve(
             dc_version=dc_version,
             space_role_mode=mode,
         )
-    except FlavourMismatch as error:  # a --db of the other flavour's site
+    except (FlavourMismatch, UnusableDatabase) as error:  # the other flavour's, or no database
         typer.echo(f"error: --db {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     except ValueError as error:  # the release was checked above: what is left is the cloud id

@@ -25,7 +25,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "wanted": {"errors", "config", "wiki"},
     "backends": {"errors", "settings", "wiki"},
     "localwiki": set(),  # a Confluence of its own: it knows nothing of the client
-    "embedded": {"flavours", "config", "settings", "localwiki"},
+    "embedded": {"errors", "flavours", "config", "settings", "localwiki"},
     "state": {"errors", "wiki", "config", "wanted", "backends", "digest"},
     "plan": {"errors", "wiki", "config", "wanted", "state", "digest"},
     "apply": {"errors", "wiki", "wanted", "state", "plan", "backends", "digest"},

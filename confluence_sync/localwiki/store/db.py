@@ -138,6 +138,15 @@ class FlavourMismatch(ValueError):
         self.asked = asked
 
 
+class UnusableDatabase(ValueError):
+    """A database file SQLite cannot open or that is not a database (another program's file,
+    a damaged one, a folder that cannot be made)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path} cannot be opened as the local wiki's database ({reason})")
+        self.path = path
+
+
 def now_iso() -> str:
     """UTC timestamp in the form Confluence returns (milliseconds, Z)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (
@@ -168,6 +177,15 @@ class StoreBase:
         self._generation_lock = threading.Lock()
         self._data_version = -1  # the watch connection's, when last asked
         self._people_changes = 0  # the count when last read
+        try:
+            self._prepare()
+        except sqlite3.DatabaseError as error:
+            raise UnusableDatabase(self.path, str(error)) from None
+        if not self.memory:
+            self._data_version = self._watch_version()  # what the file holds now is seen
+
+    def _prepare(self) -> None:
+        """The schema, columns added since, and the id seeds, on the first connection."""
         if self.memory:
             self._shared = self._open()
         conn = self._conn()
@@ -185,8 +203,6 @@ class StoreBase:
                     )
             conn.commit()
             (self._people_changes,) = conn.execute("SELECT n FROM people_changes").fetchone()
-        if not self.memory:
-            self._data_version = self._watch_version()  # what the file holds now is seen
 
     def claim_flavour(self, flavour: str) -> None:
         """Record which flavour's site this database is, or refuse another flavour's.

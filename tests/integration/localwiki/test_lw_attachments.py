@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from confluence_sync.localwiki.server import LocalWiki
+from confluence_sync.localwiki.store.files import MAX_ATTACHMENT
 from tests.viewer_login import viewer_session
 
 from .conftest import Wiki, _serve, attach
@@ -81,3 +82,16 @@ def test_the_viewer_lists_attachments_escaped_and_serves_them_to_readers(wiki: W
     assert requests.get(server.root_url + link, timeout=10).status_code == 404  # not logged in
     missing = browser.get(f"{server.viewer_url}/download/attachments/{page}/none.ics", timeout=10)
     assert missing.status_code == 404
+
+
+def test_a_file_over_the_size_limit_is_a_404_on_both_upload_routes(wiki: Wiki) -> None:
+    # Both specs list "the attachment exceeds the maximum configured attachment size" under
+    # 404 (dc-10.0.3 and cloud-v1 POST …/child/attachment), not 400 or 413.
+    wiki.space()
+    page = wiki.page("Start")["id"]
+    base = f"/content/{page}/child/attachment"
+    att = attach(wiki, page, "k.ics", b"one")
+    big = b"x" * (MAX_ATTACHMENT + 1)
+    assert _upload(wiki, base, "big.ics", big).status_code == 404
+    assert _upload(wiki, f"{base}/{att}/data", "k.ics", big).status_code == 404
+    assert _upload(wiki, f"{base}/{att}/data", "k.ics", b"x" * MAX_ATTACHMENT).status_code == 200
