@@ -125,7 +125,7 @@ def execute(
 
 def calendar(
     config_path: Path,
-    today: dt.date,
+    today: dt.date | None,
     *,
     group: str | None = None,
     site: str = "",
@@ -159,7 +159,7 @@ def calendar(
 def unlock(config_path: Path, *, settings: Settings, data_dir: Path | None = None) -> str:
     """``confluence-sync unlock FILE``: remove the run lock a killed sync left on the hub."""
 
-    hub_key = load_config(config_path, today=dt.date.today()).network.key
+    hub_key = load_config(config_path).network.key
     with connect(config_path, settings, data_dir) as site:
         backend = site.backend
         return lock.break_lock(

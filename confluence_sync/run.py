@@ -20,7 +20,7 @@ from confluence_sync.apply import lock
 from confluence_sync.apply.applier import Applier
 from confluence_sync.apply.results import ItemResult
 from confluence_sync.backends.contract import Backend, RequestCounter, WikiReader
-from confluence_sync.config import load_config
+from confluence_sync.config import load_config_on
 from confluence_sync.errors import (
     EXIT_CREDENTIALS,
     EXIT_OK,
@@ -48,7 +48,8 @@ if TYPE_CHECKING:
 class RunOptions:
     """What the admin asked for on the command line."""
 
-    today: dt.date
+    # None: today where the network meets (its time_zone), decided when the config is read.
+    today: dt.date | None
     # Two separate decisions: overwrite member edits inside managed regions, and allow a
     # plan that archives/revokes more than the safety share (the CLI's --force sets both).
     overwrite_conflicts: bool = False
@@ -136,9 +137,9 @@ def load_wanted(config_path: Path, options: RunOptions) -> Wanted:
 
 def load_network(config_path: Path, options: RunOptions) -> tuple[NetworkConfig, Wanted]:
     """The validated config and the wanted wiki built from it."""
-    config = load_config(config_path, today=options.today)
+    config, day = load_config_on(config_path, options.today)
     folder = template_dir(config_path, config)
-    return config, build_wanted(config, today=options.today, template_dir=folder)
+    return config, build_wanted(config, today=day, template_dir=folder)
 
 
 def template_dir(config_path: Path, config: NetworkConfig) -> Path | None:

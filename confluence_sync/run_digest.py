@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from confluence_sync.commands import connect, execute
-from confluence_sync.config import load_config
+from confluence_sync.config import load_config_on
 from confluence_sync.digest import render
 from confluence_sync.digest.assemble import Link
 from confluence_sync.digest.model import Digest
@@ -60,13 +60,15 @@ def digest_run(
     config_path: Path,
     *,
     settings: Settings,
-    today: dt.date,
+    today: dt.date | None,
     since: dt.date | None = None,
     until: dt.date | None = None,
     data_dir: Path | None = None,
     workers: int = 4,
 ) -> Digested:
-    """The network's digest as of ``until`` (else ``today``), from ``since`` on."""
+    """The network's digest as of ``until`` (else ``today``; None: the network's today),
+    from ``since`` on."""
+    config, today = load_config_on(config_path, today)
     day = until or today
     if since is not None and since > day:
         raise DigestDateError(
@@ -74,7 +76,6 @@ def digest_run(
             f"{day.isoformat()}",
             hint="give --since a day on or before --until",
         )
-    config = load_config(config_path, today=today)
     with connect(config_path, settings, data_dir) as site:
         reader = site.backend.reader
         viewer = _SERVE_VIEWER if site.local is not None else ""
@@ -110,16 +111,19 @@ def publish_run(
     config_path: Path,
     *,
     settings: Settings,
-    today: dt.date,
+    today: dt.date | None,
     since: dt.date | None = None,
     data_dir: Path | None = None,
     workers: int = 4,
+    overwrite_conflicts: bool = False,
 ) -> Published:
     """Write the hub's digest page now (a sync's run, its plan the digest's refresh only);
-    every later sync keeps it current."""
+    every later sync keeps it current. ``overwrite_conflicts``: also over a member's edit of
+    its region (words below the region stay)."""
     options = RunOptions(
         today,
         workers=workers,
+        overwrite_conflicts=overwrite_conflicts,
         publish_digest=since.isoformat() if since else "",
         only_digest=True,
     )

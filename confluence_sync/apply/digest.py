@@ -52,6 +52,7 @@ class DigestWriter:
         self.wanted, self.state, self.reader, self.writer = wanted, state, reader, writer
         self.books, self.overwrite, self.workers = books, overwrite, workers
         self.last: Digest | None = None
+        self.detached: list[str] = []  # members' inline comments the refresh unanchored
 
     def refresh(self, change: RefreshDigest) -> str:
         if change.drop:
@@ -93,23 +94,30 @@ class DigestWriter:
         self.books.digest = DigestRecord(
             info.id, info.version, record.region, record.fingerprint, record.until, change.since
         )
-        return f"{how}: {counts}"
+        return "; ".join([f"{how}: {counts}", *self.detached])
 
     # --- the page ------------------------------------------------------------------------
 
     def _create(self, digest: Digest) -> tuple[PageInfo, str]:
         """A new page under the hub's home; a page of this title that holds our region (a
-        create whose record was lost) is taken over, any other refuses the title."""
+        create whose record was lost) is taken over when that loses nobody's words, and any
+        other refuses the title."""
         hub, title = self.wanted.hub_key, page_title(digest)
         found = self.reader.find_page_by_title(hub, title)
         if found is not None:
             page = self.reader.get_page(found.id)
-            if REGION not in scan_regions(page.body).regions:
+            region = scan_regions(page.body).regions.get(REGION)
+            if region is None:
                 raise ConfluenceSyncError(
                     f"space {hub} has a page titled {title!r} that is not a digest page",
                     hint="rename or move that page, then run digest --publish again",
                 )
-            return self._write(page, title, to_storage(digest)), "taken over"
+            content = to_storage(digest)
+            wanted = region_hash(content, space=hub)
+            if region_verdict(region.content, wanted, None, space=hub) == "wanted":
+                return page.info, "taken over"
+            self._may_take_over(page)
+            return self._write(page, title, content), "taken over"
         home = self.books.homes.get(hub)
         if not home:
             raise ConfluenceSyncError(f"space {hub} has no home page to put the digest under")
@@ -171,6 +179,25 @@ class DigestWriter:
             )
         return self._write(page, title, content), "page updated", record
 
+    def _may_take_over(self, page: Page) -> None:
+        """Without a record, the region's words are proven ours only when nobody but the sync
+        account ever saved the page (as the sync's pages without a record are, see
+        ``plan.page_changes.unrecorded_claim``); else a member's edit may be in it: kept."""
+        if self.overwrite:
+            return
+        me = {i.casefold() for i in self.reader.self_identities()}
+        others = sorted(e for e in self.reader.page_editors(page.info.id) if e.casefold() not in me)
+        if me and not others:
+            return
+        who = ", ".join(self._name(e) for e in others) if me else "someone"
+        raise ConflictError(
+            f"digest page {page.info.title!r}",
+            None,
+            f"exists without a record in the hub's index and {who} saved it; kept as it is",
+            hint="run digest --publish --overwrite-conflicts to rewrite its region (words below "
+            "it stay)",
+        )
+
     def _name(self, account: str) -> str:
         """Who edited, as people read it: a Cloud accountId looked up (one request, only for
         a conflict); a Data Center username is readable as it is."""
@@ -183,10 +210,11 @@ class DigestWriter:
 
     def _write(self, page: Page, title: str, content: str) -> PageInfo:
         hub = self.wanted.hub_key
-        body, _detached = rewrite_region(page.body, REGION, content, space=hub)
-        update = PageUpdate(
-            page.info.id, title, body, page.info.version, message="confluence-sync: digest"
-        )
+        body, lost = rewrite_region(page.body, REGION, content, space=hub)
+        # A member's inline comment on words the refresh replaced: named, as pages.py does.
+        self.detached = [c.describe() for c in lost]
+        message = "; ".join(["confluence-sync: digest", *self.detached])
+        update = PageUpdate(page.info.id, title, body, page.info.version, message=message)
 
         def again(fresh: Page) -> PageUpdate | None:
             # A 409: written again only over the words we read (nobody saved in between).

@@ -15,7 +15,6 @@ Imports: ``errors``, ``settings``, ``config``, ``embedded``, ``backends`` and th
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -160,7 +159,7 @@ def _config_accounts(config_path: Path | None) -> list[str] | None:
         return None
     from confluence_sync.config import load_config
 
-    return load_config(config_path, today=dt.date.today()).accounts()
+    return load_config(config_path).accounts()
 
 
 @contextmanager

@@ -47,7 +47,6 @@ def calendar(
     data_dir: DataDir = None,
 ) -> None:
     """Write the meetings calendar (iCalendar) of FILE: every group's, or one --group's."""
-    from datetime import date
 
     from confluence_sync.commands import calendar as make_calendar
     from confluence_sync.settings import Settings
@@ -61,7 +60,7 @@ def calendar(
                 link = settings.url
         data = make_calendar(
             file,
-            today.date() if today else date.today(),
+            today.date() if today else None,
             group=group,
             site=link,
             settings=settings,

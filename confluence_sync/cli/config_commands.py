@@ -45,15 +45,13 @@ def validate(
 ) -> None:
     """Check a config file; print what it describes, or every problem in it (exit 3)."""
     import json
-    from datetime import date
 
-    from confluence_sync.config import load_config
+    from confluence_sync.config import load_config_on
     from confluence_sync.config.summary import render_text, summarise
 
-    day = today.date() if today else date.today()
     as_json = output_format is OutputFormat.json
     with reported(as_json, extra={"valid": False}):
-        config = load_config(file, today=day)
+        config, day = load_config_on(file, today.date() if today else None)
         summary = summarise(config, day)
     if as_json:
         typer.echo(json.dumps({"valid": True, "summary": summary}, ensure_ascii=False, indent=2))

@@ -15,7 +15,15 @@ from pathlib import Path
 import typer
 
 from confluence_sync.cli.exits import reported
-from confluence_sync.cli.options import ConfigFile, DataDir, Flavour, Today, Url, Username
+from confluence_sync.cli.options import (
+    ConfigFile,
+    DataDir,
+    Flavour,
+    OverwriteConflicts,
+    Today,
+    Url,
+    Username,
+)
 from confluence_sync.cli.verbosity import Level, Quiet, Verbose, level, loudness
 from confluence_sync.files import check_writable, write_file
 
@@ -32,7 +40,9 @@ DIGEST_EPILOG = (
     "then on every sync refreshes the page when a meeting page, the config or the day changes "
     "what it shows (a sync with nothing new reads nothing more for it). The digest is one "
     "managed region: what members write below it stays; an edit inside it is a conflict, kept "
-    "and reported (sync --overwrite-conflicts replaces it). --since is kept for later syncs; "
+    "and reported (sync --overwrite-conflicts replaces it; digest --publish "
+    "--overwrite-conflicts too, also for a page of that title the hub's index has no record "
+    "of and a member saved). --since is kept for later syncs; "
     "--until is refused (the page is always as of the sync's day). Archive or delete the page "
     "to stop: the next sync forgets it. Without -o nothing is printed on stdout.\n\n"
     "[bold]Cost[/bold]: reads only, in bulk: per space its index and its pages with their "
@@ -82,6 +92,7 @@ def digest(
         "--publish",
         help="Write it as a page on the hub, which every later sync keeps current.",
     ),
+    overwrite_conflicts: OverwriteConflicts = False,
     today: Today = None,
     url: Url = None,
     flavour: Flavour = None,
@@ -91,7 +102,6 @@ def digest(
     quiet: Quiet = False,
 ) -> None:
     """Report what the working groups did: meetings, attendees, decisions, action items."""
-    from datetime import date
 
     from confluence_sync.run_digest import digest_run
     from confluence_sync.settings import Settings
@@ -103,8 +113,25 @@ def digest(
                 "a published digest is always as of the sync's day; leave out --until",
                 param_hint="--until",
             )
-        _publish(file, since, output_format, output, today, url, flavour, username, data_dir, shown)
+        _publish(
+            file,
+            since,
+            output_format,
+            output,
+            today,
+            url,
+            flavour,
+            username,
+            data_dir,
+            shown,
+            overwrite=overwrite_conflicts,
+        )
         return
+    if overwrite_conflicts:
+        raise typer.BadParameter(
+            "the digest only reads without --publish; give --publish or leave it out",
+            param_hint="--overwrite-conflicts",
+        )
     with reported(output_format is DigestFormat.json), loudness(shown):
         if output is not None:
             check_writable(output, "the digest")  # before the first request
@@ -112,7 +139,7 @@ def digest(
         done = digest_run(
             file,
             settings=settings,
-            today=today.date() if today else date.today(),
+            today=today.date() if today else None,
             since=since.date() if since else None,
             until=until.date() if until else None,
             data_dir=data_dir,
@@ -142,9 +169,10 @@ def _publish(
     username: str | None,
     data_dir: Path | None,
     shown: Level,
+    *,
+    overwrite: bool,
 ) -> None:
     """``--publish``: the page written by a run of the engine; its outcome on stderr."""
-    from datetime import date
 
     from confluence_sync.run_digest import publish_run, text_of
     from confluence_sync.settings import Settings
@@ -156,9 +184,10 @@ def _publish(
         done = publish_run(
             file,
             settings=settings,
-            today=today.date() if today else date.today(),
+            today=today.date() if today else None,
             since=since.date() if since else None,
             data_dir=data_dir,
+            overwrite_conflicts=overwrite,
         )
     result = done.result
     if result.refused:

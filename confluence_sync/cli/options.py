@@ -17,7 +17,7 @@ import typer.core
 
 from confluence_sync.flavours import SPELLED, parse_flavour
 
-_TODAY_HELP = "Day to expand schedules from, YYYY-MM-DD (default: today)."
+_TODAY_HELP = "Day to expand schedules from, YYYY-MM-DD (default: today in network.time_zone)."
 _URL_HELP = "Confluence base URL (env CONFLUENCE_URL); none: the embedded local wiki."
 _FLAVOUR_HELP = f"{SPELLED} (env CONFLUENCE_FLAVOUR; guessed from the URL)."
 _USERNAME_HELP = "Env CONFLUENCE_USERNAME (Cloud: the account's e-mail)."

@@ -231,14 +231,13 @@ def _run(
     error leaves here, with its message and exit code (and, ``as_json``, as JSON on stdout).
     ``progress``: a bar on stderr, when a person watches a terminal and neither ``-q`` nor
     ``-v``'s request lines (which would tear it) are asked for."""
-    from datetime import date
 
     from confluence_sync.commands import execute
     from confluence_sync.run import RunOptions
     from confluence_sync.settings import Settings
 
     options = RunOptions(
-        today=flags.today.date() if flags.today else date.today(),
+        today=flags.today.date() if flags.today else None,  # None: the network's today
         # --force is both of the narrower flags.
         overwrite_conflicts=flags.overwrite_conflicts or flags.force,
         allow_removals=flags.allow_removals or flags.force,

@@ -7,6 +7,7 @@ Modules: ``load`` (file → validated config, every problem at FILE:LINE:COL), `
 ``schema``. Public API::
 
     load_config(path, *, today=None) -> NetworkConfig      raises ConfigError with every problem
+    load_config_on(path, today) -> (NetworkConfig, day)    the day: today, else the network's
     expand_meetings(config, group, today) -> list[PlannedMeeting]
     space_key(network, group) -> str, hub_space_key(network) -> str
     titles.meeting_page_title(meeting), titles.fixed_title(page, language), ...
@@ -14,7 +15,7 @@ Modules: ``load`` (file → validated config, every problem at FILE:LINE:COL), `
 May import: errors, files (the one file it writes: `init`'s starter config).
 """
 
-from confluence_sync.config.load import load_config, load_config_text
+from confluence_sync.config.load import load_config, load_config_on, load_config_text
 from confluence_sync.config.model import (
     Admin,
     Contact,
@@ -43,6 +44,7 @@ __all__ = [
     "expand_meetings",
     "hub_space_key",
     "load_config",
+    "load_config_on",
     "load_config_text",
     "meeting_identity",
     "meeting_page_title",

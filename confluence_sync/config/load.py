@@ -11,12 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from confluence_sync.config.model import Network, NetworkConfig, Organisation, WorkingGroup
+from confluence_sync.config.model import (
+    DEFAULT_ZONE,
+    Network,
+    NetworkConfig,
+    Organisation,
+    WorkingGroup,
+)
 from confluence_sync.config.rules import ConfigView, check, suggest
 from confluence_sync.config.yaml_source import (
     ROOT_PATH,
@@ -34,10 +41,32 @@ _TOP_LEVEL = "expected a mapping with the keys network, organisations and workin
 def load_config(path: Path, *, today: dt.date | None = None) -> NetworkConfig:
     """Read, type-check and rule-check the config at ``path``.
 
-    ``today`` decides which generated meetings exist (they take part in the title rule).
+    ``today`` decides which generated meetings exist (they take part in the title rule);
+    none given, it is today where the network meets (``network_day``).
     Raises ``ConfigError`` with every problem found.
     """
     return validate_loaded(read_yaml(path), today=today)
+
+
+def load_config_on(path: Path, today: dt.date | None) -> tuple[NetworkConfig, dt.date]:
+    """``load_config``, and the day it was loaded for: ``today``, else the network's."""
+    loaded = read_yaml(path)
+    day = today or network_day(loaded.data)
+    return validate_loaded(loaded, today=day), day
+
+
+def network_day(data: object, now: dt.datetime | None = None) -> dt.date:
+    """Today where the network meets: in its ``network.time_zone`` (default Europe/Berlin),
+    not the machine's. A cron job on a UTC server at 00:30 in Bremen is already on Bremen's
+    next day: the meeting of that day is held, the task due the day before overdue. A zone
+    the file names wrongly is reported by validation; the default stands in until then."""
+    network = data.get("network") if isinstance(data, dict) else None
+    name = network.get("time_zone") if isinstance(network, dict) else None
+    try:
+        zone = zoneinfo.ZoneInfo(name if isinstance(name, str) and name else DEFAULT_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(DEFAULT_ZONE)
+    return (now or dt.datetime.now(dt.UTC)).astimezone(zone).date()
 
 
 def load_config_text(
@@ -49,7 +78,7 @@ def load_config_text(
 
 def validate_loaded(loaded: LoadedYaml, *, today: dt.date | None = None) -> NetworkConfig:
     """Turn parsed YAML into a ``NetworkConfig`` or raise ``ConfigError`` with all problems."""
-    today = today or dt.date.today()
+    today = today or network_day(loaded.data)
     positions = loaded.positions
     problems = list(loaded.problems)
     data = loaded.data

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -122,6 +122,9 @@ class Admin(_Model):
     name: Line = Field("", description="Who this is, for people reading the file.")
 
 
+DEFAULT_ZONE: Final = "Europe/Berlin"  # where the model network (Bremen) meets
+
+
 class Network(_Model):
     """The network itself; its key is the hub space key and the prefix of every space key."""
 
@@ -141,11 +144,11 @@ class Network(_Model):
         default_factory=list, description="Wiki accounts that administer every space."
     )
     time_zone: str = Field(
-        "Europe/Berlin",
+        DEFAULT_ZONE,
         max_length=MAX_LINE,
         description="Time zone of the meetings' start and end times, an IANA name such as "
         "Europe/Berlin (the default) or Europe/Vienna; the meetings calendar gives every time "
-        "in it.",
+        "in it, and without --today the commands work on today's date there.",
         examples=["Europe/Berlin"],
     )
     templates: str | None = Field(

@@ -22,6 +22,7 @@ _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # What can make markup in running text (no user text starts a line here, so list and
 # heading markers cannot): emphasis, code, links and images, raw HTML, table cells.
 _MARKDOWN: Final = re.compile(r"([\\`*_\[\]<>|~])")
+_URL_UNSAFE: Final = re.compile(r"[\s<>\"'()\[\]\\`]")  # ends <…> or (…), or starts markup
 
 
 def printable(text: str) -> str:
@@ -35,6 +36,13 @@ def md(text: str) -> str:
 
 def _web(url: str) -> bool:
     return url.startswith(("https://", "http://")) and not _CONTROL.search(url)
+
+
+def md_url(url: str) -> str:
+    """A web address inside ``<…>`` or ``(…)`` in Markdown: what could end it or start markup
+    (a member may have typed ``>`` or a space into the Online cell) percent-encoded, as a
+    browser would send it anyway."""
+    return _URL_UNSAFE.sub(lambda m: f"%{ord(m[0]):02X}", url)
 
 
 def to_json(digest: Digest) -> str:
@@ -73,7 +81,7 @@ def _facts(meeting: Meeting, w: Wording, *, link: str) -> str:
     r = meeting.recorded
     parts = [f"{w.host}: {md(r.host)}" if r.host else ""]
     parts.append(f"{w.place}: {md(r.place)}" if r.place else "")
-    parts.append(f"{w.online}: <{r.online}>" if r.online and _web(r.online) else "")
+    parts.append(f"{w.online}: <{md_url(r.online)}>" if r.online and _web(r.online) else "")
     parts.append(link)
     return " · ".join(p for p in parts if p)
 
@@ -86,7 +94,7 @@ def heading(meeting: Meeting) -> str:
 
 
 def _md_link(meeting: Meeting, w: Wording) -> str:
-    return f"[{w.link}]({meeting.link})" if _web(meeting.link) else ""
+    return f"[{w.link}]({md_url(meeting.link)})" if _web(meeting.link) else ""
 
 
 def _md_group(group: Group, digest: Digest, w: Wording) -> list[str]:

@@ -11,6 +11,7 @@ from confluence_sync.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "config.example.yaml")
+NOBODY = {"CONFLUENCE_URL": "http://127.0.0.1:9/", "CONFLUENCE_TOKEN": "t", "COLUMNS": "200"}
 
 
 def test_a_date_that_is_no_date_is_a_usage_error() -> None:
@@ -53,3 +54,10 @@ def test_help_teaches_publish() -> None:
     result = CliRunner().invoke(app, ["digest", "--help"], env={"COLUMNS": "200"})
     text = " ".join(result.output.split())
     assert "--publish" in text and "every sync refreshes the page" in text
+
+
+def test_overwrite_conflicts_without_publish_is_a_usage_error_before_any_request() -> None:
+    result = CliRunner().invoke(app, ["digest", EXAMPLE, "--overwrite-conflicts"], env=NOBODY)
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "--overwrite-conflicts" in text and "give --publish" in text

@@ -248,3 +248,12 @@ def test_an_inline_comment_marker_is_not_an_edit() -> None:
     assert region_hash(commented) == region_hash(plain)
     edited = commented.replace("Bremen", "Hamburg")
     assert region_hash(edited) != region_hash(plain)
+
+
+def test_delimiter_words_as_text_are_content_but_a_delimiter_macro_is_refused() -> None:
+    # A member quoting the words in a decision the digest shows must not stop every refresh.
+    body = wrap_region("facts", "<p>alt</p>")
+    quoted = "<p>Siehe confluence-sync:end:facts &amp; confluence-sync:begin:digest</p>"
+    assert find_regions(replace_region(body, "facts", quoted))["facts"].content == quoted
+    with pytest.raises(RegionError, match="contains a region delimiter"):
+        replace_region(body, "facts", f"<p>x</p>{delimiter('end', 'digest')}")

@@ -22,6 +22,7 @@ from confluence_sync.backends.retry import RetryPolicy
 from confluence_sync.localwiki.server import LocalWiki
 from confluence_sync.run import RunOptions, RunResult, load_wanted, plan_run, sync_run
 from confluence_sync.settings import Settings
+from confluence_sync.wiki.regions import find_regions
 from confluence_sync.wiki.values import Page
 
 TODAY = dt.date(2026, 1, 15)
@@ -142,6 +143,25 @@ class Site:
         saved = self.backend().reader.get_page(page.info.id)
         assert saved.info.version == page.info.version + 1
         return saved
+
+    def inline_comment(self, page_id: str, region: str, words: str, ref: str) -> None:
+        """A member comments on ``words`` (a whole element's text) in ``region``: Confluence
+        puts the marker into the body and adds no page version, which no REST call can do —
+        so into the store directly, in a write transaction so the server's caches see it."""
+        with self.wiki.store._tx() as conn:
+            (body,) = conn.execute(
+                "SELECT body FROM content WHERE id = ?", (int(page_id),)
+            ).fetchone()
+            found = find_regions(body)[region]
+            assert f">{words}<" in found.content
+            marked = found.content.replace(
+                f">{words}<",
+                f'><ac:inline-comment-marker ac:ref="{ref}">{words}</ac:inline-comment-marker><',
+                1,
+            )
+            data = body.encode()
+            new = data[: found.content_start] + marked.encode() + data[found.content_end :]
+            conn.execute("UPDATE content SET body = ? WHERE id = ?", (new.decode(), int(page_id)))
 
     def write_config(
         self,

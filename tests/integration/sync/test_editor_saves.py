@@ -73,21 +73,8 @@ def test_an_edit_of_our_words_saved_in_the_editor_is_a_conflict_and_kept(site: S
 
 
 def comment(site: Site, page_id: str, words: str, ref: str) -> None:
-    """A member comments on ``words`` in the facts region: Confluence puts the marker in the
-    body and adds no page version, which no REST call can do — so into the store directly."""
-    store = site.wiki.store
-    with store._tx() as conn:  # a write transaction, so the server's caches see it
-        (body,) = conn.execute("SELECT body FROM content WHERE id = ?", (int(page_id),)).fetchone()
-        facts = find_regions(body)["facts"]
-        assert f">{words}<" in facts.content
-        marked = facts.content.replace(
-            f">{words}<",
-            f'><ac:inline-comment-marker ac:ref="{ref}">{words}</ac:inline-comment-marker><',
-            1,
-        )
-        data = body.encode()
-        new = data[: facts.content_start] + marked.encode() + data[facts.content_end :]
-        conn.execute("UPDATE content SET body = ? WHERE id = ?", (new.decode(), int(page_id)))
+    """A member comments on ``words`` in the facts region (no page version, as Confluence)."""
+    site.inline_comment(page_id, "facts", words, ref)
 
 
 @pytest.mark.parametrize("conflict", [False, True], ids=["planned", "after-409"])

@@ -122,3 +122,29 @@ def test_since_leaves_out_meetings_held_before_it() -> None:
         since=dt.date(2026, 4, 1),
     )
     assert group.held and not later.groups[0].meetings
+
+
+def test_an_online_address_a_member_typed_cannot_end_its_link_in_markdown() -> None:
+    # The Online cell's href is the member's: a ">" or a space in it would close the autolink
+    # and let what follows be markup.
+    hostile = (
+        '<tr><th>Online</th><td><a href="https://meet.example/x&gt;&lt;img src=x '
+        'onerror=alert(1)&gt;[k](javascript:alert(2))">Link</a></td></tr>'
+    )
+    group = GroupPages(
+        "G",
+        "G",
+        "NETG",
+        {"group/G/meeting/2026-03": ("1", "2026-03-12")},
+        {
+            "1": page(
+                "1", "Spring", BODY.replace("<tr><th>Place</th>", hostile + "<tr><th>Place</th>")
+            )
+        },
+    )
+    made = assemble("Net", "en", [group], day=dt.date(2026, 5, 1), link=lambda s, i: "")
+    line = next(x for x in to_markdown(made).splitlines() if "Online:" in x)
+    assert line.endswith(
+        "Online: <https://meet.example/x%3E%3Cimg%20src=x%20onerror=alert%281%29%3E"
+        "%5Bk%5D%28javascript:alert%282%29%29>"
+    )
