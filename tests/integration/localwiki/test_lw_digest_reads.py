@@ -21,6 +21,13 @@ def test_a_listing_with_bodies_is_cut_to_50_and_links_the_rest(dc: Wiki) -> None
     assert rest["size"] == 61 - 50 and "next" not in rest["_links"]  # 60 pages + the home page
     plain = dc.v1("GET", "/content", params={**params, "expand": "version"}).json()
     assert plain["limit"] == 200 and plain["size"] == 61
+    # The CQL searches the knowledge-base article is about: the same 50 with bodies.
+    cql = {"cql": "space = NET and type = page", "limit": 200}
+    searched = dc.v1("GET", "/content/search", params={**cql, "expand": "body.storage"}).json()
+    assert searched["limit"] == 50 and searched["size"] == 50 and "next" in searched["_links"]
+    found = dc.v1("GET", "/search", params={**cql, "expand": "content.body.storage"}).json()
+    assert found["limit"] == 50 and found["size"] == 50
+    assert dc.v1("GET", "/content/search", params=cql).json()["size"] == 61
 
 
 def test_cloud_reads_accounts_in_bulk(cloud: Wiki) -> None:

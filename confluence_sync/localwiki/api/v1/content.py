@@ -38,7 +38,7 @@ from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
 from confluence_sync.localwiki.web.routing import CLOUD
 
-_BODY_CAP = 50
+BODY_CAP = 50  # a listing that expands bodies: see list_content
 DEFAULT_EXPAND = "body.storage,history,space,container.history,container.version,version,ancestors"
 CONTENT_TYPES = ("page", "blogpost")
 CONTENT = "/rest/api/content"  # _links.collection of a content answer
@@ -107,7 +107,7 @@ def list_content(ctx: Ctx) -> Response:
     # searching-for-content-with-the-rest-api-and-cql-always-limits-results-to-50-
     # 1032258424.html names the search; the harsher reading is taken for the listing too,
     # so a client that trusts ``limit`` instead of ``next`` is caught here).
-    start, limit = paging(ctx, cap=_BODY_CAP if expand.has("body") else 200)
+    start, limit = paging(ctx, cap=BODY_CAP if expand.has("body") else 200)
     content_type = ctx.arg("type", "page") or "page"
     if ctx.arg("spaceKey"):
         space_ids = [readable_space(ctx, str(ctx.arg("spaceKey"))).id]

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
 
+from confluence_sync.localwiki.api.v1.content import BODY_CAP
 from confluence_sync.localwiki.api.v1.shapes import Expand, content_json, list_json, paging
 from confluence_sync.localwiki.api.v1.table import v1
 from confluence_sync.localwiki.rules import cql, storage_format
@@ -61,8 +62,13 @@ def run_query(ctx: Ctx, text: str, *, not_found_on_error: bool = False) -> list[
     return hits
 
 
-def _window(ctx: Ctx) -> tuple[int, int]:
-    start, limit = paging(ctx, default=25, cap=200 if not ctx.cloud else 250)
+def _window(ctx: Ctx, expand: Expand) -> tuple[int, int]:
+    # Data Center hardcodes the page size by expansion: 50 when bodies are expanded, 200
+    # otherwise (confluence.atlassian.com/confkb/searching-for-content-with-the-rest-api-and-
+    # cql-always-limits-results-to-50-1032258424.html); its 1,000 without any expansion is
+    # not granted here (stricter). The same rule as the /content listing (content.py).
+    cap = (BODY_CAP if expand.has("body") else 200) if not ctx.cloud else 250
+    start, limit = paging(ctx, default=25, cap=cap)
     cursor = ctx.cursor_arg()
     if cursor is not None:
         start = cursor
@@ -90,8 +96,8 @@ def _with_cursor(ctx: Ctx, body: dict[str, Any], start: int, limit: int, more: b
 @v1.route("/content/search", ["GET"])
 def content_search(ctx: Ctx) -> Response:
     hits = run_query(ctx, ctx.arg("cql") or "", not_found_on_error=not ctx.cloud)
-    start, limit = _window(ctx)
     expand = Expand(ctx.arg("expand"))
+    start, limit = _window(ctx, expand)
     results = [content_json(ctx, p, expand) for p in hits[start : start + limit]]
     more = len(hits) > start + limit
     body = list_json(ctx, results, start=start, limit=limit, more=more)
@@ -105,8 +111,8 @@ def content_search(ctx: Ctx) -> Response:
 def search(ctx: Ctx) -> Response:
     text = ctx.arg("cql") or ""
     hits = run_query(ctx, text)
-    start, limit = _window(ctx)
     expand = Expand(ctx.arg("expand"))
+    start, limit = _window(ctx, expand.sub("content"))
     results = []
     for page in hits[start : start + limit]:
         content = content_json(ctx, page, expand.sub("content"))
