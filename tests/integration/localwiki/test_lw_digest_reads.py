@@ -4,6 +4,8 @@ comma-separated ``accountId`` string and refuses what its spec refuses."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .conftest import Wiki
 
 
@@ -104,6 +106,18 @@ def test_cloud_lists_the_tasks_stored_in_page_bodies(cloud: Wiki) -> None:
     assert local_ids(**{"due-at-from": april, "due-at-to": april}) == ["1"]
     assert local_ids(**{"due-at-from": april + 1}) == []
 
+    # Every other filter the spec lists filters too (none is ignored): who made and who
+    # completed a task, when (here: its page's creation and last save), blog posts (none).
+    admin = first["createdBy"]
+    assert local_ids(**{"created-by": admin}) == ["1", "2", "3"]
+    assert local_ids(**{"created-by": anna.account_id}) == []
+    assert local_ids(**{"completed-by": admin}) == ["2"]
+    made = int(dt.datetime.fromisoformat(first["createdAt"].replace("Z", "+00:00")).timestamp())
+    assert local_ids(**{"created-at-from": made * 1000 - 1}) == ["1", "2", "3"]
+    assert local_ids(**{"created-at-to": made * 1000 - 60_000}) == []
+    assert local_ids(**{"completed-at-from": made * 1000 - 1}) == ["2"]
+    assert local_ids(**{"blogpost-id": 1}) == []
+
     paged = cloud.v2("GET", "/tasks", params={"space-id": space["id"], "limit": 2})
     assert len(paged.json()["results"]) == 2 and "next" in paged.json()["_links"]
     rest = cloud.http.get(cloud.url.removesuffix("/wiki") + paged.json()["_links"]["next"])
@@ -113,6 +127,21 @@ def test_cloud_lists_the_tasks_stored_in_page_bodies(cloud: Wiki) -> None:
     assert one.status_code == 200 and one.json()["localId"] == "1"
     assert one.json()["body"] == {}  # no body-format: no body
     assert cloud.v2("GET", f"/tasks/{int(first['id']) + 10}").status_code == 404
+
+
+def test_a_task_id_of_nine_digits_is_its_own(cloud: Wiki) -> None:
+    # Task ids are global on a real site: two pages' tasks never share one, whatever the
+    # page-local ids their bodies hold (the editor writes up to nine digits).
+    cloud.space()
+    big = TASKS.replace("<ac:task-id>1</ac:task-id>", "<ac:task-id>123456789</ac:task-id>")
+    one = cloud.page("Eins", big.format(account="x"))
+    two = cloud.page("Zwei", TASKS.format(account="x"))
+    listed = cloud.v2("GET", "/tasks", params={"limit": 250}).json()["results"]
+    ids = [t["id"] for t in listed]
+    assert len(ids) == len(set(ids)) == 6
+    mine = next(t for t in listed if t["localId"] == "123456789")
+    got = cloud.v2("GET", f"/tasks/{mine['id']}").json()
+    assert got["pageId"] == str(one["id"]) != str(two["id"])
 
 
 def test_cloud_task_listing_refuses_what_its_spec_refuses(cloud: Wiki) -> None:

@@ -3,11 +3,14 @@ of the current pages the caller may read, as cloud-v2.json's ``Task`` (getTasks,
 
 Confluence Cloud keeps tasks in an index of its own, with global ids; here they are read from
 the bodies at each request (``rules.tasks``) and a task's id is derived from its page and its
-page-local id (``page id × 10⁶ + local id``), stable while the task stays on its page. Filters as
-the spec lists them: ``space-id``, ``page-id``, ``task-id``, ``assigned-to`` (at most 250 values
-each, int64 ids), ``status`` (complete | incomplete), ``due-at-from``/``-to`` (epoch ms,
-inclusive), ``include-blank-tasks`` (default true), ``body-format`` (storage only here); a
-value the spec does not allow answers 400. Paged with v2's cursor, 25 by default, 250 at most.
+page-local id (``page id × 10⁹ + local id``: local ids have at most 9 digits), stable while the
+task stays on its page. Every filter the spec lists: ``space-id``, ``page-id``, ``blogpost-id``
+(no blog posts here: nothing matches), ``task-id``, ``assigned-to``, ``created-by``,
+``completed-by`` (at most 250 values each, int64 ids), ``status`` (complete | incomplete),
+``due-at-``, ``created-at-`` and ``completed-at-from``/``-to`` (epoch ms, inclusive; a task's
+creation and completion are its page's here), ``include-blank-tasks`` (default true),
+``body-format`` (storage only here); a value the spec does not allow answers 400, and a
+filter is never ignored. Paged with v2's cursor, 25 by default, 250 at most.
 
 Imports: ``web`` (ctx, checks, errors), ``rules.tasks``, ``api.v2`` (table, shapes, params) and
 the store's records.
@@ -29,9 +32,10 @@ from confluence_sync.localwiki.web.checks import can_read
 from confluence_sync.localwiki.web.ctx import Ctx, respond
 from confluence_sync.localwiki.web.errors import ApiError
 
-_PER_PAGE = 1_000_000  # task id = page id × this + local id
+_PER_PAGE = 1_000_000_000  # task id = page id × this + local id (at most 9 digits)
 _MAX_VALUES = 250  # cloud-v2.json: maxItems of every list filter
 _EVERY_PAGE = 10_000_000
+_SPANS = (("due-at", "dueAt"), ("created-at", "createdAt"), ("completed-at", "completedAt"))
 
 
 def _values(ctx: Ctx, name: str) -> list[str]:
@@ -77,12 +81,22 @@ def _assignee(ctx: Ctx, user: dict[str, str]) -> str:
     return found.account_id if found else ""
 
 
-def _due_millis(day: str) -> int | None:
+def _stamp_millis(stamp: str) -> int | None:
+    """A timestamp as the store keeps it (ISO 8601, Z) in epoch milliseconds."""
     try:
-        when = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.UTC)
+        when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
         return None
     return int(when.timestamp() * 1000)
+
+
+def _within(millis: int | None, low: int | None, high: int | None) -> bool:
+    """Inside ``low``..``high`` (inclusive); with neither bound, anything, also no value."""
+    if low is None and high is None:
+        return True
+    if millis is None:
+        return False
+    return (low is None or millis >= low) and (high is None or millis <= high)
 
 
 def task_json(ctx: Ctx, page: Page, task: StoredTask, fmt: str | None) -> dict[str, Any]:
@@ -123,20 +137,29 @@ def list_tasks(ctx: Ctx) -> Response:
     fmt = _body_format(ctx)
     blank = _flag(ctx, "include-blank-tasks", True)
     space_ids, page_ids, task_ids = (_ids(ctx, n) for n in ("space-id", "page-id", "task-id"))
-    assigned = set(_values(ctx, "assigned-to"))
-    due_from, due_to = _millis(ctx, "due-at-from"), _millis(ctx, "due-at-to")
+    people = {n: set(_values(ctx, n)) for n in ("assigned-to", "created-by", "completed-by")}
+    fields = {"assigned-to": "assignedTo", "created-by": "createdBy", "completed-by": "completedBy"}
+    spans = {
+        field: (_millis(ctx, f"{name}-from"), _millis(ctx, f"{name}-to")) for name, field in _SPANS
+    }
+    if _ids(ctx, "blogpost-id"):
+        return paged(ctx, [])  # tasks of blog posts only: there are none here
     found: list[dict[str, Any]] = []
     for page in _readable_pages(ctx, space_ids, page_ids):
         for task in page_tasks(page.body):
             shaped = task_json(ctx, page, task, fmt)
-            due = _due_millis(task.due) if task.due else None
             if (
                 (status and shaped["status"] != status)
                 or (task.blank and not blank)
                 or (task_ids and int(shaped["id"]) not in task_ids)
-                or (assigned and shaped.get("assignedTo") not in assigned)
-                or (due_from is not None and (due is None or due < due_from))
-                or (due_to is not None and (due is None or due > due_to))
+                or any(
+                    wanted and shaped.get(fields[name]) not in wanted
+                    for name, wanted in people.items()
+                )
+                or not all(
+                    _within(_stamp_millis(shaped.get(field, "")), low, high)
+                    for field, (low, high) in spans.items()
+                )
             ):
                 continue
             found.append(shaped)
