@@ -1,9 +1,12 @@
 """Files the commands write on the admin's machine: ``init``'s config, ``--output``, ``--report``.
 
-A path that cannot be written is found before a command sends anything (``check_writable``), so
-a sync is never run for a report it cannot keep; and a file is written whole or not at all
+A path that cannot be written, or that is the command's own config file, is found before a
+command sends anything (``check_writable``), so a sync is never run for a report it cannot keep
+and never writes its report over its config; and a file is written whole or not at all
 (``replacing``: a temporary file beside it, renamed over it at the end), so a full disk, a kill
-or an error halfway never leaves half a config or half a report where the old one was.
+or an error halfway never leaves half a config or half a report where the old one was. A
+symbolic link is written through (the link stays, its target gets the content), and a path
+that is no regular file (``/dev/stdout``, a pipe) is written into as it is, never replaced.
 
 May import: errors.
 """
@@ -33,12 +36,17 @@ def _refused(path: Path, what: str, reason: str) -> OutputError:
     )
 
 
-def check_writable(path: Path, what: str) -> None:
-    """Raise ``OutputError`` unless ``path`` can be written: it is not a folder, and the nearest
-    folder above it that exists is one this process may write into (missing folders below it
-    are made when the file is written)."""
+def check_writable(path: Path, what: str, *, config: Path | None = None) -> None:
+    """Raise ``OutputError`` unless ``path`` can be written: it is not a folder, not the
+    command's ``config``, and the nearest folder above it that exists is one this process may
+    write into (missing folders below it are made when the file is written)."""
     if path.is_dir():
         raise _refused(path, what, "it is a folder")
+    if config is not None and path.exists() and config.exists() and path.samefile(config):
+        raise OutputError(
+            f"cannot write {what} {path}: it is the config file {config}",
+            hint="give another path; the config is never written over",
+        )
     if path.exists() and not os.access(path, os.W_OK):
         raise _refused(path, what, "permission denied")
     folder = path.parent
@@ -65,9 +73,22 @@ def replacing_bytes(path: Path, what: str) -> Iterator[IO[bytes]]:
         yield sink
 
 
+def _special(path: Path) -> bool:
+    """An existing path that is no regular file (a device, a pipe): written into, not swapped."""
+    return path.exists() and not path.is_file()
+
+
 @contextmanager
 def _swapped(path: Path, what: str) -> Iterator[Path]:
-    """An empty file beside ``path`` that is renamed over it when the block succeeds."""
+    """An empty file beside ``path`` that is renamed over it when the block succeeds (through a
+    symbolic link: onto its target); ``path`` itself when it is a device or a pipe."""
+    if _special(path):  # checked through links: /dev/stdout is a link to the process's fd
+        try:
+            yield path
+        except OSError as error:
+            raise _refused(path, what, error.strerror or str(error)) from None
+        return
+    path = path.resolve() if path.is_symlink() else path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

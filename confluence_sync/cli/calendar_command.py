@@ -52,7 +52,7 @@ def calendar(
     from confluence_sync.settings import Settings
 
     try:
-        check_writable(output, "the calendar")  # before the first request
+        check_writable(output, "the calendar", config=file)  # before the first request
         settings = None
         if from_wiki:
             settings = Settings.from_env(url=url, flavour=flavour, username=username)

@@ -134,7 +134,7 @@ def digest(
         )
     with reported(output_format is DigestFormat.json), loudness(shown):
         if output is not None:
-            check_writable(output, "the digest")  # before the first request
+            check_writable(output, "the digest", config=file)  # before the first request
         settings = Settings.from_env(url=url, flavour=flavour, username=username)
         done = digest_run(
             file,
@@ -179,7 +179,7 @@ def _publish(
 
     with reported(False), loudness(shown):
         if output is not None:
-            check_writable(output, "the digest")  # before the page is written
+            check_writable(output, "the digest", config=file)  # before the page is written
         settings = Settings.from_env(url=url, flavour=flavour, username=username)
         done = publish_run(
             file,

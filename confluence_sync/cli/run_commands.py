@@ -170,7 +170,7 @@ def sync(
     as_json = output_format is PlanFormat.json
     if report_path is not None:
         with reported(as_json):  # a report it could not keep: found before the first request
-            check_writable(report_path, "the report")
+            check_writable(report_path, "the report", config=file)
     outcome, code = _run(
         file, flags, strict=strict, dry_run=dry_run, shown=shown, as_json=as_json, progress=True
     )

@@ -83,3 +83,54 @@ def test_an_output_that_cannot_be_written_stops_the_command_before_any_request(
     assert f"cannot write {what} {bad}" in text, text
     assert "unexpected error" not in text and "Traceback" not in text
     assert blocker.read_text(encoding="utf-8") == "x"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sync", "{cfg}", "--report", "{cfg}"],
+        ["digest", "{cfg}", "-o", "{cfg}"],
+        ["calendar", "{cfg}", "-o", "{cfg}"],
+    ],
+    ids=["sync-report", "digest", "calendar"],
+)
+def test_an_output_that_is_the_config_is_refused_before_any_request(
+    tmp_path: Path, args: list[str]
+) -> None:
+    config = tmp_path / "network.yaml"
+    text = Path(EXAMPLE).read_text(encoding="utf-8")
+    config.write_text(text, encoding="utf-8")
+    link = tmp_path / "same.yaml"
+    link.symlink_to(config)  # the same file by another name
+    for name in (str(config), str(link)):
+        given = [a.replace("{cfg}", str(config)) for a in args]
+        given[-1] = name
+        result = CliRunner().invoke(app, given, env=NOBODY)
+        assert result.exit_code == 2, result.output
+        assert "is the config file" in " ".join(result.output.split())
+    assert config.read_text(encoding="utf-8") == text
+
+
+def test_a_link_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "last.json"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "report.json"
+    link.symlink_to(target)
+    write_file(link, "new\n", "the report")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new\n"
+
+
+def test_a_pipe_is_written_into_not_replaced(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_file(fifo, b"BEGIN:VCALENDAR\r\n", "the calendar")
+    reader.join(timeout=10)
+    assert got == [b"BEGIN:VCALENDAR\r\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the pipe, no regular file in its place
