@@ -25,6 +25,7 @@ from confluence_sync.errors import (
     NotFoundError,
     RateLimitedError,
     ServerError,
+    SiteError,
     TransportError,
     WikiError,
 )
@@ -238,10 +239,34 @@ class DataCenterReader(RestReader):
                     )
                     found = data.get("version") if isinstance(data, dict) else None
                     self._version = str(found) if found else None
+                except NotFoundError:
+                    # Every Data Center has answered this since 5.x; a site that does not
+                    # may be Cloud, whose v1 space listing answered the run's first request
+                    # as Data Center's would (a Cloud site on its own domain, flavour guessed).
+                    self._refuse_cloud()
+                    self._version = None
                 except WikiError:
                     self._version = None
                 self._version_read = True
             return self._version
+
+    def _refuse_cloud(self) -> None:
+        """Raise ``SiteError("wrong-flavour")`` when the site says it is Cloud (its
+        ``settings/systemInfo`` has a ``cloudId``); one request, only after the 404 above."""
+        try:
+            info = self.transport.call(
+                "GET", f"{V1}/settings/systemInfo", what="the site's identity"
+            )
+        except WikiError:
+            return
+        if isinstance(info, dict) and isinstance(info.get("cloudId"), str):
+            url = self.transport.base_url
+            raise SiteError(
+                "wrong-flavour",
+                f"{url} is not Confluence Data Center: it answers as Confluence Cloud",
+                hint="set CONFLUENCE_FLAVOUR=cloud (or --flavour cloud) and run again",
+                url=url,
+            )
 
     def list_grants(self, space_key: str) -> list[Grant]:
         path, what = f"{V1}/space/{q(space_key)}/permissions", f"permissions of {space_key}"
